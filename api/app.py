@@ -1,0 +1,71 @@
+"""``create_app(settings)``: the FastAPI application, with a lifespan that opens the store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import sparql
+from graph.settings import Settings
+from graph.store import open_store
+from graph.store.base import Store
+from graph.store.served import ServedStore
+from graph.store.server_info import ServerInfo
+
+
+def open_served(settings: Settings) -> Store:
+    if settings.is_remote:
+        return open_store(settings)
+    return ServedStore(
+        settings.store_path,
+        base=settings.base,
+        workers=settings.worker_count,
+        timeout=settings.query_timeout,
+    )
+
+
+def public_url(settings: Settings) -> str:
+    host = settings.host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}/"
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The app; it opens its own store from ``settings`` unless one is given."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store or open_served(settings)
+        app.state.store = opened
+        info: ServerInfo | None = None
+        if isinstance(opened, ServedStore) and opened.owns_primary:
+            info = ServerInfo.new(public_url(settings))
+            info.write(settings.store_path)
+            app.state.internal_token = info.token
+        try:
+            yield
+        finally:
+            if info is not None:
+                info.remove(settings.store_path)
+            if store is None:
+                opened.close()
+
+    app = FastAPI(
+        title="newsgraph",
+        summary="A linked-data knowledge graph of news, with a SPARQL endpoint.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.internal_token = None
+    errors.install(app)
+    app.include_router(sparql.router)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,42 @@
+"""One error shape for the whole API: ``{"error": code, "message": text, "status": n}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from graph.errors import NewsgraphError
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(
+        {"error": code, "message": message, "status": status}, status_code=status, headers=headers
+    )
+
+
+async def _newsgraph_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, NewsgraphError)
+    return error_response(error.status, error.code, str(error))
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
+        error.status_code, "http"
+    )
+    return error_response(error.status_code, code, str(error.detail), getattr(error, "headers", None))
+
+
+async def _validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    return error_response(400, "bad-request", f"{where}: {first.get('msg', 'invalid request')}")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(NewsgraphError, _newsgraph_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)

@@ -1,0 +1,44 @@
+"""The ``newsgraph`` command. Thin: parse arguments, call one function, print, exit.
+
+Each subcommand lives in its own module with ``register(subparsers)``; a user mistake prints one
+line and exits 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from graph.cli import ingest, query, serve, settings_cmd, stats
+from graph.errors import NewsgraphError
+
+COMMANDS = [ingest, serve, query, stats, settings_cmd]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsgraph",
+        description="A linked-data knowledge graph of news: ingest records, link entities, "
+        "serve SPARQL.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.run(args)
+    except NewsgraphError as error:
+        print(f"newsgraph {args.command}: {error}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("newsgraph: interrupted", file=sys.stderr)
+        code = 130
+    except BrokenPipeError:
+        code = 0
+    sys.exit(code)

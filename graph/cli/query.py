@@ -1,0 +1,141 @@
+"""``newsgraph query``: run SPARQL on the store, a named query, or any endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pyoxigraph as ox
+from rich.table import Table
+
+from graph import queries, results, sparqltext
+from graph.cli.common import add_store_flags, out, settings_from
+from graph.client import query_endpoint
+from graph.errors import QueryError
+from graph.sparql import QueryRequest
+from graph.store import open_store
+
+FORMATS = ("table", "json", "csv", "tsv", "turtle")
+#: --format → media type per result kind (None: that kind cannot be shown so).
+MEDIA_TYPES: dict[str, dict[str, str | None]] = {
+    "table": {"solutions": results.JSON, "boolean": results.JSON, "graph": "text/turtle"},
+    "json": {"solutions": results.JSON, "boolean": results.JSON, "graph": "application/ld+json"},
+    "csv": {"solutions": results.CSV, "boolean": results.CSV, "graph": "application/n-triples"},
+    "tsv": {"solutions": results.TSV, "boolean": results.TSV, "graph": "application/n-triples"},
+    "turtle": {"solutions": None, "boolean": None, "graph": "text/turtle"},
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("query", help="run a SPARQL query (text, file, or --name)")
+    parser.add_argument("sparql", nargs="?", help="the query text, @FILE, or - for stdin")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
+    parser.add_argument("--endpoint", help="query this SPARQL endpoint instead of the store")
+    parser.add_argument("--name", help="run a named query (see --list)")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="bind a named query's parameter (an IRI, or text)",
+    )  # fmt: skip
+    parser.add_argument("--list", action="store_true", help="list the named queries")
+    add_store_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list:
+        for name in queries.names(public_only=True):
+            named = queries.get(name)
+            params = " ".join(f"--param {p}=…" for p in named.params)
+            out.print(f"{name:<28} {named.title} {params}", markup=False)
+        return 0
+    text, bindings = _query_text(args)
+    if args.endpoint:
+        text = sparqltext.inject_values(text, {k: str(v) for k, v in bindings.items()})
+        body = query_endpoint(args.endpoint, text, _endpoint_format(args.format, text))
+        return _print(body, args.format, _kind_of(text))
+    settings = settings_from(args)
+    with open_store(settings) as store:
+        if bindings:
+            text = sparqltext.inject_values(text, {k: str(v) for k, v in bindings.items()})
+        response = store.execute(QueryRequest(text, media_types=MEDIA_TYPES[args.format]))
+    return _print(response.body, args.format, response.kind)
+
+
+def _query_text(args: argparse.Namespace) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        bindings[name] = _term(value)
+    if args.name:
+        named = queries.get(args.name)
+        unknown = sorted(set(bindings) - set(named.params))
+        if unknown:
+            raise QueryError(f"--param {unknown[0]}: {args.name} takes {sorted(named.params)}")
+        missing = sorted(set(named.params) - set(bindings))
+        if missing:
+            raise QueryError(f"{args.name} needs --param {missing[0]}=…")
+        return named.text, bindings
+    if not args.sparql:
+        raise QueryError("give a query text, @FILE, - for stdin, or --name")
+    if args.sparql == "-":
+        return sys.stdin.read(), bindings
+    if args.sparql.startswith("@"):
+        with open(args.sparql[1:], encoding="utf-8") as handle:
+            return handle.read(), bindings
+    return args.sparql, bindings
+
+
+def _term(value: str) -> ox.NamedNode | ox.Literal:
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    elif not value.startswith(("http://", "https://", "urn:")):
+        return ox.Literal(value)
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        raise QueryError(f"not an IRI: {value!r}") from None
+
+
+def _kind_of(text: str) -> str:
+    form = sparqltext.query_form(text)
+    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "", "solutions")
+
+
+def _endpoint_format(fmt: str, text: str) -> str:
+    kind = _kind_of(text)
+    if kind == "graph":
+        return {"json": "jsonld", "csv": "turtle", "tsv": "turtle"}.get(fmt, "turtle")
+    if fmt == "turtle":
+        raise QueryError("--format turtle is for CONSTRUCT and DESCRIBE queries")
+    return "json" if fmt == "table" else fmt
+
+
+def _print(body: bytes, fmt: str, kind: str) -> int:
+    if fmt != "table" or kind == "graph":
+        sys.stdout.buffer.write(body)
+        if not body.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        return 0
+    data = json.loads(body)
+    if kind == "boolean" or "boolean" in data:
+        out.print("true" if data["boolean"] else "false")
+        return 0
+    names = data["head"]["vars"]
+    table = Table(*names, show_lines=False)
+    rows = data["results"]["bindings"]
+    for row in rows:
+        table.add_row(*(_cell(row.get(name)) for name in names))
+    out.print(table)
+    out.print(f"{len(rows)} row(s)", style="dim")
+    return 0
+
+
+def _cell(binding: dict[str, str] | None) -> str:
+    if binding is None:
+        return ""
+    if binding["type"] == "literal" and "xml:lang" in binding:
+        return f"{binding['value']}@{binding['xml:lang']}"
+    return binding["value"]

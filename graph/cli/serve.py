@@ -1,0 +1,34 @@
+"""``newsgraph serve``: the SPARQL endpoint, linked-data pages and the query page."""
+
+from __future__ import annotations
+
+import argparse
+
+from graph.cli.common import add_store_flags, settings_from
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("serve", help="serve the store over HTTP (SPARQL at /sparql)")
+    parser.add_argument("--host", help="address to listen on (env NEWSGRAPH_HOST)")
+    parser.add_argument("--port", type=int, help="port (env NEWSGRAPH_PORT)")
+    parser.add_argument("--query-timeout", type=float, help="seconds before a query is stopped")
+    parser.add_argument("--row-limit", type=int, help="most rows per response (0: no limit)")
+    parser.add_argument(
+        "--allow-update", action="store_true", default=None,
+        help="accept SPARQL Update (needs NEWSGRAPH_UPDATE_TOKEN)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--allow-service", action="store_true", default=None,
+        help="allow SERVICE to public addresses",
+    )  # fmt: skip
+    parser.add_argument("--query-workers", type=int, help="query worker processes")
+    add_store_flags(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from api.server import serve
+
+    settings = settings_from(args)
+    serve(settings)
+    return 0

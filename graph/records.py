@@ -1,0 +1,278 @@
+"""The input record model and its validation.
+
+A record has the layout of ``../shared/seed/``. Validation is strict where data would be lost or
+unsafe and lenient where the real corpora differ (nulls, extra ``x_`` keys). Normalisations,
+documented in the README:
+
+* a date without a time zone is read as UTC; a date alone (``2026-06-27``) as midnight UTC;
+* control characters other than tab, newline and carriage return are removed from text, and
+  unpaired surrogates become U+FFFD, so that every serialisation (XML included) can carry it;
+* surrounding whitespace is trimmed from single-line fields; blank strings count as absent;
+* ``topics`` and ``entities`` drop blanks and repeats, keeping the first spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from graph.errors import RecordError
+
+KNOWN_FIELDS = frozenset(
+    {
+        "slug", "title", "summary", "body_md", "url", "canonical_source", "published_at",
+        "updated_at", "lang", "topics", "entities", "alternates", "image", "author",
+    }
+)  # fmt: skip
+
+SLUG_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
+LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_TEXT_BYTES = 2_000_000
+
+
+def clean_text(value: str) -> str:
+    """Remove characters no RDF serialisation can carry.
+
+    >>> clean_text("a\\x00b\\x1bc\\td")
+    'abc\\td'
+    """
+    if _SURROGATE.search(value):
+        value = _SURROGATE.sub("\ufffd", value)
+    return _CONTROL.sub("", value)
+
+
+def parse_datetime(value: str) -> datetime:
+    """ISO 8601 or ``YYYY-MM-DD HH:MM:SS[.ffffff][±HH:MM]``; no zone means UTC.
+
+    >>> parse_datetime("2026-06-27 13:02:00+00:00").isoformat()
+    '2026-06-27T13:02:00+00:00'
+    >>> parse_datetime("1987-02-26 15:01:01.790000").isoformat()
+    '1987-02-26T15:01:01.790000+00:00'
+    """
+    text = value.strip()
+    if _DATE_ONLY.match(text):
+        text += "T00:00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date-time: {value!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def check_http_url(value: str) -> str:
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an absolute http(s) URL: {value!r}")
+    if any(ch.isspace() for ch in text) or any(ch in text for ch in '<>"{}|\\^`'):
+        raise ValueError(f"URL contains characters not allowed in an IRI: {value!r}")
+    return text
+
+
+def _optional_text(value: Any, *, single_line: bool) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"must be a string, not {type(value).__name__}")
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+        raise ValueError(f"longer than the limit of {MAX_TEXT_BYTES:,} bytes")
+    value = clean_text(value)
+    if single_line:
+        value = " ".join(value.split())
+    return value if value.strip() else None
+
+
+class Author(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    name: str
+    url: str | None = None
+
+    @field_validator("url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> str | None:
+        return None if value is None else check_http_url(str(value))
+
+
+class Record(BaseModel):
+    """A validated news record."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    slug: str
+    title: str
+    published_at: datetime
+    summary: str | None = None
+    body_md: str | None = None
+    url: str | None = None
+    canonical_source: str | None = None
+    updated_at: datetime | None = None
+    lang: str | None = None
+    topics: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    alternates: dict[str, str] = {}
+    image: tuple[str, ...] = ()
+    author: tuple[Author, ...] = ()
+
+    @field_validator("slug", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, not {type(value).__name__}")
+        if not SLUG_PATTERN.match(value) or ".." in value or value.startswith("."):
+            raise ValueError(
+                f"{value[:80]!r} is not a safe path segment "
+                "(letters, digits, '-', '_', '.'; no '/' or '..'; at most 200 characters)"
+            )
+        return value
+
+    @field_validator("title", mode="before")
+    @classmethod
+    def _title(cls, value: Any) -> str:
+        text = _optional_text(value, single_line=True)
+        if text is None:
+            raise ValueError("must not be empty")
+        return text
+
+    @field_validator("summary", mode="before")
+    @classmethod
+    def _summary(cls, value: Any) -> str | None:
+        return _optional_text(value, single_line=False)
+
+    @field_validator("body_md", mode="before")
+    @classmethod
+    def _body(cls, value: Any) -> str | None:
+        return _optional_text(value, single_line=False)
+
+    @field_validator("published_at", "updated_at", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"must be a date-time string, not {type(value).__name__}")
+        return parse_datetime(value)
+
+    @field_validator("url", "canonical_source", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"must be a string, not {type(value).__name__}")
+        return check_http_url(value)
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _lang(cls, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str) or not LANG_PATTERN.match(value):
+            raise ValueError(f"not a language tag such as 'en' or 'pt-BR': {value!r}")
+        return value
+
+    @field_validator("topics", "entities", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise ValueError(f"must be a list of strings, not {type(value).__name__}")
+        seen: dict[str, None] = {}
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise ValueError(f"item {index} must be a string, not {type(item).__name__}")
+            name = _optional_text(item, single_line=True)
+            if name and name not in seen:
+                seen[name] = None
+        return tuple(seen)
+
+    @field_validator("alternates", mode="before")
+    @classmethod
+    def _alternates(cls, value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError(f"must be an object of format → URL, not {type(value).__name__}")
+        checked = {}
+        for key, url in value.items():
+            if not isinstance(url, str):
+                raise ValueError(f"{key!r} must be a URL string, not {type(url).__name__}")
+            try:
+                checked[str(key)] = check_http_url(url)
+            except ValueError as error:
+                raise ValueError(f"{key!r}: {error}") from None
+        return checked
+
+    @field_validator("image", mode="before")
+    @classmethod
+    def _image(cls, value: Any) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        urls = []
+        for item in items:
+            url = item.get("url") if isinstance(item, dict) else item
+            if not isinstance(url, str):
+                raise ValueError("must be a URL, an object with 'url', or a list of them")
+            urls.append(check_http_url(url))
+        return tuple(urls)
+
+    @field_validator("author", mode="before")
+    @classmethod
+    def _author(cls, value: Any) -> tuple[Author, ...]:
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        authors = []
+        for item in items:
+            if isinstance(item, str):
+                name = _optional_text(item, single_line=True)
+                if name:
+                    authors.append(Author(name=name))
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                name = _optional_text(item["name"], single_line=True)
+                if name:
+                    authors.append(Author(name=name, url=item.get("url")))
+            else:
+                raise ValueError("must be a name, an object with 'name' (and 'url'), or a list")
+        return tuple(authors)
+
+    @property
+    def modified(self) -> datetime:
+        """The version of this record: updated_at, else published_at."""
+        return self.updated_at or self.published_at
+
+
+def unknown_fields(raw: dict[str, Any]) -> list[str]:
+    """Keys that are neither part of the layout nor ``x_`` extensions (they are ignored)."""
+    return sorted(k for k in raw if k not in KNOWN_FIELDS and not str(k).startswith("x_"))
+
+
+def validate(raw: Any, location: str) -> Record:
+    """Validate one decoded JSON value; raise :class:`RecordError` naming the first bad field."""
+    if not isinstance(raw, dict):
+        raise RecordError(location, None, f"a record must be a JSON object, not {_kind(raw)}")
+    try:
+        return Record.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or None
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "missing":
+            message = "is required"
+        raise RecordError(location, field, message) from None
+
+
+def _kind(value: Any) -> str:
+    return {list: "an array", str: "a string", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )

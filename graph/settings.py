@@ -1,0 +1,119 @@
+"""One settings object. Every setting is an environment variable ``NEWSGRAPH_<NAME>`` and, where it
+makes sense, a command-line flag ``--<name>``; flags win over the environment.
+
+Each field's description is the documentation: ``newsgraph settings`` prints them and
+``tests/test_settings.py`` fails when the README's table misses one.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.errors import ConfigError
+from vocab.namespaces import DEFAULT_BASE, Minter
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSGRAPH_", extra="forbid", frozen=True)
+
+    store: str = Field(
+        ".newsgraph",
+        description="Store: a directory for the embedded store, or the http(s) URL of a SPARQL "
+        "query endpoint for a remote one.",
+    )
+    base: str = Field(
+        DEFAULT_BASE,
+        description="Base IRI under which article, entity and topic IRIs are minted; the "
+        "server dereferences the paths under it.",
+    )
+    host: str = Field("127.0.0.1", description="Address `newsgraph serve` listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `newsgraph serve` listens on.")
+    query_timeout: float = Field(
+        30.0, gt=0, description="Seconds after which a query is stopped (its worker is killed)."
+    )
+    row_limit: int = Field(
+        10_000,
+        ge=0,
+        description="Most result rows (or triples) one response carries; 0 for no limit. A "
+        "truncated response says so in the `NewsGraph-Truncated` header.",
+    )
+    max_request_bytes: int = Field(
+        1_000_000, gt=0, description="Largest request body the server accepts (else 413)."
+    )
+    query_workers: int = Field(
+        0,
+        ge=0,
+        description="Query worker processes of the server; 0 means one per CPU core.",
+    )
+    allow_update: bool = Field(
+        False, description="Accept SPARQL Update on /sparql (needs NEWSGRAPH_UPDATE_TOKEN)."
+    )
+    update_token: SecretStr | None = Field(
+        None, description="Bearer token that SPARQL Update requests must present."
+    )
+    allow_service: bool = Field(
+        False,
+        description="Allow SERVICE (federated queries); loopback and private addresses stay "
+        "refused.",
+    )
+    batch_size: int = Field(2_000, gt=0, description="Records per ingest transaction.")
+    rejects: str | None = Field(
+        None,
+        description="File that rejected records are appended to (default: rejects.jsonl in "
+        "the store directory, or ./newsgraph-rejects.jsonl for a remote store).",
+    )
+    update_url: str | None = Field(
+        None, description="Remote store: SPARQL Update endpoint (default: the store URL)."
+    )
+    store_user: str | None = Field(None, description="Remote store: user name (Basic/Digest).")
+    store_password: SecretStr | None = Field(None, description="Remote store: password.")
+    store_token: SecretStr | None = Field(None, description="Remote store: bearer token.")
+
+    @field_validator("base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        Minter(value)  # raises ValueError naming the value
+        return value
+
+    @property
+    def is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store)
+
+    @property
+    def minter(self) -> Minter:
+        return Minter(self.base)
+
+    @property
+    def rejects_path(self) -> Path:
+        if self.rejects:
+            return Path(self.rejects)
+        if self.is_remote:
+            return Path("newsgraph-rejects.jsonl")
+        return self.store_path / "rejects.jsonl"
+
+    @property
+    def worker_count(self) -> int:
+        return self.query_workers or max(2, os.cpu_count() or 2)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with non-None ``overrides`` (from flags) on top."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = str(first["loc"][0]) if first["loc"] else "?"
+        env = f"NEWSGRAPH_{key.upper()}"
+        value = given.get(key, os.environ.get(env))
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"setting {env} (--{key.replace('_', '-')}) = {value!r}: {message}") from None

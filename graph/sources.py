@@ -1,0 +1,196 @@
+"""Input files → decoded JSON values, each with the place it came from.
+
+``.json`` (one object or an array), ``.jsonl`` / ``.ndjson``, the same gzip-compressed
+(``.gz``), directories (recursively, in sorted order) and ``-`` for standard input.
+
+Locations are ``FILE:LINE`` for JSON Lines and single objects, and ``FILE:INDEX`` (0-based) for
+the items of a JSON array. A line or item that cannot be decoded becomes a :class:`RecordError`
+and the rest of the input is still read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from graph.errors import RecordError
+
+SUFFIXES = (".json", ".jsonl", ".ndjson")
+_decoder = json.JSONDecoder()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One decoded value, or the error that stopped it from being decoded."""
+
+    location: str
+    raw: Any = None
+    error: RecordError | None = None
+    text: str | None = None
+
+
+class InputError(RecordError):
+    """A path that cannot be read at all."""
+
+
+def expand(paths: Iterable[str]) -> Iterator[str]:
+    """Paths as given, with directories replaced by the input files under them."""
+    for path in paths:
+        if path == "-":
+            yield path
+            continue
+        p = Path(path)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and _is_input(child):
+                    yield str(child)
+        elif p.exists():
+            yield path
+        else:
+            raise InputError(path, None, "no such file or directory")
+
+
+def _is_input(path: Path) -> bool:
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith(SUFFIXES)
+
+
+def read(paths: Iterable[str]) -> Iterator[Item]:
+    for path in expand(paths):
+        yield from read_one(path)
+
+
+def read_one(path: str) -> Iterator[Item]:
+    label = "<stdin>" if path == "-" else path
+    try:
+        stream = _open(path)
+    except OSError as error:
+        yield Item(label, error=RecordError(label, None, f"cannot read: {error.strerror}"))
+        return
+    with stream:
+        try:
+            data = stream.read()
+        except (OSError, EOFError) as error:
+            yield Item(label, error=RecordError(label, None, f"cannot read: {error}"))
+            return
+    name = path.lower().removesuffix(".gz")
+    if name.endswith((".jsonl", ".ndjson")) or (path == "-" and _looks_like_lines(data)):
+        yield from _lines(label, data)
+    else:
+        yield from _document(label, data)
+
+
+def _open(path: str) -> IO[bytes]:
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        return io.BytesIO(raw)
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def _looks_like_lines(data: bytes) -> bool:
+    first = data.lstrip()[:1]
+    if first != b"{":
+        return False
+    line = data.lstrip().split(b"\n", 1)[0]
+    try:
+        json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _lines(label: str, data: bytes) -> Iterator[Item]:
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        location = f"{label}:{number}"
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            yield Item(location, error=RecordError(location, None, _utf8_message(error)))
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as error:
+            message = f"invalid JSON: {error.msg} at column {error.colno}"
+            yield Item(location, error=RecordError(location, None, message), text=text)
+            continue
+        yield Item(location, raw=value)
+
+
+def _document(label: str, data: bytes) -> Iterator[Item]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        location = f"{label}:{line}"
+        yield Item(location, error=RecordError(location, None, _utf8_message(error)))
+        return
+    start = _skip_space(text, 0)
+    if text.startswith("[", start):
+        yield from _array(label, text, start + 1)
+        return
+    try:
+        value, end = _decoder.raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        location = f"{label}:{error.lineno}"
+        message = f"invalid JSON: {error.msg} at column {error.colno}"
+        yield Item(location, error=RecordError(location, None, message))
+        return
+    location = f"{label}:{text.count(chr(10), 0, start) + 1}"
+    if _skip_space(text, end) != len(text):
+        message = "invalid JSON: unexpected data after the first value"
+        yield Item(location, error=RecordError(location, None, message))
+        return
+    yield Item(location, raw=value)
+
+
+def _array(label: str, text: str, position: int) -> Iterator[Item]:
+    """Decode an array item by item, so that one bad record names its own index."""
+    index = 0
+    position = _skip_space(text, position)
+    if text.startswith("]", position):
+        return
+    while True:
+        location = f"{label}:{index}"
+        try:
+            value, position = _decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            message = (
+                f"invalid JSON in array item {index}: {error.msg} "
+                f"(line {error.lineno}, column {error.colno}); the rest of the file is unreadable"
+            )
+            yield Item(location, error=RecordError(location, None, message))
+            return
+        yield Item(location, raw=value)
+        index += 1
+        position = _skip_space(text, position)
+        if text.startswith(",", position):
+            position = _skip_space(text, position + 1)
+            continue
+        if text.startswith("]", position) and _skip_space(text, position + 1) == len(text):
+            return
+        line = text.count("\n", 0, position) + 1
+        message = f"invalid JSON after array item {index - 1}: expected ',' or ']' (line {line})"
+        yield Item(f"{label}:{index}", error=RecordError(f"{label}:{index}", None, message))
+        return
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
+
+
+def _utf8_message(error: UnicodeDecodeError) -> str:
+    return f"invalid UTF-8 at byte {error.start}"

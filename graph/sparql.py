@@ -1,0 +1,125 @@
+"""Running one SPARQL protocol request on a pyoxigraph store: dataset, safety checks, formats.
+
+The same function serves the CLI (in-process) and the server's query workers (in a process that
+can be killed when the query runs too long).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph import results, sparqltext
+from graph.errors import NotAcceptable, QueryError, QueryRefused
+
+KINDS = ("solutions", "boolean", "graph")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query with its protocol parameters.
+
+    ``media_types`` maps each result kind (solutions, boolean, graph) to the media type chosen
+    for it by content negotiation, or None when the client accepts none for that kind.
+    """
+
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    media_types: dict[str, str | None] = field(
+        default_factory=lambda: {
+            "solutions": results.JSON,
+            "boolean": results.JSON,
+            "graph": "text/turtle",
+        }
+    )
+    row_limit: int = 0
+    base_iri: str | None = None
+    allow_service: bool = False
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    body: bytes
+    media_type: str
+    kind: str
+    truncated: bool = False
+    rows: int = 0
+
+
+def check_query(text: str, *, allow_service: bool = False) -> None:
+    """Refuse what a public endpoint must not run: SERVICE unless allowed."""
+    if "SERVICE" in sparqltext.keywords(text) and not allow_service:
+        raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
+
+
+def check_update(text: str) -> None:
+    """Refuse LOAD: it would make the server read files or fetch URLs."""
+    if "LOAD" in sparqltext.keywords(text):
+        raise QueryRefused("LOAD is disabled: the server never reads files or fetches URLs")
+
+
+def dataset_options(
+    text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]
+) -> dict[str, object]:
+    """pyoxigraph options for the request's dataset.
+
+    Protocol parameters win over FROM in the query; a query with neither sees the union of all
+    graphs as its default graph and every named graph.
+    """
+    options: dict[str, object] = {}
+    if default_graphs or named_graphs:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs] or [
+            ox.DefaultGraph()
+        ]
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    elif not sparqltext.has_dataset_clause(text):
+        options["use_default_graph_as_union"] = True
+    return options
+
+
+def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
+    check_query(request.query, allow_service=request.allow_service)
+    try:
+        options = dataset_options(request.query, request.default_graphs, request.named_graphs)
+        outcome = store.query(request.query, base_iri=request.base_iri, **options)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise QueryError(f"malformed query: {error}") from None
+    except ValueError as error:
+        raise QueryError(str(error)) from None
+    if isinstance(outcome, ox.QueryBoolean):
+        media_type = _pick(request, "boolean")
+        body = results.write_boolean(bool(outcome), results.BOOLEAN_TYPES[media_type])
+        return QueryResponse(body, media_type, "boolean", rows=1)
+    if isinstance(outcome, ox.QuerySolutions):
+        media_type = _pick(request, "solutions")
+        names = [variable.value for variable in outcome.variables]
+        rows, truncated = results.capped(
+            ([solution[i] for i in range(len(names))] for solution in outcome), request.row_limit
+        )
+        body = results.write_solutions(names, rows, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
+        return QueryResponse(body, media_type, "solutions", truncated, len(rows))
+    media_type = _pick(request, "graph")
+    triples, truncated = results.capped(outcome, request.row_limit)
+    body = results.write_triples(triples, results.GRAPH_TYPES[media_type])  # type: ignore[arg-type]
+    return QueryResponse(body, media_type, "graph", truncated, len(triples))
+
+
+def _pick(request: QueryRequest, kind: str) -> str:
+    media_type = request.media_types.get(kind)
+    if media_type is None:
+        raise NotAcceptable(f"no acceptable format for {kind} results; the Accept header allows none")
+    return media_type
+
+
+def update(store: ox.Store, text: str, base_iri: str | None = None) -> None:
+    check_update(text)
+    if "SERVICE" in sparqltext.keywords(text):
+        raise QueryRefused("SERVICE is disabled in updates")
+    try:
+        store.update(text, base_iri=base_iri)
+    except SyntaxError as error:
+        raise QueryError(f"malformed update: {error}") from None
+    except ValueError as error:
+        raise QueryError(str(error)) from None
