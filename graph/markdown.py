@@ -29,6 +29,9 @@ _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\*)|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)")
 _CODE = re.compile(r"`+([^`]+)`+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+# Escaped characters are parked in a private-use range while markup is removed.
+_PROTECT = 0xF0000
+_PROTECTED = re.compile("[\U000F0000-\U000F00FF]")
 _BLANKS = re.compile(r"\n{3,}")
 _UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 
@@ -65,6 +68,7 @@ def to_text(markdown: str) -> str:
 def _inline(line: str) -> str:
     if not any(ch in line for ch in "[]*_`\\<!"):
         return line
+    line = _ESCAPE.sub(lambda m: chr(_PROTECT + ord(m.group(1))), line)
     line = _CODE.sub(r"\1", line)
     line = _IMAGE.sub(r"\1", line)
     line = _INLINE_LINK.sub(r"\1", line)
@@ -72,7 +76,7 @@ def _inline(line: str) -> str:
     line = _AUTOLINK.sub(r"\1", line)
     line = _STRONG.sub(r"\2", line)
     line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
-    return _ESCAPE.sub(r"\1", line)
+    return _PROTECTED.sub(lambda m: chr(ord(m.group()) - _PROTECT), line)
 
 
 def links(markdown: str) -> list[str]:

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from graph.settings import Settings, load_settings
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -1,0 +1,158 @@
+"""Shared fixtures: settings on a temporary store, the real corpora, and a real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = (ROOT.parent / "shared").resolve()
+SEED = SHARED / "seed" / "pace-commends-kazakhstan.json"
+REUTERS = SHARED / "data" / "corpus-reuters21578.jsonl"
+N3 = SHARED / "data" / "corpus-n3-reuters128.jsonl"
+SAMPLE = ROOT / "vocab" / "sample"
+BASE = "http://localhost:8000/"
+
+
+def shared_file(path: Path) -> Path:
+    """``path`` under ../shared, or skip the test saying what is missing."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test reads the shared corpora in ../shared")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(store=str(tmp_path / "store"), base=BASE)
+
+
+def record(slug: str = "s1", **fields: Any) -> dict[str, Any]:
+    """A small valid record; keyword arguments override its fields."""
+    base: dict[str, Any] = {
+        "slug": slug,
+        "title": f"Title of {slug}",
+        "summary": "A summary.",
+        "body_md": f"# Title of {slug}\n\nBody with a [link](https://example.org/{slug}).",
+        "url": f"https://news.example.org/{slug}",
+        "canonical_source": None,
+        "published_at": "2026-01-02 03:04:05+00:00",
+        "updated_at": None,
+        "lang": "en",
+        "topics": ["politics"],
+        "entities": ["Kazakhstan", "Council of Europe"],
+        "alternates": {},
+    }
+    base.update(fields)
+    return base
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def newsgraph(*args: str, env: dict[str, str] | None = None, input: bytes | None = None,
+              timeout: float = 300) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
+    """Run the real ``newsgraph`` command."""
+    return subprocess.run(
+        [sys.executable, "-m", "graph", *args],
+        capture_output=True,
+        env={**os.environ, **(env or {})},
+        input=input,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    store: Path
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(15)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def _popen_server(
+    store: Path, port: int, args: tuple[str, ...], env: dict[str, str] | None, log: Any
+) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--store", str(store), "--base", BASE,
+         "--port", str(port), "--query-workers", "2", *args],
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> Server:
+    port = free_port()
+    log = store.parent / f"server-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as log_handle:
+        process = _popen_server(store, port, args, env, log_handle)
+    url = f"http://127.0.0.1:{port}/"
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {log.read_text()}")
+        try:
+            if httpx.get(url + "sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return Server(url, process, store, log)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not answer within 60 s")
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Any]:
+    """Start real servers on stores of the test's choosing; all are stopped afterwards."""
+    started: list[Server] = []
+
+    def run(store: Path | None = None, *args: str, env: dict[str, str] | None = None) -> Server:
+        server = start_server(store or tmp_path / "store", *args, env=env)
+        started.append(server)
+        return server
+
+    yield run
+    for server in started:
+        server.stop()

@@ -1,0 +1,102 @@
+"""The pinned mapping, checked as graphs (never as strings)."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from graph import jsonld, mapping
+from graph.records import validate
+from tests.conftest import SEED, record, shared_file
+from vocab.namespaces import Minter
+
+IRIS = Minter("http://n.example/")
+S = "http://schema.org/"
+
+
+def _graph_of(document: dict, graph_iri: str) -> Graph:
+    dataset = Dataset()
+    nquads = jsonld.to_nquads(document)
+    dataset.parse(data=nquads, format="nquads")
+    return dataset.graph(URIRef(graph_iri))
+
+
+def test_small_record_maps_to_the_expected_graph() -> None:
+    r = validate(
+        record(
+            "s1",
+            title="A <b>title</b>",
+            summary="Sum",
+            body_md="# T\n\nSee [x](https://cite.example/x).",
+            url="https://pub.example/news/s1",
+            canonical_source="https://orig.example/s1",
+            published_at="2026-01-02 03:04:05",
+            updated_at="2026-01-03T00:00:00+02:00",
+            topics=["ai-policy"],
+            entities=["Kazakhstan"],
+            alternates={"markdown": "https://pub.example/news/s1.md"},
+        ),
+        "x:1",
+    )
+    node = mapping.article_node(r, IRIS, ["http://n.example/entity/kazakhstan"], digest="d1")
+    document = {"@context": jsonld.CONTEXT_IRI, **mapping.article_graph(node)}
+    actual = _graph_of(document, "http://n.example/article/s1")
+    expected = Graph().parse(
+        format="turtle",
+        data="""
+        @prefix s: <http://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix ng: <https://w3id.org/newsgraph/ns#> .
+        <http://n.example/article/s1> a s:NewsArticle ;
+          s:identifier "s1" ; s:headline "A <b>title</b>" ; s:description "Sum" ;
+          s:articleBody "T\\n\\nSee x." ;
+          s:encoding <http://n.example/article/s1#markdown>, <http://n.example/article/s1#alternate-markdown> ;
+          s:citation <https://cite.example/x> ;
+          s:url <https://pub.example/news/s1> ; s:mainEntityOfPage <https://pub.example/news/s1> ;
+          s:isBasedOn <https://orig.example/s1> ;
+          s:publisher <http://n.example/publisher/pub.example> ;
+          s:datePublished "2026-01-02T03:04:05Z"^^xsd:dateTime ;
+          s:dateModified "2026-01-03T00:00:00+02:00"^^xsd:dateTime ;
+          s:inLanguage "en" ;
+          s:about <http://n.example/topic/ai-policy> ; s:keywords "ai-policy" ;
+          s:mentions <http://n.example/entity/kazakhstan> ;
+          ng:entityName "Kazakhstan" ; ng:recordHash "d1" .
+        <http://n.example/article/s1#markdown> a s:MediaObject ; s:encodingFormat "text/markdown" ;
+          s:text "# T\\n\\nSee [x](https://cite.example/x)." .
+        <http://n.example/article/s1#alternate-markdown> a s:MediaObject ;
+          s:encodingFormat "text/markdown" ; s:contentUrl <https://pub.example/news/s1.md> .
+        """,
+    )
+    assert isomorphic(actual, expected), actual.serialize(format="turtle")
+
+
+def test_shared_nodes_describe_topics_and_publisher() -> None:
+    r = validate(record("s2", url="https://Pub.Example/a", topics=["energy"]), "x:1")
+    nodes = {n["@id"]: n for n in mapping.shared_nodes(r, IRIS)}
+    assert nodes["http://n.example/topic/energy"]["@type"] == "DefinedTerm"
+    assert nodes["http://n.example/publisher/pub.example"] == {
+        "@id": "http://n.example/publisher/pub.example",
+        "@type": "Organization",
+        "name": "pub.example",
+        "url": "https://pub.example/",
+    }
+
+
+def test_no_https_schema_iris_and_dates_carry_a_zone() -> None:
+    seed = validate(json.loads(shared_file(SEED).read_text()), "seed:1")
+    quads = jsonld.to_quads(mapping.document(seed, IRIS, ["http://n.example/entity/x"]))
+    for quad in quads:
+        for term in (quad.predicate, quad.object):
+            assert not (isinstance(term, ox.NamedNode) and term.value.startswith("https://schema.org"))
+        if quad.predicate.value in (S + "datePublished", S + "dateModified"):
+            assert quad.object.datatype.value.endswith("#dateTime")
+            assert quad.object.value.endswith(("Z", "+00:00")) or "+" in quad.object.value[19:]
+
+
+def test_record_hash_changes_with_content_only() -> None:
+    a = validate(record("s"), "x:1")
+    b = validate(record("s"), "y:9")
+    c = validate(record("s", title="Other"), "x:1")
+    assert mapping.record_hash(a) == mapping.record_hash(b) != mapping.record_hash(c)

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from graph.errors import RecordError
+from graph.records import parse_datetime, unknown_fields, validate
+from tests.conftest import record
+
+
+def test_seed_layout_validates() -> None:
+    parsed = validate(record(), "f.jsonl:1")
+    assert parsed.slug == "s1"
+    assert parsed.published_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert parsed.entities == ("Kazakhstan", "Council of Europe")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-06-27 13:02:00+00:00", datetime(2026, 6, 27, 13, 2, tzinfo=UTC)),
+        ("2026-06-27T13:02:00Z", datetime(2026, 6, 27, 13, 2, tzinfo=UTC)),
+        ("1987-02-26 15:01:01.790000", datetime(1987, 2, 26, 15, 1, 1, 790000, tzinfo=UTC)),
+        ("2026-06-27 13:37:33.895782+02:00",
+         datetime(2026, 6, 27, 13, 37, 33, 895782, tzinfo=timezone(timedelta(hours=2)))),
+        ("2026-06-27", datetime(2026, 6, 27, tzinfo=UTC)),
+    ],
+)  # fmt: skip
+def test_dates_are_read_with_a_zone(text: str, expected: datetime) -> None:
+    parsed = parse_datetime(text)
+    assert parsed == expected
+    assert parsed.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "fragment"),
+    [
+        ({"slug": None}, "slug", "must be a string"),
+        ({"slug": "a/b"}, "slug", "safe path segment"),
+        ({"slug": ".."}, "slug", "safe path segment"),
+        ({"slug": "a..b"}, "slug", "safe path segment"),
+        ({"title": ""}, "title", "must not be empty"),
+        ({"title": 42}, "title", "must be a string"),
+        ({"published_at": "yesterday"}, "published_at", "not an ISO 8601"),
+        ({"published_at": "2026-13-45 10:00:00"}, "published_at", "not an ISO 8601"),
+        ({"published_at": 1700000000}, "published_at", "date-time string"),
+        ({"url": "javascript:alert(1)"}, "url", "absolute http(s) URL"),
+        ({"url": "/relative/path"}, "url", "absolute http(s) URL"),
+        ({"canonical_source": "ftp://x.example/a"}, "canonical_source", "absolute http(s)"),
+        ({"entities": "Kazakhstan"}, "entities", "must be a list"),
+        ({"entities": ["ok", 3]}, "entities", "item 1 must be a string"),
+        ({"alternates": {"html": "notaurl"}}, "alternates", "'html'"),
+        ({"lang": "english language"}, "lang", "language tag"),
+    ],
+)
+def test_bad_fields_name_location_and_field(fields: dict, field: str, fragment: str) -> None:
+    with pytest.raises(RecordError) as caught:
+        validate(record(**fields), "batch.jsonl:7")
+    assert caught.value.location == "batch.jsonl:7"
+    assert caught.value.field == field
+    assert fragment in caught.value.message
+    assert str(caught.value).startswith(f"batch.jsonl:7: {field}: ")
+
+
+def test_missing_required_field() -> None:
+    raw = record()
+    del raw["published_at"]
+    with pytest.raises(RecordError) as caught:
+        validate(raw, "x.json:0")
+    assert caught.value.field == "published_at"
+    assert caught.value.message == "is required"
+
+
+def test_not_an_object() -> None:
+    with pytest.raises(RecordError, match="must be a JSON object, not an array"):
+        validate([1, 2], "x.json:3")
+
+
+def test_normalisations() -> None:
+    parsed = validate(
+        record(
+            title="  Two\u0000 words \n here ",
+            summary="rtl \u05e9\u05dc\u05d5\u05dd and emoji \U0001f600",
+            entities=["Kazakhstan", " Kazakhstan ", "", "Astana"],
+            topics=None,
+            alternates=None,
+            x_source={"anything": 1},
+        ),
+        "x:1",
+    )
+    assert parsed.title == "Two words here"
+    assert parsed.summary == "rtl \u05e9\u05dc\u05d5\u05dd and emoji \U0001f600"
+    assert parsed.entities == ("Kazakhstan", "Astana")
+    assert parsed.topics == ()
+    assert parsed.alternates == {}
+
+
+def test_unknown_fields_are_reported_but_x_fields_are_not() -> None:
+    assert unknown_fields(record(x_reuters={}, section="world")) == ["section"]
+
+
+def test_oversized_body_is_refused() -> None:
+    with pytest.raises(RecordError, match="longer than the limit"):
+        validate(record(body_md="x" * 10_000_000), "big.json:1")
+
+
+def test_modified_prefers_updated_at() -> None:
+    parsed = validate(record(updated_at="2026-02-01T00:00:00Z"), "x:1")
+    assert parsed.modified == datetime(2026, 2, 1, tzinfo=UTC)
+    assert validate(record(), "x:1").modified == parsed.published_at

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.sources import InputError, read
+from tests.conftest import record
+
+
+def _locations(paths: list[str]) -> list[tuple[str, bool]]:
+    return [(item.location, item.error is None) for item in read(paths)]
+
+
+def test_jsonl_lines_are_numbered_from_one(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(record("a")) + "\n\n{broken\n" + json.dumps(record("b")) + "\n")
+    assert _locations([str(path)]) == [(f"{path}:1", True), (f"{path}:3", False), (f"{path}:4", True)]
+
+
+def test_json_array_items_are_named_by_index(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([record("a"), record("b")], indent=2))
+    assert _locations([str(path)]) == [(f"{path}:0", True), (f"{path}:1", True)]
+
+
+def test_broken_array_keeps_the_items_before_the_break(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("[" + json.dumps(record("a")) + ", {oops]")
+    items = list(read([str(path)]))
+    assert items[0].error is None
+    assert items[1].error is not None and "invalid JSON in array item 1" in str(items[1].error)
+
+
+def test_single_object_file(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(record("a"), indent=2))
+    assert _locations([str(path)]) == [(f"{path}:1", True)]
+
+
+def test_gzip_and_directories_recursively(tmp_path: Path) -> None:
+    (tmp_path / "d" / "e").mkdir(parents=True)
+    with gzip.open(tmp_path / "d" / "e" / "x.jsonl.gz", "wt") as handle:
+        handle.write(json.dumps(record("g")) + "\n")
+    (tmp_path / "d" / "y.ndjson").write_text(json.dumps(record("n")) + "\n")
+    (tmp_path / "d" / "notes.txt").write_text("not input")
+    slugs = sorted(item.raw["slug"] for item in read([str(tmp_path / "d")]))
+    assert slugs == ["g", "n"]
+
+
+def test_invalid_utf8_is_named_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(json.dumps(record("a")).encode() + b"\n{\"slug\": \"\xff\"}\n" + json.dumps(record("b")).encode() + b"\n")
+    items = list(read([str(path)]))
+    assert [i.error is None for i in items] == [True, False, True]
+    assert "invalid UTF-8" in str(items[1].error)
+    assert items[1].location == f"{path}:2"
+
+
+def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        list(read([str(tmp_path / "nope.json")]))
