@@ -84,6 +84,9 @@ def choose_format(accept: str | None, offered: Sequence[str]) -> str | None:
     ranges = parse_accept(accept)
     if not ranges:
         return offered[0]
-    scored = [(quality(ranges, media_type), -index, media_type) for index, media_type in enumerate(offered)]
+    scored = [
+        (quality(ranges, media_type), -index, media_type)
+        for index, media_type in enumerate(offered)
+    ]
     q, _, media_type = max(scored)
     return media_type if q > 0 else None

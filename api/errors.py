@@ -10,7 +10,9 @@ from starlette.exceptions import HTTPException
 from graph.errors import NewsgraphError
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
     return JSONResponse(
         {"error": code, "message": message, "status": status}, status_code=status, headers=headers
     )
@@ -26,7 +28,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
     code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
         error.status_code, "http"
     )
-    return error_response(error.status_code, code, str(error.detail), getattr(error, "headers", None))
+    return error_response(
+        error.status_code, code, str(error.detail), getattr(error, "headers", None)
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> Response:

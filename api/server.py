@@ -22,6 +22,4 @@ def serve(settings: Settings) -> None:
         f"(SPARQL at /sparql)",
         flush=True,
     )
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level="warning", access_log=False
-    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)

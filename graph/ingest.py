@@ -74,7 +74,7 @@ class Rejects:
     def add(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a", encoding="utf-8")
+            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
         entry: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "location": error.location,
@@ -192,7 +192,9 @@ class Ingester:
             else:
                 self.summary.replaced += 1
             record = located.record
-            node = mapping.article_node(record, self.iris, self.linker.link(record), digest=version[1])
+            node = mapping.article_node(
+                record, self.iris, self.linker.link(record), digest=version[1]
+            )
             graphs.append(article)
             nodes.append(mapping.article_graph(node))
             for shared_node in mapping.shared_nodes(record, self.iris):

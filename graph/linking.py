@@ -65,11 +65,10 @@ class Linker:
         """Rebuild the entities graph from every article's entity names; return entity count."""
         rows = store.select(queries.load("article-entity-names"))
         nodes = self.entity_nodes(
-            row["name"].value for row in rows if isinstance(row.get("name"), ox.Literal)
+            name.value for row in rows if isinstance(name := row.get("name"), ox.Literal)
         )
         graph = self.iris.entities_graph
         document = {"@context": CONTEXT_IRI, "@id": graph, "@graph": nodes}
         quads = jsonld.to_quads(document) if nodes else []
         store.replace_graphs([graph], quads)
         return len(nodes)
-

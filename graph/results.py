@@ -102,7 +102,11 @@ def write_solutions(
 
 def _json_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | None]]) -> bytes:
     bindings = [
-        {name: term_json(value) for name, value in zip(variables, row, strict=True) if value is not None}
+        {
+            name: term_json(value)
+            for name, value in zip(variables, row, strict=True)
+            if value is not None
+        }
         for row in rows
     ]
     body = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
@@ -118,7 +122,9 @@ def _xml_term(term: Term) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != _XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject>"

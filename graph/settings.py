@@ -116,4 +116,6 @@ def load_settings(**overrides: Any) -> Settings:
         env = f"NEWSGRAPH_{key.upper()}"
         value = given.get(key, os.environ.get(env))
         message = first["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"setting {env} (--{key.replace('_', '-')}) = {value!r}: {message}") from None
+        raise ConfigError(
+            f"setting {env} (--{key.replace('_', '-')}) = {value!r}: {message}"
+        ) from None

@@ -93,7 +93,7 @@ def _open(path: str) -> IO[bytes]:
             raw = gzip.decompress(raw)
         return io.BytesIO(raw)
     if path.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 
 

@@ -109,7 +109,9 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
 def _pick(request: QueryRequest, kind: str) -> str:
     media_type = request.media_types.get(kind)
     if media_type is None:
-        raise NotAcceptable(f"no acceptable format for {kind} results; the Accept header allows none")
+        raise NotAcceptable(
+            f"no acceptable format for {kind} results; the Accept header allows none"
+        )
     return media_type
 
 

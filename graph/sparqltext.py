@@ -69,8 +69,7 @@ def inject_values(text: str, values: dict[str, str]) -> str:
     if not values:
         return text
     block = (
-        f"VALUES ({' '.join('?' + name for name in values)}) "
-        f"{{ ({' '.join(values.values())}) }}"
+        f"VALUES ({' '.join('?' + name for name in values)}) {{ ({' '.join(values.values())}) }}"
     )
     seen_where = seen_form = False
     for match in _TOKENS.finditer(text):

@@ -14,8 +14,8 @@ from vocab.namespaces import Minter
 def store_stats(store: Store, iris: Minter) -> dict[str, Any]:
     first = last = None
     for row in store.select(queries.load("date-range")):
-        first = row["first"].value if "first" in row else None
-        last = row["last"].value if "last" in row else None
+        first = _text(row.get("first"))
+        last = _text(row.get("last"))
     return {
         "articles": store.count(queries.load("count-articles")),
         "entities": store.count(
@@ -26,3 +26,7 @@ def store_stats(store: Store, iris: Minter) -> dict[str, Any]:
         "first": first,
         "last": last,
     }
+
+
+def _text(term: object) -> str | None:
+    return term.value if isinstance(term, ox.Literal) else None

@@ -41,7 +41,9 @@ def test_ingest_while_the_server_runs(tmp_path: Path, serve) -> None:  # type: i
     poller = threading.Thread(target=poll)
     poller.start()
     more = write_jsonl(tmp_path / "more.jsonl", [record(f"b{i}") for i in range(300)])
-    result = newsgraph("ingest", "--store", str(store), "--base", BASE, "--batch-size", "50", str(more))
+    result = newsgraph(
+        "ingest", "--store", str(store), "--base", BASE, "--batch-size", "50", str(more)
+    )
     stop.set()
     poller.join()
     assert result.returncode == 0, result.stderr.decode()

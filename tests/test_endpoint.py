@@ -48,14 +48,14 @@ def test_every_mapping_row_holds_for_the_seed(server: Any) -> None:
     article = f"<{BASE}article/{seed['slug']}>"
     checks = {
         "headline": f'ASK {{ {article} schema:headline ?v FILTER(?v = "{seed["title"]}") }}',
-        "description": f"ASK {{ {article} schema:description ?v FILTER(STRSTARTS(?v, \"The Parliamentary\")) }}",
-        "articleBody": f"ASK {{ {article} schema:articleBody ?v FILTER(!CONTAINS(?v, \"](https\") && CONTAINS(?v, \"Qazinform News Agency reports\")) }}",
+        "description": f'ASK {{ {article} schema:description ?v FILTER(STRSTARTS(?v, "The Parliamentary")) }}',
+        "articleBody": f'ASK {{ {article} schema:articleBody ?v FILTER(!CONTAINS(?v, "](https") && CONTAINS(?v, "Qazinform News Agency reports")) }}',
         "markdown": f'ASK {{ {article} schema:encoding ?m . ?m schema:encodingFormat "text/markdown" ; schema:text ?t FILTER(CONTAINS(?t, "[Qazinform News Agency](https://qazinform.com/)")) }}',
         "identifier": f'ASK {{ {article} schema:identifier "{seed["slug"]}" }}',
         "url": f"ASK {{ {article} schema:url <{seed['url']}> ; schema:mainEntityOfPage <{seed['url']}> }}",
         "isBasedOn": f"ASK {{ {article} schema:isBasedOn <{seed['canonical_source']}> }}",
         "datePublished": f'ASK {{ {article} schema:datePublished "2026-06-27T13:02:00Z"^^xsd:dateTime }}',
-        "dateModified": f"ASK {{ {article} schema:dateModified ?d FILTER(datatype(?d) = xsd:dateTime && ?d = \"2026-06-27T13:37:33.895782Z\"^^xsd:dateTime && tz(?d) = \"Z\") }}",
+        "dateModified": f'ASK {{ {article} schema:dateModified ?d FILTER(datatype(?d) = xsd:dateTime && ?d = "2026-06-27T13:37:33.895782Z"^^xsd:dateTime && tz(?d) = "Z") }}',
         "inLanguage": f'ASK {{ {article} schema:inLanguage "en" }}',
         "about": f'ASK {{ {article} schema:about ?t . ?t a schema:DefinedTerm ; schema:name "ai-policy" . {article} schema:keywords "ai-policy" }}',
         "mentions": f'ASK {{ {article} schema:mentions ?e . ?e schema:name "Qazinform News Agency" }}',
@@ -69,7 +69,10 @@ def test_every_mapping_row_holds_for_the_seed(server: Any) -> None:
         wrapper.setReturnFormat(JSON)
         assert wrapper.queryAndConvert()["boolean"] is True, row  # type: ignore[index]
     for name in seed["entities"]:
-        rows = select(server, f'SELECT ?e WHERE {{ {article} schema:mentions ?e . ?e schema:name ?n FILTER(?n = "{name}") }}')
+        rows = select(
+            server,
+            f'SELECT ?e WHERE {{ {article} schema:mentions ?e . ?e schema:name ?n FILTER(?n = "{name}") }}',
+        )
         assert len(rows) == 1, name
 
 
@@ -100,8 +103,13 @@ def test_select_formats(server: Any, return_format: str, marker: bytes) -> None:
         ("application/rdf+xml;q=0.5, application/n-triples;q=0.8", "application/n-triples", "nt"),
     ],
 )
-def test_construct_formats_by_accept(server: Any, accept: str, media_type: str, rdflib_format: str) -> None:
-    query = PREFIXES + 'CONSTRUCT { ?e schema:name ?n } WHERE { ?e schema:name ?n FILTER(?n = "Kazakhstan") }'
+def test_construct_formats_by_accept(
+    server: Any, accept: str, media_type: str, rdflib_format: str
+) -> None:
+    query = (
+        PREFIXES
+        + 'CONSTRUCT { ?e schema:name ?n } WHERE { ?e schema:name ?n FILTER(?n = "Kazakhstan") }'
+    )
     response = httpx.post(server.sparql, data={"query": query}, headers={"Accept": accept})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(media_type)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from graph.ingest import ingest
@@ -38,8 +37,12 @@ def test_newer_version_replaces_and_older_never_does(tmp_path: Path, settings: S
         assert summary.replaced == 1
         again = ingest([str(tmp_path / "old.jsonl")], store, settings)
         assert again.skipped == 1
-        headlines = [r["h"].value for r in store.select(f"SELECT ?h WHERE {{ ?a <{S}headline> ?h }}")]
-        mentions = [r["e"].value for r in store.select(f"SELECT ?e WHERE {{ ?a <{S}mentions> ?e }}")]
+        headlines = [
+            r["h"].value for r in store.select(f"SELECT ?h WHERE {{ ?a <{S}headline> ?h }}")
+        ]
+        mentions = [
+            r["e"].value for r in store.select(f"SELECT ?e WHERE {{ ?a <{S}mentions> ?e }}")
+        ]
     assert headlines == ["New"]
     assert mentions == ["http://localhost:8000/entity/y"]
 
@@ -52,14 +55,20 @@ def test_duplicate_slugs_in_one_batch_keep_the_newest(tmp_path: Path, settings: 
     ]
     lines: list[str] = []
     with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
-        summary = ingest([str(write_jsonl(tmp_path / "d.jsonl", rows))], store, settings, report=lines.append)
-        headlines = [r["h"].value for r in store.select(f"SELECT ?h WHERE {{ ?a <{S}headline> ?h }}")]
+        summary = ingest(
+            [str(write_jsonl(tmp_path / "d.jsonl", rows))], store, settings, report=lines.append
+        )
+        headlines = [
+            r["h"].value for r in store.select(f"SELECT ?h WHERE {{ ?a <{S}headline> ?h }}")
+        ]
     assert headlines == ["Third"]
     assert (summary.loaded, summary.skipped) == (1, 2)
     assert any("d.jsonl:1" in line and "superseded" in line for line in lines)
 
 
-def test_bad_records_are_named_set_aside_and_the_rest_loads(tmp_path: Path, settings: Settings) -> None:
+def test_bad_records_are_named_set_aside_and_the_rest_loads(
+    tmp_path: Path, settings: Settings
+) -> None:
     path = tmp_path / "mixed.jsonl"
     path.write_text(
         json.dumps(record("good1")) + "\n"
@@ -80,7 +89,9 @@ def test_bad_records_are_named_set_aside_and_the_rest_loads(tmp_path: Path, sett
     assert rejects[1]["text"] == "{not json"
 
 
-def test_entities_are_described_once_in_the_entities_graph(tmp_path: Path, settings: Settings) -> None:
+def test_entities_are_described_once_in_the_entities_graph(
+    tmp_path: Path, settings: Settings
+) -> None:
     rows = [record("a", entities=["Kazakhstan"]), record("b", entities=["kazakhstan", "Astana"]),
             record("c", entities=["Kazakhstan"])]  # fmt: skip
     with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
@@ -119,5 +130,3 @@ def test_stdin_is_read(tmp_path: Path, settings: Settings, monkeypatch: pytest.M
     with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
         summary = ingest(["-"], store, settings)
     assert summary.loaded == 2
-
-

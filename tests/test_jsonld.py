@@ -41,7 +41,9 @@ def test_loader_serves_only_bundled_contexts() -> None:
 def test_every_key_the_mapping_writes_is_in_the_context() -> None:
     context = jsonld.bundled_context()["@context"]
     sample = _sample_records()[0]
-    node = mapping.article_node(sample, IRIS, ["http://n.example/entity/a"], ["http://n.example/entity/b"])
+    node = mapping.article_node(
+        sample, IRIS, ["http://n.example/entity/a"], ["http://n.example/entity/b"]
+    )
 
     def keys(value: object) -> set[str]:
         if isinstance(value, dict):

@@ -89,7 +89,9 @@ def test_no_https_schema_iris_and_dates_carry_a_zone() -> None:
     quads = jsonld.to_quads(mapping.document(seed, IRIS, ["http://n.example/entity/x"]))
     for quad in quads:
         for term in (quad.predicate, quad.object):
-            assert not (isinstance(term, ox.NamedNode) and term.value.startswith("https://schema.org"))
+            assert not (
+                isinstance(term, ox.NamedNode) and term.value.startswith("https://schema.org")
+            )
         if quad.predicate.value in (S + "datePublished", S + "dateModified"):
             assert quad.object.datatype.value.endswith("#dateTime")
             assert quad.object.value.endswith(("Z", "+00:00")) or "+" in quad.object.value[19:]

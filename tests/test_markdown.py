@@ -10,7 +10,7 @@ from graph.markdown import links, to_text
     [
         ("# Heading\n\nPara", "Heading\n\nPara"),
         ("**bold** and *em* and _em2_ and `code`", "bold and em and em2 and code"),
-        ("[label](https://x.example/a \"title\")", "label"),
+        ('[label](https://x.example/a "title")', "label"),
         ("![alt text](https://x.example/i.png)", "alt text"),
         ("> quoted\n> more", "quoted\nmore"),
         ("- one\n- two\n1. three", "one\ntwo\nthree"),

@@ -17,7 +17,11 @@ def _locations(paths: list[str]) -> list[tuple[str, bool]]:
 def test_jsonl_lines_are_numbered_from_one(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps(record("a")) + "\n\n{broken\n" + json.dumps(record("b")) + "\n")
-    assert _locations([str(path)]) == [(f"{path}:1", True), (f"{path}:3", False), (f"{path}:4", True)]
+    assert _locations([str(path)]) == [
+        (f"{path}:1", True),
+        (f"{path}:3", False),
+        (f"{path}:4", True),
+    ]
 
 
 def test_json_array_items_are_named_by_index(tmp_path: Path) -> None:
@@ -52,7 +56,12 @@ def test_gzip_and_directories_recursively(tmp_path: Path) -> None:
 
 def test_invalid_utf8_is_named_and_the_rest_is_read(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_bytes(json.dumps(record("a")).encode() + b"\n{\"slug\": \"\xff\"}\n" + json.dumps(record("b")).encode() + b"\n")
+    path.write_bytes(
+        json.dumps(record("a")).encode()
+        + b'\n{"slug": "\xff"}\n'
+        + json.dumps(record("b")).encode()
+        + b"\n"
+    )
     items = list(read([str(path)]))
     assert [i.error is None for i in items] == [True, False, True]
     assert "invalid UTF-8" in str(items[1].error)

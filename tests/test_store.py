@@ -15,11 +15,15 @@ G1, G2 = "http://g.example/1", "http://g.example/2"
 
 
 def quad(s: str, o: str, g: str) -> ox.Quad:
-    return ox.Quad(ox.NamedNode(s), ox.NamedNode("http://p.example/p"), ox.Literal(o), ox.NamedNode(g))
+    return ox.Quad(
+        ox.NamedNode(s), ox.NamedNode("http://p.example/p"), ox.Literal(o), ox.NamedNode(g)
+    )
 
 
 def graph_values(store: EmbeddedStore, graph: str) -> set[str]:
-    return {q.object.value for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+    return {
+        q.object.value for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    }
 
 
 def test_replace_graphs_replaces_whole_graphs_and_adds_others(tmp_path: Path) -> None:

@@ -101,7 +101,9 @@ def _term(value: str) -> ox.NamedNode | ox.Literal:
 
 def _kind_of(text: str) -> str:
     form = sparqltext.query_form(text)
-    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(form or "", "solutions")
+    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(
+        form or "", "solutions"
+    )
 
 
 def _endpoint_format(fmt: str, text: str) -> str:

@@ -168,7 +168,9 @@ class QueryPool:
     def ask(self, query: str, bindings: Mapping[str, Any] | None = None) -> bool:
         return bool(self.call("ask", (query, dict(bindings or {}))))
 
-    def construct(self, query: str, bindings: Mapping[str, Any] | None = None) -> Iterator[ox.Triple]:
+    def construct(
+        self, query: str, bindings: Mapping[str, Any] | None = None
+    ) -> Iterator[ox.Triple]:
         triples: list[ox.Triple] = self.call("construct", (query, dict(bindings or {})))
         return iter(triples)
 

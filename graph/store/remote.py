@@ -112,7 +112,10 @@ class RemoteStore(Store):
             yield quad.triple
 
     def _post_query(
-        self, query: str, accept: str, params: list[tuple[str, str]] | None = None
+        self,
+        query: str,
+        accept: str,
+        params: list[tuple[str, str | int | float | bool | None]] | None = None,
     ) -> httpx.Response:
         try:
             response = self._client.post(
@@ -132,7 +135,9 @@ class RemoteStore(Store):
 
     def execute(self, request: QueryRequest) -> QueryResponse:
         check_query(request.query, allow_service=request.allow_service)
-        params = [("default-graph-uri", g) for g in request.default_graphs]
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            ("default-graph-uri", g) for g in request.default_graphs
+        ]
         params += [("named-graph-uri", g) for g in request.named_graphs]
         accept = ", ".join(dict.fromkeys(t for t in request.media_types.values() if t))
         response = self._post_query(request.query, accept or "*/*", params)
@@ -233,4 +238,3 @@ def _error_text(response: httpx.Response) -> str:
         return str(json.loads(response.text).get("message", response.text))[:500]
     except (ValueError, AttributeError):
         return response.text[:500]
-

@@ -61,7 +61,7 @@ class Snapshots:
                 continue
             lock = self.root / f"{path.name}.lock"
             try:
-                handle = open(lock, "a+")
+                handle = open(lock, "a+")  # noqa: SIM115
             except OSError:
                 continue
             with handle:
@@ -90,7 +90,7 @@ class SnapshotReader:
                 return None
             if newest == self.name and self.store is not None:
                 return self.store
-            handle = open(self.snapshots.root / f"{newest}.lock", "a+")
+            handle = open(self.snapshots.root / f"{newest}.lock", "a+")  # noqa: SIM115 - held while the snapshot is in use
             fcntl.flock(handle, fcntl.LOCK_SH)
             path = self.snapshots.root / newest
             if not path.exists():  # collected between reading CURRENT and locking it

@@ -1,0 +1,18 @@
+"""Every named query parses, says what it answers and names its parameters."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from graph import queries
+
+
+@pytest.mark.parametrize("name", queries.names())
+def test_named_query_parses_and_is_documented(name: str) -> None:
+    named = queries.get(name)
+    assert named.title, f"{name}.rq must start with a comment saying what it answers"
+    store = ox.Store()
+    store.query(named.text)  # raises SyntaxError when the query does not parse
+    for param in named.params:
+        assert f"?{param}" in named.text
