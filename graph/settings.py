@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -73,6 +73,24 @@ class Settings(BaseSettings):
     store_user: str | None = Field(None, description="Remote store: user name (Basic/Digest).")
     store_password: SecretStr | None = Field(None, description="Remote store: password.")
     store_token: SecretStr | None = Field(None, description="Remote store: bearer token.")
+    graph_store_url: str | None = Field(
+        None,
+        description="Remote store: Graph Store Protocol endpoint for bulk writes and dumps "
+        "(default: found by probing the server; `none` never to use one).",
+    )
+    store_dialect: Literal["auto", "generic", "oxigraph", "virtuoso"] = Field(
+        "auto",
+        description="Remote store: which server it is (default: read from its Server header).",
+    )
+    store_timeout: float = Field(
+        300.0, gt=0, description="Remote store: seconds to wait for one request to the server."
+    )
+    store_retries: int = Field(
+        3,
+        ge=0,
+        description="Remote store: attempts after the first for a request that failed on the "
+        "way (idempotent requests only, with exponential backoff).",
+    )
 
     @field_validator("base")
     @classmethod
