@@ -63,9 +63,11 @@ start() {
         waited=$((waited + 1))
     done
 
-    isql-vt "127.0.0.1:$sql_port" dba dba \
-        exec="USER_SET_PASSWORD('dba', '$password');" >"$dir/isql.out" 2>&1 \
+    # On stdin, so that the new password never shows in the process list.
+    echo "USER_SET_PASSWORD('dba', '$password');" \
+        | isql-vt "127.0.0.1:$sql_port" dba dba >"$dir/isql.out" 2>&1 \
         || { stop "$dir"; die "could not set the dba password (log: $dir/isql.out)"; }
+    grep -q "Error" "$dir/isql.out" && { stop "$dir"; die "could not set the dba password (log: $dir/isql.out)"; }
     echo "NEWSGRAPH_TEST_VIRTUOSO=$url"
     echo "NEWSGRAPH_TEST_VIRTUOSO_PASSWORD=$password"
 }

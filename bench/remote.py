@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import statistics
@@ -23,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -99,9 +101,23 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used (Linux; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def oxigraph_server(location: Path) -> Iterator[str]:
-    """An Oxigraph server on a free loopback port; yields its query URL."""
+def oxigraph_server(location: Path) -> Iterator[Server]:
+    """An Oxigraph server on a free loopback port."""
     port = free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location),
@@ -120,27 +136,42 @@ def oxigraph_server(location: Path) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise SystemExit("the oxigraph server did not start")
             time.sleep(0.1)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         process.wait(15)
 
 
-def embedded_round(records: Path, where: Path) -> Summary:
+@dataclass
+class Run:
+    """One ingest: its summary, and the CPU seconds it cost (this process, and the server's)."""
+
+    summary: Summary
+    cpu: float
+    server_cpu: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.summary.articles_per_second
+
+
+def embedded_round(records: Path, where: Path) -> Run:
     settings = load_settings(store=str(where), base=BASE, rejects=str(where.parent / "r.jsonl"))
+    started = time.process_time()
     with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
-        return ingest([str(records)], store, settings)
+        summary = ingest([str(records)], store, settings)
+    return Run(summary, time.process_time() - started)
 
 
-def remote_round(
-    records: Path, where: Path, *, again: bool = False
-) -> tuple[Summary, Summary | None]:
-    with oxigraph_server(where) as url:
-        settings = load_settings(store=url, base=BASE, rejects=str(where.parent / "r.jsonl"))
+def remote_round(records: Path, where: Path, *, again: bool = False) -> tuple[Run, Summary | None]:
+    with oxigraph_server(where) as server:
+        settings = load_settings(store=server.url, base=BASE, rejects=str(where.parent / "r.jsonl"))
+        started, server_started = time.process_time(), server.cpu_seconds()
         with RemoteStore.from_settings(settings) as store:
             first = ingest([str(records)], store, settings)
+            run = Run(first, time.process_time() - started, server.cpu_seconds() - server_started)
             second = ingest([str(records)], store, settings) if again else None
-        return first, second
+        return run, second
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,31 +185,36 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(temporary)
         records = root / "records.jsonl"
         origin = write_records(records, args.size)
-        print(f"{args.size:,} records from {origin}", flush=True)
-        embedded: list[float] = []
-        remote: list[float] = []
+        print(f"{args.size:,} records from {origin}; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores", flush=True)  # fmt: skip
+        embedded: list[Run] = []
+        remote: list[Run] = []
         second: Summary | None = None
-        for round_number in range(1, args.rounds + 1):
-            local = embedded_round(records, root / f"embedded-{round_number}")
-            last = round_number == args.rounds
+        for number in range(1, args.rounds + 1):
+            local = embedded_round(records, root / f"embedded-{number}")
             served, second_run = remote_round(
-                records, root / f"oxigraph-{round_number}", again=last
+                records, root / f"oxigraph-{number}", again=number == args.rounds
             )
             second = second_run or second
-            embedded.append(local.articles_per_second)
-            remote.append(served.articles_per_second)
+            embedded.append(local)
+            remote.append(served)
             print(
-                f"round {round_number}: embedded {local.articles_per_second:,.0f} articles/s "
-                f"({local.seconds:.1f} s), oxigraph server {served.articles_per_second:,.0f} "
-                f"articles/s ({served.seconds:.1f} s)",
+                f"round {number}: embedded {local.rate:,.0f} articles/s ({local.summary.seconds:.1f} s, "
+                f"{local.cpu:.1f} CPU s), oxigraph server {served.rate:,.0f} articles/s "
+                f"({served.summary.seconds:.1f} s, {served.cpu:.1f} + {served.server_cpu:.1f} "
+                f"server CPU s)",
                 flush=True,
             )
-            if (local.loaded, local.triples) != (served.loaded, served.triples):
+            if (local.summary.loaded, local.summary.triples) != (
+                served.summary.loaded,
+                served.summary.triples,
+            ):
                 print("the two stores were given different graphs", file=sys.stderr)
                 return 1
-        low, high = statistics.median(embedded), statistics.median(remote)
+        low = statistics.median(run.rate for run in embedded)
+        high = statistics.median(run.rate for run in remote)
         print(f"median: embedded {low:,.0f} articles/s, oxigraph server {high:,.0f} articles/s, "
-              f"ratio {high / low:.2f}")  # fmt: skip
+              f"ratio {high / low:.2f}; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         if second is not None:
             print(f"re-ingest into the server: {second.line()}")
             if second.unchanged != args.size or second.loaded or second.replaced:

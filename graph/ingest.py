@@ -156,6 +156,7 @@ class Ingester:
             if batch:
                 self.write_batch(batch)
             self.summary.entities = self.linker.finish(self.store)
+            self.store.flush()  # a remote store writes behind: count the last write too
         finally:
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started

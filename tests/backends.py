@@ -28,7 +28,7 @@ from graph.store import EmbeddedStore, RemoteStore
 from graph.store.base import Store
 from tests.conftest import BASE, free_port
 
-BACKENDS = ("embedded", "oxigraph", "virtuoso")
+BACKENDS = ("embedded", "oxigraph", "generic", "virtuoso")
 VIRTUOSO_ENV = "NEWSGRAPH_TEST_VIRTUOSO"
 
 
@@ -40,6 +40,10 @@ class Endpoint:
     query_url: str
     user: str | None = None
     password: str | None = None
+
+    @property
+    def update_url(self) -> str:
+        return self.query_url.removesuffix("/query") + "/update"
 
     def store(self, **options: object) -> RemoteStore:
         return RemoteStore(self.query_url, user=self.user, password=self.password, **options)  # type: ignore[arg-type]
@@ -61,8 +65,10 @@ def oxigraph_binary() -> str:
     return found
 
 
-def start_oxigraph(location: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def start_oxigraph(
+    location: Path, *extra: str, port: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = port or free_port()
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
          *extra],
@@ -129,9 +135,16 @@ def endpoint(request: pytest.FixtureRequest) -> Endpoint:
 
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """An empty, writable store of each kind: embedded, Oxigraph server, Virtuoso."""
+    """An empty, writable store of each kind: embedded, Oxigraph server (as itself, and as a
+    generic SPARQL server without the Graph Store Protocol), Virtuoso."""
     if request.param == "embedded":
         opened: Store = EmbeddedStore(tmp_path / "store", write=True, base=BASE)
+    elif request.param == "generic":  # the Oxigraph server spoken to as any SPARQL server
+        server: Endpoint = request.getfixturevalue("oxigraph")
+        opened = server.store(
+            dialect="generic", graph_store_url="none", update_url=server.update_url
+        )
+        empty(opened)  # type: ignore[arg-type]
     else:
         found: Endpoint = request.getfixturevalue(request.param)
         opened = found.store()

@@ -39,6 +39,7 @@ import pyoxigraph as ox
 
 from graph import sparqltext
 from graph.store.base import Row, Term
+from graph.store.remote import rewrite
 from vocab.namespaces import XSD
 
 Select = Callable[[str], list[Row]]
@@ -117,6 +118,7 @@ class Dialect:
 class Oxigraph(Dialect):
     name = "oxigraph"
     dataset_graph_store = True
+    parallel_writes = 2  # the server commits disjoint transactions side by side
 
     def __init__(self) -> None:
         super().__init__()
@@ -207,10 +209,10 @@ class Virtuoso(Dialect):
             f"DEFINE input:named-graph-exclude {ox.NamedNode(graph)}\n"
             for graph in self.system_graphs
         )
-        return defines + pin_constant_graphs(text)
+        return defines + rewrite.pin_constant_graphs(rewrite.inline_trailing_values(text))
 
     def visible(self, variable: str) -> bool:
-        return not variable.startswith(PINNED)
+        return not variable.startswith(rewrite.PINNED)
 
     def normalise(self, term: Term) -> Term:
         if not isinstance(term, ox.Literal) or term.language:
@@ -233,48 +235,6 @@ class Virtuoso(Dialect):
 
     def partial(self, headers: Mapping[str, str]) -> bool:
         return headers.get("x-sql-state", "").upper() == "S1TAT"
-
-
-#: Variables that :func:`pin_constant_graphs` adds (and answers never show).
-PINNED = "_newsgraph_graph_"
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\s]*>)
-    | (?P<var>[?$]\w+)
-    | (?P<pname>[A-Za-z_\u00c0-\uffff][\w.\-]*:[\w.\-:%]*|:[\w.\-:%]*)
-    | (?P<word>[A-Za-z_]+)""",
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def pin_constant_graphs(text: str) -> str:
-    """``GRAPH <g> {…}`` as ``VALUES ?v { <g> } GRAPH ?v {…}`` (same answers).
-
-    Virtuoso answers nothing for ``GRAPH <constant>`` once ``input:*-graph-exclude`` is
-    defined, but does answer for a graph variable; the added variables are hidden again.
-
-    >>> pin_constant_graphs('SELECT * { GRAPH <http://g> { ?s ?p "GRAPH <x>" } }')
-    'SELECT * { VALUES ?_newsgraph_graph_0 { <http://g> } GRAPH ?_newsgraph_graph_0 { ?s ?p "GRAPH <x>" } }'
-    """
-    out: list[str] = []
-    last = 0
-    keyword: re.Match[str] | None = None
-    count = 0
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "comment":
-            continue
-        if keyword is not None and kind in ("iri", "pname"):
-            variable = f"?{PINNED}{count}"
-            count += 1
-            out += [text[last : keyword.start()],
-                    f"VALUES {variable} {{ {match.group()} }} GRAPH {variable}"]  # fmt: skip
-            last = match.end()
-        keyword = match if kind == "word" and match.group().upper() == "GRAPH" else None
-    out.append(text[last:])
-    return "".join(out)
 
 
 def canonical_seconds(value: str) -> str:
@@ -360,5 +320,4 @@ __all__ = [
     "canonical_double",
     "canonical_seconds",
     "from_server_header",
-    "pin_constant_graphs",
 ]

@@ -74,6 +74,18 @@ class Server:
                 params=[("query", "ASK {}")],
                 headers={"Accept": answers.SOLUTIONS_ACCEPT},
             )
+            if reply.status == 405:  # a server that takes queries by POST only
+                reply = self.connection.request(
+                    "POST",
+                    self.query_url,
+                    what=what,
+                    idempotent=True,
+                    content=b"ASK {}",
+                    headers={
+                        "Accept": answers.SOLUTIONS_ACCEPT,
+                        "Content-Type": "application/sparql-query",
+                    },
+                )
             if not reply.ok:
                 raise self.connection.error(reply, what)
             found = dialects.from_server_header(reply.headers.get("server", ""))

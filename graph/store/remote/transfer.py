@@ -47,8 +47,20 @@ def write_all(server: Server, pending: list[GraphWrite]) -> None:
     if dialect.replace_with_graph_store and server.graph_store:
         _by_graph_store(server, pending, dialect.parallel_writes)
         return
-    for batch in writes.pack(pending, dialect.max_update_bytes):
-        _send(server, batch)
+    _send_all(server, list(writes.pack(pending, dialect.max_update_bytes)))
+
+
+def _send_all(server: Server, batches: list[list[GraphWrite]]) -> None:
+    """Send the updates, several at a time where the dialect allows (their graphs are disjoint,
+    so they commute)."""
+    parallel = server.dialect.parallel_writes
+    if parallel <= 1 or len(batches) <= 1:
+        for batch in batches:
+            _send(server, batch)
+        return
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="newsgraph-write") as pool:
+        for future in [pool.submit(_send, server, batch) for batch in batches]:
+            future.result()
 
 
 def _send(server: Server, batch: list[GraphWrite]) -> None:
@@ -165,8 +177,7 @@ def _load_chunk(server: Server, chunk: list[ox.Quad]) -> None:
 
 
 def write_all_by_update(server: Server, pending: list[GraphWrite]) -> None:
-    for batch in writes.pack(pending, server.dialect.max_update_bytes):
-        _send(server, batch)
+    _send_all(server, list(writes.pack(pending, server.dialect.max_update_bytes)))
 
 
 # -- dumps -------------------------------------------------------------------------------------
