@@ -8,6 +8,7 @@ network failures.
 
 from __future__ import annotations
 
+import doctest
 import io
 import logging
 import socket
@@ -19,13 +20,14 @@ import pyoxigraph as ox
 import pytest
 
 from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.settings import load_settings
 from graph.sparql import QueryRequest
 from graph.store import RemoteStore
-from graph.store.remote import writes
+from graph.store.remote import answers, auth, dialects, rewrite, writes
 from graph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
 from graph.store.remote.dialects import Virtuoso
 from tests.backends import Endpoint, empty, start_oxigraph
-from tests.conftest import free_port
+from tests.conftest import free_port, newsgraph
 from tests.gate import gate
 
 G = "http://g.example/"
@@ -292,3 +294,25 @@ def test_an_endpoint_that_is_not_there(tmp_path_factory: pytest.TempPathFactory)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
         with RemoteStore(url, retries=0) as store, pytest.raises(StoreError, match=url):
             store.select_all("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_url_settings_never_hold_a_secret() -> None:
+    url = f"http://ann:{quote(PASSWORD, safe='')}@127.0.0.1:9/sparql"
+    settings = load_settings(store=url, update_url=url + "-auth")
+    assert (settings.store, settings.update_url) == (
+        "http://127.0.0.1:9/sparql",
+        "http://127.0.0.1:9/sparql-auth",
+    )
+    assert settings.store_user == "ann" and settings.store_password is not None
+    assert settings.store_password.get_secret_value() == PASSWORD
+    shown = newsgraph("settings", env={"NEWSGRAPH_STORE": url, "COLUMNS": "400"})
+    assert shown.returncode == 0 and b"127.0.0.1:9/sparql" in shown.stdout
+    assert PASSWORD.encode() not in shown.stdout and b"pa%3Ass" not in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "module", [auth, answers, dialects, rewrite, writes], ids=lambda m: m.__name__
+)
+def test_the_examples_in_the_docstrings_hold(module: object) -> None:
+    failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert tried and not failed

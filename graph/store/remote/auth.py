@@ -20,23 +20,14 @@ import threading
 import urllib.request
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import httpx
 
+from graph.settings import split_userinfo
+
 MASK = "***"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
-
-
-def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """The URL without ``user:password@``, and the user and password it held."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url, None, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    user, has_password, password = userinfo.partition(":")
-    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-    return clean, unquote(user) or None, unquote(password) if has_password else None
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ requests becomes two nodes on the server (newsgraph's own data has none).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from itertools import islice
 from typing import IO
 
@@ -58,9 +59,7 @@ def _send_all(server: Server, batches: list[list[GraphWrite]]) -> None:
         for batch in batches:
             _send(server, batch)
         return
-    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="newsgraph-write") as pool:
-        for future in [pool.submit(_send, server, batch) for batch in batches]:
-            future.result()
+    _in_parallel(parallel, [partial(_send, server, batch) for batch in batches])
 
 
 def _send(server: Server, batch: list[GraphWrite]) -> None:
@@ -118,9 +117,20 @@ def _by_graph_store(server: Server, pending: list[GraphWrite], parallel: int) ->
         for write in named:
             _graph_store_write(server, write)
         return
-    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="newsgraph-write") as pool:
-        for future in [pool.submit(_graph_store_write, server, w) for w in named]:
-            future.result()
+    _in_parallel(parallel, [partial(_graph_store_write, server, w) for w in named])
+
+
+def _in_parallel(workers: int, tasks: list[Callable[[], None]]) -> None:
+    """Run the tasks ``workers`` at a time; at the first failure, start no more and raise it."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="newsgraph-write") as pool:
+        futures = [pool.submit(task) for task in tasks]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def _graph_store_write(server: Server, write: GraphWrite) -> None:
