@@ -74,7 +74,9 @@ class Rejects:
     def add(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+            self._handle = open(  # noqa: SIM115 - kept open for the run
+                self.path, "a", encoding="utf-8", errors="backslashreplace"
+            )
         entry: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "location": error.location,
