@@ -23,7 +23,7 @@ from graph.records import Record
 from graph.store.base import Store
 from vocab.namespaces import Minter
 
-__all__ = ["LinkSummary", "Linker", "Links", "record_text"]
+__all__ = ["LinkSummary", "Linker", "Links", "record_text", "relink"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,10 @@ class Linker:
         article = self.iris.article(record.slug)
         text = record_text(record)
         resolution = resolve(
-            Corpus({article: record.entities}, {article: text}), self.authority, self.overrides
+            Corpus({article: record.entities}, {article: text}),
+            self.authority,
+            self.overrides,
+            find_in_text=False,
         )
         keys = resolution.mentions.get(article, [])
         mentions = [self.iris.entity(key) for key in keys]

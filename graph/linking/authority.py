@@ -48,7 +48,7 @@ class Entry:
         return [self.name, *self.aliases]
 
 
-@dataclass
+@dataclass(eq=False)
 class Authority:
     entries: dict[str, Entry]
     #: key → entry id, for keys exactly one entry claims.

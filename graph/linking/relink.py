@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -19,6 +19,7 @@ from graph.linking.authority import load_authority
 from graph.linking.describe import entity_quads, linking_quads
 from graph.linking.normalise import key_of
 from graph.linking.overrides import Override
+from graph.linking.reconcile import reconcile
 from graph.linking.resolve import Corpus, Resolution, resolve
 from graph.store.base import Store
 from vocab.namespaces import NG, SCHEMA, Minter
@@ -36,10 +37,17 @@ class LinkSummary:
     articles: int = 0
     rewritten: int = 0
     seconds: float = 0.0
+    reconciled: int = 0
+    ambiguous: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        reconciled = (
+            f", {self.reconciled} reconciled ({len(self.ambiguous)} ambiguous)"
+            if self.reconciled or self.ambiguous
+            else ""
+        )
         return (
-            f"linked {self.articles} articles: {self.entities} entities, "
+            f"linked {self.articles} articles: {self.entities} entities{reconciled}, "
             f"{self.rewritten} article graphs rewritten, {self.seconds:.2f} s"
         )
 
@@ -75,6 +83,13 @@ def read_reconciled(store: Store, iris: Minter) -> dict[str, tuple[str, str, str
     return {
         _text(row["name"]): (row["item"].value, _text(row["source"]), _text(row.get("label")))  # type: ignore[union-attr]
         for row in store.select(queries.load("linking-reconciliations"), graph)
+    }
+
+
+def _by_key(reconciled: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+    return {
+        key_of(form): (item, f"reconciled with {source}")
+        for form, (item, source, _label) in reconciled.items()
     }
 
 
@@ -144,23 +159,28 @@ def relink(
     iris: Minter,
     *,
     overrides: Iterable[Override] | None = None,
-    reconciled: dict[str, tuple[str, str, str]] | None = None,
+    reconcile_url: str | None = None,
 ) -> LinkSummary:
-    """Resolve every name in the store and write what changed. ``overrides`` and
-    ``reconciled``, when given, replace the ones kept in the store."""
+    """Resolve every name in the store and write what changed. ``overrides``, when given,
+    replace the ones kept in the store; ``reconcile_url`` asks that endpoint for the Wikidata
+    items of entities that have none, and keeps what it finds."""
     started = time.perf_counter()
     stored_overrides = read_overrides(store, iris)
     stored_reconciled = read_reconciled(store, iris)
     new_overrides = list(overrides) if overrides is not None else stored_overrides
-    new_reconciled = reconciled if reconciled is not None else stored_reconciled
+    new_reconciled = dict(stored_reconciled)
+    corpus = read_corpus(store)
+    resolution = resolve(corpus, load_authority(), new_overrides, _by_key(new_reconciled))
+    report = None
+    if reconcile_url:
+        report = reconcile(reconcile_url, resolution.entities)
+        new_reconciled.update(report.linked)
+        for entity in resolution.entities.values():
+            found = report.linked.get(entity.name)
+            if found and not entity.same_as:
+                entity.same_as, entity.same_as_source = found[0], f"reconciled with {found[1]}"
     if new_overrides != stored_overrides or new_reconciled != stored_reconciled:
         write_linking_graph(store, iris, new_overrides, new_reconciled)
-    corpus = read_corpus(store)
-    by_key = {
-        key_of(form): (item, f"reconciled with {source}")
-        for form, (item, source, _label) in new_reconciled.items()
-    }
-    resolution = resolve(corpus, load_authority(), new_overrides, by_key)
     store.replace_graphs([iris.entities_graph], list(entity_quads(resolution.entities, iris)))
     stored = stored_mentions(store)
     expected = expected_mentions(resolution, iris)
@@ -173,6 +193,8 @@ def relink(
         changes[article] = (frozenset(), frozenset())
     rewritten = rewrite_articles(store, changes) if changes else 0
     return LinkSummary(
+        reconciled=len(report.linked) if report else 0,
+        ambiguous=sorted(report.ambiguous) if report else [],
         entities=len(resolution.entities),
         articles=len(set(corpus.lists) | set(corpus.texts)),
         rewritten=rewritten,

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from graph.linking import acronyms, people
 from graph.linking.authority import Authority, Entry, entry_key
@@ -42,6 +43,10 @@ _BODY_HEADS = frozenset(
      "county", "river", "port", "school", "college", "hospital", "museum", "church"}
 )  # fmt: skip
 MAX_EVIDENCE = 10
+#: An acronym defined differently in different stories means, outside them, the expansion
+#: that at least this share of its definitions give (and at least DOMINANT_MINIMUM of them).
+DOMINANT_SHARE = 0.9
+DOMINANT_MINIMUM = 10
 
 
 @dataclass
@@ -172,18 +177,22 @@ class _Resolver:
         uf = self.uf
         self.local_acronyms: dict[tuple[str, str], str] = {}
         for short, longs in sorted(self._acronym_evidence().items()):
-            roots = {uf.find(_node(long)) for long in longs}
-            short_anchor = uf.anchor_of(_node(short))
-            if len(roots) == 1 and not (short_anchor and uf.anchor.get(next(iter(roots))) != short_anchor):
-                for long, (rule, articles) in sorted(longs.items()):
-                    if uf.union(_node(long), _node(short), rule, frozenset(articles)):
-                        continue
-                    break
-                else:
-                    continue
+            support: Counter[str] = Counter()
             for long, (_rule, articles) in longs.items():
-                for article in articles:
-                    self.local_acronyms[(article, short)] = _node(long)
+                support[uf.find(_node(long))] += len(articles)
+            root, count = min(support.items(), key=lambda item: (-item[1], item[0]))
+            dominant = count >= DOMINANT_SHARE * sum(support.values()) and (
+                len(support) == 1 or count >= DOMINANT_MINIMUM
+            )
+            short_anchor = uf.anchor_of(_node(short))
+            if dominant and not (short_anchor and uf.anchor.get(root) != short_anchor):
+                for long, (rule, articles) in sorted(longs.items()):
+                    if uf.find(_node(long)) == root:
+                        uf.union(_node(long), _node(short), rule, frozenset(articles))
+            for long, (_rule, articles) in longs.items():
+                if uf.find(_node(long)) != uf.find(_node(short)):
+                    for article in articles:
+                        self.local_acronyms[(article, short)] = _node(long)
 
     # -- mention level ---------------------------------------------------------------------------
 
@@ -282,10 +291,8 @@ class _Resolver:
                     evidence[root].update(self.form_articles[form])
             elif len(words) > 1:
                 starts[words[0]].add(root)
-        for entry in self.authority.entries.values():
-            if entry.type == "Person":
-                for surname in people.surname_keys(entry.name):
-                    persons[surname].add(uf.find("a:" + entry.id))
+        for surname, entry_ids in _authority_surnames(self.authority).items():
+            persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
         for article, form in pending:
             key = self.effective[form]
             root = uf.find(_node(key))
@@ -396,6 +403,16 @@ class _Resolver:
         return {key: (entity, frozenset(shapes[key])) for key, entity in owner.items()}
 
 
+@cache
+def _authority_surnames(authority: Authority) -> dict[str, list[str]]:
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for entry in authority.entries.values():
+        if entry.type == "Person":
+            for surname in people.surname_keys(entry.name):
+                surnames[surname].append(entry.id)
+    return dict(surnames)
+
+
 def _preference(form: str, articles: int, name: Name | None) -> tuple[int, int, int, str]:
     """Order for the preferred name: written names before codes and acronyms, then the most
     used, then the longest."""
@@ -413,8 +430,11 @@ def resolve(
     authority: Authority,
     overrides: Sequence[Override] = (),
     reconciled: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    find_in_text: bool = True,
 ) -> Resolution:
-    """Link every name of the corpus; see the module docstring for the rules."""
+    """Link every name of the corpus; see the module docstring for the rules. Texts are read
+    for acronym definitions and, with ``find_in_text``, for mentions of known entities."""
     resolver = _Resolver(corpus, authority, overrides, reconciled or {})
     resolver.name_level()
     assigned = resolver.mention_level()
@@ -424,7 +444,7 @@ def resolve(
         mentions[article] = list(dict.fromkeys(keys[assigned[(article, f)][0]] for f in forms))
     index = resolver.text_index(keys)
     found: dict[str, list[str]] = {}
-    for article, text in corpus.texts.items():
+    for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(mentions.get(article, ()))
         extra = [key for key in scan(text, index) if key not in listed]
         if extra:

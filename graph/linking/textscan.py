@@ -18,11 +18,12 @@ from graph.linking.normalise import key_of
 
 __all__ = ["name_spans", "scan"]
 
-_TOKEN = re.compile(r"[^\W_][\w.'’&\-]*")
-_CONNECTORS = frozenset(
-    {"of", "the", "for", "and", "&", "de", "du", "des", "la", "le", "von", "van", "der", "den",
-     "on", "in", "through", "y", "del", "da", "di"}
-)  # fmt: skip
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_CAPITALISED = rf"(?:[{_UPPER}][\w'’&.\-]*|\d+[{_UPPER}][\w\-]*)"
+_CONNECTOR = r"(?:of|the|for|and|&|de|du|des|la|le|von|van|der|den|on|in|through|y|del|da|di)"
+#: Capitalised words, one space apart, perhaps joined by small words.
+_SPAN = re.compile(rf"(?<![\w'’]){_CAPITALISED}(?: (?:{_CONNECTOR} )*{_CAPITALISED})*")
+_CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _LEADING = frozenset(
     {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "and", "but", "as", "this",
      "that", "these", "those", "its", "his", "her", "their", "our", "when", "while", "after",
@@ -31,61 +32,42 @@ _LEADING = frozenset(
 )  # fmt: skip
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){1,4}$|^(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Co|Corp|Inc|Ltd)\.$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
-
-
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() or (word[:1].isdigit() and any(ch.isupper() for ch in word))
+_LOWER = re.compile(r"[a-zß-öø-ÿ]")
+_SENTENCE_END = frozenset(".!?:;\"“”(")
 
 
 def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
     """The name spans of a text: (words, whether the span starts a sentence).
 
     >>> [w for w, _ in name_spans("The Council of Europe and PACE’s statement, said Reuters.")]
-    [['The', 'Council', 'of', 'Europe', 'and', 'PACE'], ['Reuters']]
+    [['Council', 'of', 'Europe', 'and', 'PACE'], ['Reuters']]
     """
     for line in text.splitlines():
-        if not any(ch.islower() for ch in line):
+        if not _LOWER.search(line):
             continue
-        span: list[str] = []
-        sentence_start = True
-        span_starts_sentence = False
-        last_end = 0
-        for match in _TOKEN.finditer(line):
-            word = match.group()
-            gap = line[last_end : match.start()]
-            last_end = match.end()
-            if span and gap.strip():  # punctuation between words ends a span
-                yield from _emit(span, span_starts_sentence)
-                span = []
-            if gap.strip() and any(ch in gap for ch in ".!?:;"):
-                sentence_start = True
-            ends_sentence = word.endswith(".") and not _ABBREVIATION.match(word)
-            possessive = word.endswith(_POSSESSIVE)
-            clean = word.rstrip(".")
-            if possessive:
-                clean = clean[:-2]
-            if clean and _is_capitalised(clean):
-                if not span:
-                    span_starts_sentence = sentence_start
-                span.append(clean)
-            elif span and clean.lower() in _CONNECTORS:
-                span.append(clean)
-            else:
-                if span:
-                    yield from _emit(span, span_starts_sentence)
-                span = []
-            sentence_start = ends_sentence
-            if possessive or ends_sentence:
-                if span:
-                    yield from _emit(span, span_starts_sentence)
-                span = []
-        if span:
-            yield from _emit(span, span_starts_sentence)
+        for match in _SPAN.finditer(line):
+            before = line[: match.start()].rstrip()
+            starts_sentence = not before or before[-1] in _SENTENCE_END
+            span: list[str] = []
+            for word in match.group().split(" "):
+                possessive = word.endswith(_POSSESSIVE)
+                ends_sentence = word.endswith(".") and not _ABBREVIATION.match(word)
+                clean = word.rstrip(".")
+                if possessive:
+                    clean = clean[:-2]
+                if clean:
+                    span.append(clean)
+                if possessive or ends_sentence:
+                    yield from _emit(span, starts_sentence)
+                    span, starts_sentence = [], ends_sentence
+            yield from _emit(span, starts_sentence)
 
 
 def _emit(span: list[str], starts_sentence: bool) -> Iterator[tuple[list[str], bool]]:
     while span and span[-1].lower() in _CONNECTORS:
         span = span[:-1]
+    while span and span[0].lower() in _CONNECTORS:
+        span = span[1:]
     if span:
         yield span, starts_sentence
 
