@@ -148,7 +148,5 @@ def load_authority() -> Authority:
 
 
 def entry_key(entry: Entry) -> str:
-    """The IRI key of an authority entity: countries by their name, others by their id."""
-    if entry.origin == "pycountry" or entry.id.startswith("country-"):
-        return keyify(entry.name)
-    return entry.id
+    """The IRI key of an authority entity: its preferred name as a path segment."""
+    return keyify(entry.name)

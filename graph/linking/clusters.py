@@ -57,12 +57,12 @@ class Clusters:
     def union(
         self, a: str, b: str, rule: str, evidence: frozenset[str] = frozenset(), *, force: bool = False
     ) -> bool:
-        """Join the clusters of ``a`` and ``b`` unless an anchor or a split forbids it."""
+        """Join ``b``'s cluster to ``a``'s unless an anchor or a split forbids it; ``b`` records
+        the rule (and evidence) that joined it."""
         if not self.can_union(a, b, force=force):
             return False
         ra, rb = self.find(a), self.find(b)
-        for node in (a, b):
-            self.joined_by.setdefault(node, (rule, evidence))
+        self.joined_by.setdefault(b, (rule, evidence))
         if ra == rb:
             return True
         keep, drop = (ra, rb) if (ra in self.anchor or rb not in self.anchor) else (rb, ra)

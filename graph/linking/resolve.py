@@ -23,7 +23,7 @@ from graph.linking import acronyms, people
 from graph.linking.authority import Authority, Entry, entry_key
 from graph.linking.clusters import Clusters
 from graph.linking.kinds import choose_type
-from graph.linking.normalise import Name, parse
+from graph.linking.normalise import CORPORATE_SUFFIXES, Name, parse
 from graph.linking.overrides import Override
 from graph.linking.textscan import scan
 from vocab.namespaces import keyify
@@ -103,6 +103,12 @@ class _Resolver:
         self.effective: dict[str, str] = {}  # form → key after dropping a personal title
         self.titled: set[str] = set()
         self.form_articles: dict[str, set[str]] = defaultdict(set)
+        #: names a split override keeps apart from a name with the same key: name → its own key.
+        self.own_keys: dict[str, str] = {}
+        for override in self.overrides:
+            if override.action == "split" and parse(override.name).key == parse(override.target).key:
+                own = parse(override.name).norm
+                self.own_keys[override.name] = own if own != parse(override.target).key else "=" + override.name
         for article, forms in corpus.lists.items():
             for form in forms:
                 self.form_articles[form].add(article)
@@ -117,7 +123,9 @@ class _Resolver:
         if name is None:
             name = self.parsed[form] = parse(form)
             titled = people.split_title(form)
-            if titled and len(titled[1].split()) <= 3:
+            if form in self.own_keys:
+                self.effective[form] = self.own_keys[form]
+            elif titled and len(titled[1].split()) <= 3:
                 self.effective[form] = parse(titled[1]).key
                 self.titled.add(form)
             else:
@@ -130,7 +138,10 @@ class _Resolver:
     def name_level(self) -> None:
         uf = self.uf
         for override in sorted(o for o in self.overrides if o.action == "split"):
-            uf.splits.append((_node(parse(override.name).key), _node(parse(override.target).key)))
+            self._parse(override.name)
+            self._parse(override.target)
+            pair = (_node(self.effective[override.name]), _node(self.effective[override.target]))
+            uf.splits.append(pair)
         for override in sorted(o for o in self.overrides if o.action == "merge" and not o.article):
             self._parse(override.name)
             self._parse(override.target)
@@ -221,11 +232,16 @@ class _Resolver:
                 head = rest[: rest.index("of")] if "of" in rest[1:] else rest
                 if rest[0] in _BREAKING or (head and head[-1] in _BODY_HEADS):
                     continue
+                if all(word in CORPORATE_SUFFIXES for word in rest):
+                    continue  # "Union Corp" keeps its suffix because "Union" alone is generic
                 anchored = uf.anchor.get(other_root)
                 if anchored and self.authority.entries[anchored].type in ("Country", "Place", "City"):
                     continue
                 targets.add(other_root)
             elif long_tokens[-len(tokens) :] == tokens and len(tokens) <= 2:
+                anchored = uf.anchor.get(other_root)
+                if anchored and self.authority.entries[anchored].type != "Person":
+                    continue  # "Africa" is not short for "South Africa"
                 display = people.split_title(other)
                 if people.person_shape(display[1] if display else other):
                     targets.add(other_root)
@@ -271,8 +287,9 @@ class _Resolver:
     ) -> None:
         uf = self.uf
         keys_by_root: dict[str, set[str]] = defaultdict(set)
+        titled_keys = {parse(form).key for form in self.titled}
         for node in uf.parent:
-            if node.startswith("k:"):
+            if node.startswith("k:") and node[2:] not in titled_keys:
                 keys_by_root[uf.find(node)].add(node[2:])
         persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
         evidence: dict[str, set[str]] = defaultdict(set)
