@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from graph.ingest import Ingester  # noqa: E402
-from graph.linking import Linker, LinkSummary, Links  # noqa: E402
+from graph.linking import Linker, Links, LinkSummary  # noqa: E402
 from graph.linking.normalise import normalise  # noqa: E402
 from graph.records import Record  # noqa: E402
 from graph.settings import load_settings  # noqa: E402
@@ -42,7 +42,9 @@ BASE = "http://localhost:8000/"
 Item = tuple[str, str]
 
 
-def b_cubed(gold: Mapping[Item, Hashable], system: Mapping[Item, Hashable]) -> tuple[float, float, float]:
+def b_cubed(
+    gold: Mapping[Item, Hashable], system: Mapping[Item, Hashable]
+) -> tuple[float, float, float]:
     """B-cubed precision, recall and F1 of ``system`` against ``gold`` over gold's items.
 
     >>> b_cubed({("a", "x"): 1, ("a", "y"): 1}, {("a", "x"): "e", ("a", "y"): "f"})
@@ -107,7 +109,9 @@ def stored_clusters(store: Store) -> dict[Item, str]:
     return clusters
 
 
-def ingest_into(path: Path, records: list[dict[str, Any]], *, linker: Linker | None = None) -> tuple[EmbeddedStore, Any]:
+def ingest_into(
+    path: Path, records: list[dict[str, Any]], *, linker: Linker | None = None
+) -> tuple[EmbeddedStore, Any]:
     source = path.parent / f"{path.name}.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     settings = load_settings(store=str(path), base=BASE)
@@ -158,7 +162,9 @@ def timing(records_path: Path, workdir: Path) -> dict[str, float]:
     linked = time.perf_counter() - started
     store.close()
     started = time.perf_counter()
-    store, _ = ingest_into(workdir / "timed-exact", records, linker=ExactNameLinker(load_settings(base=BASE).minter))
+    store, _ = ingest_into(
+        workdir / "timed-exact", records, linker=ExactNameLinker(load_settings(base=BASE).minter)
+    )
     exact = time.perf_counter() - started
     store.close()
     return {

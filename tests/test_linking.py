@@ -214,5 +214,7 @@ def test_found_in_text_needs_the_whole_name_and_its_case() -> None:
         },
     )
     resolution = resolve(corpus, load_authority())
-    found = {resolution.entities[k].name for k in resolution.found_in_text["http://n.example/article/b"]}
+    found = {
+        resolution.entities[k].name for k in resolution.found_in_text["http://n.example/article/b"]
+    }
     assert found == {"Parliamentary Assembly of the Council of Europe", "Council of Europe"}

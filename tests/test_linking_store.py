@@ -51,7 +51,9 @@ def quads(path: Path) -> set[ox.Quad]:
         return set(store.raw.quads_for_pattern(None, None, None, None))
 
 
-def test_an_acronym_learned_later_relinks_an_earlier_story(settings: Settings, tmp_path: Path) -> None:
+def test_an_acronym_learned_later_relinks_an_earlier_story(
+    settings: Settings, tmp_path: Path
+) -> None:
     load(settings, tmp_path, STORIES[:1], "first")
     assert f"{BASE}entity/zpq" in mentions(settings, "a")
     load(settings, tmp_path, STORIES[1:2], "second")

@@ -68,7 +68,9 @@ def _rows() -> list[dict[str, object]]:
 
 def _country_qids() -> dict[str, tuple[str, str]]:
     text = resources.files("vocab").joinpath("country-wikidata.csv").read_text(encoding="utf-8")
-    return {row["alpha2"]: (row["wikidata"], row["source"]) for row in csv.DictReader(text.splitlines())}
+    return {
+        row["alpha2"]: (row["wikidata"], row["source"]) for row in csv.DictReader(text.splitlines())
+    }
 
 
 def _country_names(country: object) -> list[str]:
@@ -102,7 +104,8 @@ def _countries(qids: dict[str, tuple[str, str]]) -> dict[str, Entry]:
             type="Country",
             aliases=[n for n in dict.fromkeys(names) if n != display],
             same_as=same_as,
-            source=f"pycountry (ISO 3166-1 {code})" + (f"; Wikidata item: {source}" if source else ""),
+            source=f"pycountry (ISO 3166-1 {code})"
+            + (f"; Wikidata item: {source}" if source else ""),
             origin="pycountry",
         )
     return entries

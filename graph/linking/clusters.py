@@ -55,7 +55,13 @@ class Clusters:
         return True
 
     def union(
-        self, a: str, b: str, rule: str, evidence: frozenset[str] = frozenset(), *, force: bool = False
+        self,
+        a: str,
+        b: str,
+        rule: str,
+        evidence: frozenset[str] = frozenset(),
+        *,
+        force: bool = False,
     ) -> bool:
         """Join ``b``'s cluster to ``a``'s unless an anchor or a split forbids it; ``b`` records
         the rule (and evidence) that joined it."""

@@ -67,7 +67,14 @@ def linking_quads(
     for number, override in enumerate(overrides, start=1):
         node = ox.NamedNode(f"{iris.linking_graph}#override-{number}")
         yield ox.Quad(node, _TYPE, _ng("Override"), graph)
-        yield ox.Quad(node, _ng("order"), ox.Literal(str(number), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), graph)
+        yield ox.Quad(
+            node,
+            _ng("order"),
+            ox.Literal(
+                str(number), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            ),
+            graph,
+        )
         yield ox.Quad(node, _ng("action"), ox.Literal(override.action), graph)
         yield ox.Quad(node, _ng("surfaceForm"), ox.Literal(override.name), graph)
         yield ox.Quad(node, _ng("target"), ox.Literal(override.target), graph)

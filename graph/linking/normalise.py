@@ -73,8 +73,7 @@ GENERIC_WORDS = frozenset(
         "great", "city", "home", "life", "trust", "bank", "investment", "investments",
         "financial", "industries", "holding", "holdings", "group", "the", "and", "of", "energy",
         "oil", "gas", "power", "media", "news", "press", "world", "state", "states", "service",
-        "services", "systems", "technologies", "technology", "resources", "partners", "capital",
-        "products", "international", "enterprises", "associates", "development", "trading",
+        "services", "systems", "technologies", "technology", "resources", "partners", "products", "enterprises", "associates", "development", "trading",
     }
 )  # fmt: skip
 

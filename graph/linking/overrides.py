@@ -35,7 +35,9 @@ __all__ = ["ACTIONS", "Override", "parse_overrides", "read_overrides"]
 
 ACTIONS = ("merge", "split", "type", "sameas")
 COLUMNS = ("action", "name", "target", "article", "note")
-_QID = re.compile(r"^(?:http://www\.wikidata\.org/entity/|https://www\.wikidata\.org/wiki/)?(Q[1-9]\d*)$")
+_QID = re.compile(
+    r"^(?:http://www\.wikidata\.org/entity/|https://www\.wikidata\.org/wiki/)?(Q[1-9]\d*)$"
+)
 
 
 @dataclass(frozen=True, order=True)

@@ -62,7 +62,9 @@ def _literal(text: str) -> str:
     return json.dumps(text, ensure_ascii=False) + "@en"
 
 
-def candidates(endpoint: str, names: Iterable[str], timeout: float = 30) -> dict[str, dict[str, Candidate]]:
+def candidates(
+    endpoint: str, names: Iterable[str], timeout: float = 30
+) -> dict[str, dict[str, Candidate]]:
     """Items whose English label or alias is exactly each name: name → item → candidate."""
     found: dict[str, dict[str, Candidate]] = defaultdict(dict)
     unique = sorted(set(names))

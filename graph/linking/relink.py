@@ -71,9 +71,12 @@ def read_overrides(store: Store, iris: Minter) -> list[Override]:
     graph = {"graph": ox.NamedNode(iris.linking_graph)}
     return [
         Override(
-            _text(row["action"]), _text(row["name"]), _text(row["target"]),
-            _text(row.get("article")), _text(row.get("note")),
-        )  # fmt: skip
+            _text(row["action"]),
+            _text(row["name"]),
+            _text(row["target"]),
+            _text(row.get("article")),
+            _text(row.get("note")),
+        )
         for row in store.select(queries.load("linking-overrides"), graph)
     ]
 

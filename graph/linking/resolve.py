@@ -106,9 +106,14 @@ class _Resolver:
         #: names a split override keeps apart from a name with the same key: name → its own key.
         self.own_keys: dict[str, str] = {}
         for override in self.overrides:
-            if override.action == "split" and parse(override.name).key == parse(override.target).key:
+            if (
+                override.action == "split"
+                and parse(override.name).key == parse(override.target).key
+            ):
                 own = parse(override.name).norm
-                self.own_keys[override.name] = own if own != parse(override.target).key else "=" + override.name
+                self.own_keys[override.name] = (
+                    own if own != parse(override.target).key else "=" + override.name
+                )
         for article, forms in corpus.lists.items():
             for form in forms:
                 self.form_articles[form].add(article)
@@ -235,7 +240,11 @@ class _Resolver:
                 if all(word in CORPORATE_SUFFIXES for word in rest):
                     continue  # "Union Corp" keeps its suffix because "Union" alone is generic
                 anchored = uf.anchor.get(other_root)
-                if anchored and self.authority.entries[anchored].type in ("Country", "Place", "City"):
+                if anchored and self.authority.entries[anchored].type in (
+                    "Country",
+                    "Place",
+                    "City",
+                ):
                     continue
                 targets.add(other_root)
             elif long_tokens[-len(tokens) :] == tokens and len(tokens) <= 2:
@@ -264,12 +273,17 @@ class _Resolver:
             for form in forms:
                 target = local_merges.get((article, form)) or local_merges.get((slug, form))
                 if target is not None:
-                    root = uf.find(_node(self._parse(target) and self.effective[target]))
+                    self._parse(target)
+                    root = uf.find(_node(self.effective[target]))
                     assigned[(article, form)] = (root, "overrideMerge", frozenset({article}))
                     continue
                 local = self.local_acronyms.get((article, self.parsed[form].key))
                 if local is not None:
-                    assigned[(article, form)] = (uf.find(local), "acronymInText", frozenset({article}))
+                    assigned[(article, form)] = (
+                        uf.find(local),
+                        "acronymInText",
+                        frozenset({article}),
+                    )
                     continue
                 short = self._short_form_target(form, forms)
                 if short is not None:
@@ -313,14 +327,22 @@ class _Resolver:
         for article, form in pending:
             key = self.effective[form]
             root = uf.find(_node(key))
-            if " " in key or uf.anchor.get(root) or keys_by_root[root] - {key, self.parsed[form].key}:
+            if (
+                " " in key
+                or uf.anchor.get(root)
+                or keys_by_root[root] - {key, self.parsed[form].key}
+            ):
                 continue
             if self.parsed[form].acronym:
                 continue
             candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}
             if len(candidates) == 1 and next(iter(candidates)) in set().union(*persons.values()):
                 person = next(iter(candidates))
-                assigned[(article, form)] = (person, "surname", frozenset(sorted(evidence[person])[:MAX_EVIDENCE]))
+                assigned[(article, form)] = (
+                    person,
+                    "surname",
+                    frozenset(sorted(evidence[person])[:MAX_EVIDENCE]),
+                )
 
     # -- the entities ----------------------------------------------------------------------------
 
@@ -330,7 +352,7 @@ class _Resolver:
         uf = self.uf
         members: dict[str, Counter[str]] = defaultdict(Counter)
         links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-        for (article, form), (root, rule, evidence) in sorted(assigned.items()):
+        for (_article, form), (root, rule, evidence) in sorted(assigned.items()):
             members[root][form] += 1
             if rule:
                 links[root].setdefault((form, rule), set()).update(evidence)
@@ -398,9 +420,9 @@ class _Resolver:
         shapes: dict[str, set[str]] = defaultdict(set)
         owner: dict[str, str] = {}
         names: list[str] = [form for form in self.form_articles]
-        for root in keys:
-            if root in uf.anchor:
-                names.extend(self.authority.entries[uf.anchor[root]].names)
+        for anchored in keys:
+            if anchored in uf.anchor:
+                names.extend(self.authority.entries[uf.anchor[anchored]].names)
         for found in self.definitions.values():
             names.extend(d.short for d in found)
         for form in names:
@@ -409,7 +431,7 @@ class _Resolver:
             key = parse(form).key
             if len(key) < 2:
                 continue
-            root = uf.find(_node(key)) if _node(key) in uf.parent else None
+            root: str | None = uf.find(_node(key)) if _node(key) in uf.parent else None
             if root is None:
                 entry = self.authority.lookup(key)
                 root = uf.find("a:" + entry.id) if entry else None
@@ -439,7 +461,12 @@ def _preference(form: str, articles: int, name: Name | None) -> tuple[int, int, 
 
 def _precedence(draft: tuple[str, Entity]) -> tuple[int, int, str, tuple[str, ...]]:
     entity = draft[1]
-    return (0 if entity.authority else 1, -sum(entity.forms.values()), entity.name, tuple(sorted(entity.forms)))
+    return (
+        0 if entity.authority else 1,
+        -sum(entity.forms.values()),
+        entity.name,
+        tuple(sorted(entity.forms)),
+    )
 
 
 def resolve(

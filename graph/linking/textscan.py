@@ -33,7 +33,7 @@ _LEADING = frozenset(
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){1,4}$|^(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Co|Corp|Inc|Ltd)\.$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
-_SENTENCE_END = frozenset(".!?:;\"“”(")
+_SENTENCE_END = frozenset('.!?:;"“”(')
 
 
 def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
@@ -84,9 +84,7 @@ def _parts(words: list[str], starts_sentence: bool) -> list[list[str]]:
     return []
 
 
-def _match(
-    words: list[str], index: Mapping[str, tuple[str, frozenset[str]]]
-) -> str | None:
+def _match(words: list[str], index: Mapping[str, tuple[str, frozenset[str]]]) -> str | None:
     tries = [words]
     if len(words) > 1 and words[0].lower() in _LEADING:
         tries.append(words[1:])
