@@ -16,7 +16,7 @@ applying them. Example::
     merge,PACE,Parliamentary Assembly of the Council of Europe,,
     split,Georgia,Georgia Power,,the state is not the utility
     type,Tehran Radio,NewsMediaOrganization,,
-    sameas,Qazinform News Agency,Q4048459,,checked on wikidata.org
+    sameas,Douglas Adams,Q42,,checked on wikidata.org
 """
 
 from __future__ import annotations
