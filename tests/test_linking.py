@@ -218,3 +218,11 @@ def test_found_in_text_needs_the_whole_name_and_its_case() -> None:
         resolution.entities[k].name for k in resolution.found_in_text["http://n.example/article/b"]
     }
     assert found == {"Parliamentary Assembly of the Council of Europe", "Council of Europe"}
+
+
+def test_an_organisation_word_is_never_read_as_a_persons_surname() -> None:
+    from graph.linking.people import person_shape
+
+    assert not person_shape("Example Org")
+    assert not person_shape("Middle Corridor")
+    assert not person_shape("Green Alliance")

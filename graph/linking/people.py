@@ -62,6 +62,9 @@ NOT_PERSON_WORDS = frozenset(
         "products", "foods", "brands", "stores", "markets", "investors", "investment", "hotel",
         "hotels", "church", "hospital", "center", "museum", "club", "team", "league", "network",
         "media", "labs", "pharmaceuticals", "corps", "reserve", "treasury", "budget",
+        "org", "orgs", "organisation", "organisations", "organizations", "ngo", "society",
+        "alliance", "coalition", "consortium", "initiative", "movement", "front", "corridor",
+        "pipeline", "project", "programme", "fc", "ministries",
         "and", "of", "for", "the", "de", "del", "la", "le",
     }
 ) | CORPORATE_SUFFIXES  # fmt: skip
