@@ -6,8 +6,9 @@ Turtle, N-Triples and RDF/XML are written by pyoxigraph; JSON-LD by :func:`jsonl
 which groups the triples into one node per subject under a context of prefixes only, so the
 document needs no remote context.
 
->>> t = ox.Triple(ox.NamedNode("http://n.example/entity/x"), ox.NamedNode(SCHEMA + "name"), ox.Literal("X"))
->>> jsonld_document([t], {"schema": SCHEMA})["@graph"]
+>>> name = ox.NamedNode("http://schema.org/name")
+>>> t = ox.Triple(ox.NamedNode("http://n.example/entity/x"), name, ox.Literal("X"))
+>>> jsonld_document([t], {"schema": "http://schema.org/"})["@graph"]
 [{'@id': 'http://n.example/entity/x', 'schema:name': 'X'}]
 """
 

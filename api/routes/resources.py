@@ -33,7 +33,7 @@ HTML = "text/html"
 XHTML = "application/xhtml+xml"
 JSON = "application/json"
 #: What a resource is offered as; ties (and */*) go to HTML.
-OFFERS = [HTML, XHTML, *describe.MEDIA_TYPES, JSON]
+OFFERS = [HTML, *describe.MEDIA_TYPES, JSON, XHTML]
 KIND_LABELS = {"article": "Article", "entity": "Entity", "topic": "Topic", "publisher": "Publisher"}
 
 
