@@ -22,6 +22,9 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from graph.describe import compact
+from vocab.namespaces import PREFIXES
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 CONTENT_SECURITY_POLICY = (
@@ -63,6 +66,15 @@ def number(value: int) -> str:
     return f"{value:,}"
 
 
+def curie(iri: str) -> str:
+    """An IRI as ``prefix:local`` when a common namespace holds it.
+
+    >>> curie("http://www.wikidata.org/entity/Q232")
+    'wd:Q232'
+    """
+    return compact(iri, PREFIXES)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -72,7 +84,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(day=day, moment=moment, number=number)
+    env.filters.update(day=day, moment=moment, number=number, curie=curie)
     return env
 
 

@@ -219,6 +219,23 @@ def counted(rows: list[Row], variable: str) -> list[Counted]:
     ]
 
 
+def mentioned_entities(store: Store, iri: str, kind: str) -> list[Counted]:
+    """The entities the articles linking to ``iri`` mention most, with their names."""
+    bindings: dict[str, Term] = {
+        "resource": ox.NamedNode(iri),
+        "property": ox.NamedNode(KINDS[kind]),
+    }
+    rows = store.select_all(queries.load("entities-of-articles-linking-to"), bindings)
+    entities = [term for row in rows if isinstance(term := row.get("entity"), ox.NamedNode)]
+    names: dict[str, str] = {}
+    if entities:
+        text = queries.load("names-of") + queries.values_clause("resource", entities)
+        for row in store.select(text):
+            names.setdefault(_text(row, "resource"), _text(row, "name"))
+    counts = ((_text(row, "entity"), _int(row, "articles")) for row in rows)
+    return [Counted(entity, names.get(entity, entity), count) for entity, count in counts]
+
+
 def _first(found: Mapping[str, Statement], prop: str) -> str | None:
     statement = found.get(prop)
     return statement.values[0].text if statement else None
@@ -242,19 +259,14 @@ def resource_page(
     page.description = _first(found, SCHEMA + "description")
     page.url = _first(found, SCHEMA + "url")
     page.articles = articles(store, iri, kind, after)
-    node = {"resource": ox.NamedNode(iri), "property": ox.NamedNode(KINDS[kind])}
+    page.entities = mentioned_entities(store, iri, kind)
     if kind == "entity":
-        entity = {"entity": ox.NamedNode(iri)}
-        page.entities = counted(
-            store.select_all(queries.load("entity-comentions"), entity), "other"
-        )
         page.months = [
             (_text(row, "month"), _int(row, "articles"))
-            for row in store.select(queries.load("entity-mentions-per-month"), entity)
+            for row in store.select(
+                queries.load("entity-mentions-per-month"), {"entity": ox.NamedNode(iri)}
+            )
         ]
-    else:
-        rows = store.select_all(queries.load("entities-of-articles-linking-to"), node)
-        page.entities = counted(rows, "entity")
     page.queries = query_links(kind, iri)
     return page
 

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from api.templating import render_text
+from api.urls import Urls
 from graph import pages
 from graph.article_page import article_page
 from graph.errors import QueryError
@@ -122,3 +124,26 @@ def test_a_bad_page_position_is_a_query_error() -> None:
     with pytest.raises(QueryError, match="bad page position"):
         pages.Cursor.parse("yesterday", BASE + "article/x")
     assert pages.Cursor.parse("2026-01-01T00:00:00Z", BASE + "article/x").date.startswith("2026")
+
+
+def test_what_linking_adds_shows_on_the_page(store: EmbeddedStore) -> None:
+    """sameAs, other names, types and a description (as linking writes them) reach the page."""
+    council = BASE + "entity/council-of-europe"
+    store.update(f"""PREFIX schema: <http://schema.org/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        INSERT DATA {{ GRAPH <{BASE}graph/test-linking> {{
+          <{council}> owl:sameAs <http://www.wikidata.org/entity/Q8908> ;
+            schema:sameAs <javascript:alert(1)> ;
+            schema:alternateName "CoE", "<i>Conseil de l'Europe</i>"@fr ;
+            a schema:GovernmentOrganization ;
+            schema:description "An organisation & its <b>members</b>." }} }}""")
+    page = pages.resource_page(store, council, "entity")
+    assert page is not None
+    assert set(page.same_as) == {"http://www.wikidata.org/entity/Q8908", "javascript:alert(1)"}
+    assert set(page.alternate_names) == {"CoE", "<i>Conseil de l'Europe</i>"}
+    assert {t.text for t in page.types} == {"schema:Thing", "schema:GovernmentOrganization"}
+    html = render_text("resource.html", page=page, urls=Urls(BASE), kind="entity",
+                       kind_label="Entity", variants={}, cursor=None)  # fmt: skip
+    assert '<a href="http://www.wikidata.org/entity/Q8908">wd:Q8908</a>' in html
+    assert "javascript:" not in html.replace("<li>javascript:alert(1)</li>", "")
+    assert "&lt;i&gt;Conseil de l&#39;Europe&lt;/i&gt;" in html
+    assert "An organisation &amp; its &lt;b&gt;members&lt;/b&gt;." in html

@@ -231,6 +231,9 @@
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         editor.run();
+      } else if (event.key === "Tab" && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+        event.preventDefault(); // indent instead of leaving the editor (Shift+Tab still leaves)
+        textarea.setRangeText("  ", textarea.selectionStart, textarea.selectionEnd, "end");
       }
     });
     textarea.addEventListener("input", () => updateDownloads(textarea.value));
