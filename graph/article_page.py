@@ -100,7 +100,7 @@ def article_page(store: Store, iri: str, iris: Minter) -> ArticlePage | None:
     page.language = data.first(iri, "inLanguage")
     page.url = data.first(iri, "url")
     page.based_on = data.first(iri, "isBasedOn")
-    page.body = data.first(iri, "articleBody")
+    page.body = _without_heading(data.first(iri, "articleBody"), page.headline)
     publishers = data.nodes(iri, "publisher")
     page.publisher = data.link(publishers[0]) if publishers else None
     page.topics = sorted((data.link(t) for t in data.nodes(iri, "about")), key=_by_label)
@@ -123,6 +123,14 @@ def article_page(store: Store, iri: str, iris: Minter) -> ArticlePage | None:
     page.alternates.sort()
     page.queries = query_links("article", iri)
     return page
+
+
+def _without_heading(body: str | None, headline: str) -> str | None:
+    """The text without its first paragraph when that only repeats the headline."""
+    if body is None:
+        return None
+    first, _, rest = body.partition("\n\n")
+    return rest if first.strip() == headline.strip() and rest else body
 
 
 def _by_label(link: Link) -> tuple[str, str]:
