@@ -26,7 +26,6 @@ from graph import queries, sparqltext
 from tests.backends import Endpoint, empty
 from tests.conftest import BASE, ROOT, SAMPLE, SEED, Server, free_port, newsgraph, start_server
 
-ENTITY = f"<{BASE}entity/kazakhstan>"
 PREFIXES = "PREFIX schema: <http://schema.org/>\nPREFIX ng: <https://w3id.org/newsgraph/ns#>\n"
 AD_HOC = {
     "co-occurrence": """SELECT ?a ?b (COUNT(?article) AS ?articles) WHERE {
@@ -40,9 +39,9 @@ AD_HOC = {
         ?a schema:datePublished ?d FILTER(?d >= "2026-03-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>)
         } ORDER BY ?d ?a""",
     "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-    "one-graph": f"SELECT ?p ?o WHERE {{ GRAPH <{BASE}graph/entities> {{ {ENTITY} ?p ?o }} }} ORDER BY ?p ?o",
+    "one-graph": f"SELECT ?e ?p ?o WHERE {{ GRAPH <{BASE}graph/entities> {{ ?e ?p ?o }} }} ORDER BY ?e ?p ?o",
     "languages": "SELECT ?lang (COUNT(*) AS ?n) WHERE { ?a schema:inLanguage ?lang } GROUP BY ?lang ORDER BY ?lang",
-    "ask": f"ASK {{ ?a schema:mentions {ENTITY} }}",
+    "ask": 'ASK { ?a schema:mentions ?e . ?e schema:name "Kazakhstan" }',
     "everything": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
 }
 
@@ -114,41 +113,61 @@ def answer(server: Server, query: str) -> Any:
     return rows if "ORDER BY" in query.upper() else sorted(rows)
 
 
-def named_queries() -> dict[str, str]:
-    article = f"<{BASE}article/kazakhstan-hosts-regional-water-summit>"
-    values = {
-        "entity": ENTITY,
-        "article": article,
-        "name": '"Kazakhstan"',
-        "graph": f"<{BASE}graph/entities>",
+def values(server: Server) -> dict[str, str]:
+    """A term for each parameter of the named queries, taken from the data itself."""
+    found = {"name": '"Kazakhstan"', "search": '"kaz"', "property": "<http://schema.org/mentions>",
+             "graph": f"<{BASE}graph/entities>"}  # fmt: skip
+    picks = {
+        "entity": '?x <http://schema.org/name> "Kazakhstan"',
+        "article": "?x a <http://schema.org/NewsArticle> ; <http://schema.org/mentions> ?e",
+        "publisher": "?a <http://schema.org/publisher> ?x",
+        "topic": "?a <http://schema.org/about> ?x",
     }
+    for name, pattern in picks.items():
+        rows = answer(server, f"SELECT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 1")
+        found[name] = "<" + dict(dict(rows[0])["x"])["value"] + ">"
+    found["resource"] = found["entity"]
+    return found
+
+
+def named_queries(server: Server) -> dict[str, str]:
+    """Every named query, its parameters bound (and its VALUES block, for those that take one)."""
+    given = values(server)
     found = {}
     for name in queries.names():
         named = queries.get(name)
         text = named.text
-        if name == "article-versions":
-            text += queries.values_clause("article", [ox.NamedNode(article[1:-1])])
-        bound = {param: values[param] for param in named.params}
+        if "appends a VALUES block for ?" in text:
+            variable = text.split("appends a VALUES block for ?", 1)[1].split(".", 1)[0]
+            text += f"\nVALUES ?{variable} {{ {given['article']} {given['entity']} }}"
+        bound = {param: given[param] for param in named.params}
         found[name] = sparqltext.inject_values(text, bound) if bound else text
     return found
+
+
+#: Named queries that must answer something on the sample (so that equality means something).
+NOT_EMPTY = {"article-versions", "entity-articles", "entity-comentions", "entity-names",
+             "entities-by-name", "count-articles", "date-range", "newest-articles", "topics",
+             "publishers", "article-entity-names", "linking-article-texts"}  # fmt: skip
 
 
 def test_the_same_records_give_the_same_answers(
     embedded: Server, remote: tuple[Endpoint, Server]
 ) -> None:
     _, server = remote
-    checked = {**named_queries(), **AD_HOC}
+    checked = {**named_queries(embedded), **AD_HOC}
     for name, query in checked.items():
         if sparqltext.query_form(query) in ("CONSTRUCT", "DESCRIBE"):
             continue
         expected = answer(embedded, query)
         assert answer(server, query) == expected, name
-        assert expected not in ([], False) or name == "ask", f"{name} answers nothing"
+        if name in NOT_EMPTY or name in AD_HOC:
+            assert expected not in ([], False), f"{name} answers nothing"
 
 
 def test_graph_answers_and_formats_agree(embedded: Server, remote: tuple[Endpoint, Server]) -> None:
     _, server = remote
-    describe = named_queries()["article-description"]
+    describe = named_queries(embedded)["article-description"]
     for query, accept in ((describe, "application/n-triples"),
                           ("CONSTRUCT WHERE { ?s <http://schema.org/name> ?o }", "text/turtle")):  # fmt: skip
         got = [httpx.post(s.sparql, data={"query": query}, headers={"Accept": accept}, timeout=30)

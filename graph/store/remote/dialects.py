@@ -16,7 +16,9 @@ keep that model:
   query without a dataset of its own starts with ``DEFINE input:default-graph-exclude`` and
   ``input:named-graph-exclude`` for each of them: the fixed ones below, and the host-specific
   ones found when the store opens (and ``GRAPH <iri>`` becomes ``GRAPH ?v`` bound to that IRI,
-  which Virtuoso then answers correctly). Updates are sent as written: in their WHERE
+  which Virtuoso then answers correctly; a trailing VALUES block is moved into the WHERE group;
+  an empty GROUP_CONCAT is left unbound as Oxigraph leaves it; a boolean bound with BIND or
+  projected with AS is cast to xsd:boolean, as Virtuoso otherwise writes 1 or 0). Updates are sent as written: in their WHERE
   clauses, Virtuoso's default graph still includes its system graphs. Answers are brought to canonical forms (booleans are stored
   as 1/0, fractional seconds padded, doubles written as ``1000.0``). Virtuoso's SPARQL Update
   compiler is slow and refuses large texts, so graphs are replaced with the Graph Store
@@ -106,6 +108,10 @@ class Dialect:
         """Whether a variable of the answer is the query's own (not one the dialect added)."""
         return True
 
+    def fix_rows(self, query: str, rows: list[Row]) -> list[Row]:
+        """Rows of a SELECT answer as the embedded store gives them."""
+        return rows
+
     def row_cap(self, headers: Mapping[str, str]) -> int | None:
         """The row limit at which the server cut this answer, when it says it did."""
         return None
@@ -160,6 +166,7 @@ SELECT DISTINCT ?g WHERE {
   { GRAPH ?g { ?s a <http://www.w3.org/ns/sparql-service-description#Service> } }
 }
 """
+_EMPTY = ox.Literal("")
 _XSD_BOOLEAN = XSD + "boolean"
 _XSD_DOUBLE = XSD + "double"
 _XSD_FLOAT = XSD + "float"
@@ -200,6 +207,7 @@ class Virtuoso(Dialect):
         self.system_graphs = list(dict.fromkeys([*VIRTUOSO_SYSTEM_GRAPHS, *found]))
 
     def query_text(self, text: str, *, own_dataset: bool) -> str:
+        text = rewrite.cast_boolean_bindings(text)
         if sparqltext.query_form(text) == "DESCRIBE":
             text = 'DEFINE sql:describe-mode "CBD"\n' + text  # as Oxigraph describes
         if own_dataset:
@@ -213,6 +221,20 @@ class Virtuoso(Dialect):
 
     def visible(self, variable: str) -> bool:
         return not variable.startswith(rewrite.PINNED)
+
+    def fix_rows(self, query: str, rows: list[Row]) -> list[Row]:
+        """A ``GROUP_CONCAT`` over a group without values is "" here, unbound in Oxigraph."""
+        concatenated = rewrite.group_concat_variables(query)
+        if not concatenated:
+            return rows
+        return [
+            {
+                name: term
+                for name, term in row.items()
+                if not (name in concatenated and term == _EMPTY)
+            }
+            for row in rows
+        ]
 
     def normalise(self, term: Term) -> Term:
         if not isinstance(term, ox.Literal) or term.language:

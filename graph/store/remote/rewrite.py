@@ -19,7 +19,9 @@ _TOKENS = re.compile(
     | (?P<pname>[A-Za-z_\u00c0-\uffff][\w.\-]*:[\w.\-:%]*|:[\w.\-:%]*)
     | (?P<word>[A-Za-z_]+)
     | (?P<open>\{)
-    | (?P<close>\})""",
+    | (?P<close>\})
+    | (?P<paren>[()])
+    | (?P<op>&&|\|\||!=|<=|>=|=|<|>|!)""",
     re.VERBOSE | re.DOTALL,
 )
 
@@ -106,4 +108,84 @@ def _closing_brace(tokens: list[re.Match[str]], start: int) -> re.Match[str] | N
     return None
 
 
-__all__ = ["PINNED", "inline_trailing_values", "pin_constant_graphs"]
+_CONCAT_AS = re.compile(
+    r"GROUP_CONCAT\s*\((?:[^()\"']|\"[^\"]*\"|'[^']*'|\([^()]*\))*\)\s*AS\s*[?$](\w+)",
+    re.IGNORECASE,
+)
+
+
+def group_concat_variables(text: str) -> set[str]:
+    """The variables a query binds to a ``GROUP_CONCAT``.
+
+    >>> sorted(group_concat_variables('SELECT (GROUP_CONCAT(?a; separator=" | ") AS ?all) {}'))
+    ['all']
+    """
+    return set(_CONCAT_AS.findall(text))
+
+
+XSD_BOOLEAN = "<http://www.w3.org/2001/XMLSchema#boolean>"
+_BOOLEAN_OPS = {"&&", "||", "!=", "<=", ">=", "=", "<", ">", "!"}
+_BOOLEAN_WORDS = {"EXISTS", "NOT", "IN", "BOUND", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL",
+                  "ISNUMERIC", "ISTRIPLE", "REGEX", "CONTAINS", "STRSTARTS", "STRENDS",
+                  "LANGMATCHES", "SAMETERM", "TRUE", "FALSE"}  # fmt: skip
+
+
+def cast_boolean_bindings(text: str) -> str:
+    """``(E AS ?v)`` with a boolean E (in BIND or SELECT) as ``(xsd:boolean(E) AS ?v)``.
+
+    Virtuoso writes every boolean value it computes as the integer 1 or 0; cast, it writes
+    ``"1"^^xsd:boolean``, which the dialect then reads as ``true``.
+
+    >>> cast_boolean_bindings("SELECT ?a WHERE { BIND(EXISTS { ?a ?p ?o } AS ?b) BIND(?x + 1 AS ?y) }")
+    'SELECT ?a WHERE { BIND(<http://www.w3.org/2001/XMLSchema#boolean>(EXISTS { ?a ?p ?o }) AS ?b) BIND(?x + 1 AS ?y) }'
+    >>> cast_boolean_bindings('SELECT (?n > 2 AS ?big) (STR(?n) AS ?s) WHERE { ?x ?p ?n }')
+    'SELECT (<http://www.w3.org/2001/XMLSchema#boolean>(?n > 2) AS ?big) (STR(?n) AS ?s) WHERE { ?x ?p ?n }'
+    """
+    tokens = [m for m in _TOKENS.finditer(text) if m.lastgroup != "comment"]
+    opened: list[int] = []  # indexes of the open parentheses
+    spans: list[tuple[int, int]] = []
+    for index, match in enumerate(tokens):
+        if match.lastgroup != "paren":
+            continue
+        if match.group() == "(":
+            opened.append(index)
+            continue
+        if not opened:
+            return text  # unbalanced: leave it to the server to say so
+        start = opened.pop()
+        if (
+            index - start >= 4
+            and tokens[index - 1].lastgroup == "var"
+            and tokens[index - 2].group().upper() == "AS"
+            and _is_boolean(tokens[start + 1 : index - 2])
+        ):
+            spans.append((tokens[start].end(), tokens[index - 2].start()))
+    for begin, end in sorted(spans, reverse=True):
+        expression = text[begin:end].strip()
+        text = f"{text[:begin]}{XSD_BOOLEAN}({expression}) {text[end:]}"
+    return text
+
+
+def _is_boolean(expression: list[re.Match[str]]) -> bool:
+    """Whether an expression's value is a boolean: a boolean operator outside parentheses and
+    braces, or a boolean function, EXISTS or a boolean literal as the whole expression."""
+    depth = 0
+    for match in expression:
+        kind, value = match.lastgroup, match.group()
+        if kind in ("paren", "open", "close"):
+            depth += 1 if value in "({" else -1
+        elif depth == 0 and (
+            kind == "op" or (kind == "word" and value.upper() in ("IN", "EXISTS"))
+        ):
+            return True
+    first = expression[0]
+    return first.lastgroup == "word" and first.group().upper() in _BOOLEAN_WORDS
+
+
+__all__ = [
+    "PINNED",
+    "cast_boolean_bindings",
+    "group_concat_variables",
+    "inline_trailing_values",
+    "pin_constant_graphs",
+]

@@ -167,7 +167,8 @@ class Server:
         reply = self.query(text, form="SELECT", accept=answers.SOLUTIONS_ACCEPT, dialect=dialect)
         self.refuse_cut(reply, dialect)
         what = f"query to {self.query_url}"
-        return answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
+        rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
+        return dialect.fix_rows(text, rows)
 
     def refuse_cut(self, reply: Reply, dialect: Dialect | None = None) -> None:
         cap = (dialect or self.dialect).row_cap(reply.headers)

@@ -181,9 +181,11 @@ class RemoteStore(Store):
         )
         if direct and reply.media_type == media_type:
             return QueryResponse(reply.body, media_type, kind)
-        return self._rewrite(reply, kind, media_type, request.row_limit)
+        return self._rewrite(reply, kind, media_type, request.row_limit, text)
 
-    def _rewrite(self, reply: Reply, kind: str, media_type: str, limit: int) -> QueryResponse:
+    def _rewrite(
+        self, reply: Reply, kind: str, media_type: str, limit: int, query: str
+    ) -> QueryResponse:
         """Read the server's answer and write it as the embedded store would, cut at ``limit``."""
         what = f"query to {self.query_url}"
         cut_by_server = self.server.dialect.row_cap(reply.headers) is not None
@@ -192,9 +194,11 @@ class RemoteStore(Store):
             body = results.write_boolean(value, results.BOOLEAN_TYPES[media_type])
             return QueryResponse(body, media_type, kind, rows=1)
         if kind == "solutions":
+            dialect = self.server.dialect
             variables, rows = answers.parse_solutions(
-                reply.body, what, self._normalise, self.server.dialect.visible
+                reply.body, what, self._normalise, dialect.visible
             )
+            rows = dialect.fix_rows(query, rows)
             kept, truncated = results.capped(
                 ([row.get(name) for name in variables] for row in rows), limit
             )
