@@ -26,6 +26,7 @@ from graph.store import RemoteStore
 from graph.store.remote import answers, auth, dialects, rewrite, writes
 from graph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
 from graph.store.remote.dialects import Virtuoso
+from graph.store.remote.retry import RetryPolicy
 from tests.backends import Endpoint, empty, start_oxigraph
 from tests.conftest import free_port, newsgraph
 from tests.gate import gate
@@ -141,6 +142,7 @@ def test_secrets_stay_out_of_errors_and_logs(
 
 def test_idempotent_requests_are_retried(oxigraph_empty: Endpoint) -> None:
     with gate(oxigraph_empty.query_url) as front, RemoteStore(front.url) as store:
+        store.connection.policy = RetryPolicy(attempts=4, backoff=0.05)
         store.ask("ASK {}")  # probes done
         front.faults[:] = ["503", "drop", "drop-after"]
         store.replace_graphs([G + "1"], quads(G + "1", 4))  # applied, then its answer lost
