@@ -185,7 +185,7 @@ class Connection:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
-        retry_timeouts: bool = True,
+        retry_timeouts: bool = False,
     ) -> Reply:
         """A SPARQL query sent with SPARQLWrapper (POST, form-encoded), retried per the policy."""
         wrapper = SPARQLWrapper(url, agent=USER_AGENT)

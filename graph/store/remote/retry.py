@@ -4,7 +4,9 @@ A request that never reached the server (refused connection, connect timeout) is
 again. One that may have reached it (read timeout, dropped connection, 502/503/504/429) is
 sent again only when it is idempotent: queries, graph replacements, Graph Store PUT and
 DELETE, and additions without blank nodes — running those twice leaves the store as running
-them once. A user's own SPARQL Update is not retried after it may have reached the server.
+them once. A user's own SPARQL Update is not retried after it may have reached the server, and
+a query that timed out is not sent again (it would most likely time out again, at the
+server's expense).
 """
 
 from __future__ import annotations

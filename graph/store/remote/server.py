@@ -133,7 +133,7 @@ class Server:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
         timeout: float | None = None,
-        retry_timeouts: bool = True,
+        retry_timeouts: bool = False,
         dialect: Dialect | None = None,
     ) -> Reply:
         """Send a query; the dialect keeps newsgraph's dataset (the union of all graphs)."""

@@ -177,7 +177,6 @@ class RemoteStore(Store):
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
             timeout=self.query_timeout,
-            retry_timeouts=False,
         )
         if direct and reply.media_type == media_type:
             return QueryResponse(reply.body, media_type, kind)
