@@ -40,3 +40,17 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache
+
+# The network page's graph library (cytoscape from npm), copied to api/static/vendor/ at set-up.
+# Without npm the page falls back to a plain table.
+NPM ?= npm
+setup: api/static/vendor/cytoscape.min.js
+
+api/static/vendor/cytoscape.min.js: package.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		$(NPM) install --no-audit --no-fund --loglevel=error && \
+		mkdir -p api/static/vendor && \
+		cp node_modules/cytoscape/dist/cytoscape.min.js $@; \
+	else \
+		echo "npm not found: the network page will show a table instead of a graph"; \
+	fi

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import sparql
+from api.routes import analysis, sparql
 from graph.settings import Settings
 from graph.store import open_store
 from graph.store.base import Store
@@ -65,6 +65,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.internal_token = None
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(analysis.router)
     return app
 
 

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 __all__ = ["edges_chart", "pair_chart"]
 
@@ -33,6 +34,7 @@ def pair_chart(
     step = max(1, len(months) // 12)
     axes.set_xticks(list(positions)[::step], months[::step], rotation=45, ha="right")
     axes.set_ylabel("articles")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_title(f"{source_name} and {target_name}: articles per month")
     axes.legend(frameon=False)
     axes.spines[["top", "right"]].set_visible(False)
