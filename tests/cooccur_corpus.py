@@ -110,3 +110,17 @@ def write_corpus(path: Path, records: list[dict[str, Any]]) -> Path:
     from tests.conftest import write_jsonl
 
     return write_jsonl(path, records)
+
+
+def build_store(root: Path) -> Path:
+    """Ingest :func:`corpus` into a new embedded store under ``root``; return its directory."""
+    from graph.ingest import ingest
+    from graph.settings import Settings
+    from graph.store import EmbeddedStore
+    from tests.conftest import BASE
+
+    settings = Settings(store=str(root / "store"), base=BASE)
+    path = write_corpus(root / "corpus.jsonl", corpus())
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+    return settings.store_path

@@ -46,7 +46,7 @@ def pagerank(G: nx.Graph, weight: str = "weight", alpha: float = 0.85) -> dict[s
     """PageRank over the positive edges (a node without any gets the teleport share)."""
     if G.number_of_nodes() == 0:
         return {}
-    ranks = nx.pagerank(positive(G, weight), alpha=alpha, weight=weight, tol=1e-10)
+    ranks = nx.pagerank(positive(G, weight), alpha=alpha, weight=weight, tol=1e-10, max_iter=1000)
     return {node: float(ranks[node]) for node in G}
 
 
