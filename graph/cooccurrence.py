@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -108,9 +108,7 @@ def jaccard(n_xy: int, n_x: int, n_y: int) -> float:
     return n_xy / union if union else 0.0
 
 
-def count_lists(
-    lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None
-) -> Counts:
+def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None) -> Counts:
     """Count an article–entity list given as one collection of entity IRIs per article.
 
     Every non-empty collection is an article of the window (N); only entities in ``keep``
@@ -185,8 +183,14 @@ def _key(term: Term) -> str:
 
 
 def _typed_entities(store: Store, entity_type: str) -> set[str]:
-    rows = store.select(queries.load("entities-with-type"), {"type": ox.NamedNode(entity_type)})
-    return {row["entity"].value for row in rows if isinstance(row.get("entity"), ox.NamedNode)}
+    found = set()
+    for row in store.select(
+        queries.load("entities-with-type"), {"type": ox.NamedNode(entity_type)}
+    ):
+        entity = row.get("entity")
+        if isinstance(entity, ox.NamedNode):
+            found.add(entity.value)
+    return found
 
 
 def _window_bindings(window: Window) -> dict[str, Term]:
@@ -272,9 +276,7 @@ def pair_months(
     :func:`graph.analysis.timeseries.monthly_series` to fill them).
     """
     bindings = _window_bindings(window)
-    months: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"count": 0, "source": 0, "target": 0}
-    )
+    months: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "source": 0, "target": 0})
     pair_bindings = {**bindings, "source": ox.NamedNode(source), "target": ox.NamedNode(target)}
     for row in store.select(window_query("cooccurrence-pair-months", bindings), pair_bindings):
         months[row["month"].value]["count"] = int(row["count"].value)  # type: ignore[union-attr]
@@ -349,9 +351,9 @@ def labels(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
     for chunk in _chunks(sorted(set(entities))):
         for row in store.select(with_values(query, "entity", [ox.NamedNode(e) for e in chunk])):
             entity = row["entity"].value  # type: ignore[union-attr]
-            name, kind = row.get("name"), row.get("type")
-            if isinstance(name, ox.Literal):
-                names[entity].add(name.value)
+            given, kind = row.get("name"), row.get("type")
+            if isinstance(given, ox.Literal):
+                names[entity].add(given.value)
             if isinstance(kind, ox.NamedNode):
                 types[entity].add(_local_name(kind.value))
     result = {}

@@ -75,12 +75,12 @@ def independent_counts(
     mentions: dict[str, set[str]] = defaultdict(set)
     dates: dict[str, list[datetime]] = defaultdict(list)
     topics: dict[str, set[str]] = defaultdict(set)
-    for s, p, o, _g in graph.quads((None, URIRef(SCHEMA + "mentions"), None, None)):
+    for s, _p, o, _g in graph.quads((None, URIRef(SCHEMA + "mentions"), None, None)):
         mentions[str(s)].add(str(o))
-    for s, p, o, _g in graph.quads((None, URIRef(SCHEMA + "datePublished"), None, None)):
+    for s, _p, o, _g in graph.quads((None, URIRef(SCHEMA + "datePublished"), None, None)):
         assert isinstance(o, Literal)
         dates[str(s)].append(o.toPython())
-    for s, p, o, _g in graph.quads((None, URIRef(SCHEMA + "about"), None, None)):
+    for s, _p, o, _g in graph.quads((None, URIRef(SCHEMA + "about"), None, None)):
         topics[str(s)].add(str(o))
     n = 0
     singles: Counter[str] = Counter()

@@ -55,7 +55,9 @@ def test_doctests() -> None:
 
 @pytest.mark.parametrize("window", WINDOWS, ids=lambda w: str(w.describe()))
 @pytest.mark.parametrize("method", ["stream", "sparql"])
-def test_counts_equal_an_independent_count(store: EmbeddedStore, window: Window, method: str) -> None:
+def test_counts_equal_an_independent_count(
+    store: EmbeddedStore, window: Window, method: str
+) -> None:
     n, singles, pairs = independent_counts(store, window.since, window.until, window.topic)
     counts = count_window(store, window, method=method)
     assert counts.articles == n > 0
@@ -101,7 +103,9 @@ def test_an_entity_type_restricts_nodes_but_not_n(store: EmbeddedStore, tmp_path
 
 
 @pytest.mark.parametrize("window", WINDOWS[:3], ids=lambda w: str(w.describe()))
-def test_an_ego_network_has_the_whole_networks_numbers(store: EmbeddedStore, window: Window) -> None:
+def test_an_ego_network_has_the_whole_networks_numbers(
+    store: EmbeddedStore, window: Window
+) -> None:
     whole = count_window(store, window)
     ego = count_ego(store, KAZ, window)
     assert ego.articles == whole.articles

@@ -54,7 +54,10 @@ def test_ego_network_is_the_ego_graph_of_the_whole(store: EmbeddedStore) -> None
     expected = nx.ego_graph(whole, KAZ)
     assert {tuple(sorted(e)) for e in ego.edges()} == {tuple(sorted(e)) for e in expected.edges()}
     for u, v, data in ego.edges(data=True):
-        assert (data["count"], data["npmi"]) == (whole.edges[u, v]["count"], whole.edges[u, v]["npmi"])
+        assert (data["count"], data["npmi"]) == (
+            whole.edges[u, v]["count"],
+            whole.edges[u, v]["npmi"],
+        )
 
 
 def test_top_and_min_count_and_weight(store: EmbeddedStore) -> None:

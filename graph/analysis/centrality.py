@@ -69,7 +69,9 @@ def betweenness(
     view = positive(G, weight)
     distance = nx.Graph()
     distance.add_nodes_from(G)
-    distance.add_edges_from((u, v, {"distance": 1.0 / data[weight]}) for u, v, data in view.edges(data=True))
+    distance.add_edges_from(
+        (u, v, {"distance": 1.0 / data[weight]}) for u, v, data in view.edges(data=True)
+    )
     k = samples if G.number_of_nodes() > exact_limit else None
     scores = nx.betweenness_centrality(distance, k=k, weight="distance", seed=seed)
     return {node: float(scores[node]) for node in G}

@@ -9,8 +9,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["edges_chart", "pair_chart"]
 
@@ -43,7 +43,9 @@ def pair_chart(
     plt.close(figure)
 
 
-def edges_chart(rows: Sequence[dict[str, Any]], measure: str, out: IO[bytes], top: int = 25) -> None:
+def edges_chart(
+    rows: Sequence[dict[str, Any]], measure: str, out: IO[bytes], top: int = 25
+) -> None:
     """Horizontal bars of the first ``top`` edges (already ranked) by ``measure``."""
     shown = list(rows[:top])
     labels = [f"{row['source_name']} — {row['target_name']}" for row in shown]

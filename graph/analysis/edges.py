@@ -15,8 +15,8 @@ edges every run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from graph.cooccurrence import Counts, jaccard, npmi
 from graph.errors import QueryError
@@ -26,7 +26,8 @@ __all__ = ["WEIGHTS", "Edge", "make_edge", "rank_key", "select_edges"]
 WEIGHTS = ("count", "npmi", "jaccard")
 
 
-class Edge(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Edge:
     """One pair of entities (``source`` < ``target`` by code point) and its measures."""
 
     source: str
@@ -54,7 +55,7 @@ def check_weight(weight: str) -> str:
     return weight
 
 
-def rank_key(weight: str) -> object:
+def rank_key(weight: str) -> Callable[[Edge], tuple[float, int, str, str]]:
     """The sort key of edges: weight and count descending, then the IRIs."""
     check_weight(weight)
     return lambda e: (-e.weight(weight), -e.count, e.source, e.target)
@@ -70,5 +71,5 @@ def select_edges(
         for pair, n_xy in counts.pairs.items()
         if n_xy >= min_count
     ]
-    edges.sort(key=key)  # type: ignore[arg-type]
+    edges.sort(key=key)
     return edges[:top] if top > 0 else edges

@@ -90,11 +90,9 @@ def build_network(store: Store, options: NetworkOptions, *, analysed: bool = Tru
         )
         neighbours = sorted({e.target if e.source == options.entity else e.source for e in edges})
         if len(neighbours) > 1:
-            among = cooccurrence.count_among(
-                store, neighbours, window, min_count=options.min_count
-            )
+            among = cooccurrence.count_among(store, neighbours, window, min_count=options.min_count)
             edges += [make_edge(p, n, counts.entities, counts.articles) for p, n in among.items()]
-            edges.sort(key=rank_key(options.weight))  # type: ignore[arg-type]
+            edges.sort(key=rank_key(options.weight))
     else:
         counts = cooccurrence.count_window(
             store, window, method=options.method, min_count=options.min_count

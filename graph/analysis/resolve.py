@@ -50,7 +50,9 @@ def entity_iri(store: Store, text: str) -> str:
     if not found:
         found = _named(store, "mentioned-entities-named-folded", "folded", name.lower())
     if not found:
-        raise NotFound(f"no mentioned entity is named {name!r} (names and other names are searched)")
+        raise NotFound(
+            f"no mentioned entity is named {name!r} (names and other names are searched)"
+        )
     if len(found) > 1:
         listed = ", ".join(found[:MAX_LISTED]) + (" …" if len(found) > MAX_LISTED else "")
         raise QueryError(f"{name!r} names {len(found)} entities: {listed}; give the IRI")
@@ -58,8 +60,12 @@ def entity_iri(store: Store, text: str) -> str:
 
 
 def _named(store: Store, query: str, variable: str, text: str) -> list[str]:
-    rows = store.select(queries.load(query), {variable: ox.Literal(text)})
-    return sorted({row["entity"].value for row in rows if isinstance(row.get("entity"), ox.NamedNode)})
+    found = set()
+    for row in store.select(queries.load(query), {variable: ox.Literal(text)}):
+        entity = row.get("entity")
+        if isinstance(entity, ox.NamedNode):
+            found.add(entity.value)
+    return sorted(found)
 
 
 def topic_iri(store: Store, text: str, iris: Minter) -> str:

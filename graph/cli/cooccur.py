@@ -1,10 +1,10 @@
 """``newsgraph cooccur``: who is mentioned with whom — a network, an ego network or a pair's months.
 
-    newsgraph cooccur --top 20                                  # the strongest pairs
-    newsgraph cooccur --entity Kazakhstan --weight npmi         # an ego network
-    newsgraph cooccur --since 1987-03 --until 1987-04 --format gexf --out march-april.gexf
-    newsgraph cooccur --entity usa --with japan --chart usa-japan.png   # co-mentions per month
-    newsgraph cooccur --min-count 5 --materialize               # edges into a named graph
+newsgraph cooccur --top 20                                  # the strongest pairs
+newsgraph cooccur --entity Kazakhstan --weight npmi         # an ego network
+newsgraph cooccur --since 1987-03 --until 1987-04 --format gexf --out march-april.gexf
+newsgraph cooccur --entity usa --with japan --chart usa-japan.png   # co-mentions per month
+newsgraph cooccur --min-count 5 --materialize               # edges into a named graph
 """
 
 from __future__ import annotations
@@ -14,21 +14,24 @@ import contextlib
 import json
 import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from graph.analysis import chart, formats, resolve, timeseries
 from graph.analysis.edges import WEIGHTS
-from graph.analysis.materialize import materialize
-from graph.analysis.network import Network, NetworkOptions, build_network
 from graph.analysis.window import Window, parse_bound
 from graph.cli.common import add_store_flags, console, is_terminal, out, settings_from
-from graph.cooccurrence import METHODS, labels, pair_months
+from graph.cooccurrence import METHODS
 from graph.errors import QueryError
 from graph.store import open_store
 from graph.store.base import Store
 
+if TYPE_CHECKING:
+    from graph.analysis.network import Network
+
+#: The same as graph.analysis.formats.FORMATS (checked by a test), without importing networkx
+#: and matplotlib into every newsgraph command.
+FORMATS = ("table", "csv", "json", "gexf", "graphml")
 TABLE_TOP = 25
 TABLE_ROWS = 50
 
@@ -61,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         f"(default: {TABLE_TOP} for the table, all otherwise)")  # fmt: skip
     parser.add_argument("--weight", choices=WEIGHTS, default="count",
                         help="the measure that ranks and weighs edges (count)")  # fmt: skip
-    parser.add_argument("--format", "-f", choices=formats.FORMATS, default="table")
+    parser.add_argument("--format", "-f", choices=FORMATS, default="table")
     parser.add_argument("--out", "-o", metavar="FILE", help="write to FILE instead of stdout")
     parser.add_argument("--nodes", action="store_true",
                         help="list the entities with their metrics instead of the edges")  # fmt: skip
@@ -81,6 +84,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from graph.analysis import chart, formats, resolve
+    from graph.analysis.materialize import materialize
+    from graph.analysis.network import NetworkOptions, build_network
+
     settings = settings_from(args)
     if args.other and not args.entity:
         raise QueryError("--with needs --entity: the pair is --entity and --with")
@@ -112,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _window(store: Store, args: argparse.Namespace, iris: Any) -> Window:
+    from graph.analysis import resolve
+
     return Window(
         since=parse_bound(args.since) if args.since else None,
         until=parse_bound(args.until, end=True) if args.until else None,
@@ -141,6 +150,8 @@ def _destination(path: str | None) -> Iterator[IO[bytes]]:
 
 
 def _output(network: Network, args: argparse.Namespace) -> None:
+    from graph.analysis import formats
+
     if args.format != "table":
         with _destination(args.out) as handle:
             formats.write(network, args.format, handle, nodes=args.nodes)
@@ -156,6 +167,8 @@ def _output(network: Network, args: argparse.Namespace) -> None:
 
 
 def _edge_table(network: Network) -> Table:
+    from graph.analysis import formats
+
     ego = network.options.entity
     rows = formats.edge_rows(network)
     if ego:
@@ -176,6 +189,8 @@ def _edge_table(network: Network) -> Table:
 
 
 def _node_table(network: Network) -> Table:
+    from graph.analysis import formats
+
     rows = sorted(formats.node_rows(network), key=lambda r: (-r["pagerank"], r["entity"]))
     table = Table("entity", "type", "articles", "degree", "strength", "pagerank",
                   "betweenness", "community", title=_title(network))  # fmt: skip
@@ -191,10 +206,15 @@ def _node_table(network: Network) -> Table:
 def _title(network: Network) -> str:
     window = network.options.window.describe()
     bounds = [f"{key} {value}" for key, value in window.items() if value]
-    return f"co-occurrence by {network.options.weight}" + (f" ({', '.join(bounds)})" if bounds else "")
+    return f"co-occurrence by {network.options.weight}" + (
+        f" ({', '.join(bounds)})" if bounds else ""
+    )
 
 
 def _pair(store: Store, args: argparse.Namespace, source: str, target: str, window: Window) -> int:
+    from graph.analysis import chart, timeseries
+    from graph.cooccurrence import labels, pair_months
+
     if source == target:
         raise QueryError("--entity and --with name the same entity")
     first, last = timeseries.window_months(window)
