@@ -140,21 +140,70 @@ def timed(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     return times, result
 
 
-def main(argv: list[str] | None = None) -> int:
-    from bench.cooccur_steps import steps
+def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callable[[], Any]]]:
+    """(label, runs, step) for each measured step; a step returns what it found, for the table."""
+    from graph.analysis import formats
+    from graph.analysis.network import NetworkOptions, build_network
+    from graph.analysis.window import Window
+    from graph.cooccurrence import count_ego, count_window
+    from graph.store import EmbeddedStore
 
+    store = EmbeddedStore(store_path)
+    counts = count_window(store, Window())
+    ranked = sorted(counts.entities, key=lambda e: (-counts.entities[e], e))
+    hub, median = ranked[0], ranked[len(ranked) // 2]
+
+    def count(method: str) -> Callable[[], str]:
+        def step() -> str:
+            found = count_window(store, Window(), method=method)
+            return f"N {found.articles:,}, {len(found.entities):,} entities, {len(found.pairs):,} pairs"
+
+        return step
+
+    def ego(entity: str) -> Callable[[], str]:
+        return lambda: f"{len(count_ego(store, entity, Window()).pairs):,} neighbours"
+
+    def network(**options: Any) -> Callable[[], str]:
+        return lambda: build_network(store, NetworkOptions(**options)).summary().rsplit(",", 1)[0]
+
+    def gexf() -> str:
+        built = build_network(store, NetworkOptions(top=5_000))
+        with open(BUILD / "network.gexf", "wb") as handle:
+            formats.write(built, "gexf", handle)
+        return f"{(BUILD / 'network.gexf').stat().st_size:,} bytes"
+
+    yield "pair counts, streamed (whole graph)", 0, count("stream")
+    yield "pair counts, SPARQL GROUP BY (whole graph)", heavy_runs, count("sparql")
+    yield "ego network of the most mentioned entity (SPARQL)", 0, ego(hub)
+    yield "ego network of a median entity (SPARQL)", 0, ego(median)
+    yield "whole network, all edges, no node metrics", 0, lambda: _edges_only(store)
+    yield "network with communities, top 5,000 edges", 0, network(top=5_000)
+    yield "network with communities, --min-count 5", heavy_runs, network(min_count=5)
+    yield "GEXF of the top 5,000 edges, with metrics", 0, gexf
+
+
+def _edges_only(store: Any) -> str:
+    from graph.analysis.network import NetworkOptions, build_network
+
+    built = build_network(store, NetworkOptions(), analysed=False)
+    return f"{built.graph.number_of_nodes():,} entities, {built.graph.number_of_edges():,} edges"
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cooccur", description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--reuters", action="store_true", help="use the Reuters-21578 corpus")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--heavy-runs", type=int, default=1, help="runs of the slowest steps")
     args = parser.parse_args(argv)
     store = build_store(args.articles, reuters=args.reuters)
     corpus = "Reuters-21578" if args.reuters else f"{args.articles:,} synthetic articles"
     print(f"\n### co-occurrence, {corpus} (median of {args.runs} runs, min–max)\n")
+    print(f"`python -m bench.cooccur {' '.join(argv if argv is not None else sys.argv[1:])}`\n")
     print("| step | median s | min–max s | result |")
     print("|---|---:|---:|---|")
-    for label, step in steps(store):
-        times, result = timed(step, args.runs)
+    for label, runs, step in steps(store, args.heavy_runs):
+        times, result = timed(step, runs or args.runs)
         spread = f"{min(times):.2f}–{max(times):.2f}"
         print(f"| {label} | {statistics.median(times):.2f} | {spread} | {result} |", flush=True)
     return 0
