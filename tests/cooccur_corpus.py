@@ -65,13 +65,13 @@ def dataset(store: Store) -> Dataset:
 
 
 def independent_counts(
-    store: Store,
+    store: Store | Dataset,
     since: datetime | None = None,
     until: datetime | None = None,
     topic: str | None = None,
 ) -> tuple[int, Counter[str], Counter[tuple[str, str]]]:
     """N, n_x and n_xy straight from the quads, for the articles published in [since, until]."""
-    graph = dataset(store)
+    graph = store if isinstance(store, Dataset) else dataset(store)
     mentions: dict[str, set[str]] = defaultdict(set)
     dates: dict[str, list[datetime]] = defaultdict(list)
     topics: dict[str, set[str]] = defaultdict(set)

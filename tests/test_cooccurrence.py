@@ -210,3 +210,30 @@ def test_a_remote_engine_aggregates_and_gives_the_same_numbers(
     local = count_window(store, window, method="stream")
     assert aggregated == local == streamed_remotely
     assert ego == count_ego(store, KAZ, window)
+
+
+@pytest.mark.slow
+def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
+    from graph.analysis.communities import louvain
+    from graph.analysis.edges import select_edges
+    from graph.analysis.network import to_graph
+    from tests.conftest import REUTERS, shared_file
+    from tests.cooccur_corpus import dataset
+
+    path = shared_file(REUTERS)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+        quads = dataset(opened)
+        march = Window(since=parse_bound("1987-03-02"), until=parse_bound("1987-03-31", end=True))
+        for window in (Window(), march):
+            n, singles, pairs = independent_counts(quads, window.since, window.until)
+            for method in ("stream", "sparql"):
+                counts = count_window(opened, window, method=method)
+                assert (counts.articles, counts.entities, counts.pairs) == (
+                    n, dict(singles), dict(pairs))  # fmt: skip
+            edges = select_edges(counts, weight="npmi")
+            for edge in edges:
+                assert edge.npmi == pytest.approx(expected_npmi(
+                    edge.count, singles[edge.source], singles[edge.target], n), abs=1e-12)  # fmt: skip
+            graph = to_graph(edges, counts.entities, {e: (e, "") for e in counts.entities}, "npmi")
+            assert len(set(louvain(graph).values())) > 1

@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import SettingsDep, StoreDep
 from graph.analysis import formats, resolve, timeseries
+from graph.analysis.cache import CountsCache
 from graph.analysis.edges import WEIGHTS, select_edges
 from graph.analysis.network import NetworkOptions, build_network
 from graph.analysis.window import Window, parse_bound
@@ -39,6 +40,17 @@ ASSETS = {
 HTTP_TOP = 100
 HTTP_TOP_LIMIT = 5_000
 
+
+def get_cache(request: Request) -> CountsCache:
+    """The server's counts cache, made on first use (keyed by snapshot, so never stale)."""
+    state = request.app.state
+    if getattr(state, "cooccurrence_cache", None) is None:
+        state.cooccurrence_cache = CountsCache()
+    cache: CountsCache = state.cooccurrence_cache
+    return cache
+
+
+CacheDep = Annotated[CountsCache, Depends(get_cache)]
 Text = Annotated[str | None, Query()]
 Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
 MinCount = Annotated[int, Query(ge=1)]
@@ -56,25 +68,27 @@ def _window(store: Store, settings: Settings, since: str | None, until: str | No
 
 
 def _network(
-    store: Store, settings: Settings, entity: str | None, since: str | None, until: str | None,
-    topic: str | None, entity_type: str | None, min_count: int, top: int, weight: str,
+    store: Store, settings: Settings, cache: CountsCache, entity: str | None, since: str | None,
+    until: str | None, topic: str | None, entity_type: str | None, min_count: int, top: int,
+    weight: str,
 ) -> dict[str, Any]:  # fmt: skip
     window = _window(store, settings, since, until, topic, entity_type)
     iri = resolve.entity_iri(store, entity) if entity else None
     options = NetworkOptions(entity=iri, window=window, min_count=min_count, top=top,
                              weight=weight)  # fmt: skip
-    return formats.network_json(build_network(store, options))
+    return formats.network_json(build_network(store, options, cache=cache))
 
 
 @router.get("/api/cooccurrence")
 def network(
-    store: StoreDep, settings: SettingsDep, entity: Text = None, since: Text = None,
+    store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Top = HTTP_TOP, weight: Weight = "count",
 ) -> dict[str, Any]:  # fmt: skip
     """The analysed network (an entity's ego network with ``entity``): nodes with their
     metrics, edges with count, npmi, jaccard and disparity."""
-    return _network(store, settings, entity, since, until, topic, type, min_count, top, weight)
+    return _network(store, settings, cache, entity, since, until, topic, type, min_count, top,
+                    weight)  # fmt: skip
 
 
 @router.get("/api/cooccurrence/neighbours")
@@ -137,12 +151,12 @@ def pair(
 
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
-    store: StoreDep, settings: SettingsDep, entity: Text = None, since: Text = None,
+    store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Annotated[int, Query(ge=1, le=1_000)] = 60, weight: Weight = "count",
 ) -> HTMLResponse:  # fmt: skip
     """The interactive network page; without JavaScript (or the library) a plain table."""
-    data = _network(store, settings, entity or None, since, until, topic, type, min_count, top,
+    data = _network(store, settings, cache, entity or None, since, until, topic, type, min_count, top,
                     weight)  # fmt: skip
     names = {node["entity"]: node["name"] for node in data["nodes"]}
     html = TEMPLATES.get_template("network.html").render(

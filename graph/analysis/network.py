@@ -17,6 +17,7 @@ import networkx as nx
 
 from graph import cooccurrence
 from graph.analysis import backbone, centrality, communities
+from graph.analysis.cache import CountsCache
 from graph.analysis.edges import Edge, check_weight, make_edge, rank_key, select_edges
 from graph.analysis.window import Window
 from graph.errors import QueryError
@@ -76,8 +77,17 @@ class Network:
         return ", ".join(parts) + f", {self.seconds:.2f} s"
 
 
-def build_network(store: Store, options: NetworkOptions, *, analysed: bool = True) -> Network:
-    """Count, select and (unless ``analysed`` is false) analyse the network ``options`` ask for."""
+def build_network(
+    store: Store,
+    options: NetworkOptions,
+    *,
+    analysed: bool = True,
+    cache: CountsCache | None = None,
+) -> Network:
+    """Count, select and (unless ``analysed`` is false) analyse the network ``options`` ask for.
+
+    A ``cache`` keeps whole-window counts between calls (the server's, keyed by snapshot).
+    """
     started = time.perf_counter()
     window = options.window
     if options.entity:
@@ -93,6 +103,8 @@ def build_network(store: Store, options: NetworkOptions, *, analysed: bool = Tru
             among = cooccurrence.count_among(store, neighbours, window, min_count=options.min_count)
             edges += [make_edge(p, n, counts.entities, counts.articles) for p, n in among.items()]
             edges.sort(key=rank_key(options.weight))
+    elif cache is not None and options.method == "auto":
+        counts = cache.count_window(store, window, min_count=options.min_count)
     else:
         counts = cooccurrence.count_window(
             store, window, method=options.method, min_count=options.min_count
