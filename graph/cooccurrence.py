@@ -271,11 +271,18 @@ def entity_counts(store: Store, entities: Iterable[str], window: Window) -> dict
     """n_x of each of ``entities`` in the window (entities no article mentions are left out)."""
     bindings = _window_bindings(window)
     query = window_query("cooccurrence-entity-counts", bindings)
+    wanted = sorted(set(entities))
+    # Many entities (a hub's neighbours): one pass over all mentions beats many VALUES blocks.
+    texts = [query] if len(wanted) > VALUES_CHUNK else [
+        with_values(query, "entity", map(ox.NamedNode, chunk)) for chunk in _chunks(wanted)
+    ]  # fmt: skip
+    keep = set(wanted)
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(set(entities))):
-        text = with_values(query, "entity", map(ox.NamedNode, chunk))
+    for text in texts:
         for row in store.select(text, bindings):
-            found[row["entity"].value] = int(row["count"].value)  # type: ignore[union-attr]
+            entity = row["entity"].value  # type: ignore[union-attr]
+            if entity in keep:
+                found[entity] = int(row["count"].value)  # type: ignore[union-attr]
     return found
 
 

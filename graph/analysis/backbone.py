@@ -20,27 +20,33 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.analysis.centrality import positive
-
 __all__ = ["backbone", "disparity"]
 
 
 def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], float]:
     """Each edge's α: the smaller of the two ends' significance levels (lower = stronger).
 
-    Keys are the edges as ``(u, v)`` with ``u < v``; edges with weight ≤ 0 get α = 1.
+    Keys are the edges as ``(u, v)`` with ``u < v``; edges with weight ≤ 0 get α = 1 and count
+    for neither end's degree nor strength.
     """
-    view = positive(G, weight)
-    strength = {node: float(view.degree(node, weight=weight)) for node in G}
-    degree = dict(view.degree())
-    scores: dict[tuple[str, str], float] = {}
+    strength: dict[str, float] = dict.fromkeys(G, 0.0)
+    degree: dict[str, int] = dict.fromkeys(G, 0)
+    weights = []
     for u, v, data in G.edges(data=True):
         w = float(data.get(weight, 1))
+        weights.append((u, v, w))
+        if w > 0:
+            strength[u] += w
+            strength[v] += w
+            degree[u] += 1
+            degree[v] += 1
+    scores: dict[tuple[str, str], float] = {}
+    for u, v, w in weights:
         key = (u, v) if u < v else (v, u)
         if w <= 0:
             scores[key] = 1.0
-            continue
-        scores[key] = min(_alpha(w, strength[u], degree[u]), _alpha(w, strength[v], degree[v]))
+        else:
+            scores[key] = min(_alpha(w, strength[u], degree[u]), _alpha(w, strength[v], degree[v]))
     return scores
 
 
