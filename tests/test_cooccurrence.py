@@ -237,3 +237,16 @@ def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
                     edge.count, singles[edge.source], singles[edge.target], n), abs=1e-12)  # fmt: skip
             graph = to_graph(edges, counts.entities, {e: (e, "") for e in counts.entities}, "npmi")
             assert len(set(louvain(graph).values())) > 1
+
+
+def test_chunked_and_one_pass_entity_counts_agree(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = Window(since=parse_bound("2025-02"))
+    expected = count_ego(store, KAZ, window)
+    monkeypatch.setattr(cooccurrence, "VALUES_CHUNK", 2)  # many entities: one pass; few: VALUES
+    assert count_ego(store, KAZ, window) == expected
+    neighbours = {e for pair in expected.pairs for e in pair} - {KAZ}
+    whole = count_window(store, window).pairs
+    among = {pair: n for pair, n in whole.items() if set(pair) <= neighbours}
+    assert count_among(store, neighbours, window) == among
