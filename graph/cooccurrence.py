@@ -30,14 +30,14 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, combinations
 
 import numpy as np
 import pyoxigraph as ox
 
-from graph import queries
+from graph import queries, sparqltext
 from graph.analysis.window import Window
 from graph.errors import QueryError
 from graph.store.base import Store, Term
@@ -195,9 +195,26 @@ def _article_entities(
     found: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(entities) if entities is not None else [None]:
         text = query if chunk is None else with_values(query, "entity", map(ox.NamedNode, chunk))
-        for row in store.select(text, bindings):
-            found[_key(row["article"])].update(row["entities"].value.split())  # type: ignore[union-attr]
+        for article, listed in _pairs_of_terms(store, text, bindings):
+            found[_key(article)].update(listed.value.split())  # type: ignore[union-attr]
     return found
+
+
+def _pairs_of_terms(
+    store: Store, query: str, bindings: Mapping[str, Term]
+) -> Iterator[tuple[Term, Term]]:
+    """The two columns of a SELECT. On the embedded store the solutions are read straight from
+    pyoxigraph (``store.raw``), skipping the per-row dict that costs as much as the query."""
+    raw = getattr(store, "raw", None)
+    if isinstance(raw, ox.Store):
+        text = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
+        solutions = raw.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            yield solution[0], solution[1]  # type: ignore[misc]
+        return
+    for row in store.select(query, bindings):
+        yield row["article"], row["entities"]
 
 
 def _key(term: Term) -> str:
