@@ -193,7 +193,7 @@ def _script_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@router.get("/network/assets/{name}")
+@router.api_route("/network/assets/{name}", methods=["GET", "HEAD"])
 def asset(name: str) -> FileResponse:
     if name not in ASSETS or not ASSETS[name][0].exists():
         raise NotFound(f"no asset {name!r}")
