@@ -84,7 +84,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.analysis import chart, formats, resolve
+    from graph.analysis import formats, resolve
     from graph.analysis.materialize import materialize
     from graph.analysis.network import NetworkOptions, build_network
 
@@ -112,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"wrote {written} quads into the graph <{graph}>", markup=False)
     _output(network, args)
     if args.chart:
+        from graph.analysis import chart
+
         with open(args.chart, "wb") as handle:
             chart.edges_chart(formats.edge_rows(network), args.weight, handle)
     console.print(network.summary(), markup=False)
@@ -212,7 +214,7 @@ def _title(network: Network) -> str:
 
 
 def _pair(store: Store, args: argparse.Namespace, source: str, target: str, window: Window) -> int:
-    from graph.analysis import chart, timeseries
+    from graph.analysis import timeseries
     from graph.cooccurrence import labels, pair_months
 
     if source == target:
@@ -234,6 +236,8 @@ def _pair(store: Store, args: argparse.Namespace, source: str, target: str, wind
     else:
         raise QueryError(f"--format {args.format}: a pair's months are a table, csv or json")
     if args.chart:
+        from graph.analysis import chart
+
         with open(args.chart, "wb") as handle:
             chart.pair_chart(rows, source_name, target_name, handle)
     total = sum(row["count"] for row in rows)
