@@ -110,7 +110,7 @@ def jaccard(n_xy: int, n_x: int, n_y: int) -> float:
 
 
 def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None) -> Counts:
-    """Count an article–entity list given as one collection of distinct entity IRIs per article.
+    """Count an article–entity list given as one collection of entity IRIs per article.
 
     Every non-empty collection is an article of the window (N); only entities in ``keep``
     (when given) become nodes and pairs. Pairs are counted as integer codes in numpy, which is
@@ -127,7 +127,7 @@ def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | Non
             continue
         articles += 1
         chosen = entities if keep is None else [e for e in entities if e in keep]
-        coded.append([index.setdefault(entity, len(index)) for entity in chosen])
+        coded.append([index.setdefault(entity, len(index)) for entity in dict.fromkeys(chosen)])
     names = sorted(index)
     if not names:
         return Counts(articles, {}, {})
