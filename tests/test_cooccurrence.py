@@ -250,3 +250,20 @@ def test_chunked_and_one_pass_entity_counts_agree(
     whole = count_window(store, window).pairs
     among = {pair: n for pair, n in whole.items() if set(pair) <= neighbours}
     assert count_among(store, neighbours, window) == among
+
+
+def test_the_whole_analysis_runs_on_a_remote_engine(
+    store: EmbeddedStore, oxigraph_server: str
+) -> None:
+    from graph.analysis.network import NetworkOptions, build_network
+    from graph.analysis.resolve import entity_iri
+
+    options = NetworkOptions(window=WINDOWS[1], weight="npmi", top=8)
+    with RemoteStore(oxigraph_server) as remote:
+        assert entity_iri(remote, "kazakhstan") == KAZ
+        far = build_network(remote, options)
+        months = pair_months(remote, KAZ, RUSSIA, Window())
+    near = build_network(store, options)
+    assert far.edges == near.edges
+    assert dict(far.graph.nodes(data=True)) == dict(near.graph.nodes(data=True))
+    assert months == pair_months(store, KAZ, RUSSIA, Window())
