@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from graph.cooccurrence import Counts, jaccard, npmi
 from graph.errors import QueryError
 
@@ -64,12 +66,33 @@ def rank_key(weight: str) -> Callable[[Edge], tuple[float, int, str, str]]:
 def select_edges(
     counts: Counts, *, weight: str = "count", min_count: int = 1, top: int = 0
 ) -> list[Edge]:
-    """The edges with count ≥ ``min_count``, ranked by ``weight``; the first ``top`` (0: all)."""
-    key = rank_key(weight)
-    edges = [
-        make_edge(pair, n_xy, counts.entities, counts.articles)
-        for pair, n_xy in counts.pairs.items()
-        if n_xy >= min_count
+    """The edges with count ≥ ``min_count``, ranked by ``weight``; the first ``top`` (0: all).
+
+    The measures are computed for every pair (NPMI ranks need them all) but edges are made only
+    for those kept; the ranking is one numpy lexsort over the pairs.
+    """
+    check_weight(weight)
+    kept = [(pair, n_xy) for pair, n_xy in counts.pairs.items() if n_xy >= min_count]
+    if not kept:
+        return []
+    n, singles = counts.articles, counts.entities
+    together = [n_xy for _pair, n_xy in kept]
+    firsts = [singles[x] for (x, _y), _n in kept]
+    seconds = [singles[y] for (_x, y), _n in kept]
+    npmis = list(map(npmi, together, firsts, seconds, [n] * len(kept)))
+    jaccards = list(map(jaccard, together, firsts, seconds))
+    measure = {"count": together, "npmi": npmis, "jaccard": jaccards}[weight]
+    position = {name: index for index, name in enumerate(sorted(singles))}
+    order = np.lexsort((
+        np.fromiter((position[y] for (_x, y), _n in kept), dtype=np.int64, count=len(kept)),
+        np.fromiter((position[x] for (x, _y), _n in kept), dtype=np.int64, count=len(kept)),
+        -np.asarray(together, dtype=np.int64),
+        -np.asarray(measure, dtype=np.float64),
+    ))  # fmt: skip
+    chosen = order[:top] if top > 0 else order
+    return [
+        Edge(
+            kept[i][0][0], kept[i][0][1], together[i], npmis[i], jaccards[i], firsts[i], seconds[i]
+        )
+        for i in chosen.tolist()
     ]
-    edges.sort(key=key)
-    return edges[:top] if top > 0 else edges
