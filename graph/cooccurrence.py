@@ -80,6 +80,21 @@ def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
     ln(p(x,y) / (p(x)·p(y))) / −ln p(x,y), with p = count / N; 1 when p(x,y) = 1 (both
     entities are in every article) and −1 when they never meet.
 
+    Parameters
+    ----------
+    n_xy : int
+        Articles mentioning both entities.
+    n_x, n_y : int
+        Articles mentioning each.
+    n : int
+        Articles in the window (N).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
     >>> npmi(5, 5, 5, 5)
     1.0
     >>> npmi(0, 3, 4, 10)
@@ -100,6 +115,20 @@ def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
 def jaccard(n_xy: int, n_x: int, n_y: int) -> float:
     """The share of the articles mentioning either entity that mention both.
 
+    Parameters
+    ----------
+    n_xy : int
+        Articles mentioning both entities.
+    n_x, n_y : int
+        Articles mentioning each.
+
+    Returns
+    -------
+    float
+        n_xy / (n_x + n_y − n_xy), or 0 when neither is mentioned.
+
+    Examples
+    --------
     >>> jaccard(2, 4, 3)
     0.4
     >>> jaccard(0, 0, 0)

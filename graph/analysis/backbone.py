@@ -27,8 +27,24 @@ __all__ = ["backbone", "disparity"]
 def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], float]:
     """Each edge's α: the smaller of the two ends' significance levels (lower = stronger).
 
-    Keys are the edges as ``(u, v)`` with ``u < v``; edges with weight ≤ 0 get α = 1 and count
-    for neither end's degree nor strength. Computed with numpy in one pass over the edges.
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight.
+
+    Returns
+    -------
+    dict
+        ``(u, v)`` with ``u < v`` → α in [0, 1]. Edges with weight ≤ 0 get α = 1 and count for
+        neither end's degree nor strength.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_weighted_edges_from([("a", "b", 3), ("a", "c", 1)])
+    >>> disparity(G)
+    {('a', 'b'): 0.25, ('a', 'c'): 0.75}
     """
     edges = list(G.edges(data=weight, default=1))
     if not edges:
@@ -60,7 +76,26 @@ def _alpha(weights: np.ndarray, strength: np.ndarray, degree: np.ndarray) -> np.
 
 
 def backbone(G: nx.Graph, alpha: float = 0.05, weight: str = "weight") -> nx.Graph:
-    """The subgraph of the edges significant at level ``alpha``, with the nodes they touch."""
+    """The backbone: the edges significant at level ``alpha``, with the nodes they touch.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    alpha : float
+        The significance level, in (0, 1]; an edge is kept when its α is below it.
+    weight : str
+        The edge attribute holding the weight.
+
+    Returns
+    -------
+    networkx.Graph
+        A new graph (a copy) with the kept edges and their data.
+
+    Raises
+    ------
+    ValueError
+        When ``alpha`` is outside (0, 1].
+    """
     if not 0 < alpha <= 1:
         raise ValueError(f"alpha must be in (0, 1], not {alpha}")
     scores = disparity(G, weight)

@@ -30,6 +30,19 @@ BETWEENNESS_BUDGET = 2_000_000
 def positive(G: nx.Graph, weight: str = "weight") -> nx.Graph:
     """A view of ``G`` with only the edges whose weight is above zero (all nodes kept).
 
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight (an edge without it weighs 1).
+
+    Returns
+    -------
+    networkx.Graph
+        A read-only view sharing ``G``'s data.
+
+    Examples
+    --------
     >>> G = nx.Graph([("a", "b", {"weight": -0.2}), ("b", "c", {"weight": 0.5})])
     >>> sorted(positive(G).edges())
     [('b', 'c')]
@@ -38,13 +51,52 @@ def positive(G: nx.Graph, weight: str = "weight") -> nx.Graph:
 
 
 def weighted_degree(G: nx.Graph, weight: str = "weight") -> dict[str, float]:
-    """Each node's strength: the sum of the positive weights of its edges."""
+    """Each node's strength: the sum of the positive weights of its edges.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight.
+
+    Returns
+    -------
+    dict
+        Node → strength (a float; 0 for a node without positive edges).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": -1})])
+    >>> weighted_degree(G)
+    {'a': 2.0, 'b': 2.0, 'c': 0.0}
+    """
     view = positive(G, weight)
     return {node: float(view.degree(node, weight=weight)) for node in G}
 
 
 def pagerank(G: nx.Graph, weight: str = "weight", alpha: float = 0.85) -> dict[str, float]:
-    """PageRank over the positive edges (a node without any gets the teleport share)."""
+    """PageRank over the positive edges (a node without any gets the teleport share).
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight.
+    alpha : float
+        The damping factor.
+
+    Returns
+    -------
+    dict
+        Node → PageRank; the values sum to 1.
+
+    Examples
+    --------
+    >>> G = nx.star_graph(3)
+    >>> ranks = pagerank(G)
+    >>> ranks[0] > ranks[1] == ranks[2]
+    True
+    """
     if G.number_of_nodes() == 0:
         return {}
     ranks = nx.pagerank(positive(G, weight), alpha=alpha, weight=weight, tol=1e-10, max_iter=1000)
@@ -59,10 +111,28 @@ def betweenness(
     exact_limit: int = EXACT_BETWEENNESS_LIMIT,
     samples: int | None = None,
 ) -> dict[str, float]:
-    """Normalised betweenness with distance = 1 / weight; on graphs over ``exact_limit`` nodes,
-    estimated from ``samples`` source nodes (default: by the work budget) drawn with ``seed``
-    (the same every run).
+    """Normalised betweenness with distance = 1 / weight, exact or estimated from a sample.
 
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight; stronger ties are shorter paths.
+    seed : int
+        Seeds the sample of source nodes, so an estimate repeats exactly.
+    exact_limit : int
+        Graphs with more nodes than this are estimated.
+    samples : int, optional
+        How many source nodes the estimate uses (default: as many as keep the work near
+        ``BETWEENNESS_BUDGET`` edge visits, from 32 to 500).
+
+    Returns
+    -------
+    dict
+        Node → betweenness centrality, normalised to [0, 1].
+
+    Examples
+    --------
     >>> G = nx.path_graph(5)
     >>> nx.set_edge_attributes(G, 1, "weight")
     >>> betweenness(G, exact_limit=2, samples=3) == betweenness(G, exact_limit=2, samples=3)

@@ -26,15 +26,59 @@ __all__ = ["louvain", "modularity"]
 def louvain(
     G: nx.Graph, weight: str = "weight", *, seed: int = 42, resolution: float = 1.0
 ) -> dict[str, int]:
-    """Node → community number (Louvain over the positive edges; isolated nodes alone)."""
+    """Louvain communities over the positive edges, numbered by size.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    weight : str
+        The edge attribute holding the weight.
+    seed : int
+        Seeds Louvain's node order: the same graph and seed give the same communities.
+    resolution : float
+        Above 1 favours smaller communities, below 1 larger ones.
+
+    Returns
+    -------
+    dict
+        Node → community number, 0 for the largest (ties: the smallest member first);
+        a node without positive edges is a community of its own.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b"), ("x", "y")])
+    >>> louvain(G)
+    {'a': 0, 'b': 0, 'x': 1, 'y': 1}
+    """
     view = positive(G, weight)
     found = nx.community.louvain_communities(view, weight=weight, resolution=resolution, seed=seed)
     ordered = sorted(found, key=lambda members: (-len(members), min(members)))
-    return {node: number for number, members in enumerate(ordered) for node in members}
+    found_in = {node: number for number, members in enumerate(ordered) for node in members}
+    return {node: found_in[node] for node in G}
 
 
 def modularity(G: nx.Graph, membership: dict[str, int], weight: str = "weight") -> float:
-    """The modularity of a partition given as node → community number."""
+    """The modularity of a partition given as node → community number.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    membership : dict
+        Node → community number, as :func:`louvain` gives.
+    weight : str
+        The edge attribute holding the weight.
+
+    Returns
+    -------
+    float
+        Newman's modularity over the positive edges (0 for a graph without edges).
+
+    Examples
+    --------
+    >>> G = nx.Graph([("a", "b"), ("x", "y")])
+    >>> modularity(G, {"a": 0, "b": 0, "x": 1, "y": 1})
+    0.5
+    """
     if G.number_of_edges() == 0:
         return 0.0
     groups: dict[int, set[str]] = {}

@@ -66,10 +66,31 @@ def rank_key(weight: str) -> Callable[[Edge], tuple[float, int, str, str]]:
 def select_edges(
     counts: Counts, *, weight: str = "count", min_count: int = 1, top: int = 0
 ) -> list[Edge]:
-    """The edges with count ≥ ``min_count``, ranked by ``weight``; the first ``top`` (0: all).
+    """The edges with count ≥ ``min_count``, ranked by ``weight``; the first ``top``.
 
-    The measures are computed for every pair (NPMI ranks need them all) but edges are made only
-    for those kept; the ranking is one numpy lexsort over the pairs.
+    Parameters
+    ----------
+    counts : Counts
+        N, n_x and n_xy of a window (:mod:`graph.cooccurrence`).
+    weight : {"count", "npmi", "jaccard"}
+        The measure that ranks the edges (then count, then the IRIs).
+    min_count : int
+        The smallest n_xy kept.
+    top : int
+        How many edges to keep, 0 for all.
+
+    Returns
+    -------
+    list of Edge
+        Ranked, strongest first. The measures are computed for every pair (an NPMI ranking
+        needs them all) but edges are made only for those kept.
+
+    Examples
+    --------
+    >>> from graph.cooccurrence import Counts
+    >>> counts = Counts(4, {"a": 3, "b": 2, "c": 1}, {("a", "b"): 2, ("a", "c"): 1})
+    >>> [(e.source, e.target, round(e.npmi, 3)) for e in select_edges(counts, weight="npmi")]
+    [('a', 'b', 0.415), ('a', 'c', 0.208)]
     """
     check_weight(weight)
     kept = [(pair, n_xy) for pair, n_xy in counts.pairs.items() if n_xy >= min_count]

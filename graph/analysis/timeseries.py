@@ -20,7 +20,23 @@ __all__ = ["month_range", "monthly_series", "window_months"]
 
 
 def month_range(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included.
+
+    Parameters
+    ----------
+    first, last : str
+        Months as ``YYYY-MM``.
+
+    Returns
+    -------
+    list of str
+        Empty when ``last`` comes before ``first``.
+
+    Examples
+    --------
+    >>> month_range("2025-12", "2026-01")
+    ['2025-12', '2026-01']
+    """
     year, month = int(first[:4]), int(first[5:7])
     end = (int(last[:4]), int(last[5:7]))
     months = []
@@ -43,8 +59,27 @@ def monthly_series(
     first: str | None = None,
     last: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows ``{month, count, source, target}`` from ``first`` to ``last`` (default: the first
-    and last month with data), months without articles given as zeros."""
+    """A pair's months as rows, with the months that have no articles given as zeros.
+
+    Parameters
+    ----------
+    months : mapping
+        ``YYYY-MM`` → ``{"count", "source", "target"}`` (as
+        :func:`graph.cooccurrence.pair_months` returns).
+    first, last : str, optional
+        The range to cover (default: the first and the last month with data).
+
+    Returns
+    -------
+    list of dict
+        ``{"month", "count", "source", "target"}`` for every month of the range.
+
+    Examples
+    --------
+    >>> monthly_series({"2025-03": {"count": 1, "source": 2, "target": 1}}, first="2025-02")
+    [{'month': '2025-02', 'count': 0, 'source': 0, 'target': 0}, \
+{'month': '2025-03', 'count': 1, 'source': 2, 'target': 1}]
+    """
     known = sorted(months)
     start = first or (known[0] if known else None)
     end = last or (known[-1] if known else None)
