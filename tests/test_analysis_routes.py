@@ -115,6 +115,9 @@ def test_the_page_escapes_everything_from_the_data(server: Server) -> None:
     assert 'id="edges"' in html and "/network?entity=" in html
     assert 'href="/entity/kazakhstan"' in html
     assert get(server, "network/assets/network.js").status_code == 200
+    whole = get(server, "network", since="2025-02", until="2025-03", weight="jaccard", top=7)
+    assert whole.status_code == 200 and "Entities mentioned together" in whole.text
+    assert whole.text.count("<tr>") == 1 + 7
 
 
 @pytest.mark.slow

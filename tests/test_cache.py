@@ -31,3 +31,15 @@ def test_reused_until_a_write_publishes_a_new_snapshot(tmp_path: Path) -> None:
 def test_remote_stores_are_not_cached() -> None:
     with RemoteStore("http://127.0.0.1:9/sparql") as remote:
         assert store_version(remote) is None
+
+
+def test_a_network_built_through_the_cache_is_the_same(tmp_path: Path) -> None:
+    from graph.analysis.network import NetworkOptions, build_network
+
+    cache = CountsCache()
+    with EmbeddedStore(build_store(tmp_path)) as store:
+        options = NetworkOptions(weight="npmi", top=5)
+        direct = build_network(store, options)
+        cached = [build_network(store, options, cache=cache) for _ in range(2)]
+    assert cache.hits == 1
+    assert direct.edges == cached[0].edges == cached[1].edges

@@ -103,12 +103,13 @@ def build_network(
             among = cooccurrence.count_among(store, neighbours, window, min_count=options.min_count)
             edges += [make_edge(p, n, counts.entities, counts.articles) for p, n in among.items()]
             edges.sort(key=rank_key(options.weight))
-    elif cache is not None and options.method == "auto":
-        counts = cache.count_window(store, window, min_count=options.min_count)
     else:
-        counts = cooccurrence.count_window(
-            store, window, method=options.method, min_count=options.min_count
-        )
+        if cache is not None and options.method == "auto":
+            counts = cache.count_window(store, window, min_count=options.min_count)
+        else:
+            counts = cooccurrence.count_window(
+                store, window, method=options.method, min_count=options.min_count
+            )
         edges = select_edges(
             counts, weight=options.weight, min_count=options.min_count, top=options.top
         )
