@@ -33,8 +33,8 @@ def test_betweenness_uses_strong_ties_as_short_paths() -> None:
 def test_sampled_betweenness_repeats_with_its_seed() -> None:
     G = nx.barabasi_albert_graph(300, 3, seed=1)
     nx.set_edge_attributes(G, 1.0, "weight")
-    first = betweenness(G, exact_limit=100, samples=40, seed=7)
-    assert first == betweenness(G, exact_limit=100, samples=40, seed=7)
+    first = betweenness(G, budget=1000, samples=40, seed=7)
+    assert first == betweenness(G, budget=1000, samples=40, seed=7)
     exact = betweenness(G)
     hub = max(exact, key=exact.__getitem__)
     assert first[hub] > 0.5 * exact[hub]

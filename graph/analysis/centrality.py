@@ -21,10 +21,9 @@ import networkx as nx
 
 __all__ = ["betweenness", "pagerank", "positive", "weighted_degree"]
 
-#: Above this many nodes betweenness is estimated from a seeded sample of source nodes: as many
-#: as keep the work near BETWEENNESS_BUDGET edge visits, between 32 and 500 of them.
-EXACT_BETWEENNESS_LIMIT = 1_000
-BETWEENNESS_BUDGET = 2_000_000
+#: Betweenness is exact while nodes × edges stays within this work budget; above it, it is
+#: estimated from a seeded sample of source nodes, as many as keep to the budget (16 to 500).
+BETWEENNESS_BUDGET = 1_000_000
 
 
 def positive(G: nx.Graph, weight: str = "weight") -> nx.Graph:
@@ -108,7 +107,7 @@ def betweenness(
     weight: str = "weight",
     *,
     seed: int = 42,
-    exact_limit: int = EXACT_BETWEENNESS_LIMIT,
+    budget: int = BETWEENNESS_BUDGET,
     samples: int | None = None,
 ) -> dict[str, float]:
     """Normalised betweenness with distance = 1 / weight, exact or estimated from a sample.
@@ -120,11 +119,11 @@ def betweenness(
         The edge attribute holding the weight; stronger ties are shorter paths.
     seed : int
         Seeds the sample of source nodes, so an estimate repeats exactly.
-    exact_limit : int
-        Graphs with more nodes than this are estimated.
+    budget : int
+        Exact while nodes × edges is at most this; estimated above.
     samples : int, optional
-        How many source nodes the estimate uses (default: as many as keep the work near
-        ``BETWEENNESS_BUDGET`` edge visits, from 32 to 500).
+        How many source nodes an estimate uses (default: as many as keep the work within
+        ``budget`` edge visits, from 16 to 500).
 
     Returns
     -------
@@ -135,7 +134,7 @@ def betweenness(
     --------
     >>> G = nx.path_graph(5)
     >>> nx.set_edge_attributes(G, 1, "weight")
-    >>> betweenness(G, exact_limit=2, samples=3) == betweenness(G, exact_limit=2, samples=3)
+    >>> betweenness(G, budget=10, samples=3) == betweenness(G, budget=10, samples=3)
     True
     """
     view = positive(G, weight)
@@ -144,9 +143,9 @@ def betweenness(
     distance.add_edges_from(
         (u, v, {"distance": 1.0 / data[weight]}) for u, v, data in view.edges(data=True)
     )
+    nodes, edges = G.number_of_nodes(), max(1, distance.number_of_edges())
     k = None
-    if G.number_of_nodes() > exact_limit:
-        budgeted = BETWEENNESS_BUDGET // max(1, distance.number_of_edges())
-        k = min(G.number_of_nodes(), samples or max(32, min(500, budgeted)))
+    if nodes * edges > budget:
+        k = min(nodes, samples or max(16, min(500, budget // edges)))
     scores = nx.betweenness_centrality(distance, k=k, weight="distance", seed=seed)
     return {node: float(scores[node]) for node in G}
