@@ -82,8 +82,8 @@ def select_edges(
     Returns
     -------
     list of Edge
-        Ranked, strongest first. The measures are computed for every pair (an NPMI ranking
-        needs them all) but edges are made only for those kept.
+        Ranked, strongest first. The ranking measure is computed for every pair, the others and
+        the edges only for those kept.
 
     Examples
     --------
@@ -100,9 +100,14 @@ def select_edges(
     together = [n_xy for _pair, n_xy in kept]
     firsts = [singles[x] for (x, _y), _n in kept]
     seconds = [singles[y] for (_x, y), _n in kept]
-    npmis = list(map(npmi, together, firsts, seconds, [n] * len(kept)))
-    jaccards = list(map(jaccard, together, firsts, seconds))
-    measure = {"count": together, "npmi": npmis, "jaccard": jaccards}[weight]
+    if weight == "npmi":
+        measure: list[float] | list[int] = list(
+            map(npmi, together, firsts, seconds, [n] * len(kept))
+        )
+    elif weight == "jaccard":
+        measure = list(map(jaccard, together, firsts, seconds))
+    else:
+        measure = together
     position = {name: index for index, name in enumerate(sorted(singles))}
     order = np.lexsort((
         np.fromiter((position[y] for (_x, y), _n in kept), dtype=np.int64, count=len(kept)),
@@ -113,7 +118,13 @@ def select_edges(
     chosen = order[:top] if top > 0 else order
     return [
         Edge(
-            kept[i][0][0], kept[i][0][1], together[i], npmis[i], jaccards[i], firsts[i], seconds[i]
+            kept[i][0][0],
+            kept[i][0][1],
+            together[i],
+            npmi(together[i], firsts[i], seconds[i], n),
+            jaccard(together[i], firsts[i], seconds[i]),
+            firsts[i],
+            seconds[i],
         )
         for i in chosen.tolist()
     ]
