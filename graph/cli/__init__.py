@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import entities, ingest, link, query, serve, settings_cmd, stats
+from graph.cli import cooccur, entities, ingest, link, query, serve, settings_cmd, stats
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities]
+COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities, cooccur]
 
 
 def build_parser() -> argparse.ArgumentParser:
