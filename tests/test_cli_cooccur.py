@@ -194,7 +194,7 @@ def test_materialised_edges_join_in_sparql(
         (["--with", "Russia"], "--with needs --entity"),
         (["--since", "2025-99"], "is not a date"),
         (["--topic", "gardening"], "no article is about the topic"),
-        (["--type", "Person"], "no mentioned entity has the type"),
+        (["--type", "Event"], "no mentioned entity has the type"),
         (["--entity", "Kazakhstan", "--with", "kazakhstan"], "the same entity"),
         (["--chart", "x.svg"], "PNG"),
     ],

@@ -116,7 +116,8 @@ def answer(server: Server, query: str) -> Any:
 def values(server: Server) -> dict[str, str]:
     """A term for each parameter of the named queries, taken from the data itself."""
     found = {"name": '"Kazakhstan"', "search": '"kaz"', "property": "<http://schema.org/mentions>",
-             "graph": f"<{BASE}graph/entities>"}  # fmt: skip
+             "graph": f"<{BASE}graph/entities>", "folded": '"kazakhstan"',
+             "minCount": "1"}  # fmt: skip
     picks = {
         "entity": '?x <http://schema.org/name> "Kazakhstan"',
         "article": "?x a <http://schema.org/NewsArticle> ; <http://schema.org/mentions> ?e",
@@ -140,6 +141,8 @@ def named_queries(server: Server) -> dict[str, str]:
         if "appends a VALUES block for ?" in text:
             variable = text.split("appends a VALUES block for ?", 1)[1].split(".", 1)[0]
             text += f"\nVALUES ?{variable} {{ {given['article']} {given['entity']} }}"
+        if not set(named.params) <= set(given):
+            continue  # co-occurrence windows: their optional lines are bound by graph/analysis
         bound = {param: given[param] for param in named.params}
         found[name] = sparqltext.inject_values(text, bound) if bound else text
     return found
