@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.deps import SettingsDep, StoreDep
+from api.vendor import VENDOR_DIR
 from graph.analysis import formats, resolve, timeseries
 from graph.analysis.cache import CountsCache
 from graph.analysis.edges import WEIGHTS, select_edges
@@ -22,7 +23,6 @@ from graph.analysis.network import NetworkOptions, build_network
 from graph.analysis.window import Window, parse_bound
 from graph.cooccurrence import count_ego, labels, pair_months
 from graph.errors import NotFound, QueryError
-from api.vendor import VENDOR_DIR
 from graph.settings import Settings
 from graph.store.base import Store
 
