@@ -226,7 +226,7 @@ class Ingester:
     def run_mapped(self, paths: Iterable[str]) -> None:
         """Validate, link and map in worker processes; write N-Quads batches in bulk here."""
         workers = parallel.worker_count(self.settings.ingest_workers)
-        mapper = parallel.Mapper(self.iris, self.linker, workers)
+        mapper = parallel.Mapper(self.iris, self.linker, workers, ahead=self.settings.batch_size)
         batch: list[parallel.Mapped] = []
         for outcomes in mapper.map(sources.read(paths, decode=False)):
             for outcome in outcomes:
@@ -257,7 +257,8 @@ class Ingester:
                 latest[mapped.slug] = mapped
             else:
                 self._superseded_at(mapped.location, mapped.slug, held.location)
-        stored = self.stored_versions([mapped.graph for mapped in latest.values()])
+        present = self.store.existing_graphs([mapped.graph for mapped in latest.values()])
+        stored = self.stored_versions(sorted(present))
         graphs: list[str] = []
         texts: list[bytes] = []
         shared: dict[str, dict[str, Any]] = {}
@@ -285,7 +286,7 @@ class Ingester:
                 terms = parallel.terms_nquads(self.iris, list(shared.values()))
                 texts.append(terms.encode("utf-8"))
             data = b"".join(texts)
-            absent = [graph for graph in graphs if graph not in stored]
+            absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
             self.summary.triples += data.count(b"\n")
         self.progress(len(batch))

@@ -2,8 +2,9 @@
 
 Ingest's per-record work — validation, the record digest, linking, the mapping and writing the
 article's quads — is pure, so it runs in a process pool while the ingesting process writes the
-previous batches to the store. Items go out in chunks, at most ``2 × workers`` chunks are in
-flight, and results come back in input order, so memory stays flat however large the input.
+previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus
+one batch are in flight, and results come back in input order, so memory stays flat however
+large the input.
 
 Each mapped record comes back with its article graph as N-Quads text written by
 :class:`graph.nquads.QuadWriter` (or, for a record outside its shape, by the JSON-LD processor),
@@ -161,10 +162,12 @@ def worker_count(setting: int) -> int:
 class Mapper:
     """Maps a stream of items to outcomes, in order, in ``workers`` processes."""
 
-    def __init__(self, iris: Minter, linker: Linker, workers: int) -> None:
+    def __init__(self, iris: Minter, linker: Linker, workers: int, ahead: int = 0) -> None:
         self.iris = iris
         self.linker = linker
         self.workers = workers
+        #: Items mapped ahead of the consumer (a batch, so workers go on while it writes).
+        self.ahead = ahead
         self._pool: Any = None
 
     def map(self, items: Iterable[sources.Item]) -> Iterator[list[Outcome]]:
@@ -193,7 +196,7 @@ class Mapper:
             self.workers, initializer=_start_worker, initargs=(self.iris, self.linker)
         )
         try:
-            window = 2 * self.workers
+            window = 2 * self.workers + -(-self.ahead // CHUNK)
             pending: deque[Any] = deque()
             source = iter([*head, *rest])
             for chunk in source:
