@@ -31,6 +31,12 @@ class Figure:
     peer: float | None = None
     #: Why a value is missing, or how to read it (time limits, runs, …).
     notes: list[str] = field(default_factory=list)
+    #: × floor as the median of per-run ratios, when each run was paired with a floor run
+    #: under the same machine load (more robust than the ratio of the medians).
+    paired_floor: float | None = None
+
+    def floor_ratio(self) -> float | None:
+        return self.paired_floor if self.paired_floor is not None else self.ratio(self.floor)
 
     def ratio(self, baseline: float | None) -> float | None:
         if baseline is None or self.value is None or math.isnan(baseline) or math.isnan(self.value):
@@ -85,7 +91,7 @@ def table(figures: list[Figure]) -> str:
             _spread(f),
             format_value(f.floor, unit),
             format_value(f.peer, unit),
-            _ratio(f.ratio(f.floor)),
+            _ratio(f.floor_ratio()),
             _ratio(f.ratio(f.peer)),
             "; ".join(f.notes),
         ]
