@@ -8,8 +8,8 @@ large the input.
 
 Each mapped record comes back with its article graph as N-Quads text written by
 :class:`graph.nquads.QuadWriter` (or, for a record outside its shape, by the JSON-LD processor),
-ready for the store's bulk loader. Below one chunk of input no pool is started: the same
-functions run in-process.
+ready for the store's bulk loader. For inputs of up to :data:`POOL_THRESHOLD` items no pool
+is started: the same functions run in-process.
 
 The linker is copied into each worker when the pool starts: :meth:`Linker.link` must depend only
 on the record and on the linker's state at that moment (the entities graph is rebuilt by
@@ -18,6 +18,7 @@ on the record and on the linker's state at that moment (the entities graph is re
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -38,6 +39,9 @@ from vocab.namespaces import Minter
 __all__ = ["Mapped", "Mapper", "Rejected", "map_items", "terms_nquads", "worker_count"]
 
 CHUNK = 250  # items per task: large enough to amortise pickling, small enough to stream
+#: Below this many items no pool is started (measured: on two busy cores, starting workers
+#: costs about as much as mapping a few thousand records).
+POOL_THRESHOLD = 5_000
 
 
 class Mapped(NamedTuple):
@@ -162,34 +166,44 @@ def worker_count(setting: int) -> int:
 class Mapper:
     """Maps a stream of items to outcomes, in order, in ``workers`` processes."""
 
-    def __init__(self, iris: Minter, linker: Linker, workers: int, ahead: int = 0) -> None:
+    def __init__(
+        self,
+        iris: Minter,
+        linker: Linker,
+        workers: int,
+        ahead: int = 0,
+        pool_threshold: int | None = None,
+    ) -> None:
         self.iris = iris
         self.linker = linker
         self.workers = workers
         #: Items mapped ahead of the consumer (a batch, so workers go on while it writes).
         self.ahead = ahead
+        #: Inputs up to this many items are mapped in-process: starting workers costs more.
+        self.pool_threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
+        #: Whether the last :meth:`map` ran in worker processes.
+        self.pooled = False
         self._pool: Any = None
 
     def map(self, items: Iterable[sources.Item]) -> Iterator[list[Outcome]]:
         """Outcomes chunk by chunk, in input order."""
         chunks = _chunks(items, CHUNK)
-        first = next(chunks, None)
-        if first is None:
+        head: list[list[sources.Item]] = []
+        for chunk in chunks:
+            head.append(chunk)
+            if len(head) * CHUNK > self.pool_threshold:
+                break
+        if len(head) * CHUNK > self.pool_threshold and self.workers >= 2:
+            yield from self._in_pool(head, chunks)
             return
-        second = next(chunks, None)
-        if second is None or self.workers < 2:
-            local = _Context(self.iris, self.linker)
-            yield map_items(first, local)
-            if second is not None:
-                yield map_items(second, local)
-                for chunk in chunks:
-                    yield map_items(chunk, local)
-            return
-        yield from self._in_pool([first, second], chunks)
+        local = _Context(self.iris, self.linker)
+        for chunk in itertools.chain(head, chunks):
+            yield map_items(chunk, local)
 
     def _in_pool(
         self, head: list[list[sources.Item]], rest: Iterator[list[sources.Item]]
     ) -> Iterator[list[Outcome]]:
+        self.pooled = True
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["graph.parallel"])
         self._pool = context.Pool(

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bench import corpus
-from graph import parallel
+from graph import parallel, sources
 from graph.ingest import Summary, ingest
+from graph.linking import Linker
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, SAMPLE, SEED, record, shared_file, write_jsonl
@@ -77,9 +78,24 @@ def test_sample_and_seed_give_the_same_store(tmp_path: Path) -> None:
     _assert_same([str(SAMPLE)] + ([str(SEED)] if SEED.exists() else []), tmp_path)
 
 
-def test_a_synthetic_corpus_through_the_pool_gives_the_same_store(tmp_path: Path) -> None:
+def test_a_synthetic_corpus_through_the_pool_gives_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "POOL_THRESHOLD", parallel.CHUNK)
     path = corpus.write(tmp_path / "c.jsonl.gz", 3 * parallel.CHUNK, seed=5)
     _assert_same([str(path)], tmp_path)
+
+
+def test_the_pool_and_the_process_map_alike(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "odd.jsonl", _odd_records() * 60)
+    iris = load_settings(base=BASE).minter
+    items = list(sources.read([str(path)], decode=False))
+    pooled = parallel.Mapper(iris, Linker(iris), workers=2, pool_threshold=parallel.CHUNK)
+    local = parallel.Mapper(iris, Linker(iris), workers=2)
+    assert [o for chunk in pooled.map(items) for o in chunk] == [
+        o for chunk in local.map(items) for o in chunk
+    ]
+    assert pooled.pooled and not local.pooled
 
 
 @pytest.mark.slow
