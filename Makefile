@@ -48,8 +48,16 @@ typecheck: setup
 
 check: lint typecheck test
 
-bench: setup
-	$(BIN)/python -m bench
+# The peer of the benchmarks (rdflib-endpoint) is a bench-only extra. SIZE=10k|100k|1m, or
+# BENCH="--quick" / BENCH="ingest --size 10k" for one part.
+SIZE  ?= 100k
+BENCH ?=
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: setup $(VENV)/.bench-installed
+	$(BIN)/python -m bench --size $(SIZE) $(BENCH)
 
 clean:
 	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache node_modules api/static/vendor .stamp-npm

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import jsonld, mapping, queries, sources
+from graph import jsonld, mapping, parallel, queries, sources
 from graph.errors import RecordError
 from graph.linking import Linker
 from graph.records import Record, unknown_fields, validate
@@ -152,14 +152,10 @@ class Ingester:
         started = time.perf_counter()
         try:
             self.linker.prepare(self.store)
-            batch: list[Located] = []
-            for located in self.records(paths):
-                batch.append(located)
-                if len(batch) >= self.settings.batch_size:
-                    self.write_batch(batch)
-                    batch = []
-            if batch:
-                self.write_batch(batch)
+            if self.settings.ingest_workers == 1:
+                self.run_plain(paths)
+            else:
+                self.run_mapped(paths)
             linked = self.linker.finish(self.store)
             self.summary.entities = linked.entities
             self.summary.linking_seconds = linked.seconds
@@ -168,6 +164,17 @@ class Ingester:
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started
         return self.summary
+
+    def run_plain(self, paths: Iterable[str]) -> None:
+        """The reference path: everything in this process, through the JSON-LD processor."""
+        batch: list[Located] = []
+        for located in self.records(paths):
+            batch.append(located)
+            if len(batch) >= self.settings.batch_size:
+                self.write_batch(batch)
+                batch = []
+        if batch:
+            self.write_batch(batch)
 
     def write_batch(self, batch: list[Located]) -> None:
         latest: dict[str, tuple[tuple[datetime, str], Located]] = {}
@@ -223,7 +230,84 @@ class Ingester:
             f"version at {newer_one.location}"
         )
 
+    # -- the fast path: records mapped in worker processes (graph/parallel.py) ------------------
+
+    def run_mapped(self, paths: Iterable[str]) -> None:
+        """Validate, link and map in worker processes; write N-Quads batches in bulk here."""
+        workers = parallel.worker_count(self.settings.ingest_workers)
+        mapper = parallel.Mapper(self.iris, self.linker, workers, ahead=self.settings.batch_size)
+        batch: list[parallel.Mapped] = []
+        for outcomes in mapper.map(sources.read(paths, decode=False)):
+            for outcome in outcomes:
+                if isinstance(outcome, parallel.Rejected):
+                    self.reject(outcome.error, raw=outcome.raw, text=outcome.text)
+                    continue
+                if outcome.ignored:
+                    self.warn(
+                        f"{outcome.location}: ignored unknown field(s) {', '.join(outcome.ignored)}"
+                    )
+                batch.append(outcome)
+                if len(batch) >= self.settings.batch_size:
+                    self.write_mapped_batch(batch)
+                    batch = []
+        if batch:
+            self.write_mapped_batch(batch)
+
+    def write_mapped_batch(self, batch: list[parallel.Mapped]) -> None:
+        """Same decisions as :meth:`write_batch`, for records mapped ahead of time."""
+        latest: dict[str, parallel.Mapped] = {}
+        for mapped in batch:
+            held = latest.get(mapped.slug)
+            if held is None or newer(
+                (mapped.modified, mapped.digest), (held.modified, held.digest)
+            ):
+                if held is not None:
+                    self._superseded_at(held.location, held.slug, mapped.location)
+                latest[mapped.slug] = mapped
+            else:
+                self._superseded_at(mapped.location, mapped.slug, held.location)
+        present = self.store.existing_graphs([mapped.graph for mapped in latest.values()])
+        stored = self.stored_versions(sorted(present))
+        graphs: list[str] = []
+        texts: list[bytes] = []
+        shared: dict[str, dict[str, Any]] = {}
+        for mapped in latest.values():
+            previous = stored.get(mapped.graph)
+            if previous is not None and previous[1] == mapped.digest:
+                self.summary.unchanged += 1
+                continue
+            if previous is not None and not newer((mapped.modified, mapped.digest), previous):
+                self.summary.skipped += 1
+                self.report(
+                    f"skipped {mapped.location}: {mapped.slug} is older than the stored version"
+                )
+                continue
+            if previous is None:
+                self.summary.loaded += 1
+            else:
+                self.summary.replaced += 1
+            graphs.append(mapped.graph)
+            texts.append(mapped.nquads)
+            for node in mapped.shared:
+                shared[node["@id"]] = node
+        if graphs:
+            if shared:
+                terms = parallel.terms_nquads(self.iris, list(shared.values()))
+                texts.append(terms.encode("utf-8"))
+            data = b"".join(texts)
+            absent = [graph for graph in graphs if graph not in present]
+            self.store.replace_graphs_nquads(graphs, data, absent=absent)
+            self.summary.triples += data.count(b"\n")
+        self.progress(len(batch))
+
+    def _superseded_at(self, location: str, slug: str, newer_location: str) -> None:
+        self.summary.skipped += 1
+        self.report(
+            f"skipped {location}: {slug} is superseded by the newer version at {newer_location}"
+        )
+
     def stored_versions(self, articles: list[str]) -> dict[str, tuple[datetime, str]]:
+        articles = sorted(self.store.existing_graphs(articles))
         if not articles:
             return {}
         query = queries.load("article-versions") + queries.values_clause(

@@ -35,13 +35,20 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _PROTECT = 0xF0000
 _PROTECTED = re.compile("[\U000f0000-\U000f00ff]")
 _BLANKS = re.compile(r"\n{3,}")
+_INLINE_MARKS = "[]*_`\\<!"
 _UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 
 
 def to_text(markdown: str) -> str:
     lines: list[str] = []
     fence: str | None = None
+    marked = _has_inline_markup(markdown)
     for line in markdown.split("\n"):
+        if fence is None and (not line or line[:1].isalpha()):
+            # Every block construct starts with a space, a digit or a mark: a blank line, or one
+            # that starts with a letter, is plain paragraph text (most lines of a news story).
+            lines.append(_inline(line) if marked else line)
+            continue
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -64,11 +71,13 @@ def to_text(markdown: str) -> str:
         line = _LIST.sub(r"\1", line)
         lines.append(_inline(line))
     text = "\n".join(lines)
-    return _BLANKS.sub("\n\n", text).strip()
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    return text.strip()
 
 
 def _inline(line: str) -> str:
-    if not any(ch in line for ch in "[]*_`\\<!"):
+    if not _has_inline_markup(line):
         return line
     line = _ESCAPE.sub(lambda m: chr(_PROTECT + ord(m.group(1))), line)
     line = _CODE.sub(r"\1", line)
@@ -81,8 +90,18 @@ def _inline(line: str) -> str:
     return _PROTECTED.sub(lambda m: chr(ord(m.group()) - _PROTECT), line)
 
 
+def _has_inline_markup(text: str) -> bool:
+    """Whether ``text`` holds any character that starts inline markup (a fast pre-check)."""
+    for mark in _INLINE_MARKS:  # noqa: SIM110 - a plain loop beats any() on the hot path
+        if mark in text:
+            return True
+    return False
+
+
 def links(markdown: str) -> list[str]:
     """Absolute http(s) link targets in document order, without repeats; images excluded."""
+    if "[" not in markdown and "<" not in markdown:
+        return []  # every kind of link needs one of them
     without_images = _IMAGE.sub(lambda m: " " * len(m.group(0)), markdown)
     candidates = [
         (match.start(), match.group(group))

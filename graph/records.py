@@ -33,6 +33,8 @@ SLUG_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,200}$")
 LANG_PATTERN = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_URL_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_TEXT_BYTES = 2_000_000
 
@@ -43,6 +45,8 @@ def clean_text(value: str) -> str:
     >>> clean_text("a\\x00b\\x1bc\\td")
     'abc\\td'
     """
+    if not _UNCARRIABLE.search(value):
+        return value
     if _SURROGATE.search(value):
         value = _SURROGATE.sub("\ufffd", value)
     return _CONTROL.sub("", value)
@@ -73,7 +77,7 @@ def check_http_url(value: str) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ValueError(f"not an absolute http(s) URL: {value!r}")
-    if any(ch.isspace() for ch in text) or any(ch in text for ch in '<>"{}|\\^`'):
+    if _URL_UNSAFE.search(text):
         raise ValueError(f"URL contains characters not allowed in an IRI: {value!r}")
     return text
 
@@ -83,7 +87,11 @@ def _optional_text(value: Any, *, single_line: bool) -> str | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"must be a string, not {type(value).__name__}")
-    if len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+    # A character takes at most four bytes: short texts need no encoding to be measured.
+    if (
+        len(value) * 4 > MAX_TEXT_BYTES
+        and len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
+    ):
         raise ValueError(f"longer than the limit of {MAX_TEXT_BYTES:,} bytes")
     value = clean_text(value)
     if single_line:

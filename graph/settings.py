@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         "refused.",
     )
     batch_size: int = Field(2_000, gt=0, description="Records per ingest transaction.")
+    ingest_workers: int = Field(
+        0,
+        ge=0,
+        description="Processes that validate and map records during ingest; 0 means one per "
+        "CPU core, 1 runs everything in the ingesting process through the JSON-LD processor.",
+    )
     rejects: str | None = Field(
         None,
         description="File that rejected records are appended to (default: rejects.jsonl in "

@@ -27,12 +27,17 @@ _decoder = json.JSONDecoder()
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One decoded value, or the error that stopped it from being decoded."""
+    """One decoded value, or the error that stopped it from being decoded.
+
+    Read with ``decode=False``, a JSON Lines item carries its line undecoded in ``line``
+    (:func:`decode` turns it into a decoded item), so that decoding can happen elsewhere.
+    """
 
     location: str
     raw: Any = None
     error: RecordError | None = None
     text: str | None = None
+    line: bytes | None = None
 
 
 class InputError(RecordError):
@@ -61,27 +66,31 @@ def _is_input(path: Path) -> bool:
     return name.endswith(SUFFIXES)
 
 
-def read(paths: Iterable[str]) -> Iterator[Item]:
+def read(paths: Iterable[str], *, decode: bool = True) -> Iterator[Item]:
     for path in expand(paths):
-        yield from read_one(path)
+        yield from read_one(path, decode=decode)
 
 
-def read_one(path: str) -> Iterator[Item]:
+def read_one(path: str, *, decode: bool = True) -> Iterator[Item]:
     label = "<stdin>" if path == "-" else path
     try:
         stream = _open(path)
     except OSError as error:
         yield Item(label, error=RecordError(label, None, f"cannot read: {error.strerror}"))
         return
+    name = path.lower().removesuffix(".gz")
     with stream:
         try:
+            if name.endswith((".jsonl", ".ndjson")):
+                # Line by line: memory stays flat however long the file.
+                yield from _lines(label, stream, decode)
+                return
             data = stream.read()
         except (OSError, EOFError) as error:
             yield Item(label, error=RecordError(label, None, f"cannot read: {error}"))
             return
-    name = path.lower().removesuffix(".gz")
-    if name.endswith((".jsonl", ".ndjson")) or (path == "-" and _looks_like_lines(data)):
-        yield from _lines(label, data)
+    if path == "-" and _looks_like_lines(data):
+        yield from _lines(label, io.BytesIO(data), decode)
     else:
         yield from _document(label, data)
 
@@ -109,23 +118,32 @@ def _looks_like_lines(data: bytes) -> bool:
     return True
 
 
-def _lines(label: str, data: bytes) -> Iterator[Item]:
-    for number, line in enumerate(data.split(b"\n"), start=1):
+def _lines(label: str, stream: IO[bytes], decode: bool) -> Iterator[Item]:
+    for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
         location = f"{label}:{number}"
-        try:
-            text = line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            yield Item(location, error=RecordError(location, None, _utf8_message(error)))
-            continue
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as error:
-            message = f"invalid JSON: {error.msg} at column {error.colno}"
-            yield Item(location, error=RecordError(location, None, message), text=text)
-            continue
-        yield Item(location, raw=value)
+        line = line.removesuffix(b"\n")
+        yield decode_line(location, line) if decode else Item(location, line=line)
+
+
+def decode(item: Item) -> Item:
+    """The item with its undecoded line (if any) decoded."""
+    return item if item.line is None else decode_line(item.location, item.line)
+
+
+def decode_line(location: str, line: bytes) -> Item:
+    """One JSON Lines line → a decoded item, or one that carries why it could not be decoded."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Item(location, error=RecordError(location, None, _utf8_message(error)))
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"invalid JSON: {error.msg} at column {error.colno}"
+        return Item(location, error=RecordError(location, None, message), text=text)
+    return Item(location, raw=value)
 
 
 def _document(label: str, data: bytes) -> Iterator[Item]:

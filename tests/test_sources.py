@@ -71,3 +71,46 @@ def test_invalid_utf8_is_named_and_the_rest_is_read(tmp_path: Path) -> None:
 def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         list(read([str(tmp_path / "nope.json")]))
+
+
+def test_lines_read_undecoded_decode_to_the_same_items(tmp_path: Path) -> None:
+    from graph.sources import decode
+
+    path = tmp_path / "a.jsonl.gz"
+    lines = [json.dumps(record("a")).encode(), b"", b"{broken", b"\xff\xfe", b'{"slug": "b"}\r']
+    path.write_bytes(gzip.compress(b"\n".join(lines) + b"\n"))
+    decoded = list(read([str(path)]))
+    deferred = list(read([str(path)], decode=False))
+    assert all(item.line is not None and item.raw is None for item in deferred)
+    again = [decode(item) for item in deferred]
+    assert [(i.location, i.raw, i.text, str(i.error)) for i in again] == [
+        (i.location, i.raw, i.text, str(i.error)) for i in decoded
+    ]
+    assert [i.location.rsplit(":", 1)[1] for i in decoded] == ["1", "3", "4", "5"]
+
+
+def test_jsonl_is_read_as_a_stream(tmp_path: Path) -> None:
+    """The first record comes out before the rest of the file has been written."""
+    import os
+    import threading
+
+    fifo = tmp_path / "stream.jsonl"
+    os.mkfifo(fifo)
+    first_read = threading.Event()
+    waited: list[bool] = []
+
+    def write() -> None:
+        with open(fifo, "w") as handle:
+            handle.write(json.dumps(record("r0")) + "\n")
+            handle.flush()
+            waited.append(first_read.wait(10))
+            handle.write(json.dumps(record("r1")) + "\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    items = read([str(fifo)])
+    assert next(items).raw["slug"] == "r0"
+    first_read.set()
+    assert [item.raw["slug"] for item in items] == ["r1"]
+    writer.join()
+    assert waited == [True]

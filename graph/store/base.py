@@ -9,7 +9,7 @@ Rows are dicts from variable name to pyoxigraph term; unbound variables are abse
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import IO, Self
 
@@ -54,6 +54,28 @@ class Store(ABC):
         Graphs listed but absent from ``quads`` end up empty; quads of graphs not listed are
         added to what those graphs hold.
         """
+
+    def existing_graphs(self, graphs: Sequence[str]) -> set[str]:
+        """Those of ``graphs`` that the store holds (non-empty named graphs)."""
+        if not graphs:
+            return set()
+        values = " ".join(str(ox.NamedNode(graph)) for graph in graphs)
+        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        return {
+            graph.value
+            for row in self.select(query)
+            if isinstance(graph := row.get("g"), ox.NamedNode)
+        }
+
+    def replace_graphs_nquads(
+        self, graphs: Sequence[str], data: bytes, absent: Collection[str] = ()
+    ) -> None:
+        """:meth:`replace_graphs` with the quads as N-Quads (a backend may bulk-load the text).
+
+        ``absent`` names graphs the caller knows the store does not hold (a hint: a backend
+        need not look them up to empty them).
+        """
+        self.replace_graphs(graphs, list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
 
     @abstractmethod
     def load(

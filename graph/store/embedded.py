@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -149,17 +149,39 @@ class EmbeddedStore(Store):
         self.snapshots.publish(self._store)
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
+        with self._replacing(graphs):
+            if len(quads) < SMALL_WRITE:
+                self._store.extend(quads)
+            else:
+                self._store.bulk_extend(quads)
+
+    def existing_graphs(self, graphs: Sequence[str]) -> set[str]:
+        return {graph for graph in graphs if self._store.contains_named_graph(ox.NamedNode(graph))}
+
+    def replace_graphs_nquads(
+        self, graphs: Sequence[str], data: bytes, absent: Collection[str] = ()
+    ) -> None:
+        """Replace graphs by N-Quads text, parsed and loaded by the bulk loader in one call."""
+        with self._replacing(graphs, absent):
+            if len(data) < SMALL_WRITE * 100:
+                self._store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            else:
+                self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+
+    @contextlib.contextmanager
+    def _replacing(self, graphs: Sequence[str], absent: Collection[str] = ()) -> Iterator[None]:
+        """Journal the graphs, empty them, let the caller add quads, then commit and publish."""
         self._require_write()
         journal = self.path / "journal.json"
         _write_durably(journal, json.dumps({"graphs": list(graphs)}))
+        skip = set(absent)
         for graph in graphs:
+            if graph in skip:
+                continue
             node = ox.NamedNode(graph)
             if self._store.contains_named_graph(node):
                 self._store.remove_graph(node)
-        if len(quads) < SMALL_WRITE:
-            self._store.extend(quads)
-        else:
-            self._store.bulk_extend(quads)
+        yield
         self._store.flush()
         journal.unlink()
         self.snapshots.publish(self._store)

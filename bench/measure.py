@@ -1,0 +1,125 @@
+"""Repeated measurements: median and spread, percentiles, and peak memory of a process tree.
+
+>>> sample = Sample([3.0, 1.0, 2.0])
+>>> sample.median, sample.spread
+(2.0, (1.0, 3.0))
+>>> percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)
+9.55
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["MemoryPeak", "Sample", "percentile", "repeat", "tree_rss"]
+
+
+@dataclass
+class Sample:
+    """Values of one quantity over several runs."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else math.nan
+
+    @property
+    def spread(self) -> tuple[float, float]:
+        """(lowest, highest) over the runs."""
+        return (min(self.values), max(self.values)) if self.values else (math.nan, math.nan)
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Linear-interpolated percentile (as numpy's default)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * pct / 100
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def repeat(function: Callable[[], float], runs: int) -> Sample:
+    """Call ``function`` (which returns one measured value) ``runs`` times."""
+    sample = Sample()
+    for _ in range(runs):
+        sample.add(function())
+    return sample
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(part) for part in text.split()]
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, now."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _rss(current)
+        stack.extend(_children(current))
+    return total
+
+
+class MemoryPeak:
+    """Samples the resident memory of a process tree in the background; keeps the peak.
+
+    The tree's sum is what the machine must hold: a server with query workers, an ingest with
+    mapping workers. Sampling every 50 ms can miss a spike shorter than that.
+    """
+
+    def __init__(self, pid: int | None = None, interval: float = 0.05) -> None:
+        self.pid = pid if pid is not None else os.getpid()
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_rss(self.pid))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemoryPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``condition`` until it holds, or raise after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} did not happen within {timeout:.0f} s")

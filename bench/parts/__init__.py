@@ -1,0 +1,1 @@
+"""newsgraph's own benchmark parts; each module has ``run(context) -> list[Figure]``."""

@@ -1,0 +1,121 @@
+"""Query latency over HTTP for the named queries researchers use, p50 and p95.
+
+newsgraph is asked through its endpoint (``newsgraph serve``); the floor runs the same query
+text in-process on pyoxigraph (the store's read snapshot, no HTTP); the peer is rdflib-endpoint
+over the same quads, with a time limit per request.
+"""
+
+from __future__ import annotations
+
+import http.client
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from bench import floor
+from bench.context import Context
+from bench.httpload import Endpoint, timed_get
+from bench.measure import percentile
+from bench.report import Figure
+from graph import queries, sparqltext
+from vocab.namespaces import SCHEMA
+
+__all__ = ["QUERIES", "Probe", "probes", "run"]
+
+MENTION_COUNTS = f"""
+SELECT ?entity (COUNT(*) AS ?n) WHERE {{ ?article <{SCHEMA}mentions> ?entity }}
+GROUP BY ?entity ORDER BY DESC(?n) ?entity
+"""
+SOME_ARTICLE = f"SELECT ?a WHERE {{ ?a a <{SCHEMA}NewsArticle> }} ORDER BY ?a LIMIT 1"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One named query with its parameter bound: what is timed."""
+
+    label: str
+    name: str
+    subject: str  # "rare", "frequent" or "article"
+
+    def text(self, subjects: dict[str, ox.NamedNode]) -> str:
+        param = next(iter(queries.get(self.name).params))
+        return sparqltext.inject_values(
+            queries.load(self.name), {param: str(subjects[self.subject])}
+        )
+
+
+#: Cheapest first: the peer runs them in this order under a time limit.
+QUERIES = [
+    Probe("an article's description", "article-description", "article"),
+    Probe("articles mentioning a rare entity", "entity-articles", "rare"),
+    Probe("articles mentioning the most frequent entity", "entity-articles", "frequent"),
+    Probe("mentions per month (most frequent entity)", "entity-mentions-per-month", "frequent"),
+    Probe("co-mentioned entities (most frequent entity)", "entity-comentions", "frequent"),
+]
+
+
+def probes(ctx: Context) -> dict[str, ox.NamedNode]:
+    """The entities and article the queries are about, found in the store itself."""
+    if "subjects" not in ctx.facts:
+        store = ox.Store.read_only(str(ctx.snapshot()))
+        counts = [
+            (row["entity"], int(row["n"].value))
+            for row in store.query(MENTION_COUNTS, use_default_graph_as_union=True)  # type: ignore[union-attr]
+        ]
+        rarest = min(n for _, n in counts)
+        article = next(iter(store.query(SOME_ARTICLE, use_default_graph_as_union=True)))["a"]  # type: ignore[call-overload]
+        ctx.facts["subjects"] = {
+            "frequent": counts[0][0],
+            "rare": next(entity for entity, n in counts if n == rarest),
+            "article": article,
+        }
+        ctx.facts["subject_counts"] = {"frequent": counts[0][1], "rare": rarest}
+        del store
+    subjects: dict[str, ox.NamedNode] = ctx.facts["subjects"]
+    return subjects
+
+
+def run(ctx: Context) -> list[Figure]:
+    subjects = probes(ctx)
+    counts = ctx.facts["subject_counts"]
+    requests = ctx.options.requests
+    server = ctx.newsgraph_server()
+    endpoint = Endpoint(server.sparql)
+    reader = ox.Store.read_only(str(ctx.snapshot()))
+    figures = []
+    for probe in QUERIES:
+        text = probe.text(subjects)
+        timed_get(endpoint, text, 2, 120)  # warm-up
+        ours = timed_get(endpoint, text, requests, 120)
+        base = floor.query_seconds(reader, text, requests)
+        peer, note = _peer(ctx, text, probe is QUERIES[-1])
+        about = {
+            "rare": f"{counts['rare']} mention(s)",
+            "frequent": f"{counts['frequent']:,} mentions",
+        }
+        notes = [about.get(probe.subject, ""), note]
+        for pct in (50, 95):
+            figures.append(
+                Figure("queries", f"{probe.label}, p{pct}", percentile(ours, pct), "s", False,
+                       (min(ours), max(ours)), percentile(base, pct),
+                       percentile(peer, pct) if peer else None,
+                       [n for n in notes if n] if pct == 50 else [])
+            )  # fmt: skip
+    del reader
+    return figures
+
+
+def _peer(ctx: Context, text: str, last: bool) -> tuple[list[float], str]:
+    server = ctx.peer_server()
+    if server is None:
+        return [], ctx.facts.get("peer_failed", "peer not run")
+    limit = ctx.options.peer_limit
+    count = min(ctx.options.requests, 5)
+    try:
+        return timed_get(Endpoint(server.sparql), text, count, limit), f"peer: {count} requests"
+    except TimeoutError:
+        if not last:  # the peer keeps computing the abandoned query: start it afresh
+            ctx.restart_peer()
+        return [], f"peer: over the {limit:.0f} s limit"
+    except (RuntimeError, http.client.HTTPException, OSError) as error:
+        return [], f"peer failed: {str(error)[:80]}"

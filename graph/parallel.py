@@ -1,0 +1,238 @@
+"""Validate, link and map records in worker processes, streaming, with bounded memory.
+
+Ingest's per-record work — validation, the record digest, linking, the mapping and writing the
+article's quads — is pure, so it runs in a process pool while the ingesting process writes the
+previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus
+one batch are in flight, and results come back in input order, so memory stays flat however
+large the input.
+
+Each mapped record comes back with its article graph as N-Quads text written by
+:class:`graph.nquads.QuadWriter` (or, for a record outside its shape, by the JSON-LD processor),
+ready for the store's bulk loader. For inputs of up to :data:`POOL_THRESHOLD` items no pool
+is started: the same functions run in-process.
+
+The linker is copied into each worker when the pool starts: :meth:`Linker.link` must depend only
+on the record and on the linker's state at that moment (the entities graph is rebuilt by
+:meth:`Linker.finish` in the ingesting process afterwards).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
+
+import pyoxigraph as ox
+
+from graph import jsonld, mapping, sources
+from graph.errors import RecordError
+from graph.linking import Linker
+from graph.nquads import QuadWriter, Unsupported
+from graph.records import unknown_fields, validate
+from vocab.namespaces import Minter
+
+__all__ = ["Mapped", "Mapper", "Rejected", "map_items", "terms_nquads", "worker_count"]
+
+CHUNK = 250  # items per task: large enough to amortise pickling, small enough to stream
+#: Below this many items no pool is started (measured: on two busy cores, starting workers
+#: costs about as much as mapping a few thousand records).
+POOL_THRESHOLD = 5_000
+
+
+class Mapped(NamedTuple):
+    """A valid record, mapped: its version and its article graph as N-Quads."""
+
+    location: str
+    slug: str
+    modified: datetime
+    digest: str
+    graph: str
+    #: The article graph as UTF-8 N-Quads.
+    nquads: bytes
+    #: Topic and publisher nodes for the terms graph.
+    shared: tuple[dict[str, Any], ...]
+    #: Unknown keys the record carried (ignored, with a warning).
+    ignored: tuple[str, ...] = ()
+
+
+class Rejected(NamedTuple):
+    """An item that could not be read or validated (the error, as picklable fields)."""
+
+    location: str
+    field: str | None
+    message: str
+    raw: Any = None
+    text: str | None = None
+
+    @property
+    def error(self) -> RecordError:
+        return RecordError(self.location, self.field, self.message)
+
+
+Outcome = Mapped | Rejected
+
+
+class _Context:
+    """What a worker needs: IRIs, the linker and the quad writer (built once per process)."""
+
+    def __init__(self, iris: Minter, linker: Linker) -> None:
+        self.iris = iris
+        self.linker = linker
+        self.writer = QuadWriter()
+
+
+_context: _Context | None = None
+
+
+def _start_worker(iris: Minter, linker: Linker) -> None:
+    global _context
+    _context = _Context(iris, linker)
+
+
+def _map_chunk(items: list[sources.Item]) -> list[Outcome]:
+    assert _context is not None, "worker not initialised"
+    return map_items(items, _context)
+
+
+def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]:
+    """Validate, link and map each item (pure: the same items give the same outcomes)."""
+    outcomes: list[Outcome] = []
+    for undecoded in items:
+        item = sources.decode(undecoded)
+        if item.error is not None:
+            error = item.error
+            outcomes.append(Rejected(error.location, error.field, error.message, text=item.text))
+            continue
+        try:
+            record = validate(item.raw, item.location)
+        except RecordError as error:
+            outcomes.append(Rejected(error.location, error.field, error.message, raw=item.raw))
+            continue
+        digest = mapping.record_hash(record)
+        links = context.linker.link(record)
+        node = mapping.article_node(
+            record, context.iris, links.mentions, links.found_in_text, digest=digest
+        )
+        graph = mapping.article_graph(node)
+        try:
+            text = context.writer.graph(graph)
+        except Unsupported:
+            text = _nquads_by_processor(graph)
+        outcomes.append(
+            Mapped(
+                location=item.location,
+                slug=record.slug,
+                modified=record.modified,
+                digest=digest,
+                graph=node["@id"],
+                nquads=text.encode("utf-8"),
+                shared=tuple(mapping.shared_nodes(record, context.iris)),
+                ignored=tuple(unknown_fields(item.raw)),
+            )
+        )
+    return outcomes
+
+
+def _nquads_by_processor(graph: dict[str, Any]) -> str:
+    quads = ox.parse(jsonld.batch_text([graph]), format=ox.RdfFormat.JSON_LD)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert text is not None  # serialize returns the bytes when given no output
+    return text.decode("utf-8")
+
+
+@cache
+def _main_writer() -> QuadWriter:
+    return QuadWriter()
+
+
+def terms_nquads(iris: Minter, nodes: list[dict[str, Any]]) -> str:
+    """N-Quads of topic and publisher nodes in the terms graph."""
+    graph = {"@id": iris.terms_graph, "@graph": nodes}
+    try:
+        return _main_writer().graph(graph)
+    except Unsupported:
+        return _nquads_by_processor(graph)
+
+
+def worker_count(setting: int) -> int:
+    """Worker processes for the ``ingest_workers`` setting (0: one per core, at least two)."""
+    return setting or max(2, os.cpu_count() or 2)
+
+
+class Mapper:
+    """Maps a stream of items to outcomes, in order, in ``workers`` processes."""
+
+    def __init__(
+        self,
+        iris: Minter,
+        linker: Linker,
+        workers: int,
+        ahead: int = 0,
+        pool_threshold: int | None = None,
+    ) -> None:
+        self.iris = iris
+        self.linker = linker
+        self.workers = workers
+        #: Items mapped ahead of the consumer (a batch, so workers go on while it writes).
+        self.ahead = ahead
+        #: Inputs up to this many items are mapped in-process: starting workers costs more.
+        self.pool_threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
+        #: Whether the last :meth:`map` ran in worker processes.
+        self.pooled = False
+        self._pool: Any = None
+
+    def map(self, items: Iterable[sources.Item]) -> Iterator[list[Outcome]]:
+        """Outcomes chunk by chunk, in input order."""
+        chunks = _chunks(items, CHUNK)
+        head: list[list[sources.Item]] = []
+        for chunk in chunks:
+            head.append(chunk)
+            if len(head) * CHUNK > self.pool_threshold:
+                break
+        if len(head) * CHUNK > self.pool_threshold and self.workers >= 2:
+            yield from self._in_pool(head, chunks)
+            return
+        local = _Context(self.iris, self.linker)
+        for chunk in itertools.chain(head, chunks):
+            yield map_items(chunk, local)
+
+    def _in_pool(
+        self, head: list[list[sources.Item]], rest: Iterator[list[sources.Item]]
+    ) -> Iterator[list[Outcome]]:
+        self.pooled = True
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["graph.parallel"])
+        self._pool = context.Pool(
+            self.workers, initializer=_start_worker, initargs=(self.iris, self.linker)
+        )
+        try:
+            window = 2 * self.workers + -(-self.ahead // CHUNK)
+            pending: deque[Any] = deque()
+            source = iter([*head, *rest])
+            for chunk in source:
+                pending.append(self._pool.apply_async(_map_chunk, (chunk,)))
+                if len(pending) >= window:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+            self._pool.close()
+            self._pool.join()
+        finally:
+            self._pool.terminate()
+            self._pool = None
+
+
+def _chunks(items: Iterable[sources.Item], size: int) -> Iterator[list[sources.Item]]:
+    chunk: list[sources.Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
