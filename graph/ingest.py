@@ -19,10 +19,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import jsonld, mapping, parallel, queries, sources
+from graph import parallel, queries, sources
 from graph.errors import RecordError
-from graph.linking import Linker
-from graph.records import Record, unknown_fields, validate
+from graph.linking import Linker, cache_directory
 from graph.settings import Settings
 from graph.store.base import Store
 from vocab.namespaces import Minter
@@ -58,12 +57,6 @@ class Summary:
             f"triples {self.triples}, entities {self.entities}, "
             f"{self.seconds:.2f} s, {self.articles_per_second:.0f} articles/s"
         )
-
-
-@dataclass(frozen=True)
-class Located:
-    location: str
-    record: Record
 
 
 class Rejects:
@@ -103,6 +96,10 @@ def newer(candidate: tuple[datetime, str], current: tuple[datetime, str]) -> boo
 
 
 class Ingester:
+    """One ingest run: read, validate and map records (:class:`graph.parallel.Mapper`, in
+    worker processes or in this one), decide per record whether it is written, write each
+    batch in bulk, then link the store (:class:`graph.linking.Linker`)."""
+
     def __init__(
         self,
         store: Store,
@@ -114,28 +111,11 @@ class Ingester:
         self.store = store
         self.settings = settings
         self.iris: Minter = settings.minter
-        self.linker = Linker(self.iris)
+        self.linker = Linker(self.iris, cache_directory(settings))
         self.report = report
         self.progress = progress
         self.summary = Summary()
         self.rejects = Rejects(settings.rejects_path)
-
-    # -- reading ---------------------------------------------------------------------------------
-
-    def records(self, paths: Iterable[str]) -> Iterator[Located]:
-        for item in sources.read(paths):
-            if item.error is not None:
-                self.reject(item.error, text=item.text)
-                continue
-            try:
-                record = validate(item.raw, item.location)
-            except RecordError as error:
-                self.reject(error, raw=item.raw)
-                continue
-            extra = unknown_fields(item.raw)
-            if extra:
-                self.warn(f"{item.location}: ignored unknown field(s) {', '.join(extra)}")
-            yield Located(item.location, record)
 
     def reject(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         self.summary.rejected += 1
@@ -146,97 +126,28 @@ class Ingester:
         self.summary.warnings.append(message)
         self.report(f"warning {message}")
 
-    # -- writing ---------------------------------------------------------------------------------
-
     def run(self, paths: Iterable[str]) -> Summary:
         started = time.perf_counter()
         try:
             self.linker.prepare(self.store)
-            if self.settings.ingest_workers == 1:
-                self.run_plain(paths)
-            else:
-                self.run_mapped(paths)
+            self.write(self.mapped(paths))
+            self.store.flush()  # a remote store writes behind: the pass reads what it wrote
             linked = self.linker.finish(self.store)
             self.summary.entities = linked.entities
             self.summary.linking_seconds = linked.seconds
-            self.store.flush()  # a remote store writes behind: count the last write too
+            self.store.flush()
         finally:
+            self.linker.close()
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started
         return self.summary
 
-    def run_plain(self, paths: Iterable[str]) -> None:
-        """The reference path: everything in this process, through the JSON-LD processor."""
-        batch: list[Located] = []
-        for located in self.records(paths):
-            batch.append(located)
-            if len(batch) >= self.settings.batch_size:
-                self.write_batch(batch)
-                batch = []
-        if batch:
-            self.write_batch(batch)
+    # -- reading ---------------------------------------------------------------------------------
 
-    def write_batch(self, batch: list[Located]) -> None:
-        latest: dict[str, tuple[tuple[datetime, str], Located]] = {}
-        for located in batch:
-            record = located.record
-            version = (record.modified, mapping.record_hash(record))
-            held = latest.get(record.slug)
-            if held is None or newer(version, held[0]):
-                if held is not None:
-                    self._superseded(held[1], located)
-                latest[record.slug] = (version, located)
-            else:
-                self._superseded(located, held[1])
-        stored = self.stored_versions([self.iris.article(slug) for slug in latest])
-        graphs: list[str] = []
-        nodes: list[dict[str, Any]] = []
-        shared: dict[str, dict[str, Any]] = {}
-        for slug, (version, located) in latest.items():
-            article = self.iris.article(slug)
-            previous = stored.get(article)
-            if previous is not None and previous[1] == version[1]:
-                self.summary.unchanged += 1
-                continue
-            if previous is not None and not newer(version, previous):
-                self.summary.skipped += 1
-                self.report(f"skipped {located.location}: {slug} is older than the stored version")
-                continue
-            if previous is None:
-                self.summary.loaded += 1
-            else:
-                self.summary.replaced += 1
-            record = located.record
-            links = self.linker.link(record)
-            node = mapping.article_node(
-                record, self.iris, links.mentions, links.found_in_text, digest=version[1]
-            )
-            graphs.append(article)
-            nodes.append(mapping.article_graph(node))
-            for shared_node in mapping.shared_nodes(record, self.iris):
-                shared[shared_node["@id"]] = shared_node
-        if graphs:
-            if shared:
-                nodes.append({"@id": self.iris.terms_graph, "@graph": list(shared.values())})
-            quads = list(ox.parse(jsonld.batch_text(nodes), format=ox.RdfFormat.JSON_LD))
-            self.store.replace_graphs(graphs, quads)
-            self.summary.triples += len(quads)
-        self.progress(len(batch))
-
-    def _superseded(self, older: Located, newer_one: Located) -> None:
-        self.summary.skipped += 1
-        self.report(
-            f"skipped {older.location}: {older.record.slug} is superseded by the newer "
-            f"version at {newer_one.location}"
-        )
-
-    # -- the fast path: records mapped in worker processes (graph/parallel.py) ------------------
-
-    def run_mapped(self, paths: Iterable[str]) -> None:
-        """Validate, link and map in worker processes; write N-Quads batches in bulk here."""
+    def mapped(self, paths: Iterable[str]) -> Iterator[parallel.Mapped]:
+        """The valid records, mapped; rejects and warnings reported on the way."""
         workers = parallel.worker_count(self.settings.ingest_workers)
-        mapper = parallel.Mapper(self.iris, self.linker, workers, ahead=self.settings.batch_size)
-        batch: list[parallel.Mapped] = []
+        mapper = parallel.Mapper(self.iris, workers, ahead=self.settings.batch_size)
         for outcomes in mapper.map(sources.read(paths, decode=False)):
             for outcome in outcomes:
                 if isinstance(outcome, parallel.Rejected):
@@ -246,15 +157,23 @@ class Ingester:
                     self.warn(
                         f"{outcome.location}: ignored unknown field(s) {', '.join(outcome.ignored)}"
                     )
-                batch.append(outcome)
-                if len(batch) >= self.settings.batch_size:
-                    self.write_mapped_batch(batch)
-                    batch = []
-        if batch:
-            self.write_mapped_batch(batch)
+                yield outcome
 
-    def write_mapped_batch(self, batch: list[parallel.Mapped]) -> None:
-        """Same decisions as :meth:`write_batch`, for records mapped ahead of time."""
+    # -- writing ---------------------------------------------------------------------------------
+
+    def write(self, records: Iterable[parallel.Mapped]) -> None:
+        batch: list[parallel.Mapped] = []
+        for mapped in records:
+            batch.append(mapped)
+            if len(batch) >= self.settings.batch_size:
+                self.write_batch(batch)
+                batch = []
+        if batch:
+            self.write_batch(batch)
+
+    def write_batch(self, batch: list[parallel.Mapped]) -> None:
+        """Decide for each record (the newest of each slug) whether it is loaded, replaces the
+        stored version, is unchanged or is older; write the batch's graphs in one call."""
         latest: dict[str, parallel.Mapped] = {}
         for mapped in batch:
             held = latest.get(mapped.slug)
@@ -262,19 +181,20 @@ class Ingester:
                 (mapped.modified, mapped.digest), (held.modified, held.digest)
             ):
                 if held is not None:
-                    self._superseded_at(held.location, held.slug, mapped.location)
+                    self._superseded(held.location, held.slug, mapped.location)
                 latest[mapped.slug] = mapped
             else:
-                self._superseded_at(mapped.location, mapped.slug, held.location)
+                self._superseded(mapped.location, mapped.slug, held.location)
         present = self.store.existing_graphs([mapped.graph for mapped in latest.values()])
         stored = self.stored_versions(sorted(present))
-        graphs: list[str] = []
-        texts: list[bytes] = []
+        written: list[parallel.Mapped] = []
+        unchanged: list[parallel.Mapped] = []
         shared: dict[str, dict[str, Any]] = {}
         for mapped in latest.values():
             previous = stored.get(mapped.graph)
             if previous is not None and previous[1] == mapped.digest:
                 self.summary.unchanged += 1
+                unchanged.append(mapped)
                 continue
             if previous is not None and not newer((mapped.modified, mapped.digest), previous):
                 self.summary.skipped += 1
@@ -286,28 +206,30 @@ class Ingester:
                 self.summary.loaded += 1
             else:
                 self.summary.replaced += 1
-            graphs.append(mapped.graph)
-            texts.append(mapped.nquads)
+            written.append(mapped)
             for node in mapped.shared:
                 shared[node["@id"]] = node
-        if graphs:
+        if written:
+            texts = [mapped.nquads for mapped in written]
             if shared:
-                terms = parallel.terms_nquads(self.iris, list(shared.values()))
-                texts.append(terms.encode("utf-8"))
+                texts.append(parallel.terms_nquads(self.iris, list(shared.values())).encode())
             data = b"".join(texts)
+            graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
             self.summary.triples += data.count(b"\n")
+            self.linker.written([_evidence_row(mapped) for mapped in written])
+        if unchanged:
+            self.linker.unchanged(_evidence_row(mapped) for mapped in unchanged)
         self.progress(len(batch))
 
-    def _superseded_at(self, location: str, slug: str, newer_location: str) -> None:
+    def _superseded(self, location: str, slug: str, newer_location: str) -> None:
         self.summary.skipped += 1
         self.report(
             f"skipped {location}: {slug} is superseded by the newer version at {newer_location}"
         )
 
     def stored_versions(self, articles: list[str]) -> dict[str, tuple[datetime, str]]:
-        articles = sorted(self.store.existing_graphs(articles))
         if not articles:
             return {}
         query = queries.load("article-versions") + queries.values_clause(
@@ -323,6 +245,10 @@ class Ingester:
             )
             found[row["article"].value] = (when, row["hash"].value)  # type: ignore[union-attr]
         return found
+
+
+def _evidence_row(mapped: parallel.Mapped) -> tuple[str, str, bytes, bytes]:
+    return (mapped.graph, mapped.digest, *mapped.evidence)
 
 
 def ingest(

@@ -95,14 +95,16 @@ def publisher_host(record: Record) -> str | None:
 def article_node(
     record: Record,
     iris: Minter,
-    mentions: Sequence[str],
+    mentions: Sequence[str] = (),
     found_in_text: Sequence[str] = (),
     digest: str | None = None,
+    body_text: str | None = None,
 ) -> dict[str, Any]:
     """The article as one JSON-LD node (no ``@context``; terms of ``vocab/context.jsonld``).
 
     ``mentions`` are the entity IRIs the linker gave the record's entities;
-    ``found_in_text`` those it found in the text only (they are mentions too).
+    ``found_in_text`` those it found in the text only (they are mentions too). ``body_text``
+    is the body as plain text, when the caller has it already.
     """
     article = iris.article(record.slug)
     node: dict[str, Any] = {
@@ -118,7 +120,9 @@ def article_node(
         node["description"] = record.summary
     encodings: list[dict[str, Any]] = []
     if record.body_md:
-        node["articleBody"] = markdown.to_text(record.body_md)
+        node["articleBody"] = (
+            body_text if body_text is not None else markdown.to_text(record.body_md)
+        )
         encodings.append(
             {
                 "@id": iris.article_part(record.slug, "markdown"),

@@ -1,19 +1,19 @@
-"""Validate, link and map records in worker processes, streaming, with bounded memory.
+"""Validate and map records in worker processes, streaming, with bounded memory.
 
-Ingest's per-record work — validation, the record digest, linking, the mapping and writing the
-article's quads — is pure, so it runs in a process pool while the ingesting process writes the
-previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus
+Ingest's per-record work — validation, the record digest, the mapping, writing the article's
+quads and reading its linking evidence — is pure, so it runs in a process pool while the
+ingesting process writes the previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus
 one batch are in flight, and results come back in input order, so memory stays flat however
 large the input.
 
 Each mapped record comes back with its article graph as N-Quads text written by
 :class:`graph.nquads.QuadWriter` (or, for a record outside its shape, by the JSON-LD processor),
-ready for the store's bulk loader. For inputs of up to :data:`POOL_THRESHOLD` items no pool
+ready for the store's bulk loader, and its linking evidence
+(:class:`graph.linking.evidence.Evidence`), encoded for the linking cache. The article graph
+holds no entity links yet: those depend on the whole store, and the linking pass adds them
+after the last batch. Workers hold no state but the quad writer, so an outcome depends on its
+record alone. With one worker, or for inputs of up to :data:`POOL_THRESHOLD` items, no pool
 is started: the same functions run in-process.
-
-The linker is copied into each worker when the pool starts: :meth:`Linker.link` must depend only
-on the record and on the linker's state at that moment (the entities graph is rebuilt by
-:meth:`Linker.finish` in the ingesting process afterwards).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from graph import jsonld, mapping, sources
+from graph import jsonld, mapping, markdown, sources
 from graph.errors import RecordError
-from graph.linking import Linker
+from graph.linking.evidence import Evidence
 from graph.nquads import QuadWriter, Unsupported
 from graph.records import unknown_fields, validate
 from vocab.namespaces import Minter
@@ -56,6 +56,8 @@ class Mapped(NamedTuple):
     nquads: bytes
     #: Topic and publisher nodes for the terms graph.
     shared: tuple[dict[str, Any], ...]
+    #: The record's linking evidence, encoded (:meth:`Evidence.encode`).
+    evidence: tuple[bytes, bytes]
     #: Unknown keys the record carried (ignored, with a warning).
     ignored: tuple[str, ...] = ()
 
@@ -78,20 +80,19 @@ Outcome = Mapped | Rejected
 
 
 class _Context:
-    """What a worker needs: IRIs, the linker and the quad writer (built once per process)."""
+    """What a worker needs: IRIs and the quad writer (built once per process)."""
 
-    def __init__(self, iris: Minter, linker: Linker) -> None:
+    def __init__(self, iris: Minter) -> None:
         self.iris = iris
-        self.linker = linker
         self.writer = QuadWriter()
 
 
 _context: _Context | None = None
 
 
-def _start_worker(iris: Minter, linker: Linker) -> None:
+def _start_worker(iris: Minter) -> None:
     global _context
-    _context = _Context(iris, linker)
+    _context = _Context(iris)
 
 
 def _map_chunk(items: list[sources.Item]) -> list[Outcome]:
@@ -100,7 +101,7 @@ def _map_chunk(items: list[sources.Item]) -> list[Outcome]:
 
 
 def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]:
-    """Validate, link and map each item (pure: the same items give the same outcomes)."""
+    """Validate and map each item (pure: the same items give the same outcomes)."""
     outcomes: list[Outcome] = []
     for undecoded in items:
         item = sources.decode(undecoded)
@@ -114,10 +115,8 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
             outcomes.append(Rejected(error.location, error.field, error.message, raw=item.raw))
             continue
         digest = mapping.record_hash(record)
-        links = context.linker.link(record)
-        node = mapping.article_node(
-            record, context.iris, links.mentions, links.found_in_text, digest=digest
-        )
+        body = markdown.to_text(record.body_md) if record.body_md else ""
+        node = mapping.article_node(record, context.iris, digest=digest, body_text=body)
         graph = mapping.article_graph(node)
         try:
             text = context.writer.graph(graph)
@@ -132,6 +131,7 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
                 graph=node["@id"],
                 nquads=text.encode("utf-8"),
                 shared=tuple(mapping.shared_nodes(record, context.iris)),
+                evidence=Evidence.of_record(record, body).encode(),
                 ignored=tuple(unknown_fields(item.raw)),
             )
         )
@@ -170,13 +170,11 @@ class Mapper:
     def __init__(
         self,
         iris: Minter,
-        linker: Linker,
         workers: int,
         ahead: int = 0,
         pool_threshold: int | None = None,
     ) -> None:
         self.iris = iris
-        self.linker = linker
         self.workers = workers
         #: Items mapped ahead of the consumer (a batch, so workers go on while it writes).
         self.ahead = ahead
@@ -197,7 +195,7 @@ class Mapper:
         if len(head) * CHUNK > self.pool_threshold and self.workers >= 2:
             yield from self._in_pool(head, chunks)
             return
-        local = _Context(self.iris, self.linker)
+        local = _Context(self.iris)
         for chunk in itertools.chain(head, chunks):
             yield map_items(chunk, local)
 
@@ -207,9 +205,7 @@ class Mapper:
         self.pooled = True
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["graph.parallel"])
-        self._pool = context.Pool(
-            self.workers, initializer=_start_worker, initargs=(self.iris, self.linker)
-        )
+        self._pool = context.Pool(self.workers, initializer=_start_worker, initargs=(self.iris,))
         try:
             window = 2 * self.workers + -(-self.ahead // CHUNK)
             pending: deque[Any] = deque()

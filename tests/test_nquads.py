@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bench import corpus
 from graph import jsonld, mapping
 from graph.errors import RecordError
-from graph.linking import Linker
+from graph.linking import links_alone
 from graph.nquads import QuadWriter, Unsupported
 from graph.records import validate
 from graph.sources import read
@@ -36,7 +36,7 @@ def _graphs(raws: list[dict]) -> list[dict]:
     for raw in raws:
         record = validate(raw, "test:1")
         node = mapping.article_node(
-            record, IRIS, Linker(IRIS).link(record), ["http://n.example/entity/t"]
+            record, IRIS, links_alone(record, IRIS), ["http://n.example/entity/t"]
         )
         graphs.append(mapping.article_graph(node))
         shared = mapping.shared_nodes(record, IRIS)

@@ -11,7 +11,6 @@ import pytest
 from bench import corpus
 from graph import parallel, sources
 from graph.ingest import Summary, ingest
-from graph.linking import Linker
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, SAMPLE, SEED, record, shared_file, write_jsonl
@@ -90,8 +89,8 @@ def test_the_pool_and_the_process_map_alike(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "odd.jsonl", _odd_records() * 60)
     iris = load_settings(base=BASE).minter
     items = list(sources.read([str(path)], decode=False))
-    pooled = parallel.Mapper(iris, Linker(iris), workers=2, pool_threshold=parallel.CHUNK)
-    local = parallel.Mapper(iris, Linker(iris), workers=2)
+    pooled = parallel.Mapper(iris, workers=2, pool_threshold=parallel.CHUNK)
+    local = parallel.Mapper(iris, workers=2)
     assert [o for chunk in pooled.map(items) for o in chunk] == [
         o for chunk in local.map(items) for o in chunk
     ]

@@ -1,98 +1,146 @@
 """Surface forms → one entity IRI per real-world entity, across all stories.
 
-During ingest, :meth:`Linker.link` gives each record a provisional answer cheaply (its own
-names, the authority file, and the names the store already knows); :meth:`Linker.finish`
-then re-links the whole store (:func:`graph.linking.relink.relink`), so the final answer
-depends only on what the store holds — never on ingest order — and rewrites the article
-graphs whose mentions changed. See :mod:`graph.linking.resolve` for the rules.
+Linking runs once per ingest, after the last batch: :class:`Linker` keeps, as ingest writes
+each article, what linking needs of it (its :class:`~graph.linking.evidence.Evidence`,
+computed beside its quads, in ingest's workers) in a cache beside the store, then
+:meth:`Linker.finish` runs the store-wide pass (:class:`graph.linking.relink.Pass`): names
+resolved once over the distinct forms, each article's text spans matched against the names
+known, and only the links and entity descriptions that changed written. The result depends
+only on what the store holds — never on ingest order, batches, workers or runs. See
+:mod:`graph.linking.resolve` for the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-import pyoxigraph as ox
-
-from graph import markdown, queries
+from graph.linking import readback
 from graph.linking.authority import load_authority
-from graph.linking.normalise import is_acronym, key_of
-from graph.linking.relink import LinkSummary, read_overrides, relink
+from graph.linking.cache import LinkingCache
+from graph.linking.evidence import Evidence, record_text
+from graph.linking.overrides import Override
+from graph.linking.relink import LinkSummary, Pass
 from graph.linking.resolve import Corpus, resolve
-from graph.linking.textscan import scan
+from graph.linking.stamp import evidence_fingerprint, stamp
 from graph.records import Record
+from graph.settings import Settings
 from graph.store.base import Store
 from vocab.namespaces import Minter
 
-__all__ = ["LinkSummary", "Linker", "Links", "record_text", "relink"]
+__all__ = [
+    "Evidence",
+    "LinkSummary",
+    "Linker",
+    "cache_directory",
+    "links_alone",
+    "record_text",
+    "relink",
+]
+
+#: Links of an article that ingest has just written (its graph holds none yet).
+NO_LINKS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
-@dataclass(frozen=True)
-class Links:
-    """A record's entity IRIs: from its entity list, and found in its text only."""
-
-    mentions: list[str]
-    found_in_text: list[str]
-
-
-def record_text(record: Record) -> str:
-    """The text linking reads: headline, summary and body, as the graph stores them."""
-    body = markdown.to_text(record.body_md) if record.body_md else ""
-    return "\n".join(part for part in (record.title, record.summary or "", body) if part)
+def cache_directory(settings: Settings) -> Path | None:
+    """Where a store's linking cache lives: beside an on-disk store; none for a URL."""
+    return None if settings.is_remote else settings.store_path / "linking"
 
 
 class Linker:
-    def __init__(self, iris: Minter) -> None:
+    """Linking for one ingest run (or one ``newsgraph link``) on one store.
+
+    :meth:`prepare` before the first write, :meth:`written` and :meth:`unchanged` after each
+    batch, :meth:`finish` after the last, :meth:`close` in any case.
+    """
+
+    def __init__(self, iris: Minter, cache_dir: Path | None = None) -> None:
         self.iris = iris
-        self.authority = load_authority()
-        self.overrides: list = []
-        #: name key → (entity IRI, case shapes), known from the store and this run's records.
-        self.known: dict[str, tuple[str, frozenset[str]]] = {}
-        self.written = 0
+        self.cache_dir = cache_dir
+        self._cache: LinkingCache | None = None
+        #: article IRI → record digest, for every article of the store.
+        self.hashes: dict[str, str] = {}
+        self.overrides: list[Override] = []
+        self.reconciled: dict[str, tuple[str, str, str]] = {}
+        self.trusted = False
+        self._stamp = ""
 
-    def prepare(self, store: Store) -> None:
-        """Learn the store's overrides and entity names, for better provisional links."""
-        self.overrides = read_overrides(store, self.iris)
-        graph = {"graph": ox.NamedNode(self.iris.entities_graph)}
-        for row in store.select(queries.load("linking-entity-names"), graph):
-            self._learn(row["name"].value, row["entity"].value)  # type: ignore[union-attr]
+    @property
+    def cache(self) -> LinkingCache:
+        if self._cache is None:
+            raise RuntimeError("Linker.prepare was not called")
+        return self._cache
 
-    def _learn(self, name: str, iri: str) -> None:
-        if name.islower():
-            return
-        key = key_of(name)
-        if len(key) < 2:
-            return
-        shape = "upper" if is_acronym(name) else "title"
-        held = self.known.get(key)
-        if held is None:
-            self.known[key] = (iri, frozenset({shape}))
-        elif held[0] == iri:
-            self.known[key] = (iri, held[1] | {shape})
+    def prepare(self, store: Store, *, verify: bool = False) -> None:
+        """Open the cache and learn the store's articles; ``verify`` trusts nothing the
+        cache believes about what the store holds (its evidence is still used)."""
+        self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
+        self.hashes = readback.article_hashes(store)
+        self.overrides = readback.read_overrides(store, self.iris)
+        self.reconciled = readback.read_reconciled(store, self.iris)
+        self._stamp = stamp(self.hashes, self.overrides, self.reconciled)
+        self.trusted = not verify and self.cache.stamp == self._stamp
+        if not self.trusted:
+            self.cache.forget_links()
+        self.cache.begin()
 
-    def link(self, record: Record) -> Links:
-        """Provisional links for one record (the store-wide pass may revise them)."""
-        self.written += 1
-        article = self.iris.article(record.slug)
-        text = record_text(record)
-        resolution = resolve(
-            Corpus({article: record.entities}, {article: text}),
-            self.authority,
-            self.overrides,
-            find_in_text=False,
-        )
-        keys = resolution.mentions.get(article, [])
-        mentions = [self.iris.entity(key) for key in keys]
-        for (_, form), key in resolution.assigned.items():
-            self._learn(form, self.iris.entity(key))
-        listed = set(mentions)
-        found = [iri for iri in scan(text, self.known) if iri not in listed]
-        return Links(mentions, found)
+    def written(self, rows: Sequence[tuple[str, str, bytes, bytes]]) -> None:
+        """Articles (IRI, record digest, encoded evidence) whose graphs were just replaced."""
+        self.cache.put(rows, links=NO_LINKS)
+        self.hashes.update((iri, digest) for iri, digest, _names, _spans in rows)
 
-    def finish(self, store: Store) -> LinkSummary:
-        """Re-link the whole store (only when this run wrote something)."""
-        if not self.written:
-            count = store.count(
-                queries.load("count-entities"), {"graph": ox.NamedNode(self.iris.entities_graph)}
-            )
-            return LinkSummary(entities=count)
-        return relink(store, self.iris)
+    def unchanged(self, rows: Iterable[tuple[str, str, bytes, bytes]]) -> None:
+        """Articles the store already holds as they are (their evidence, if the cache lacks it)."""
+        self.cache.keep(rows)
+
+    def finish(
+        self,
+        store: Store,
+        *,
+        overrides: Iterable[Override] | None = None,
+        reconcile_url: str | None = None,
+    ) -> LinkSummary:
+        """The store-wide pass, unless nothing it depends on changed since the last one.
+        ``overrides``, when given, replace the ones kept in the store; ``reconcile_url`` asks
+        that endpoint for the Wikidata items of entities that have none."""
+        wanted = list(overrides) if overrides is not None else self.overrides
+        final = stamp(self.hashes, wanted, self.reconciled)
+        if self.trusted and final == self._stamp and not reconcile_url:
+            entities = int(self.cache.meta("entities") or 0)
+            self.cache.end(final, entities)
+            return LinkSummary(entities=entities, articles=len(self.hashes))
+        stored = (self.overrides, dict(self.reconciled))
+        reconciled = dict(self.reconciled)
+        linking = Pass(store, self.iris, self.cache, self.hashes, trusted=self.trusted)
+        summary = linking.run(wanted, reconciled, stored, reconcile_url)
+        self.cache.end(stamp(self.hashes, wanted, reconciled), summary.entities)
+        return summary
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+
+def links_alone(record: Record, iris: Minter) -> list[str]:
+    """The entity IRIs of a record's entity list in a store that held only this record."""
+    article = iris.article(record.slug)
+    resolution = resolve(Corpus({article: record.entities}), load_authority(), find_in_text=False)
+    return [iris.entity(key) for key in resolution.mentions[article]]
+
+
+def relink(
+    store: Store,
+    iris: Minter,
+    *,
+    overrides: Iterable[Override] | None = None,
+    reconcile_url: str | None = None,
+    cache_dir: Path | None = None,
+) -> LinkSummary:
+    """Re-link the whole store, checking every link it holds (``newsgraph link``)."""
+    linker = Linker(iris, cache_dir)
+    try:
+        linker.prepare(store, verify=True)
+        return linker.finish(store, overrides=overrides, reconcile_url=reconcile_url)
+    finally:
+        linker.close()

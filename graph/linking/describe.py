@@ -18,7 +18,7 @@ from graph.linking.overrides import Override
 from graph.linking.resolve import Entity
 from vocab.namespaces import NG, RDF, RDFS, SCHEMA, Minter
 
-__all__ = ["entity_quads", "linking_quads"]
+__all__ = ["describe_entity", "entity_quads", "linking_quads"]
 
 _TYPE = ox.NamedNode(RDF + "type")
 
@@ -32,29 +32,37 @@ def _ng(name: str) -> ox.NamedNode:
 
 
 def entity_quads(entities: Mapping[str, Entity], iris: Minter) -> Iterator[ox.Quad]:
-    graph = ox.NamedNode(iris.entities_graph)
     for key in sorted(entities):
-        entity = entities[key]
-        subject = ox.NamedNode(iris.entity(key))
-        yield ox.Quad(subject, _TYPE, _schema(entity.type), graph)
-        yield ox.Quad(subject, _schema("name"), ox.Literal(entity.name), graph)
-        for form in sorted(set(entity.forms) - {entity.name}):
-            yield ox.Quad(subject, _schema("alternateName"), ox.Literal(form), graph)
-        if entity.same_as:
-            yield ox.Quad(subject, _schema("sameAs"), ox.NamedNode(entity.same_as), graph)
-            if entity.same_as_source:
-                source = ox.Literal(entity.same_as_source)
-                yield ox.Quad(subject, _ng("sameAsSource"), source, graph)
-        if entity.authority:
-            yield ox.Quad(subject, _ng("authorityEntry"), ox.Literal(entity.authority), graph)
-        for number, ((form, rule), evidence) in enumerate(sorted(entity.links.items()), start=1):
-            link = ox.NamedNode(f"{iris.entity(key)}#link-{number}")
-            yield ox.Quad(subject, _ng("link"), link, graph)
-            yield ox.Quad(link, _TYPE, _ng("NameLink"), graph)
-            yield ox.Quad(link, _ng("surfaceForm"), ox.Literal(form), graph)
-            yield ox.Quad(link, _ng("rule"), _ng(rule), graph)
-            for article in sorted(evidence):
-                yield ox.Quad(link, _ng("evidence"), ox.NamedNode(article), graph)
+        yield from describe_entity(key, entities[key], iris)
+
+
+def describe_entity(key: str, entity: Entity, iris: Minter) -> list[ox.Quad]:
+    """One entity's quads in the entities graph: its subjects are its IRI and its links'
+    (``IRI#link-N``, N from 1 to ``len(entity.links)``)."""
+    graph = ox.NamedNode(iris.entities_graph)
+    subject = ox.NamedNode(iris.entity(key))
+    quads = [
+        ox.Quad(subject, _TYPE, _schema(entity.type), graph),
+        ox.Quad(subject, _schema("name"), ox.Literal(entity.name), graph),
+    ]
+    for form in sorted(set(entity.forms) - {entity.name}):
+        quads.append(ox.Quad(subject, _schema("alternateName"), ox.Literal(form), graph))
+    if entity.same_as:
+        quads.append(ox.Quad(subject, _schema("sameAs"), ox.NamedNode(entity.same_as), graph))
+        if entity.same_as_source:
+            source = ox.Literal(entity.same_as_source)
+            quads.append(ox.Quad(subject, _ng("sameAsSource"), source, graph))
+    if entity.authority:
+        quads.append(ox.Quad(subject, _ng("authorityEntry"), ox.Literal(entity.authority), graph))
+    for number, ((form, rule), evidence) in enumerate(sorted(entity.links.items()), start=1):
+        link = ox.NamedNode(f"{iris.entity(key)}#link-{number}")
+        quads.append(ox.Quad(subject, _ng("link"), link, graph))
+        quads.append(ox.Quad(link, _TYPE, _ng("NameLink"), graph))
+        quads.append(ox.Quad(link, _ng("surfaceForm"), ox.Literal(form), graph))
+        quads.append(ox.Quad(link, _ng("rule"), _ng(rule), graph))
+        for article in sorted(evidence):
+            quads.append(ox.Quad(link, _ng("evidence"), ox.NamedNode(article), graph))
+    return quads
 
 
 def linking_quads(

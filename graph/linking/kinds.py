@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from graph.linking.authority import TYPES
 from graph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
@@ -52,6 +53,7 @@ def _head(tokens: tuple[str, ...]) -> str:
     return tokens[-1]
 
 
+@lru_cache(maxsize=200_000)
 def type_of_name(name: str) -> str:
     """The type one surface form suggests (``Thing`` when it suggests none).
 

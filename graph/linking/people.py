@@ -8,7 +8,7 @@ known given name, an initial, or the name is also seen with a personal title.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from graph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
@@ -42,6 +42,10 @@ TITLES: tuple[tuple[str, ...], ...] = tuple(
         key=lambda words: -len(words),
     )
 )  # fmt: skip
+
+_TITLES_BY_FIRST_WORD: dict[str, list[tuple[str, ...]]] = {}
+for _title in TITLES:  # longest first, as in TITLES
+    _TITLES_BY_FIRST_WORD.setdefault(_title[0], []).append(_title)
 
 #: Words that make a name an organisation's, a place's or an event's rather than a person's.
 NOT_PERSON_WORDS = frozenset(
@@ -88,6 +92,7 @@ def given_names() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=200_000)
 def split_title(text: str) -> tuple[str, str] | None:
     """``(title, rest)`` when a name starts with a personal title followed by a name.
 
@@ -98,9 +103,11 @@ def split_title(text: str) -> tuple[str, str] | None:
     >>> split_title("General Electric") is None   # a title must be followed by a person shape
     True
     """
+    folded = tokens_of(text)
+    if not folded or folded[0] not in _TITLES_BY_FIRST_WORD:
+        return None
     words = text.split()
-    folded = tuple(tokens_of(text))
-    for title in TITLES:
+    for title in _TITLES_BY_FIRST_WORD[folded[0]]:
         if len(folded) > len(title) and folded[: len(title)] == title:
             # titles are single raw words except multi-word ones; map back by word count
             if len(words) <= len(title):
@@ -112,6 +119,7 @@ def split_title(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=200_000)
 def person_shape(text: str) -> bool:
     """Whether a name is shaped like a person's: 1–4 capitalised words, initials or particles,
     none naming an organisation or place.
@@ -136,6 +144,7 @@ def person_shape(text: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=200_000)
 def looks_like_person(text: str) -> bool:
     """A person-shaped name of two or more words whose first word is a given name or initial.
 

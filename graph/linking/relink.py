@@ -1,40 +1,45 @@
-"""Re-linking a whole store: read every article's names and text, resolve, write the results.
+"""The store-wide linking pass: resolve every name of the store, write what changed.
 
-The entities graph is replaced whole. An article graph is rewritten (whole, in batches) only
-when its ``schema:mentions`` or ``ng:foundInText`` change — for instance when an acronym
-learned from a later story applies to it.
+It reads the evidence of every article from the cache (reading back from the store only what
+the cache lacks), resolves names once over the distinct forms (:func:`resolve`), matches each
+article's cached text spans against the names now known, and compares each article's links
+with those it holds: only the differences are written. The entities graph is rewritten per
+entity that changed. The result depends only on the store's records, overrides and
+reconciliations — never on the order, batches, workers or runs that brought them.
 """
 
 from __future__ import annotations
 
+import marshal
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
-from graph import queries
+from graph.linking import readback
 from graph.linking.authority import load_authority
-from graph.linking.describe import entity_quads, linking_quads
+from graph.linking.cache import LinkingCache, Links
+from graph.linking.describe import linking_quads
+from graph.linking.evidence import decode_names
 from graph.linking.normalise import key_of
 from graph.linking.overrides import Override
 from graph.linking.reconcile import reconcile
 from graph.linking.resolve import Corpus, Resolution, resolve
+from graph.linking.textscan import match
+from graph.linking.writes import write_entities, write_links
 from graph.store.base import Store
-from vocab.namespaces import NG, SCHEMA, Minter
+from vocab.namespaces import Minter
 
-__all__ = ["LinkSummary", "read_corpus", "read_overrides", "read_reconciled", "relink"]
+__all__ = ["LinkSummary", "Pass"]
 
-REWRITE_BATCH = 1_000
-_MENTIONS = ox.NamedNode(SCHEMA + "mentions")
-_FOUND = ox.NamedNode(NG + "foundInText")
+#: Above this share of articles, what the cache lacks is read in one pass over the store.
+READ_ALL_SHARE = 0.2
 
 
 @dataclass
 class LinkSummary:
     entities: int = 0
     articles: int = 0
+    #: Articles whose links changed.
     rewritten: int = 0
     seconds: float = 0.0
     reconciled: int = 0
@@ -48,158 +53,136 @@ class LinkSummary:
         )
         return (
             f"linked {self.articles} articles: {self.entities} entities{reconciled}, "
-            f"{self.rewritten} article graphs rewritten, {self.seconds:.2f} s"
+            f"{self.rewritten} articles' links changed, {self.seconds:.2f} s"
         )
 
 
-def _text(term: object) -> str:
-    return term.value if isinstance(term, ox.Literal) else ""
-
-
-def read_corpus(store: Store) -> Corpus:
-    lists: dict[str, list[str]] = defaultdict(list)
-    for row in store.select(queries.load("article-entity-names")):
-        lists[row["article"].value].append(_text(row["name"]))  # type: ignore[union-attr]
-    texts = {}
-    for row in store.select(queries.load("linking-article-texts")):
-        parts = (_text(row.get(name)) for name in ("headline", "description", "body"))
-        texts[row["article"].value] = "\n".join(p for p in parts if p)  # type: ignore[union-attr]
-    return Corpus({a: tuple(sorted(names)) for a, names in lists.items()}, texts)
-
-
-def read_overrides(store: Store, iris: Minter) -> list[Override]:
-    graph = {"graph": ox.NamedNode(iris.linking_graph)}
-    return [
-        Override(
-            _text(row["action"]),
-            _text(row["name"]),
-            _text(row["target"]),
-            _text(row.get("article")),
-            _text(row.get("note")),
-        )
-        for row in store.select(queries.load("linking-overrides"), graph)
-    ]
-
-
-def read_reconciled(store: Store, iris: Minter) -> dict[str, tuple[str, str, str]]:
-    graph = {"graph": ox.NamedNode(iris.linking_graph)}
-    return {
-        _text(row["name"]): (row["item"].value, _text(row["source"]), _text(row.get("label")))  # type: ignore[union-attr]
-        for row in store.select(queries.load("linking-reconciliations"), graph)
-    }
-
-
-def _by_key(reconciled: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+def _by_key(reconciled: Mapping[str, tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
     return {
         key_of(form): (item, f"reconciled with {source}")
         for form, (item, source, _label) in reconciled.items()
     }
 
 
-def write_linking_graph(
-    store: Store,
-    iris: Minter,
-    overrides: Sequence[Override],
-    reconciled: dict[str, tuple[str, str, str]],
-) -> None:
-    store.replace_graphs([iris.linking_graph], list(linking_quads(overrides, reconciled, iris)))
+class Pass:
+    """One store-wide pass over a store whose articles (IRI → record digest) are known."""
 
+    def __init__(
+        self,
+        store: Store,
+        iris: Minter,
+        cache: LinkingCache,
+        hashes: Mapping[str, str],
+        *,
+        trusted: bool,
+    ) -> None:
+        self.store = store
+        self.iris = iris
+        self.cache = cache
+        self.hashes = hashes
+        #: Whether the cache's beliefs about the entities graph hold.
+        self.trusted = trusted
 
-def stored_mentions(store: Store) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    mentions: dict[str, set[str]] = defaultdict(set)
-    in_text: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(queries.load("linking-article-mentions")):
-        article, entity = row["article"].value, row["entity"].value  # type: ignore[union-attr]
-        mentions[article].add(entity)
-        if _text(row.get("inText")) == "true":
-            in_text[article].add(entity)
-    return {a: (frozenset(m), frozenset(in_text[a])) for a, m in mentions.items()}
+    def run(
+        self,
+        overrides: Sequence[Override],
+        reconciled: dict[str, tuple[str, str, str]],
+        stored: tuple[list[Override], dict[str, tuple[str, str, str]]],
+        reconcile_url: str | None = None,
+    ) -> LinkSummary:
+        started = time.perf_counter()
+        lists, definitions, held = self._sync()
+        corpus = Corpus(lists, definitions=definitions)
+        resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled))
+        summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
+        if reconcile_url:
+            report = reconcile(reconcile_url, resolution.entities)
+            reconciled.update(report.linked)
+            for entity in resolution.entities.values():
+                found = report.linked.get(entity.name)
+                if found and not entity.same_as:
+                    entity.same_as, entity.same_as_source = found[0], f"reconciled with {found[1]}"
+            summary.reconciled, summary.ambiguous = len(report.linked), sorted(report.ambiguous)
+        if (list(overrides), reconciled) != stored:
+            quads = list(linking_quads(overrides, reconciled, self.iris))
+            self.store.replace_graphs([self.iris.linking_graph], quads)
+        summary.rewritten = self._links(resolution, held)
+        self._entities(resolution)
+        summary.seconds = time.perf_counter() - started
+        return summary
 
-
-def expected_mentions(
-    resolution: Resolution, iris: Minter
-) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-    expected = {}
-    for article, keys in resolution.mentions.items():
-        found = [iris.entity(k) for k in resolution.found_in_text.get(article, ())]
-        listed = [iris.entity(k) for k in keys]
-        expected[article] = (frozenset(listed + found), frozenset(found))
-    for article, keys in resolution.found_in_text.items():
-        if article not in expected:
-            found = [iris.entity(k) for k in keys]
-            expected[article] = (frozenset(found), frozenset(found))
-    return expected
-
-
-def rewrite_articles(
-    store: Store, changes: dict[str, tuple[frozenset[str], frozenset[str]]]
-) -> int:
-    """Rewrite each changed article graph whole, with its new mentions."""
-    articles = sorted(changes)
-    for start in range(0, len(articles), REWRITE_BATCH):
-        batch = articles[start : start + REWRITE_BATCH]
-        query = queries.load("linking-article-graphs") + queries.values_clause(
-            "article", [ox.NamedNode(a) for a in batch]
-        )
-        quads: list[ox.Quad] = []
-        for row in store.select(query):
-            graph = row["article"]
-            subject, predicate = row["s"], row["p"]
-            if subject == graph and predicate in (_MENTIONS, _FOUND):
+    def _sync(
+        self,
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple], dict[str, Links | None]]:
+        """Every article's names, definitions and links held, from the cache and, for what
+        it lacks, from the store."""
+        lists: dict[str, tuple[str, ...]] = {}
+        definitions: dict[str, tuple] = {}
+        held: dict[str, Links | None] = {}
+        stale = []
+        for iri, digest, names, links in self.cache.articles():
+            if self.hashes.get(iri) != digest:
+                stale.append(iri)
                 continue
-            quads.append(ox.Quad(subject, predicate, row["o"], graph))  # type: ignore[arg-type]
-        for article in batch:
-            node = ox.NamedNode(article)
-            mentions, found = changes[article]
-            quads.extend(ox.Quad(node, _MENTIONS, ox.NamedNode(e), node) for e in sorted(mentions))
-            quads.extend(ox.Quad(node, _FOUND, ox.NamedNode(e), node) for e in sorted(found))
-        store.replace_graphs(batch, quads)
-    return len(articles)
+            lists[iri], found = decode_names(names)
+            if found:
+                definitions[iri] = found
+            held[iri] = None if links is None else _links(links)
+        if stale:
+            self.cache.delete(stale)
+        missing = sorted(set(self.hashes) - set(lists))
+        if missing:
+            evidence = readback.read_evidence(self.store, self._some(missing))
+            rows = []
+            for iri in missing:
+                found_evidence = evidence.get(iri)
+                if found_evidence is None:
+                    continue  # not an article after all (no headline): nothing to link
+                names, spans = found_evidence.encode()
+                rows.append((iri, self.hashes[iri], names, spans))
+                lists[iri] = found_evidence.names
+                if found_evidence.definitions:
+                    definitions[iri] = found_evidence.definitions
+                held[iri] = None
+            self.cache.put(rows, links=None)
+        unknown = sorted(iri for iri, links in held.items() if links is None)
+        if unknown:
+            read = readback.read_links(self.store, self._some(unknown))
+            for iri in unknown:
+                held[iri] = read.get(iri, ((), ()))
+        return lists, dict(sorted(definitions.items())), held
+
+    def _some(self, articles: list[str]) -> list[str] | None:
+        """``articles``, or None (read them all) when they are most of the store."""
+        return None if len(articles) > READ_ALL_SHARE * len(self.hashes) else articles
+
+    def _links(self, resolution: Resolution, held: Mapping[str, Links | None]) -> int:
+        """Write every article's links that differ from what it holds; return how many."""
+        entity = self.iris.entity
+        index = resolution.index
+        changes = []
+        for iri, spans in self.cache.spans():
+            listed = resolution.mentions.get(iri)
+            if listed is None:
+                continue
+            keys = set(listed)
+            found = {k for k in match(marshal.loads(spans), index) if k not in keys}
+            wanted: Links = (
+                tuple(sorted(entity(k) for k in keys.union(found))),
+                tuple(sorted(entity(k) for k in found)),
+            )
+            if held.get(iri) != wanted:
+                changes.append((iri, held.get(iri) or ((), ()), wanted))
+        write_links(self.store, changes)
+        self.cache.set_links((iri, wanted) for iri, _held, wanted in changes)
+        return len(changes)
+
+    def _entities(self, resolution: Resolution) -> None:
+        held = self.cache.entities() if self.trusted else None
+        written = write_entities(self.store, self.iris, resolution.entities, held)
+        self.cache.set_entities(written.changed, written.removed)
 
 
-def relink(
-    store: Store,
-    iris: Minter,
-    *,
-    overrides: Iterable[Override] | None = None,
-    reconcile_url: str | None = None,
-) -> LinkSummary:
-    """Resolve every name in the store and write what changed. ``overrides``, when given,
-    replace the ones kept in the store; ``reconcile_url`` asks that endpoint for the Wikidata
-    items of entities that have none, and keeps what it finds."""
-    started = time.perf_counter()
-    stored_overrides = read_overrides(store, iris)
-    stored_reconciled = read_reconciled(store, iris)
-    new_overrides = list(overrides) if overrides is not None else stored_overrides
-    new_reconciled = dict(stored_reconciled)
-    corpus = read_corpus(store)
-    resolution = resolve(corpus, load_authority(), new_overrides, _by_key(new_reconciled))
-    report = None
-    if reconcile_url:
-        report = reconcile(reconcile_url, resolution.entities)
-        new_reconciled.update(report.linked)
-        for entity in resolution.entities.values():
-            found = report.linked.get(entity.name)
-            if found and not entity.same_as:
-                entity.same_as, entity.same_as_source = found[0], f"reconciled with {found[1]}"
-    if new_overrides != stored_overrides or new_reconciled != stored_reconciled:
-        write_linking_graph(store, iris, new_overrides, new_reconciled)
-    store.replace_graphs([iris.entities_graph], list(entity_quads(resolution.entities, iris)))
-    stored = stored_mentions(store)
-    expected = expected_mentions(resolution, iris)
-    changes = {
-        article: value
-        for article, value in expected.items()
-        if stored.get(article, (frozenset(), frozenset())) != value
-    }
-    for article in stored.keys() - expected.keys():
-        changes[article] = (frozenset(), frozenset())
-    rewritten = rewrite_articles(store, changes) if changes else 0
-    return LinkSummary(
-        reconciled=len(report.linked) if report else 0,
-        ambiguous=sorted(report.ambiguous) if report else [],
-        entities=len(resolution.entities),
-        articles=len(set(corpus.lists) | set(corpus.texts)),
-        rewritten=rewritten,
-        seconds=time.perf_counter() - started,
-    )
+def _links(data: bytes) -> Links:
+    links: Links = marshal.loads(data)
+    return links

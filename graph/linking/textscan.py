@@ -12,11 +12,11 @@ of a known name ("PACE" is not "Pace").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from graph.linking.normalise import key_of
 
-__all__ = ["name_spans", "scan"]
+__all__ = ["Signature", "Try", "match", "name_spans", "scan", "signatures"]
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _CAPITALISED = rf"(?:[{_UPPER}][\w'’&.\-]*|\d+[{_UPPER}][\w\-]*)"
@@ -84,21 +84,72 @@ def _parts(words: list[str], starts_sentence: bool) -> list[list[str]]:
     return []
 
 
-def _match(words: list[str], index: Mapping[str, tuple[str, frozenset[str]]]) -> str | None:
-    tries = [words]
+#: One way a span may name an entity: a name key and, for a one-word span, the case it is
+#: written in (``"upper"`` or ``"title"``; ``""`` for longer spans, whatever their case).
+Try = tuple[str, str]
+#: What the scan needs of one span, whatever the index: the tries of the whole span, in order,
+#: and the tries of each of its parts (read only when the whole span names nothing).
+Signature = tuple[tuple[Try, ...], tuple[tuple[Try, ...], ...]]
+
+
+def _tries(words: list[str]) -> tuple[Try, ...]:
+    candidates = [words]
     if len(words) > 1 and words[0].lower() in _LEADING:
-        tries.append(words[1:])
-    for candidate in tries:
-        hit = index.get(key_of(" ".join(candidate)))
-        if hit is None:
-            continue
-        entity, shapes = hit
+        candidates.append(words[1:])
+    tries = []
+    for candidate in candidates:
+        key = key_of(" ".join(candidate))
+        if len(key) < 2:
+            continue  # no entity is known by a one-letter key
+        shape = ""
         if len(candidate) == 1:
             shape = "upper" if candidate[0].replace(".", "").isupper() else "title"
-            if shape not in shapes:
-                continue
-        return entity
+        tries.append((key, shape))
+    return tuple(tries)
+
+
+def signatures(text: str) -> tuple[Signature, ...]:
+    """The distinct spans of a text as the scan reads them, in order of first appearance.
+
+    They depend on the text only, so they are computed once per article; :func:`match`
+    reads them against whatever the index holds at the time.
+
+    >>> for signature in signatures("PACE met. The Council of Europe and Georgia Power"):
+    ...     print(signature)
+    ((('pace', 'upper'),), ())
+    ((('council of europe and georgia power', ''),), ((('council of europe', ''),), (('georgia power', ''),)))
+    """
+    found: dict[Signature, None] = {}
+    for words, starts_sentence in name_spans(text):
+        whole = _tries(words)
+        parts = tuple(_tries(part) for part in _parts(words, starts_sentence))
+        parts = tuple(part for part in parts if part)
+        if whole or parts:
+            found.setdefault((whole, parts), None)
+    return tuple(found)
+
+
+def _hit(tries: tuple[Try, ...], index: Mapping[str, tuple[str, frozenset[str]]]) -> str | None:
+    for key, shape in tries:
+        hit = index.get(key)
+        if hit is not None and (not shape or shape in hit[1]):
+            return hit[0]
     return None
+
+
+def match(spans: Iterable[Signature], index: Mapping[str, tuple[str, frozenset[str]]]) -> list[str]:
+    """The entities that spans name, in order of first mention (see :func:`scan`)."""
+    found: dict[str, None] = {}
+    for whole, parts in spans:
+        hit = _hit(whole, index)
+        if hit is not None:
+            found.setdefault(hit, None)
+            continue
+        for part in parts:
+            hit = _hit(part, index)
+            if hit is not None:
+                found.setdefault(hit, None)
+    return list(found)
 
 
 def scan(text: str, index: Mapping[str, tuple[str, frozenset[str]]]) -> list[str]:
@@ -111,14 +162,4 @@ def scan(text: str, index: Mapping[str, tuple[str, frozenset[str]]]) -> list[str
     >>> scan("The Council of Europe and PACE met. Pace rose.", index)
     ['coe', 'pace']
     """
-    found: dict[str, None] = {}
-    for words, starts_sentence in name_spans(text):
-        hit = _match(words, index)
-        if hit is not None:
-            found.setdefault(hit, None)
-            continue
-        for part in _parts(words, starts_sentence):
-            hit = _match(part, index)
-            if hit is not None:
-                found.setdefault(hit, None)
-    return list(found)
+    return match(signatures(text), index)

@@ -1,0 +1,156 @@
+"""From clusters to entities: preferred name, type, key, provenance, and the names the text
+scan looks up.
+
+Each cluster that some mention landed in becomes an :class:`Entity`. Its key comes from the
+authority file, else from its preferred name (written names before codes and acronyms, then
+the most used, then the longest); two clusters wanting the same key are told apart by
+precedence (authority entries first, then the most mentioned), so keys never depend on the
+order stories were read in.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from graph.linking.authority import Entry, entry_key
+from graph.linking.kinds import choose_type
+from graph.linking.mentions import MAX_EVIDENCE, Assignment
+from graph.linking.names import NameLevel, node
+from graph.linking.normalise import Name, parse
+from graph.linking.overrides import Override
+from vocab.namespaces import keyify
+
+__all__ = ["Entity", "build", "text_index"]
+
+
+@dataclass
+class Entity:
+    key: str
+    name: str
+    type: str
+    forms: Counter[str] = field(default_factory=Counter)
+    #: (surface form, rule) → evidence articles.
+    links: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    same_as: str | None = None
+    same_as_source: str | None = None
+    authority: str | None = None
+    authority_source: str | None = None
+
+
+def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], dict[str, str]]:
+    """The entities by key, and each cluster root's entity key."""
+    uf = names.uf
+    members: dict[str, Counter[str]] = defaultdict(Counter)
+    links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
+    for form, (root, rule, evidence), count in assignment.counts(names.form_articles):
+        members[root][form] += count
+        if rule:
+            links[root].setdefault((form, rule), set()).update(evidence)
+    for found in names.definitions.values():
+        for definition in found:
+            root = uf.find(node(parse(definition.short).key))
+            if root in members and uf.find(node(parse(definition.long).key)) == root:
+                members[root].setdefault(definition.short, 0)
+    overrides_by_key: dict[str, list[Override]] = defaultdict(list)
+    for override in names.overrides:
+        if override.action in ("type", "sameas"):
+            overrides_by_key[parse(override.name).key].append(override)
+    drafts = []
+    for root, forms in members.items():
+        entry = names.authority.entries[uf.anchor[root]] if root in uf.anchor else None
+        drafts.append(_draft(names, root, forms, links[root], entry, overrides_by_key))
+    keys: dict[str, str] = {}
+    taken: Counter[str] = Counter()
+    for root, entity in sorted(drafts, key=_precedence):
+        taken[entity.key] += 1
+        if taken[entity.key] > 1:
+            entity.key = f"{entity.key}-{taken[entity.key]}"
+        keys[root] = entity.key
+    return {keys[root]: entity for root, entity in drafts}, keys
+
+
+def _draft(
+    names: NameLevel,
+    root: str,
+    forms: Counter[str],
+    links: dict[tuple[str, str], set[str]],
+    entry: Entry | None,
+    overrides_by_key: Mapping[str, list[Override]],
+) -> tuple[str, Entity]:
+    articles = {form: len(names.form_articles.get(form, ())) for form in forms}
+    linked = {form for form, _rule in links}
+    for form in forms:
+        if form not in linked:
+            name_node = node(names.effective.get(form) or parse(form).key)
+            rule, evidence = names.uf.joined_by.get(name_node, ("sameName", frozenset()))
+            links[(form, rule)] = set(sorted(evidence)[:MAX_EVIDENCE])
+    if entry is not None:
+        name, kind, key = entry.name, entry.type, entry_key(entry)
+    else:
+        name = min(articles, key=lambda f: _preference(f, articles[f], names.parsed.get(f)))
+        kind = "Person" if any(rule == "surname" for _, rule in links) else choose_type(forms)
+        key = keyify(names.effective.get(name) or parse(name).key)
+    entity = Entity(key=key, name=name, type=kind, forms=forms, links=links)
+    if entry is not None:
+        entity.authority = entry.id
+        entity.authority_source = entry.source
+        entity.same_as, entity.same_as_source = entry.same_as, entry.source
+    for form in sorted(forms):
+        for override in overrides_by_key.get(parse(form).key, []):
+            if override.action == "type":
+                entity.type = override.target
+            else:
+                entity.same_as, entity.same_as_source = override.target, "override"
+        if entity.same_as is None and parse(form).key in names.reconciled:
+            entity.same_as, entity.same_as_source = names.reconciled[parse(form).key]
+    return root, entity
+
+
+def text_index(names: NameLevel, keys: Mapping[str, str]) -> dict[str, tuple[str, frozenset[str]]]:
+    """name key → (entity key, case shapes) for every name the text scan may find."""
+    uf = names.uf
+    shapes: dict[str, set[str]] = defaultdict(set)
+    owner: dict[str, str] = {}
+    known: set[str] = set(names.form_articles)
+    for anchored in keys:
+        if anchored in uf.anchor:
+            known.update(names.authority.entries[uf.anchor[anchored]].names)
+    for found in names.definitions.values():
+        known.update(d.short for d in found)
+    for form in sorted(known):
+        if form.islower():
+            continue
+        key = parse(form).key
+        if len(key) < 2:
+            continue
+        root: str | None = uf.find(node(key)) if node(key) in uf.parent else None
+        if root is None:
+            entry = names.authority.lookup(key)
+            root = uf.find("a:" + entry.id) if entry else None
+        if root is None or root not in keys:
+            continue
+        owner[key] = keys[root]
+        shapes[key].add("upper" if parse(form).acronym else "title")
+    return {key: (entity, frozenset(shapes[key])) for key, entity in owner.items()}
+
+
+def _preference(form: str, articles: int, name: Name | None) -> tuple[int, int, int, str]:
+    """Order for the preferred name: written names before codes and acronyms, then the most
+    used, then the longest."""
+    code = form.islower() or (name is not None and name.acronym)
+    return (1 if code else 0, -articles, -len(form), form)
+
+
+def _precedence(draft: tuple[str, Entity]) -> tuple[int, int, str, tuple[str, ...], str]:
+    """Who keeps a key that several clusters want: authority entries, then the most mentioned,
+    then by name, forms and, last, the cluster's root (a name key, so never the input order)."""
+    root, entity = draft
+    return (
+        0 if entity.authority else 1,
+        -sum(entity.forms.values()),
+        entity.name,
+        tuple(sorted(entity.forms)),
+        root,
+    )

@@ -1,0 +1,79 @@
+"""What linking needs of one article, read once when the article is written.
+
+An article's *evidence* is its entity names as given, the acronyms and short forms its text
+defines, and its text's name spans as the text scan reads them (:func:`textscan.signatures`).
+It depends on the article alone, so ingest's workers compute it beside the article's quads and
+the store-wide pass never reads a text again: it resolves names over the evidence of every
+article and matches each article's spans against the names known at that moment.
+
+>>> evidence = Evidence.of(["PACE", "Council of Europe"], "The World Health Organization (WHO) met.")
+>>> evidence.names, evidence.definitions
+(('Council of Europe', 'PACE'), (Definition(short='WHO', long='World Health Organization'),))
+>>> Evidence.decode(*evidence.encode()) == evidence
+True
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from graph import markdown
+from graph.linking import acronyms, textscan
+from graph.linking.acronyms import Definition
+from graph.records import Record
+
+__all__ = ["Evidence", "decode_names", "record_text", "stored_text"]
+
+
+def record_text(record: Record, body_text: str | None = None) -> str:
+    """The text linking reads: headline, summary and body, as the graph stores them.
+
+    ``body_text`` is the body as plain text, when the caller has it already.
+    """
+    if body_text is None:
+        body_text = markdown.to_text(record.body_md) if record.body_md else ""
+    return "\n".join(part for part in (record.title, record.summary or "", body_text) if part)
+
+
+def stored_text(headline: str, description: str, body: str) -> str:
+    """The same text, from the article's stored headline, description and articleBody."""
+    return "\n".join(part for part in (headline, description, body) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    #: The entity names as given, distinct and sorted (as the store returns them).
+    names: tuple[str, ...]
+    definitions: tuple[Definition, ...]
+    spans: tuple[textscan.Signature, ...]
+
+    @classmethod
+    def of(cls, names: Iterable[str], text: str) -> Evidence:
+        return cls(
+            tuple(sorted(set(names))),
+            tuple(acronyms.definitions(text)) if "(" in text else (),
+            textscan.signatures(text),
+        )
+
+    @classmethod
+    def of_record(cls, record: Record, body_text: str | None = None) -> Evidence:
+        return cls.of(record.entities, record_text(record, body_text))
+
+    def encode(self) -> tuple[bytes, bytes]:
+        """Two blobs: the names and definitions (read by every pass), and the spans (read
+        to match them against the names known)."""
+        definitions = tuple((d.short, d.long) for d in self.definitions)
+        return marshal.dumps((self.names, definitions)), marshal.dumps(self.spans)
+
+    @classmethod
+    def decode(cls, names: bytes, spans: bytes) -> Evidence:
+        listed, definitions = decode_names(names)
+        return cls(listed, definitions, marshal.loads(spans))
+
+
+def decode_names(data: bytes) -> tuple[tuple[str, ...], tuple[Definition, ...]]:
+    """The names and definitions of an encoded evidence."""
+    names, definitions = marshal.loads(data)
+    return names, tuple(Definition(short, long) for short, long in definitions)

@@ -1,0 +1,242 @@
+"""Mention-level linking: rules that hold within one story.
+
+Most mentions take their form's cluster (:mod:`graph.linking.names`). Within a story, a form
+may instead mean the longer name beside it in the same entity list ("Paxar" beside "Paxar
+Corp", "Ottinger" beside "James Ottinger"), an acronym the story itself defines differently
+from the rest of the corpus, or what an override for that story says. A bare surname that only
+one person in the corpus bears means that person, in every story where no other rule applies.
+
+Only the exceptions are kept per (story, form); everything else is decided once per distinct
+form, so the work per story is a few look-ups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from graph.linking import acronyms, people
+from graph.linking.authority import Authority
+from graph.linking.names import NameLevel, node
+from graph.linking.normalise import CORPORATE_SUFFIXES, parse
+
+__all__ = ["MAX_EVIDENCE", "Assignment", "assign"]
+
+#: Words after a short form that make the longer name something else ("European Commission
+#: for Democracy through Law" is not the European Commission).
+_BREAKING = frozenset({"of", "for", "on", "in", "at", "to", "and", "de", "du", "des", "against"})
+#: Heads that make "X Head" a body of its own rather than X ("Venice Commission").
+_BODY_HEADS = frozenset(
+    {"commission", "council", "committee", "court", "assembly", "parliament", "ministry",
+     "agency", "party", "union", "association", "university", "foundation", "fund", "institute",
+     "authority", "board", "league", "federation", "organization", "program", "office",
+     "department", "tribunal", "senate", "congress", "summit", "conference", "forum",
+     "exchange", "times", "post", "journal", "radio", "airport", "city", "state", "province",
+     "county", "river", "port", "school", "college", "hospital", "museum", "church"}
+)  # fmt: skip
+MAX_EVIDENCE = 10
+
+Link = tuple[str, str, frozenset[str]]  # (root, rule, evidence articles)
+
+
+@dataclass
+class Assignment:
+    """Which cluster each (story, form) mention belongs to, and by which rule."""
+
+    #: form → (root, rule, evidence) for its mentions that no story-level rule took ("" rule:
+    #: a name-level link).
+    default: dict[str, Link] = field(default_factory=dict)
+    #: (article, form) → (root, rule, evidence) where a story-level rule applies.
+    exceptions: dict[tuple[str, str], Link] = field(default_factory=dict)
+
+    def root(self, article: str, form: str) -> str:
+        found = self.exceptions.get((article, form)) if self.exceptions else None
+        return (found or self.default[form])[0]
+
+    def counts(self, form_articles: Mapping[str, set[str]]) -> Iterator[tuple[str, Link, int]]:
+        """(form, link, number of mentions) for every distinct way a form was linked."""
+        taken: dict[str, int] = defaultdict(int)
+        for (_article, form), link in self.exceptions.items():
+            taken[form] += 1
+            yield form, link, 1
+        for form, link in self.default.items():
+            count = len(form_articles.get(form, ())) - taken[form]
+            if count > 0:
+                yield form, link, count
+
+
+class _ShortForms:
+    """Pairs (short, long) of forms where the short one may stand for the long one in a list."""
+
+    def __init__(self, names: NameLevel, roots: Mapping[str, tuple[str, tuple[str, ...]]]) -> None:
+        self.names = names
+        self.roots = roots
+        by_prefix: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        by_suffix: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for form, (_root, tokens) in roots.items():
+            for size in range(1, len(tokens)):
+                by_prefix[tokens[:size]].add(form)
+                if size <= 2:
+                    by_suffix[tokens[-size:]].add(form)
+        #: form → the longer forms it may shorten (acronyms are checked per list).
+        self.longer: dict[str, set[str]] = {}
+        for form, (root, tokens) in roots.items():
+            name = names.parsed[form]
+            if not tokens or names.uf.anchor.get(root) or name.tokens != name.key_tokens:
+                continue
+            longer = set(by_prefix.get(tokens, ())) | set(by_suffix.get(tokens, ()))
+            if longer or name.acronym:
+                self.longer[form] = longer
+
+    def target(self, form: str, others: tuple[str, ...]) -> str | None:
+        """The root of the one longer name in the same list that ``form`` shortens."""
+        longer = self.longer.get(form)
+        if longer is None:
+            return None
+        roots = self.roots
+        acronym = self.names.parsed[form].acronym
+        candidates = [o for o in others if o != form and (o in longer or acronym)]
+        if not candidates:
+            return None
+        own, tokens = roots[form]
+        if any(roots[other][0] == own for other in others if other != form):
+            return None  # the list already names this entity in full
+        targets = set()
+        for other in candidates:
+            other_root, long_tokens = roots[other]
+            if len(long_tokens) <= len(tokens):
+                continue
+            if long_tokens[: len(tokens)] == tokens:
+                if self._prefix_stands_for(long_tokens[len(tokens) :], other_root):
+                    targets.add(other_root)
+            elif long_tokens[-len(tokens) :] == tokens and len(tokens) <= 2:
+                if self._surname_stands_for(other, other_root):
+                    targets.add(other_root)
+            elif acronym and acronyms.abbreviates(form, other):
+                targets.add(other_root)
+        return next(iter(targets)) if len(targets) == 1 else None
+
+    def _prefix_stands_for(self, rest: tuple[str, ...], other_root: str) -> bool:
+        head = rest[: rest.index("of")] if "of" in rest[1:] else rest
+        if rest[0] in _BREAKING or (head and head[-1] in _BODY_HEADS):
+            return False
+        if all(word in CORPORATE_SUFFIXES for word in rest):
+            return False  # "Union Corp" keeps its suffix because "Union" alone is generic
+        anchored = self.names.uf.anchor.get(other_root)
+        authority = self.names.authority
+        return not (anchored and authority.entries[anchored].type in ("Country", "Place", "City"))
+
+    def _surname_stands_for(self, other: str, other_root: str) -> bool:
+        anchored = self.names.uf.anchor.get(other_root)
+        if anchored and self.names.authority.entries[anchored].type != "Person":
+            return False  # "Africa" is not short for "South Africa"
+        display = people.split_title(other)
+        return people.person_shape(display[1] if display else other)
+
+
+def assign(names: NameLevel) -> Assignment:
+    """Every mention's cluster (see the module docstring)."""
+    find = names.uf.find
+    local_merges = {
+        (o.article, o.name): o.target for o in names.overrides if o.action == "merge" and o.article
+    }
+    roots = {form: (find(node(key)), tuple(key.split())) for form, key in names.effective.items()}
+    shorts = _ShortForms(names, roots)
+    local_acronyms = names.local_acronyms
+    acronym_articles = {article for article, _short in local_acronyms}
+    parsed = names.parsed
+    longer = shorts.longer.keys()
+    result = Assignment()
+    exceptions = result.exceptions
+    for article, forms in names.corpus.lists.items():
+        plain = not local_merges and article not in acronym_articles
+        if plain and (len(forms) < 2 or longer.isdisjoint(forms)):
+            continue  # the fast path: no story-level rule can apply
+        slug = article.rsplit("/", 1)[-1]
+        for form in forms:
+            if local_merges:
+                target = local_merges.get((article, form)) or local_merges.get((slug, form))
+                if target is not None:
+                    names.parse(target)
+                    root = names.root(target)
+                    exceptions[(article, form)] = (root, "overrideMerge", frozenset({article}))
+                    continue
+            local = local_acronyms.get((article, parsed[form].key))
+            if local is not None:
+                exceptions[(article, form)] = (find(local), "acronymInText", frozenset({article}))
+                continue
+            if len(forms) > 1 and form in longer:
+                short = shorts.target(form, forms)
+                if short is not None:
+                    exceptions[(article, form)] = (
+                        short,
+                        "shortFormInArticle",
+                        frozenset({article}),
+                    )
+    for form in names.form_articles:
+        result.default[form] = (roots[form][0], "", frozenset())
+    _surnames(names, roots, result)
+    return result
+
+
+def _surnames(
+    names: NameLevel, roots: Mapping[str, tuple[str, tuple[str, ...]]], result: Assignment
+) -> None:
+    """Bare surnames that only one person in the corpus bears (where no story rule applied)."""
+    uf = names.uf
+    keys_by_root: dict[str, set[str]] = defaultdict(set)
+    titled_keys = {parse(form).key for form in names.titled}
+    for name in uf.parent:
+        if name.startswith("k:") and name[2:] not in titled_keys:
+            keys_by_root[uf.find(name)].add(name[2:])
+    persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
+    evidence: dict[str, set[str]] = defaultdict(set)
+    starts: dict[str, set[str]] = defaultdict(set)  # first word → roots of longer names
+    for form in sorted(names.form_articles):
+        root = roots[form][0]
+        anchored = uf.anchor.get(root)
+        if anchored and names.authority.entries[anchored].type != "Person":
+            continue
+        display = people.split_title(form)
+        text = display[1] if display else form
+        words = roots[form][1]
+        if len(words) > 1 and people.person_shape(text):
+            for surname in people.surname_keys(text):
+                persons[surname].add(root)
+                evidence[root].update(names.form_articles[form])
+        elif len(words) > 1:
+            starts[words[0]].add(root)
+    for surname, entry_ids in _authority_surnames(names.authority).items():
+        persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
+    bearers = set().union(*persons.values())
+    for form in names.form_articles:
+        key = names.effective[form]
+        root = roots[form][0]
+        if (
+            " " in key
+            or uf.anchor.get(root)
+            or keys_by_root[root] - {key, names.parsed[form].key}
+            or names.parsed[form].acronym
+        ):
+            continue
+        candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}
+        if len(candidates) != 1 or next(iter(candidates)) not in bearers:
+            continue
+        person = next(iter(candidates))
+        result.default[form] = (
+            person,
+            "surname",
+            frozenset(sorted(evidence[person])[:MAX_EVIDENCE]),
+        )
+
+
+@cache
+def _authority_surnames(authority: Authority) -> dict[str, list[str]]:
+    surnames: dict[str, list[str]] = defaultdict(list)
+    for entry in authority.entries.values():
+        if entry.type == "Person":
+            for surname in people.surname_keys(entry.name):
+                surnames[surname].append(entry.id)
+    return dict(surnames)

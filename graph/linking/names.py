@@ -1,0 +1,180 @@
+"""Name-level linking: which surface forms name the same entity in every story.
+
+Every distinct form of the corpus is parsed once (:func:`normalise.parse`), and forms join
+when they share a key, when the authority file or pycountry knows them as one entity, when one
+is a titled form of the other ("President Tokayev", "Tokayev"), or when an acronym or short form
+is defined for a longer name — in a text, or beside it in an entity list — and all the evidence
+for that acronym agrees. The result is a :class:`~graph.linking.clusters.Clusters` over name
+keys; the work grows with the number of distinct forms, not with the number of stories.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from graph.linking import acronyms, people
+from graph.linking.acronyms import Definition
+from graph.linking.authority import Authority
+from graph.linking.clusters import Clusters
+from graph.linking.normalise import Name, parse
+from graph.linking.overrides import Override
+
+__all__ = ["DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "NameLevel", "node"]
+
+#: An acronym defined differently in different stories means, outside them, the expansion
+#: that at least this share of its definitions give (and at least DOMINANT_MINIMUM of them).
+DOMINANT_SHARE = 0.9
+DOMINANT_MINIMUM = 10
+
+
+@dataclass
+class Corpus:
+    """What linking reads: each article's entity list (as given), and either its text or what
+    the text defines (acronyms and short forms)."""
+
+    lists: dict[str, tuple[str, ...]]
+    texts: dict[str, str] = field(default_factory=dict)
+    #: Acronym definitions by article; read from ``texts`` when not given.
+    definitions: Mapping[str, Sequence[Definition]] | None = None
+
+
+def node(key: str) -> str:
+    """The clusters' node of a name key."""
+    return "k:" + key
+
+
+class NameLevel:
+    """The corpus's forms, parsed, and the clusters that name-level rules make of them."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        authority: Authority,
+        overrides: Sequence[Override],
+        reconciled: Mapping[str, tuple[str, str]],
+    ) -> None:
+        self.corpus = corpus
+        self.authority = authority
+        self.overrides = list(overrides)
+        self.reconciled = reconciled
+        self.uf = Clusters()
+        self.parsed: dict[str, Name] = {}
+        self.effective: dict[str, str] = {}  # form → key after dropping a personal title
+        self.titled: set[str] = set()
+        self.form_articles: dict[str, set[str]] = defaultdict(set)
+        #: names a split override keeps apart from a name with the same key: name → its own key.
+        self.own_keys: dict[str, str] = {}
+        for override in self.overrides:
+            if (
+                override.action == "split"
+                and parse(override.name).key == parse(override.target).key
+            ):
+                own = parse(override.name).norm
+                self.own_keys[override.name] = (
+                    own if own != parse(override.target).key else "=" + override.name
+                )
+        for article, forms in corpus.lists.items():
+            for form in forms:
+                self.form_articles[form].add(article)
+        for form in sorted(self.form_articles):
+            self.parse(form)
+        self.definitions: Mapping[str, Sequence[Definition]] = (
+            corpus.definitions
+            if corpus.definitions is not None
+            else {a: acronyms.definitions(text) for a, text in sorted(corpus.texts.items())}
+        )
+        #: (article, short key) → the node of the long form that story defines it as, where
+        #: the corpus as a whole does not agree on the acronym.
+        self.local_acronyms: dict[tuple[str, str], str] = {}
+
+    def parse(self, form: str) -> Name:
+        name = self.parsed.get(form)
+        if name is None:
+            name = self.parsed[form] = parse(form)
+            titled = people.split_title(form)
+            if form in self.own_keys:
+                self.effective[form] = self.own_keys[form]
+            elif titled and len(titled[1].split()) <= 3:
+                self.effective[form] = parse(titled[1]).key
+                self.titled.add(form)
+            else:
+                self.effective[form] = name.key
+            self.uf.add(node(self.effective[form]))
+        return name
+
+    def root(self, form: str) -> str:
+        """The root of a form's cluster."""
+        return self.uf.find(node(self.effective[form]))
+
+    def link(self) -> None:
+        """Make every name-level link."""
+        uf = self.uf
+        for override in sorted(o for o in self.overrides if o.action == "split"):
+            self.parse(override.name)
+            self.parse(override.target)
+            pair = (node(self.effective[override.name]), node(self.effective[override.target]))
+            uf.splits.append(pair)
+        for override in sorted(o for o in self.overrides if o.action == "merge" and not o.article):
+            self.parse(override.name)
+            self.parse(override.target)
+            uf.union(
+                node(self.effective[override.target]), node(self.effective[override.name]),
+                "overrideMerge", force=True,
+            )  # fmt: skip
+        for definition in (d for ds in self.definitions.values() for d in ds):
+            uf.add(node(parse(definition.short).key))
+            uf.add(node(parse(definition.long).key))
+        for name in sorted(n for n in uf.parent if n.startswith("k:")):
+            entry = self.authority.lookup(name[2:])
+            if entry is not None:
+                rule = "countryName" if entry.origin == "pycountry" else "authorityName"
+                uf.union("a:" + entry.id, name, rule)
+        for form in sorted(self.titled):
+            uf.add(node(parse(form).key))
+            uf.union(node(self.effective[form]), node(parse(form).key), "titledForm")
+        self._acronyms()
+
+    def _acronym_evidence(self) -> dict[str, dict[str, tuple[str, set[str]]]]:
+        """short key → long key → (rule, articles) from text definitions and entity lists."""
+        evidence: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
+        for article, found in sorted(self.definitions.items()):
+            for definition in found:
+                short, long = parse(definition.short).key, parse(definition.long).key
+                if short != long:
+                    entry = evidence[short].setdefault(long, ("acronymInText", set()))
+                    entry[1].add(article)
+        shorts = {form for form, name in self.parsed.items() if name.acronym}
+        with_shorts = [a for a, forms in self.corpus.lists.items() if not shorts.isdisjoint(forms)]
+        for article in sorted(with_shorts):
+            forms = self.corpus.lists[article]
+            for short in forms:
+                if short not in shorts:
+                    continue
+                for long in forms:
+                    if long != short and acronyms.abbreviates(short, long):
+                        pair = (self.parsed[short].key, self.parsed[long].key)
+                        entry = evidence[pair[0]].setdefault(pair[1], ("acronymInList", set()))
+                        entry[1].add(article)
+        return evidence
+
+    def _acronyms(self) -> None:
+        uf = self.uf
+        for short, longs in sorted(self._acronym_evidence().items()):
+            support: Counter[str] = Counter()
+            for long, (_rule, articles) in longs.items():
+                support[uf.find(node(long))] += len(articles)
+            root, count = min(support.items(), key=lambda item: (-item[1], item[0]))
+            dominant = count >= DOMINANT_SHARE * sum(support.values()) and (
+                len(support) == 1 or count >= DOMINANT_MINIMUM
+            )
+            short_anchor = uf.anchor_of(node(short))
+            if dominant and not (short_anchor and uf.anchor.get(root) != short_anchor):
+                for long, (rule, articles) in sorted(longs.items()):
+                    if uf.find(node(long)) == root:
+                        uf.union(node(long), node(short), rule, frozenset(articles))
+            for long, (_rule, articles) in longs.items():
+                if uf.find(node(long)) != uf.find(node(short)):
+                    for article in articles:
+                        self.local_acronyms[(article, short)] = node(long)

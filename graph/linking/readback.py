@@ -1,0 +1,123 @@
+"""Reading back from the store what linking's cache lacks or cannot vouch for.
+
+Each reader takes the articles it needs (or None for all of them). A few articles are read with
+a VALUES block, many with one pass over the whole store.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+import pyoxigraph as ox
+
+from graph import queries
+from graph.linking.cache import Links
+from graph.linking.evidence import Evidence, stored_text
+from graph.linking.overrides import Override
+from graph.store.base import Row, Store
+from vocab.namespaces import Minter
+
+__all__ = [
+    "article_hashes",
+    "read_evidence",
+    "read_links",
+    "read_overrides",
+    "read_reconciled",
+    "subject_quads",
+]
+
+#: Articles per VALUES block.
+BATCH = 1_000
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.Literal) else ""
+
+
+def _iri(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else ""
+
+
+def _rows(store: Store, name: str, variable: str, values: Sequence[str] | None) -> Iterator[Row]:
+    text = queries.load(name)
+    if values is None:
+        yield from store.select(text)
+        return
+    for start in range(0, len(values), BATCH):
+        terms = [ox.NamedNode(value) for value in values[start : start + BATCH]]
+        yield from store.select(text + queries.values_clause(variable, terms))
+
+
+def article_hashes(store: Store) -> dict[str, str]:
+    """article IRI → the digest of the record it holds."""
+    return {
+        _iri(row["article"]): _text(row["hash"])
+        for row in store.select(queries.load("article-hashes"))
+    }
+
+
+def read_evidence(store: Store, articles: Sequence[str] | None) -> dict[str, Evidence]:
+    """The evidence of articles, from their stored names and text."""
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in _rows(store, "article-entity-names", "article", articles):
+        names[_iri(row["article"])].append(_text(row["name"]))
+    found = {}
+    for row in _rows(store, "linking-article-texts", "article", articles):
+        parts = (_text(row.get(name)) for name in ("headline", "description", "body"))
+        text = stored_text(*parts)
+        found[_iri(row["article"])] = Evidence.of(names.get(_iri(row["article"]), ()), text)
+    return found
+
+
+def read_links(store: Store, articles: Sequence[str] | None) -> dict[str, Links]:
+    """The entity links articles hold now: (mentions, found in text), each sorted."""
+    mentions: dict[str, set[str]] = defaultdict(set)
+    in_text: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, "linking-article-mentions", "article", articles):
+        article, entity = _iri(row["article"]), _iri(row["entity"])
+        mentions[article].add(entity)
+        if _text(row.get("inText")) == "true":
+            in_text[article].add(entity)
+    known: dict[str, Links] = {
+        article: (tuple(sorted(entities)), tuple(sorted(in_text[article])))
+        for article, entities in mentions.items()
+    }
+    for article in articles or ():
+        known.setdefault(article, ((), ()))
+    return known
+
+
+def read_overrides(store: Store, iris: Minter) -> list[Override]:
+    graph = {"graph": ox.NamedNode(iris.linking_graph)}
+    return [
+        Override(
+            _text(row["action"]),
+            _text(row["name"]),
+            _text(row["target"]),
+            _text(row.get("article")),
+            _text(row.get("note")),
+        )
+        for row in store.select(queries.load("linking-overrides"), graph)
+    ]
+
+
+def read_reconciled(store: Store, iris: Minter) -> dict[str, tuple[str, str, str]]:
+    graph = {"graph": ox.NamedNode(iris.linking_graph)}
+    return {
+        _text(row["name"]): (_iri(row["item"]), _text(row["source"]), _text(row.get("label")))
+        for row in store.select(queries.load("linking-reconciliations"), graph)
+    }
+
+
+def subject_quads(store: Store, graph: str, subjects: Sequence[str]) -> list[ox.Quad]:
+    """Every quad of ``graph`` whose subject is one of ``subjects``."""
+    node = ox.NamedNode(graph)
+    text = queries.load("linking-subject-triples")
+    quads = []
+    for start in range(0, len(subjects), BATCH):
+        terms = [ox.NamedNode(s) for s in subjects[start : start + BATCH]]
+        query = text + queries.values_clause("s", terms)
+        for row in store.select(query, {"graph": node}):
+            quads.append(ox.Quad(row["s"], row["p"], row["o"], node))  # type: ignore[arg-type]
+    return quads

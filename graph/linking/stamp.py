@@ -1,0 +1,64 @@
+"""Fingerprints: of the linking code and data, and of everything a pass's result depends on.
+
+A pass's result is a pure function of the stored records (each article's record digest), the
+overrides and reconciliations kept in the store, and the rules (this package's code, the
+authority file, pycountry's countries, the given names). :func:`stamp` digests all of them, so
+two equal stamps mean two equal results: a pass whose stamp equals the last clean pass's has
+nothing to do, and a cache whose stamp differs from the store's is not trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import metadata, resources
+from pathlib import Path
+
+from graph.linking.overrides import Override
+
+__all__ = ["evidence_fingerprint", "rules_fingerprint", "stamp"]
+
+_PACKAGE = Path(__file__).resolve().parent
+_DATA = ("authority.jsonl", "country-wikidata.csv", "given-names.txt")
+#: The modules that compute an article's evidence (its cached part).
+_EVIDENCE = ("evidence.py", "textscan.py", "acronyms.py", "normalise.py", "cache.py")
+
+
+def _digest(parts: Iterable[bytes]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()[:32]
+
+
+@cache
+def evidence_fingerprint() -> str:
+    """Changes when the way evidence is computed or stored changes (cached evidence is void)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}".encode()
+    return _digest([version, *((_PACKAGE / name).read_bytes() for name in _EVIDENCE)])
+
+
+@cache
+def rules_fingerprint() -> str:
+    """Changes when any linking rule or data changes (every pass result may change)."""
+    code = [path.read_bytes() for path in sorted(_PACKAGE.glob("*.py"))]
+    data = [resources.files("vocab").joinpath(name).read_bytes() for name in _DATA]
+    return _digest([*code, *data, metadata.version("pycountry").encode()])
+
+
+def stamp(
+    hashes: Mapping[str, str],
+    overrides: Iterable[Override],
+    reconciled: Mapping[str, tuple[str, str, str]],
+) -> str:
+    """The fingerprint of a pass's inputs: article → record digest, overrides, reconciliations."""
+    records = "\n".join(f"{iri} {digest}" for iri, digest in sorted(hashes.items()))
+    corrections = "\n".join(
+        "\t".join((o.action, o.name, o.target, o.article, o.note)) for o in overrides
+    )
+    found = "\n".join("\t".join((form, *item)) for form, item in sorted(reconciled.items()))
+    parts = (rules_fingerprint(), records, corrections, found)
+    return _digest(part.encode("utf-8") for part in parts)

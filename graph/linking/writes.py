@@ -1,0 +1,124 @@
+"""Writing what a linking pass changed, and nothing else.
+
+An article's links are its ``schema:mentions`` and ``ng:foundInText`` quads in its own graph;
+a pass removes the ones that no longer hold and adds the new ones, leaving the rest of the
+article graph alone. Entity descriptions in the entities graph are replaced one entity at a
+time where the pass knows what the graph holds, else the graph is written whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.linking.cache import Links
+from graph.linking.describe import describe_entity
+from graph.linking.entities import Entity
+from graph.linking.readback import subject_quads
+from graph.store.base import Store
+from vocab.namespaces import NG, SCHEMA, Minter
+
+__all__ = ["EntityWrite", "write_entities", "write_links"]
+
+_MENTIONS = str(ox.NamedNode(SCHEMA + "mentions"))
+_FOUND = str(ox.NamedNode(NG + "foundInText"))
+#: Quads per write.
+CHUNK = 200_000
+#: Above this share of changed entities, the entities graph is written whole.
+WHOLE_SHARE = 0.3
+
+
+class _Terms(dict[str, str]):
+    """IRI → its N-Quads form (written by pyoxigraph, so escaped), remembered."""
+
+    def __missing__(self, iri: str) -> str:
+        written = self[iri] = str(ox.NamedNode(iri))
+        return written
+
+
+def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> int:
+    """Apply (article, links held, links wanted) changes; return the quads written."""
+    terms = _Terms()
+    removed: list[str] = []
+    added: list[str] = []
+    for article, (held_all, held_found), (all_, found) in changes:
+        graph = terms[article]
+        for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
+            held_set, wanted_set = set(held), set(wanted)
+            for entity in sorted(held_set - wanted_set):
+                removed.append(f"GRAPH {graph} {{ {graph} {predicate} {terms[entity]} }}")
+            for entity in sorted(wanted_set - held_set):
+                added.append(f"{graph} {predicate} {terms[entity]} {graph} .\n")
+    for start in range(0, len(removed), CHUNK):
+        store.update("DELETE DATA {\n" + "\n".join(removed[start : start + CHUNK]) + "\n}")
+    for start in range(0, len(added), CHUNK):
+        store.replace_graphs_nquads([], "".join(added[start : start + CHUNK]).encode("utf-8"))
+    return len(removed) + len(added)
+
+
+@dataclass
+class EntityWrite:
+    """What a pass wrote of the entities graph, for the cache."""
+
+    #: (entity IRI, digest of its description, its number of name links) that changed.
+    changed: list[tuple[str, str, int]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    whole: bool = False
+
+
+def write_entities(
+    store: Store,
+    iris: Minter,
+    entities: Mapping[str, Entity],
+    held: Mapping[str, tuple[str, int]] | None,
+) -> EntityWrite:
+    """Write the entities whose description changed. ``held`` is what the cache believes the
+    graph holds (entity IRI → digest, links), None when it cannot vouch for the graph."""
+    described: dict[str, tuple[str, int, bytes]] = {}
+    for key in sorted(entities):
+        entity = entities[key]
+        text = ox.serialize(describe_entity(key, entity, iris), format=ox.RdfFormat.N_QUADS)
+        assert text is not None
+        digest = hashlib.blake2b(text, digest_size=16).hexdigest()
+        described[iris.entity(key)] = (digest, len(entity.links), text)
+    result = EntityWrite()
+    if held is None:
+        changed = list(described)
+        result.removed = []
+    else:
+        changed = [
+            iri for iri, (digest, _n, _t) in described.items() if held.get(iri, ("",))[0] != digest
+        ]
+        result.removed = sorted(set(held) - set(described))
+    result.changed = [(iri, described[iri][0], described[iri][1]) for iri in changed]
+    graph = iris.entities_graph
+    if held is None or len(changed) + len(result.removed) > WHOLE_SHARE * max(1, len(described)):
+        result.whole = True
+        data = b"".join(text for _d, _n, text in described.values())
+        store.replace_graphs_nquads([graph], data)
+        return result
+    if not changed and not result.removed:
+        return result
+    subjects: list[str] = []
+    for iri in [*(i for i in changed if i in held), *result.removed]:
+        subjects.append(iri)
+        subjects.extend(f"{iri}#link-{number}" for number in range(1, held[iri][1] + 1))
+    old = subject_quads(store, graph, subjects)
+    if old:
+        text = ox.serialize(old, format=ox.RdfFormat.N_QUADS)
+        assert text is not None
+        store.update(_delete_data(text.decode("utf-8"), graph))
+    data = b"".join(described[iri][2] for iri in changed)
+    if data:
+        store.replace_graphs_nquads([], data)
+    return result
+
+
+def _delete_data(nquads: str, graph: str) -> str:
+    """``DELETE DATA`` of N-Quads lines that all lie in ``graph``."""
+    suffix = f" {ox.NamedNode(graph)} .\n"
+    triples = [line[: -len(suffix)] + " ." for line in nquads.splitlines(keepends=True)]
+    return f"DELETE DATA {{ GRAPH {ox.NamedNode(graph)} {{\n" + "\n".join(triples) + "\n} }"
