@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from graph.cli.common import add_store_flags, console, settings_from
-from graph.linking import relink
+from graph.linking import cache_directory, relink
 from graph.linking.overrides import read_overrides
 from graph.store import open_store
 
@@ -30,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     overrides = read_overrides(args.overrides) if args.overrides else None
     with open_store(settings, write=True) as store:
-        summary = relink(store, settings.minter, overrides=overrides, reconcile_url=args.reconcile)
+        summary = relink(
+            store, settings.minter, overrides=overrides, reconcile_url=args.reconcile,
+            cache_dir=cache_directory(settings),
+        )  # fmt: skip
     for name in summary.ambiguous:
         console.print(f"ambiguous: {name} has several candidate items (not linked)", markup=False)
     console.print(summary.line(), markup=False)
