@@ -3,6 +3,7 @@ size, the number of workers, how many ingest runs brought them, or the linking c
 
 from __future__ import annotations
 
+import marshal
 import random
 import shutil
 from pathlib import Path
@@ -14,6 +15,11 @@ from bench import corpus
 from graph import parallel
 from graph.ingest import ingest
 from graph.linking import cache_directory, relink
+from graph.linking.cache import LinkingCache
+from graph.linking.evidence import Evidence
+from graph.linking.readback import article_hashes
+from graph.linking.stamp import evidence_fingerprint
+from graph.records import validate
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, record, write_jsonl
@@ -115,3 +121,25 @@ def test_relink_of_a_linked_store_changes_nothing(tmp_path: Path, reference: set
         summary = relink(store, settings.minter, cache_dir=cache_directory(settings))
     assert summary.rewritten == 0
     assert _quads(settings) == reference
+
+
+def test_a_run_that_never_ended(tmp_path: Path) -> None:
+    """A run cut short may leave an article's evidence in the log while the spans it points
+    at never reached the disk; the next run must not read another article's spans there."""
+    rows = _records(40)
+    late = record("k", entities=["Astana"], body_md="# K\n\nThe Council of Europe met Paxar Corp.")
+    expected = _ingest_runs(tmp_path, "whole", [[*rows, late]])
+    _ingest_runs(tmp_path, "torn", [rows])
+    settings = load_settings(store=str(tmp_path / "torn"), base=BASE)
+    with EmbeddedStore(settings.store_path, base=BASE) as store:
+        hashes = article_hashes(store)
+    article = settings.minter.article("j")
+    names, _spans = Evidence.of_record(validate(STORIES[-1], "j")).encode()
+    _names, late_spans = Evidence.of_record(validate(late, "k")).encode()
+    cache = LinkingCache(cache_directory(settings), evidence_fingerprint())
+    cache.begin()
+    end = (cache.directory / "spans.log").stat().st_size
+    with open(cache.directory / "evidence.log", "ab") as log:  # the torn run's last record
+        log.write(marshal.dumps((article, hashes[article], names, (end, len(late_spans)))))
+    cache.close()
+    assert _ingest_runs(tmp_path, "torn", [[late]]) == expected

@@ -38,9 +38,6 @@ __all__ = [
     "relink",
 ]
 
-#: Links of an article that ingest has just written (its graph holds none yet).
-NO_LINKS: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-
 
 def cache_directory(settings: Settings) -> Path | None:
     """Where a store's linking cache lives: beside an on-disk store; none for a URL."""
@@ -64,6 +61,8 @@ class Linker:
         self.reconciled: dict[str, tuple[str, str, str]] = {}
         self.trusted = False
         self._stamp = ""
+        #: Articles written in this run (their graphs hold no links yet) → record digest.
+        self.fresh: dict[str, str] = {}
 
     @property
     def cache(self) -> LinkingCache:
@@ -81,17 +80,20 @@ class Linker:
         self._stamp = stamp(self.hashes, self.overrides, self.reconciled)
         self.trusted = not verify and self.cache.stamp == self._stamp
         if not self.trusted:
-            self.cache.forget_links()
+            self.cache.forget()
         self.cache.begin()
 
     def written(self, rows: Sequence[tuple[str, str, bytes, bytes]]) -> None:
         """Articles (IRI, record digest, encoded evidence) whose graphs were just replaced."""
-        self.cache.put(rows, links=NO_LINKS)
-        self.hashes.update((iri, digest) for iri, digest, _names, _spans in rows)
+        self.cache.put(rows)
+        for iri, digest, _names, _spans in rows:
+            self.hashes[iri] = self.fresh[iri] = digest
 
     def unchanged(self, rows: Iterable[tuple[str, str, bytes, bytes]]) -> None:
-        """Articles the store already holds as they are (their evidence, if the cache lacks it)."""
-        self.cache.keep(rows)
+        """Articles the store already holds as they are. A trusted cache has their evidence
+        (the last pass made sure of it); else it is kept, to spare reading it back."""
+        if not self.trusted:
+            self.cache.put(rows)
 
     def finish(
         self,
@@ -106,12 +108,14 @@ class Linker:
         wanted = list(overrides) if overrides is not None else self.overrides
         final = stamp(self.hashes, wanted, self.reconciled)
         if self.trusted and final == self._stamp and not reconcile_url:
-            entities = int(self.cache.meta("entities") or 0)
+            entities = self.cache.entity_count
             self.cache.end(final, entities)
             return LinkSummary(entities=entities, articles=len(self.hashes))
         stored = (self.overrides, dict(self.reconciled))
         reconciled = dict(self.reconciled)
-        linking = Pass(store, self.iris, self.cache, self.hashes, trusted=self.trusted)
+        linking = Pass(
+            store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted
+        )
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
         self.cache.end(stamp(self.hashes, wanted, reconciled), summary.entities)
         return summary

@@ -3,188 +3,250 @@
 The store-wide pass needs every article's entity names, the acronyms its text defines and its
 text's name spans (:class:`~graph.linking.evidence.Evidence`), and which entity links it holds
 now. Reading those back from the store costs more than all the rest of linking, so ingest
-keeps them here, in SQLite (``STORE/linking/cache.sqlite``), as it writes each article.
+keeps them here, in ``STORE/linking/``, as it writes each article:
+
+``evidence.log``   (article, record digest, names, where its spans are) records, appended as
+                   articles are written; the last record of an article wins
+``spans.log``      the articles' text spans, appended beside them; both logs are rewritten
+                   without dead records when those are most of them
+``links.bin``      what the last pass left each article linked to (with its record digest)
+``entities.bin``   the digest of each entity description the last pass left
+``state.json``     whether the last pass ended cleanly, on which records (its stamp)
 
 It is a cache, never the truth:
 
-* evidence is keyed by the article's record digest; an article whose stored digest differs
+* evidence counts only for the record digest the store holds; an article whose digest differs
   (or that the cache lacks) is read back from the store;
-* what the cache believes each article's links to be, and what it believes the entities graph
-  holds, is trusted only when the last pass ended cleanly on exactly the store's current
-  records (:attr:`LinkingCache.stamp`); otherwise the links are read back from the store and
-  the entities graph is written whole.
+* ``links.bin`` and ``entities.bin`` are trusted only when the last pass ended cleanly on
+  exactly the store's current records (:attr:`LinkingCache.stamp`); otherwise links are read
+  back from the store and the entities graph is written whole;
+* the logs are kept only from runs that ended (a run cut short may have torn them): a cache
+  whose last run never ended starts again empty.
 
 Deleting the directory costs one slow pass; it never changes a result. A remote store (a URL)
-gets an in-memory cache that lasts one run.
+gets a cache in a temporary directory that lasts one run.
 """
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
+import json
 import marshal
-import sqlite3
-from collections.abc import Iterable, Iterator
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["FORMAT", "LinkingCache", "Links"]
 
-#: Bump when what the cache holds, or how evidence is computed, changes.
-FORMAT = "newsgraph-linking-1"
+#: Bump when what the cache holds, or how, changes.
+FORMAT = "newsgraph-linking-3"
 #: (mention IRIs, found-in-text IRIs), both sorted.
 Links = tuple[tuple[str, ...], tuple[str, ...]]
-
-_TABLES = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS article (
-    iri TEXT PRIMARY KEY,
-    hash TEXT NOT NULL,
-    names BLOB NOT NULL,
-    spans BLOB NOT NULL,
-    links BLOB
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entity (
-    iri TEXT PRIMARY KEY,
-    digest TEXT NOT NULL,
-    links INTEGER NOT NULL
-) WITHOUT ROWID;
-"""
-
-
-def encode_links(links: Links) -> bytes:
-    return marshal.dumps(links)
-
-
-def decode_links(data: bytes | None) -> Links | None:
-    return None if data is None else marshal.loads(data)
+#: Where an article's spans are in the spans log: (offset, length).
+Span = tuple[int, int]
+#: The evidence log is rewritten when it is more than this many times its live records.
+COMPACT_RATIO = 2.0
 
 
 class LinkingCache:
-    """One store's linking cache (``directory`` None: in memory, for one run)."""
+    """One store's linking cache (``directory`` None: a temporary one, for one run)."""
 
     def __init__(self, directory: Path | None, fingerprint: str) -> None:
-        self.directory = directory
-        self._lock: IO[str] | None = None
-        if directory is not None:
-            directory.mkdir(parents=True, exist_ok=True)
-            self._lock = open(directory / "lock", "a+")  # noqa: SIM115 - held for the run
-            fcntl.flock(self._lock, fcntl.LOCK_EX)  # one linking run at a time
-            target = str(directory / "cache.sqlite")
-        else:
-            target = ":memory:"
-        self.db = sqlite3.connect(target, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.executescript(_TABLES)
-        if self.meta("format") != f"{FORMAT} {fingerprint}":
-            with self.transaction():
-                self.db.execute("DELETE FROM article")
-                self.db.execute("DELETE FROM entity")
-                self.db.execute("DELETE FROM meta")
-                self.set_meta("format", f"{FORMAT} {fingerprint}")
+        self._temporary = directory is None
+        self.directory = (
+            Path(tempfile.mkdtemp(prefix="newsgraph-linking-")) if directory is None else directory
+        )
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._lock: IO[str] | None = open(self.directory / "lock", "a+")  # noqa: SIM115
+        fcntl.flock(self._lock, fcntl.LOCK_EX)  # one linking run at a time per store
+        self.format = f"{FORMAT} {fingerprint}"
+        self._state: dict[str, Any] = self._read_state()
+        if self._state.get("format") != self.format or self._state.get("state") == "running":
+            # Another format, or a run that never ended: its logs may end in a torn record,
+            # or name spans that never reached the disk. Start again (one slow pass).
+            for name in ("evidence.log", "spans.log", "links.bin", "entities.bin"):
+                (self.directory / name).unlink(missing_ok=True)
+            self._state = {"format": self.format}
+            self._write_state()
+        self._logs: tuple[IO[bytes], IO[bytes]] | None = None
 
     # -- state -----------------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN IMMEDIATE")
+    def _read_state(self) -> dict[str, Any]:
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            state: dict[str, Any] = json.loads((self.directory / "state.json").read_text())
+        except (OSError, ValueError):
+            return {}
+        return state
 
-    def meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+    def _write_state(self) -> None:
+        _write_atomically(self.directory / "state.json", json.dumps(self._state).encode())
 
     @property
     def stamp(self) -> str | None:
-        """The records the last pass linked (see :func:`graph.linking.stamp`), or None when no
-        pass has ended cleanly since the cache last changed."""
-        return self.meta("stamp") if self.meta("state") == "clean" else None
+        """The records the last pass linked (see :mod:`graph.linking.stamp`), or None when
+        no pass has ended cleanly since the cache last changed."""
+        return self._state.get("stamp") if self._state.get("state") == "clean" else None
+
+    @property
+    def entity_count(self) -> int:
+        return int(self._state.get("entities", 0))
 
     def begin(self) -> None:
         """Mark the cache as changing: until :meth:`end`, its beliefs are not to be trusted."""
-        with self.transaction():
-            self.set_meta("state", "running")
+        self._state["state"] = "running"
+        self._write_state()
 
     def end(self, stamp: str, entities: int) -> None:
-        with self.transaction():
-            self.set_meta("stamp", stamp)
-            self.set_meta("entities", str(entities))
-            self.set_meta("state", "clean")
+        """Mark the cache as clean for ``stamp``, once its logs are on disk."""
+        self.flush()
+        if self._logs is not None:
+            for log in self._logs:
+                os.fsync(log.fileno())
+        self._state.update(stamp=stamp, entities=entities, state="clean")
+        self._write_state()
 
-    def forget_links(self) -> None:
-        """Drop every belief about what the store holds (the store is read instead)."""
-        with self.transaction():
-            self.db.execute("UPDATE article SET links = NULL")
-            self.db.execute("DELETE FROM entity")
+    # -- evidence --------------------------------------------------------------------------------
 
-    # -- articles --------------------------------------------------------------------------------
+    def put(self, rows: Iterable[tuple[str, str, bytes, bytes]]) -> list[Span]:
+        """Append (iri, record digest, names, spans) rows; return where their spans are."""
+        if self._logs is None:
+            self._logs = (self._open("evidence.log"), self._open("spans.log"))
+        evidence, spans = self._logs
+        offset = spans.tell()
+        places, records, texts = [], [], []
+        for iri, digest, names, text in rows:
+            place = (offset, len(text))
+            places.append(place)
+            records.append(marshal.dumps((iri, digest, names, place)))
+            texts.append(text)
+            offset += len(text)
+        spans.write(b"".join(texts))
+        evidence.write(b"".join(records))
+        return places
 
-    def put(self, rows: Iterable[tuple[str, str, bytes, bytes]], links: Links | None) -> None:
-        """Store (iri, hash, names, spans) rows with ``links`` (None: unknown)."""
-        data = None if links is None else encode_links(links)
-        with self.transaction():
-            self.db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?, ?)",
-                ((iri, digest, names, spans, data) for iri, digest, names, spans in rows),
-            )
+    def _open(self, name: str) -> IO[bytes]:
+        log = open(self.directory / name, "ab")  # noqa: SIM115 - kept open for the run
+        log.seek(0, os.SEEK_END)
+        return log
 
-    def keep(self, rows: Iterable[tuple[str, str, bytes, bytes]]) -> None:
-        """Store (iri, hash, names, spans) rows the cache lacks or holds for another hash
-        (their links unknown); leave the others as they are."""
-        with self.transaction():
-            self.db.executemany(
-                "INSERT INTO article VALUES (?, ?, ?, ?, NULL) ON CONFLICT (iri) DO UPDATE SET "
-                "hash = excluded.hash, names = excluded.names, spans = excluded.spans, "
-                "links = NULL WHERE article.hash != excluded.hash",
-                rows,
-            )
+    def flush(self) -> None:
+        if self._logs is not None:
+            for log in self._logs:
+                log.flush()
 
-    def articles(self) -> Iterator[tuple[str, str, bytes, bytes | None]]:
-        """(iri, hash, names, links) of every article, in IRI order."""
-        return iter(self.db.execute("SELECT iri, hash, names, links FROM article ORDER BY iri"))
+    def evidence(self, hashes: Mapping[str, str]) -> dict[str, tuple[bytes, Span]]:
+        """iri → (names, where its spans are) for each article whose logged record digest is
+        the one in ``hashes`` (the last such record)."""
+        self.flush()
+        found: dict[str, tuple[bytes, Span]] = {}
+        size = _size(self.directory / "spans.log")
+        for iri, digest, names, place in _records(self.directory / "evidence.log"):
+            if hashes.get(iri) == digest and place[0] + place[1] <= size:
+                found[iri] = (names, place)
+        return found
 
-    def spans(self) -> Iterator[tuple[str, bytes]]:
-        """(iri, spans) of every article, in IRI order."""
-        return iter(self.db.execute("SELECT iri, spans FROM article ORDER BY iri"))
+    def spans(self, places: Iterable[tuple[str, Span]]) -> Iterator[tuple[str, bytes]]:
+        """(iri, spans) for each (iri, where its spans are), read in the order of the log."""
+        self.flush()
+        with open(self.directory / "spans.log", "rb") as log:
+            for iri, (offset, length) in sorted(places, key=lambda item: item[1][0]):
+                log.seek(offset)
+                yield iri, log.read(length)
 
-    def hashes(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT iri, hash FROM article"))
+    def compact(self, live: Mapping[str, tuple[bytes, Span]], hashes: Mapping[str, str]) -> None:
+        """Rewrite the logs with only ``live`` records (of the articles in ``hashes``), when
+        most of what they hold is dead."""
+        kept = sum(length for _names, (_offset, length) in live.values())
+        if _size(self.directory / "spans.log") <= COMPACT_RATIO * max(kept, 1):
+            return
+        if self._logs is not None:
+            for log in self._logs:
+                log.close()
+            self._logs = None
+        rows = [
+            (iri, hashes[iri], live[iri][0], text)
+            for iri, text in self.spans((iri, place) for iri, (_names, place) in live.items())
+        ]
+        for name in ("evidence.log", "spans.log"):
+            (self.directory / name).unlink(missing_ok=True)
+        self.put(rows)
+        self.flush()
 
-    def set_links(self, rows: Iterable[tuple[str, Links]]) -> None:
-        with self.transaction():
-            self.db.executemany(
-                "UPDATE article SET links = ? WHERE iri = ?",
-                ((encode_links(links), iri) for iri, links in rows),
-            )
+    # -- beliefs ---------------------------------------------------------------------------------
 
-    def delete(self, iris: Iterable[str]) -> None:
-        with self.transaction():
-            self.db.executemany("DELETE FROM article WHERE iri = ?", ((iri,) for iri in iris))
+    def links(self) -> dict[str, tuple[str, Links]]:
+        """iri → (record digest, links the last clean pass left it with)."""
+        return self._load("links.bin")
 
-    # -- entities --------------------------------------------------------------------------------
+    def set_links(self, links: Mapping[str, tuple[str, Links]]) -> None:
+        self._dump("links.bin", dict(links))
 
     def entities(self) -> dict[str, tuple[str, int]]:
         """entity IRI → (digest of its description, how many name links it has)."""
-        return {
-            iri: (digest, links) for iri, digest, links in self.db.execute("SELECT * FROM entity")
-        }
+        return self._load("entities.bin")
 
-    def set_entities(self, changed: Iterable[tuple[str, str, int]], removed: Iterable[str]) -> None:
-        with self.transaction():
-            self.db.executemany("DELETE FROM entity WHERE iri = ?", ((iri,) for iri in removed))
-            self.db.executemany("INSERT OR REPLACE INTO entity VALUES (?, ?, ?)", changed)
+    def set_entities(self, entities: Mapping[str, tuple[str, int]]) -> None:
+        self._dump("entities.bin", dict(entities))
+
+    def forget(self) -> None:
+        """Drop every belief about what the store holds (the store is read instead)."""
+        for name in ("links.bin", "entities.bin"):
+            (self.directory / name).unlink(missing_ok=True)
+
+    def _load(self, name: str) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = marshal.loads((self.directory / name).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return data
+
+    def _dump(self, name: str, value: dict[str, Any]) -> None:
+        _write_atomically(self.directory / name, marshal.dumps(value))
 
     def close(self) -> None:
-        self.db.close()
+        if self._logs is not None:
+            for log in self._logs:
+                log.close()
+            self._logs = None
         if self._lock is not None:
             self._lock.close()
             self._lock = None
+        if self._temporary:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _records(path: Path) -> Iterator[tuple[str, str, bytes, Span]]:
+    """The records of an evidence log, up to the first one a crash cut short."""
+    try:
+        log = open(path, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        return
+    with log:
+        while True:
+            try:
+                record = marshal.load(log)
+            except (EOFError, ValueError, TypeError):
+                return
+            if not (isinstance(record, tuple) and len(record) == 4):
+                return
+            yield record
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    with open(partial, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)

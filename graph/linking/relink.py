@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.linking import readback
+from graph.linking.acronyms import Definition
 from graph.linking.authority import load_authority
-from graph.linking.cache import LinkingCache, Links
+from graph.linking.cache import LinkingCache, Links, Span
 from graph.linking.describe import linking_quads
 from graph.linking.evidence import decode_names
 from graph.linking.normalise import key_of
@@ -74,13 +75,16 @@ class Pass:
         cache: LinkingCache,
         hashes: Mapping[str, str],
         *,
+        fresh: Mapping[str, str],
         trusted: bool,
     ) -> None:
         self.store = store
         self.iris = iris
         self.cache = cache
         self.hashes = hashes
-        #: Whether the cache's beliefs about the entities graph hold.
+        #: Articles whose graphs were just written whole (they hold no links).
+        self.fresh = fresh
+        #: Whether the cache's beliefs about links and entity descriptions hold.
         self.trusted = trusted
 
     def run(
@@ -91,98 +95,107 @@ class Pass:
         reconcile_url: str | None = None,
     ) -> LinkSummary:
         started = time.perf_counter()
-        lists, definitions, held = self._sync()
-        corpus = Corpus(lists, definitions=definitions)
+        evidence = self._evidence()
+        lists: dict[str, tuple[str, ...]] = {}
+        definitions: dict[str, tuple[Definition, ...]] = {}
+        for iri, (names, _offset) in evidence.items():
+            lists[iri], found = decode_names(names)
+            if found:
+                definitions[iri] = found
+        corpus = Corpus(lists, definitions=dict(sorted(definitions.items())))
         resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled))
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
         if reconcile_url:
             report = reconcile(reconcile_url, resolution.entities)
             reconciled.update(report.linked)
             for entity in resolution.entities.values():
-                found = report.linked.get(entity.name)
-                if found and not entity.same_as:
-                    entity.same_as, entity.same_as_source = found[0], f"reconciled with {found[1]}"
+                found_item = report.linked.get(entity.name)
+                if found_item and not entity.same_as:
+                    entity.same_as = found_item[0]
+                    entity.same_as_source = f"reconciled with {found_item[1]}"
             summary.reconciled, summary.ambiguous = len(report.linked), sorted(report.ambiguous)
         if (list(overrides), reconciled) != stored:
             quads = list(linking_quads(overrides, reconciled, self.iris))
             self.store.replace_graphs([self.iris.linking_graph], quads)
-        summary.rewritten = self._links(resolution, held)
-        self._entities(resolution)
+        summary.rewritten = self._links(resolution, evidence)
+        held = self.cache.entities() if self.trusted else None
+        self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
+        self.cache.compact(evidence, self.hashes)
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _sync(
-        self,
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple], dict[str, Links | None]]:
-        """Every article's names, definitions and links held, from the cache and, for what
-        it lacks, from the store."""
-        lists: dict[str, tuple[str, ...]] = {}
-        definitions: dict[str, tuple] = {}
-        held: dict[str, Links | None] = {}
-        stale = []
-        for iri, digest, names, links in self.cache.articles():
-            if self.hashes.get(iri) != digest:
-                stale.append(iri)
-                continue
-            lists[iri], found = decode_names(names)
-            if found:
-                definitions[iri] = found
-            held[iri] = None if links is None else _links(links)
-        if stale:
-            self.cache.delete(stale)
-        missing = sorted(set(self.hashes) - set(lists))
+    def _evidence(self) -> dict[str, tuple[bytes, Span]]:
+        """Every article's names and where its spans are in the cache, reading back from
+        the store what the cache lacks."""
+        evidence = self.cache.evidence(self.hashes)
+        missing = sorted(set(self.hashes) - set(evidence))
         if missing:
-            evidence = readback.read_evidence(self.store, self._some(missing))
+            read = readback.read_evidence(self.store, self._some(missing))
             rows = []
             for iri in missing:
-                found_evidence = evidence.get(iri)
-                if found_evidence is None:
-                    continue  # not an article after all (no headline): nothing to link
-                names, spans = found_evidence.encode()
-                rows.append((iri, self.hashes[iri], names, spans))
-                lists[iri] = found_evidence.names
-                if found_evidence.definitions:
-                    definitions[iri] = found_evidence.definitions
-                held[iri] = None
-            self.cache.put(rows, links=None)
-        unknown = sorted(iri for iri, links in held.items() if links is None)
+                found = read.get(iri)
+                if found is not None:  # else not an article after all: nothing to link
+                    rows.append((iri, self.hashes[iri], *found.encode()))
+            for row, place in zip(rows, self.cache.put(rows), strict=True):
+                evidence[row[0]] = (row[2], place)
+        return evidence
+
+    def _held(self, articles: Iterable[str]) -> dict[str, Links]:
+        """The links each article holds now: none for those just written; what the last
+        clean pass left, when the cache can vouch for it; else read back from the store."""
+        believed = self.cache.links() if self.trusted else {}
+        held: dict[str, Links] = {}
+        unknown = []
+        for iri in articles:
+            digest = self.hashes[iri]
+            if self.fresh.get(iri) == digest:
+                held[iri] = ((), ())
+                continue
+            belief = believed.get(iri)
+            if belief is not None and belief[0] == digest:
+                held[iri] = belief[1]
+            else:
+                unknown.append(iri)
         if unknown:
             read = readback.read_links(self.store, self._some(unknown))
             for iri in unknown:
                 held[iri] = read.get(iri, ((), ()))
-        return lists, dict(sorted(definitions.items())), held
+        return held
 
     def _some(self, articles: list[str]) -> list[str] | None:
         """``articles``, or None (read them all) when they are most of the store."""
         return None if len(articles) > READ_ALL_SHARE * len(self.hashes) else articles
 
-    def _links(self, resolution: Resolution, held: Mapping[str, Links | None]) -> int:
+    def _links(self, resolution: Resolution, evidence: Mapping[str, tuple[bytes, Span]]) -> int:
         """Write every article's links that differ from what it holds; return how many."""
-        entity = self.iris.entity
+        held = self._held(evidence)
+        entity = _Iris(self.iris.entity)
         index = resolution.index
         changes = []
-        for iri, spans in self.cache.spans():
-            listed = resolution.mentions.get(iri)
-            if listed is None:
-                continue
-            keys = set(listed)
+        result: dict[str, tuple[str, Links]] = {}
+        places = ((iri, place) for iri, (_names, place) in evidence.items())
+        for iri, spans in self.cache.spans(places):
+            keys = set(resolution.mentions[iri])
             found = {k for k in match(marshal.loads(spans), index) if k not in keys}
             wanted: Links = (
-                tuple(sorted(entity(k) for k in keys.union(found))),
-                tuple(sorted(entity(k) for k in found)),
+                tuple(sorted(entity[k] for k in keys.union(found))),
+                tuple(sorted(entity[k] for k in found)),
             )
-            if held.get(iri) != wanted:
-                changes.append((iri, held.get(iri) or ((), ()), wanted))
+            if held[iri] != wanted:
+                changes.append((iri, held[iri], wanted))
+            result[iri] = (self.hashes[iri], wanted)
         write_links(self.store, changes)
-        self.cache.set_links((iri, wanted) for iri, _held, wanted in changes)
+        self.cache.set_links(result)
         return len(changes)
 
-    def _entities(self, resolution: Resolution) -> None:
-        held = self.cache.entities() if self.trusted else None
-        written = write_entities(self.store, self.iris, resolution.entities, held)
-        self.cache.set_entities(written.changed, written.removed)
 
+class _Iris(dict[str, str]):
+    """Entity key → IRI, minted once per key."""
 
-def _links(data: bytes) -> Links:
-    links: Links = marshal.loads(data)
-    return links
+    def __init__(self, mint: Callable[[str], str]) -> None:
+        super().__init__()
+        self.mint = mint
+
+    def __missing__(self, key: str) -> str:
+        iri = self[key] = self.mint(key)
+        return iri

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 
 from graph.linking.normalise import key_of
 
@@ -22,7 +23,9 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _CAPITALISED = rf"(?:[{_UPPER}][\w'’&.\-]*|\d+[{_UPPER}][\w\-]*)"
 _CONNECTOR = r"(?:of|the|for|and|&|de|du|des|la|le|von|van|der|den|on|in|through|y|del|da|di)"
 #: Capitalised words, one space apart, perhaps joined by small words.
-_SPAN = re.compile(rf"(?<![\w'’]){_CAPITALISED}(?: (?:{_CONNECTOR} )*{_CAPITALISED})*")
+_SPAN = re.compile(
+    rf"(?=[{_UPPER}\d])(?<![\w'’]){_CAPITALISED}(?: (?:{_CONNECTOR} )*{_CAPITALISED})*"
+)
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _LEADING = frozenset(
     {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "and", "but", "as", "this",
@@ -42,25 +45,37 @@ def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
     >>> [w for w, _ in name_spans("The Council of Europe and PACE’s statement, said Reuters.")]
     [['Council', 'of', 'Europe', 'and', 'PACE'], ['Reuters']]
     """
+    for group, starts_sentence in _matches(text):
+        yield from _split(group, starts_sentence)
+
+
+def _matches(text: str) -> Iterator[tuple[str, bool]]:
+    """Each run of capitalised words, and whether it starts a sentence."""
     for line in text.splitlines():
         if not _LOWER.search(line):
             continue
         for match in _SPAN.finditer(line):
-            before = line[: match.start()].rstrip()
-            starts_sentence = not before or before[-1] in _SENTENCE_END
-            span: list[str] = []
-            for word in match.group().split(" "):
-                possessive = word.endswith(_POSSESSIVE)
-                ends_sentence = word.endswith(".") and not _ABBREVIATION.match(word)
-                clean = word.rstrip(".")
-                if possessive:
-                    clean = clean[:-2]
-                if clean:
-                    span.append(clean)
-                if possessive or ends_sentence:
-                    yield from _emit(span, starts_sentence)
-                    span, starts_sentence = [], ends_sentence
+            start = match.start()
+            while start and line[start - 1].isspace():
+                start -= 1
+            yield match.group(), not start or line[start - 1] in _SENTENCE_END
+
+
+def _split(group: str, starts_sentence: bool) -> Iterator[tuple[list[str], bool]]:
+    """A run of capitalised words cut at possessives and sentence ends."""
+    span: list[str] = []
+    for word in group.split(" "):
+        possessive = word.endswith(_POSSESSIVE)
+        ends_sentence = word.endswith(".") and not _ABBREVIATION.match(word)
+        clean = word.rstrip(".")
+        if possessive:
+            clean = clean[:-2]
+        if clean:
+            span.append(clean)
+        if possessive or ends_sentence:
             yield from _emit(span, starts_sentence)
+            span, starts_sentence = [], ends_sentence
+    yield from _emit(span, starts_sentence)
 
 
 def _emit(span: list[str], starts_sentence: bool) -> Iterator[tuple[list[str], bool]]:
@@ -120,35 +135,41 @@ def signatures(text: str) -> tuple[Signature, ...]:
     ((('council of europe and georgia power', ''),), ((('council of europe', ''),), (('georgia power', ''),)))
     """
     found: dict[Signature, None] = {}
-    for words, starts_sentence in name_spans(text):
-        whole = _tries(words)
-        parts = tuple(_tries(part) for part in _parts(words, starts_sentence))
-        parts = tuple(part for part in parts if part)
-        if whole or parts:
-            found.setdefault((whole, parts), None)
+    for group, starts_sentence in _matches(text):
+        for signature in _signatures_of(group, starts_sentence):
+            found[signature] = None
     return tuple(found)
 
 
-def _hit(tries: tuple[Try, ...], index: Mapping[str, tuple[str, frozenset[str]]]) -> str | None:
-    for key, shape in tries:
-        hit = index.get(key)
-        if hit is not None and (not shape or shape in hit[1]):
-            return hit[0]
-    return None
+@lru_cache(maxsize=100_000)
+def _signatures_of(group: str, starts_sentence: bool) -> tuple[Signature, ...]:
+    """The signatures of one run of capitalised words (runs repeat across stories)."""
+    found = []
+    for words, starts in _split(group, starts_sentence):
+        whole = _tries(words)
+        parts = tuple(tries for part in _parts(words, starts) if (tries := _tries(part)))
+        if whole or parts:
+            found.append((whole, parts))
+    return tuple(found)
 
 
 def match(spans: Iterable[Signature], index: Mapping[str, tuple[str, frozenset[str]]]) -> list[str]:
     """The entities that spans name, in order of first mention (see :func:`scan`)."""
     found: dict[str, None] = {}
+    get = index.get
     for whole, parts in spans:
-        hit = _hit(whole, index)
-        if hit is not None:
-            found.setdefault(hit, None)
-            continue
-        for part in parts:
-            hit = _hit(part, index)
-            if hit is not None:
-                found.setdefault(hit, None)
+        for key, shape in whole:
+            hit = get(key)
+            if hit is not None and (not shape or shape in hit[1]):
+                found[hit[0]] = None
+                break
+        else:
+            for part in parts:
+                for key, shape in part:
+                    hit = get(key)
+                    if hit is not None and (not shape or shape in hit[1]):
+                        found[hit[0]] = None
+                        break
     return list(found)
 
 

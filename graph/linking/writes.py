@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -21,7 +20,7 @@ from graph.linking.readback import subject_quads
 from graph.store.base import Store
 from vocab.namespaces import NG, SCHEMA, Minter
 
-__all__ = ["EntityWrite", "write_entities", "write_links"]
+__all__ = ["write_entities", "write_links"]
 
 _MENTIONS = str(ox.NamedNode(SCHEMA + "mentions"))
 _FOUND = str(ox.NamedNode(NG + "foundInText"))
@@ -59,62 +58,46 @@ def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> in
     return len(removed) + len(added)
 
 
-@dataclass
-class EntityWrite:
-    """What a pass wrote of the entities graph, for the cache."""
-
-    #: (entity IRI, digest of its description, its number of name links) that changed.
-    changed: list[tuple[str, str, int]] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    whole: bool = False
-
-
 def write_entities(
     store: Store,
     iris: Minter,
     entities: Mapping[str, Entity],
     held: Mapping[str, tuple[str, int]] | None,
-) -> EntityWrite:
-    """Write the entities whose description changed. ``held`` is what the cache believes the
-    graph holds (entity IRI → digest, links), None when it cannot vouch for the graph."""
-    described: dict[str, tuple[str, int, bytes]] = {}
+) -> dict[str, tuple[str, int]]:
+    """Write the entities whose description changed; return what the graph now holds (entity
+    IRI → digest of its description, its number of name links). ``held`` is what the cache
+    believes the graph holds, None when it cannot vouch for the graph."""
+    described: dict[str, tuple[str, int]] = {}
+    texts: dict[str, bytes] = {}
     for key in sorted(entities):
         entity = entities[key]
         text = ox.serialize(describe_entity(key, entity, iris), format=ox.RdfFormat.N_QUADS)
         assert text is not None
-        digest = hashlib.blake2b(text, digest_size=16).hexdigest()
-        described[iris.entity(key)] = (digest, len(entity.links), text)
-    result = EntityWrite()
-    if held is None:
-        changed = list(described)
-        result.removed = []
-    else:
-        changed = [
-            iri for iri, (digest, _n, _t) in described.items() if held.get(iri, ("",))[0] != digest
-        ]
-        result.removed = sorted(set(held) - set(described))
-    result.changed = [(iri, described[iri][0], described[iri][1]) for iri in changed]
+        iri = iris.entity(key)
+        described[iri] = (hashlib.blake2b(text, digest_size=16).hexdigest(), len(entity.links))
+        texts[iri] = text
     graph = iris.entities_graph
-    if held is None or len(changed) + len(result.removed) > WHOLE_SHARE * max(1, len(described)):
-        result.whole = True
-        data = b"".join(text for _d, _n, text in described.values())
-        store.replace_graphs_nquads([graph], data)
-        return result
-    if not changed and not result.removed:
-        return result
+    if held is None:
+        store.replace_graphs_nquads([graph], b"".join(texts.values()))
+        return described
+    changed = [iri for iri, (digest, _n) in described.items() if held.get(iri, ("",))[0] != digest]
+    removed = sorted(set(held) - set(described))
+    if len(changed) + len(removed) > WHOLE_SHARE * max(1, len(described)):
+        store.replace_graphs_nquads([graph], b"".join(texts.values()))
+        return described
     subjects: list[str] = []
-    for iri in [*(i for i in changed if i in held), *result.removed]:
+    for iri in [*(i for i in changed if i in held), *removed]:
         subjects.append(iri)
         subjects.extend(f"{iri}#link-{number}" for number in range(1, held[iri][1] + 1))
-    old = subject_quads(store, graph, subjects)
+    old = subject_quads(store, graph, subjects) if subjects else []
     if old:
         text = ox.serialize(old, format=ox.RdfFormat.N_QUADS)
         assert text is not None
         store.update(_delete_data(text.decode("utf-8"), graph))
-    data = b"".join(described[iri][2] for iri in changed)
+    data = b"".join(texts[iri] for iri in changed)
     if data:
         store.replace_graphs_nquads([], data)
-    return result
+    return described
 
 
 def _delete_data(nquads: str, graph: str) -> str:
