@@ -1,0 +1,69 @@
+"""The files of an export directory: atomic writes, the per-article files, the directory lock."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.errors import ExportError
+from graph.export.html import wrap
+
+ARTICLES = "articles"
+EXTENSIONS = ("jsonld", "html")
+LOCK = ".lock"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new, never half."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(content)
+    os.replace(temporary, path)
+
+
+@contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """Hold the directory's lock for one export; a second one at the same time is refused."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ExportError(f"another export is writing {directory}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class ArticleFiles:
+    """``DIR/articles/<slug>.jsonld`` and ``DIR/articles/<slug>.html``."""
+
+    directory: Path
+    #: JSON indentation; None writes compact JSON (the fastest).
+    indent: int | None = None
+
+    def text(self, document: dict[str, Any]) -> str:
+        return json.dumps(document, ensure_ascii=False, indent=self.indent)
+
+    def path(self, slug: str, extension: str) -> Path:
+        return self.directory / f"{slug}.{extension}"
+
+    def exist(self, slug: str) -> bool:
+        return all(self.path(slug, extension).exists() for extension in EXTENSIONS)
+
+    def write(self, slug: str, text: str, content: bytes) -> None:
+        """Write the document (``content`` is ``text`` as the .jsonld file's bytes)."""
+        write_atomically(self.path(slug, "jsonld"), content)
+        write_atomically(self.path(slug, "html"), wrap(text).encode("utf-8"))
+
+    def remove(self, slug: str) -> None:
+        for extension in EXTENSIONS:
+            self.path(slug, extension).unlink(missing_ok=True)
