@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import ingest, query, serve, settings_cmd, stats
+from graph.cli import dump, export, ingest, query, serve, settings_cmd, stats, validate
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd]
+COMMANDS = [ingest, serve, query, stats, settings_cmd, export, dump, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,15 +21,27 @@ schema.org's full context; date-times are plain ISO 8601 strings (see the contex
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
 
 from graph.export.context import ID, SCHEMA_CONTEXT, SCHEMA_DATE, Term, TermTable, term_table
-from graph.export.source import Description, Properties, node_key
+from graph.export.source import (
+    Description,
+    Listed,
+    Properties,
+    SharedNodes,
+    article_graphs,
+    batches,
+    linked_iris,
+    list_articles,
+    node_key,
+    text,
+)
+from graph.store.base import Store
 from graph.store.base import Term as RdfTerm
-from vocab.namespaces import RDF, SCHEMA, XSD
+from vocab.namespaces import RDF, SCHEMA, XSD, Minter
 
 RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"
@@ -117,7 +129,7 @@ class DocumentBuilder:
             if key in self.shared:
                 self.embedded.add(key)
                 properties = self.shared[key]
-                types = {str(v.value) for p, v in properties if p == RDF_TYPE}
+                types = {text(v) for p, v in properties if p == RDF_TYPE}
                 return self.node(key, properties, allowed=shared_properties(types))
         return key if term.coercion == ID else {"@id": key}
 
@@ -139,7 +151,7 @@ def literal(term: Term, value: ox.Literal) -> Any:
 
 
 def _sort_key(value: RdfTerm) -> tuple[int, str]:
-    return (isinstance(value, ox.Literal), str(value.value))
+    return (isinstance(value, ox.Literal), text(value))
 
 
 def article_document(
@@ -163,3 +175,27 @@ def article_document(
      'mentions': {'@type': 'Thing', '@id': 'http://n.example/entity/x', 'name': 'X'}}
     """
     return DocumentBuilder(own, shared, table or term_table()).article(iri)
+
+
+def batch_documents(
+    store: Store, batch: Sequence[Listed], shared: SharedNodes
+) -> Iterator[tuple[Listed, dict[str, Any] | None]]:
+    """Each article of ``batch`` with its document (None when the store no longer has it)."""
+    graphs = article_graphs(store, [item.iri for item in batch])
+    linked = shared.describe(iri for graph in graphs.values() for iri in linked_iris(graph))
+    table = term_table()
+    for item in batch:
+        own = graphs[item.iri]
+        yield item, article_document(item.iri, own, linked, table) if own else None
+
+
+def store_documents(
+    store: Store, iris: Minter, batch_size: int = 500
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(slug, document) for every article of the store, as ``newsgraph export`` writes them."""
+    listed, _ = list_articles(store, iris)
+    shared = SharedNodes(store, iris)
+    for batch in batches(listed, batch_size):
+        for item, document in batch_documents(store, batch, shared):
+            if document is not None:
+                yield item.slug, document

@@ -26,17 +26,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.export import report, sitemap
-from graph.export.document import article_document
+from graph.export.document import batch_documents
 from graph.export.files import ARTICLES, ArticleFiles, locked
 from graph.export.manifest import Entry, Manifest, digest
-from graph.export.source import (
-    Listed,
-    SharedNodes,
-    article_graphs,
-    batches,
-    linked_iris,
-    list_articles,
-)
+from graph.export.source import Listed, SharedNodes, batches, list_articles
 from graph.settings import Settings
 from graph.store import open_store
 from graph.store.base import Store
@@ -104,14 +97,11 @@ def export_articles(
     shared: SharedNodes,
 ) -> list[Outcome]:
     """Write the files of ``items``, except where ``known`` holds the same digest."""
-    graphs = article_graphs(store, [item.iri for item in items])
-    linked = shared.describe(iri for graph in graphs.values() for iri in linked_iris(graph))
     outcomes = []
-    for item in items:
-        if not graphs[item.iri]:
+    for item, document in batch_documents(store, items, shared):
+        if document is None:
             outcomes.append(Outcome(item.slug, None, False))
             continue
-        document = article_document(item.iri, graphs[item.iri], linked)
         text = files.text(document)
         content = (text + "\n").encode("utf-8")
         entry = Entry.of(document, digest(content), report.missing(document))

@@ -139,7 +139,7 @@ def write_news_sitemap(directory: Path, manifest: Manifest, now: datetime) -> Ne
         recent.append((published, slug, entry))
     recent.sort(key=lambda item: (-item[0].timestamp(), item[1]))
     seen: set[str] = set()
-    body = []
+    body: list[str] = []
     for _, _, entry in recent:
         if entry.loc not in seen and len(body) < MAX_NEWS_URLS:
             seen.add(entry.loc)

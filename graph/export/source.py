@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from graph import queries
+from graph.errors import ExportError
 from graph.store.base import Store, Term
 from vocab.namespaces import Minter
 
@@ -26,11 +27,18 @@ Description = dict[str, Properties]
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
+def text(term: Term) -> str:
+    """An IRI, a blank node's label or a literal's lexical form (RDF-star is not exported)."""
+    if isinstance(term, ox.Triple):
+        raise ExportError(f"an RDF-star triple term cannot be exported: {term}")
+    return term.value
+
+
 def node_key(term: Term) -> str:
     """The key a node is described under: its IRI, or ``_:label``."""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    return str(term.value)
+    return text(term)
 
 
 def parse_date(term: Term | None) -> datetime | None:
@@ -58,7 +66,7 @@ def list_articles(store: Store, iris: Minter) -> tuple[list[Listed], list[str]]:
     """Every article minted under the base, sorted by slug; and the IRIs of the others."""
     latest: dict[str, datetime] = {}
     for row in store.select(queries.load("export-articles")):
-        iri = str(row["article"].value)
+        iri = text(row["article"])
         when = parse_date(row.get("modified")) or parse_date(row.get("published")) or EARLIEST
         latest[iri] = max(when, latest.get(iri, EARLIEST))
     listed: list[Listed] = []
@@ -87,8 +95,8 @@ def article_graphs(store: Store, articles: Sequence[str]) -> dict[str, Descripti
         "graph", [ox.NamedNode(iri) for iri in articles]
     )
     for row in store.select(query):
-        description = found[str(row["graph"].value)]
-        description[node_key(row["s"])].append((str(row["p"].value), row["o"]))
+        description = found[text(row["graph"])]
+        description[node_key(row["s"])].append((text(row["p"]), row["o"]))
     return found
 
 
@@ -120,7 +128,7 @@ class SharedNodes:
             query = queries.load("export-node-descriptions") + values
             for graph in self.graphs:
                 for row in self.store.select(query, {"graph": ox.NamedNode(graph)}):
-                    self._cache[str(row["node"].value)].append((str(row["p"].value), row["o"]))
+                    self._cache[text(row["node"])].append((text(row["p"]), row["o"]))
         return {iri: self._cache[iri] for iri in wanted if self._cache[iri]}
 
 
