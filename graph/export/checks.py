@@ -55,7 +55,7 @@ def html_problems(html: str, document: Any) -> list[str]:
     ...               {"a": "</script>"})
     []
     >>> html_problems('<script type="application/ld+json">{"a": "</script><b>"}</script>', {"a": "x"})[0]
-    'the script element ends early or is followed by other content: \\'"}\\''
+    "the script element ends early or is followed by other content: '<b>'"
     """
     reader = _ScriptReader()
     reader.feed(html)

@@ -69,7 +69,9 @@ def urlset(entries: list[Entry]) -> bytes:
     return f'{_HEAD}<urlset xmlns="{SITEMAP_NS}">\n{body}</urlset>\n'.encode()
 
 
-def write_sitemaps(directory: Path, manifest: Manifest, site_url: str) -> int:
+def write_sitemaps(
+    directory: Path, manifest: Manifest, site_url: str, max_urls: int = MAX_URLS
+) -> int:
     """Write ``sitemap.xml`` (and its parts when there are many); return the URLs listed."""
     unique: dict[str, Entry] = {}
     for entry in _newest_first(manifest.articles.values()):
@@ -77,13 +79,13 @@ def write_sitemaps(directory: Path, manifest: Manifest, site_url: str) -> int:
     entries = list(unique.values())
     for stale in directory.glob("sitemap-*.xml"):
         stale.unlink()
-    if len(entries) <= MAX_URLS:
+    if len(entries) <= max_urls:
         write_atomically(directory / SITEMAP, urlset(entries))
         return len(entries)
     parts = []
-    for number, start in enumerate(range(0, len(entries), MAX_URLS), start=1):
+    for number, start in enumerate(range(0, len(entries), max_urls), start=1):
         name = f"sitemap-{number:05d}.xml"
-        write_atomically(directory / name, urlset(entries[start : start + MAX_URLS]))
+        write_atomically(directory / name, urlset(entries[start : start + max_urls]))
         parts.append(f"<sitemap><loc>{xml_text(urljoin(site_url, name))}</loc></sitemap>\n")
     index = f'{_HEAD}<sitemapindex xmlns="{SITEMAP_NS}">\n{"".join(parts)}</sitemapindex>\n'
     write_atomically(directory / SITEMAP, index.encode())

@@ -52,11 +52,14 @@ class Violation:
     message: str
     path: str | None = None
     value: str | None = None
+    #: How many other articles share the node at fault (a shared entity, say).
+    others: int = 0
 
     def line(self) -> str:
+        also = f" (and {self.others} other articles)" if self.others else ""
         where = f"{self.path}: " if self.path else ""
         value = f" (value: {self.value})" if self.value is not None else ""
-        return f"{self.article}: {where}{self.message}{value}"
+        return f"{self.article}{also}: {where}{self.message}{value}"
 
 
 @dataclass
@@ -118,12 +121,14 @@ def shacl_violations(documents: Iterable[tuple[str, dict[str, Any]]]) -> Iterato
 
 def _check_batch(batch: list[tuple[str, dict[str, Any]]]) -> Iterator[Violation]:
     data = Graph()
-    owner: dict[Node, str] = {}
+    owners: dict[Node, dict[str, None]] = {}
     for name, document in batch:
         for triple in document_triples(document):
-            subject = rdflib_term(triple.subject)
-            data.add((subject, rdflib_term(triple.predicate), rdflib_term(triple.object)))
-            owner.setdefault(subject, name)
+            subject, obj = rdflib_term(triple.subject), rdflib_term(triple.object)
+            data.add((subject, rdflib_term(triple.predicate), obj))
+            owners.setdefault(subject, {})[name] = None
+            if not isinstance(obj, Literal):
+                owners.setdefault(obj, {})[name] = None
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), inference="none", advanced=False, allow_warnings=True
     )
@@ -134,12 +139,14 @@ def _check_batch(batch: list[tuple[str, dict[str, Any]]]) -> Iterator[Violation]
     for result in results.subjects(SH.resultSeverity, SH.Violation):
         focus = results.value(result, SH.focusNode)
         message = results.value(result, SH.resultMessage)
+        articles = list(owners.get(focus, {})) if focus is not None else []
         found.append(
             Violation(
-                article=owner.get(focus, compact(focus) or "?") if focus is not None else "?",
+                article=articles[0] if articles else compact(focus) or "?",
                 message=str(message) if message is not None else "does not conform",
                 path=compact(results.value(result, SH.resultPath)),
                 value=compact(results.value(result, SH.value)),
+                others=max(len(articles) - 1, 0),
             )
         )
     yield from sorted(found, key=lambda v: (v.article, v.path or "", v.message, v.value or ""))
