@@ -128,7 +128,7 @@ def test_one_export_at_a_time(built: Settings, tmp_path: Path) -> None:
 
 def test_worker_processes_write_the_same_files(built: Settings, tmp_path: Path) -> None:
     run(built, tmp_path / "one")
-    summary = run(built, tmp_path / "two", jobs=2, batch_size=2)
+    summary = run(built, tmp_path / "two", jobs=2, batch_size=2, min_per_worker=1)
     assert summary.written == 5
     for path in (tmp_path / "one" / "articles").iterdir():
         assert (tmp_path / "two" / "articles" / path.name).read_bytes() == path.read_bytes()

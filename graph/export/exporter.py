@@ -51,6 +51,8 @@ class ExportOptions:
     #: JSON indentation of the files; None for compact JSON.
     indent: int | None = None
     batch_size: int = 500
+    #: Fewer articles than this per worker do not repay starting it (about half a second).
+    min_per_worker: int = 1000
 
 
 @dataclass
@@ -171,7 +173,9 @@ class Exporter:
             (batch, {item.slug: known[item.slug] for item in batch if item.slug in known})
             for batch in batches(selected, self.options.batch_size)
         ]
-        jobs = min(self.options.jobs, len(work))
+        jobs = min(
+            self.options.jobs, len(work), max(1, len(selected) // self.options.min_per_worker)
+        )
         if jobs <= 1:
             shared = SharedNodes(self.store, self.iris)
             for batch, hashes in work:

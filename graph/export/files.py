@@ -19,11 +19,20 @@ EXTENSIONS = ("jsonld", "html")
 LOCK = ".lock"
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the new, never half."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(content)
+def write_atomically(path: Path | str, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new, never half.
+
+    The content goes to a temporary file beside it, which then replaces ``path`` in one rename.
+    """
+    folder, name = os.path.split(path)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
     os.replace(temporary, path)
 
 
@@ -53,11 +62,11 @@ class ArticleFiles:
     def text(self, document: dict[str, Any]) -> str:
         return json.dumps(document, ensure_ascii=False, indent=self.indent)
 
-    def path(self, slug: str, extension: str) -> Path:
-        return self.directory / f"{slug}.{extension}"
+    def path(self, slug: str, extension: str) -> str:
+        return os.path.join(self.directory, f"{slug}.{extension}")
 
     def exist(self, slug: str) -> bool:
-        return all(self.path(slug, extension).exists() for extension in EXTENSIONS)
+        return all(os.path.exists(self.path(slug, extension)) for extension in EXTENSIONS)
 
     def write(self, slug: str, text: str, content: bytes) -> None:
         """Write the document (``content`` is ``text`` as the .jsonld file's bytes)."""
@@ -66,4 +75,4 @@ class ArticleFiles:
 
     def remove(self, slug: str) -> None:
         for extension in EXTENSIONS:
-            self.path(slug, extension).unlink(missing_ok=True)
+            Path(self.path(slug, extension)).unlink(missing_ok=True)

@@ -17,14 +17,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_ESCAPES = str.maketrans(
-    {
-        "<": "\\u003c",
-        ">": "\\u003e",
-        "&": "\\u0026",
-        "\u2028": "\\u2028",
-        "\u2029": "\\u2029",
-    }
+_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 
 
@@ -33,7 +31,10 @@ def script_text(json_text: str) -> str:
 
     The characters replaced can only occur inside JSON strings, where their escapes mean the same.
     """
-    return json_text.translate(_ESCAPES)
+    for character, escape in _ESCAPES:
+        if character in json_text:
+            json_text = json_text.replace(character, escape)
+    return json_text
 
 
 def script_element(document: Any, *, indent: int | None = None) -> str:

@@ -95,8 +95,10 @@ def article_graphs(store: Store, articles: Sequence[str]) -> dict[str, Descripti
         "graph", [ox.NamedNode(iri) for iri in articles]
     )
     for row in store.select(query):
-        description = found[text(row["graph"])]
-        description[node_key(row["s"])].append((text(row["p"]), row["o"]))
+        graph, subject, predicate = row["graph"], row["s"], row["p"]
+        assert isinstance(graph, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
+        key = subject.value if isinstance(subject, ox.NamedNode) else node_key(subject)
+        found[graph.value][key].append((predicate.value, row["o"]))
     return found
 
 
