@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +18,7 @@ from graph.export import context
 from graph.export.document import store_documents
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
-from tests.conftest import BASE
+from tests.conftest import BASE, ROOT
 from tests.exportdata import build_store, real_context, varied_records, walk
 
 
@@ -83,3 +85,17 @@ def test_exported_documents_mean_the_same_under_both_contexts(tmp_path: Path) ->
     written = {term for term in used if not term.startswith("@")}
     assert written <= set(subset()), f"not in the subset: {written - set(subset())}"
     assert {"headline", "mentions", "NewsArticle", "Country"} <= written
+
+
+def test_the_loader_knows_schema_org_without_importing_the_exporter() -> None:
+    code = (
+        "import sys; from graph import jsonld; "
+        "doc = {'@context': 'https://schema.org', '@id': 'http://n.example/a', 'url': 'https://e/'}; "
+        "print(jsonld.to_nquads(doc).strip()); "
+        "print(any(m.startswith('graph.export') for m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT)
+    assert result.stdout.decode().splitlines() == [
+        "<http://n.example/a> <http://schema.org/url> <https://e/> .",
+        "False",
+    ]

@@ -150,3 +150,12 @@ def test_the_command(built: Settings, tmp_path: Path) -> None:
     bad = newsgraph("export", "--store", store, "--out", str(out), "--since", "last week")
     assert bad.returncode == 2 and bad.stderr.decode().count("\n") == 1
     assert "--since 'last week'" in bad.stderr.decode()
+
+
+def test_a_damaged_manifest_is_reported_not_overwritten(built: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text("{ half a manifest")
+    with pytest.raises(ExportError, match="is not a newsgraph export manifest"):
+        run(built, out)
+    assert (out / "manifest.json").read_text() == "{ half a manifest"

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             summary = export(store, settings, options)
     if not args.quiet:
         for warning in summary.warnings:
-            console.print(f"warning {warning}", markup=False)
+            console.print(f"warning {warning}", markup=False, emoji=False)
     if args.report:
         print_report(summary)
     console.print(summary.line(), markup=False)
@@ -107,7 +107,7 @@ def print_report(summary: ExportSummary) -> None:
     for slug in sorted(summary.missing):
         absent = summary.missing[slug]
         if absent:
-            out.print(f"{slug}: missing {', '.join(absent)}", markup=False)
+            out.print(f"{slug}: missing {', '.join(absent)}", markup=False, emoji=False)
     counts = tally(summary.missing.values())
     total = len(summary.missing)
     parts = [f"{key} {counts[key]}" for key in RECOMMENDED if counts[key]]

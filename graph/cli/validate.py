@@ -31,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
         with open_store(settings) as store:
             summary = validate_store(store, settings.minter)
     for violation in summary.violations:
-        out.print(violation.line(), markup=False)
+        out.print(violation.line(), markup=False, emoji=False)
     console.print(summary.line(), markup=False)
     return 1 if summary.violations else 0

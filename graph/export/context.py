@@ -3,8 +3,9 @@
 Exported documents state ``"@context": "https://schema.org"``, as search engines expect. That URL
 is never fetched: ``vocab/schemaorg-context.jsonld`` holds the term definitions newsgraph uses,
 each exactly as schema.org's own context defines it (``tests/test_export_context.py`` compares
-them with the real context in ``../shared``), and :func:`graph.jsonld.register_context` serves
-it for every spelling of schema.org's context URL. Terms outside the subset still expand
+them with the real context in ``../shared``), and :mod:`graph.jsonld` registers it with its
+offline loader for every spelling of schema.org's context URL
+(:data:`vocab.namespaces.SCHEMA_CONTEXT_IRIS`). Terms outside the subset still expand
 through ``@vocab``; the writer gives their values in explicit form (``{"@id": …}``,
 ``{"@value": …}``) so that no type coercion of the full context could change them.
 
@@ -21,35 +22,21 @@ from dataclasses import dataclass
 from functools import cache
 
 from graph import jsonld
-from vocab.namespaces import SCHEMA
+from vocab.namespaces import SCHEMA, SCHEMA_CONTEXT, SCHEMA_CONTEXT_IRIS
 
-#: The context IRI exported documents state.
-SCHEMA_CONTEXT = "https://schema.org"
-#: Every spelling of schema.org's context URL that the offline loader answers.
-SCHEMA_CONTEXT_IRIS = (
-    "https://schema.org",
-    "https://schema.org/",
-    "http://schema.org",
-    "http://schema.org/",
-    "https://schema.org/docs/jsonldcontext.jsonld",
-    "https://schema.org/docs/jsonldcontext.json",
-    "http://schema.org/docs/jsonldcontext.jsonld",
-    "http://schema.org/docs/jsonldcontext.json",
-)
-CONTEXT_FILE = "schemaorg-context.jsonld"
 #: The datatype schema.org's context gives datePublished and dateModified.
 SCHEMA_DATE = SCHEMA + "Date"
 ID = "@id"
 
-
-def register() -> None:
-    """Serve the subset for every schema.org context URL (idempotent)."""
-    for iri in SCHEMA_CONTEXT_IRIS:
-        if jsonld.BUNDLED_CONTEXTS.get(iri) != CONTEXT_FILE:
-            jsonld.register_context(iri, CONTEXT_FILE)
-
-
-register()
+__all__ = [
+    "ID",
+    "SCHEMA_CONTEXT",
+    "SCHEMA_CONTEXT_IRIS",
+    "SCHEMA_DATE",
+    "Term",
+    "TermTable",
+    "term_table",
+]
 
 
 @dataclass(frozen=True)
