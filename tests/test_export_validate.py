@@ -8,16 +8,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pyld import jsonld as pyld
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
 
 from graph.errors import ExportError
 from graph.export.document import store_documents
+from graph.export.dump import dump
 from graph.export.exporter import ExportOptions, export
-from graph.export.validate import shacl_violations, validate_directory, validate_store
+from graph.export.validate import (
+    shacl_violations,
+    shapes_graph,
+    validate_directory,
+    validate_store,
+)
 from graph.ingest import ingest
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, newsgraph, shared_file
-from tests.exportdata import build_store, varied_records
+from tests.exportdata import build_store, real_context, varied_records
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +63,10 @@ def test_what_we_publish_conforms(built: tuple[Settings, Path]) -> None:
         ({"datePublished": "2026-01-02T03:04:05"}, "schema:datePublished", "with a time zone"),
         ({"dateModified": ["2026-01-02T03:04:05Z", "2026-01-03T03:04:05Z"]},
          "schema:dateModified", "at most one"),
-        ({"https://w3id.org/newsgraph/ns#recordHash": "abc"}, "ng:recordHash",
+        ({"headlin": "a misspelt term"}, "schema:headlin",
          "only the schema.org terms newsgraph publishes"),
+        ({"datePublished": {"@value": "2026-01-02", "@type": "http://www.w3.org/2001/XMLSchema#date"}},
+         "schema:datePublished", "date-time with a time zone"),
         ({"inLanguage": "not a language"}, "schema:inLanguage", "BCP 47"),
         ({"mentions": {"@id": "http://localhost:8000/entity/nameless", "@type": "Thing"}},
          "schema:name", "a mentioned entity has a name"),
@@ -107,6 +118,9 @@ def test_a_tampered_directory_is_caught(built: tuple[Settings, Path], tmp_path: 
     (articles / "bare.jsonld").write_text(json.dumps({**markup, "@context": "http://schema.org/"}))
     (articles / "unicode.html").unlink()
     (articles / "authors.jsonld").write_text("{not json")
+    alternates = json.loads((articles / "alternates.jsonld").read_text())
+    alternates["https://w3id.org/newsgraph/ns#recordHash"] = "abc"
+    (articles / "alternates.jsonld").write_text(json.dumps(alternates))
     summary = validate_directory(copy_dir)
     lines = [v.line() for v in summary.violations]
     assert summary.articles == 5
@@ -114,7 +128,17 @@ def test_a_tampered_directory_is_caught(built: tuple[Settings, Path], tmp_path: 
     assert any(line.startswith("bare: @context is 'http://schema.org/'") for line in lines)
     assert "unicode: unicode.html is missing" in lines
     assert any(line.startswith("authors: authors.jsonld is not JSON") for line in lines)
-    assert {v.article for v in summary.violations} == {"markup", "bare", "unicode", "authors"}
+    assert (
+        "alternates: keys that are not schema.org terms: https://w3id.org/newsgraph/ns#recordHash"
+        in lines
+    )
+    assert {v.article for v in summary.violations} == {
+        "markup",
+        "bare",
+        "unicode",
+        "authors",
+        "alternates",
+    }
 
 
 def test_the_command(built: tuple[Settings, Path], tmp_path: Path) -> None:
@@ -152,3 +176,24 @@ def test_the_reuters_corpus_exports_with_no_violations(tmp_path: Path) -> None:
     result = validate_directory(out)
     assert result.articles == 4104
     assert result.violations == [], [v.line() for v in result.violations[:20]]
+
+
+def test_the_shapes_hold_for_the_stores_graphs_and_any_json_ld_reading(
+    built: tuple[Settings, Path], documents: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    settings, _ = built
+    union = tmp_path / "union.ttl"
+    with EmbeddedStore(settings.store_path) as store:
+        dump(store, "ttl", str(union))
+    stored = Graph().parse(union, format="turtle")
+    conforms, _, text = shacl_validate(stored, shacl_graph=shapes_graph())
+    assert conforms, text
+    read_elsewhere = Graph()
+    for document in documents.values():
+        standard = {**document, "@context": real_context()}
+        read_elsewhere.parse(data=pyld.to_rdf(standard, {"format": "application/n-quads"}),
+                             format="nquads")  # fmt: skip
+    dated = {o.datatype for o in read_elsewhere.objects() if getattr(o, "datatype", None)}
+    assert URIRef("http://schema.org/Date") in dated
+    conforms, _, text = shacl_validate(read_elsewhere, shacl_graph=shapes_graph())
+    assert conforms, text

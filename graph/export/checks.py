@@ -79,6 +79,24 @@ def html_problems(html: str, document: Any) -> list[str]:
     return problems
 
 
+def keys(value: Any) -> set[str]:
+    """Every key of a JSON value, at any depth."""
+    if isinstance(value, dict):
+        return set(value).union(*(keys(item) for item in value.values()))
+    if isinstance(value, list):
+        return set().union(*(keys(item) for item in value))
+    return set()
+
+
+def is_term(key: str) -> bool:
+    """A JSON-LD keyword, or a bare name that schema.org's ``@vocab`` resolves (no IRI, no prefix).
+
+    >>> [is_term(k) for k in ("@id", "headline", "ng:recordHash", "https://w3id.org/x#y")]
+    [True, True, False, False]
+    """
+    return key.startswith("@") or key.isidentifier()
+
+
 def document_problems(document: Any) -> list[str]:
     """What is wrong with the shape of an exported document (one NewsArticle object)."""
     if not isinstance(document, dict):
@@ -88,6 +106,9 @@ def document_problems(document: Any) -> list[str]:
         problems.append(f"@context is {document.get('@context')!r}, not {SCHEMA_CONTEXT!r}")
     if document.get("@type") != "NewsArticle":
         problems.append(f"the root's @type is {document.get('@type')!r}, not 'NewsArticle'")
+    foreign = sorted({key for key in keys(document) if not is_term(key)})
+    if foreign:
+        problems.append(f"keys that are not schema.org terms: {', '.join(foreign)}")
     if not problems:
         try:
             document_triples(document)
