@@ -16,7 +16,7 @@ from graph.export.exporter import ExportOptions, ExportSummary, export
 from graph.export.files import locked
 from graph.export.manifest import Manifest
 from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
+from graph.store import EmbeddedStore, open_store
 from tests.conftest import BASE, newsgraph
 from tests.exportdata import build_store, varied_records
 
@@ -159,3 +159,14 @@ def test_a_damaged_manifest_is_reported_not_overwritten(built: Settings, tmp_pat
     with pytest.raises(ExportError, match="is not a newsgraph export manifest"):
         run(built, out)
     assert (out / "manifest.json").read_text() == "{ half a manifest"
+
+
+def test_a_remote_store_exports_the_same_files(built: Settings, tmp_path: Path, serve) -> None:  # type: ignore[no-untyped-def]
+    run(built, tmp_path / "embedded")
+    server = serve(built.store_path)
+    remote = load_settings(store=server.sparql, base=BASE)
+    with open_store(remote) as store:
+        summary = export(store, remote, ExportOptions(out=tmp_path / "remote"))
+    assert summary.written == 5
+    for path in (tmp_path / "embedded" / "articles").iterdir():
+        assert (tmp_path / "remote" / "articles" / path.name).read_bytes() == path.read_bytes()
