@@ -1,4 +1,11 @@
-"""The files of an export directory: atomic writes, the per-article files, the directory lock."""
+"""The files of an export directory: safe writes, the per-article files, the directory lock.
+
+A file that exists is replaced atomically, so that a server reading the directory sees the old
+content or the new, never half. A file that does not exist yet is created in place, which costs
+half as much on a fresh export; nothing refers to it until the manifest and the sitemaps,
+written after every article file, list it, and an interrupted export leaves it out of the
+manifest, so that the next run writes it again.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,15 @@ EXTENSIONS = ("jsonld", "html")
 LOCK = ".lock"
 
 
+def _write_all(descriptor: int, content: bytes) -> None:
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
 def write_atomically(path: Path | str, content: bytes) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new, never half.
 
@@ -26,14 +42,18 @@ def write_atomically(path: Path | str, content: bytes) -> None:
     """
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(descriptor, view) :]
-    finally:
-        os.close(descriptor)
+    _write_all(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), content)
     os.replace(temporary, path)
+
+
+def write_file(path: Path | str, content: bytes) -> None:
+    """Create ``path`` with ``content``, or replace it atomically when it exists."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        write_atomically(path, content)
+        return
+    _write_all(descriptor, content)
 
 
 @contextmanager
@@ -70,8 +90,8 @@ class ArticleFiles:
 
     def write(self, slug: str, text: str, content: bytes) -> None:
         """Write the document (``content`` is ``text`` as the .jsonld file's bytes)."""
-        write_atomically(self.path(slug, "jsonld"), content)
-        write_atomically(self.path(slug, "html"), wrap(text).encode("utf-8"))
+        write_file(self.path(slug, "jsonld"), content)
+        write_file(self.path(slug, "html"), wrap(text).encode("utf-8"))
 
     def remove(self, slug: str) -> None:
         for extension in EXTENSIONS:
