@@ -125,6 +125,11 @@ class Minter:
         return f"{self.base}graph/terms"
 
     @property
+    def linking_graph(self) -> str:
+        """The graph that keeps linking's inputs: user overrides and reconciliations."""
+        return f"{self.base}graph/linking"
+
+    @property
     def meta_graph(self) -> str:
         return f"{self.base}graph/meta"
 

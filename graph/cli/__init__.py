@@ -10,10 +10,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import dump, export, ingest, query, serve, settings_cmd, stats, validate
+from graph.cli import (
+    dump,
+    entities,
+    export,
+    ingest,
+    link,
+    query,
+    serve,
+    settings_cmd,
+    stats,
+    validate,
+)
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd, export, dump, validate]
+COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities, export, dump, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:

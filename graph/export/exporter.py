@@ -11,8 +11,8 @@ Layout of an export directory::
 Existing files are replaced atomically (readers never see half a file; see graph.export.files)
 and one export at a time writes a directory. With ``changed_only``, an article whose document
 is byte for byte what the manifest recorded is not rewritten. Articles the store no longer holds
-are removed from the directory. Batches of articles are exported in this process or, with ``jobs`` > 1, in worker processes
-that each open the store for reading.
+are removed from the directory. Batches of articles are exported in this process or, with
+``jobs`` > 1, in worker processes that each open the store for reading.
 """
 
 from __future__ import annotations
