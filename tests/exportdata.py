@@ -51,12 +51,13 @@ def varied_records() -> list[dict[str, Any]]:
 
 
 def enrich_entities(store: EmbeddedStore, settings: Settings) -> None:
-    """Describe an entity as linking will: a type, sameAs, and terms that must stay internal."""
+    """Describe an entity more richly than linking does: a second type, a second sameAs, and
+    terms of other vocabularies that must stay internal."""
     iris = settings.minter
     entity = ox.NamedNode(iris.entity("kazakhstan"))
     facts = [
-        (ox.NamedNode(RDF + "type"), ox.NamedNode(SCHEMA + "Country")),
-        (ox.NamedNode(SCHEMA + "sameAs"), ox.NamedNode("http://www.wikidata.org/entity/Q232")),
+        (ox.NamedNode(RDF + "type"), ox.NamedNode(SCHEMA + "Place")),
+        (ox.NamedNode(SCHEMA + "sameAs"), ox.NamedNode("https://www.geonames.org/1522867/")),
         (ox.NamedNode(NG + "linkScore"), ox.Literal("0.9")),
         (ox.NamedNode(OWL + "sameAs"), ox.NamedNode("http://dbpedia.org/resource/Kazakhstan")),
     ]
