@@ -34,6 +34,10 @@ from graph.settings import Settings
 from graph.store import open_store
 from graph.store.base import Store
 
+#: Shares of the work per worker process: few enough to open the store rarely, enough to
+#: balance the load and move the progress bar.
+SHARES_PER_WORKER = 2
+
 
 @dataclass
 class ExportOptions:
@@ -115,10 +119,19 @@ def export_articles(
 
 
 def _export_in_worker(
-    settings: Settings, items: Sequence[Listed], files: ArticleFiles, known: Mapping[str, str]
+    settings: Settings,
+    items: Sequence[Listed],
+    files: ArticleFiles,
+    known: Mapping[str, str],
+    batch_size: int,
 ) -> list[Outcome]:
+    """A worker's share: one store opened (and its caches warmed) for many batches."""
+    outcomes: list[Outcome] = []
     with open_store(settings) as store:
-        return export_articles(store, items, files, known, SharedNodes(store, settings.minter))
+        shared = SharedNodes(store, settings.minter)
+        for batch in batches(items, batch_size):
+            outcomes.extend(export_articles(store, batch, files, known, shared))
+    return outcomes
 
 
 class Exporter:
@@ -168,25 +181,27 @@ class Exporter:
     def outcomes(
         self, selected: Sequence[Listed], known: Mapping[str, str]
     ) -> Iterator[list[Outcome]]:
-        """Export ``selected`` in batches: in this process, or in worker processes."""
-        work = [
-            (batch, {item.slug: known[item.slug] for item in batch if item.slug in known})
-            for batch in batches(selected, self.options.batch_size)
-        ]
-        jobs = min(
-            self.options.jobs, len(work), max(1, len(selected) // self.options.min_per_worker)
-        )
+        """Export ``selected``: in batches in this process, or in shares in worker processes.
+
+        Each worker gets a few large shares rather than many batches, so that it opens the store
+        (and warms its caches) once per share.
+        """
+        size = self.options.batch_size
+        jobs = min(self.options.jobs, max(1, len(selected) // self.options.min_per_worker))
         if jobs <= 1:
             shared = SharedNodes(self.store, self.iris)
-            for batch, hashes in work:
-                yield export_articles(self.store, batch, self.files, hashes, shared)
+            for batch in batches(selected, size):
+                yield export_articles(self.store, batch, self.files, known, shared)
             return
+        share = -(-len(selected) // (jobs * SHARES_PER_WORKER))
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            futures = [
-                pool.submit(_export_in_worker, self.settings, batch, self.files, hashes)
-                for batch, hashes in work
-            ]
+            futures = []
+            for part in batches(selected, share):
+                hashes = {item.slug: known[item.slug] for item in part if item.slug in known}
+                futures.append(
+                    pool.submit(_export_in_worker, self.settings, part, self.files, hashes, size)
+                )
             for future in as_completed(futures):
                 yield future.result()
 
