@@ -10,9 +10,10 @@ What is exported:
 
 * from the article graph, every schema.org triple (our own ``ng:`` bookkeeping stays
   internal); parsed back (:mod:`graph.export.rdf`) the document gives exactly these triples;
-* of a shared node, its schema.org types and the properties in :data:`SHARED_PROPERTIES`
-  (name, alternateName, description, sameAs, url, identifier on any thing, plus a few that belong
-  to a type, such as ``termCode`` on a ``DefinedTerm``), as the entities and terms graphs hold them.
+* of a shared node, its schema.org types and the properties in :data:`THING_PROPERTIES` (name,
+  alternateName, description, sameAs, url, identifier: any thing has them) and
+  :data:`TYPE_PROPERTIES` (those of its type, such as ``termCode`` on a ``DefinedTerm``), as the
+  entities and terms graphs hold them; what else linking records there stays internal.
 
 Values keep their exact lexical form. A value the context would coerce to something else is
 written in explicit form (``{"@id": …}`` or ``{"@value": …}``), so that it means the same under
@@ -58,6 +59,7 @@ TYPE_PROPERTIES: dict[str, frozenset[str]] = {
     SCHEMA + "DefinedTerm": frozenset({SCHEMA + "termCode", SCHEMA + "inDefinedTermSet"}),
     SCHEMA + "Organization": frozenset({SCHEMA + "logo"}),
     SCHEMA + "NewsMediaOrganization": frozenset({SCHEMA + "logo"}),
+    SCHEMA + "GovernmentOrganization": frozenset({SCHEMA + "logo"}),
 }
 #: Keys in the order a reader (and Google's documentation) expects them; others follow sorted.
 KEY_ORDER = (
@@ -96,10 +98,12 @@ class DocumentBuilder:
     ) -> dict[str, Any]:
         """A node object; ``allowed`` limits the properties (None: every schema.org one)."""
         types = sorted(
-            name
-            for predicate, value in properties
-            if predicate == RDF_TYPE and isinstance(value, ox.NamedNode)
-            if (name := self.table.type_name(value.value))
+            {
+                name
+                for predicate, value in properties
+                if predicate == RDF_TYPE and isinstance(value, ox.NamedNode)
+                if (name := self.table.type_name(value.value))
+            }
         )
         node: dict[str, Any] = {}
         if types:
@@ -114,7 +118,7 @@ class DocumentBuilder:
                 grouped.setdefault(term.name, (term, []))[1].append(value)
         for name in sorted(grouped, key=lambda k: (_RANK.get(k, len(_RANK)), k)):
             term, values = grouped[name]
-            written = [self.value(term, v) for v in sorted(values, key=_sort_key)]
+            written = [self.value(term, v) for v in sorted(set(values), key=_sort_key)]
             node[name] = written[0] if len(written) == 1 else written
         return node
 
