@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from graph.cli.common import add_store_flags, console, out, settings_from
-from graph.export.validate import validate_directory, validate_store
 from graph.store import open_store
 
 
@@ -24,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    # pySHACL and rdflib load in a third of a second: only when validating.
+    from graph.export.validate import validate_directory, validate_store
+
     if args.directory:
         summary = validate_directory(Path(args.directory))
     else:
