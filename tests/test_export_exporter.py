@@ -92,7 +92,24 @@ def test_changed_only_rewrites_what_linking_changed(built: Settings, tmp_path: P
     (out / "articles" / "bare.html").unlink()
     repaired = run(built, out, changed_only=True)
     assert repaired.written == 1 and (out / "articles" / "bare.html").exists()
-    assert run(built, out).written == 5  # without --changed-only everything is rewritten
+
+
+def test_a_full_export_writes_only_what_differs_from_the_files(
+    built: Settings, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run(built, out).written == 5
+    files = {p.name: p.stat().st_mtime_ns for p in (out / "articles").iterdir()}
+    again = run(built, out)
+    assert (again.written, again.unchanged) == (0, 5)
+    assert {p.name: p.stat().st_mtime_ns for p in (out / "articles").iterdir()} == files
+    damaged = out / "articles" / "markup.jsonld"
+    good = damaged.read_bytes()
+    damaged.write_bytes(good.replace(b"Kazakhstan", b"Kasachstan"))
+    assert run(built, out, changed_only=True).written == 0  # trusts the manifest
+    repaired = run(built, out)
+    assert repaired.written == 1 and damaged.read_bytes() == good
+    assert (out / "articles" / "markup.html").stat().st_mtime_ns == files["markup.html"]
 
 
 def test_since_selects_by_the_last_modification(built: Settings, tmp_path: Path) -> None:

@@ -8,11 +8,13 @@ Layout of an export directory::
     sitemap.xml              every article's URL with lastmod (graph.export.sitemap)
     news-sitemap.xml         Google News sitemap: the articles of the last two days
 
-Existing files are replaced atomically (readers never see half a file; see graph.export.files)
-and one export at a time writes a directory. With ``changed_only``, an article whose document
-is byte for byte what the manifest recorded is not rewritten. Articles the store no longer holds
-are removed from the directory. Batches of articles are exported in this process or, with
-``jobs`` > 1, in worker processes that each open the store for reading.
+Only files whose content changes are written: an export compares each document with the files
+in the directory, and leaves identical ones alone (their modification times with them). With
+``changed_only`` it trusts the manifest's digests instead and reads nothing back. Existing files
+are replaced atomically (readers never see half a file; see graph.export.files) and one export
+at a time writes a directory. Articles the store no longer holds are removed from the directory.
+Batches of articles are exported in this process or, with ``jobs`` > 1, in worker processes
+that each open the store for reading.
 """
 
 from __future__ import annotations
@@ -102,7 +104,11 @@ def export_articles(
     known: Mapping[str, str],
     shared: SharedNodes,
 ) -> list[Outcome]:
-    """Write the files of ``items``, except where ``known`` holds the same digest."""
+    """Write the files of ``items`` whose content changes.
+
+    ``known`` holds the manifest's digests when the export is ``changed_only``: an article with
+    the same digest and both files present is then not even compared with its files.
+    """
     outcomes = []
     for item, document in batch_documents(store, items, shared):
         if document is None:
@@ -111,10 +117,11 @@ def export_articles(
         text = files.text(document)
         content = (text + "\n").encode("utf-8")
         entry = Entry.of(document, digest(content), report.missing(document))
-        unchanged = known.get(item.slug) == entry.hash and files.exist(item.slug)
-        if not unchanged:
-            files.write(item.slug, text, content)
-        outcomes.append(Outcome(item.slug, entry, not unchanged))
+        if known.get(item.slug) == entry.hash and files.exist(item.slug):
+            written = False
+        else:
+            written = files.write(item.slug, text, content)
+        outcomes.append(Outcome(item.slug, entry, written))
     return outcomes
 
 

@@ -56,6 +56,14 @@ def write_file(path: Path | str, content: bytes) -> None:
     _write_all(descriptor, content)
 
 
+def read_or_none(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, IsADirectoryError):
+        return None
+
+
 @contextmanager
 def locked(directory: Path) -> Iterator[None]:
     """Hold the directory's lock for one export; a second one at the same time is refused."""
@@ -88,10 +96,20 @@ class ArticleFiles:
     def exist(self, slug: str) -> bool:
         return all(os.path.exists(self.path(slug, extension)) for extension in EXTENSIONS)
 
-    def write(self, slug: str, text: str, content: bytes) -> None:
-        """Write the document (``content`` is ``text`` as the .jsonld file's bytes)."""
-        write_file(self.path(slug, "jsonld"), content)
-        write_file(self.path(slug, "html"), wrap(text).encode("utf-8"))
+    def write(self, slug: str, text: str, content: bytes) -> bool:
+        """Write the document's two files where they differ from what is there; whether any did.
+
+        ``content`` is ``text`` as the .jsonld file's bytes. A file already holding exactly the
+        new bytes is left alone, so that its modification time (and the caches and crawlers
+        that go by it) stay as they are.
+        """
+        written = False
+        for extension, data in (("jsonld", content), ("html", wrap(text).encode("utf-8"))):
+            path = self.path(slug, extension)
+            if read_or_none(path) != data:
+                write_file(path, data)
+                written = True
+        return written
 
     def remove(self, slug: str) -> None:
         for extension in EXTENSIONS:
