@@ -113,20 +113,21 @@ def measure_export(
 ) -> list[ExportRun]:
     """Best-of-``repeat`` timings of the four kinds of run (see the module docstring)."""
     best: dict[str, ExportRun] = {}
-    options = ExportOptions(out=out, jobs=jobs)
-    for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
+    for attempt in range(repeat):
+        directory = out / f"attempt-{attempt}"  # a new directory: no deletions just before
+        options = ExportOptions(out=directory, jobs=jobs)
         runs = [
             _timed_export(settings, options, "first"),
             _timed_export(settings, options, "again"),
         ]
-        _touch_every_file(out)
+        _touch_every_file(directory)
         runs.append(_timed_export(settings, options, "rewrite"))
-        changed_only = ExportOptions(out=out, jobs=jobs, changed_only=True)
+        changed_only = ExportOptions(out=directory, jobs=jobs, changed_only=True)
         runs.append(_timed_export(settings, changed_only, "changed-only"))
         for run in runs:
             if run.kind not in best or run.seconds < best[run.kind].seconds:
                 best[run.kind] = run
+    shutil.rmtree(out, ignore_errors=True)
     return list(best.values())
 
 
