@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import resources, sparql, ui
+from api.routes import analysis, resources, sparql, ui
 from api.urls import STATIC, Urls
 from graph.settings import Settings
 from graph.store import open_store
@@ -73,6 +73,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(ui.router)
     app.include_router(resources.router, prefix=Urls(settings.base).base_path.rstrip("/"))
     app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(analysis.router)
     return app
 
 

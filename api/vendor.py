@@ -46,6 +46,7 @@ ASSETS: dict[str, Asset] = {
             scripts=("build/yasgui.min.js",),
             styles=("build/yasgui.min.css",),
         ),
+        Asset("cytoscape", "cytoscape", scripts=("dist/cytoscape.min.js",)),
     )
 }
 

@@ -163,6 +163,7 @@ class Ingester:
             linked = self.linker.finish(self.store)
             self.summary.entities = linked.entities
             self.summary.linking_seconds = linked.seconds
+            self.store.flush()  # a remote store writes behind: count the last write too
         finally:
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started

@@ -156,3 +156,7 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     yield run
     for server in started:
         server.stop()
+
+
+# Store backends (embedded, Oxigraph server, Virtuoso) for the tests that run on each.
+pytest_plugins = ["tests.backends"]

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from graph.cli import (
+    cooccur,
     dump,
     entities,
     export,
@@ -24,7 +25,9 @@ from graph.cli import (
 )
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities, export, dump, validate]
+COMMANDS = [
+    ingest, serve, query, stats, settings_cmd, link, entities, cooccur, export, dump, validate,
+]  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
