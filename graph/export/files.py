@@ -46,14 +46,17 @@ def write_atomically(path: Path | str, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def write_file(path: Path | str, content: bytes) -> None:
-    """Create ``path`` with ``content``, or replace it atomically when it exists."""
+def write_if_changed(path: str, content: bytes) -> bool:
+    """Create ``path``, or replace it atomically unless it holds ``content``; whether it wrote."""
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
+        if read_or_none(path) == content:
+            return False
         write_atomically(path, content)
-        return
+        return True
     _write_all(descriptor, content)
+    return True
 
 
 def read_or_none(path: str) -> bytes | None:
@@ -105,10 +108,7 @@ class ArticleFiles:
         """
         written = False
         for extension, data in (("jsonld", content), ("html", wrap(text).encode("utf-8"))):
-            path = self.path(slug, extension)
-            if read_or_none(path) != data:
-                write_file(path, data)
-                written = True
+            written = write_if_changed(self.path(slug, extension), data) or written
         return written
 
     def remove(self, slug: str) -> None:
