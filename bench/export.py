@@ -12,8 +12,9 @@ opening the store to the last sitemap, four ways: into an empty directory (``fir
 over it (``again``: every document compared with its files, none written), over files that all
 differ (``rewrite``: every file replaced), and ``--changed-only`` with nothing changed
 (``changed-only``: the manifest trusted, nothing read back). The best of ``repeat`` runs is kept, since other processes share the
-machine; the load average is printed with the figures so they can be judged. CPU seconds
-count this process and its workers.
+machine; the load average is printed with the figures so they can be judged. Each run starts
+after ``sync`` (the previous run's files flushed to disk, untimed). CPU seconds count this
+process and its workers.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ def build_store(corpus: Path, directory: Path, scale: int = 1) -> Settings:
 
 
 def _timed_export(settings: Settings, options: ExportOptions, kind: str) -> ExportRun:
+    # Start from settled disks: the previous run's writes would otherwise be flushed during
+    # this one, and the kernel slows down the writers of a disk with much unwritten data.
+    os.sync()
     cpu = _cpu_seconds()
     started = time.perf_counter()
     with EmbeddedStore(settings.store_path) as store:
