@@ -1,10 +1,10 @@
 """The files of an export directory: safe writes, the per-article files, the directory lock.
 
 A file that exists is replaced atomically, so that a server reading the directory sees the old
-content or the new, never half. A file that does not exist yet is created in place, which costs
-half as much on a fresh export; nothing refers to it until the manifest and the sitemaps,
-written after every article file, list it, and an interrupted export leaves it out of the
-manifest, so that the next run writes it again.
+content or the new, never half. A file that does not exist yet is created in place (a rename
+more per file costs a fresh export a quarter of its time here); nothing refers to it until the
+manifest and the sitemaps, written after every article file, list it, and a file an interrupted
+export left incomplete differs from its document, so the next run replaces it.
 """
 
 from __future__ import annotations
