@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )  # fmt: skip
     parser.add_argument(
         "--jobs", "-j", type=int, default=0, metavar="N",
-        help=f"worker processes (default: one per idle core, at most {MAX_DEFAULT_JOBS})",
+        help=f"worker processes (default: one per core, at most {MAX_DEFAULT_JOBS})",
     )  # fmt: skip
     parser.add_argument(
         "--indent", type=int, metavar="N", help="indent the JSON (default: compact)"
@@ -51,16 +51,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
     add_store_flags(parser)
     parser.set_defaults(run=run)
-
-
-def idle_cores() -> int:
-    """Cores not busy with other work (as ``make -l`` reckons), at least one, at most four.
-
-    On a shared machine more processes than idle cores only compete with each other.
-    """
-    cores = os.cpu_count() or 1
-    busy = os.getloadavg()[0]
-    return max(1, min(MAX_DEFAULT_JOBS, cores, round(cores - busy)))
 
 
 def options_from(args: argparse.Namespace) -> ExportOptions:
@@ -84,7 +74,7 @@ def options_from(args: argparse.Namespace) -> ExportOptions:
         since=since,
         changed_only=args.changed_only,
         site_url=site_url,
-        jobs=args.jobs or idle_cores(),
+        jobs=args.jobs or min(os.cpu_count() or 1, MAX_DEFAULT_JOBS),
         indent=args.indent,
     )
 
