@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import errors
-from api.routes import sparql
+from api import errors, middleware
+from api.routes import sparql, void
 from graph.settings import Settings
 from graph.store import open_store
 from graph.store.base import Store
@@ -64,7 +64,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.internal_token = None
     errors.install(app)
+    middleware.install(app)
     app.include_router(sparql.router)
+    app.include_router(void.router)
     return app
 
 
