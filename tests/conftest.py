@@ -156,3 +156,32 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     yield run
     for server in started:
         server.stop()
+
+
+def sample_store(path: Path) -> Path:
+    """A store at ``path`` holding the bundled sample (and the seed record where present)."""
+    paths = [str(SAMPLE)] + ([str(SEED)] if SEED.exists() else [])
+    result = newsgraph("ingest", "--quiet", "--store", str(path), "--base", BASE, *paths)
+    assert result.returncode == 0, result.stderr.decode()
+    return path
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every live process under ``pid``: process id → parent process id (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found: dict[int, int] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found[child] = parent
+                frontier.append(child)
+    return found
