@@ -15,6 +15,8 @@ from vocab.namespaces import RDF, RDFS, SD, VOID
 
 FORMATS = "http://www.w3.org/ns/formats/"
 ENTAILMENT = "http://www.w3.org/ns/entailment/"
+#: Prefixes for the formats that abbreviate IRIs.
+PREFIXES = {"sd": SD, "void": VOID, "rdfs": RDFS, "formats": FORMATS, "entailment": ENTAILMENT}
 
 #: Result formats, by W3C format IRI (http://www.w3.org/ns/formats/).
 RESULT_FORMATS = [

@@ -22,6 +22,12 @@ from graph.store.served import ServedStore
 from vocab.namespaces import DCTERMS, NG, RDF, RDFS, SCHEMA, SD, VOID, XSD, Minter
 
 
+FOAF = "http://xmlns.com/foaf/0.1/"
+#: Prefixes for the formats that abbreviate IRIs.
+PREFIXES = {"void": VOID, "sd": SD, "dcterms": DCTERMS, "rdfs": RDFS, "foaf": FOAF,
+            "xsd": XSD, "schema": SCHEMA, "ng": NG}  # fmt: skip
+
+
 @dataclass
 class Counts:
     articles: int = 0
@@ -101,7 +107,7 @@ def describe(
         ox.Triple(
             doc, ox.NamedNode(DCTERMS + "title"), ox.Literal("VoID description of newsgraph")
         ),
-        ox.Triple(doc, ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic"), dataset),
+        ox.Triple(doc, ox.NamedNode(FOAF + "primaryTopic"), dataset),
         ox.Triple(dataset, a, void("Dataset")),
         ox.Triple(dataset, a, sd("Dataset")),
         ox.Triple(dataset, ox.NamedNode(DCTERMS + "title"), ox.Literal("newsgraph")),

@@ -16,6 +16,7 @@ store, as ingest's do.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import time
@@ -109,12 +110,6 @@ def _check_graph(graph: str, iris: Minter) -> None:
             )
 
 
-def _open(path: str, read: Callable[[int], None] | None) -> IO[bytes]:
-    raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the caller
-    counted = _Counted(raw, read) if read else raw
-    return gzip.GzipFile(fileobj=counted) if path.lower().endswith(".gz") else counted  # type: ignore[return-value]
-
-
 class _Counted:
     """A binary reader that reports how many bytes of the file were read."""
 
@@ -126,9 +121,6 @@ class _Counted:
         data = self.inner.read(size)
         self.report(len(data))
         return data
-
-    def close(self) -> None:
-        self.inner.close()
 
 
 def _jsonld_source(source: IO[bytes]) -> bytes:
@@ -157,7 +149,12 @@ def read_quads(
 ) -> list[ox.Quad]:
     """The file's statements as quads: triples and default-graph quads go into ``graph``."""
     target = ox.NamedNode(graph) if graph else None
-    with _open(path, read) as source:
+    with contextlib.ExitStack() as stack:
+        source: IO[bytes] = stack.enter_context(open(path, "rb"))
+        if read is not None:
+            source = _Counted(source, read)  # type: ignore[assignment]
+        if path.lower().endswith(".gz"):
+            source = stack.enter_context(gzip.GzipFile(fileobj=source))  # type: ignore[arg-type]
         data: IO[bytes] | bytes = source
         if rdf_format == ox.RdfFormat.JSON_LD:
             data = _jsonld_source(source)

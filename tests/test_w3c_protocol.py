@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
 from tests.conftest import SHARED, Server, start_server

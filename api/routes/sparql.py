@@ -210,7 +210,9 @@ def describe_service(request: Request, settings: Settings) -> Response:
     triples = service_description.describe(
         endpoint_url(request), site_url(request) + VOID_PATH, settings
     )
-    body = results.write_triples(triples, results.GRAPH_TYPES[media_type])
+    body = results.write_triples(
+        triples, results.GRAPH_TYPES[media_type], service_description.PREFIXES
+    )
     tag = caching.etag("service-description", body)
     headers = {"Vary": "Accept", **caching.validators(tag, None)}
     if caching.not_modified(request.headers, tag, None):

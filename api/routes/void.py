@@ -79,5 +79,5 @@ async def void_description(request: Request) -> Response:
         iris=settings.minter,
         modified=modified,
     )
-    body = results.write_triples(triples, results.GRAPH_TYPES[media_type])
+    body = results.write_triples(triples, results.GRAPH_TYPES[media_type], void.PREFIXES)
     return Response(body, media_type=media_type, headers=headers)

@@ -1,0 +1,1 @@
+"""Benchmarks: corpus generation, ingest, queries and endpoint load (see each module)."""
