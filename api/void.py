@@ -21,7 +21,6 @@ from graph.store.base import Row, Store
 from graph.store.served import ServedStore
 from vocab.namespaces import DCTERMS, NG, RDF, RDFS, SCHEMA, SD, VOID, XSD, Minter
 
-
 FOAF = "http://xmlns.com/foaf/0.1/"
 #: Prefixes for the formats that abbreviate IRIs.
 PREFIXES = {"void": VOID, "sd": SD, "dcterms": DCTERMS, "rdfs": RDFS, "foaf": FOAF,
