@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from email.utils import formatdate, parsedate_to_datetime
+from functools import lru_cache
 
 from starlette.datastructures import Headers
 
@@ -25,11 +26,16 @@ from starlette.datastructures import Headers
 CACHE_CONTROL = "public, no-cache"
 
 
+def digest(*parts: object) -> str:
+    """A short digest of everything an answer depends on besides the data."""
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
 def etag(generation: str, *parts: object) -> str:
-    digest = hashlib.blake2b(repr((generation, parts)).encode("utf-8"), digest_size=12)
-    return f'W/"{digest.hexdigest()}"'
+    return f'W/"{digest(generation, *parts)}"'
 
 
+@lru_cache(maxsize=64)
 def http_date(timestamp: float) -> str:
     return formatdate(timestamp, usegmt=True)
 

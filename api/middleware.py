@@ -6,7 +6,8 @@ that they cost microseconds on the endpoint's hot path.
 * CORS: any origin may query (it is a public endpoint); the headers a SPARQL client reads —
   the truncation flags, Server-Timing, ETag — are exposed to scripts. Credentials are never
   implied: an update sends its bearer token explicitly.
-* gzip: bodies of 1 KiB or more, when the client accepts it.
+* gzip: bodies of 1 KiB or more, when the client accepts it (only then does the request pass
+  through Starlette's gzip middleware, which costs a few microseconds even when it does nothing).
 * Server-Timing: ``total`` is the time from the request to the start of the response; routes
   add their own parts (the endpoint: ``wait`` for a query worker and ``query`` in it).
 """
@@ -40,36 +41,50 @@ def timing_entry(name: str, seconds: float, description: str | None = None) -> s
     return f'{entry};desc="{description}"' if description else entry
 
 
-class ServerTimingMiddleware:
+class TimingAndGzipMiddleware:
+    """Adds ``total`` to Server-Timing and ``Accept-Encoding`` to Vary (a cache must not hand a
+    plain answer to a client that asked for gzip, or back), and compresses when asked to."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=1024, compresslevel=5)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        compress = any(
+            name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]
+        )
 
         async def send_with_timing(message: Message) -> None:
             if message["type"] == "http.response.start":
                 total = timing_entry("total", time.perf_counter() - started).encode("latin-1")
                 headers = list(message.get("headers", []))
+                timed = varied = False
                 for index, (name, value) in enumerate(headers):
-                    if name.lower() == b"server-timing":
+                    lowered = name.lower()
+                    if lowered == b"server-timing":
                         headers[index] = (name, value + b", " + total)
-                        break
-                else:
+                        timed = True
+                    elif lowered == b"vary":
+                        if b"accept-encoding" not in value.lower():
+                            headers[index] = (name, value + b", Accept-Encoding")
+                        varied = True
+                if not timed:
                     headers.append((b"server-timing", total))
+                if not varied:
+                    headers.append((b"vary", b"Accept-Encoding"))
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_timing)
+        await (self.gzip if compress else self.app)(scope, receive, send_with_timing)
 
 
 def install(app: FastAPI) -> None:
     """Add the middleware; the last added runs first (CORS answers preflights outermost)."""
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    app.add_middleware(ServerTimingMiddleware)
+    app.add_middleware(TimingAndGzipMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

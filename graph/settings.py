@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     store_user: str | None = Field(None, description="Remote store: user name (Basic/Digest).")
     store_password: SecretStr | None = Field(None, description="Remote store: password.")
     store_token: SecretStr | None = Field(None, description="Remote store: bearer token.")
+    result_cache_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Memory for the answers of recent queries, reused until the store changes; "
+        "0 turns the cache off.",
+    )
 
     @field_validator("base")
     @classmethod

@@ -51,7 +51,7 @@ class QueryResponse:
 def check_query(text: str, *, allow_service: bool = False, base_iri: str | None = None) -> None:
     """Refuse what a public endpoint must not run: SERVICE unless allowed, and then only to
     public addresses (see :mod:`graph.federation`)."""
-    if "SERVICE" not in sparqltext.keywords(text):
+    if not sparqltext.keywords_among(text, ("SERVICE",)):
         return
     if not allow_service:
         raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
@@ -61,7 +61,7 @@ def check_query(text: str, *, allow_service: bool = False, base_iri: str | None 
 
 def check_update(text: str) -> None:
     """Refuse LOAD (it would make the server read files or fetch URLs) and SERVICE."""
-    found = sparqltext.keywords(text)
+    found = sparqltext.keywords_among(text, ("LOAD", "SERVICE"))
     if "LOAD" in found:
         raise QueryRefused("LOAD is disabled: the server never reads files or fetches URLs")
     if "SERVICE" in found:

@@ -81,6 +81,19 @@ def keywords(text: str) -> set[str]:
     return set(words(text))
 
 
+def keywords_among(text: str, wanted: tuple[str, ...]) -> set[str]:
+    """Which of the upper-case ``wanted`` keywords ``text`` uses, lexing only when one of them
+    appears in it at all (most queries name neither SERVICE nor FROM: no lexing for them).
+
+    >>> sorted(keywords_among('SELECT * FROM <g> { ?s ?p "service" }', ("SERVICE", "FROM")))
+    ['FROM']
+    """
+    upper = text.upper()
+    if not any(word in upper for word in wanted):
+        return set()
+    return keywords(text) & set(wanted)
+
+
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword, else None."""
     for word in words(text):
@@ -91,7 +104,7 @@ def query_form(text: str) -> str | None:
 
 def has_dataset_clause(text: str) -> bool:
     """True when the query names its own dataset with FROM or FROM NAMED."""
-    return "FROM" in keywords(text)
+    return bool(keywords_among(text, ("FROM",)))
 
 
 def has_update_dataset_clause(text: str) -> bool:

@@ -67,10 +67,11 @@ def test_gzip_when_accepted_and_large(server: Server) -> None:
     assert gzip.decompress(gzip.compress(body)) == body
 
 
-def _timings(header: str) -> dict[str, float]:
-    found = {}
+def _timings(header: str) -> dict[str, float | None]:
+    found: dict[str, float | None] = {}
     for metric in header.split(","):
         name, *parameters = (part.strip() for part in metric.split(";"))
+        found[name] = None
         for parameter in parameters:
             if parameter.startswith("dur="):
                 found[name] = float(parameter[4:])
@@ -78,11 +79,20 @@ def _timings(header: str) -> dict[str, float]:
 
 
 def test_server_timing(server: Server) -> None:
-    timings = _timings(
-        httpx.get(server.sparql, params={"query": "ASK {}"}).headers["server-timing"]
-    )
+    query = {"query": "ASK { ?s ?p ?o } # server timing"}
+    timings = _timings(httpx.get(server.sparql, params=query).headers["server-timing"])
     assert set(timings) == {"wait", "query", "total"}
-    assert all(value >= 0 for value in timings.values())
-    assert timings["query"] <= timings["total"]
+    assert all(value is not None and value >= 0 for value in timings.values())
+    assert timings["query"] <= timings["total"]  # type: ignore[operator]
+    again = _timings(httpx.get(server.sparql, params=query).headers["server-timing"])
+    assert set(again) == {"cache", "total"}  # the same question, the store unchanged
     error = httpx.get(server.sparql, params={"query": "ASK {"})
     assert "total" in _timings(error.headers["server-timing"])
+
+
+def test_vary_names_what_the_answer_depends_on(server: Server) -> None:
+    for encoding in ("gzip", "identity"):
+        response = httpx.get(server.sparql, params={"query": "ASK {}"},
+                             headers={"Accept-Encoding": encoding})  # fmt: skip
+        vary = {part.strip().lower() for part in response.headers["vary"].split(",")}
+        assert {"accept", "accept-encoding"} <= vary

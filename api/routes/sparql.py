@@ -23,10 +23,11 @@ from starlette.responses import Response
 from api import caching, protocol, service_description
 from api.conneg import choose_format
 from api.middleware import timing_entry
+from api.result_cache import Answer, ResultCache, storable
 from graph import results, sparqltext
 from graph.errors import NotAcceptable
 from graph.settings import Settings
-from graph.sparql import QueryRequest
+from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Store
 from graph.store.pool import Reply
 from graph.store.served import ServedStore
@@ -140,42 +141,67 @@ async def query(
         allow_service=settings.allow_service,
     )
     headers = {"Vary": "Accept"}
-    cacheable = request.method in ("GET", "HEAD") and isinstance(store, ServedStore)
-    if cacheable:
-        assert isinstance(store, ServedStore)
-        current = store.generation
-        if current is not None:
-            tag = _etag(current.tag, query_request)
-            if caching.not_modified(request.headers, tag, current.modified):
-                headers.update(caching.validators(tag, current.modified))
+    conditional = request.method in ("GET", "HEAD")
+    current = store.generation if isinstance(store, ServedStore) else None
+    cache = result_cache(request)
+    if current is not None:
+        key = _key(query_request)
+        if conditional:
+            headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
+            if caching.not_modified(request.headers, headers["ETag"], current.modified):
                 return Response(status_code=304, headers=headers)
+        if cache is not None:
+            hit = cache.get(current.tag, key)
+            if hit is not None:
+                headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
+                return _answer(hit, headers, settings)
     reply = await _execute(store, query_request)
-    answer = reply.value
+    response: QueryResponse = reply.value
+    answer = Answer(response.body, response.media_type, response.truncated)
     headers["Server-Timing"] = (
         f"{timing_entry('wait', reply.wait, 'waiting for a query worker')}, "
         f"{timing_entry('query', reply.run, 'evaluation and serialisation')}"
     )
+    if current is not None and reply.generation != current.name:
+        assert isinstance(store, ServedStore)
+        current = store.generations.named(reply.generation)
+        if current is not None and conditional:
+            headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
+    if current is not None and cache is not None and storable(text):
+        cache.put(current.tag, key, answer)
+    return _answer(answer, headers, settings)
+
+
+def _answer(answer: Answer, headers: dict[str, str], settings: Settings) -> Response:
     if answer.truncated:
         headers["NewsGraph-Truncated"] = "true"
         headers["NewsGraph-Row-Limit"] = str(settings.row_limit)
-    if cacheable:
-        assert isinstance(store, ServedStore)
-        used = store.generations.named(reply.generation)
-        if used is not None:
-            headers.update(caching.validators(_etag(used.tag, query_request), used.modified))
     return Response(answer.body, media_type=answer.media_type, headers=headers)
 
 
-def _etag(generation: str, request: QueryRequest) -> str:
-    return caching.etag(
-        generation,
+def _key(request: QueryRequest) -> str:
+    """Everything the answer depends on besides the data (the ETag adds the generation)."""
+    return caching.digest(
         request.query,
         request.default_graphs,
         request.named_graphs,
         tuple(request.media_types.values()),
         request.row_limit,
         request.base_iri,
+        request.allow_service,
     )
+
+
+def result_cache(request: Request) -> ResultCache | None:
+    """The app's cache of answers (None when NEWSGRAPH_RESULT_CACHE_BYTES is 0)."""
+    state = request.app.state
+    cache: ResultCache | None = getattr(state, "result_cache", None)
+    if cache is None:
+        capacity = state.settings.result_cache_bytes
+        if not capacity:
+            return None
+        cache = state.result_cache = ResultCache(capacity)
+    return cache
 
 
 async def _execute(store: Store, request: QueryRequest) -> Reply:

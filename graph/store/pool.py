@@ -5,20 +5,21 @@ when one runs past its timeout its worker is killed — the query really stops �
 worker takes its place while the others keep answering. Each worker reads the newest snapshot
 (see snapshots.py), so queries never wait for the writer and never see half a batch.
 
-The pool is used two ways. The endpoint awaits :meth:`QueryPool.call_async` on the server's
-event loop: the exchange with the worker is non-blocking socket I/O on that loop, with no thread
-hop (a hop costs a GIL hand-over, which at a thousand requests a second is most of the budget).
-Everything else calls the blocking methods from any thread. Both take workers from one
-first-come-first-served queue.
-
-Workers are forked from a fork server that has the query code imported, so replacing a killed
-worker takes milliseconds rather than a fresh interpreter's start-up.
+All talk with the workers happens on one event loop, the pool's *home*: the server's own loop
+when the pool is made inside it (the endpoint then awaits :meth:`QueryPool.call_async` with no
+thread hop — at a thousand requests a second a GIL hand-over per request is most of the budget),
+else a private loop in a background thread. Each worker's socket is an asyncio transport whose
+protocol reassembles reply frames as they arrive. Blocking callers (threads) submit to the home
+loop and wait; calling a blocking method *on* the home loop's thread would deadlock and is
+refused. Workers are forked from a fork server that has the query code imported, so replacing a
+killed worker takes milliseconds rather than a fresh interpreter's start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import logging
 import multiprocessing
 import pickle
@@ -26,10 +27,10 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -43,8 +44,8 @@ log = logging.getLogger("newsgraph.pool")
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["graph.store.workers", "graph.store.embedded", "graph.sparql"])
 
-_READ_SIZE = 256 * 1024
 _START_TIMEOUT = 60.0
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,21 @@ def _rebuild(name: str, message: str) -> NewsgraphError:
     return error_class(message)
 
 
+def _frame_length(buffer: bytearray) -> int | None:
+    if len(buffer) < HEADER.size:
+        return None
+    return HEADER.size + int(HEADER.unpack_from(buffer)[0])
+
+
+class _Expired(Exception):
+    """A deadline passed (waiting for a worker, or for its answer)."""
+
+
+def _expire(future: asyncio.Future[Any]) -> None:
+    if not future.done():
+        future.set_exception(_Expired())
+
+
 class _Worker:
     def __init__(self, store_path: Path) -> None:
         self.sock, child = socket.socketpair()
@@ -76,193 +92,130 @@ class _Worker:
         )
         self.process.start()
         child.close()
-        self.sock.setblocking(False)
         self.pid = self.process.pid
+        self.protocol: _WorkerProtocol | None = None
+        self.alive = True
 
     def wait_ready(self, timeout: float = _START_TIMEOUT) -> None:
-        try:
-            _exchange(self.sock, None, time.monotonic() + timeout)
-        except (TimeoutError, EOFError, OSError):
-            self.kill()
-            raise StoreError("a query worker did not start") from None
+        """Read the worker's first frame (before its socket joins the event loop)."""
+        deadline = time.monotonic() + timeout
+        buffer = bytearray()
+        while True:
+            total = _frame_length(buffer)
+            if total is not None and len(buffer) >= total:
+                return
+            readable = select.select([self.sock], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = self.sock.recv(65536) if readable[0] else b""
+            if not chunk:
+                self.kill()
+                raise StoreError("a query worker did not start")
+            buffer += chunk
 
     def kill(self) -> None:
+        self.alive = False
         if self.process.is_alive():
             self.process.kill()
-        self.sock.close()
+        if self.protocol is not None and self.protocol.transport is not None:
+            self.protocol.transport.abort()
+        else:
+            self.sock.close()
 
     def reap(self) -> None:
         self.process.join(5)
 
 
-# -- talking to a worker ------------------------------------------------------------------------
+class _WorkerProtocol(asyncio.Protocol):
+    """Reassembles one worker's reply frames and hands each to the request waiting for it."""
 
+    def __init__(self, worker: _Worker, pool: QueryPool) -> None:
+        self.worker = worker
+        self.pool = pool
+        self.buffer = bytearray()
+        self.pending: asyncio.Future[Any] | None = None
+        self.transport: asyncio.Transport | None = None
 
-def _frame_length(buffer: bytearray) -> int | None:
-    if len(buffer) < HEADER.size:
-        return None
-    return HEADER.size + int(HEADER.unpack_from(buffer)[0])
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment] # uvloop's is no asyncio.Transport
 
-
-def _exchange(sock: socket.socket, data: bytes | None, deadline: float) -> Any:
-    """Send ``data`` (if any) and read one reply, blocking until ``deadline`` at the latest."""
-    view = memoryview(data or b"")
-    while view:
-        if not select.select([], [sock], [], max(0.0, deadline - time.monotonic()))[1]:
-            raise TimeoutError
-        view = view[sock.send(view) :]
-    buffer = bytearray()
-    while True:
-        total = _frame_length(buffer)
-        if total is not None and len(buffer) >= total:
-            return pickle.loads(memoryview(buffer)[HEADER.size : total])
-        if not select.select([sock], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            raise TimeoutError
-        chunk = sock.recv(_READ_SIZE)
-        if not chunk:
-            raise EOFError("the query worker exited")
-        buffer += chunk
-
-
-async def _exchange_async(sock: socket.socket, data: bytes) -> Any:
-    loop = asyncio.get_running_loop()
-    await loop.sock_sendall(sock, data)
-    buffer = bytearray()
-    while True:
-        total = _frame_length(buffer)
-        if total is not None and len(buffer) >= total:
-            return pickle.loads(memoryview(buffer)[HEADER.size : total])
-        chunk = await loop.sock_recv(sock, _READ_SIZE)
-        if not chunk:
-            raise EOFError("the query worker exited")
-        buffer += chunk
-
-
-# -- handing out idle workers -------------------------------------------------------------------
-
-
-class _Waiter:
-    __slots__ = ("cancelled", "event", "future", "thread", "worker")
-
-    def __init__(self, future: asyncio.Future[None] | None = None) -> None:
-        self.worker: _Worker | None = None
-        self.cancelled = False
-        self.future = future
-        self.event = threading.Event() if future is None else None
-        self.thread = threading.get_ident()
-
-    def wake(self) -> None:
-        if self.event is not None:
-            self.event.set()
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        total = _frame_length(self.buffer)
+        if total is None or len(self.buffer) < total:
             return
-        future = self.future
-        assert future is not None
-        if threading.get_ident() == self.thread:
-            _resolve(future)
-        else:
-            future.get_loop().call_soon_threadsafe(_resolve, future)
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-class _IdleWorkers:
-    """Idle workers, handed to waiting callers (threads or coroutines) first come, first served."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiters: collections.deque[_Waiter] = collections.deque()
-        self.closed = False
-
-    def put(self, worker: _Worker) -> None:
-        with self._lock:
-            while self._waiters:
-                waiter = self._waiters.popleft()
-                if not waiter.cancelled:
-                    waiter.worker = worker
-                    waiter.wake()
-                    return
-            self._idle.append(worker)
-
-    def _enqueue(self, waiter: _Waiter) -> _Worker | None:
-        with self._lock:
-            if self.closed:
-                raise StoreError("the query pool is closed")
-            if self._idle:
-                return self._idle.popleft()
-            self._waiters.append(waiter)
-            return None
-
-    def _abandon(self, waiter: _Waiter) -> _Worker | None:
-        with self._lock:
-            waiter.cancelled = True
-            return waiter.worker
-
-    def get(self, timeout: float) -> _Worker | None:
-        waiter = _Waiter()
-        worker = self._enqueue(waiter)
-        if worker is not None:
-            return worker
-        assert waiter.event is not None
-        waiter.event.wait(max(0.0, timeout))
-        return self._abandon(waiter)
-
-    async def get_async(self, timeout: float) -> _Worker | None:
-        waiter = _Waiter(asyncio.get_running_loop().create_future())
-        worker = self._enqueue(waiter)
-        if worker is not None:
-            return worker
-        assert waiter.future is not None
+        pending, self.pending = self.pending, None
         try:
-            await asyncio.wait_for(waiter.future, max(0.0, timeout))
-        except TimeoutError:
-            pass
-        except BaseException:  # cancelled while waiting: a worker handed over goes back
-            handed = self._abandon(waiter)
-            if handed is not None:
-                self.put(handed)
-            raise
-        return self._abandon(waiter)
+            answer = pickle.loads(memoryview(self.buffer)[HEADER.size : total])
+        except Exception as error:  # a corrupt frame: the worker cannot be trusted any more
+            if pending is not None and not pending.done():
+                pending.set_exception(EOFError(f"unreadable answer from a query worker: {error}"))
+            return
+        del self.buffer[:total]
+        if pending is not None and not pending.done():
+            pending.set_result(answer)
 
-    def close(self) -> list[_Worker]:
-        with self._lock:
-            self.closed = True
-            idle = list(self._idle)
-            self._idle.clear()
-            waiters = list(self._waiters)
-            self._waiters.clear()
-        for waiter in waiters:
-            waiter.wake()
-        return idle
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.worker.alive = False
+        pending, self.pending = self.pending, None
+        if pending is not None and not pending.done():
+            pending.set_exception(EOFError("the query worker exited"))
+        self.pool._lost(self.worker)
 
 
-# -- the pool -----------------------------------------------------------------------------------
+def _home_loop() -> tuple[asyncio.AbstractEventLoop, threading.Thread | None]:
+    """The running loop, or a new loop running in a background thread."""
+    try:
+        return asyncio.get_running_loop(), None
+    except RuntimeError:
+        pass
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.call_soon(ready.set)
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, name="newsgraph-query-pool", daemon=True)
+    thread.start()
+    ready.wait()
+    return loop, thread
 
 
 class QueryPool:
-    """Runs queries in ``size`` worker processes; thread-safe and usable from an event loop."""
+    """Runs queries in ``size`` worker processes; for coroutines and threads alike."""
 
     def __init__(self, store_path: Path, size: int, timeout: float) -> None:
         self.store_path = store_path
         self.timeout = timeout
         self.size = size
-        self._idle = _IdleWorkers()
+        self._loop, self._thread = _home_loop()
+        self._loop_thread = self._thread.ident if self._thread else threading.get_ident()
+        self._idle: collections.deque[_Worker] = collections.deque()
+        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._all: set[_Worker] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self._lock = threading.Lock()
         self._closed = False
         started = [self._spawn() for _ in range(size)]
+        try:
+            for worker in started:
+                worker.wait_ready()
+        except StoreError:
+            self.close()
+            raise
         for worker in started:
-            worker.wait_ready()
-            self._idle.put(worker)
+            self._join(worker)
+
+    # -- workers joining and leaving ------------------------------------------------------------
 
     @property
     def pids(self) -> list[int]:
         """The process ids of the live workers."""
         with self._lock:
-            return sorted(w.pid for w in self._all if w.pid is not None)
+            return sorted(w.pid for w in self._all if w.pid is not None and w.alive)
+
+    def _on_home_thread(self) -> bool:
+        return threading.get_ident() == self._loop_thread
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.store_path)
@@ -270,73 +223,111 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def _replace(self, dead: _Worker) -> None:
-        """Kill ``dead`` now; a new worker joins the pool once it has started."""
-        dead.kill()
+    def _join(self, worker: _Worker) -> None:
+        """Attach a started worker's socket to the home loop; it then takes requests."""
+        coroutine = self._attach(worker)
+        if self._on_home_thread():
+            task = self._loop.create_task(coroutine)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        else:
+            asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(_START_TIMEOUT)
+
+    async def _attach(self, worker: _Worker) -> None:
+        if self._closed:
+            worker.kill()
+            return
+        _, protocol = await self._loop.connect_accepted_socket(
+            lambda: _WorkerProtocol(worker, self), worker.sock
+        )
+        worker.protocol = protocol
+        self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        """Hand an idle worker to the first caller waiting, else keep it (home loop only)."""
+        if not worker.alive or self._closed:
+            return
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker's connection closed (it was killed, or it died): replace it (home loop)."""
+        if worker in self._idle:
+            self._idle.remove(worker)
         with self._lock:
-            self._all.discard(dead)
-        threading.Thread(target=self._respawn, args=(dead,), daemon=True).start()
+            if worker not in self._all:
+                return
+            self._all.discard(worker)
+        if not self._closed:
+            threading.Thread(target=self._respawn, args=(worker,), daemon=True).start()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` now (its query really stops); a new one joins once started."""
+        worker.kill()
 
     def _respawn(self, dead: _Worker) -> None:
+        dead.kill()
         dead.reap()
         delay = 0.1
         while not self._closed:
             try:
                 worker = self._spawn()
                 worker.wait_ready()
-            except (StoreError, OSError) as error:
+                self._join(worker)
+                return
+            except (StoreError, OSError, RuntimeError, concurrent.futures.TimeoutError) as error:
                 log.warning("newsgraph: could not start a query worker (%s); retrying", error)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
-                continue
-            if self._closed:
-                worker.kill()
-                return
-            self._idle.put(worker)
-            return
 
-    def _limit(self, timeout: float | None) -> float:
-        return timeout or self.timeout
+    # -- running requests -----------------------------------------------------------------------
 
-    def call(
-        self, kind: str, payload: Any, timeout: float | None = None, hint: str | None = None
-    ) -> Reply:
-        """Run one request in a worker, blocking this thread."""
-        limit = self._limit(timeout)
-        started = time.monotonic()
-        deadline = started + limit
-        worker = self._idle.get(limit)
-        if worker is None:
-            raise self._no_worker(limit)
-        got = time.monotonic()
+    async def _acquire(self, deadline: float) -> _Worker:
+        if self._closed:
+            raise StoreError("the query pool is closed")
+        while self._idle:
+            worker = self._idle.popleft()
+            if worker.alive:
+                return worker
+        waiter: asyncio.Future[_Worker] = self._loop.create_future()
+        self._waiters.append(waiter)
+        timer = self._loop.call_at(deadline, _expire, waiter)
         try:
-            answer = _exchange(worker.sock, encode((kind, payload, hint)), deadline)
-        except TimeoutError:
-            self._replace(worker)
-            raise QueryTimeout(f"query stopped after the {limit:g} s time limit") from None
-        except (EOFError, OSError):
-            self._replace(worker)
-            raise StoreError("a query worker failed; try again") from None
-        except BaseException:
-            self._replace(worker)
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._release(waiter.result())
             raise
-        self._idle.put(worker)
-        return self._reply(answer, started, got)
+        finally:
+            timer.cancel()
 
-    async def call_async(
-        self, kind: str, payload: Any, timeout: float | None = None, hint: str | None = None
+    async def _call(
+        self, kind: str, payload: Any, timeout: float | None, hint: str | None
     ) -> Reply:
-        """Run one request in a worker without blocking the event loop."""
-        limit = self._limit(timeout)
-        started = time.monotonic()
-        worker = await self._idle.get_async(limit)
-        if worker is None:
-            raise self._no_worker(limit)
-        got = time.monotonic()
+        loop = self._loop
+        limit = timeout or self.timeout
+        started = loop.time()
+        deadline = started + limit
         try:
-            async with asyncio.timeout(max(0.0, started + limit - got)):
-                answer = await _exchange_async(worker.sock, encode((kind, payload, hint)))
-        except TimeoutError:
+            worker = await self._acquire(deadline)
+        except _Expired:
+            raise QueryTimeout(
+                f"no query worker became free within the {limit:g} s time limit"
+            ) from None
+        got = loop.time()
+        protocol = worker.protocol
+        assert protocol is not None and protocol.transport is not None
+        answer_future: asyncio.Future[Any] = loop.create_future()
+        protocol.pending = answer_future
+        timer = loop.call_at(deadline, _expire, answer_future)
+        try:
+            protocol.transport.write(encode((kind, payload, hint)))
+            answer = await answer_future
+        except _Expired:
             self._replace(worker)
             raise QueryTimeout(f"query stopped after the {limit:g} s time limit") from None
         except (EOFError, OSError):
@@ -345,20 +336,44 @@ class QueryPool:
         except BaseException:  # cancelled mid-exchange: the worker's state is unknown
             self._replace(worker)
             raise
-        self._idle.put(worker)
-        return self._reply(answer, started, got)
-
-    def _no_worker(self, limit: float) -> NewsgraphError:
-        if self._closed:
-            return StoreError("the server is shutting down")
-        return QueryTimeout(f"no query worker became free within the {limit:g} s time limit")
-
-    @staticmethod
-    def _reply(answer: Any, started: float, got: float) -> Reply:
+        finally:
+            timer.cancel()
+        self._release(worker)
         status, result, generation, run = answer
         if status == "error":
             raise _rebuild(*result)
-        return Reply(result, generation, got - started, run, time.monotonic() - started)
+        return Reply(result, generation, got - started, run, loop.time() - started)
+
+    async def call_async(
+        self, kind: str, payload: Any, timeout: float | None = None, hint: str | None = None
+    ) -> Reply:
+        """Run one request in a worker without blocking the event loop."""
+        if asyncio.get_running_loop() is self._loop:
+            return await self._call(kind, payload, timeout, hint)
+        return await asyncio.wrap_future(self._submit(self._call(kind, payload, timeout, hint)))
+
+    def _submit(self, coroutine: Coroutine[Any, Any, _T]) -> concurrent.futures.Future[_T]:
+        if self._loop.is_closed():
+            coroutine.close()
+            raise StoreError("the query pool is closed")
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+
+    def call(
+        self, kind: str, payload: Any, timeout: float | None = None, hint: str | None = None
+    ) -> Reply:
+        """Run one request in a worker, blocking this thread (never the home loop's thread)."""
+        if self._on_home_thread():
+            raise RuntimeError(
+                "a blocking query on the event loop's own thread would wait for itself: "
+                "await call_async(), or run the call in a thread (run_in_threadpool)"
+            )
+        limit = timeout or self.timeout
+        future = self._submit(self._call(kind, payload, timeout, hint))
+        try:
+            return future.result(limit + 30)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise StoreError("the query pool did not answer") from None
 
     # -- the Store-shaped methods ---------------------------------------------------------------
 
@@ -383,13 +398,41 @@ class QueryPool:
         triples: list[ox.Triple] = self.call("construct", (query, dict(bindings or {}))).value
         return iter(triples)
 
+    def _fail_waiters(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(StoreError("the query pool is closed"))
+        self._idle.clear()
+
     def close(self) -> None:
+        if self._closed:
+            return
         self._closed = True
-        idle = self._idle.close()
         with self._lock:
-            workers = set(self._all) | set(idle)
+            workers = list(self._all)
             self._all.clear()
         for worker in workers:
-            worker.kill()
+            if worker.process.is_alive():
+                worker.process.kill()
+        if self._on_home_thread():
+            self._fail_waiters()
+            for worker in workers:
+                worker.kill()
+        elif not self._loop.is_closed():
+            done = concurrent.futures.Future[None]()
+
+            def shut() -> None:
+                self._fail_waiters()
+                for worker in workers:
+                    worker.kill()
+                done.set_result(None)
+
+            self._loop.call_soon_threadsafe(shut)
+            done.result(10)
         for worker in workers:
             worker.reap()
+        if self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
