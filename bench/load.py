@@ -180,6 +180,7 @@ async def _load(
     statuses: Counter[int] = Counter()
     errors = 0
     issued = 0
+    nonce = os.urandom(6).hex()  # --unique: distinct from every earlier run's requests too
 
     async def client() -> None:
         nonlocal issued, errors
@@ -188,7 +189,7 @@ async def _load(
             while issued < total:
                 issued += 1
                 request = (
-                    _request_bytes(authority, path, f"{query}\n# request {issued}", accept)
+                    _request_bytes(authority, path, f"{query}\n# {nonce} {issued}", accept)
                     if unique
                     else fixed
                 )

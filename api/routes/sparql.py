@@ -121,6 +121,8 @@ async def sparql(request: Request) -> Response:
 
 
 router.add_route("/sparql", sparql, methods=["GET", "POST"])
+# Some clients are configured with a trailing slash: answer there too rather than redirect a POST.
+router.add_route("/sparql/", sparql, methods=["GET", "POST"], include_in_schema=False)
 
 
 async def query(
