@@ -41,8 +41,10 @@ def test_not_modified(headers: dict[str, str], fresh: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(sample_store(tmp_path_factory.mktemp("caching") / "store"))
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    running = start_server(
+        sample_store(tmp_path_factory.mktemp("caching") / "store", sample_template)
+    )
     yield running
     running.stop()
 

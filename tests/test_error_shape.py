@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,8 +19,8 @@ UPDATE = {"Content-Type": "application/sparql-update"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = sample_store(tmp_path_factory.mktemp("errors") / "store")
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    store = sample_store(tmp_path_factory.mktemp("errors") / "store", sample_template)
     running = start_server(
         store, "--allow-update", "--query-timeout", "1",
         env={"NEWSGRAPH_UPDATE_TOKEN": TOKEN, "NEWSGRAPH_MAX_REQUEST_BYTES": "2048"},

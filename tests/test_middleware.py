@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import gzip
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -21,8 +22,10 @@ def test_doctests() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(sample_store(tmp_path_factory.mktemp("middleware") / "store"))
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    running = start_server(
+        sample_store(tmp_path_factory.mktemp("middleware") / "store", sample_template)
+    )
     yield running
     running.stop()
 

@@ -111,7 +111,7 @@ def test_more_callers_than_workers_are_queued(pool: QueryPool) -> None:
         return [int(reply.value[0]["n"].value) for reply in replies]
 
     assert asyncio.run(many()) == [300] * 40
-    assert len(pool.pids) == 2
+    assert _wait_for(lambda: len(pool.pids) == 2)
 
 
 def test_a_cancelled_caller_gives_its_worker_back(pool: QueryPool) -> None:

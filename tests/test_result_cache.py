@@ -58,8 +58,10 @@ def test_storable(query: str, expected: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(sample_store(tmp_path_factory.mktemp("result-cache") / "store"))
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    running = start_server(
+        sample_store(tmp_path_factory.mktemp("result-cache") / "store", sample_template)
+    )
     yield running
     running.stop()
 

@@ -30,8 +30,8 @@ CHEAP = "ASK { ?s a <http://schema.org/NewsArticle> }"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = sample_store(tmp_path_factory.mktemp("safety") / "store")
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    store = sample_store(tmp_path_factory.mktemp("safety") / "store", sample_template)
     running = start_server(
         store, "--query-timeout", str(TIMEOUT), "--row-limit", str(ROW_LIMIT),
         env={"NEWSGRAPH_MAX_REQUEST_BYTES": str(BODY_LIMIT)},
@@ -41,8 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def writable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    store = sample_store(tmp_path_factory.mktemp("writable") / "store")
+def writable(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    store = sample_store(tmp_path_factory.mktemp("writable") / "store", sample_template)
     running = start_server(store, "--allow-update", "--allow-service",
                            env={"NEWSGRAPH_UPDATE_TOKEN": TOKEN})  # fmt: skip
     yield running

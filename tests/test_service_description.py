@@ -9,6 +9,7 @@ it conforms to the vocabulary's schema (terms, domains, ranges, required propert
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -28,8 +29,8 @@ RDF_FORMATS = {"text/turtle": "turtle", "application/rdf+xml": "xml",
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(sample_store(tmp_path_factory.mktemp("sd") / "store"))
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    running = start_server(sample_store(tmp_path_factory.mktemp("sd") / "store", sample_template))
     yield running
     running.stop()
 

@@ -27,9 +27,9 @@ FORMATS = {"text/turtle": "turtle", "application/n-triples": "nt",
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("void")
-    store = sample_store(root / "store")
+    store = sample_store(root / "store", sample_template)
     (root / "mine.ttl").write_text(TURTLE)
     loaded = newsgraph("load", str(root / "mine.ttl"), "--graph", MINE, "--store", str(store),
                        "--base", BASE)  # fmt: skip
