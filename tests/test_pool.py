@@ -127,18 +127,30 @@ def test_a_cancelled_caller_gives_its_worker_back(pool: QueryPool) -> None:
     assert [pool.ask("ASK {}") for _ in range(4)] == [True] * 4
 
 
-def test_a_worker_that_dies_is_replaced(pool: QueryPool) -> None:
-    for pid in pool.pids:
-        os.kill(pid, signal.SIGKILL)
-    failures = 0
-    for _ in range(2):
-        try:
-            pool.ask("ASK {}")
-        except StoreError:
-            failures += 1
-    assert failures >= 1
+def test_cancelling_a_running_query_stops_it(pool: QueryPool) -> None:
     assert _wait_for(lambda: len(pool.pids) == 2)
-    assert pool.ask("ASK {}")
+    before = set(pool.pids)
+
+    async def cancel_running() -> None:
+        task = asyncio.ensure_future(
+            pool.call_async("execute", QueryRequest(EXPLOSIVE), timeout=60)
+        )
+        await asyncio.sleep(0.3)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(cancel_running())
+    assert _wait_for(lambda: len(pool.pids) == 2 and len(before - set(pool.pids)) == 1)
+    assert pool.ask("ASK { ?s ?p ?o }")
+
+
+def test_a_worker_that_dies_is_replaced(pool: QueryPool) -> None:
+    assert _wait_for(lambda: len(pool.pids) == 2)
+    dead = set(pool.pids)
+    for pid in dead:
+        os.kill(pid, signal.SIGKILL)
+    assert _wait_for(lambda: len(pool.pids) == 2 and not dead & set(pool.pids))
+    assert [pool.ask("ASK {}") for _ in range(4)] == [True] * 4
 
 
 def test_workers_follow_new_snapshots(store_path: Path) -> None:

@@ -79,11 +79,6 @@ class _Expired(Exception):
     """A deadline passed (waiting for a worker, or for its answer)."""
 
 
-def _expire(future: asyncio.Future[Any]) -> None:
-    if not future.done():
-        future.set_exception(_Expired())
-
-
 class _Worker:
     def __init__(self, store_path: Path) -> None:
         self.sock, child = socket.socketpair()
@@ -124,14 +119,27 @@ class _Worker:
         self.process.join(5)
 
 
+class _Job:
+    """One request: its frame, the future of its answer, and the worker it went to."""
+
+    __slots__ = ("answer", "dispatched", "frame", "worker")
+
+    def __init__(self, frame: bytes, answer: asyncio.Future[Any]) -> None:
+        self.frame = frame
+        self.answer = answer
+        self.worker: _Worker | None = None
+        self.dispatched = 0.0
+
+
 class _WorkerProtocol(asyncio.Protocol):
-    """Reassembles one worker's reply frames and hands each to the request waiting for it."""
+    """Reassembles one worker's reply frames; on each, answers the job and frees the worker at
+    once (the next queued job is sent before the answered request's task even resumes)."""
 
     def __init__(self, worker: _Worker, pool: QueryPool) -> None:
         self.worker = worker
         self.pool = pool
         self.buffer = bytearray()
-        self.pending: asyncio.Future[Any] | None = None
+        self.job: _Job | None = None
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -142,22 +150,23 @@ class _WorkerProtocol(asyncio.Protocol):
         total = _frame_length(self.buffer)
         if total is None or len(self.buffer) < total:
             return
-        pending, self.pending = self.pending, None
+        job, self.job = self.job, None
         try:
             answer = pickle.loads(memoryview(self.buffer)[HEADER.size : total])
         except Exception as error:  # a corrupt frame: the worker cannot be trusted any more
-            if pending is not None and not pending.done():
-                pending.set_exception(EOFError(f"unreadable answer from a query worker: {error}"))
+            if job is not None and not job.answer.done():
+                job.answer.set_exception(EOFError(f"unreadable answer from a worker: {error}"))
             return
         del self.buffer[:total]
-        if pending is not None and not pending.done():
-            pending.set_result(answer)
+        if job is not None and not job.answer.done():
+            job.answer.set_result(answer)
+        self.pool._release(self.worker)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.worker.alive = False
-        pending, self.pending = self.pending, None
-        if pending is not None and not pending.done():
-            pending.set_exception(EOFError("the query worker exited"))
+        job, self.job = self.job, None
+        if job is not None and not job.answer.done():
+            job.answer.set_exception(EOFError("the query worker exited"))
         self.pool._lost(self.worker)
 
 
@@ -191,7 +200,7 @@ class QueryPool:
         self._loop, self._thread = _home_loop()
         self._loop_thread = self._thread.ident if self._thread else threading.get_ident()
         self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
+        self._queue: collections.deque[_Job] = collections.deque()
         self._all: set[_Worker] = set()
         self._tasks: set[asyncio.Future[Any]] = set()
         self._lock = threading.Lock()
@@ -244,15 +253,33 @@ class QueryPool:
         self._release(worker)
 
     def _release(self, worker: _Worker) -> None:
-        """Hand an idle worker to the first caller waiting, else keep it (home loop only)."""
+        """Send a free worker the oldest job still waiting, else keep it idle (home loop)."""
         if not worker.alive or self._closed:
             return
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
+        while self._queue:
+            job = self._queue.popleft()
+            if not job.answer.done():  # not expired, not cancelled
+                self._dispatch(worker, job)
                 return
         self._idle.append(worker)
+
+    def _expire(self, job: _Job) -> None:
+        """The deadline passed: a job still queued fails; one being run has its worker killed
+        right now, before the worker could answer and be handed another job."""
+        if job.answer.done():
+            return
+        job.answer.set_exception(_Expired())
+        worker = job.worker
+        if worker is not None and worker.protocol is not None and worker.protocol.job is job:
+            self._replace(worker)
+
+    def _dispatch(self, worker: _Worker, job: _Job) -> None:
+        protocol = worker.protocol
+        assert protocol is not None and protocol.transport is not None
+        job.worker = worker
+        job.dispatched = self._loop.time()
+        protocol.job = job
+        protocol.transport.write(job.frame)
 
     def _lost(self, worker: _Worker) -> None:
         """A worker's connection closed (it was killed, or it died): replace it (home loop)."""
@@ -286,63 +313,47 @@ class QueryPool:
 
     # -- running requests -----------------------------------------------------------------------
 
-    async def _acquire(self, deadline: float) -> _Worker:
-        if self._closed:
-            raise StoreError("the query pool is closed")
-        while self._idle:
-            worker = self._idle.popleft()
-            if worker.alive:
-                return worker
-        waiter: asyncio.Future[_Worker] = self._loop.create_future()
-        self._waiters.append(waiter)
-        timer = self._loop.call_at(deadline, _expire, waiter)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
-                self._release(waiter.result())
-            raise
-        finally:
-            timer.cancel()
-
     async def _call(
         self, kind: str, payload: Any, timeout: float | None, hint: str | None
     ) -> Reply:
+        if self._closed:
+            raise StoreError("the query pool is closed")
         loop = self._loop
         limit = timeout or self.timeout
         started = loop.time()
-        deadline = started + limit
+        job = _Job(encode((kind, payload, hint)), loop.create_future())
+        timer = loop.call_at(started + limit, self._expire, job)
+        worker = None
+        while self._idle and worker is None:
+            candidate = self._idle.popleft()
+            worker = candidate if candidate.alive else None
+        if worker is not None:
+            self._dispatch(worker, job)
+        else:
+            self._queue.append(job)
         try:
-            worker = await self._acquire(deadline)
+            status, result, generation, run = await job.answer
         except _Expired:
-            raise QueryTimeout(
-                f"no query worker became free within the {limit:g} s time limit"
-            ) from None
-        got = loop.time()
-        protocol = worker.protocol
-        assert protocol is not None and protocol.transport is not None
-        answer_future: asyncio.Future[Any] = loop.create_future()
-        protocol.pending = answer_future
-        timer = loop.call_at(deadline, _expire, answer_future)
-        try:
-            protocol.transport.write(encode((kind, payload, hint)))
-            answer = await answer_future
-        except _Expired:
-            self._replace(worker)
+            if job.worker is None:
+                raise QueryTimeout(
+                    f"no query worker became free within the {limit:g} s time limit"
+                ) from None
             raise QueryTimeout(f"query stopped after the {limit:g} s time limit") from None
         except (EOFError, OSError):
-            self._replace(worker)
+            if job.worker is not None:
+                self._replace(job.worker)
             raise StoreError("a query worker failed; try again") from None
-        except BaseException:  # cancelled mid-exchange: the worker's state is unknown
-            self._replace(worker)
+        except BaseException:  # cancelled while its worker still runs it: stop the query
+            worker = job.worker
+            if worker is not None and worker.protocol is not None and worker.protocol.job is job:
+                self._replace(worker)
             raise
         finally:
             timer.cancel()
-        self._release(worker)
-        status, result, generation, run = answer
         if status == "error":
             raise _rebuild(*result)
-        return Reply(result, generation, got - started, run, loop.time() - started)
+        wait = (job.dispatched or started) - started
+        return Reply(result, generation, wait, run, loop.time() - started)
 
     async def call_async(
         self, kind: str, payload: Any, timeout: float | None = None, hint: str | None = None
@@ -399,10 +410,10 @@ class QueryPool:
         return iter(triples)
 
     def _fail_waiters(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_exception(StoreError("the query pool is closed"))
+        while self._queue:
+            job = self._queue.popleft()
+            if not job.answer.done():
+                job.answer.set_exception(StoreError("the query pool is closed"))
         self._idle.clear()
 
     def close(self) -> None:
