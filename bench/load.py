@@ -42,10 +42,11 @@ __all__ = ["CHEAP_QUERY", "LoadResult", "ServerProcess", "measure", "named_query
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP_QUERY = "PREFIX schema: <http://schema.org/>\nSELECT ?headline WHERE { ?a schema:headline ?headline } LIMIT 1"
-MOST_MENTIONED = (
+#: Entities by how many articles mention them, the most or the least mentioned first.
+MENTIONS = (
     "PREFIX schema: <http://schema.org/>\n"
-    "SELECT ?entity (COUNT(*) AS ?n) WHERE { GRAPH ?a { ?a schema:mentions ?entity } }\n"
-    "GROUP BY ?entity ORDER BY DESC(?n) ?entity LIMIT 1"
+    "SELECT ?entity (COUNT(*) AS ?n) WHERE {{ GRAPH ?a {{ ?a schema:mentions ?entity }} }}\n"
+    "GROUP BY ?entity ORDER BY {order}(?n) ?entity LIMIT 1"
 )
 
 
@@ -342,8 +343,9 @@ def tree_memory(pid: int) -> tuple[float | None, float | None]:
 # -- scenarios ----------------------------------------------------------------------------------
 
 
-def named_query(url: str, name: str = "entity-articles") -> str:
-    """A named query from ``graph/queries``, its ``entity`` bound to the most mentioned entity."""
+def named_query(url: str, name: str = "entity-articles", entity: str = "rare") -> str:
+    """A named query from ``graph/queries``, its ``entity`` bound to the least (``rare``) or the
+    most (``frequent``) mentioned entity, or to the IRI given."""
     import httpx
 
     sys.path.insert(0, str(ROOT))
@@ -352,12 +354,16 @@ def named_query(url: str, name: str = "entity-articles") -> str:
     named = queries.get(name)
     if "entity" not in named.params:
         return named.text
-    response = httpx.get(url.rstrip("/") + "/sparql", params={"query": MOST_MENTIONED}, timeout=300)
-    response.raise_for_status()
-    rows = response.json()["results"]["bindings"]
-    if not rows:
-        raise RuntimeError("the store mentions no entity")
-    return sparqltext.inject_values(named.text, {"entity": f"<{rows[0]['entity']['value']}>"})
+    if entity in ("rare", "frequent"):
+        order = "ASC" if entity == "rare" else "DESC"
+        response = httpx.get(url.rstrip("/") + "/sparql",
+                             params={"query": MENTIONS.format(order=order)}, timeout=600)  # fmt: skip
+        response.raise_for_status()
+        rows = response.json()["results"]["bindings"]
+        if not rows:
+            raise RuntimeError("the store mentions no entity")
+        entity = rows[0]["entity"]["value"]
+    return sparqltext.inject_values(named.text, {"entity": f"<{entity}>"})
 
 
 def run(
@@ -401,6 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--query", action="append", help="query text (repeatable); default: a "
                         "cheap query and the named query entity-articles")  # fmt: skip
     parser.add_argument("--unique", action="store_true", help="make every request distinct")
+    parser.add_argument("--entity", default="rare",
+                        help="entity-articles binds: rare, frequent or an entity IRI")  # fmt: skip
     parser.add_argument("--workers", type=int, help="--query-workers for the started server")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
@@ -413,7 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(result.row(), flush=True)
 
     options = {"requests": args.requests, "concurrencies": concurrencies, "queries": queries,
-               "unique": args.unique, "report": report}  # fmt: skip
+               "unique": args.unique, "report": report, "entity": args.entity}  # fmt: skip
     if args.store:
         with ServerProcess(args.store, workers=args.workers) as server:
             results = run(server.url, pid=server.pid, **options)  # type: ignore[arg-type]

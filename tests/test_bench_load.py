@@ -13,6 +13,7 @@ def test_a_small_bounded_run(tmp_path: Path) -> None:
     with load.ServerProcess(store, workers=2) as server:
         named = load.named_query(server.url)
         assert "VALUES (?entity)" in named
+        assert load.named_query(server.url, entity="frequent") != named
         results = load.run(server.url, pid=server.pid, requests=150, concurrencies=[4],
                            queries={"cheap": load.CHEAP_QUERY, "named": named})  # fmt: skip
         unique = load.measure(server.url, "ASK {}", concurrency=3, requests=50, unique=True,
