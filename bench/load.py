@@ -375,11 +375,12 @@ def run(
     queries: dict[str, str] | None = None,
     unique: bool = False,
     report: Callable[[LoadResult], None] | None = None,
+    entity: str = "rare",
 ) -> list[LoadResult]:
     """The standard scenarios: each query at each concurrency; ``report`` sees each result."""
     chosen = queries or {
         "cheap query": CHEAP_QUERY,
-        "named query entity-articles": named_query(url),
+        f"entity-articles, {entity} entity": named_query(url, entity=entity),
     }
     found = []
     for name, text in chosen.items():
@@ -420,13 +421,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(result: LoadResult) -> None:
         print(result.row(), flush=True)
 
-    options = {"requests": args.requests, "concurrencies": concurrencies, "queries": queries,
-               "unique": args.unique, "report": report, "entity": args.entity}  # fmt: skip
+    def scenarios(url: str, pid: int | None) -> list[LoadResult]:
+        return run(url, pid=pid, requests=args.requests, concurrencies=concurrencies,
+                   queries=queries, unique=args.unique, report=report, entity=args.entity)  # fmt: skip
+
     if args.store:
         with ServerProcess(args.store, workers=args.workers) as server:
-            results = run(server.url, pid=server.pid, **options)  # type: ignore[arg-type]
+            results = scenarios(server.url, server.pid)
     else:
-        results = run(args.url, pid=args.pid, **options)  # type: ignore[arg-type]
+        results = scenarios(args.url, args.pid)
     load = os.getloadavg()[0]
     print(f"\n{sum(r.requests for r in results)} requests in {time.monotonic() - started:.1f} s; "
           f"{os.cpu_count()} CPUs, load average {load:.2f}; unique={args.unique}")  # fmt: skip

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from bench import load
-from tests.conftest import sample_store
+from tests.conftest import ROOT, sample_store
 
 
-def test_a_small_bounded_run(tmp_path: Path) -> None:
-    store = sample_store(tmp_path / "store")
+def test_a_small_bounded_run(tmp_path: Path, sample_template: Path) -> None:
+    store = sample_store(tmp_path / "store", sample_template)
     with load.ServerProcess(store, workers=2) as server:
         named = load.named_query(server.url)
         assert "VALUES (?entity)" in named
@@ -30,3 +33,18 @@ def test_a_small_bounded_run(tmp_path: Path) -> None:
     assert unique.statuses == {200: 50}
     assert broken.errors == 20 and broken.statuses == {400: 20}
     assert set(results[0].summary()) >= {"requests_per_second", "p50_ms", "p95_ms", "p99_ms"}
+
+
+def test_the_command(tmp_path: Path, sample_template: Path) -> None:
+    store = sample_store(tmp_path / "store", sample_template)
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--store", str(store), "--requests", "40",
+         "--concurrency", "2", "--unique", "--json", str(tmp_path / "out.json")],
+        capture_output=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stdout.decode().splitlines()
+    assert (
+        lines[0].startswith("| scenario |") and len([x for x in lines if x.startswith("| ")]) == 4
+    )
+    assert [row["requests"] for row in json.loads((tmp_path / "out.json").read_text())] == [40, 40]
