@@ -45,6 +45,6 @@ def test_the_command(tmp_path: Path, sample_template: Path) -> None:
     assert result.returncode == 0, result.stderr.decode()
     lines = result.stdout.decode().splitlines()
     assert (
-        lines[0].startswith("| scenario |") and len([x for x in lines if x.startswith("| ")]) == 4
+        lines[0].startswith("| scenario |") and len([x for x in lines if x.startswith("| ")]) == 3
     )
     assert [row["requests"] for row in json.loads((tmp_path / "out.json").read_text())] == [40, 40]
