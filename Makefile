@@ -19,6 +19,19 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# Front-end packages from npm (package.json, package-lock.json), copied into api/static/vendor/ by
+# api/vendor.py. Optional: without npm the pages use their plain fallback.
+.stamp-npm: package.json package-lock.json api/vendor.py | $(VENV)/.installed
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
+	    && $(BIN)/python -m api.vendor && touch $@ \
+	    || echo "npm ci failed: the pages use their plain fallback"; \
+	else \
+	  echo "npm not found: the pages use their plain fallback"; \
+	fi
+
+setup: .stamp-npm
+
 serve: setup
 	$(BIN)/newsgraph ingest --quiet --store $(STORE) $(SAMPLE)
 	$(BIN)/newsgraph serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
@@ -39,4 +52,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache node_modules api/static/vendor .stamp-npm

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, middleware
-from api.routes import sparql, void
+from api.routes import analysis, resources, sparql, ui, void
+from api.urls import STATIC, Urls
 from graph.settings import Settings
 from graph.store import open_store
 from graph.store.base import Store
 from graph.store.served import ServedStore
 from graph.store.server_info import ServerInfo
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
 def open_served(settings: Settings) -> Store:
@@ -67,6 +72,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     middleware.install(app)
     app.include_router(sparql.router)
     app.include_router(void.router)
+    app.include_router(ui.router)
+    app.include_router(resources.router, prefix=Urls(settings.base).base_path.rstrip("/"))
+    app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(analysis.router)
     return app
 
 

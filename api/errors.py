@@ -1,4 +1,7 @@
-"""One error shape for the whole API: ``{"error": code, "message": text, "status": n}``."""
+"""One error shape for the whole API: ``{"error": code, "message": text, "status": n}``.
+
+A browser (an Accept header that prefers HTML to JSON) gets the same three fields as an HTML page.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from api import error_page
 from graph.errors import NewsgraphError
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    request: Request | None = None,
 ) -> Response:
-    return JSONResponse(
-        {"error": code, "message": message, "status": status}, status_code=status, headers=headers
-    )
+    body = {"error": code, "message": message, "status": status}
+    if request is not None and error_page.wants_html(request):
+        return error_page.render_error(request, body, headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 #: Headers an error status calls for (RFC 9110): how to authenticate, when to retry.
@@ -27,7 +36,9 @@ _STATUS_HEADERS: dict[int, dict[str, str]] = {
 
 async def _newsgraph_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, NewsgraphError)
-    return error_response(error.status, error.code, str(error), _STATUS_HEADERS.get(error.status))
+    return error_response(
+        error.status, error.code, str(error), _STATUS_HEADERS.get(error.status), request
+    )
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -39,7 +50,7 @@ async def _http_error(request: Request, error: Exception) -> Response:
         415: "unsupported-media-type",
     }.get(error.status_code, "http")
     return error_response(
-        error.status_code, code, str(error.detail), getattr(error, "headers", None)
+        error.status_code, code, str(error.detail), getattr(error, "headers", None), request
     )
 
 
@@ -47,12 +58,15 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     first = error.errors()[0] if error.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ()))
-    return error_response(400, "bad-request", f"{where}: {first.get('msg', 'invalid request')}")
+    message = f"{where}: {first.get('msg', 'invalid request')}"
+    return error_response(400, "bad-request", message, request=request)
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
     """Anything else: the one shape, without internals (the traceback goes to the log)."""
-    return error_response(500, "internal", "internal error; the server log has the details")
+    return error_response(
+        500, "internal", "internal error; the server log has the details", request=request
+    )
 
 
 def install(app: FastAPI) -> None:

@@ -38,6 +38,8 @@ class Summary:
     triples: int = 0
     entities: int = 0
     seconds: float = 0.0
+    #: Seconds spent in the store-wide linking pass at the end (part of ``seconds``).
+    linking_seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -74,7 +76,9 @@ class Rejects:
     def add(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open for the run
+            self._handle = open(  # noqa: SIM115 - kept open for the run
+                self.path, "a", encoding="utf-8", errors="backslashreplace"
+            )
         entry: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "location": error.location,
@@ -147,6 +151,7 @@ class Ingester:
     def run(self, paths: Iterable[str]) -> Summary:
         started = time.perf_counter()
         try:
+            self.linker.prepare(self.store)
             batch: list[Located] = []
             for located in self.records(paths):
                 batch.append(located)
@@ -155,7 +160,10 @@ class Ingester:
                     batch = []
             if batch:
                 self.write_batch(batch)
-            self.summary.entities = self.linker.finish(self.store)
+            linked = self.linker.finish(self.store)
+            self.summary.entities = linked.entities
+            self.summary.linking_seconds = linked.seconds
+            self.store.flush()  # a remote store writes behind: count the last write too
         finally:
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started
@@ -192,8 +200,9 @@ class Ingester:
             else:
                 self.summary.replaced += 1
             record = located.record
+            links = self.linker.link(record)
             node = mapping.article_node(
-                record, self.iris, self.linker.link(record), digest=version[1]
+                record, self.iris, links.mentions, links.found_in_text, digest=version[1]
             )
             graphs.append(article)
             nodes.append(mapping.article_graph(node))

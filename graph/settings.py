@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.errors import ConfigError
@@ -73,12 +74,50 @@ class Settings(BaseSettings):
     store_user: str | None = Field(None, description="Remote store: user name (Basic/Digest).")
     store_password: SecretStr | None = Field(None, description="Remote store: password.")
     store_token: SecretStr | None = Field(None, description="Remote store: bearer token.")
+    graph_store_url: str | None = Field(
+        None,
+        description="Remote store: Graph Store Protocol endpoint for bulk writes and dumps "
+        "(default: found by probing the server; `none` never to use one).",
+    )
+    store_dialect: Literal["auto", "generic", "oxigraph", "virtuoso"] = Field(
+        "auto",
+        description="Remote store: which server it is (default: read from its Server header).",
+    )
+    store_timeout: float = Field(
+        300.0, gt=0, description="Remote store: seconds to wait for one request to the server."
+    )
+    store_retries: int = Field(
+        3,
+        ge=0,
+        description="Remote store: attempts after the first for a request that failed on the "
+        "way (idempotent requests only, with exponential backoff).",
+    )
+
     result_cache_bytes: int = Field(
         64 * 1024 * 1024,
         ge=0,
         description="Memory for the answers of recent queries, reused until the store changes; "
         "0 turns the cache off.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _credentials_out_of_urls(cls, data: Any) -> Any:
+        """``http://user:password@host/…`` → the URL alone, and the store user and password
+        (unless set on their own), so that no URL setting ever holds a secret."""
+        if not isinstance(data, dict):
+            return data
+        for key in ("store", "update_url", "graph_store_url"):
+            url = data.get(key)
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                continue
+            clean, user, password = split_userinfo(url)
+            if clean != url:
+                data = {**data, key: clean}
+                data.setdefault("store_user", user)
+                if password is not None:
+                    data.setdefault("store_password", password)
+        return data
 
     @field_validator("base")
     @classmethod
@@ -109,6 +148,21 @@ class Settings(BaseSettings):
     @property
     def worker_count(self) -> int:
         return self.query_workers or max(2, os.cpu_count() or 2)
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """The URL without ``user:password@``, and the user and password it held.
+
+    >>> split_userinfo("https://ann:s%40cret@db.example/sparql")
+    ('https://db.example/sparql', 'ann', 's@cret')
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, has_password, password = userinfo.partition(":")
+    clean = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return clean, unquote(user) or None, unquote(password) if has_password else None
 
 
 def load_settings(**overrides: Any) -> Settings:

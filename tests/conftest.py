@@ -196,3 +196,7 @@ def descendants(pid: int) -> dict[int, int]:
                 found[child] = parent
                 frontier.append(child)
     return found
+
+
+# Store backends (embedded, Oxigraph server, Virtuoso) for the tests that run on each.
+pytest_plugins = ["tests.backends"]

@@ -112,8 +112,22 @@ class Minter:
         return f"{self.base}graph/terms"
 
     @property
+    def linking_graph(self) -> str:
+        """The graph that keeps linking's inputs: user overrides and reconciliations."""
+        return f"{self.base}graph/linking"
+
+    @property
     def meta_graph(self) -> str:
         return f"{self.base}graph/meta"
+
+    @property
+    def cooccurrence_graph(self) -> str:
+        """The graph ``newsgraph cooccur --materialize`` writes unless told another."""
+        return f"{self.base}graph/cooccurrence"
+
+    def cooccurrence_node(self, graph: str, part: str) -> str:
+        """A node of a materialised co-occurrence graph (its window, its edges)."""
+        return f"{graph}#{quote(part, safe='-_.')}"
 
     def slug_of(self, iri: str) -> str | None:
         """The slug of an article IRI minted here, else None."""

@@ -10,10 +10,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import ingest, load, query, serve, settings_cmd, stats
+from graph.cli import cooccur, entities, ingest, link, load, query, serve, settings_cmd, stats
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd, load]
+COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -68,16 +68,10 @@ def _query_text(args: argparse.Namespace) -> tuple[str, dict[str, ox.NamedNode |
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise QueryError(f"--param {item!r}: expected NAME=VALUE")
-        bindings[name] = _term(value)
+        bindings[name] = queries.parameter_term(value)
     if args.name:
-        named = queries.get(args.name)
-        unknown = sorted(set(bindings) - set(named.params))
-        if unknown:
-            raise QueryError(f"--param {unknown[0]}: {args.name} takes {sorted(named.params)}")
-        missing = sorted(set(named.params) - set(bindings))
-        if missing:
-            raise QueryError(f"{args.name} needs --param {missing[0]}=…")
-        return named.text, bindings
+        queries.check_params(args.name, bindings)
+        return queries.get(args.name).text, bindings
     if not args.sparql:
         raise QueryError("give a query text, @FILE, - for stdin, or --name")
     if args.sparql == "-":
@@ -86,17 +80,6 @@ def _query_text(args: argparse.Namespace) -> tuple[str, dict[str, ox.NamedNode |
         with open(args.sparql[1:], encoding="utf-8") as handle:
             return handle.read(), bindings
     return args.sparql, bindings
-
-
-def _term(value: str) -> ox.NamedNode | ox.Literal:
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    elif not value.startswith(("http://", "https://", "urn:")):
-        return ox.Literal(value)
-    try:
-        return ox.NamedNode(value)
-    except ValueError:
-        raise QueryError(f"not an IRI: {value!r}") from None
 
 
 def _kind_of(text: str) -> str:

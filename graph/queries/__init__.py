@@ -8,14 +8,15 @@ with ``newsgraph query --name NAME --param NAME=VALUE``; the query page lists th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.errors import NotFound
+from graph import sparqltext
+from graph.errors import NotFound, QueryError
 from vocab.namespaces import PREFIXES
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -74,3 +75,45 @@ def values_clause(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> 
     if not re.fullmatch(r"\w+", variable):
         raise ValueError(f"bad variable name {variable!r}")
     return f"VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"
+
+
+def parameter_term(value: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as a term: ``<IRI>`` or an http(s)/urn IRI is an IRI, the rest text.
+
+    >>> parameter_term("http://localhost:8000/entity/kazakhstan")
+    <NamedNode value=http://localhost:8000/entity/kazakhstan>
+    >>> parameter_term("Kazakhstan")
+    <Literal value=Kazakhstan datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>
+    """
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    elif not value.startswith(("http://", "https://", "urn:")):
+        return ox.Literal(value)
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        raise QueryError(f"not an IRI: {value!r}") from None
+
+
+def check_params(name: str, given: Iterable[str]) -> None:
+    """Raise :class:`QueryError` naming a parameter ``name`` does not take or one it lacks."""
+    params = get(name).params
+    given = set(given)
+    unknown = sorted(given - set(params))
+    if unknown:
+        raise QueryError(f"{name} has no parameter {unknown[0]!r}; it takes {sorted(params)}")
+    missing = sorted(set(params) - given)
+    if missing:
+        raise QueryError(f"{name} needs the parameter {missing[0]!r} ({params[missing[0]]})")
+
+
+def bind(name: str, values: Mapping[str, str]) -> str:
+    """The named query's text with its parameters bound by a VALUES block (terms written by
+    pyoxigraph, so escaped): what ``newsgraph query --name`` runs and the query page shows.
+
+    >>> print(bind("entity-names", {"entity": "http://n.example/entity/x"}).splitlines()[3])
+    SELECT ?name ?alternateName ?type WHERE { VALUES (?entity) { (<http://n.example/entity/x>) }
+    """
+    check_params(name, values)
+    terms = {key: str(parameter_term(value)) for key, value in values.items()}
+    return sparqltext.inject_values(get(name).text, terms)

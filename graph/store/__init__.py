@@ -19,18 +19,15 @@ __all__ = ["EmbeddedStore", "RemoteStore", "Row", "ServerInfo", "Store", "Term",
 
 def open_store(settings: Settings, *, write: bool = False) -> Store:
     if settings.is_remote:
-        return RemoteStore(
-            settings.store,
-            update_url=settings.update_url,
-            token=settings.store_token.get_secret_value() if settings.store_token else None,
-            user=settings.store_user,
-            password=settings.store_password.get_secret_value()
-            if settings.store_password
-            else None,
-            timeout=settings.query_timeout * 2,
-        )
+        return RemoteStore.from_settings(settings)
     if write:
         server = running_server(settings.store_path)
         if server is not None:
-            return RemoteStore(server.sparql_url, token=server.token, timeout=600)
+            return RemoteStore(
+                server.sparql_url,
+                token=server.token,
+                timeout=600,
+                dialect="generic",
+                graph_store_url="none",
+            )
     return EmbeddedStore(settings.store_path, write=write, base=settings.base)

@@ -75,6 +75,12 @@ class Store(ABC):
             return int(value.value) if isinstance(value, ox.Literal) else 0
         return 0
 
+    def flush(self) -> None:  # noqa: B027 - optional hook
+        """Wait until every write handed to the store is stored (raising its error, if any).
+
+        Writes are synchronous on most backends; a remote store writes behind the caller.
+        """
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store."""
 

@@ -1,0 +1,202 @@
+"""Co-occurrence over HTTP: JSON for a network, an entity's neighbours and a pair's months, and
+the interactive network page at ``/network?entity=IRI`` (linked from entity pages).
+
+Every handler parses its parameters, calls :mod:`graph.analysis` and serialises; no SPARQL here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.deps import SettingsDep, StoreDep
+from api.vendor import VENDOR_DIR
+from graph.analysis import formats, resolve, timeseries
+from graph.analysis.cache import CountsCache
+from graph.analysis.edges import WEIGHTS, select_edges
+from graph.analysis.network import NetworkOptions, build_network
+from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence import count_ego, labels, pair_months
+from graph.errors import NotFound, QueryError
+from graph.settings import Settings
+from graph.store.base import Store
+
+router = APIRouter()
+
+API = Path(__file__).resolve().parent.parent
+TEMPLATES = Environment(
+    loader=FileSystemLoader(API / "templates"), autoescape=select_autoescape(["html"])
+)
+#: The page's own files and the graph library copied from npm at set-up (never committed).
+ASSETS = {
+    "network.js": (API / "static" / "network" / "network.js", "text/javascript"),
+    "network.css": (API / "static" / "network" / "network.css", "text/css"),
+    "cytoscape.min.js": (VENDOR_DIR / "cytoscape" / "cytoscape.min.js", "text/javascript"),
+}
+HTTP_TOP = 100
+HTTP_TOP_LIMIT = 5_000
+
+
+def get_cache(request: Request) -> CountsCache:
+    """The server's counts cache, made on first use (keyed by snapshot, so never stale)."""
+    state = request.app.state
+    if getattr(state, "cooccurrence_cache", None) is None:
+        state.cooccurrence_cache = CountsCache()
+    cache: CountsCache = state.cooccurrence_cache
+    return cache
+
+
+CacheDep = Annotated[CountsCache, Depends(get_cache)]
+Text = Annotated[str | None, Query()]
+Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
+MinCount = Annotated[int, Query(ge=1)]
+Top = Annotated[int, Query(ge=1, le=HTTP_TOP_LIMIT)]
+
+
+def _window(store: Store, settings: Settings, since: str | None, until: str | None,
+            topic: str | None, entity_type: str | None) -> Window:  # fmt: skip
+    return Window(
+        since=parse_bound(since) if since else None,
+        until=parse_bound(until, end=True) if until else None,
+        topic=resolve.topic_iri(store, topic, settings.minter) if topic else None,
+        entity_type=resolve.type_iri(store, entity_type) if entity_type else None,
+    )
+
+
+def _network(
+    store: Store, settings: Settings, cache: CountsCache, entity: str | None, since: str | None,
+    until: str | None, topic: str | None, entity_type: str | None, min_count: int, top: int,
+    weight: str,
+) -> dict[str, Any]:  # fmt: skip
+    window = _window(store, settings, since, until, topic, entity_type)
+    iri = resolve.entity_iri(store, entity) if entity else None
+    options = NetworkOptions(entity=iri, window=window, min_count=min_count, top=top,
+                             weight=weight)  # fmt: skip
+    return formats.network_json(build_network(store, options, cache=cache))
+
+
+@router.get("/api/cooccurrence")
+def network(
+    store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
+    until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
+    top: Top = HTTP_TOP, weight: Weight = "count",
+) -> dict[str, Any]:  # fmt: skip
+    """The analysed network (an entity's ego network with ``entity``): nodes with their
+    metrics, edges with count, npmi, jaccard and disparity."""
+    return _network(store, settings, cache, entity, since, until, topic, type, min_count, top,
+                    weight)  # fmt: skip
+
+
+@router.get("/api/cooccurrence/neighbours")
+def neighbours(
+    store: StoreDep, settings: SettingsDep, entity: Annotated[str, Query()],
+    since: Text = None, until: Text = None, topic: Text = None, type: Text = None,
+    min_count: MinCount = 1, top: Top = HTTP_TOP, weight: Weight = "count",
+) -> dict[str, Any]:  # fmt: skip
+    """The entities mentioned with ``entity`` (an IRI or a name), strongest first."""
+    window = _window(store, settings, since, until, topic, type)
+    iri = resolve.entity_iri(store, entity)
+    by_count = top if weight == "count" else 0
+    counts = count_ego(store, iri, window, min_count=min_count, top_by_count=by_count)
+    edges = select_edges(counts, weight=weight, min_count=min_count, top=top)
+    others = [e.target if e.source == iri else e.source for e in edges]
+    names = labels(store, [iri, *others])
+    rows = []
+    for edge, other in zip(edges, others, strict=True):
+        rows.append({
+            "entity": other, "name": names[other][0], "type": names[other][1],
+            "count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard,
+            "articles": counts.entities.get(other, 0),
+        })  # fmt: skip
+    return {
+        "entity": iri,
+        "name": names[iri][0],
+        "entity_articles": counts.entities.get(iri, 0),
+        "articles": counts.articles,
+        "window": window.describe(),
+        "weight": weight,
+        "neighbours": rows,
+    }
+
+
+@router.get("/api/cooccurrence/pair")
+def pair(
+    store: StoreDep, settings: SettingsDep, source: Annotated[str, Query()],
+    target: Annotated[str, Query()], since: Text = None, until: Text = None, topic: Text = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Month by month: the articles mentioning both entities, and each of them."""
+    window = _window(store, settings, since, until, topic, None)
+    first_iri, second_iri = resolve.entity_iri(store, source), resolve.entity_iri(store, target)
+    if first_iri == second_iri:
+        raise QueryError("source and target name the same entity")
+    first, last = timeseries.window_months(window)
+    months = timeseries.monthly_series(
+        pair_months(store, first_iri, second_iri, window), first=first, last=last
+    )
+    names = labels(store, [first_iri, second_iri])
+    return {
+        "source": first_iri,
+        "target": second_iri,
+        "source_name": names[first_iri][0],
+        "target_name": names[second_iri][0],
+        "window": window.describe(),
+        "total": sum(row["count"] for row in months),
+        "months": months,
+    }
+
+
+@router.get("/network", response_class=HTMLResponse)
+def network_page(
+    store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
+    until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
+    top: Annotated[int, Query(ge=1, le=1_000)] = 60, weight: Weight = "count",
+) -> HTMLResponse:  # fmt: skip
+    """The interactive network page; without JavaScript (or the library) a plain table."""
+    data = _network(store, settings, cache, entity or None, since, until, topic, type, min_count, top,
+                    weight)  # fmt: skip
+    names = {node["entity"]: node["name"] for node in data["nodes"]}
+    html = TEMPLATES.get_template("network.html").render(
+        data=data,
+        data_json=_script_json(data),
+        entity_name=names.get(data["entity"] or ""),
+        form={
+            "entity": entity or "",
+            "since": since or "",
+            "until": until or "",
+            "topic": topic or "",
+            "type": type or "",
+            "min_count": min_count,
+            "top": top,
+            "weight": weight,
+        },
+        weights=WEIGHTS,
+        entity_page=_entity_page(data["entity"], settings.base),
+        has_library=ASSETS["cytoscape.min.js"][0].exists(),
+    )
+    return HTMLResponse(html)
+
+
+def _entity_page(entity: str | None, base: str) -> str | None:
+    """Where this server shows an entity minted under its base (the linked-data page)."""
+    if entity and entity.startswith(base):
+        return "/" + entity[len(base) :]
+    return None
+
+
+def _script_json(data: dict[str, Any]) -> str:
+    """JSON safe inside a <script> element: nothing in the data can close it."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@router.api_route("/network/assets/{name}", methods=["GET", "HEAD"])
+def asset(name: str) -> FileResponse:
+    if name not in ASSETS or not ASSETS[name][0].exists():
+        raise NotFound(f"no asset {name!r}")
+    path, media_type = ASSETS[name]
+    return FileResponse(path, media_type=media_type, headers={"Cache-Control": "max-age=3600"})

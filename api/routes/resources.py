@@ -1,0 +1,183 @@
+"""Linked-data pages: the article, entity, topic and publisher IRIs minted under the base
+dereference here (under the base's path), as HTML for browsers and as Turtle, JSON-LD,
+N-Triples or RDF/XML by Accept header or by extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``).
+
+``/topic/``, ``/publisher/`` and ``/entity/`` list the topics, publishers and the most mentioned
+entities. An IRI the store says nothing about is a 404, in the one error shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.conneg import choose_format
+from api.deps import SettingsDep, StoreDep
+from api.templating import render
+from api.urls import Urls
+from graph import describe, pages, queries
+from graph.article_page import ArticlePage, article_page
+from graph.errors import NotAcceptable, NotFound
+from graph.store.base import Store
+from vocab.namespaces import Minter
+
+router = APIRouter()
+
+HTML = "text/html"
+XHTML = "application/xhtml+xml"
+JSON = "application/json"
+#: What a resource is offered as; ties (and */*) go to HTML.
+OFFERS = [HTML, *describe.MEDIA_TYPES, JSON, XHTML]
+KIND_LABELS = {"article": "Article", "entity": "Entity", "topic": "Topic", "publisher": "Publisher"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The resource a request is for, and the format its extension asked for (if any)."""
+
+    iri: str
+    media_type: str | None
+
+
+def mint(iris: Minter, kind: str, name: str) -> str | None:
+    """The IRI whose last path segment is ``name``, or None when ``name`` cannot be one."""
+    minted = {
+        "article": iris.article,
+        "entity": iris.entity,
+        "topic": iris.topic,
+        "publisher": iris.publisher,
+    }[kind](name)
+    return minted if unquote(minted.rsplit("/", 1)[1]) == name else None
+
+
+def resolve(store: Store, iris: Minter, kind: str, name: str) -> Target:
+    """The resource named by a path segment: the exact IRI first, then ``stem`` of ``stem.ext``."""
+    exact = mint(iris, kind, name)
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension in describe.EXTENSIONS:
+        variant = mint(iris, kind, stem)
+        known = exact is not None and store.ask(
+            queries.load("resource-exists"), {"resource": ox.NamedNode(exact)}
+        )
+        if variant and not known:
+            return Target(variant, describe.EXTENSIONS[extension])
+    if exact is None:
+        raise NotFound(f"no {kind} named {name!r} here")
+    return Target(exact, None)
+
+
+def link_header(urls: Urls, iri: str) -> str:
+    return ", ".join(
+        f'<{urls.variant(iri, extension)}>; rel="alternate"; type="{media_type}"'
+        for media_type, extension in describe.MEDIA_TYPES.items()
+    )
+
+
+def negotiate(request: Request, fixed: str | None, offers: list[str]) -> str:
+    media_type = fixed or choose_format(request.headers.get("accept"), offers)
+    if media_type is None:
+        raise NotAcceptable(f"this resource is offered as {', '.join(offers)}")
+    return media_type
+
+
+async def rdf_response(
+    store: Store, iris: Minter, iri: str, media_type: str, headers: dict[str, str]
+) -> Response:
+    triples = await run_in_threadpool(describe.describe, store, iri, iris)
+    if not triples:
+        raise NotFound(f"nothing is known about <{iri}>")
+    writer = "application/ld+json" if media_type == JSON else media_type
+    body = describe.serialise(triples, writer, describe.prefixes_for(iris))
+    return Response(body, media_type=media_type, headers=headers)
+
+
+async def html_page(
+    request: Request, store: Store, iris: Minter, kind: str, iri: str, headers: dict[str, str]
+) -> Response:
+    context: dict[str, Any] = {
+        "urls": Urls(iris.base),
+        "kind": kind,
+        "kind_label": KIND_LABELS[kind],
+        "variants": describe.MEDIA_TYPES,
+        "cursor": None,
+    }
+    page: ArticlePage | pages.ResourcePage | None
+    if kind == "article":
+        page = await run_in_threadpool(article_page, store, iri, iris)
+        template = "article.html"
+    else:
+        before, after = request.query_params.get("before"), request.query_params.get("after")
+        cursor = pages.Cursor.parse(before or "", after or "") if before or after else None
+        page = await run_in_threadpool(pages.resource_page, store, iri, kind, cursor)
+        template = "resource.html"
+        context["cursor"] = cursor
+    if page is None:
+        raise NotFound(f"nothing is known about <{iri}>")
+    return render(template, headers=headers, page=page, **context)
+
+
+async def dereference(
+    request: Request, store: Store, iris: Minter, kind: str, name: str
+) -> Response:
+    if not name:
+        return await index(request, store, iris, kind)
+    target = await run_in_threadpool(resolve, store, iris, kind, name)
+    media_type = negotiate(request, target.media_type, OFFERS)
+    urls = Urls(iris.base)
+    headers = {"Link": link_header(urls, target.iri)}
+    if target.media_type is None:
+        headers["Vary"] = "Accept"
+        if media_type in describe.MEDIA_TYPES:
+            headers["Content-Location"] = urls.variant(target.iri, describe.MEDIA_TYPES[media_type])
+    if media_type in (HTML, XHTML):
+        return await html_page(request, store, iris, kind, target.iri, headers)
+    return await rdf_response(store, iris, target.iri, media_type, headers)
+
+
+async def index(request: Request, store: Store, iris: Minter, kind: str) -> Response:
+    """``/topic/`` (the topic scheme, also as RDF), ``/publisher/``, ``/entity/``: lists."""
+    if kind not in pages.INDEX_QUERIES:
+        raise NotFound(f"there is no list of {kind}s; see the query page")
+    offers = OFFERS if kind == "topic" else [HTML, XHTML]
+    media_type = negotiate(request, None, offers)
+    if media_type not in (HTML, XHTML):
+        return await rdf_response(store, iris, iris.topic_scheme, media_type, {"Vary": "Accept"})
+    rows = await run_in_threadpool(pages.index, store, kind)
+    listing = queries.get(pages.INDEX_QUERIES[kind])
+    return render(
+        "index.html",
+        headers={"Vary": "Accept"},
+        urls=Urls(iris.base),
+        kind=kind,
+        kind_label=KIND_LABELS[kind],
+        rows=rows,
+        query=pages.QueryLink(listing.name, listing.title, {}),
+    )
+
+
+@router.api_route("/article/{name:path}", methods=["GET", "HEAD"])
+async def article(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    return await dereference(request, store, settings.minter, "article", name)
+
+
+@router.api_route("/entity/{name:path}", methods=["GET", "HEAD"])
+async def entity(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    return await dereference(request, store, settings.minter, "entity", name)
+
+
+@router.api_route("/topic/{name:path}", methods=["GET", "HEAD"])
+async def topic(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    return await dereference(request, store, settings.minter, "topic", name)
+
+
+@router.api_route("/publisher/{name:path}", methods=["GET", "HEAD"])
+async def publisher(
+    name: str, request: Request, store: StoreDep, settings: SettingsDep
+) -> Response:
+    return await dereference(request, store, settings.minter, "publisher", name)

@@ -1,0 +1,103 @@
+"""The query page at ``/`` and the named queries it offers, also as JSON at ``/queries``.
+
+``/?query=TEXT`` opens (and runs) a query: that is the shareable URL. ``/?name=NAME&PARAM=VALUE``
+opens a named query from ``graph/queries/`` with its parameters bound exactly as
+``newsgraph query --name NAME --param PARAM=VALUE`` binds them. The editor is YASGUI when the
+set-up step installed it (``api/vendor.py``), else a plain text area; both run queries against
+``/sparql`` from the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from api import vendor
+from api.deps import SettingsDep
+from api.templating import render
+from api.urls import QUERIES, SPARQL, Urls
+from graph import describe, queries
+from graph.pages import INDEX_QUERIES
+
+router = APIRouter()
+
+#: The query a fresh page opens with, after the PREFIX lines.
+STARTER = "SELECT * WHERE {\n  ?subject ?property ?value\n}\nLIMIT 10\n"
+RESERVED = {"name", "query"}
+
+
+def describe_query(name: str, urls: Urls) -> dict[str, Any]:
+    named = queries.get(name)
+    return {
+        "name": named.name,
+        "title": named.title,
+        "params": named.params,
+        "text": named.text,
+        "url": f"{QUERIES}/{named.name}",
+        "page": urls.query_page(named.name) if not named.params else None,
+    }
+
+
+def page_config(urls: Urls, prefixes: dict[str, str], autorun: bool) -> dict[str, Any]:
+    """What the page's script needs to know, embedded as JSON in the page."""
+    return {
+        "endpoint": SPARQL,
+        "base": urls.base,
+        "basePath": urls.base_path,
+        "prefixes": prefixes,
+        "autorun": autorun,
+        "queries": QUERIES,
+        "suggestions": {kind: f"{QUERIES}/{name}" for kind, name in INDEX_QUERIES.items()},
+    }
+
+
+@router.get("/")
+async def query_page(request: Request, settings: SettingsDep) -> Response:
+    urls = Urls(settings.base)
+    params = dict(request.query_params)
+    name, text = params.get("name"), params.get("query")
+    autorun = bool(text)
+    if name:
+        bound = {key: value for key, value in params.items() if key not in RESERVED}
+        # Without parameters, a query that takes some opens unbound, for the user to complete.
+        text = queries.bind(name, bound) if bound or not queries.get(name).params else None
+        text = text or queries.get(name).text
+        autorun = bool(bound) or not queries.get(name).params
+    examples = [describe_query(n, urls) for n in queries.names(public_only=True)]
+    return render(
+        "query.html",
+        urls=urls,
+        text=text or queries.prologue() + "\n" + STARTER,
+        opened=name,
+        examples=examples,
+        config=page_config(urls, describe.prefixes_for(settings.minter), autorun),
+        vendor_scripts=vendor.scripts("yasgui"),
+        vendor_styles=vendor.styles("yasgui"),
+    )
+
+
+@router.get("/queries")
+async def list_queries(settings: SettingsDep) -> JSONResponse:
+    """The named queries the page lists: name, title, parameters and text."""
+    urls = Urls(settings.base)
+    return JSONResponse([describe_query(n, urls) for n in queries.names(public_only=True)])
+
+
+@router.get("/queries/{name}")
+async def named_query(name: str, request: Request, settings: SettingsDep) -> Response:
+    """One named query; with parameters in the query string, its text has them bound.
+
+    ``/queries/NAME.rq`` is the text alone (``application/sparql-query``).
+    """
+    raw = name.endswith(".rq")
+    name = name.removesuffix(".rq")
+    bound = dict(request.query_params)
+    described = describe_query(name, Urls(settings.base))
+    if bound:
+        described["text"] = queries.bind(name, bound)
+        described["bound"] = bound
+    if raw:
+        return Response(described["text"], media_type="application/sparql-query")
+    return JSONResponse(described)

@@ -1,0 +1,213 @@
+"""Benchmark: building and analysing the co-occurrence network.
+
+Builds (once, cached under ``build/bench/``) an on-disk store of deterministic synthetic
+articles, then times each step of ``newsgraph cooccur`` as the median of several runs with the
+spread: counting by streaming the article–entity list, counting by SPARQL GROUP BY, an ego
+network, the network analysis (PageRank, betweenness, Louvain, backbone) and the GEXF output.
+
+    python -m bench.cooccur --articles 100000          # the figures in the note
+    python -m bench.cooccur --articles 10000 --runs 3  # a quick look
+    python -m bench.cooccur --reuters                   # the Reuters-21578 corpus in ../shared
+
+The generator is small and self-contained (seeded; Zipf-distributed entities from a pool) so that
+this benchmark runs on its own; the corpus generator of ``bench/`` may replace it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build" / "bench"
+REUTERS = ROOT.parent / "shared" / "data" / "corpus-reuters21578.jsonl"
+
+_SYLLABLES = ["ka", "zan", "mor", "tel", "vi", "ra", "so", "den", "lu", "mi", "tor", "ga",
+              "bel", "nor", "qu", "ash", "pe", "lin", "dro", "sa", "ven", "o", "ril", "ta"]  # fmt: skip
+_KINDS = ["{} Ministry", "{} Corporation", "{} {}", "Republic of {}", "{} Council", "{}"]
+_TOPICS = [f"topic-{index:02d}" for index in range(40)]
+
+
+def _word(index: int, salt: int) -> str:
+    letters = []
+    value = index * 7919 + salt
+    for _ in range(2 + index % 2):
+        letters.append(_SYLLABLES[value % len(_SYLLABLES)])
+        value //= len(_SYLLABLES)
+    return "".join(letters).capitalize() + (str(index // 2000) if index >= 2000 else "")
+
+
+def entity_name(index: int) -> str:
+    """A distinct, readable made-up name for pool entry ``index``."""
+    kind = _KINDS[index % len(_KINDS)]
+    if kind.count("{}") == 2:
+        return kind.format(_word(index, 3), _word(index, 11))
+    return kind.format(_word(index, 5))
+
+
+def synthetic_records(count: int, *, seed: int = 42, pool: int = 0) -> Iterator[dict[str, Any]]:
+    """``count`` records in the seed's layout, the same for the same arguments.
+
+    Entities come from a pool (default: one per five articles) with Zipf-like frequencies;
+    each article names 2–9 of them, has 0–2 topics and a date within two years.
+    """
+    rng = random.Random(seed)
+    size = pool or max(50, count // 5)
+    weights = [1.0 / (rank + 1) ** 1.05 for rank in range(size)]
+    cumulative = []
+    total = 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for number in range(count):
+        wanted = rng.randint(2, 9)
+        chosen: dict[int, None] = {}
+        while len(chosen) < wanted:
+            chosen[_bisect(cumulative, rng.random() * total)] = None
+        names = [entity_name(index) for index in chosen]
+        when = start + timedelta(seconds=rng.randrange(2 * 365 * 86400))
+        body = " ".join(f"{name} said on {when:%d %B} that talks continued." for name in names)
+        yield {
+            "slug": f"synthetic-{number:07d}",
+            "title": f"{names[0]} and {names[1]} in the news",
+            "summary": f"A story about {names[0]}.",
+            "body_md": f"# {names[0]} and {names[1]}\n\n{body}\n",
+            "url": f"https://synthetic.example/{number}",
+            "canonical_source": None,
+            "published_at": when.isoformat(),
+            "updated_at": None,
+            "lang": "en",
+            "topics": rng.sample(_TOPICS, rng.randint(0, 2)),
+            "entities": names,
+            "alternates": {},
+        }
+
+
+def _bisect(cumulative: list[float], value: float) -> int:
+    low, high = 0, len(cumulative) - 1
+    while low < high:
+        middle = (low + high) // 2
+        if cumulative[middle] < value:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+def build_store(articles: int, *, reuters: bool = False) -> Path:
+    """The store of the benchmark corpus, ingested once and then reused."""
+    from graph.ingest import ingest
+    from graph.settings import load_settings
+    from graph.store import EmbeddedStore
+
+    name = "cooccur-reuters" if reuters else f"cooccur-{articles}"
+    store = BUILD / name
+    if (store / "complete").exists():
+        return store
+    BUILD.mkdir(parents=True, exist_ok=True)
+    if reuters:
+        source = REUTERS
+    else:
+        source = BUILD / f"synthetic-{articles}.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for record in synthetic_records(articles):
+                handle.write(json.dumps(record) + "\n")
+    settings = load_settings(store=str(store), rejects=str(BUILD / "rejects.jsonl"))
+    started = time.perf_counter()
+    with EmbeddedStore(store, write=True, base=settings.base) as opened:
+        summary = ingest([str(source)], opened, settings)
+    print(f"built {store}: {summary.line()} ({time.perf_counter() - started:.1f} s)")
+    (store / "complete").touch()
+    return store
+
+
+def timed(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    times = []
+    result = None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = step()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callable[[], Any]]]:
+    """(label, runs, step) for each measured step; a step returns what it found, for the table."""
+    from graph.analysis import formats
+    from graph.analysis.network import NetworkOptions, build_network
+    from graph.analysis.window import Window
+    from graph.cooccurrence import count_ego, count_window
+    from graph.store import EmbeddedStore
+
+    store = EmbeddedStore(store_path)
+    counts = count_window(store, Window())
+    ranked = sorted(counts.entities, key=lambda e: (-counts.entities[e], e))
+    hub, median = ranked[0], ranked[len(ranked) // 2]
+
+    def count(method: str) -> Callable[[], str]:
+        def step() -> str:
+            found = count_window(store, Window(), method=method)
+            return f"N {found.articles:,}, {len(found.entities):,} entities, {len(found.pairs):,} pairs"
+
+        return step
+
+    def ego(entity: str) -> Callable[[], str]:
+        return lambda: f"{len(count_ego(store, entity, Window()).pairs):,} neighbours"
+
+    def network(**options: Any) -> Callable[[], str]:
+        return lambda: build_network(store, NetworkOptions(**options)).summary().rsplit(",", 1)[0]
+
+    def gexf() -> str:
+        built = build_network(store, NetworkOptions(top=5_000))
+        with open(BUILD / "network.gexf", "wb") as handle:
+            formats.write(built, "gexf", handle)
+        return f"{(BUILD / 'network.gexf').stat().st_size:,} bytes"
+
+    yield "pair counts, streamed (whole graph)", 0, count("stream")
+    yield "pair counts, SPARQL GROUP BY (whole graph)", heavy_runs, count("sparql")
+    yield "ego network of the most mentioned entity (SPARQL)", 0, ego(hub)
+    yield "ego network of a median entity (SPARQL)", 0, ego(median)
+    yield "whole network, all edges, no node metrics", 0, lambda: _edges_only(store)
+    yield "network with communities, top 5,000 edges", 0, network(top=5_000)
+    yield "network with communities, --min-count 5", heavy_runs, network(min_count=5)
+    yield "GEXF of the top 5,000 edges, with metrics", 0, gexf
+
+
+def _edges_only(store: Any) -> str:
+    from graph.analysis.network import NetworkOptions, build_network
+
+    built = build_network(store, NetworkOptions(), analysed=False)
+    return f"{built.graph.number_of_nodes():,} entities, {built.graph.number_of_edges():,} edges"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.cooccur", description=__doc__)
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--reuters", action="store_true", help="use the Reuters-21578 corpus")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--heavy-runs", type=int, default=1, help="runs of the slowest steps")
+    args = parser.parse_args(argv)
+    store = build_store(args.articles, reuters=args.reuters)
+    corpus = "Reuters-21578" if args.reuters else f"{args.articles:,} synthetic articles"
+    print(f"\n### co-occurrence, {corpus} (median of {args.runs} runs, min–max)\n")
+    print(f"`python -m bench.cooccur {' '.join(argv if argv is not None else sys.argv[1:])}`\n")
+    print("| step | median s | min–max s | result |")
+    print("|---|---:|---:|---|")
+    for label, runs, step in steps(store, args.heavy_runs):
+        times, result = timed(step, runs or args.runs)
+        spread = f"{min(times):.2f}–{max(times):.2f}"
+        print(f"| {label} | {statistics.median(times):.2f} | {spread} | {result} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Ingest speed: the embedded store against an Oxigraph server, on the same records.
+
+    python -m bench.remote                 # 10k articles, 3 rounds
+    python -m bench.remote --size 2000 --rounds 1
+
+Each round ingests the same records into a new embedded store and into a new Oxigraph server
+(``oxigraph serve`` on loopback, started here), alternating so that both meet the same load on
+the machine; the figures are the medians. A final re-ingest into the server checks that it is
+idempotent (every record "unchanged"). The records come from ``bench.corpus`` when that module
+is present, else from the small deterministic generator below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from graph.ingest import Summary, ingest
+from graph.settings import load_settings
+from graph.store import EmbeddedStore, RemoteStore
+
+BASE = "http://localhost:8000/"
+TEXT = (
+    "the government said on monday that it would review the proposal after talks with officials "
+    "in the capital where ministers met to discuss energy prices trade and the budget for next "
+    "year analysts expect growth to slow as demand weakens while exports recover"
+)
+WORDS = TEXT.split()
+
+
+def fallback_records(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
+    """Deterministic records shaped like the real corpora (about 1,300 characters of body,
+    three entities from a Zipf-like pool, one or two topics)."""
+    rng = random.Random(seed)
+    pool = [f"Entity {i}" for i in range(4000)]
+    cumulative = list(accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(pool))))
+    start = datetime(2019, 1, 1, tzinfo=UTC)
+    for i in range(count):
+        words = [rng.choice(WORDS) for _ in range(int(rng.lognormvariate(5.2, 0.4)))]
+        entities = list(dict.fromkeys(rng.choices(pool, cum_weights=cumulative, k=3)))
+        when = start + timedelta(minutes=rng.randrange(4_000_000))
+        yield {
+            "slug": f"story-{i}",
+            "title": f"Story {i}: {' '.join(words[:6])}",
+            "summary": " ".join(words[:25]),
+            "body_md": f"# Story {i}\n\n{' '.join(words)} [source](https://example.org/{i}).",
+            "url": f"https://news{i % 40}.example.org/{i}",
+            "published_at": when.isoformat(),
+            "lang": "en",
+            "topics": rng.sample(["politics", "energy", "trade", "health", "sport"], 2),
+            "entities": entities,
+        }
+
+
+def write_records(path: Path, count: int) -> str:
+    """Write ``count`` records to ``path``; return where they came from."""
+    try:
+        from bench import corpus  # type: ignore[attr-defined]
+
+        records: Iterator[dict[str, Any]] = corpus.generate(count, seed=7)
+        origin = "bench.corpus"
+    except (ImportError, AttributeError):
+        records = fallback_records(count)
+        origin = "bench.remote's fallback generator"
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record) + "\n")
+    return origin
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        raise SystemExit("the oxigraph server is not installed (pip install oxigraph)")
+    return found
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used (Linux; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[Server]:
+    """An Oxigraph server on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location),
+         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("the oxigraph server did not start")
+            time.sleep(0.1)
+        yield Server(url, process.pid)
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+@dataclass
+class Run:
+    """One ingest: its summary, and the CPU seconds it cost (this process, and the server's)."""
+
+    summary: Summary
+    cpu: float
+    server_cpu: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.summary.articles_per_second
+
+
+def embedded_round(records: Path, where: Path) -> Run:
+    settings = load_settings(store=str(where), base=BASE, rejects=str(where.parent / "r.jsonl"))
+    started = time.process_time()
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        summary = ingest([str(records)], store, settings)
+    return Run(summary, time.process_time() - started)
+
+
+def remote_round(records: Path, where: Path, *, again: bool = False) -> tuple[Run, Summary | None]:
+    with oxigraph_server(where) as server:
+        settings = load_settings(store=server.url, base=BASE, rejects=str(where.parent / "r.jsonl"))
+        started, server_started = time.process_time(), server.cpu_seconds()
+        with RemoteStore.from_settings(settings) as store:
+            first = ingest([str(records)], store, settings)
+            run = Run(first, time.process_time() - started, server.cpu_seconds() - server_started)
+            second = ingest([str(records)], store, settings) if again else None
+        return run, second
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.remote", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--size", type=lambda v: int(v.lower().replace("k", "000")), default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as temporary:
+        root = Path(temporary)
+        records = root / "records.jsonl"
+        origin = write_records(records, args.size)
+        print(f"{args.size:,} records from {origin}; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores", flush=True)  # fmt: skip
+        embedded: list[Run] = []
+        remote: list[Run] = []
+        second: Summary | None = None
+        for number in range(1, args.rounds + 1):
+            local = embedded_round(records, root / f"embedded-{number}")
+            served, second_run = remote_round(
+                records, root / f"oxigraph-{number}", again=number == args.rounds
+            )
+            second = second_run or second
+            embedded.append(local)
+            remote.append(served)
+            print(
+                f"round {number}: embedded {local.rate:,.0f} articles/s ({local.summary.seconds:.1f} s, "
+                f"{local.cpu:.1f} CPU s), oxigraph server {served.rate:,.0f} articles/s "
+                f"({served.summary.seconds:.1f} s, {served.cpu:.1f} + {served.server_cpu:.1f} "
+                f"server CPU s)",
+                flush=True,
+            )
+            if (local.summary.loaded, local.summary.triples) != (
+                served.summary.loaded,
+                served.summary.triples,
+            ):
+                print("the two stores were given different graphs", file=sys.stderr)
+                return 1
+        low = statistics.median(run.rate for run in embedded)
+        high = statistics.median(run.rate for run in remote)
+        print(f"median: embedded {low:,.0f} articles/s, oxigraph server {high:,.0f} articles/s, "
+              f"ratio {high / low:.2f}; load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        if second is not None:
+            print(f"re-ingest into the server: {second.line()}")
+            if second.unchanged != args.size or second.loaded or second.replaced:
+                print("re-ingest was not idempotent", file=sys.stderr)
+                return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

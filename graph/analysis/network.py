@@ -1,0 +1,210 @@
+"""The co-occurrence network: counts from the store → ranked edges → an analysed graph ``G``.
+
+:func:`build_network` counts (the whole window, or one entity's ego network), keeps the edges the
+options ask for and builds ``G``: nodes are entity IRIs with ``label`` (name), ``type`` and
+``articles`` (n_x); edges carry ``count``, ``npmi``, ``jaccard`` and ``weight`` (the chosen
+measure). :func:`analyse` adds the metrics. An ego network is the entity, its neighbours (the
+top ones, when ``top`` is set) and the edges among them, as :func:`networkx.ego_graph` would give.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph import cooccurrence
+from graph.analysis import backbone, centrality, communities
+from graph.analysis.cache import CountsCache
+from graph.analysis.edges import Edge, check_weight, make_edge, rank_key, select_edges
+from graph.analysis.window import Window
+from graph.errors import QueryError
+from graph.store.base import Store
+
+__all__ = ["Network", "NetworkOptions", "analyse", "build_network", "to_graph"]
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """What ``newsgraph cooccur`` (and the HTTP API) asks for."""
+
+    entity: str | None = None
+    window: Window = field(default_factory=Window)
+    min_count: int = 1
+    top: int = 0
+    weight: str = "count"
+    method: str = "auto"
+    backbone: float | None = None
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        check_weight(self.weight)
+        if self.min_count < 1:
+            raise QueryError(f"--min-count {self.min_count}: must be 1 or more")
+        if self.top < 0:
+            raise QueryError(f"--top {self.top}: must be 0 (all) or more")
+        if self.backbone is not None and not 0 < self.backbone <= 1:
+            raise QueryError(f"--backbone {self.backbone}: the significance level is in (0, 1]")
+
+
+@dataclass
+class Network:
+    """An analysed network and how it was made."""
+
+    graph: nx.Graph
+    edges: list[Edge]
+    articles: int
+    options: NetworkOptions
+    seconds: float = 0.0
+    analysed: bool = False
+
+    @property
+    def ego_edges(self) -> list[Edge]:
+        """The ego's own edges (all edges for a whole network)."""
+        ego = self.options.entity
+        return [e for e in self.edges if ego is None or ego in (e.source, e.target)]
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.articles} articles",
+            f"{self.graph.number_of_nodes()} entities",
+            f"{self.graph.number_of_edges()} edges",
+        ]
+        if self.analysed:
+            parts.append(f"{self.graph.graph.get('communities', 0)} communities")
+        return ", ".join(parts) + f", {self.seconds:.2f} s"
+
+
+def build_network(
+    store: Store,
+    options: NetworkOptions,
+    *,
+    analysed: bool = True,
+    cache: CountsCache | None = None,
+) -> Network:
+    """Count, select and (unless ``analysed`` is false) analyse the network ``options`` ask for.
+
+    A ``cache`` keeps whole-window counts between calls (the server's, keyed by snapshot).
+    """
+    started = time.perf_counter()
+    window = options.window
+    if options.entity:
+        by_count = options.top if options.weight == "count" else 0
+        counts = cooccurrence.count_ego(
+            store, options.entity, window, min_count=options.min_count, top_by_count=by_count
+        )
+        edges = select_edges(
+            counts, weight=options.weight, min_count=options.min_count, top=options.top
+        )
+        neighbours = sorted({e.target if e.source == options.entity else e.source for e in edges})
+        if len(neighbours) > 1:
+            among = cooccurrence.count_among(store, neighbours, window, min_count=options.min_count)
+            edges += [make_edge(p, n, counts.entities, counts.articles) for p, n in among.items()]
+            edges.sort(key=rank_key(options.weight))
+    else:
+        if cache is not None and options.method == "auto":
+            counts = cache.count_window(store, window, min_count=options.min_count)
+        else:
+            counts = cooccurrence.count_window(
+                store, window, method=options.method, min_count=options.min_count
+            )
+        edges = select_edges(
+            counts, weight=options.weight, min_count=options.min_count, top=options.top
+        )
+    nodes = {node for edge in edges for node in (edge.source, edge.target)}
+    if options.entity and options.entity in counts.entities:
+        nodes.add(options.entity)
+    names = cooccurrence.labels(store, nodes)
+    graph = to_graph(edges, counts.entities, names, options.weight)
+    graph.graph.update(_graph_attributes(options, counts.articles))
+    if options.backbone is not None:
+        graph = _backbone(graph, options.backbone, keep=options.entity)
+        edges = [e for e in edges if graph.has_edge(e.source, e.target)]
+    network = Network(graph, edges, counts.articles, options)
+    analyse(network.graph, seed=options.seed, nodes=analysed)
+    network.analysed = analysed
+    network.seconds = time.perf_counter() - started
+    return network
+
+
+def to_graph(
+    edges: list[Edge],
+    entity_counts: dict[str, int],
+    names: dict[str, tuple[str, str]],
+    weight: str = "count",
+) -> nx.Graph:
+    """``G`` from ranked edges; nodes and edges are inserted in a fixed order (IRI order, then
+    the ranking), so everything written from ``G`` comes out the same every run.
+
+    >>> from graph.analysis.edges import Edge
+    >>> G = to_graph([Edge("a", "b", 2, 1.0, 1.0, 2, 2)], {"a": 2, "b": 2},
+    ...              {"a": ("A", "Thing"), "b": ("B", "")})
+    >>> G.nodes["a"], G.edges["a", "b"]["weight"]
+    ({'label': 'A', 'type': 'Thing', 'articles': 2}, 2.0)
+    """
+    G = nx.Graph()
+    for node in sorted(names):
+        label, kind = names[node]
+        G.add_node(node, label=label, type=kind, articles=int(entity_counts.get(node, 0)))
+    for edge in edges:
+        G.add_edge(
+            edge.source,
+            edge.target,
+            count=edge.count,
+            npmi=edge.npmi,
+            jaccard=edge.jaccard,
+            weight=edge.weight(weight),
+        )
+    return G
+
+
+def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
+    """Add the metrics to ``G`` in place: edge ``disparity`` (the backbone's α) and, with
+    ``nodes``, node ``degree``, ``strength`` (weighted degree), ``pagerank``, ``betweenness``
+    and ``community``, and graph ``communities`` and ``modularity``."""
+    for (u, v), alpha in backbone.disparity(G).items():
+        G.edges[u, v]["disparity"] = alpha
+    if not nodes:
+        return G
+    strength = centrality.weighted_degree(G)
+    ranks = centrality.pagerank(G)
+    between = centrality.betweenness(G, seed=seed)
+    membership = communities.louvain(G, seed=seed)
+    for node, data in G.nodes(data=True):
+        data["degree"] = int(G.degree(node))
+        data["strength"] = strength[node]
+        data["pagerank"] = ranks[node]
+        data["betweenness"] = between[node]
+        data["community"] = membership[node]
+    G.graph["communities"] = len(set(membership.values()))
+    G.graph["modularity"] = communities.modularity(G, membership)
+    return G
+
+
+def _backbone(G: nx.Graph, alpha: float, keep: str | None) -> nx.Graph:
+    kept = backbone.backbone(G, alpha)
+    result = nx.Graph()
+    result.graph.update(G.graph)
+    result.graph["backbone"] = alpha
+    for node, data in G.nodes(data=True):
+        if node in kept or node == keep:
+            result.add_node(node, **data)
+    for u, v, data in G.edges(data=True):
+        if kept.has_edge(u, v):
+            result.add_edge(u, v, **data)
+    return result
+
+
+def _graph_attributes(options: NetworkOptions, articles: int) -> dict[str, Any]:
+    """Scalars only (GraphML and GEXF hold no None): what was counted and how."""
+    described = {
+        "articles": articles,
+        "weight": options.weight,
+        "min_count": options.min_count,
+        "top": options.top,
+        "entity": options.entity,
+        **options.window.describe(),
+    }
+    return {key: value for key, value in described.items() if value is not None}

@@ -1,0 +1,443 @@
+"""Entity co-occurrence: who is mentioned with whom, counted where it is fastest.
+
+Definitions (documented in the README). For the articles of a :class:`~graph.analysis.window.Window`:
+
+* N — the articles in the window that mention at least one entity (``schema:mentions``);
+* n_x — the articles in the window that mention x; n_xy — those that mention both x and y;
+* p(x) = n_x / N, p(x,y) = n_xy / N;
+* npmi(x,y) = ln(p(x,y) / (p(x)·p(y))) / −ln p(x,y), and 1 when p(x,y) = 1;
+* jaccard(x,y) = n_xy / (n_x + n_y − n_xy).
+
+Counting paths, which give the same numbers (``tests/test_cooccurrence.py`` holds them to it):
+
+* ``stream`` — the article–entity list is streamed from the store and counted in Python. On the
+  embedded store the list is read straight from its quad index; on other stores it is one
+  SELECT. This is the fast path for a whole network (measured in ``bench/cooccur.py``).
+* ``sparql`` — the store aggregates with GROUP BY; the path for a remote engine, which then
+  sends back only the counts.
+* An ego network (:func:`count_ego`) is always asked in SPARQL: it touches only the articles
+  that mention the entity.
+
+>>> counts = count_lists([["a", "b"], ["a", "b", "c"], ["c"], []])
+>>> counts.articles, counts.entities["a"], counts.pairs[("a", "b")]
+(3, 2, 2)
+>>> round(npmi(2, 2, 2, 3), 4), jaccard(1, 2, 2)
+(1.0, 0.3333333333333333)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, combinations
+
+import numpy as np
+import pyoxigraph as ox
+
+from graph import queries, sparqltext
+from graph.analysis.window import Window
+from graph.errors import QueryError
+from graph.store.base import Store, Term
+from vocab.namespaces import XSD
+
+__all__ = [
+    "METHODS",
+    "Counts",
+    "article_entities",
+    "count_among",
+    "count_ego",
+    "count_lists",
+    "count_window",
+    "entity_counts",
+    "jaccard",
+    "labels",
+    "npmi",
+    "pair_months",
+    "resolve_method",
+    "window_query",
+    "with_values",
+]
+
+METHODS = ("auto", "stream", "sparql")
+VALUES_CHUNK = 2_000
+
+
+@dataclass
+class Counts:
+    """The counts of one window: N, n_x per entity and n_xy per pair (x < y by code point)."""
+
+    articles: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
+    """Normalised pointwise mutual information of two entities, in [−1, 1].
+
+    ln(p(x,y) / (p(x)·p(y))) / −ln p(x,y), with p = count / N; 1 when p(x,y) = 1 (both
+    entities are in every article) and −1 when they never meet.
+
+    Parameters
+    ----------
+    n_xy : int
+        Articles mentioning both entities.
+    n_x, n_y : int
+        Articles mentioning each.
+    n : int
+        Articles in the window (N).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> npmi(5, 5, 5, 5)
+    1.0
+    >>> npmi(0, 3, 4, 10)
+    -1.0
+    >>> round(npmi(1, 4, 4, 16), 6)  # independent: p(x,y) = p(x)·p(y)
+    0.0
+    >>> round(npmi(3, 3, 3, 12), 6)  # always together
+    1.0
+    """
+    if n_xy <= 0:
+        return -1.0
+    if n_xy >= n:
+        return 1.0
+    p_xy = n_xy / n
+    return math.log(p_xy / ((n_x / n) * (n_y / n))) / -math.log(p_xy)
+
+
+def jaccard(n_xy: int, n_x: int, n_y: int) -> float:
+    """The share of the articles mentioning either entity that mention both.
+
+    Parameters
+    ----------
+    n_xy : int
+        Articles mentioning both entities.
+    n_x, n_y : int
+        Articles mentioning each.
+
+    Returns
+    -------
+    float
+        n_xy / (n_x + n_y − n_xy), or 0 when neither is mentioned.
+
+    Examples
+    --------
+    >>> jaccard(2, 4, 3)
+    0.4
+    >>> jaccard(0, 0, 0)
+    0.0
+    """
+    union = n_x + n_y - n_xy
+    return n_xy / union if union else 0.0
+
+
+def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None) -> Counts:
+    """Count an article–entity list given as one collection of entity IRIs per article.
+
+    Every non-empty collection is an article of the window (N); only entities in ``keep``
+    (when given) become nodes and pairs. Pairs are counted as integer codes in numpy, which is
+    five times faster than a Counter of tuples.
+
+    >>> count_lists([["x", "y"], ["y"]], keep={"y"}).entities
+    {'y': 2}
+    """
+    index: dict[str, int] = {}
+    articles = 0
+    coded: list[list[int]] = []
+    for entities in lists:
+        if not entities:
+            continue
+        articles += 1
+        chosen = entities if keep is None else [e for e in entities if e in keep]
+        coded.append([index.setdefault(entity, len(index)) for entity in dict.fromkeys(chosen)])
+    names = sorted(index)
+    if not names:
+        return Counts(articles, {}, {})
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[[index[name] for name in names]] = np.arange(len(names), dtype=np.int64)
+    flat = np.fromiter(chain.from_iterable(coded), dtype=np.int64)
+    singles = np.bincount(rank[flat], minlength=len(names))
+    ends = np.fromiter(
+        chain.from_iterable(chain.from_iterable(combinations(ids, 2) for ids in coded)),
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    ranked = rank[ends]
+    low, high = ranked.min(axis=1), ranked.max(axis=1)
+    codes, counts = np.unique(low * len(names) + high, return_counts=True)
+    width = len(names)
+    pairs = {
+        (names[code // width], names[code % width]): count
+        for code, count in zip(codes.tolist(), counts.tolist(), strict=True)
+    }
+    entity_counts = {
+        name: count for name, count in zip(names, singles.tolist(), strict=True) if count
+    }
+    return Counts(articles, entity_counts, pairs)
+
+
+def count_window(
+    store: Store, window: Window, *, method: str = "auto", min_count: int = 1
+) -> Counts:
+    """N, n_x and n_xy (pairs with n_xy ≥ ``min_count``) of the whole network in ``window``."""
+    chosen = resolve_method(store, method)
+    if chosen == "sparql":
+        return _count_by_sparql(store, window, min_count)
+    keep = _typed_entities(store, window.entity_type) if window.entity_type else None
+    counts = count_lists(article_entities(store, window), keep=keep)
+    if min_count > 1:
+        counts.pairs = {pair: n for pair, n in counts.pairs.items() if n >= min_count}
+    return counts
+
+
+def resolve_method(store: Store, method: str) -> str:
+    """``auto`` → ``sparql`` for a remote engine (it aggregates), else ``stream``."""
+    if method not in METHODS:
+        raise QueryError(f"method {method!r}: choose one of {', '.join(METHODS)}")
+    if method != "auto":
+        return method
+    from graph.store.remote import RemoteStore
+
+    return "sparql" if isinstance(store, RemoteStore) else "stream"
+
+
+def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
+    """The window's article–entity list: for each article, the set of entity IRIs it mentions.
+
+    One SELECT with the entities of each article concatenated: the engine then materialises
+    one row per article instead of one per mention, and Python does the rest.
+    """
+    yield from _article_entities(store, window).values()
+
+
+def _article_entities(
+    store: Store, window: Window, entities: list[str] | None = None
+) -> dict[str, set[str]]:
+    bindings = _window_bindings(window)
+    query = window_query("cooccurrence-article-entities", bindings)
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunks(entities) if entities is not None else [None]:
+        text = query if chunk is None else with_values(query, "entity", map(ox.NamedNode, chunk))
+        for article, listed in _pairs_of_terms(store, text, bindings):
+            found[_key(article)].update(listed.value.split())  # type: ignore[union-attr]
+    return found
+
+
+def _pairs_of_terms(
+    store: Store, query: str, bindings: Mapping[str, Term]
+) -> Iterator[tuple[Term, Term]]:
+    """The two columns of a SELECT. On the embedded store the solutions are read straight from
+    pyoxigraph (``store.raw``), skipping the per-row dict that costs as much as the query."""
+    raw = getattr(store, "raw", None)
+    if isinstance(raw, ox.Store):
+        text = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
+        solutions = raw.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            yield solution[0], solution[1]  # type: ignore[misc]
+        return
+    for row in store.select(query, bindings):
+        yield row["article"], row["entities"]
+
+
+def _key(term: Term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def _typed_entities(store: Store, entity_type: str) -> set[str]:
+    found = set()
+    for row in store.select(
+        queries.load("entities-with-type"), {"type": ox.NamedNode(entity_type)}
+    ):
+        entity = row.get("entity")
+        if isinstance(entity, ox.NamedNode):
+            found.add(entity.value)
+    return found
+
+
+def _window_bindings(window: Window) -> dict[str, Term]:
+    """The window's variables without the type, which restricts nodes, never articles."""
+    return {k: v for k, v in window.bindings().items() if k != "type"}
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _window_articles(store: Store, window: Window) -> int:
+    bindings = _window_bindings(window)
+    return store.count(window_query("cooccurrence-window-articles", bindings), bindings)
+
+
+def _count_by_sparql(store: Store, window: Window, min_count: int) -> Counts:
+    bindings = window.bindings()
+    entities = {
+        row["entity"].value: int(row["count"].value)  # type: ignore[union-attr]
+        for row in store.select(window_query("cooccurrence-entity-counts", bindings), bindings)
+    }
+    pair_bindings = {**bindings, "minCount": _integer(max(1, min_count))}
+    pairs = {
+        (row["x"].value, row["y"].value): int(row["count"].value)  # type: ignore[union-attr]
+        for row in store.select(window_query("cooccurrence-pairs", pair_bindings), pair_bindings)
+    }
+    return Counts(_window_articles(store, window), entities, pairs)
+
+
+def count_ego(
+    store: Store, entity: str, window: Window, *, min_count: int = 1, top_by_count: int = 0
+) -> Counts:
+    """The counts of one entity's neighbourhood, asked in SPARQL.
+
+    ``pairs`` holds the entity's pairs with each neighbour (of the window's type, if any) and
+    ``entities`` the counts of the entity and its neighbours; N is that of the whole window, so
+    every number equals the one the whole network gives for the same pair. ``top_by_count``
+    keeps only that many neighbours, the most co-mentioned first (ties by IRI).
+    """
+    bindings = {**window.bindings(), "entity": ox.NamedNode(entity)}
+    bindings["minCount"] = _integer(max(1, min_count))
+    pairs: dict[tuple[str, str], int] = {}
+    for row in store.select(window_query("cooccurrence-neighbours", bindings), bindings):
+        other = row["other"].value  # type: ignore[union-attr]
+        pair = (entity, other) if entity < other else (other, entity)
+        pairs[pair] = int(row["count"].value)  # type: ignore[union-attr]
+    if top_by_count:
+        ranked = sorted(pairs.items(), key=lambda item: (-item[1], item[0]))
+        pairs = dict(ranked[:top_by_count])
+    members = {entity, *(e for pair in pairs for e in pair)}
+    return Counts(_window_articles(store, window), entity_counts(store, members, window), pairs)
+
+
+def entity_counts(store: Store, entities: Iterable[str], window: Window) -> dict[str, int]:
+    """n_x of each of ``entities`` in the window (entities no article mentions are left out)."""
+    bindings = _window_bindings(window)
+    query = window_query("cooccurrence-entity-counts", bindings)
+    wanted = sorted(set(entities))
+    # Many entities (a hub's neighbours): one pass over all mentions beats many VALUES blocks.
+    texts = [query] if len(wanted) > VALUES_CHUNK else [
+        with_values(query, "entity", map(ox.NamedNode, chunk)) for chunk in _chunks(wanted)
+    ]  # fmt: skip
+    keep = set(wanted)
+    found: dict[str, int] = {}
+    for text in texts:
+        for row in store.select(text, bindings):
+            entity = row["entity"].value  # type: ignore[union-attr]
+            if entity in keep:
+                found[entity] = int(row["count"].value)  # type: ignore[union-attr]
+    return found
+
+
+def count_among(
+    store: Store, entities: Collection[str], window: Window, *, min_count: int = 1
+) -> dict[tuple[str, str], int]:
+    """n_xy of the pairs within a set of entities (the edges among an ego's neighbours)."""
+    lists = _article_entities(store, window, sorted(set(entities)))
+    pairs = count_lists(lists.values()).pairs
+    return {pair: n for pair, n in pairs.items() if n >= min_count}
+
+
+def pair_months(
+    store: Store, source: str, target: str, window: Window
+) -> dict[str, dict[str, int]]:
+    """Month (``YYYY-MM`` as datePublished states it) → the pair's and each entity's counts.
+
+    The inner dicts hold ``count`` (articles mentioning both), ``source`` and ``target``
+    (articles mentioning each); months without any are absent (see
+    :func:`graph.analysis.timeseries.monthly_series` to fill them).
+    """
+    bindings = _window_bindings(window)
+    months: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "source": 0, "target": 0})
+    pair_bindings = {**bindings, "source": ox.NamedNode(source), "target": ox.NamedNode(target)}
+    for row in store.select(window_query("cooccurrence-pair-months", bindings), pair_bindings):
+        months[row["month"].value]["count"] = int(row["count"].value)  # type: ignore[union-attr]
+    text = with_values(
+        window_query("cooccurrence-entity-months", bindings),
+        "entity",
+        [ox.NamedNode(source), ox.NamedNode(target)],
+    )
+    for row in store.select(text, bindings):
+        entity = row["entity"].value  # type: ignore[union-attr]
+        month = months[row["month"].value]  # type: ignore[union-attr]
+        count = int(row["count"].value)  # type: ignore[union-attr]
+        if entity == source:
+            month["source"] = count
+        if entity == target:
+            month["target"] = count
+    return {month: months[month] for month in sorted(months)}
+
+
+_WHEN = re.compile(r"#\s*when\s+([\w|]+)\s*$")
+
+
+def window_query(name: str, bound: Collection[str]) -> str:
+    """The named query with the lines that apply: a line ending in ``# when a|b`` is kept only
+    when the caller binds ``a`` or ``b``. Values are still bound by the caller, never pasted.
+
+    >>> "?topic" in window_query("cooccurrence-window-articles", {"since"})
+    False
+    >>> "?since" in window_query("cooccurrence-window-articles", {"since"})
+    True
+    """
+    kept = []
+    for line in queries.load(name).splitlines():
+        condition = _WHEN.search(line)
+        if condition and not set(condition.group(1).split("|")) & set(bound):
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(query: str, variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
+    """``query`` with a VALUES block for ``variable`` at the start of its WHERE group.
+
+    The terms are written by pyoxigraph (escaped); the block binds before any grouping.
+
+    >>> with_values("SELECT ?e WHERE { ?a ?p ?e }", "e", [ox.NamedNode("http://x/1")])
+    'SELECT ?e WHERE { VALUES ?e { <http://x/1> }\\n ?a ?p ?e }'
+    """
+    match = _WHERE.search(query)
+    if match is None:
+        raise ValueError("the query has no WHERE group")
+    block = queries.values_clause(variable, terms)
+    return f"{query[: match.end()]} {block}\n{query[match.end() :]}"
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), VALUES_CHUNK):
+        yield items[start : start + VALUES_CHUNK]
+
+
+def labels(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Entity IRI → (preferred name, type) for display; the type's local name, ``Thing`` last.
+
+    Where an entity has several names the smallest is taken, so the answer is stable.
+    """
+    names: dict[str, set[str]] = defaultdict(set)
+    types: dict[str, set[str]] = defaultdict(set)
+    query = queries.load("entity-labels")
+    for chunk in _chunks(sorted(set(entities))):
+        for row in store.select(with_values(query, "entity", [ox.NamedNode(e) for e in chunk])):
+            entity = row["entity"].value  # type: ignore[union-attr]
+            given, kind = row.get("name"), row.get("type")
+            if isinstance(given, ox.Literal):
+                names[entity].add(given.value)
+            if isinstance(kind, ox.NamedNode):
+                types[entity].add(_local_name(kind.value))
+    result = {}
+    for entity in sorted(set(entities)):
+        name = min(names[entity]) if names[entity] else _local_name(entity)
+        specific = sorted(types[entity] - {"Thing"})
+        result[entity] = (name, " ".join(specific) or ("Thing" if types[entity] else ""))
+    return result
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1]

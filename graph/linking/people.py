@@ -1,0 +1,171 @@
+"""People: titled forms ("President Tokayev"), surnames, and whether a name reads as a person's.
+
+The rules are conservative: a name reads as a person's only when it is two to four
+capitalised words, with no word that names an organisation or a place, and its first word is a
+known given name, an initial, or the name is also seen with a personal title.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from graph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
+
+__all__ = [
+    "given_names",
+    "looks_like_person",
+    "person_shape",
+    "split_title",
+    "surname_keys",
+]
+
+#: Personal titles and offices that may precede a name (normalised, longest first when matched).
+TITLES: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(title.split())
+            for title in (
+                "president", "vice president", "prime minister", "deputy prime minister",
+                "minister", "foreign minister", "finance minister", "chancellor", "premier",
+                "secretary", "secretary general", "secretary of state", "treasury secretary",
+                "senator", "sen", "rep", "representative", "congressman", "congresswoman",
+                "governor", "gov", "mayor", "king", "queen", "sheikh", "emir", "ayatollah",
+                "pope", "dr", "mr", "mrs", "ms", "miss", "sir", "dame", "lord", "lady", "gen",
+                "general", "adm", "admiral", "col", "colonel", "judge", "justice", "chairman",
+                "chairwoman", "chief executive", "ceo", "ambassador", "commissioner", "speaker",
+                "prof", "professor", "rev", "father", "cardinal", "crown prince", "prince",
+                "princess", "president-elect", "mme", "herr", "monsieur", "madame",
+            )
+        ),
+        key=lambda words: -len(words),
+    )
+)  # fmt: skip
+
+#: Words that make a name an organisation's, a place's or an event's rather than a person's.
+NOT_PERSON_WORDS = frozenset(
+    {
+        "bank", "group", "holdings", "industries", "airlines", "airways", "association",
+        "council", "commission", "committee", "assembly", "court", "parliament", "ministry",
+        "department", "agency", "office", "party", "union", "federation", "institute",
+        "university", "college", "school", "foundation", "fund", "program", "organization",
+        "authority", "board", "tribunal", "conference", "forum", "senate", "house", "cabinet",
+        "government", "army", "police", "service", "services", "exchange", "securities",
+        "capital", "partners", "financial", "insurance", "trust", "energy", "power", "oil",
+        "gas", "chemical", "chemicals", "motors", "motor", "electric", "steel", "mining",
+        "resources", "systems", "technologies", "technology", "international", "national",
+        "radio", "television", "tv", "news", "times", "post", "journal", "press", "city", "state", "province", "county", "region", "republic", "kingdom", "river",
+        "island", "islands", "mountain", "lake", "sea", "ocean", "street", "square", "airport",
+        "station", "plant", "summit", "war", "cup", "olympics", "games", "election", "referendum",
+        "treaty", "convention", "accord", "agreement", "communications", "properties", "realty",
+        "products", "foods", "brands", "stores", "markets", "investors", "investment", "hotel",
+        "hotels", "church", "hospital", "center", "museum", "club", "team", "league", "network",
+        "media", "labs", "pharmaceuticals", "corps", "reserve", "treasury", "budget",
+        "org", "orgs", "organisation", "organisations", "organizations", "ngo", "society",
+        "alliance", "coalition", "consortium", "initiative", "movement", "front", "corridor",
+        "pipeline", "project", "programme", "fc", "ministries",
+        "and", "of", "for", "the", "de", "del", "la", "le",
+    }
+) | CORPORATE_SUFFIXES  # fmt: skip
+
+#: Lower-case particles inside surnames ("Hans van Liemt", "Charles de Gaulle").
+PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "bin", "ibn",
+     "al", "el", "ter", "ten", "dos", "das", "st"}
+)  # fmt: skip
+
+_INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){2,3}$")
+_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*$|^[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """The given names of ``vocab/given-names.txt`` (lower case)."""
+    text = resources.files("vocab").joinpath("given-names.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def split_title(text: str) -> tuple[str, str] | None:
+    """``(title, rest)`` when a name starts with a personal title followed by a name.
+
+    >>> split_title("President Tokayev")
+    ('President', 'Tokayev')
+    >>> split_title("Dr. Steven Rosenberg")
+    ('Dr.', 'Steven Rosenberg')
+    >>> split_title("General Electric") is None   # a title must be followed by a person shape
+    True
+    """
+    words = text.split()
+    folded = tuple(tokens_of(text))
+    for title in TITLES:
+        if len(folded) > len(title) and folded[: len(title)] == title:
+            # titles are single raw words except multi-word ones; map back by word count
+            if len(words) <= len(title):
+                return None
+            rest = " ".join(words[len(title) :])
+            if person_shape(rest):
+                return " ".join(words[: len(title)]), rest
+            return None
+    return None
+
+
+def person_shape(text: str) -> bool:
+    """Whether a name is shaped like a person's: 1–4 capitalised words, initials or particles,
+    none naming an organisation or place.
+
+    >>> [person_shape(n) for n in ("Tokayev", "James Ottinger", "G H Shintoh", "Hans van Liemt")]
+    [True, True, True, True]
+    >>> [person_shape(n) for n in ("Georgia Power", "Council of Europe", "IBM", "tokayev")]
+    [False, False, False, False]
+    """
+    words = text.replace(",", " ").split()
+    if not 1 <= len(words) <= 4:
+        return False
+    if words[0].lower() in PARTICLES:
+        return False
+    for word in words:
+        if word.lower() in PARTICLES and word.islower():
+            continue
+        if not (_WORD.match(word) or _INITIAL.match(word)):
+            return False
+        if word.lower().strip(".") in NOT_PERSON_WORDS:
+            return False
+    return True
+
+
+def looks_like_person(text: str) -> bool:
+    """A person-shaped name of two or more words whose first word is a given name or initial.
+
+    >>> looks_like_person("James Ottinger"), looks_like_person("J. Terence Murray")
+    (True, True)
+    >>> looks_like_person("Hoechst Celanese"), looks_like_person("Tokayev")
+    (False, False)
+    """
+    words = text.split()
+    if len(words) < 2 or not person_shape(text):
+        return False
+    first = words[0]
+    return bool(_INITIAL.match(first)) or tokens_of(first)[0] in given_names()
+
+
+def surname_keys(text: str) -> list[str]:
+    """The normalised surname forms of a person-shaped full name: its last word, and the last
+    words from a particle on ("van liemt").
+
+    >>> surname_keys("Hans van Liemt")
+    ['liemt', 'van liemt']
+    >>> surname_keys("Kassym-Jomart Tokayev")
+    ['tokayev']
+    """
+    tokens = list(tokens_of(text))
+    if len(tokens) < 2:
+        return []
+    keys = [tokens[-1]]
+    for index in range(1, len(tokens) - 1):
+        if tokens[index] in PARTICLES:
+            keys.append(" ".join(tokens[index:]))
+            break
+    return keys

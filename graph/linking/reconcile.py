@@ -1,0 +1,114 @@
+"""Reconciliation with a Wikidata-style SPARQL endpoint, for entities with no Wikidata item yet.
+
+For each such entity, the endpoint is asked (through SPARQLWrapper, in batches) for items
+whose English label or alias is exactly one of the entity's names, with their ``wdt:P31``
+classes. An entity is reconciled only when exactly one item answers and that item's classes
+do not contradict the entity's type (a Person must be a human, Q5; a Country a country or
+sovereign state). Ambiguous or contradicting answers are reported, never linked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from SPARQLWrapper import JSON, POST, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from graph.errors import StoreError
+from graph.linking.resolve import Entity
+from vocab.namespaces import WIKIDATA
+
+__all__ = ["Candidate", "ReconcileReport", "candidates", "reconcile"]
+
+BATCH = 50
+HUMAN = WIKIDATA + "Q5"
+#: Classes an item of a given type must have one of (others are not checked).
+REQUIRED_CLASSES: dict[str, frozenset[str]] = {
+    "Person": frozenset({HUMAN}),
+    "Country": frozenset({WIKIDATA + "Q6256", WIKIDATA + "Q3624078", WIKIDATA + "Q3024240"}),
+}
+
+_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT ?found ?item ?label ?class WHERE {
+  VALUES ?found { %s }
+  { ?item rdfs:label ?found } UNION { ?item skos:altLabel ?found }
+  OPTIONAL { ?item rdfs:label ?label FILTER(LANG(?label) = "en") }
+  OPTIONAL { ?item wdt:P31 ?class }
+}"""
+
+
+@dataclass
+class Candidate:
+    item: str
+    label: str = ""
+    classes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ReconcileReport:
+    #: surface form → (item, endpoint, label) for the entities reconciled.
+    linked: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _literal(text: str) -> str:
+    """An English-tagged SPARQL literal (JSON string escapes are valid SPARQL escapes)."""
+    return json.dumps(text, ensure_ascii=False) + "@en"
+
+
+def candidates(
+    endpoint: str, names: Iterable[str], timeout: float = 30
+) -> dict[str, dict[str, Candidate]]:
+    """Items whose English label or alias is exactly each name: name → item → candidate."""
+    found: dict[str, dict[str, Candidate]] = defaultdict(dict)
+    unique = sorted(set(names))
+    for start in range(0, len(unique), BATCH):
+        batch = unique[start : start + BATCH]
+        client = SPARQLWrapper(endpoint)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setTimeout(int(timeout))
+        client.setQuery(_QUERY % " ".join(_literal(name) for name in batch))
+        try:
+            answer = client.queryAndConvert()
+        except (SPARQLWrapperException, OSError, ValueError) as error:
+            raise StoreError(f"reconciliation endpoint {endpoint} failed: {error}") from None
+        assert isinstance(answer, dict)
+        for row in answer["results"]["bindings"]:
+            name, item = row["found"]["value"], row["item"]["value"]
+            candidate = found[name].setdefault(item, Candidate(item))
+            if "label" in row:
+                candidate.label = row["label"]["value"]
+            if "class" in row:
+                candidate.classes.add(row["class"]["value"])
+    return found
+
+
+def reconcile(
+    endpoint: str, entities: Mapping[str, Entity], timeout: float = 30
+) -> ReconcileReport:
+    """Find Wikidata items for the entities that have none."""
+    unlinked = {key: e for key, e in entities.items() if not e.same_as}
+    names = {name for e in unlinked.values() for name in (e.name, *e.forms) if not name.islower()}
+    answers = candidates(endpoint, names, timeout)
+    report = ReconcileReport()
+    for key in sorted(unlinked):
+        entity = unlinked[key]
+        items: dict[str, Candidate] = {}
+        for name in (entity.name, *sorted(entity.forms)):
+            items.update(answers.get(name, {}))
+        required = REQUIRED_CLASSES.get(entity.type)
+        fitting = [c for c in items.values() if not required or c.classes & required]
+        if len(fitting) == 1:
+            report.linked[entity.name] = (fitting[0].item, endpoint, fitting[0].label)
+        elif fitting:
+            report.ambiguous[entity.name] = sorted(c.item for c in fitting)
+        else:
+            report.unmatched.append(entity.name)
+    return report

@@ -1,0 +1,264 @@
+"""``RemoteStore``: the :class:`~graph.store.base.Store` interface on any SPARQL 1.1 server.
+
+Queries go through SPARQLWrapper, updates through the SPARQL 1.1 Protocol, bulk loads and dumps
+through the Graph Store Protocol where the server has one. The server's dialect (see
+:mod:`dialects`) keeps newsgraph's model: the union default graph, canonical literals.
+
+``execute`` is the path of newsgraph's own ``/sparql`` when the store is remote: the same safety
+rules as the embedded store (:func:`graph.sparql.check_query`), the client's negotiated format
+and the row limit. The server is asked for the client's format directly when nothing needs
+changing (a faithful dialect, no row limit); otherwise newsgraph reads the answer and writes it
+again with the writers the embedded store uses, cut at the row limit.
+
+Graph replacements are written behind: ``replace_graphs`` hands its requests to a writer
+thread and returns, so that the caller prepares the next batch while the server stores this
+one. At most one replacement is in flight; every other call (a query, an update, ``close``)
+first waits for it and raises its error, so that no caller ever reads around its own writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import IO
+
+import pyoxigraph as ox
+
+from graph import results, sparqltext
+from graph.errors import NotAcceptable, QueryError, QueryRefused
+from graph.settings import Settings
+from graph.sparql import QueryRequest, QueryResponse, check_query, check_update
+from graph.store.base import Row, Store, Term
+from graph.store.remote import answers, transfer
+from graph.store.remote.auth import Credentials, split_userinfo
+from graph.store.remote.http import Connection, Reply
+from graph.store.remote.retry import RetryPolicy
+from graph.store.remote.server import Server
+
+KINDS = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
+_CANONICAL = {"solutions": answers.SOLUTIONS_ACCEPT, "boolean": answers.SOLUTIONS_ACCEPT,
+              "graph": answers.RDF_ACCEPT}  # fmt: skip
+
+
+def bind(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Pre-bind variables with a VALUES block in the WHERE group (terms written by pyoxigraph)."""
+    if not bindings:
+        return query
+    return sparqltext.inject_values(query, {name: str(term) for name, term in bindings.items()})
+
+
+class RemoteStore(Store):
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        graph_store_url: str | None = None,
+        token: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 300.0,
+        query_timeout: float | None = None,
+        retries: int = 3,
+        dialect: str = "auto",
+    ) -> None:
+        query_url, url_user, url_password = split_userinfo(query_url)
+        if update_url:
+            update_url, update_user, update_password = split_userinfo(update_url)
+            url_user, url_password = url_user or update_user, url_password or update_password
+        if graph_store_url:
+            graph_store_url = split_userinfo(graph_store_url)[0]
+        self.credentials = Credentials(
+            user=user or url_user, password=password or url_password, token=token
+        )
+        self.query_timeout = query_timeout or timeout
+        self.connection = Connection(
+            self.credentials, timeout=timeout, policy=RetryPolicy(attempts=retries + 1)
+        )
+        self.server = Server(
+            query_url,
+            self.connection,
+            update_url=update_url,
+            graph_store_url=graph_store_url,
+            dialect=dialect,
+        )
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+        self._pending_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        return cls(
+            settings.store,
+            update_url=settings.update_url,
+            graph_store_url=settings.graph_store_url,
+            token=_secret(settings.store_token),
+            user=settings.store_user,
+            password=_secret(settings.store_password),
+            timeout=settings.store_timeout,
+            query_timeout=settings.query_timeout,
+            retries=settings.store_retries,
+            dialect=settings.store_dialect,
+        )
+
+    @property
+    def query_url(self) -> str:
+        return self.server.query_url
+
+    @property
+    def update_url(self) -> str:
+        return self.server.update_url
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.query_url!r})"
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        """Wait for the write in flight, if any; raise its error."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
+        self.flush()
+        return iter(self.server.select_rows(bind(query, bindings)))
+
+    def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
+        self.flush()
+        reply = self.server.query(
+            bind(query, bindings), form="ASK", accept=answers.SOLUTIONS_ACCEPT
+        )
+        return answers.parse_boolean(reply.body, f"query to {self.query_url}")
+
+    def construct(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> Iterator[ox.Triple]:
+        self.flush()
+        text = bind(query, bindings)
+        form = sparqltext.query_form(text) or "CONSTRUCT"
+        reply = self.server.query(text, form=form, accept=answers.RDF_ACCEPT)
+        self.server.refuse_cut(reply)
+        what = f"query to {self.query_url}"
+        return iter(
+            list(answers.parse_triples(reply.body, reply.media_type, what, self._normalise))
+        )
+
+    def _normalise(self, term: Term) -> Term:
+        return self.server.dialect.normalise(term)
+
+    # -- the endpoint's path ---------------------------------------------------------------------
+
+    def execute(self, request: QueryRequest) -> QueryResponse:
+        check_query(request.query, allow_service=request.allow_service)
+        self.flush()
+        form = sparqltext.query_form(request.query)
+        if form is None:
+            raise QueryError("malformed query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+        kind = KINDS[form]
+        media_type = request.media_types.get(kind)
+        if media_type is None:
+            raise NotAcceptable(
+                f"no acceptable format for {kind} results; the Accept header allows none"
+            )
+        text = request.query
+        if request.base_iri:
+            text = f"BASE {ox.NamedNode(request.base_iri)}\n{text}"
+        dialect = self.server.dialect
+        direct = dialect.faithful and not request.row_limit
+        canonical = _CANONICAL[kind]
+        accept = f"{media_type}, {_lower_q(canonical)}" if direct else canonical
+        reply = self.server.query(
+            text,
+            form=form,
+            accept=accept,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            timeout=self.query_timeout,
+        )
+        if direct and reply.media_type == media_type:
+            return QueryResponse(reply.body, media_type, kind)
+        return self._rewrite(reply, kind, media_type, request.row_limit, text)
+
+    def _rewrite(
+        self, reply: Reply, kind: str, media_type: str, limit: int, query: str
+    ) -> QueryResponse:
+        """Read the server's answer and write it as the embedded store would, cut at ``limit``."""
+        what = f"query to {self.query_url}"
+        cut_by_server = self.server.dialect.row_cap(reply.headers) is not None
+        if kind == "boolean":
+            value = answers.parse_boolean(reply.body, what)
+            body = results.write_boolean(value, results.BOOLEAN_TYPES[media_type])
+            return QueryResponse(body, media_type, kind, rows=1)
+        if kind == "solutions":
+            dialect = self.server.dialect
+            variables, rows = answers.parse_solutions(
+                reply.body, what, self._normalise, dialect.visible
+            )
+            rows = dialect.fix_rows(query, rows)
+            kept, truncated = results.capped(
+                ([row.get(name) for name in variables] for row in rows), limit
+            )
+            body = results.write_solutions(variables, kept, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
+            return QueryResponse(body, media_type, kind, truncated or cut_by_server, len(kept))
+        triples = answers.parse_triples(reply.body, reply.media_type, what, self._normalise)
+        kept, truncated = results.capped(triples, limit)
+        body = results.write_triples(kept, results.GRAPH_TYPES[media_type])  # type: ignore[arg-type]
+        return QueryResponse(body, media_type, kind, truncated or cut_by_server, len(kept))
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def update(self, text: str) -> None:
+        check_update(text)
+        if "SERVICE" in sparqltext.keywords(text):
+            raise QueryRefused("SERVICE is disabled in updates")
+        self.flush()
+        self.server.update(text, idempotent=False)
+
+    def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
+        """Queue the replacement behind the one in flight (see the module's docstring)."""
+        self.flush()
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-write")
+        future = self._writer.submit(
+            transfer.replace_graphs, self.server, list(graphs), list(quads)
+        )
+        with self._pending_lock:
+            self._pending = future
+
+    def load(
+        self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
+    ) -> int:
+        self.flush()
+        return transfer.load(self.server, data, rdf_format, graph)
+
+    def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
+        self.flush()
+        transfer.dump(self.server, output, rdf_format, graph)
+
+    def close(self) -> None:
+        """Finish the write in flight (raising its error), then release the connection."""
+        try:
+            self.flush()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+            self.connection.close()
+
+
+def _lower_q(accept: str) -> str:
+    """The canonical types as a fallback below the client's choice."""
+    return ", ".join(
+        f"{part.split(';')[0].strip()};q=0.5" for part in accept.split(",") if part.strip()
+    )
+
+
+def _secret(value: object) -> str | None:
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if callable(getter) else None
+
+
+__all__ = ["RemoteStore", "bind"]

@@ -1,0 +1,167 @@
+"""Co-occurrence over HTTP (api/routes/analysis.py), against a real server process; the network
+page in a real headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.analysis.network import NetworkOptions, build_network
+from graph.analysis.timeseries import monthly_series
+from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence import count_ego, pair_months
+from graph.ingest import ingest
+from graph.settings import Settings
+from graph.store import EmbeddedStore
+from tests.conftest import BASE, Server, record, start_server, write_jsonl
+from tests.cooccur_corpus import build_store
+
+KAZ = BASE + "entity/kazakhstan"
+RUSSIA = BASE + "entity/russia"
+HOSTILE = '<img src=x onerror="alert(1)"> & </script> Co'
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("analysis-routes")
+    path = build_store(root)
+    extra = write_jsonl(root / "hostile.jsonl", [
+        record("hostile", published_at="2025-02-03T10:00:00Z", entities=[HOSTILE, "Kazakhstan"]),
+    ])  # fmt: skip
+    settings = Settings(store=str(path), base=BASE)
+    with EmbeddedStore(path, write=True, base=BASE) as opened:
+        ingest([str(extra)], opened, settings)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_path: Path) -> Iterator[Server]:
+    running = start_server(store_path)
+    yield running
+    running.stop()
+
+
+def get(server: Server, path: str, **params: Any) -> httpx.Response:
+    return httpx.get(server.url + path, params=params, timeout=60)
+
+
+def test_neighbours_equal_the_ego_counts(server: Server, store_path: Path) -> None:
+    body = get(server, "api/cooccurrence/neighbours", entity="Kazakhstan", since="2025-02",
+               weight="npmi", top=4).json()  # fmt: skip
+    window = Window(since=parse_bound("2025-02"))
+    with EmbeddedStore(store_path) as opened:
+        counts = count_ego(opened, KAZ, window)
+    assert body["entity"] == KAZ and body["name"] == "Kazakhstan"
+    assert body["articles"] == counts.articles and body["entity_articles"] == counts.entities[KAZ]
+    assert len(body["neighbours"]) == 4
+    for row in body["neighbours"]:
+        pair = tuple(sorted((KAZ, row["entity"])))
+        assert row["count"] == counts.pairs[pair]  # type: ignore[index]
+        assert row["articles"] == counts.entities[row["entity"]]
+    npmis = [row["npmi"] for row in body["neighbours"]]
+    assert npmis == sorted(npmis, reverse=True)
+
+
+def test_a_pairs_months(server: Server, store_path: Path) -> None:
+    body = get(server, "api/cooccurrence/pair", source=KAZ, target="russia").json()
+    with EmbeddedStore(store_path) as opened:
+        expected = monthly_series(pair_months(opened, KAZ, RUSSIA, Window()))
+    assert body["months"] == expected and body["total"] == sum(r["count"] for r in expected)
+    assert (body["source_name"], body["target_name"]) == ("Kazakhstan", "Russia")
+
+
+def test_the_network_json(server: Server, store_path: Path) -> None:
+    body = get(server, "api/cooccurrence", entity=KAZ, top=5).json()
+    with EmbeddedStore(store_path) as opened:
+        network = build_network(opened, NetworkOptions(entity=KAZ, top=5))
+    assert [(e["source"], e["target"], e["count"]) for e in body["edges"]] == [
+        (e.source, e.target, e.count) for e in network.edges]  # fmt: skip
+    assert {n["entity"] for n in body["nodes"]} == set(network.graph)
+    assert all(isinstance(n["community"], int) for n in body["nodes"])
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "code"),
+    [
+        ("api/cooccurrence/neighbours", {"entity": "Atlantis"}, 404, "not-found"),
+        ("api/cooccurrence/neighbours", {"entity": KAZ, "since": "soon"}, 400, "bad-query"),
+        ("api/cooccurrence/neighbours", {"entity": KAZ, "weight": "pmi"}, 400, "bad-request"),
+        ("api/cooccurrence/neighbours", {}, 400, "bad-request"),
+        ("api/cooccurrence", {"top": 0}, 400, "bad-request"),
+        ("api/cooccurrence/pair", {"source": KAZ, "target": KAZ}, 400, "bad-query"),
+        ("network/assets/../../app.py", {}, 404, "not-found"),
+    ],
+)
+def test_errors_have_the_one_shape(
+    server: Server, path: str, params: dict[str, Any], status: int, code: str
+) -> None:
+    response = get(server, path, **params)
+    assert response.status_code == status
+    assert response.json()["error"] == code and response.json()["status"] == status
+
+
+def test_the_page_escapes_everything_from_the_data(server: Server) -> None:
+    response = get(server, "network", entity="Kazakhstan")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert "<img src=x" not in html and "</script> Co" not in html
+    assert "&lt;img src=x" in html
+    assert 'id="edges"' in html and "/network?entity=" in html
+    assert 'href="/entity/kazakhstan"' in html
+    assert get(server, "network/assets/network.js").status_code == 200
+    whole = get(server, "network", since="2025-02", until="2025-03", weight="jaccard", top=7)
+    assert whole.status_code == 200 and "Entities mentioned together" in whole.text
+    assert whole.text.count("<tr>") == 1 + 7
+
+
+@pytest.mark.slow
+def test_the_network_page_in_chromium(server: Server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    requested: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_FLAGS)  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requested.append(request.url))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(server.url + "network?entity=Kazakhstan&weight=npmi")
+            page.wait_for_function(
+                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
+            )
+            data = get(
+                server, "api/cooccurrence", entity="Kazakhstan", weight="npmi", top=60
+            ).json()
+            assert page.evaluate("window.newsgraphNetwork.nodes().length") == len(data["nodes"])
+            assert page.evaluate("window.newsgraphNetwork.edges().length") == len(data["edges"])
+            page.evaluate(f"window.newsgraphNetwork.$id({RUSSIA!r}).emit('tap')")
+            page.wait_for_selector("#months tr")
+            assert "Russia" in page.inner_text("#details")
+            months = get(server, "api/cooccurrence/pair", source=KAZ, target=RUSSIA).json()
+            assert page.locator("#months tr").count() == len(months["months"])
+            page.click("#recentre")
+            page.wait_for_url("**entity=http*russia*")
+            page.wait_for_function(
+                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
+            )
+            assert "Mentioned with Russia" in page.inner_text("h1")
+
+            fallback = browser.new_page()
+            fallback.route("**/cytoscape.min.js", lambda route: route.abort())
+            fallback.goto(server.url + "network?entity=Kazakhstan")
+            assert fallback.locator("#edges tbody tr").count() == len(get(
+                server, "api/cooccurrence", entity="Kazakhstan", top=60).json()["edges"])  # fmt: skip
+            assert fallback.is_hidden("#network")
+        finally:
+            browser.close()
+    assert all(url.startswith(server.url) for url in requested), requested
+    assert errors == []

@@ -1,0 +1,40 @@
+"""Weighted degree, PageRank and betweenness (graph/analysis/centrality.py)."""
+
+from __future__ import annotations
+
+import doctest
+
+import networkx as nx
+
+from graph.analysis import centrality
+from graph.analysis.centrality import betweenness, pagerank, weighted_degree
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(centrality).failed == 0
+
+
+def test_non_positive_weights_take_no_part() -> None:
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 0.5), ("b", "c", -0.4), ("c", "d", 0.0)])
+    assert weighted_degree(G) == {"a": 0.5, "b": 0.5, "c": 0.0, "d": 0.0}
+    ranks = pagerank(G)
+    assert ranks["c"] == ranks["d"] < ranks["a"]
+
+
+def test_betweenness_uses_strong_ties_as_short_paths() -> None:
+    G = nx.Graph()
+    G.add_weighted_edges_from([("s", "strong", 10), ("strong", "t", 10), ("s", "weak", 1),
+                               ("weak", "t", 1)])  # fmt: skip
+    scores = betweenness(G)
+    assert scores["strong"] > scores["weak"] == 0
+
+
+def test_sampled_betweenness_repeats_with_its_seed() -> None:
+    G = nx.barabasi_albert_graph(300, 3, seed=1)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    first = betweenness(G, budget=1000, samples=40, seed=7)
+    assert first == betweenness(G, budget=1000, samples=40, seed=7)
+    exact = betweenness(G)
+    hub = max(exact, key=exact.__getitem__)
+    assert first[hub] > 0.5 * exact[hub]

@@ -1,0 +1,271 @@
+"""Counting co-occurrence (graph/cooccurrence.py): the numbers equal an independent count over
+the graph's schema:mentions, in every window, by every path and on every backend."""
+
+from __future__ import annotations
+
+import doctest
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from graph import cooccurrence
+from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence import count_among, count_ego, count_window, npmi, pair_months
+from graph.ingest import ingest
+from graph.settings import Settings
+from graph.store import EmbeddedStore, RemoteStore
+from tests.conftest import BASE, free_port
+from tests.cooccur_corpus import corpus, expected_npmi, independent_counts, write_corpus
+
+KAZ = BASE + "entity/kazakhstan"
+COE = BASE + "entity/council-of-europe"
+RUSSIA = BASE + "entity/russia"
+POLITICS = BASE + "topic/politics"
+
+WINDOWS = [
+    Window(),
+    Window(since=parse_bound("2025-02"), until=parse_bound("2025-03-31", end=True)),
+    Window(since=parse_bound("2025-04-01")),
+    Window(until=parse_bound("2025-03", end=True), topic=POLITICS),
+    Window(since=parse_bound("2025-03-31T23:30:00-02:00"), until=parse_bound("2025-05")),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    root = tmp_path_factory.mktemp("cooccurrence")
+    settings = Settings(store=str(root / "store"), base=BASE)
+    path = write_corpus(root / "corpus.jsonl", corpus())
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+        yield opened
+
+
+def test_doctests() -> None:
+    for module in (cooccurrence,):
+        assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=lambda w: str(w.describe()))
+@pytest.mark.parametrize("method", ["stream", "sparql"])
+def test_counts_equal_an_independent_count(
+    store: EmbeddedStore, window: Window, method: str
+) -> None:
+    n, singles, pairs = independent_counts(store, window.since, window.until, window.topic)
+    counts = count_window(store, window, method=method)
+    assert counts.articles == n > 0
+    assert counts.entities == dict(singles)
+    assert counts.pairs == dict(pairs)
+    for (x, y), n_xy in pairs.items():
+        assert npmi(n_xy, singles[x], singles[y], n) == pytest.approx(
+            expected_npmi(n_xy, singles[x], singles[y], n), abs=1e-12
+        )
+
+
+def test_the_window_compares_instants_not_local_dates(store: EmbeddedStore) -> None:
+    # "late" is 31 March 23:30 at -02:00, i.e. 1 April UTC: outside a window ending 31 March UTC.
+    until_march = Window(until=parse_bound("2025-03-31", end=True))
+    with_late = Window(until=datetime(2025, 4, 1, 1, 30, tzinfo=UTC))
+    before = count_window(store, until_march).pairs.get((BASE + "entity/black-sea", RUSSIA), 0)
+    after = count_window(store, with_late).pairs.get((BASE + "entity/black-sea", RUSSIA), 0)
+    assert after == before + 1
+
+
+def test_min_count_keeps_the_same_pairs_on_both_paths(store: EmbeddedStore) -> None:
+    streamed = count_window(store, Window(), method="stream", min_count=3)
+    aggregated = count_window(store, Window(), method="sparql", min_count=3)
+    assert streamed.pairs == aggregated.pairs
+    assert streamed.pairs and min(streamed.pairs.values()) >= 3
+
+
+def test_an_entity_type_restricts_nodes_but_not_n(store: EmbeddedStore, tmp_path: Path) -> None:
+    person = "http://schema.org/Event"  # a type linking gives none of these entities
+    named = "SELECT ?e WHERE { { ?e <http://schema.org/name> ?n } UNION { ?e <http://schema.org/alternateName> ?n } }"
+    tokayev = store.select_all(named, {"n": ox.Literal("Tokayev")})[0]["e"].value  # type: ignore[union-attr]
+    people = [tokayev, KAZ, COE]  # typed in a researcher's own graph
+    turtle = "".join(f"<{iri}> a <{person}> .\n" for iri in people).encode()
+    store.load(turtle, ox.RdfFormat.TURTLE, graph=BASE + "graph/test-types")
+    try:
+        window = Window(entity_type=person)
+        n, singles, pairs = independent_counts(store)
+        for method in ("stream", "sparql"):
+            counts = count_window(store, window, method=method)
+            assert counts.articles == n
+            assert counts.entities == {e: singles[e] for e in people if singles[e]}
+            assert counts.pairs == {p: c for p, c in pairs.items() if set(p) <= set(people)}
+    finally:
+        store.replace_graphs([BASE + "graph/test-types"], [])
+
+
+@pytest.mark.parametrize("window", WINDOWS[:3], ids=lambda w: str(w.describe()))
+def test_an_ego_network_has_the_whole_networks_numbers(
+    store: EmbeddedStore, window: Window
+) -> None:
+    whole = count_window(store, window)
+    ego = count_ego(store, KAZ, window)
+    assert ego.articles == whole.articles
+    assert ego.pairs == {p: n for p, n in whole.pairs.items() if KAZ in p}
+    assert ego.entities == {e: whole.entities[e] for e in ego.entities}
+    neighbours = {e for pair in ego.pairs for e in pair} - {KAZ}
+    among = count_among(store, neighbours, window)
+    assert among == {p: n for p, n in whole.pairs.items() if set(p) <= neighbours}
+
+
+def test_top_by_count_keeps_the_most_co_mentioned(store: EmbeddedStore) -> None:
+    ego = count_ego(store, KAZ, Window(), top_by_count=2)
+    everything = count_ego(store, KAZ, Window())
+    best = sorted(everything.pairs.items(), key=lambda item: (-item[1], item[0]))[:2]
+    assert ego.pairs == dict(best)
+
+
+def test_pair_months_equal_an_independent_count(store: EmbeddedStore) -> None:
+    from tests.cooccur_corpus import dataset
+
+    graph = dataset(store)
+    by_article: dict[str, tuple[set[str], str]] = {}
+    for s, _p, o, _g in graph.quads((None, None, None, None)):
+        entry = by_article.setdefault(str(s), (set(), ""))
+        if str(_p) == "http://schema.org/mentions":
+            entry[0].add(str(o))
+        elif str(_p) == "http://schema.org/datePublished":
+            by_article[str(s)] = (entry[0], str(o)[:7])
+    expected: dict[str, dict[str, int]] = {}
+    for entities, month in by_article.values():
+        row = expected.setdefault(month, {"count": 0, "source": 0, "target": 0})
+        row["count"] += KAZ in entities and RUSSIA in entities
+        row["source"] += KAZ in entities
+        row["target"] += RUSSIA in entities
+    expected = {m: r for m, r in expected.items() if m and any(r.values())}
+    assert pair_months(store, KAZ, RUSSIA, Window()) == dict(sorted(expected.items()))
+
+
+def test_npmi_is_one_when_the_pair_is_in_every_article(tmp_path: Path, settings: Settings) -> None:
+    from tests.conftest import record, write_jsonl
+
+    path = write_jsonl(tmp_path / "always.jsonl", [
+        record(f"a{i}", entities=["Kazakhstan", "Astana"]) for i in range(3)
+    ])  # fmt: skip
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+        counts = count_window(opened, Window())
+    assert counts.articles == 3
+    assert counts.pairs == {(BASE + "entity/astana", KAZ): 3}
+    assert npmi(3, 3, 3, 3) == 1.0
+
+
+def test_bad_method_is_a_user_error(store: EmbeddedStore) -> None:
+    from graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="method 'fast'"):
+        count_window(store, Window(), method="fast")
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(
+    store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An Oxigraph server (another SPARQL engine) holding the same quads, union default graph."""
+    root = tmp_path_factory.mktemp("oxigraph")
+    dump = root / "dump.nq"
+    with dump.open("wb") as handle:
+        store.dump(handle, ox.RdfFormat.N_QUADS)
+    binary = Path(sys.executable).parent / "oxigraph"
+    subprocess.run([str(binary), "load", "--location", str(root / "db"), "--file", str(dump)],
+                   check=True, capture_output=True)  # fmt: skip
+    port = free_port()
+    process = subprocess.Popen(
+        [str(binary), "serve-read-only", "--location", str(root / "db"), "--bind",
+         f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=lambda w: str(w.describe()))
+def test_a_remote_engine_aggregates_and_gives_the_same_numbers(
+    store: EmbeddedStore, oxigraph_server: str, window: Window
+) -> None:
+    with RemoteStore(oxigraph_server) as remote:
+        assert cooccurrence.resolve_method(remote, "auto") == "sparql"
+        aggregated = count_window(remote, window)
+        streamed_remotely = count_window(remote, window, method="stream")
+        ego = count_ego(remote, KAZ, window)
+    local = count_window(store, window, method="stream")
+    assert aggregated == local == streamed_remotely
+    assert ego == count_ego(store, KAZ, window)
+
+
+@pytest.mark.slow
+def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
+    from graph.analysis.communities import louvain
+    from graph.analysis.edges import select_edges
+    from graph.analysis.network import to_graph
+    from tests.conftest import REUTERS, shared_file
+    from tests.cooccur_corpus import dataset
+
+    path = shared_file(REUTERS)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+        quads = dataset(opened)
+        march = Window(since=parse_bound("1987-03-02"), until=parse_bound("1987-03-31", end=True))
+        for window in (Window(), march):
+            n, singles, pairs = independent_counts(quads, window.since, window.until)
+            for method in ("stream", "sparql"):
+                counts = count_window(opened, window, method=method)
+                assert (counts.articles, counts.entities, counts.pairs) == (
+                    n, dict(singles), dict(pairs))  # fmt: skip
+            edges = select_edges(counts, weight="npmi")
+            for edge in edges:
+                assert edge.npmi == pytest.approx(expected_npmi(
+                    edge.count, singles[edge.source], singles[edge.target], n), abs=1e-12)  # fmt: skip
+            graph = to_graph(edges, counts.entities, {e: (e, "") for e in counts.entities}, "npmi")
+            assert len(set(louvain(graph).values())) > 1
+
+
+def test_chunked_and_one_pass_entity_counts_agree(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = Window(since=parse_bound("2025-02"))
+    expected = count_ego(store, KAZ, window)
+    monkeypatch.setattr(cooccurrence, "VALUES_CHUNK", 2)  # many entities: one pass; few: VALUES
+    assert count_ego(store, KAZ, window) == expected
+    neighbours = {e for pair in expected.pairs for e in pair} - {KAZ}
+    whole = count_window(store, window).pairs
+    among = {pair: n for pair, n in whole.items() if set(pair) <= neighbours}
+    assert count_among(store, neighbours, window) == among
+
+
+def test_the_whole_analysis_runs_on_a_remote_engine(
+    store: EmbeddedStore, oxigraph_server: str
+) -> None:
+    from graph.analysis.network import NetworkOptions, build_network
+    from graph.analysis.resolve import entity_iri
+
+    options = NetworkOptions(window=WINDOWS[1], weight="npmi", top=8)
+    with RemoteStore(oxigraph_server) as remote:
+        assert entity_iri(remote, "kazakhstan") == KAZ
+        far = build_network(remote, options)
+        months = pair_months(remote, KAZ, RUSSIA, Window())
+    near = build_network(store, options)
+    assert far.edges == near.edges
+    assert dict(far.graph.nodes(data=True)) == dict(near.graph.nodes(data=True))
+    assert months == pair_months(store, KAZ, RUSSIA, Window())

@@ -1,0 +1,90 @@
+"""The analysed network (graph/analysis/network.py): counts → edges → G with its metrics."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Iterator
+
+import networkx as nx
+import pytest
+
+from graph.analysis import network as network_module
+from graph.analysis.backbone import disparity
+from graph.analysis.network import NetworkOptions, build_network
+from graph.analysis.window import Window, parse_bound
+from graph.errors import QueryError
+from graph.store import EmbeddedStore
+from tests.conftest import BASE
+from tests.cooccur_corpus import build_store, independent_counts
+
+KAZ = BASE + "entity/kazakhstan"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    with EmbeddedStore(build_store(tmp_path_factory.mktemp("network"))) as opened:
+        yield opened
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(network_module).failed == 0
+
+
+def test_whole_network_nodes_edges_and_metrics(store: EmbeddedStore) -> None:
+    network = build_network(store, NetworkOptions())
+    n, singles, pairs = independent_counts(store)
+    G = network.graph
+    assert network.articles == n == G.graph["articles"]
+    assert {tuple(sorted(e)) for e in G.edges()} == set(pairs)
+    for (x, y), count in pairs.items():
+        assert G.edges[x, y]["count"] == count == G.edges[x, y]["weight"]
+    assert all(G.nodes[x]["articles"] == singles[x] for x in G)
+    assert G.nodes[KAZ]["label"] == "Kazakhstan"
+    assert sum(nx.get_node_attributes(G, "pagerank").values()) == pytest.approx(1.0)
+    assert set(nx.get_node_attributes(G, "community").values()) == set(
+        range(G.graph["communities"])
+    )
+    assert all(G.nodes[x]["strength"] == G.degree(x, weight="weight") for x in G)
+
+
+def test_ego_network_is_the_ego_graph_of_the_whole(store: EmbeddedStore) -> None:
+    window = Window(since=parse_bound("2025-02"))
+    whole = build_network(store, NetworkOptions(window=window)).graph
+    ego = build_network(store, NetworkOptions(entity=KAZ, window=window)).graph
+    expected = nx.ego_graph(whole, KAZ)
+    assert {tuple(sorted(e)) for e in ego.edges()} == {tuple(sorted(e)) for e in expected.edges()}
+    for u, v, data in ego.edges(data=True):
+        assert (data["count"], data["npmi"]) == (
+            whole.edges[u, v]["count"],
+            whole.edges[u, v]["npmi"],
+        )
+
+
+def test_top_and_min_count_and_weight(store: EmbeddedStore) -> None:
+    ranked = build_network(store, NetworkOptions(weight="npmi", top=3))
+    assert len(ranked.edges) == 3
+    everything = build_network(store, NetworkOptions(weight="npmi")).edges
+    assert ranked.edges == everything[:3]
+    thick = build_network(store, NetworkOptions(min_count=5)).edges
+    assert thick and all(e.count >= 5 for e in thick)
+
+
+def test_backbone_keeps_the_significant_edges(store: EmbeddedStore) -> None:
+    full = build_network(store, NetworkOptions()).graph
+    alpha = sorted(disparity(full).values())[len(full.edges) // 2]
+    kept = build_network(store, NetworkOptions(backbone=alpha))
+    scores = disparity(full)
+    assert {tuple(sorted(e)) for e in kept.graph.edges()} == {
+        pair for pair, score in scores.items() if score < alpha}  # fmt: skip
+    ranked = build_network(store, NetworkOptions()).edges
+    assert kept.edges == [e for e in ranked if kept.graph.has_edge(e.source, e.target)]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"min_count": 0}, "--min-count"), ({"top": -1}, "--top"), ({"backbone": 2.0}, "--backbone"),
+     ({"weight": "pmi"}, "weight")],
+)  # fmt: skip
+def test_bad_options(options: dict[str, object], message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        NetworkOptions(**options)  # type: ignore[arg-type]

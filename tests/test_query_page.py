@@ -1,0 +1,238 @@
+"""The query page and the linked-data pages in a real headless Chromium, driven by Playwright.
+
+Every test records the browser's requests and console: nothing may be requested from anywhere
+but this server, nothing may break the Content-Security-Policy, and markup in the data must
+never run (``window.__pwned``) nor load (``/pwned.png``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from api import vendor
+from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.page_records import MANY, MARKUP_HEADLINE, write_page_records
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]  # fmt: skip
+ASTANA_ARTICLES = len(range(0, MANY, 3))
+ASTANA_QUERY = f"""PREFIX schema: <http://schema.org/>
+SELECT ?article ?headline WHERE {{
+  ?article schema:mentions <{BASE}entity/astana> ; schema:headline ?headline .
+}} ORDER BY ?article"""
+MARKUP_QUERY = """PREFIX schema: <http://schema.org/>
+SELECT ?headline ?entity ?name WHERE {
+  ?article schema:headline ?headline ; schema:mentions ?entity . ?entity schema:name ?name .
+  FILTER(CONTAINS(?headline, "pwned"))
+}"""
+needs_yasgui = pytest.mark.skipif(
+    not vendor.available("yasgui"),
+    reason="YASGUI is not installed: run `make setup` with npm present",
+)
+
+
+@dataclass
+class Visit:
+    """One browser context, with everything it requested and complained about."""
+
+    context: BrowserContext
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+    def check_stayed_home(self, server: Server) -> None:
+        home = urlsplit(server.url).netloc
+        for url in self.requests:
+            parts = urlsplit(url)
+            assert parts.scheme in ("blob", "data") or parts.netloc == home, url
+            assert "pwned" not in parts.path, url
+        assert not [m for m in self.console if "Content Security Policy" in m], self.console
+        assert self.page.evaluate("window.__pwned") is None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    directory = tmp_path_factory.mktemp("browser")
+    store = directory / "store"
+    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
+                       str(write_page_records(directory)))  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    running = start_server(store)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: .ci/run installs Debian's chromium for these tests")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def visit(browser: Browser, server: Server) -> Iterator[Visit]:
+    context = browser.new_context(accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    seen = Visit(context, page)
+    context.on("request", lambda request: seen.requests.append(request.url))
+    page.on("console", lambda message: seen.console.append(message.text))
+    yield seen
+    seen.check_stayed_home(server)
+    context.close()
+
+
+def without_vendor(visit: Visit) -> None:
+    """Make the page meet a server whose set-up step had no npm: vendor files fail to load."""
+    visit.context.route("**/static/vendor/**", lambda route: route.abort())
+
+
+def run_plain(visit: Visit, server: Server, query: str) -> None:
+    page = visit.page
+    page.goto(server.url)
+    page.wait_for_selector("html[data-editor=plain]")
+    page.fill("#query-text", query)
+    page.press("#query-text", "Control+Enter")
+    page.wait_for_selector("#results table")
+
+
+def plain_rows(visit: Visit) -> list[list[str]]:
+    rows: list[list[str]] = visit.page.eval_on_selector_all(
+        "#results tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    return rows
+
+
+@needs_yasgui
+def test_yasgui_runs_a_typed_query_and_shows_the_rows(visit: Visit, server: Server) -> None:
+    page = visit.page
+    page.goto(server.url)
+    page.wait_for_selector("html[data-editor=yasgui] .CodeMirror")
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # highlighted prefixes
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(ASTANA_QUERY)
+    page.click(".yasqe_queryButton")
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    rows.nth(ASTANA_ARTICLES - 1).wait_for()
+    assert rows.count() == ASTANA_ARTICLES
+    assert "Story number 0 about Kazakhstan" in page.inner_text(".yasr table.dataTable")
+    assert "query=" in page.url  # the address bar can be shared
+
+
+@needs_yasgui
+def test_yasgui_links_iris_to_the_local_pages(visit: Visit, server: Server) -> None:
+    page = visit.page
+    query = (
+        f"SELECT ?entity WHERE {{ <{BASE}article/many-0> <http://schema.org/mentions> ?entity }}"
+    )
+    page.goto(server.url + "?" + urlencode_query(query))
+    link = page.locator('.yasr a[href="/entity/astana"]')
+    link.wait_for()
+    link.click()
+    page.wait_for_url("**/entity/astana")
+    assert page.inner_text("h1") == "Astana"
+
+
+@needs_yasgui
+def test_yasgui_shows_markup_as_text(visit: Visit, server: Server) -> None:
+    page = visit.page
+    page.goto(server.url + "?" + urlencode_query(MARKUP_QUERY))
+    page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+    assert MARKUP_HEADLINE in page.inner_text(".yasr table.dataTable")
+    assert page.locator(".yasr img").count() == 0
+
+
+def test_plain_editor_without_vendor_assets(visit: Visit, server: Server) -> None:
+    without_vendor(visit)
+    run_plain(visit, server, ASTANA_QUERY)
+    rows = plain_rows(visit)
+    assert len(rows) == ASTANA_ARTICLES
+    assert rows[0] == ["article:many-0", "Story number 0 about Kazakhstan"]
+    assert f"{ASTANA_ARTICLES} rows" in visit.page.inner_text("#status")
+    visit.page.click('#results a[href="/article/many-0"]')
+    visit.page.wait_for_url("**/article/many-0")
+    assert visit.page.inner_text("h1") == "Story number 0 about Kazakhstan"
+    visit.page.click('a[href="/entity/astana"]')
+    assert visit.page.inner_text("h1") == "Astana"
+
+
+def test_plain_editor_shows_markup_as_text_and_reports_errors(visit: Visit, server: Server) -> None:
+    without_vendor(visit)
+    run_plain(visit, server, MARKUP_QUERY)
+    cells = [cell for row in plain_rows(visit) for cell in row]
+    assert MARKUP_HEADLINE in cells
+    assert visit.page.locator("#results img, #results script").count() == 0
+    visit.page.fill("#query-text", "SELECT WHERE {")
+    visit.page.click("#run-query")
+    visit.page.wait_for_selector("#status.failed")
+    assert "400 bad-query" in visit.page.inner_text("#status")
+
+
+def test_downloads_and_the_shareable_link(visit: Visit, server: Server) -> None:
+    without_vendor(visit)
+    run_plain(visit, server, ASTANA_QUERY)
+    page = visit.page
+    with page.expect_download() as csv_download:
+        page.click('[data-download="csv"]')
+    lines = Path(csv_download.value.path()).read_text().splitlines()
+    assert lines[0] == "article,headline" and len(lines) == ASTANA_ARTICLES + 1
+    with page.expect_download() as json_download:
+        page.click('[data-download="json"]')
+    results = json.loads(Path(json_download.value.path()).read_text())
+    assert len(results["results"]["bindings"]) == ASTANA_ARTICLES
+    assert page.is_disabled('[data-download="turtle"]')
+    shared = page.get_attribute("#share-link", "href")
+    assert shared == page.url and "query=" in shared
+    other = visit.context.new_page()
+    other.goto(shared)
+    other.wait_for_selector("#results table")
+    assert other.input_value("#query-text") == ASTANA_QUERY
+    assert other.locator("#results tbody tr").count() == ASTANA_ARTICLES
+
+
+def test_an_example_query_runs_with_its_parameter(visit: Visit, server: Server) -> None:
+    without_vendor(visit)
+    page = visit.page
+    page.goto(server.url)
+    example = page.locator('li.example[data-name="entity-articles"]')
+    example.locator("input[name=entity]").fill(BASE + "entity/kazakhstan")
+    example.locator("button.open-example").click()
+    page.wait_for_selector("#results table")
+    assert page.locator("#results tbody tr").count() == MANY + 1
+    assert "VALUES (?entity)" in page.input_value("#query-text")
+    suggestions = page.locator('li.example[data-name="entity-comentions"] input[name=entity]')
+    suggestions.focus()
+    options = page.locator("datalist option")
+    options.first.wait_for(state="attached")
+    assert BASE + "entity/kazakhstan" in options.evaluate_all("os => os.map(o => o.value)")
+
+
+def test_an_entity_page_opens_a_query_about_it(visit: Visit, server: Server) -> None:
+    without_vendor(visit)
+    page = visit.page
+    page.goto(server.url + "entity/astana")
+    assert page.inner_text("h1") == "Astana"
+    assert page.locator("ol.article-list li").count() == ASTANA_ARTICLES
+    page.click("a.query-link >> text=Articles that mention an entity")
+    page.wait_for_selector("#results table")
+    assert page.locator("#results tbody tr").count() == ASTANA_ARTICLES
+    assert re.search(r"entity-articles", page.inner_text("#query-form"))
+
+
+def urlencode_query(query: str) -> str:
+    return urlencode({"query": query})
