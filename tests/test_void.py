@@ -52,6 +52,7 @@ def truth(store: Path) -> dict[str, object]:
         "http://schema.org/",
         ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
     )
+    name, entities = ox.NamedNode(schema + "name"), ox.NamedNode(BASE + "graph/entities")
     with EmbeddedStore(store) as reader:
         quads = list(reader.raw.quads_for_pattern(None, None, None, None))
     per_graph = Counter(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode))
@@ -62,7 +63,9 @@ def truth(store: Path) -> dict[str, object]:
     return {
         "triples": len(quads),
         "articles": len({s for s, k, g in typed if k == schema + "NewsArticle" and s == g}),
-        "entities": len({s for s, _, g in typed if g == ox.NamedNode(BASE + "graph/entities")}),
+        "entities": len(
+            {q.subject for q in quads if q.predicate == name and q.graph_name == entities}
+        ),
         "graphs": {g: n for g, n in per_graph.items() if not g.startswith(BASE + "article/")},
         "article_triples": sum(n for g, n in per_graph.items() if g.startswith(BASE + "article/")),
         "classes": {k: len(v) for k, v in classes.items()},
