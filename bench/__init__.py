@@ -1,1 +1,0 @@
-"""Benchmarks: corpus generation, ingest, queries and endpoint load (see each module)."""
