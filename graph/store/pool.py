@@ -246,9 +246,15 @@ class QueryPool:
         if self._closed:
             worker.kill()
             return
-        _, protocol = await self._loop.connect_accepted_socket(
-            lambda: _WorkerProtocol(worker, self), worker.sock
-        )
+        try:
+            _, protocol = await self._loop.connect_accepted_socket(
+                lambda: _WorkerProtocol(worker, self), worker.sock
+            )
+        except (OSError, RuntimeError) as error:
+            log.warning("newsgraph: a query worker could not join the pool (%s)", error)
+            worker.kill()
+            self._lost(worker)
+            return
         worker.protocol = protocol
         self._release(worker)
 
@@ -301,12 +307,17 @@ class QueryPool:
         dead.reap()
         delay = 0.1
         while not self._closed:
+            worker = None
             try:
                 worker = self._spawn()
                 worker.wait_ready()
                 self._join(worker)
                 return
             except (StoreError, OSError, RuntimeError, concurrent.futures.TimeoutError) as error:
+                if worker is not None:
+                    worker.kill()
+                    with self._lock:
+                        self._all.discard(worker)
                 log.warning("newsgraph: could not start a query worker (%s); retrying", error)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
