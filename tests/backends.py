@@ -66,11 +66,11 @@ def oxigraph_binary() -> str:
 
 
 def start_oxigraph(
-    location: Path, *extra: str, port: int | None = None
+    location: Path, *extra: str, port: int | None = None, command: str = "serve"
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = port or free_port()
     process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+        [oxigraph_binary(), command, "--location", str(location), "--bind", f"127.0.0.1:{port}",
          *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -87,6 +87,14 @@ def start_oxigraph(
         time.sleep(0.1)
     process.kill()
     pytest.fail("oxigraph serve did not answer within 30 s")
+
+
+def serve_file(root: Path, data: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """An Oxigraph server, read-only, on the RDF of ``data`` (loaded offline into ``root``)."""
+    location = root / "db"
+    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(data)],
+                   check=True, capture_output=True)  # fmt: skip
+    return start_oxigraph(location, *extra, command="serve-read-only")
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,10 @@ the graph's schema:mentions, in every window, by every path and on every backend
 from __future__ import annotations
 
 import doctest
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -21,7 +17,8 @@ from graph.cooccurrence import count_among, count_ego, count_window, npmi, pair_
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore, RemoteStore
-from tests.conftest import BASE, free_port
+from tests.backends import serve_file
+from tests.conftest import BASE
 from tests.cooccur_corpus import corpus, expected_npmi, independent_counts, write_corpus
 
 KAZ = BASE + "entity/kazakhstan"
@@ -176,24 +173,8 @@ def oxigraph_server(
     dump = root / "dump.nq"
     with dump.open("wb") as handle:
         store.dump(handle, ox.RdfFormat.N_QUADS)
-    binary = Path(sys.executable).parent / "oxigraph"
-    subprocess.run([str(binary), "load", "--location", str(root / "db"), "--file", str(dump)],
-                   check=True, capture_output=True)  # fmt: skip
-    port = free_port()
-    process = subprocess.Popen(
-        [str(binary), "serve-read-only", "--location", str(root / "db"), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/query"
+    process, url = serve_file(root, dump, "--union-default-graph")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         yield url
     finally:
         process.terminate()

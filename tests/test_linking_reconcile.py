@@ -3,19 +3,16 @@ loaded with a small fixture written here; the items are made up and never leave 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from graph.ingest import ingest
 from graph.linking import relink
 from graph.settings import Settings
 from graph.store import EmbeddedStore
+from tests.backends import serve_file
 from tests.conftest import BASE, free_port, record, write_jsonl
 
 FIXTURE = """
@@ -36,23 +33,8 @@ wd:Q9000005 rdfs:label "James Ottinger"@de ; wdt:P31 wd:Q5 .
 def endpoint(tmp_path: Path) -> Iterator[str]:
     data = tmp_path / "wikidata.ttl"
     data.write_text(FIXTURE)
-    location = tmp_path / "wikidata"
-    oxigraph = str(Path(sys.executable).parent / "oxigraph")
-    subprocess.run([oxigraph, "load", "--location", str(location), "--file", str(data)], check=True)
-    port = free_port()
-    process = subprocess.Popen(
-        [oxigraph, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/query"
+    process, url = serve_file(tmp_path, data)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         yield url
     finally:
         process.terminate()

@@ -29,7 +29,9 @@ def test_install_copies_every_listed_file(tmp_path: Path) -> None:
 
 def test_a_missing_package_is_named_and_nothing_half_installed(tmp_path: Path) -> None:
     target = tmp_path / "vendor"
-    assert vendor.install(tmp_path / "empty", target) == sorted(a.package for a in vendor.ASSETS.values())
+    assert vendor.install(tmp_path / "empty", target) == sorted(
+        a.package for a in vendor.ASSETS.values()
+    )
     assert not vendor.available("yasgui", target)
 
 

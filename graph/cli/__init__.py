@@ -17,6 +17,7 @@ from graph.cli import (
     export,
     ingest,
     link,
+    load,
     query,
     serve,
     settings_cmd,
@@ -26,7 +27,8 @@ from graph.cli import (
 from graph.errors import NewsgraphError
 
 COMMANDS = [
-    ingest, serve, query, stats, settings_cmd, link, entities, cooccur, export, dump, validate,
+    ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,
+    validate,
 ]  # fmt: skip
 
 
