@@ -7,7 +7,9 @@ them with the real context in ``../shared``), and :mod:`graph.jsonld` registers 
 offline loader for every spelling of schema.org's context URL
 (:data:`vocab.namespaces.SCHEMA_CONTEXT_IRIS`). Terms outside the subset still expand
 through ``@vocab``; the writer gives their values in explicit form (``{"@id": …}``,
-``{"@value": …}``) so that no type coercion of the full context could change them.
+``{"@value": …}``) so that no type coercion of the full context could change them. (A document
+written elsewhere that uses one of schema.org's coerced terms outside the subset, such as
+``thumbnailUrl``, would be read here without that coercion.)
 
 One deliberate quirk is inherited from schema.org: its context coerces ``datePublished`` and
 ``dateModified`` to ``schema:Date`` although the graph holds ``xsd:dateTime``. Documents carry
