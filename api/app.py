@@ -9,8 +9,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors
-from api.routes import analysis, resources, sparql, ui
+from api import errors, middleware
+from api.routes import analysis, resources, sparql, ui, void
 from api.urls import STATIC, Urls
 from graph.settings import Settings
 from graph.store import open_store
@@ -69,7 +69,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.internal_token = None
     errors.install(app)
+    middleware.install(app)
     app.include_router(sparql.router)
+    app.include_router(void.router)
     app.include_router(ui.router)
     app.include_router(resources.router, prefix=Urls(settings.base).base_path.rstrip("/"))
     app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")

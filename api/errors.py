@@ -27,16 +27,28 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+#: Headers an error status calls for (RFC 9110): how to authenticate, when to retry.
+_STATUS_HEADERS: dict[int, dict[str, str]] = {
+    401: {"WWW-Authenticate": 'Bearer realm="newsgraph"'},
+    503: {"Retry-After": "1"},
+}
+
+
 async def _newsgraph_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, NewsgraphError)
-    return error_response(error.status, error.code, str(error), request=request)
+    return error_response(
+        error.status, error.code, str(error), _STATUS_HEADERS.get(error.status), request
+    )
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
-    code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(
-        error.status_code, "http"
-    )
+    code = {
+        404: "not-found",
+        405: "method-not-allowed",
+        413: "too-large",
+        415: "unsupported-media-type",
+    }.get(error.status_code, "http")
     return error_response(
         error.status_code, code, str(error.detail), getattr(error, "headers", None), request
     )
@@ -50,7 +62,15 @@ async def _validation_error(request: Request, error: Exception) -> Response:
     return error_response(400, "bad-request", message, request=request)
 
 
+async def _unexpected(request: Request, error: Exception) -> Response:
+    """Anything else: the one shape, without internals (the traceback goes to the log)."""
+    return error_response(
+        500, "internal", "internal error; the server log has the details", request=request
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(NewsgraphError, _newsgraph_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -22,4 +22,11 @@ def serve(settings: Settings) -> None:
         f"(SPARQL at /sparql)",
         flush=True,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,  # then queries still running are stopped
+    )

@@ -185,8 +185,13 @@ def write_boolean(value: bool, writer: str) -> bytes:
     return (("true" if value else "false") + "\n").encode("utf-8")
 
 
-def write_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+def write_triples(
+    triples: Iterable[ox.Triple],
+    rdf_format: ox.RdfFormat,
+    prefixes: dict[str, str] | None = None,
+) -> bytes:
+    """Triples in ``rdf_format``; ``prefixes`` abbreviate IRIs where the format can."""
     if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         quads: Iterator[ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-        return ox.serialize(quads, format=rdf_format) or b""
-    return ox.serialize(triples, format=rdf_format) or b""
+        return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
+    return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""

@@ -99,6 +99,13 @@ class Settings(BaseSettings):
         "way (idempotent requests only, with exponential backoff).",
     )
 
+    result_cache_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=0,
+        description="Memory for the answers of recent queries, reused until the store changes; "
+        "0 turns the cache off.",
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _credentials_out_of_urls(cls, data: Any) -> Any:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph import results, sparqltext
+from graph import federation, results, sparqltext
 from graph.errors import NotAcceptable, QueryError, QueryRefused
 
 KINDS = ("solutions", "boolean", "graph")
@@ -48,16 +48,24 @@ class QueryResponse:
     rows: int = 0
 
 
-def check_query(text: str, *, allow_service: bool = False) -> None:
-    """Refuse what a public endpoint must not run: SERVICE unless allowed."""
-    if "SERVICE" in sparqltext.keywords(text) and not allow_service:
+def check_query(text: str, *, allow_service: bool = False, base_iri: str | None = None) -> None:
+    """Refuse what a public endpoint must not run: SERVICE unless allowed, and then only to
+    public addresses (see :mod:`graph.federation`)."""
+    if not sparqltext.keywords_among(text, ("SERVICE",)):
+        return
+    if not allow_service:
         raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
+    for target in sparqltext.service_targets(text, base_iri):
+        federation.check_endpoint(target)
 
 
 def check_update(text: str) -> None:
-    """Refuse LOAD: it would make the server read files or fetch URLs."""
-    if "LOAD" in sparqltext.keywords(text):
+    """Refuse LOAD (it would make the server read files or fetch URLs) and SERVICE."""
+    found = sparqltext.keywords_among(text, ("LOAD", "SERVICE"))
+    if "LOAD" in found:
         raise QueryRefused("LOAD is disabled: the server never reads files or fetches URLs")
+    if "SERVICE" in found:
+        raise QueryRefused("SERVICE is disabled in updates")
 
 
 def dataset_options(
@@ -65,24 +73,26 @@ def dataset_options(
 ) -> dict[str, object]:
     """pyoxigraph options for the request's dataset.
 
-    Protocol parameters win over FROM in the query; a query with neither sees the union of all
-    graphs as its default graph and every named graph.
+    Protocol parameters win over FROM in the query (a default graph left unnamed is then empty,
+    as is the set of named graphs); a query with neither sees the union of all graphs as its
+    default graph and every named graph.
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:
-        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs] or [
-            ox.DefaultGraph()
-        ]
-        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        try:
+            options["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+            options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+        except ValueError as error:
+            raise QueryError(f"default-graph-uri / named-graph-uri: {error}") from None
     elif not sparqltext.has_dataset_clause(text):
         options["use_default_graph_as_union"] = True
     return options
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryResponse:
-    check_query(request.query, allow_service=request.allow_service)
+    check_query(request.query, allow_service=request.allow_service, base_iri=request.base_iri)
+    options = dataset_options(request.query, request.default_graphs, request.named_graphs)
     try:
-        options = dataset_options(request.query, request.default_graphs, request.named_graphs)
         outcome = store.query(request.query, base_iri=request.base_iri, **options)  # type: ignore[arg-type]
     except SyntaxError as error:
         raise QueryError(f"malformed query: {error}") from None
@@ -117,8 +127,6 @@ def _pick(request: QueryRequest, kind: str) -> str:
 
 def update(store: ox.Store, text: str, base_iri: str | None = None) -> None:
     check_update(text)
-    if "SERVICE" in sparqltext.keywords(text):
-        raise QueryRefused("SERVICE is disabled in updates")
     try:
         store.update(text, base_iri=base_iri)
     except SyntaxError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,6 +157,45 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     yield run
     for server in started:
         server.stop()
+
+
+def sample_store(path: Path, template: Path | None = None) -> Path:
+    """A store at ``path`` holding the bundled sample (and the seed record where present);
+    a copy of ``template`` (see the ``sample_template`` fixture) when one is given."""
+    if template is not None:
+        shutil.copytree(template, path)
+        return path
+    paths = [str(SAMPLE)] + ([str(SEED)] if SEED.exists() else [])
+    result = newsgraph("ingest", "--quiet", "--store", str(path), "--base", BASE, *paths)
+    assert result.returncode == 0, result.stderr.decode()
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample ingested once per session, for :func:`sample_store` to copy."""
+    return sample_store(tmp_path_factory.mktemp("sample-template") / "store")
+
+
+def descendants(pid: int) -> dict[int, int]:
+    """Every live process under ``pid``: process id → parent process id (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found: dict[int, int] = {}
+    frontier = [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent and child not in found:
+                found[child] = parent
+                frontier.append(child)
+    return found
 
 
 # Store backends (embedded, Oxigraph server, Virtuoso) for the tests that run on each.

@@ -102,6 +102,13 @@ class EmbeddedStore(Store):
             self._store = self._reader.refresh() or self._store
 
     @property
+    def generation(self) -> str | None:
+        """The snapshot this reader reads (for a writer: the newest published), if any."""
+        if self._reader is not None:
+            return self._reader.name
+        return self.snapshots.current()
+
+    @property
     def raw(self) -> ox.Store:
         """The pyoxigraph store (for code that must stream from it directly)."""
         return self._store

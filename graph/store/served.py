@@ -3,12 +3,17 @@
 The server owns the primary database when it is free, and hands out its writes to one writer at
 a time; when another process (a long ingest) holds it, the server still answers queries from
 the snapshots that process publishes, and writes are refused until the primary is free.
+
+:attr:`ServedStore.generation` names the newest snapshot cheaply (one ``stat``), so that the
+endpoint can tie ETags and Last-Modified to it: every write publishes a new generation.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -18,7 +23,57 @@ from graph.errors import StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Row, Store, Term
 from graph.store.embedded import EmbeddedStore
-from graph.store.pool import QueryPool
+from graph.store.pool import QueryPool, Reply
+from graph.store.snapshots import Snapshots
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One published snapshot: its name and when it was made (seconds since the epoch)."""
+
+    name: str
+    #: Unique across rebuilds of the store (the name and the time it was published).
+    tag: str
+    modified: float
+
+
+class GenerationWatch:
+    """The current snapshot generation, re-read only when ``CURRENT`` changes."""
+
+    def __init__(self, snapshots: Snapshots) -> None:
+        self.snapshots = snapshots
+        self._seen: tuple[int, int] | None = None
+        self._current: Generation | None = None
+        self._known: dict[str, Generation] = {}
+
+    def current(self) -> Generation | None:
+        try:
+            status = os.stat(self.snapshots.current_file)
+        except FileNotFoundError:
+            return None
+        key = (status.st_ino, status.st_mtime_ns)
+        if key != self._seen:
+            name = self.snapshots.current()
+            self._current = self.named(name) if name else None
+            self._seen = key
+        return self._current
+
+    def named(self, name: str | None) -> Generation | None:
+        """The generation called ``name`` (as a worker reports it)."""
+        if name is None:
+            return None
+        known = self._known.get(name)
+        if known is None:
+            try:  # the lock file is made when the snapshot is published and never written
+                status = os.stat(self.snapshots.root / f"{name}.lock")
+            except FileNotFoundError:
+                return None
+            tag = f"{name}.{status.st_mtime_ns:x}"
+            known = Generation(name, tag, status.st_mtime)
+            if len(self._known) > 64:
+                self._known.clear()
+            self._known[name] = known
+        return known
 
 
 class ServedStore(Store):
@@ -30,11 +85,17 @@ class ServedStore(Store):
         self.try_acquire()
         if self._writer is None:
             EmbeddedStore(path, write=False, base=base).close()  # checks the base
+        self.generations = GenerationWatch(Snapshots(path / "snapshots"))
         self.pool = QueryPool(path, workers, timeout)
 
     @property
     def owns_primary(self) -> bool:
         return self._writer is not None
+
+    @property
+    def generation(self) -> Generation | None:
+        """The newest published snapshot."""
+        return self.generations.current()
 
     def try_acquire(self) -> bool:
         """Open the primary for writing if no other process holds it."""
@@ -53,6 +114,10 @@ class ServedStore(Store):
         assert self._writer is not None
         return self._writer
 
+    def _hint(self) -> str | None:
+        current = self.generations.current()
+        return current.name if current else None
+
     # reads: in the workers
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
         return self.pool.select(query, bindings)
@@ -66,7 +131,21 @@ class ServedStore(Store):
         return self.pool.construct(query, bindings)
 
     def execute(self, request: QueryRequest) -> QueryResponse:
-        return self.pool.execute(request)
+        response: QueryResponse = self.pool.call("execute", request, hint=self._hint()).value
+        return response
+
+    async def execute_async(self, request: QueryRequest) -> Reply:
+        """Run a protocol request on the event loop; the reply carries timings and generation."""
+        return await self.pool.call_async("execute", request, hint=self._hint())
+
+    async def select_async(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[Row]:
+        reply = await self.pool.call_async(
+            "select", (query, dict(bindings or {})), hint=self._hint()
+        )
+        rows: list[Row] = reply.value
+        return rows
 
     # writes: one at a time, on the primary
     def update(self, text: str) -> None:

@@ -1,0 +1,83 @@
+"""``/.well-known/void``: the VoID description of the dataset with its counts, in the RDF format
+the client asks for (Turtle by default).
+
+The counts scan the store, so a description is computed once per snapshot generation (one
+computation at a time) and revalidated with ETag / Last-Modified like every cacheable GET.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api import caching, void
+from api.routes.sparql import VOID_PATH, endpoint_url, negotiated, site_url
+from graph import results
+from graph.errors import NotAcceptable
+from graph.settings import Settings
+from graph.store.base import Store
+from graph.store.served import Generation, ServedStore
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Described:
+    key: tuple[str | None, str]
+    counts: void.Counts
+    generation: Generation | None
+
+
+async def _counts(request: Request, store: Store, settings: Settings) -> Described:
+    generation = store.generation if isinstance(store, ServedStore) else None
+    key = (generation.tag if generation else None, site_url(request))
+    cached: Described | None = getattr(request.app.state, "void", None)
+    if cached is not None and cached.key == key and generation is not None:
+        return cached
+    lock = getattr(request.app.state, "void_lock", None)
+    if lock is None:
+        lock = request.app.state.void_lock = asyncio.Lock()
+    async with lock:
+        cached = getattr(request.app.state, "void", None)
+        if cached is not None and cached.key == key and generation is not None:
+            return cached
+        counts = await void.count(store, settings.minter)
+        described = Described(key, counts, generation)
+        request.app.state.void = described
+        return described
+
+
+@router.get(VOID_PATH, summary="VoID description of the dataset, with counts")
+async def void_description(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    store: Store = request.app.state.store
+    accept = request.headers.get("accept")
+    media_type = negotiated(accept)[2]
+    if media_type is None:
+        raise NotAcceptable(f"no acceptable RDF format for the VoID description: {accept!r}")
+    generation = store.generation if isinstance(store, ServedStore) else None
+    headers = {"Vary": "Accept"}
+    if generation is not None:
+        tag = caching.etag(generation.tag, "void", media_type, site_url(request))
+        headers.update(caching.validators(tag, generation.modified))
+        if caching.not_modified(request.headers, tag, generation.modified):
+            return Response(status_code=304, headers=headers)
+    described = await _counts(request, store, settings)
+    modified = None
+    if described.generation is not None:
+        moment = datetime.fromtimestamp(described.generation.modified, tz=UTC)
+        modified = moment.isoformat().replace("+00:00", "Z")
+    triples = void.describe(
+        described.counts,
+        document=site_url(request) + VOID_PATH,
+        endpoint=endpoint_url(request),
+        iris=settings.minter,
+        modified=modified,
+    )
+    body = results.write_triples(triples, results.GRAPH_TYPES[media_type], void.PREFIXES)
+    return Response(body, media_type=media_type, headers=headers)

@@ -1,0 +1,89 @@
+"""ETag and Last-Modified: tied to the snapshot generation, so a new ingest changes them."""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.datastructures import Headers
+
+from api import caching
+from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
+
+QUERY = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"}
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(caching).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "fresh"),
+    [
+        ({}, False),
+        ({"If-None-Match": 'W/"t1"'}, True),
+        ({"If-None-Match": '"t1"'}, True),  # weak comparison
+        ({"If-None-Match": '"t0", W/"t1"'}, True),
+        ({"If-None-Match": 'W/"t2"'}, False),
+        ({"If-None-Match": "*"}, True),
+        ({"If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"}, False),
+        ({"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}, True),
+        ({"If-Modified-Since": "not a date"}, False),
+        # If-None-Match wins over If-Modified-Since
+        ({"If-None-Match": 'W/"t2"', "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}, False),
+    ],
+)
+def test_not_modified(headers: dict[str, str], fresh: bool) -> None:
+    assert caching.not_modified(Headers(headers), 'W/"t1"', 1_700_000_000.5) is fresh
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, sample_template: Path) -> Iterator[Server]:
+    running = start_server(
+        sample_store(tmp_path_factory.mktemp("caching") / "store", sample_template)
+    )
+    yield running
+    running.stop()
+
+
+def test_a_get_is_revalidated_until_the_store_changes(server: Server, tmp_path: Path) -> None:
+    first = httpx.get(server.sparql, params=QUERY)
+    tag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert tag.startswith('W/"') and first.headers["cache-control"] == "public, no-cache"
+    assert httpx.get(server.sparql, params=QUERY).headers["etag"] == tag
+    revalidated = httpx.get(server.sparql, params=QUERY, headers={"If-None-Match": tag})
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    by_date = httpx.get(server.sparql, params=QUERY, headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    # another format, another query or another dataset is another entity
+    assert (
+        httpx.get(server.sparql, params=QUERY, headers={"Accept": "text/csv"}).headers["etag"]
+        != tag
+    )
+    other = httpx.get(server.sparql, params={"query": QUERY["query"] + " LIMIT 1"})
+    assert other.headers["etag"] != tag
+    before = int(first.json()["results"]["bindings"][0]["n"]["value"])
+    more = write_jsonl(tmp_path / "more.jsonl", [record("etag-news")])
+    ingested = newsgraph(
+        "ingest", "--quiet", "--store", str(server.store), "--base", BASE, str(more)
+    )
+    assert ingested.returncode == 0, ingested.stderr.decode()
+    after = httpx.get(server.sparql, params=QUERY, headers={"If-None-Match": tag})
+    assert after.status_code == 200
+    assert after.headers["etag"] != tag
+    assert int(after.json()["results"]["bindings"][0]["n"]["value"]) == before + 1
+
+
+def test_posts_and_errors_carry_no_validators(server: Server) -> None:
+    posted = httpx.post(server.sparql, data=QUERY)
+    assert posted.status_code == 200 and "etag" not in posted.headers
+    failed = httpx.get(server.sparql, params={"query": "SELECT"})
+    assert failed.status_code == 400 and "etag" not in failed.headers
+
+
+def test_the_service_description_is_revalidated(server: Server) -> None:
+    tag = httpx.get(server.sparql).headers["etag"]
+    assert httpx.get(server.sparql, headers={"If-None-Match": tag}).status_code == 304
