@@ -152,8 +152,11 @@ class LinkingCache:
     def spans(self, places: Iterable[tuple[str, Span]]) -> Iterator[tuple[str, bytes]]:
         """(iri, spans) for each (iri, where its spans are), read in the order of the log."""
         self.flush()
+        ordered = sorted(places, key=lambda item: item[1][0])
+        if not ordered:  # a store without articles may have no log at all
+            return
         with open(self.directory / "spans.log", "rb") as log:
-            for iri, (offset, length) in sorted(places, key=lambda item: item[1][0]):
+            for iri, (offset, length) in ordered:
                 log.seek(offset)
                 yield iri, log.read(length)
 
