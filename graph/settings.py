@@ -67,7 +67,7 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="Processes that validate and map records during ingest; 0 means one per "
-        "CPU core, 1 runs everything in the ingesting process through the JSON-LD processor.",
+        "CPU core, 1 maps every record in the ingesting process (the same store either way).",
     )
     rejects: str | None = Field(
         None,
