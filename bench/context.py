@@ -9,6 +9,7 @@ newsgraph server and the peer's server.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import socket
@@ -179,7 +180,10 @@ class Context:
             port = free_port()
             command = [sys.executable, "-m", "graph", "serve", "--store", str(self.store()),
                        "--base", BASE, "--port", str(port), "--row-limit", "0"]  # fmt: skip
-            self._servers["newsgraph"] = _start(command, port, self.workdir / "newsgraph.log", 120)
+            # Every answer computed: a reused answer would time the result cache, not the query.
+            env = {**os.environ, "NEWSGRAPH_RESULT_CACHE_BYTES": "0"}
+            log = self.workdir / "newsgraph.log"
+            self._servers["newsgraph"] = _start(command, port, log, 120, env=env)
         return self._servers["newsgraph"]
 
     def peer_server(self) -> Server | None:
@@ -228,11 +232,15 @@ def peer_available() -> bool:
     return True
 
 
-def _start(command: list[str], port: int, log: Path, limit: float) -> Server:
+def _start(
+    command: list[str], port: int, log: Path, limit: float, env: dict[str, str] | None = None
+) -> Server:
     import httpx
 
     with log.open("wb") as handle:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env
+        )
     url = f"http://127.0.0.1:{port}/"
     memory = MemoryPeak(process.pid).__enter__()
     server = Server(url, process, memory)

@@ -71,6 +71,8 @@ def timed_get(endpoint: Endpoint, query: str, count: int, timeout: float) -> lis
             elapsed = time.perf_counter() - started
             if response.status != 200:
                 raise RuntimeError(f"HTTP {response.status}: {body[:200]!r}")
+            if "cache;" in (response.getheader("Server-Timing") or ""):
+                raise RuntimeError("the answer came from the result cache: the query was not run")
             times.append(elapsed)
             if time.monotonic() > deadline:
                 break
