@@ -99,6 +99,12 @@ class Settings(BaseSettings):
         description="Memory for the answers of recent queries, reused until the store changes; "
         "0 turns the cache off.",
     )
+    query_summaries: bool = Field(
+        True,
+        description="Answer the named entity queries (entity-articles, entity-comentions) from "
+        "per-entity summaries of the store, built in the background after each write; false "
+        "leaves every query to the SPARQL engine.",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,103 @@
+"""The server's summaries: built for the newest snapshot in the background, used only while they
+are the newest snapshot's, and only for the query texts :mod:`graph.summaries.shapes` recognises.
+
+Until the summaries of the snapshot a request sees are ready, the request goes to the engine as
+if there were none; a write therefore never makes an answer stale, it only makes the next few
+answers as slow as the engine. Builds run one at a time, and after a build the next waits at
+least as long as the last one took, so that a store being written continuously (a long ingest
+publishing a snapshot per batch) costs the server at most half a core.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import queries, results
+from graph.sparql import QueryRequest, QueryResponse
+from graph.store.embedded import EmbeddedStore
+from graph.summaries import shapes
+from graph.summaries.index import Row, Summaries, build
+
+__all__ = ["SummaryKeeper"]
+
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
+
+
+def _head(name: str) -> tuple[list[str], int]:
+    """The variables a named query selects, in order, and its LIMIT."""
+    text = queries.load(name)
+    limit = _LIMIT.search(text)
+    assert limit is not None, f"{name} lost its LIMIT"
+    solutions = ox.Store().query(text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [variable.value for variable in solutions.variables], int(limit.group(1))
+
+
+class SummaryKeeper:
+    """Answers recognised queries from the summaries of the store at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.current: Summaries | None = None
+        self.builds = 0
+        self.last_build_seconds = 0.0
+        self._lock = threading.Lock()
+        self._building = False
+        self._next_start = 0.0
+        self._heads = {name: _head(name) for name in shapes.SHAPES}
+
+    def answer(self, request: QueryRequest, generation: str | None) -> QueryResponse | None:
+        """The response to ``request`` when the summaries can give it for the snapshot
+        ``generation``; None when the engine must answer."""
+        if request.default_graphs or request.named_graphs or generation is None:
+            return None
+        media_type = request.media_types.get("solutions")
+        shape = shapes.recognise(request.query)
+        if shape is None or media_type is None:
+            return None
+        summaries = self.current
+        if summaries is None or summaries.generation != generation:
+            self.refresh()
+            return None
+        variables, limit = self._heads[shape.name]
+        rows: list[Row] | None
+        if shape.name == "entity-articles":
+            rows = summaries.entity_articles(shape.entity, limit)
+        else:
+            rows = summaries.entity_comentions(shape.entity, limit)
+        if rows is None:
+            return None
+        kept, truncated = results.capped(rows, request.row_limit)
+        body = results.write_solutions(variables, kept, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
+        return QueryResponse(body, media_type, "solutions", truncated, len(kept))
+
+    def refresh(self) -> None:
+        """Start building the newest snapshot's summaries, unless a build runs or rests."""
+        with self._lock:
+            if self._building or time.monotonic() < self._next_start:
+                return
+            self._building = True
+        threading.Thread(target=self._build, name="summaries", daemon=True).start()
+
+    def build_now(self) -> Summaries:
+        """Build the newest snapshot's summaries in this thread (and keep them)."""
+        started = time.monotonic()
+        with EmbeddedStore(self.path, write=False) as store:
+            summaries = build(store.raw, store.generation)
+        self.current = summaries
+        self.builds += 1
+        self.last_build_seconds = time.monotonic() - started
+        return summaries
+
+    def _build(self) -> None:
+        try:
+            self.build_now()
+        finally:
+            with self._lock:
+                self._building = False
+                self._next_start = time.monotonic() + self.last_build_seconds
