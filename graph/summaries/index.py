@@ -149,7 +149,9 @@ class _Builder:
                 pairs += (article, entity_ids.setdefault(entity.value, len(entity_ids)))
             else:
                 self.odd_articles.add(article)
-        self.odd_entities = {entity_ids[node.value] for node in blank_subject}
+        self.odd_entities = {
+            entity_ids.setdefault(node.value, len(entity_ids)) for node in blank_subject
+        }
 
     def read_values(self, predicate: ox.NamedNode) -> tuple[list[ox.Literal | None], Flags]:
         """Each article's one value of ``predicate`` (None: none), and which articles have
