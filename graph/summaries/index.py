@@ -15,6 +15,7 @@ the summaries decline to answer that entity and the engine answers it instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -22,11 +23,15 @@ import numpy as np
 import numpy.typing as npt
 import pyoxigraph as ox
 
+from graph import queries, sparqltext
 from vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["Row", "Summaries", "build"]
 
-Row = tuple[ox.NamedNode | ox.Literal | None, ...]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = tuple[Term | None, ...]
+#: A term as the summaries keep it: a plain string literal as its text (see :func:`compact`).
+Value = Term | str | None
 Ints = npt.NDArray[np.int64]
 Flags = npt.NDArray[np.bool_]
 
@@ -34,22 +39,37 @@ MENTIONS = ox.NamedNode(SCHEMA + "mentions")
 HEADLINE = ox.NamedNode(SCHEMA + "headline")
 DATE_PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
 NAME = ox.NamedNode(SCHEMA + "name")
-_DATE_TIME = XSD + "dateTime"
+DATE_TIME = ox.NamedNode(XSD + "dateTime")
+_STRING = XSD + "string"
 _INTEGER = ox.NamedNode(XSD + "integer")
 #: The dateTime forms read as an instant: with a time zone, at most microseconds.
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def instant(date: ox.Literal) -> int | None:
+def compact(term: Term) -> Value:
+    """A plain string literal as its text (smaller, and quick to hand between processes)."""
+    if isinstance(term, ox.Literal) and term.language is None and term.datatype.value == _STRING:
+        return term.value
+    return term
+
+
+def expand(value: Value) -> Term | None:
+    """The term :func:`compact` made ``value`` from."""
+    return ox.Literal(value) if isinstance(value, str) else value
+
+
+def instant(date: Value) -> int | None:
     """Microseconds since the epoch of an ``xsd:dateTime`` with a time zone, else None.
 
-    >>> instant(ox.Literal("1970-01-01T01:00:00+01:00", datatype=ox.NamedNode(_DATE_TIME)))
+    >>> instant(ox.Literal("1970-01-01T01:00:00+01:00", datatype=DATE_TIME))
     0
-    >>> instant(ox.Literal("2024-05-01T10:00:00", datatype=ox.NamedNode(_DATE_TIME))) is None
+    >>> instant(ox.Literal("2024-05-01T10:00:00", datatype=DATE_TIME)) is None
     True
     """
-    if date.datatype.value != _DATE_TIME or not _INSTANT.fullmatch(date.value):
+    if not isinstance(date, ox.Literal) or date.datatype.value != DATE_TIME.value:
+        return None
+    if not _INSTANT.fullmatch(date.value):
         return None
     try:
         moment = datetime.fromisoformat(date.value)
@@ -68,11 +88,12 @@ class Summaries:
     #: Each entity's position in IRI order (the queries' tie-break).
     entity_rank: Ints
     #: The entity's one ``schema:name`` (None: none), and whether it has several.
-    names: list[ox.Literal | ox.NamedNode | None]
+    names: list[Value]
     many_names: Flags
     article_iris: list[str]
-    headlines: list[ox.Literal | None]
-    dates: list[ox.Literal | None]
+    headlines: list[Value]
+    #: The lexical form of each listed article's ``xsd:dateTime``.
+    dates: list[str | None]
     #: entity → its mentions (one per quad) by articles with one headline and one date, in the
     #: order of ``entity-articles``: ``listed[listed_start[e]:listed_start[e + 1]]``.
     listed_start: Ints
@@ -95,7 +116,11 @@ class Summaries:
             return None
         chosen = self.listed[self.listed_start[e] : self.listed_start[e + 1]][:limit]
         return [
-            (ox.NamedNode(self.article_iris[a]), self.headlines[a], self.dates[a])
+            (
+                ox.NamedNode(self.article_iris[a]),
+                expand(self.headlines[a]),
+                ox.Literal(self.dates[a] or "", datatype=DATE_TIME),
+            )
             for a in chosen.tolist()
         ]
 
@@ -120,7 +145,7 @@ class Summaries:
             if self.many_names[other]:
                 return None
             count = ox.Literal(str(int(counts[other])), datatype=_INTEGER)
-            rows.append((ox.NamedNode(self.entity_iris[other]), self.names[other], count))
+            rows.append((ox.NamedNode(self.entity_iris[other]), expand(self.names[other]), count))
         return rows
 
 
@@ -135,11 +160,20 @@ class _Builder:
         self.odd_articles: set[int] = set()  # a mention that is not an IRI
         self.odd_entities: set[int] = set()  # mentioned by a blank node
 
+    def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
+        """Every (subject, object) of ``predicate`` in the union, once per graph stating it."""
+        text = sparqltext.inject_values(
+            queries.load("summary-statements"), {"predicate": str(predicate)}
+        )
+        solutions = self.store.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            yield solution[0], solution[1]  # type: ignore[misc]
+
     def read_mentions(self) -> None:
         entity_ids, article_ids, pairs = self.entity_ids, self.article_ids, self.pairs
         blank_subject: list[ox.NamedNode] = []
-        for quad in self.store.quads_for_pattern(None, MENTIONS, None, None):
-            subject, entity = quad.subject, quad.object
+        for subject, entity in self.statements(MENTIONS):
             if not isinstance(subject, ox.NamedNode):
                 if isinstance(entity, ox.NamedNode):
                     blank_subject.append(entity)
@@ -153,38 +187,23 @@ class _Builder:
             entity_ids.setdefault(node.value, len(entity_ids)) for node in blank_subject
         }
 
-    def read_values(self, predicate: ox.NamedNode) -> tuple[list[ox.Literal | None], Flags]:
-        """Each article's one value of ``predicate`` (None: none), and which articles have
-        several (counting a triple once per graph that states it)."""
-        values: list[ox.Literal | None] = [None] * len(self.article_ids)
-        several = np.zeros(len(self.article_ids), dtype=np.bool_)
-        article_ids = self.article_ids
-        for quad in self.store.quads_for_pattern(None, predicate, None, None):
-            subject = quad.subject
-            article = article_ids.get(subject.value) if isinstance(subject, ox.NamedNode) else None
-            if article is None:
+    def read_values(
+        self, predicate: ox.NamedNode, ids: dict[str, int]
+    ) -> tuple[list[Value], Flags]:
+        """Each subject's one value of ``predicate`` (None: none) for the subjects in ``ids``,
+        and which have several distinct values or one stated in several graphs."""
+        values: list[Value] = [None] * len(ids)
+        several = np.zeros(len(ids), dtype=np.bool_)
+        for subject, term in self.statements(predicate):
+            index = ids.get(subject.value) if isinstance(subject, ox.NamedNode) else None
+            if index is None:
                 continue
-            if values[article] is not None:
-                several[article] = True
-            values[article] = quad.object  # type: ignore[assignment]
+            if values[index] is not None:
+                several[index] = True
+            values[index] = compact(term)
         return values, several
 
-    def read_names(self) -> tuple[list[ox.Literal | ox.NamedNode | None], Flags]:
-        names: list[ox.Literal | ox.NamedNode | None] = [None] * len(self.entity_ids)
-        many = np.zeros(len(self.entity_ids), dtype=np.bool_)
-        entity_ids = self.entity_ids
-        for quad in self.store.quads_for_pattern(None, NAME, None, None):
-            subject = quad.subject
-            entity = entity_ids.get(subject.value) if isinstance(subject, ox.NamedNode) else None
-            if entity is None:
-                continue
-            name = names[entity]
-            if name is not None and name != quad.object:
-                many[entity] = True
-            names[entity] = quad.object  # type: ignore[assignment]
-        return names, many
-
-    def date_order(self, dates: list[ox.Literal | None], listable: Flags) -> tuple[Ints, Flags]:
+    def date_order(self, dates: list[Value], listable: Flags) -> tuple[Ints, Flags]:
         """Each listable article's place in ``ORDER BY DESC(?date) ?article`` (else -1), and
         which listable articles have a date the summaries cannot place: not an instant, or an
         instant spelled two ways in the store (the engine then decides their order)."""
@@ -197,7 +216,7 @@ class _Builder:
             moment = instant(date)
             if moment is not None:
                 moments[article] = moment
-                spellings.setdefault(moment, set()).add(date.value)
+                spellings.setdefault(moment, set()).add(str(date))
         unplaceable = listable.copy()
         keyed: list[tuple[int, str, int]] = []
         for article, moment in moments.items():
@@ -214,9 +233,9 @@ class _Builder:
         entity_count, article_count = len(self.entity_ids), len(self.article_ids)
         pairs = np.array(self.pairs, dtype=np.int64).reshape(-1, 2)
         article, entity = pairs[:, 0], pairs[:, 1]
-        headlines, many_headlines = self.read_values(HEADLINE)
-        dates, many_dates = self.read_values(DATE_PUBLISHED)
-        names, many_names = self.read_names()
+        headlines, many_headlines = self.read_values(HEADLINE, self.article_ids)
+        dates, many_dates = self.read_values(DATE_PUBLISHED, self.article_ids)
+        names, many_names = self.read_values(NAME, self.entity_ids)
         has_both = np.array(
             [h is not None and d is not None for h, d in zip(headlines, dates, strict=True)],
             dtype=np.bool_,
@@ -257,7 +276,10 @@ class _Builder:
             many_names=many_names,
             article_iris=list(self.article_ids),
             headlines=headlines,
-            dates=dates,
+            dates=[
+                date.value if isinstance(date, ox.Literal) and place[article] >= 0 else None
+                for article, date in enumerate(dates)
+            ],
             listed_start=listed_start,
             listed=listed,
             articles_start=articles_start,

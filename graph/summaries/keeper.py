@@ -10,21 +10,29 @@ publishing a snapshot per batch) costs the server at most half a core.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import re
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import queries, results
+from graph.errors import NewsgraphError
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.embedded import EmbeddedStore
 from graph.summaries import shapes
 from graph.summaries.index import Row, Summaries, build
 
-__all__ = ["SummaryKeeper"]
+__all__ = ["SummaryKeeper", "summaries_of"]
 
+log = logging.getLogger(__name__)
+#: After a failed build, the next waits at least this long.
+_RETRY_SECONDS = 30.0
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
 
 
@@ -85,19 +93,34 @@ class SummaryKeeper:
         threading.Thread(target=self._build, name="summaries", daemon=True).start()
 
     def build_now(self) -> Summaries:
-        """Build the newest snapshot's summaries in this thread (and keep them)."""
-        started = time.monotonic()
-        with EmbeddedStore(self.path, write=False) as store:
-            summaries = build(store.raw, store.generation)
+        """Build the newest snapshot's summaries in this process (and keep them)."""
+        return self._keep(summaries_of(self.path), time.monotonic())
+
+    def _keep(self, summaries: Summaries, started: float) -> Summaries:
         self.current = summaries
         self.builds += 1
         self.last_build_seconds = time.monotonic() - started
         return summaries
 
     def _build(self) -> None:
+        """Build in a process of its own: the reading holds the interpreter lock for seconds,
+        which the server's event loop must not wait for."""
+        started = time.monotonic()
         try:
-            self.build_now()
+            with ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("forkserver")
+            ) as pool:
+                self._keep(pool.submit(summaries_of, self.path).result(), started)
+        except (OSError, NewsgraphError, BrokenProcessPool) as error:
+            self.last_build_seconds = max(self.last_build_seconds, _RETRY_SECONDS)
+            log.warning("the entity summaries could not be built (%s); the engine answers", error)
         finally:
             with self._lock:
                 self._building = False
                 self._next_start = time.monotonic() + self.last_build_seconds
+
+
+def summaries_of(path: Path) -> Summaries:
+    """The summaries of the newest snapshot of the store at ``path``."""
+    with EmbeddedStore(path, write=False) as store:
+        return build(store.raw, store.generation)
