@@ -59,7 +59,7 @@ AWKWARD = (
     + article("b4", "2026-03-02T00:00:00Z", "named-twice-friend", "named-twice")
     + names(**{"named-twice": "One"})
     + f'<{E}named-twice> <{S}name> "Two" <{BASE}graph/terms> .\n'
-    + f'_:x <{S}mentions> <{E}blank-friend> <{A}b5> .\n'
+    + f"_:x <{S}mentions> <{E}blank-friend> <{A}b5> .\n"
     + f'<{A}b6> <{S}mentions> "a literal" <{A}b6> .\n'
     + article("b6", "2026-03-03T00:00:00Z", "literal-friend")
     # the same mention stated in two graphs: the union yields its rows twice
@@ -256,7 +256,7 @@ def test_the_endpoint_answers_the_same_with_and_without_summaries(
     same_everywhere()
     kz = entities[0]
     insert = (
-        f"INSERT DATA {{ GRAPH <{A}new> {{ <{A}new> <{S}headline> \"New\" ; "
+        f'INSERT DATA {{ GRAPH <{A}new> {{ <{A}new> <{S}headline> "New" ; '
         f'<{S}datePublished> "2031-01-01T00:00:00Z"{DT} ; <{S}mentions> <{kz}> , <{E}brand-new> }} }}'
     )
     written = httpx.post(fast.sparql, data={"update": insert}, timeout=30,

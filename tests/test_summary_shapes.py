@@ -63,3 +63,7 @@ COMENTIONS = queries.bind("entity-comentions", {"entity": ENTITY})
 )
 def test_anything_else_goes_to_the_engine(text: str) -> None:
     assert recognise(text) is None
+
+
+def test_a_long_text_is_not_read() -> None:
+    assert recognise(ARTICLES + "\n#" + "x" * 10_000) is None

@@ -15,14 +15,13 @@ import multiprocessing
 import re
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import queries, results
-from graph.errors import NewsgraphError
+from graph.errors import NewsgraphError, StoreError
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.embedded import EmbeddedStore
 from graph.summaries import shapes
@@ -33,6 +32,7 @@ __all__ = ["SummaryKeeper", "summaries_of"]
 log = logging.getLogger(__name__)
 #: After a failed build, the next waits at least this long.
 _RETRY_SECONDS = 30.0
+_context = multiprocessing.get_context("forkserver")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
 
 
@@ -104,17 +104,26 @@ class SummaryKeeper:
 
     def _build(self) -> None:
         """Build in a process of its own: the reading holds the interpreter lock for seconds,
-        which the server's event loop must not wait for."""
+        which the server's event loop must not wait for. The process is a daemon: a server
+        that stops does not wait for it."""
         started = time.monotonic()
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        process = _context.Process(
+            target=_build_into, args=(sender, self.path), name="summaries", daemon=True
+        )
         try:
-            with ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("forkserver")
-            ) as pool:
-                self._keep(pool.submit(summaries_of, self.path).result(), started)
-        except (OSError, NewsgraphError, BrokenProcessPool) as error:
+            process.start()
+            sender.close()
+            status, result = receiver.recv()
+            if status != "ok":
+                raise StoreError(result)
+            self._keep(result, started)
+        except (OSError, EOFError, NewsgraphError) as error:
             self.last_build_seconds = max(self.last_build_seconds, _RETRY_SECONDS)
             log.warning("the entity summaries could not be built (%s); the engine answers", error)
         finally:
+            receiver.close()
+            process.join(5)
             with self._lock:
                 self._building = False
                 self._next_start = time.monotonic() + self.last_build_seconds
@@ -124,3 +133,13 @@ def summaries_of(path: Path) -> Summaries:
     """The summaries of the newest snapshot of the store at ``path``."""
     with EmbeddedStore(path, write=False) as store:
         return build(store.raw, store.generation)
+
+
+def _build_into(sender: Connection, path: Path) -> None:
+    """The build process: send ``("ok", summaries)`` or ``("error", message)``."""
+    try:
+        message: tuple[str, object] = ("ok", summaries_of(path))
+    except (OSError, NewsgraphError) as error:
+        message = ("error", str(error))
+    sender.send(message)
+    sender.close()

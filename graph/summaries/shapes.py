@@ -29,6 +29,10 @@ _PLACEHOLDER = "<urn:newsgraph:summaries:entity>"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*")
 _DOT_SEGMENT = re.compile(r"/\.\.?(?=/|$|[?#])")
 
+#: Longer texts are not even read (the bound queries are a few hundred characters; comments
+#: may add some): the recogniser runs on the server's event loop.
+_LONGEST = 8192
+
 Piece = tuple[str, str]
 
 
@@ -74,7 +78,7 @@ def _template(name: str) -> tuple[tuple[Piece, ...], int]:
 
 def recognise(text: str) -> Shape | None:
     """The shape ``text`` has, or None when the summaries must not answer it."""
-    if "entity" not in text:
+    if len(text) > _LONGEST or "entity" not in text:
         return None
     pieces = _pieces(text)
     for name in SHAPES:
