@@ -17,6 +17,7 @@ from graph import queries, results
 from graph.sparql import QueryRequest, execute
 from graph.store.embedded import EmbeddedStore
 from graph.summaries import SummaryKeeper, build
+from graph.summaries.keeper import snapshot_tag
 from graph.summaries.shapes import SHAPES
 from tests.conftest import BASE, REUTERS, newsgraph, sample_store, shared_file
 
@@ -85,7 +86,7 @@ def compare(store: EmbeddedStore, keeper: SummaryKeeper, entities: list[str]) ->
                     queries.bind(name, {"entity": entity}),
                     media_types={"solutions": media_type, "boolean": None, "graph": None},
                 )
-                fast = keeper.answer(request, store.generation)
+                fast = keeper.answer(request, snapshot_tag(store))
                 if fast is None:
                     declined.add(f"{name} {entity.removeprefix(E)}")
                     continue
@@ -138,7 +139,7 @@ def test_limits_and_the_row_limit(tmp_path: Path) -> None:
         keeper = keeper_of(store)
         assert compare(store, keeper, [E + "busy", E + "e007"]) == set()
         request = QueryRequest(queries.bind("entity-articles", {"entity": E + "busy"}), row_limit=7)
-        fast = keeper.answer(request, store.generation)
+        fast = keeper.answer(request, snapshot_tag(store))
         assert fast is not None and (fast.rows, fast.truncated) == (7, True)
         assert fast.body == execute(store.raw, request).body
 
@@ -150,9 +151,9 @@ def test_summaries_of_another_snapshot_are_never_used(tmp_path: Path) -> None:
         request = QueryRequest(queries.bind("entity-articles", {"entity": E + "kz"}))
         store.load(article("a9", "2027-01-01T00:00:00Z", "kz").encode(), ox.RdfFormat.N_QUADS)
         assert store.generation != before
-        assert keeper.answer(request, store.generation) is None  # stale: the engine answers
+        assert keeper.answer(request, snapshot_tag(store)) is None  # stale: the engine answers
         keeper.build_now()
-        fast = keeper.answer(request, store.generation)
+        fast = keeper.answer(request, snapshot_tag(store))
         assert fast is not None and fast.body == execute(store.raw, request).body
         assert f"{A}a9".encode() in fast.body
 
@@ -161,8 +162,8 @@ def test_build_reads_a_snapshot(tmp_path: Path) -> None:
     with loaded(tmp_path / "store", REGULAR) as store:
         generation = store.generation
     with EmbeddedStore(tmp_path / "store") as reader:
-        summaries = build(reader.raw, reader.generation)
-    assert summaries.generation == generation
+        summaries = build(reader.raw, snapshot_tag(reader))
+    assert summaries.generation is not None and summaries.generation.startswith(f"{generation}.")
     assert sorted(summaries.entity_ids) == sorted(E + e for e in ("kz", "coe", "un", "nameless"))
 
 
@@ -196,7 +197,7 @@ def test_every_entity_of_a_corpus_after_a_reingest(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
     with EmbeddedStore(store_path) as store:
         assert keeper.answer(QueryRequest(queries.bind("entity-articles", {"entity": E})),
-                             store.generation) is None  # fmt: skip
+                             snapshot_tag(store)) is None  # fmt: skip
         keeper.build_now()
         assert keeper.current is not None
         assert any("atlantis" in iri for iri in keeper.current.entity_ids)

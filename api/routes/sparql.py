@@ -229,7 +229,7 @@ def summarised(
     if current is None:
         return None
     started = time.monotonic()
-    response = keeper.answer(query_request, current.name)
+    response = keeper.answer(query_request, current.tag)
     if response is None:
         return None
     elapsed = time.monotonic() - started

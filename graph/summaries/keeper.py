@@ -24,6 +24,7 @@ from graph import queries, results
 from graph.errors import NewsgraphError, StoreError
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.embedded import EmbeddedStore
+from graph.store.served import GenerationWatch
 from graph.summaries import shapes
 from graph.summaries.index import Row, Summaries, build
 
@@ -60,8 +61,9 @@ class SummaryKeeper:
         self._heads = {name: _head(name) for name in shapes.SHAPES}
 
     def answer(self, request: QueryRequest, generation: str | None) -> QueryResponse | None:
-        """The response to ``request`` when the summaries can give it for the snapshot
-        ``generation``; None when the engine must answer."""
+        """The response to ``request`` when the summaries can give it for the snapshot tagged
+        ``generation`` (see :class:`~graph.store.served.Generation`); None when the engine must
+        answer."""
         if request.default_graphs or request.named_graphs or generation is None:
             return None
         media_type = request.media_types.get("solutions")
@@ -132,7 +134,14 @@ class SummaryKeeper:
 def summaries_of(path: Path) -> Summaries:
     """The summaries of the newest snapshot of the store at ``path``."""
     with EmbeddedStore(path, write=False) as store:
-        return build(store.raw, store.generation)
+        return build(store.raw, snapshot_tag(store))
+
+
+def snapshot_tag(store: EmbeddedStore) -> str | None:
+    """The tag of the snapshot ``store`` reads: its name, and when it was published (a store
+    deleted and made again reuses names)."""
+    generation = GenerationWatch(store.snapshots).named(store.generation)
+    return generation.tag if generation else None
 
 
 def _build_into(sender: Connection, path: Path) -> None:
