@@ -45,6 +45,8 @@ COMENTIONS = queries.bind("entity-comentions", {"entity": ENTITY})
         ARTICLES.replace("<http://schema.org/>", "<https://schema.org/>"),
         ARTICLES.replace(f"<{ENTITY}>", "<entity/kazakhstan>"),  # relative: resolved by BASE
         ARTICLES.replace(f"<{ENTITY}>", "<http://localhost:8000/x/../entity/kazakhstan>"),
+        ARTICLES.replace(f"<{ENTITY}>", "<http://localhost:8000/entity/kazakhstan/.>"),
+        ARTICLES.replace(f"<{ENTITY}>", "<urn:./kazakhstan>"),
         ARTICLES.replace(f"<{ENTITY}>", "<http://localhost:8000/entity/\\u006Bazakhstan>"),
         ARTICLES.replace(f"<{ENTITY}>", '"Kazakhstan"'),
         ARTICLES.replace(f"(<{ENTITY}>)", f"(<{ENTITY}>) (<{ENTITY}2>)"),

@@ -27,7 +27,8 @@ __all__ = ["SHAPES", "Shape", "recognise"]
 SHAPES = ("entity-articles", "entity-comentions")
 _PLACEHOLDER = "<urn:newsgraph:summaries:entity>"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*")
-_DOT_SEGMENT = re.compile(r"/\.\.?(?=/|$|[?#])")
+#: A "." or ".." segment anywhere (base resolution would remove it).
+_DOT_SEGMENT = re.compile(r"(?:^|[/:])\.\.?(?=$|[/?#])")
 
 #: Longer texts are not even read (the bound queries are a few hundred characters; comments
 #: may add some): the recogniser runs on the server's event loop.
