@@ -53,7 +53,16 @@ class ProtocolParams:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.query or self.update)
+        """No protocol parameter at all (a GET like that asks for the service description;
+        dataset parameters without a query are a malformed request)."""
+        return not (
+            self.query
+            or self.update
+            or self.default_graphs
+            or self.named_graphs
+            or self.using_graphs
+            or self.using_named_graphs
+        )
 
     def operation(self, method: str) -> tuple[str, str]:
         """``("query", text)`` or ``("update", text)``, checked against the protocol's rules."""

@@ -150,11 +150,17 @@ async def query(
         key = _key(query_request)
         if conditional:
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
-            if caching.not_modified(request.headers, headers["ETag"], current.modified):
+            # A precondition counts only for a request that would succeed (RFC 9110 13.2.1):
+            # a tag this server gave proves it did; `*` and dates are checked once it has.
+            if caching.names_tag(request.headers, headers["ETag"]):
                 return Response(status_code=304, headers=headers)
         if cache is not None:
             hit = cache.get(current.tag, key)
             if hit is not None:
+                if conditional and caching.not_modified(
+                    request.headers, headers["ETag"], current.modified
+                ):
+                    return Response(status_code=304, headers=headers)
                 headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
                 return _answer(hit, headers, settings)
     reply = await _execute(store, query_request)
@@ -171,6 +177,9 @@ async def query(
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
     if current is not None and cache is not None and storable(text):
         cache.put(current.tag, key, answer)
+    fresh = conditional and current is not None
+    if fresh and caching.not_modified(request.headers, headers["ETag"], current.modified):
+        return Response(status_code=304, headers=headers)
     return _answer(answer, headers, settings)
 
 
