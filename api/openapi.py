@@ -37,6 +37,7 @@ STATUS_TEXT: dict[int, str] = {
     403: "read-only endpoint, a wrong token, or SERVICE/LOAD refused (`forbidden`, `refused`)",
     404: "nothing is known here (`not-found`)",
     406: "no format the client accepts is offered (`not-acceptable`)",
+    408: "the body took over NEWSGRAPH_REQUEST_TIMEOUT seconds to arrive (`request-timeout`)",
     413: "the request body is over NEWSGRAPH_MAX_REQUEST_BYTES (`too-large`)",
     415: "a request body that is not SPARQL, a form, or not UTF-8 (`unsupported-media-type`)",
     503: "the query ran past NEWSGRAPH_QUERY_TIMEOUT and was stopped (`timeout`)",
@@ -248,7 +249,7 @@ def sparql_path() -> dict[str, Any]:
         responses={
             "200": answer,
             "204": {"description": "the update was applied"},
-            **{str(status): _error(status) for status in (400, 401, 403, 406, 413, 415, 503)},
+            **{str(status): _error(status) for status in (400, 401, 403, 406, 408, 413, 415, 503)},
         },
     )
     head = {**get, "summary": "The headers of the GET", "operationId": "sparql_head"}
