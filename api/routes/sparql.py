@@ -188,8 +188,11 @@ async def query(
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
     if current is not None and cache is not None and storable(text):
         cache.put(current.tag, key, answer)
-    fresh = conditional and current is not None
-    if fresh and caching.not_modified(request.headers, headers["ETag"], current.modified):
+    if (
+        conditional
+        and current is not None
+        and caching.not_modified(request.headers, headers["ETag"], current.modified)
+    ):
         return Response(status_code=304, headers=headers)
     return _answer(answer, headers, settings)
 
