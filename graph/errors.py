@@ -76,3 +76,10 @@ class NotAcceptable(NewsgraphError):
 class UnsupportedMediaType(NewsgraphError):
     status = 415
     code = "unsupported-media-type"
+
+
+class ExportError(NewsgraphError):
+    """An export, dump or validation cannot proceed (bad directory, unreadable document)."""
+
+    status = 400
+    code = "export"

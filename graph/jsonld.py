@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from graph.errors import NewsgraphError
-from vocab.namespaces import CONTEXT_IRI
+from vocab.namespaces import CONTEXT_IRI, SCHEMA_CONTEXT_IRIS
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
@@ -47,6 +47,12 @@ def register_context(iri: str, filename: str) -> None:
     """Serve ``vocab/<filename>`` for ``iri`` (for contexts added by other modules)."""
     BUNDLED_CONTEXTS[iri] = filename
     bundled_context.cache_clear()
+
+
+# schema.org's context, for exported documents: the terms they use, exactly as schema.org's own
+# context defines them (graph/export/context.py; tests/test_export_context.py proves it).
+for _iri in SCHEMA_CONTEXT_IRIS:
+    register_context(_iri, "schemaorg-context.jsonld")
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:

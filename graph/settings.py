@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Allow SERVICE (federated queries); loopback and private addresses stay "
         "refused.",
     )
+    request_timeout: float = Field(
+        20.0,
+        gt=0,
+        description="Seconds a client has to send the head of a request (request line and "
+        "headers; else 408 and the connection is closed), and again its body (else 408).",
+    )
     batch_size: int = Field(2_000, gt=0, description="Records per ingest transaction.")
     rejects: str | None = Field(
         None,

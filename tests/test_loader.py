@@ -122,8 +122,8 @@ def test_jsonld_with_our_context_and_a_remote_one(tmp_path: Path) -> None:
     ours.write_text(json.dumps({"@context": CONTEXT_IRI, "@id": "http://example.org/n",
                                 "@type": "NewsArticle", "headline": "Hello"}))  # fmt: skip
     remote = tmp_path / "remote.jsonld"
-    remote.write_text(json.dumps({"@context": "https://schema.org/", "@id": "http://example.org/n",
-                                  "name": "x"}))  # fmt: skip
+    remote.write_text(json.dumps({"@context": "https://example.org/context.jsonld",
+                                  "@id": "http://example.org/n", "name": "x"}))  # fmt: skip
     with EmbeddedStore(tmp_path / "store", write=True) as store:
         load_file(store, str(ours), graph=GRAPH, iris=IRIS, rdf_format=rdf_format(str(ours)))
         headline = URIRef("http://schema.org/headline")

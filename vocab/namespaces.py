@@ -34,6 +34,19 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 NG = "https://w3id.org/newsgraph/ns#"
 #: The IRI under which our JSON-LD context is known; it is served from vocab/, never fetched.
 CONTEXT_IRI = "https://w3id.org/newsgraph/context.jsonld"
+#: The context exported documents state; served (never fetched) from vocab/schemaorg-context.jsonld.
+SCHEMA_CONTEXT = "https://schema.org"
+#: Every spelling of schema.org's context URL that the offline loader answers.
+SCHEMA_CONTEXT_IRIS = (
+    "https://schema.org",
+    "https://schema.org/",
+    "http://schema.org",
+    "http://schema.org/",
+    "https://schema.org/docs/jsonldcontext.jsonld",
+    "https://schema.org/docs/jsonldcontext.json",
+    "http://schema.org/docs/jsonldcontext.jsonld",
+    "http://schema.org/docs/jsonldcontext.json",
+)
 
 PREFIXES: dict[str, str] = {
     "schema": SCHEMA,

@@ -88,11 +88,21 @@ def presented_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def same_token(presented: str, expected: str) -> bool:
+    """A comparison whose time does not depend on where the tokens differ; any characters
+    (``hmac.compare_digest`` refuses non-ASCII text, so the bytes are compared).
+
+    >>> same_token("s3cret", "s3cret"), same_token("\u00e9", "s3cret")
+    (True, False)
+    """
+    return hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8"))
+
+
 def is_internal(request: Request) -> bool:
     """A write handed over by this server's own CLI (``newsgraph ingest`` / ``load``)."""
     internal = getattr(request.app.state, "internal_token", None)
     presented = presented_token(request)
-    return bool(internal and presented and hmac.compare_digest(presented, internal))
+    return bool(internal and presented and same_token(presented, internal))
 
 
 def authorise_update(request: Request, settings: Settings) -> None:
@@ -104,15 +114,16 @@ def authorise_update(request: Request, settings: Settings) -> None:
     if not presented:
         raise protocol.Unauthorized("an update needs 'Authorization: Bearer <token>'")
     expected = settings.update_token.get_secret_value() if settings.update_token else ""
-    if not expected or not hmac.compare_digest(presented, expected):
+    if not expected or not same_token(presented, expected):
         raise protocol.Forbidden("the update token is not valid")
 
 
 async def sparql(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
-    limit = None if is_internal(request) else settings.max_request_bytes
-    params = await protocol.parse(request, limit)
+    internal = is_internal(request)
+    limit = None if internal else settings.max_request_bytes
+    params = await protocol.parse(request, limit, None if internal else settings.request_timeout)
     if params.is_empty and request.method in ("GET", "HEAD"):
         return describe_service(request, settings)
     kind, text = params.operation(request.method)
@@ -151,11 +162,17 @@ async def query(
         key = _key(query_request)
         if conditional:
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
-            if caching.not_modified(request.headers, headers["ETag"], current.modified):
+            # A precondition counts only for a request that would succeed (RFC 9110 13.2.1):
+            # a tag this server gave proves it did; `*` and dates are checked once it has.
+            if caching.names_tag(request.headers, headers["ETag"]):
                 return Response(status_code=304, headers=headers)
         if cache is not None:
             hit = cache.get(current.tag, key)
             if hit is not None:
+                if conditional and caching.not_modified(
+                    request.headers, headers["ETag"], current.modified
+                ):
+                    return Response(status_code=304, headers=headers)
                 headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
                 return _answer(hit, headers, settings)
     reply = summarised(request, query_request, current)
@@ -176,6 +193,12 @@ async def query(
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
     if current is not None and cache is not None and storable(text):
         cache.put(current.tag, key, answer)
+    if (
+        conditional
+        and current is not None
+        and caching.not_modified(request.headers, headers["ETag"], current.modified)
+    ):
+        return Response(status_code=304, headers=headers)
     return _answer(answer, headers, settings)
 
 

@@ -10,10 +10,26 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import cooccur, entities, ingest, link, load, query, serve, settings_cmd, stats
+from graph.cli import (
+    cooccur,
+    dump,
+    entities,
+    export,
+    ingest,
+    link,
+    load,
+    query,
+    serve,
+    settings_cmd,
+    stats,
+    validate,
+)
 from graph.errors import NewsgraphError
 
-COMMANDS = [ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load]
+COMMANDS = [
+    ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,
+    validate,
+]  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
