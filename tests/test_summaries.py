@@ -28,12 +28,13 @@ DT = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
 FORMATS = (results.JSON, results.XML, results.CSV, results.TSV)
 
 
-def article(slug: str, date: str, *entities: str, headline: str | None = None) -> str:
-    """N-Quads of one article graph."""
+def article(slug: str, date: str, *entities: str, graph: bool = True) -> str:
+    """N-Quads of one article graph (or of the article in the default graph)."""
     iri = f"<{A}{slug}>"
-    lines = [f'{iri} <{S}headline> "{headline or slug.title()}" {iri} .',
-             f'{iri} <{S}datePublished> "{date}"{DT} {iri} .']  # fmt: skip
-    lines += [f"{iri} <{S}mentions> <{E}{entity}> {iri} ." for entity in entities]
+    where = iri if graph else ""
+    lines = [f'{iri} <{S}headline> "{slug.title()}" {where} .',
+             f'{iri} <{S}datePublished> "{date}"{DT} {where} .']  # fmt: skip
+    lines += [f"{iri} <{S}mentions> <{E}{entity}> {where} ." for entity in entities]
     return "\n".join(lines) + "\n"
 
 
@@ -48,6 +49,7 @@ REGULAR = (
     + article("a2", "2026-01-02T03:04:05Z", "kz", "un")
     + article("a3", "2025-12-31T23:00:00-02:00", "kz", "coe", "nameless")
     + article("a4", "2024-02-29T12:00:00.5+05:30", "coe", "un", "nameless")
+    + article("a5", "2025-06-01T00:00:00Z", "kz", "un", graph=False)  # the default graph
     + names(kz="Kazakhstan", coe="Council of Europe", un="United Nations")
 )
 #: What the engine orders in ways the query does not fix, or that the summaries do not read.

@@ -277,8 +277,8 @@ class _Builder:
             article_iris=list(self.article_ids),
             headlines=headlines,
             dates=[
-                date.value if isinstance(date, ox.Literal) and place[article] >= 0 else None
-                for article, date in enumerate(dates)
+                date.value if isinstance(date, ox.Literal) and place[index] >= 0 else None
+                for index, date in enumerate(dates)
             ],
             listed_start=listed_start,
             listed=listed,
