@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors, middleware
+from api import errors, middleware, openapi
 from api.routes import analysis, resources, sparql, ui, void
 from api.urls import STATIC, Urls
 from graph.settings import Settings
@@ -65,6 +65,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         title="newsgraph",
         summary="A linked-data knowledge graph of news, with a SPARQL endpoint.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc would load scripts from a CDN: the description is /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.internal_token = None
@@ -76,6 +79,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(resources.router, prefix=Urls(settings.base).base_path.rstrip("/"))
     app.mount(STATIC, StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(analysis.router)
+    openapi.install(app)
     return app
 
 

@@ -52,6 +52,20 @@ def matches(if_none_match: str, tag: str) -> bool:
     return any(c.strip() == "*" or _opaque(c) == wanted for c in candidates)
 
 
+def names_tag(headers: Headers, tag: str) -> bool:
+    """Whether If-None-Match lists ``tag`` itself (not ``*``): the client holds an answer this
+    server gave, so the request is one that succeeded before.
+
+    >>> names_tag(Headers({"if-none-match": '"a", W/"b"'}), 'W/"b"'), names_tag(Headers({"if-none-match": "*"}), 'W/"b"')
+    (True, False)
+    """
+    if_none_match = headers.get("if-none-match")
+    if if_none_match is None:
+        return False
+    wanted = _opaque(tag)
+    return any(_opaque(c) == wanted for c in if_none_match.split(",") if c.strip())
+
+
 def not_modified(headers: Headers, tag: str, modified: float | None) -> bool:
     """Whether the client's copy is current (If-None-Match first, as RFC 9110 orders)."""
     if_none_match = headers.get("if-none-match")

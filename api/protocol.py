@@ -8,6 +8,7 @@ must be UTF-8. Anything else is a 4xx in the one error shape.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -23,6 +24,11 @@ UPDATE = "application/sparql-update"
 class PayloadTooLarge(NewsgraphError):
     status = 413
     code = "too-large"
+
+
+class RequestTimeout(NewsgraphError):
+    status = 408
+    code = "request-timeout"
 
 
 class Unauthorized(NewsgraphError):
@@ -53,7 +59,16 @@ class ProtocolParams:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.query or self.update)
+        """No protocol parameter at all (a GET like that asks for the service description;
+        dataset parameters without a query are a malformed request)."""
+        return not (
+            self.query
+            or self.update
+            or self.default_graphs
+            or self.named_graphs
+            or self.using_graphs
+            or self.using_named_graphs
+        )
 
     def operation(self, method: str) -> tuple[str, str]:
         """``("query", text)`` or ``("update", text)``, checked against the protocol's rules."""
@@ -94,18 +109,25 @@ def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(f"the request body is over the {limit:,}-byte limit")
 
 
-async def read_body(request: Request, limit: int | None) -> bytes:
-    """The request body, refusing it (413) as soon as it passes ``limit`` bytes."""
+async def read_body(request: Request, limit: int | None, timeout: float | None = None) -> bytes:
+    """The request body, refusing it (413) as soon as it passes ``limit`` bytes, and (408) when
+    it has not all arrived within ``timeout`` seconds."""
     declared = request.headers.get("content-length")
     if limit is not None and declared and declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if limit is not None and size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if limit is not None and size > limit:
+                    raise too_large(limit)
+                chunks.append(chunk)
+    except TimeoutError:
+        raise RequestTimeout(
+            f"the request body took over {timeout:g} s to arrive ({size:,} bytes came)"
+        ) from None
     return b"".join(chunks)
 
 
@@ -138,8 +160,11 @@ def content_type(header: str) -> tuple[str, str | None]:
     return media_type.strip().lower(), charset
 
 
-async def parse(request: Request, limit: int | None) -> ProtocolParams:
-    """The protocol parameters of ``request``; a body over ``limit`` bytes is refused (413)."""
+async def parse(
+    request: Request, limit: int | None, timeout: float | None = None
+) -> ProtocolParams:
+    """The protocol parameters of ``request``; a body over ``limit`` bytes is refused (413), one
+    that takes over ``timeout`` seconds to arrive too (408)."""
     params = ProtocolParams()
     query_string = request.scope.get("query_string", b"")
     if query_string:
@@ -153,7 +178,7 @@ async def parse(request: Request, limit: int | None) -> ProtocolParams:
         )
     if charset not in (None, "utf-8", "utf8") and not (media_type == FORM and charset == "ascii"):
         raise UnsupportedMediaType(f"unsupported charset {charset!r}: SPARQL bodies are UTF-8")
-    body = await read_body(request, limit)
+    body = await read_body(request, limit, timeout)
     if media_type == FORM:
         params.add(_pairs(_decode(body)))
     elif media_type == QUERY:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from api.app import create_app
+from api.http_limits import bounded_protocol
 from graph.errors import ConfigError
 from graph.settings import Settings
 
@@ -29,4 +30,5 @@ def serve(settings: Settings) -> None:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,  # then queries still running are stopped
+        http=bounded_protocol(settings.request_timeout),
     )

@@ -9,6 +9,11 @@ documented in the README:
   unpaired surrogates become U+FFFD, so that every serialisation (XML included) can carry it;
 * surrounding whitespace is trimmed from single-line fields; blank strings count as absent;
 * ``topics`` and ``entities`` drop blanks and repeats, keeping the first spelling.
+
+Limits, so that one hostile record cannot stall an ingest or flood a terminal: a text field
+holds at most :data:`MAX_TEXT_BYTES`; ``topics``, ``entities``, ``alternates``, ``image`` and
+``author`` at most :data:`MAX_ITEMS` items each; messages quote at most 100 characters of a bad
+value, with control characters escaped.
 """
 
 from __future__ import annotations
@@ -36,7 +41,28 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _URL_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_\-]{1,100}")
 MAX_TEXT_BYTES = 2_000_000
+#: Most items in one list field (the largest real record names 35 entities).
+MAX_ITEMS = 500
+_SHOWN = 100
+
+
+def shown(value: object) -> str:
+    r"""A value quoted for a message: control characters escaped, at most 100 characters.
+
+    >>> print(shown("ok"), shown("\x1b[2J"), shown("x" * 150)[-19:])
+    'ok' '\x1b[2J' '… (150 characters)
+    """
+    text = value if isinstance(value, str) else str(value)
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"{text[:_SHOWN]!r}… ({len(text):,} characters)"
+
+
+def _check_count(items: list[Any] | dict[Any, Any]) -> None:
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"{len(items):,} items; a record holds at most {MAX_ITEMS:,}")
 
 
 def clean_text(value: str) -> str:
@@ -66,7 +92,7 @@ def parse_datetime(value: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"not an ISO 8601 date-time: {value!r}") from None
+        raise ValueError(f"not an ISO 8601 date-time: {shown(value)}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
@@ -76,9 +102,9 @@ def check_http_url(value: str) -> str:
     text = value.strip()
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not an absolute http(s) URL: {value!r}")
+        raise ValueError(f"not an absolute http(s) URL: {shown(value)}")
     if _URL_UNSAFE.search(text):
-        raise ValueError(f"URL contains characters not allowed in an IRI: {value!r}")
+        raise ValueError(f"URL contains characters not allowed in an IRI: {shown(value)}")
     return text
 
 
@@ -137,7 +163,7 @@ class Record(BaseModel):
             raise ValueError(f"must be a string, not {type(value).__name__}")
         if not SLUG_PATTERN.match(value) or ".." in value or value.startswith("."):
             raise ValueError(
-                f"{value[:80]!r} is not a safe path segment "
+                f"{shown(value)} is not a safe path segment "
                 "(letters, digits, '-', '_', '.'; no '/' or '..'; at most 200 characters)"
             )
         return value
@@ -184,7 +210,7 @@ class Record(BaseModel):
         if value is None or value == "":
             return None
         if not isinstance(value, str) or not LANG_PATTERN.match(value):
-            raise ValueError(f"not a language tag such as 'en' or 'pt-BR': {value!r}")
+            raise ValueError(f"not a language tag such as 'en' or 'pt-BR': {shown(value)}")
         return value
 
     @field_validator("topics", "entities", mode="before")
@@ -194,6 +220,7 @@ class Record(BaseModel):
             return ()
         if not isinstance(value, list):
             raise ValueError(f"must be a list of strings, not {type(value).__name__}")
+        _check_count(value)
         seen: dict[str, None] = {}
         for index, item in enumerate(value):
             if not isinstance(item, str):
@@ -210,14 +237,15 @@ class Record(BaseModel):
             return {}
         if not isinstance(value, dict):
             raise ValueError(f"must be an object of format → URL, not {type(value).__name__}")
+        _check_count(value)
         checked = {}
         for key, url in value.items():
             if not isinstance(url, str):
-                raise ValueError(f"{key!r} must be a URL string, not {type(url).__name__}")
+                raise ValueError(f"{shown(key)} must be a URL string, not {type(url).__name__}")
             try:
                 checked[str(key)] = check_http_url(url)
             except ValueError as error:
-                raise ValueError(f"{key!r}: {error}") from None
+                raise ValueError(f"{shown(key)}: {error}") from None
         return checked
 
     @field_validator("image", mode="before")
@@ -226,6 +254,7 @@ class Record(BaseModel):
         if value is None:
             return ()
         items = value if isinstance(value, list) else [value]
+        _check_count(items)
         urls = []
         for item in items:
             url = item.get("url") if isinstance(item, dict) else item
@@ -240,6 +269,7 @@ class Record(BaseModel):
         if value is None:
             return ()
         items = value if isinstance(value, list) else [value]
+        _check_count(items)
         authors = []
         for item in items:
             if isinstance(item, str):
@@ -261,8 +291,15 @@ class Record(BaseModel):
 
 
 def unknown_fields(raw: dict[str, Any]) -> list[str]:
-    """Keys that are neither part of the layout nor ``x_`` extensions (they are ignored)."""
-    return sorted(k for k in raw if k not in KNOWN_FIELDS and not str(k).startswith("x_"))
+    r"""Keys that are neither part of the layout nor ``x_`` extensions (they are ignored), as
+    they may be shown: quoted when they hold anything but letters, digits, ``-`` and ``_``, and
+    cut after 100 characters.
+
+    >>> print(*unknown_fields({"slug": "s", "x_note": 1, "extra": 2, "\x1b[2J": 3}))
+    '\x1b[2J' extra
+    """
+    names = sorted(str(k) for k in raw if k not in KNOWN_FIELDS and not str(k).startswith("x_"))
+    return [name if _PLAIN_KEY.fullmatch(name) else shown(name) for name in names]
 
 
 def validate(raw: Any, location: str) -> Record:

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="Allow SERVICE (federated queries); loopback and private addresses stay "
         "refused.",
     )
+    request_timeout: float = Field(
+        20.0,
+        gt=0,
+        description="Seconds a client has to send the head of a request (request line and "
+        "headers; else 408 and the connection is closed), and again its body (else 408).",
+    )
     batch_size: int = Field(2_000, gt=0, description="Records per ingest transaction.")
     ingest_workers: int = Field(
         0,
@@ -104,6 +110,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory for the answers of recent queries, reused until the store changes; "
         "0 turns the cache off.",
+    )
+    query_summaries: bool = Field(
+        True,
+        description="Answer the named entity queries (entity-articles, entity-comentions) from "
+        "per-entity summaries of the store, built in the background after each write; false "
+        "leaves every query to the SPARQL engine.",
     )
 
     @model_validator(mode="before")

@@ -106,13 +106,28 @@ def _open(path: str) -> IO[bytes]:
     return open(path, "rb")
 
 
+def _loads(text: str | bytes) -> Any:
+    """``json.loads``, with a value nested too deeply to decode as a JSONDecodeError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("values nested too deeply", "", 0) from None
+
+
+def _raw_decode(text: str, position: int) -> tuple[Any, int]:
+    try:
+        return _decoder.raw_decode(text, position)
+    except RecursionError:
+        raise json.JSONDecodeError("values nested too deeply", text, position) from None
+
+
 def _looks_like_lines(data: bytes) -> bool:
     first = data.lstrip()[:1]
     if first != b"{":
         return False
     line = data.lstrip().split(b"\n", 1)[0]
     try:
-        json.loads(line)
+        _loads(line)
     except (ValueError, UnicodeDecodeError):
         return False
     return True
@@ -139,7 +154,7 @@ def decode_line(location: str, line: bytes) -> Item:
     except UnicodeDecodeError as error:
         return Item(location, error=RecordError(location, None, _utf8_message(error)))
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except json.JSONDecodeError as error:
         message = f"invalid JSON: {error.msg} at column {error.colno}"
         return Item(location, error=RecordError(location, None, message), text=text)
@@ -159,7 +174,7 @@ def _document(label: str, data: bytes) -> Iterator[Item]:
         yield from _array(label, text, start + 1)
         return
     try:
-        value, end = _decoder.raw_decode(text, start)
+        value, end = _raw_decode(text, start)
     except json.JSONDecodeError as error:
         location = f"{label}:{error.lineno}"
         message = f"invalid JSON: {error.msg} at column {error.colno}"
@@ -182,7 +197,7 @@ def _array(label: str, text: str, position: int) -> Iterator[Item]:
     while True:
         location = f"{label}:{index}"
         try:
-            value, position = _decoder.raw_decode(text, position)
+            value, position = _raw_decode(text, position)
         except json.JSONDecodeError as error:
             message = (
                 f"invalid JSON in array item {index}: {error.msg} "

@@ -55,6 +55,11 @@ def check_query(text: str, *, allow_service: bool = False, base_iri: str | None 
         return
     if not allow_service:
         raise QueryRefused("SERVICE (federated query) is disabled on this endpoint")
+    if sparqltext.concealed_keywords(text, ("SERVICE",)):
+        raise QueryRefused(
+            "SERVICE must stand as a word of its own (with a space or a bracket on each side), "
+            "so that its endpoint can be checked"
+        )
     for target in sparqltext.service_targets(text, base_iri):
         federation.check_endpoint(target)
 

@@ -8,6 +8,17 @@ escapes, comments end at a carriage return or a line feed, and escapes outside s
 are not decoded (Oxigraph does not decode them either), so a keyword cannot hide from
 :func:`keywords` in a way the engine would still read as that keyword.
 
+Oxigraph also reads a keyword with nothing after it to end it: ``trueSERVICE<…>`` is ``true
+SERVICE <…>`` and ``SERVICEex:q`` is ``SERVICE ex:q`` to the engine. So a keyword inside a longer
+name counts too (:func:`concealed_keywords`): inside a word or the prefix of a prefixed name;
+inside a variable or the local part of a prefixed name only when that is not exactly what the
+grammar reads as one (the engine then reads no keyword there). ``?service`` and ``sd:Service``
+stay data.
+
+Lexing takes time linear in the text: a run of name characters is read once, as a prefixed name
+when a colon follows it, else as the words in it (a query of a million characters is lexed in
+well under a second, whatever it holds).
+
 >>> sorted(keywords('SELECT * FROM <http://g> WHERE { ?s ?p "SERVICE" } # LOAD'))
 ['FROM', 'SELECT', 'WHERE']
 >>> query_form('PREFIX s: <http://schema.org/> ASK { ?a s:name "x" }')
@@ -26,6 +37,7 @@ import pyoxigraph as ox
 from graph.errors import QueryError
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_LOCAL = r"(?:[\w.\-:%\u00c0-\uffff]|\\.)*"
 _TOKENS = re.compile(
     rf"""
     (?P<comment>\#[^\r\n]*)
@@ -33,12 +45,27 @@ _TOKENS = re.compile(
   | (?P<string>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<pname>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*:(?:[\w.\-:%\u00c0-\uffff]|\\.)*|:(?:[\w.\-:%\u00c0-\uffff]|\\.)*)
-  | (?P<word>[A-Za-z_]+)
+  | (?P<name>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*(?::{_LOCAL})?|:{_LOCAL})
   | (?P<open>\{{)
   | (?P<close>\}})
     """,
     re.VERBOSE | re.DOTALL,
+)
+
+_WORD = re.compile(r"[A-Za-z_]+")
+
+# The grammar's own name characters (SPARQL 1.1, section 19.8), to tell where the engine reads
+# a variable or a local name whole.
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + "\\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_VARNAME = re.compile(f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*")
+_PN_LOCAL = re.compile(
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
 )
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -57,41 +84,97 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (comments dropped), with their brace depth."""
-    depth = 0
+def _lexemes(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """``(kind, text, start, end)`` of every token, comments included: a run of name characters
+    is a ``pname`` when a colon follows it, else the ``word`` tokens in it."""
     for match in _TOKENS.finditer(text):
         kind = match.lastgroup
         assert kind is not None
+        if kind != "name":
+            yield kind, match.group(), match.start(), match.end()
+        elif ":" in match.group():
+            yield "pname", match.group(), match.start(), match.end()
+        else:
+            offset = match.start()
+            for word in _WORD.finditer(match.group()):
+                yield "word", word.group(), offset + word.start(), offset + word.end()
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (comments dropped), with their brace depth."""
+    depth = 0
+    for kind, lexeme, start, end in _lexemes(text):
         if kind == "comment":
             continue
         if kind == "close":
             depth = max(0, depth - 1)
-        yield Token(kind, match.group(), match.start(), match.end(), depth)
+        yield Token(kind, lexeme, start, end, depth)
         if kind == "open":
             depth += 1
 
 
 def words(text: str) -> list[str]:
     """Bare words (keywords, function names) outside strings, IRIs, comments and names."""
-    return [match.group().upper() for match in _TOKENS.finditer(text) if match.lastgroup == "word"]
+    return [lexeme.upper() for kind, lexeme, _, _ in _lexemes(text) if kind == "word"]
 
 
 def keywords(text: str) -> set[str]:
     return set(words(text))
 
 
-def keywords_among(text: str, wanted: tuple[str, ...]) -> set[str]:
-    """Which of the upper-case ``wanted`` keywords ``text`` uses, lexing only when one of them
-    appears in it at all (most queries name neither SERVICE nor FROM: no lexing for them).
+def _conceals(kind: str, lexeme: str, keyword: str) -> bool:
+    """Whether ``keyword`` inside the token ``lexeme`` (not the token itself) may be read by the
+    engine as that keyword."""
+    upper = lexeme.upper()
+    if keyword not in upper or upper == keyword:
+        return False
+    if kind == "word":
+        return True
+    if kind == "var":
+        return not _VARNAME.fullmatch(lexeme[1:])
+    if kind == "pname":
+        prefix, _, local = lexeme.partition(":")
+        return keyword in prefix.upper() or (
+            keyword in local.upper() and not _PN_LOCAL.fullmatch(local)
+        )
+    return False
 
-    >>> sorted(keywords_among('SELECT * FROM <g> { ?s ?p "service" }', ("SERVICE", "FROM")))
-    ['FROM']
+
+def concealed_keywords(text: str, wanted: tuple[str, ...]) -> set[str]:
+    """Which of the upper-case ``wanted`` keywords ``text`` holds inside a longer name, where
+    the engine may still read them as keywords.
+
+    >>> sorted(concealed_keywords("SELECT * { ?s ?p trueSERVICE<http://x/> {} }", ("SERVICE",)))
+    ['SERVICE']
+    >>> concealed_keywords("SELECT ?service { ?service a sd:Service }", ("SERVICE",))
+    set()
     """
     upper = text.upper()
     if not any(word in upper for word in wanted):
         return set()
-    return keywords(text) & set(wanted)
+    return {
+        keyword
+        for kind, lexeme, _, _ in _lexemes(text)
+        if kind in ("word", "var", "pname")
+        for keyword in wanted
+        if _conceals(kind, lexeme, keyword)
+    }
+
+
+def keywords_among(text: str, wanted: tuple[str, ...]) -> set[str]:
+    """Which of the upper-case ``wanted`` keywords ``text`` uses, as words of their own or
+    concealed in longer names, lexing only when one of them appears in it at all (most queries
+    name neither SERVICE nor FROM: no lexing for them).
+
+    >>> sorted(keywords_among('SELECT * FROM <g> { ?s ?p "service" }', ("SERVICE", "FROM")))
+    ['FROM']
+    >>> keywords_among("PREFIX e: <http://x/> SELECT * { SERVICEe:q {} }", ("SERVICE",))
+    {'SERVICE'}
+    """
+    upper = text.upper()
+    if not any(word in upper for word in wanted):
+        return set()
+    return (keywords(text) & set(wanted)) | concealed_keywords(text, wanted)
 
 
 def query_form(text: str) -> str | None:
@@ -233,12 +316,11 @@ def inject_values(text: str, values: dict[str, str]) -> str:
         f"VALUES ({' '.join('?' + name for name in values)}) {{ ({' '.join(values.values())}) }}"
     )
     seen_where = seen_form = False
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
+    for kind, lexeme, _, end in _lexemes(text):
         if kind == "word":
-            word = match.group().upper()
+            word = lexeme.upper()
             seen_where = seen_where or word == "WHERE"
             seen_form = seen_form or word in ("SELECT", "ASK")
         elif kind == "open" and (seen_where or seen_form):
-            return f"{text[: match.end()]} {block}{text[match.end() :]}"
+            return f"{text[:end]} {block}{text[end:]}"
     return f"{text.rstrip()} WHERE {{ {block} }}"

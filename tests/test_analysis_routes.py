@@ -120,6 +120,19 @@ def test_the_page_escapes_everything_from_the_data(server: Server) -> None:
     assert whole.text.count("<tr>") == 1 + 7
 
 
+def _hostile_iri(server: Server) -> str:
+    nodes = get(server, "api/cooccurrence", entity="Kazakhstan", top=60).json()["nodes"]
+    return next(node["entity"] for node in nodes if node["name"] == HOSTILE)
+
+
+def test_the_page_centred_on_a_hostile_name_escapes_it(server: Server) -> None:
+    """The name lands in <title>, <h1>, the edge table and the JSON the script reads."""
+    html = get(server, "network", entity=_hostile_iri(server)).text
+    assert "<img src=x" not in html and "</script> Co" not in html
+    assert html.count("&lt;img src=x onerror=") >= 3
+    assert "<title>&lt;img src=x" in html
+
+
 @pytest.mark.slow
 def test_the_network_page_in_chromium(server: Server) -> None:
     from playwright.sync_api import sync_playwright
@@ -154,6 +167,18 @@ def test_the_network_page_in_chromium(server: Server) -> None:
                 "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
             )
             assert "Mentioned with Russia" in page.inner_text("h1")
+
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(server.url + "network?entity=Kazakhstan")
+            page.wait_for_function(
+                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
+            )
+            page.evaluate(f"window.newsgraphNetwork.$id({_hostile_iri(server)!r}).emit('tap')")
+            page.wait_for_selector("#details h2")
+            assert HOSTILE in page.inner_text("#details")
+            assert page.locator("#details img, #edges img").count() == 0
+            assert dialogs == []
 
             fallback = browser.new_page()
             fallback.route("**/cytoscape.min.js", lambda route: route.abort())

@@ -26,6 +26,7 @@ def test_ingest_while_the_server_runs(tmp_path: Path, serve) -> None:  # type: i
     server = serve(store)
     assert _count(server.sparql) == 5
     assert json.loads((store / "server.json").read_text())["url"] == server.url
+    assert (store / "server.json").stat().st_mode & 0o777 == 0o600  # its write token is private
 
     errors: list[str] = []
     counts: list[int] = []

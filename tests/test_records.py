@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from graph.errors import RecordError
-from graph.records import parse_datetime, unknown_fields, validate
+from graph.records import MAX_ITEMS, parse_datetime, shown, unknown_fields, validate
 from tests.conftest import record
 
 
@@ -109,3 +109,62 @@ def test_modified_prefers_updated_at() -> None:
     parsed = validate(record(updated_at="2026-02-01T00:00:00Z"), "x:1")
     assert parsed.modified == datetime(2026, 2, 1, tzinfo=UTC)
     assert validate(record(), "x:1").modified == parsed.published_at
+
+
+@pytest.mark.parametrize(
+    ("field", "one"),
+    [
+        ("entities", "E{}"),
+        ("topics", "t{}"),
+        ("author", "A{}"),
+        ("image", "https://img.example/{}.jpg"),
+    ],
+)
+def test_a_list_field_holds_at_most_max_items(field: str, one: str) -> None:
+    at_limit = [one.format(i) for i in range(MAX_ITEMS)]
+    assert len(getattr(validate(record(**{field: at_limit}), "x:1"), field)) == MAX_ITEMS
+    with pytest.raises(RecordError) as caught:
+        validate(record(**{field: [*at_limit, one.format("extra")]}), "many.jsonl:3")
+    assert caught.value.field == field
+    assert f"{MAX_ITEMS + 1:,} items; a record holds at most {MAX_ITEMS:,}" in caught.value.message
+
+
+def test_too_many_alternates_are_refused() -> None:
+    alternates = {f"f{i}": f"https://x.example/{i}" for i in range(MAX_ITEMS + 1)}
+    with pytest.raises(RecordError, match="at most 500") as caught:
+        validate(record(alternates=alternates), "x:1")
+    assert caught.value.field == "alternates"
+
+
+@pytest.mark.parametrize("field", ["published_at", "url", "lang", "slug"])
+def test_a_huge_bad_value_is_quoted_shortly(field: str) -> None:
+    with pytest.raises(RecordError) as caught:
+        validate(record(**{field: "\x1b[2J" + "y" * 1_000_000}), "big.jsonl:1")
+    message = str(caught.value)
+    assert len(message) < 400
+    assert "1,000,004 characters" in message
+    assert "\x1b" not in message and "\\x1b[2J" in message
+
+
+def test_a_bad_alternates_key_is_quoted_shortly() -> None:
+    key = "\x07" * 5_000
+    with pytest.raises(RecordError) as caught:
+        validate(record(alternates={key: "notaurl"}), "x:1")
+    assert len(str(caught.value)) < 600
+    assert "5,000 characters" in str(caught.value)
+    assert "\x07" not in str(caught.value)
+
+
+def test_shown_quotes_and_cuts() -> None:
+    assert shown("plain") == "'plain'"
+    assert shown("\x00\x1b") == "'\\x00\\x1b'"
+    assert shown(12) == "'12'"
+    cut = shown("z" * 101)
+    assert cut == repr("z" * 100) + "… (101 characters)"
+
+
+def test_unknown_keys_with_markup_or_controls_are_quoted() -> None:
+    names = unknown_fields(record(**{"\x1b]0;owned\x07": 1, "k" * 300: 2, "plain_key": 3}))
+    assert "plain_key" in names
+    assert all("\x1b" not in name and "\x07" not in name for name in names)
+    assert all(len(name) < 150 for name in names)

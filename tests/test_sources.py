@@ -114,3 +114,33 @@ def test_jsonl_is_read_as_a_stream(tmp_path: Path) -> None:
     assert [item.raw["slug"] for item in items] == ["r1"]
     writer.join()
     assert waited == [True]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_deeply_nested_line_is_invalid_json_and_the_rest_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    lines = [json.dumps(record("a")), '{"x_deep": ' + DEEP + "}", json.dumps(record("b"))]
+    path.write_text("\n".join(lines) + "\n")
+    items = list(read([str(path)]))
+    assert [i.error is None for i in items] == [True, False, True]
+    assert items[1].location == f"{path}:2"
+    assert "invalid JSON: values nested too deeply" in str(items[1].error)
+
+
+def test_a_deeply_nested_document_is_invalid_json(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text('{"x_deep": ' + DEEP + "}")
+    items = list(read([str(path)]))
+    assert len(items) == 1
+    assert items[0].error is not None and "nested too deeply" in str(items[0].error)
+
+
+def test_a_deeply_nested_array_item_keeps_the_items_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" + json.dumps(record("a")) + ", " + DEEP + "]")
+    items = list(read([str(path)]))
+    assert items[0].error is None
+    assert items[1].error is not None
+    assert "invalid JSON in array item 1: values nested too deeply" in str(items[1].error)

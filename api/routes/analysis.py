@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api import openapi
 from api.deps import SettingsDep, StoreDep
 from api.vendor import VENDOR_DIR
 from graph.analysis import formats, resolve, timeseries
@@ -56,6 +57,9 @@ Text = Annotated[str | None, Query()]
 Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
 MinCount = Annotated[int, Query(ge=1)]
 Top = Annotated[int, Query(ge=1, le=HTTP_TOP_LIMIT)]
+Entity = Annotated[str, Query(min_length=1)]
+#: What the analysis routes answer with besides their 200.
+DOCUMENTED = openapi.responses(400, 404, 503)
 
 
 def _window(store: Store, settings: Settings, since: str | None, until: str | None,
@@ -80,7 +84,7 @@ def _network(
     return formats.network_json(build_network(store, options, cache=cache))
 
 
-@router.get("/api/cooccurrence")
+@router.get("/api/cooccurrence", responses=DOCUMENTED)
 def network(
     store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
@@ -92,9 +96,9 @@ def network(
                     weight)  # fmt: skip
 
 
-@router.get("/api/cooccurrence/neighbours")
+@router.get("/api/cooccurrence/neighbours", responses=DOCUMENTED)
 def neighbours(
-    store: StoreDep, settings: SettingsDep, entity: Annotated[str, Query()],
+    store: StoreDep, settings: SettingsDep, entity: Entity,
     since: Text = None, until: Text = None, topic: Text = None, type: Text = None,
     min_count: MinCount = 1, top: Top = HTTP_TOP, weight: Weight = "count",
 ) -> dict[str, Any]:  # fmt: skip
@@ -124,10 +128,10 @@ def neighbours(
     }
 
 
-@router.get("/api/cooccurrence/pair")
+@router.get("/api/cooccurrence/pair", responses=DOCUMENTED)
 def pair(
-    store: StoreDep, settings: SettingsDep, source: Annotated[str, Query()],
-    target: Annotated[str, Query()], since: Text = None, until: Text = None, topic: Text = None,
+    store: StoreDep, settings: SettingsDep, source: Entity, target: Entity, since: Text = None,
+    until: Text = None, topic: Text = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Month by month: the articles mentioning both entities, and each of them."""
     window = _window(store, settings, since, until, topic, None)
@@ -150,7 +154,7 @@ def pair(
     }
 
 
-@router.get("/network", response_class=HTMLResponse)
+@router.get("/network", response_class=HTMLResponse, responses=DOCUMENTED)
 def network_page(
     store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
@@ -194,7 +198,11 @@ def _script_json(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-@router.api_route("/network/assets/{name}", methods=["GET", "HEAD"])
+ASSET_RESPONSES = openapi.responses(404, content=["text/javascript", "text/css"])
+
+
+@router.api_route("/network/assets/{name}", methods=["GET", "HEAD"], response_class=FileResponse,
+                  responses=ASSET_RESPONSES)  # fmt: skip
 def asset(name: str) -> FileResponse:
     if name not in ASSETS or not ASSETS[name][0].exists():
         raise NotFound(f"no asset {name!r}")

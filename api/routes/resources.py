@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api import openapi
 from api.conneg import choose_format
 from api.deps import SettingsDep, StoreDep
 from api.templating import render
@@ -161,22 +162,32 @@ async def index(request: Request, store: Store, iris: Minter, kind: str) -> Resp
     )
 
 
-@router.api_route("/article/{name:path}", methods=["GET", "HEAD"])
+#: What every resource route answers with (a listing is HTML, or for topics RDF too).
+DOCUMENTED = openapi.responses(400, 404, 406, 503, content=OFFERS)
+#: Where a list of articles continues (entity, topic and publisher pages).
+PAGED = {"parameters": openapi.CURSOR_PARAMETERS}
+GET_HEAD = ["GET", "HEAD"]
+
+
+@router.api_route("/article/{name:path}", methods=GET_HEAD, responses=DOCUMENTED)
 async def article(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return await dereference(request, store, settings.minter, "article", name)
 
 
-@router.api_route("/entity/{name:path}", methods=["GET", "HEAD"])
+@router.api_route("/entity/{name:path}", methods=GET_HEAD, responses=DOCUMENTED,
+                  openapi_extra=PAGED)  # fmt: skip
 async def entity(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return await dereference(request, store, settings.minter, "entity", name)
 
 
-@router.api_route("/topic/{name:path}", methods=["GET", "HEAD"])
+@router.api_route("/topic/{name:path}", methods=GET_HEAD, responses=DOCUMENTED,
+                  openapi_extra=PAGED)  # fmt: skip
 async def topic(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     return await dereference(request, store, settings.minter, "topic", name)
 
 
-@router.api_route("/publisher/{name:path}", methods=["GET", "HEAD"])
+@router.api_route("/publisher/{name:path}", methods=GET_HEAD, responses=DOCUMENTED,
+                  openapi_extra=PAGED)  # fmt: skip
 async def publisher(
     name: str, request: Request, store: StoreDep, settings: SettingsDep
 ) -> Response:

@@ -30,7 +30,8 @@ from graph.settings import Settings
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Store
 from graph.store.pool import Reply
-from graph.store.served import ServedStore
+from graph.store.served import Generation, ServedStore
+from graph.summaries import SummaryKeeper
 
 router = APIRouter()
 
@@ -87,11 +88,21 @@ def presented_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def same_token(presented: str, expected: str) -> bool:
+    """A comparison whose time does not depend on where the tokens differ; any characters
+    (``hmac.compare_digest`` refuses non-ASCII text, so the bytes are compared).
+
+    >>> same_token("s3cret", "s3cret"), same_token("\u00e9", "s3cret")
+    (True, False)
+    """
+    return hmac.compare_digest(presented.encode("utf-8"), expected.encode("utf-8"))
+
+
 def is_internal(request: Request) -> bool:
     """A write handed over by this server's own CLI (``newsgraph ingest`` / ``load``)."""
     internal = getattr(request.app.state, "internal_token", None)
     presented = presented_token(request)
-    return bool(internal and presented and hmac.compare_digest(presented, internal))
+    return bool(internal and presented and same_token(presented, internal))
 
 
 def authorise_update(request: Request, settings: Settings) -> None:
@@ -103,15 +114,16 @@ def authorise_update(request: Request, settings: Settings) -> None:
     if not presented:
         raise protocol.Unauthorized("an update needs 'Authorization: Bearer <token>'")
     expected = settings.update_token.get_secret_value() if settings.update_token else ""
-    if not expected or not hmac.compare_digest(presented, expected):
+    if not expected or not same_token(presented, expected):
         raise protocol.Forbidden("the update token is not valid")
 
 
 async def sparql(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store
-    limit = None if is_internal(request) else settings.max_request_bytes
-    params = await protocol.parse(request, limit)
+    internal = is_internal(request)
+    limit = None if internal else settings.max_request_bytes
+    params = await protocol.parse(request, limit, None if internal else settings.request_timeout)
     if params.is_empty and request.method in ("GET", "HEAD"):
         return describe_service(request, settings)
     kind, text = params.operation(request.method)
@@ -150,20 +162,30 @@ async def query(
         key = _key(query_request)
         if conditional:
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
-            if caching.not_modified(request.headers, headers["ETag"], current.modified):
+            # A precondition counts only for a request that would succeed (RFC 9110 13.2.1):
+            # a tag this server gave proves it did; `*` and dates are checked once it has.
+            if caching.names_tag(request.headers, headers["ETag"]):
                 return Response(status_code=304, headers=headers)
         if cache is not None:
             hit = cache.get(current.tag, key)
             if hit is not None:
+                if conditional and caching.not_modified(
+                    request.headers, headers["ETag"], current.modified
+                ):
+                    return Response(status_code=304, headers=headers)
                 headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
                 return _answer(hit, headers, settings)
-    reply = await _execute(store, query_request)
+    reply = summarised(request, query_request, current)
+    if reply is not None:
+        headers["Server-Timing"] = timing_entry("summaries", reply.run, SUMMARISED)
+    else:
+        reply = await _execute(store, query_request)
+        headers["Server-Timing"] = (
+            f"{timing_entry('wait', reply.wait, 'waiting for a query worker')}, "
+            f"{timing_entry('query', reply.run, 'evaluation and serialisation')}"
+        )
     response: QueryResponse = reply.value
     answer = Answer(response.body, response.media_type, response.truncated)
-    headers["Server-Timing"] = (
-        f"{timing_entry('wait', reply.wait, 'waiting for a query worker')}, "
-        f"{timing_entry('query', reply.run, 'evaluation and serialisation')}"
-    )
     if current is not None and reply.generation != current.name:
         assert isinstance(store, ServedStore)
         current = store.generations.named(reply.generation)
@@ -171,6 +193,12 @@ async def query(
             headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
     if current is not None and cache is not None and storable(text):
         cache.put(current.tag, key, answer)
+    if (
+        conditional
+        and current is not None
+        and caching.not_modified(request.headers, headers["ETag"], current.modified)
+    ):
+        return Response(status_code=304, headers=headers)
     return _answer(answer, headers, settings)
 
 
@@ -204,6 +232,31 @@ def result_cache(request: Request) -> ResultCache | None:
             return None
         cache = state.result_cache = ResultCache(capacity)
     return cache
+
+
+SUMMARISED = "answered from the per-entity summaries of this snapshot"
+
+
+def summarised(
+    request: Request, query_request: QueryRequest, current: Generation | None
+) -> Reply | None:
+    """The answer from the entity summaries (see :mod:`graph.summaries`), when they hold it for
+    the current snapshot; None sends the query to the engine."""
+    state = request.app.state
+    keeper: SummaryKeeper | None = getattr(state, "summaries", None)
+    if keeper is None:
+        store = state.store
+        if not state.settings.query_summaries or not isinstance(store, ServedStore):
+            return None
+        keeper = state.summaries = SummaryKeeper(store.path)
+    if current is None:
+        return None
+    started = time.monotonic()
+    response = keeper.answer(query_request, current.tag)
+    if response is None:
+        return None
+    elapsed = time.monotonic() - started
+    return Reply(response, current.name, 0.0, elapsed, elapsed)
 
 
 async def _execute(store: Store, request: QueryRequest) -> Reply:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api import vendor
+from api import openapi, vendor
 from api.deps import SettingsDep
 from api.templating import render
 from api.urls import QUERIES, SPARQL, Urls
@@ -53,7 +53,17 @@ def page_config(urls: Urls, prefixes: dict[str, str], autorun: bool) -> dict[str
     }
 
 
-@router.get("/")
+#: ``/``'s parameters; the others bind the named query's parameters.
+PAGE_PARAMETERS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "a query to open and run"},
+    {"name": "name", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "a named query to open; its parameters are bound from the others"},
+]  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse, responses=openapi.responses(400, 404),
+            openapi_extra={"parameters": PAGE_PARAMETERS})  # fmt: skip
 async def query_page(request: Request, settings: SettingsDep) -> Response:
     urls = Urls(settings.base)
     params = dict(request.query_params)
@@ -85,7 +95,8 @@ async def list_queries(settings: SettingsDep) -> JSONResponse:
     return JSONResponse([describe_query(n, urls) for n in queries.names(public_only=True)])
 
 
-@router.get("/queries/{name}")
+@router.get("/queries/{name}", responses=openapi.responses(
+    400, 404, content=["application/json", "application/sparql-query"]))  # fmt: skip
 async def named_query(name: str, request: Request, settings: SettingsDep) -> Response:
     """One named query; with parameters in the query string, its text has them bound.
 

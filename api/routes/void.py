@@ -15,8 +15,8 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import caching, void
-from api.routes.sparql import VOID_PATH, endpoint_url, negotiated, site_url
+from api import caching, openapi, void
+from api.routes.sparql import GRAPH_OFFERS, VOID_PATH, endpoint_url, negotiated, site_url
 from graph import results
 from graph.errors import NotAcceptable
 from graph.settings import Settings
@@ -52,7 +52,13 @@ async def _counts(request: Request, store: Store, settings: Settings) -> Describ
         return described
 
 
-@router.get(VOID_PATH, summary="VoID description of the dataset, with counts")
+@router.get(
+    VOID_PATH,
+    summary="VoID description of the dataset, with counts",
+    response_class=Response,
+    responses=openapi.responses(406, 503, content=GRAPH_OFFERS, not_modified=True),
+    openapi_extra={"parameters": openapi.CONDITIONAL},
+)
 async def void_description(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     store: Store = request.app.state.store

@@ -1,0 +1,112 @@
+"""Limits on a request before it reaches the app: its head must be small and arrive in time.
+
+Uvicorn's httptools protocol bounds the request line (64 KiB) but neither the headers nor the
+time a client takes to send them: one client sending a header of a hundred megabytes stalls
+every other request for seconds (the parser joins the partial value again on every read), and
+connections that never finish their head (slowloris) are held for ever. This protocol is
+uvicorn's own with both bounded:
+
+* a head (request line and headers) over :data:`HEAD_BYTES` is answered ``431`` and the
+  connection closed;
+* a head not complete within ``NEWSGRAPH_REQUEST_TIMEOUT`` seconds of its first byte (or of the
+  connection, for the first request) is answered ``408`` and the connection closed. Idle
+  keep-alive connections are closed by uvicorn itself after five seconds.
+
+The body has the same time limit, enforced where it is read (:func:`api.protocol.read_body`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+#: The largest request head accepted (the request line alone is bounded at 64 KiB already).
+HEAD_BYTES = 64 * 1024
+
+_RESPONSES = {
+    408: b"HTTP/1.1 408 Request Timeout\r\n",
+    431: b"HTTP/1.1 431 Request Header Fields Too Large\r\n",
+}
+
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, with the request head bounded in size and in time."""
+
+    head_timeout = 20.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_head = True
+        self._head_bytes = 0
+        self._head_clock: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head_clock()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_clock()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if (
+            self._in_head
+            and self._head_bytes + len(data) > HEAD_BYTES
+            and not self._ends_head(data)
+        ):
+            self._refuse(431, f"the request head is over {HEAD_BYTES:,} bytes")
+            return
+        super().data_received(data)
+        if self._in_head:
+            self._head_bytes += len(data)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._head_bytes = 0
+        self._start_head_clock()
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        self._stop_head_clock()
+        super().on_headers_complete()
+
+    def _ends_head(self, data: bytes) -> bool:
+        """Whether the head ends within ``data`` before the limit (a body may follow it)."""
+        end = data.find(b"\r\n\r\n")
+        return end >= 0 and self._head_bytes + end + 4 <= HEAD_BYTES
+
+    def _start_head_clock(self) -> None:
+        self._stop_head_clock()
+        self._head_clock = self.loop.call_later(self.head_timeout, self._head_too_slow)
+
+    def _stop_head_clock(self) -> None:
+        if self._head_clock is not None:
+            self._head_clock.cancel()
+            self._head_clock = None
+
+    def _head_too_slow(self) -> None:
+        self._head_clock = None
+        if self._in_head and not self.transport.is_closing():
+            self._refuse(408, f"the request head took over {self.head_timeout:g} s to arrive")
+
+    def _refuse(self, status: int, message: str) -> None:
+        body = message.encode("ascii")
+        self.transport.write(
+            _RESPONSES[status]
+            + b"content-type: text/plain; charset=utf-8\r\n"
+            + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
+            + body
+        )
+        self.transport.close()
+        self._in_head = False
+        self._stop_head_clock()
+
+
+def bounded_protocol(head_timeout: float) -> type[BoundedHttpToolsProtocol]:
+    """The protocol class for ``uvicorn.run(http=…)``, with this head timeout."""
+    return type(
+        "BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), {"head_timeout": head_timeout}
+    )

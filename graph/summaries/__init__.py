@@ -1,0 +1,14 @@
+"""Summaries kept beside the store's read snapshot, so that the endpoint answers the entity
+queries (``entity-articles``, ``entity-comentions``) without the engine's join over every article
+graph — with the engine's answers exactly, and the engine answering whatever they do not cover.
+
+:mod:`~graph.summaries.shapes` recognises the query texts, :mod:`~graph.summaries.index` builds
+and reads the summaries of one snapshot, :mod:`~graph.summaries.keeper` keeps them current for
+the server (``NEWSGRAPH_QUERY_SUMMARIES``).
+"""
+
+from graph.summaries.index import Summaries, build
+from graph.summaries.keeper import SummaryKeeper
+from graph.summaries.shapes import Shape, recognise
+
+__all__ = ["Shape", "Summaries", "SummaryKeeper", "build", "recognise"]

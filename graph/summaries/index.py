@@ -1,0 +1,303 @@
+"""Per-entity summaries of one read snapshot: the answers of the entity queries without a join.
+
+Built from three predicates of the union of all graphs (``schema:mentions``, ``schema:headline``,
+``schema:datePublished``) and the entities' ``schema:name``, it holds per entity the articles
+that mention it in the order of ``entity-articles`` (newest first, then by IRI), and per article
+the entities it mentions, so that ``entity-comentions`` is one count over an entity's articles.
+
+The answers are the engine's answers, row for row: the union keeps duplicates, so a triple
+stated in two graphs yields its row twice here too. Where the engine's order would not be fixed
+by the query's ORDER BY (an article with two headlines or two dates; dates the summaries do not
+read as instants; a co-mentioned entity with two names; blank nodes or literals in mentions),
+the summaries decline to answer that entity and the engine answers it instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import pyoxigraph as ox
+
+from graph import queries, sparqltext
+from vocab.namespaces import SCHEMA, XSD
+
+__all__ = ["Row", "Summaries", "build"]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = tuple[Term | None, ...]
+#: A term as the summaries keep it: a plain string literal as its text (see :func:`compact`).
+Value = Term | str | None
+Ints = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
+
+MENTIONS = ox.NamedNode(SCHEMA + "mentions")
+HEADLINE = ox.NamedNode(SCHEMA + "headline")
+DATE_PUBLISHED = ox.NamedNode(SCHEMA + "datePublished")
+NAME = ox.NamedNode(SCHEMA + "name")
+DATE_TIME = ox.NamedNode(XSD + "dateTime")
+_STRING = XSD + "string"
+_INTEGER = ox.NamedNode(XSD + "integer")
+#: The dateTime forms read as an instant: with a time zone, at most microseconds.
+_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def compact(term: Term) -> Value:
+    """A plain string literal as its text (smaller, and quick to hand between processes)."""
+    if isinstance(term, ox.Literal) and term.language is None and term.datatype.value == _STRING:
+        return term.value
+    return term
+
+
+def expand(value: Value) -> Term | None:
+    """The term :func:`compact` made ``value`` from."""
+    return ox.Literal(value) if isinstance(value, str) else value
+
+
+def instant(date: Value) -> int | None:
+    """Microseconds since the epoch of an ``xsd:dateTime`` with a time zone, else None.
+
+    >>> instant(ox.Literal("1970-01-01T01:00:00+01:00", datatype=DATE_TIME))
+    0
+    >>> instant(ox.Literal("2024-05-01T10:00:00", datatype=DATE_TIME)) is None
+    True
+    """
+    if not isinstance(date, ox.Literal) or date.datatype.value != DATE_TIME.value:
+        return None
+    if not _INSTANT.fullmatch(date.value):
+        return None
+    try:
+        moment = datetime.fromisoformat(date.value)
+    except ValueError:
+        return None
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass
+class Summaries:
+    """The summaries of the snapshot ``generation``."""
+
+    generation: str | None
+    entity_ids: dict[str, int]
+    entity_iris: list[str]
+    #: Each entity's position in IRI order (the queries' tie-break).
+    entity_rank: Ints
+    #: The entity's one ``schema:name`` (None: none), and whether it has several.
+    names: list[Value]
+    many_names: Flags
+    article_iris: list[str]
+    headlines: list[Value]
+    #: The lexical form of each listed article's ``xsd:dateTime``.
+    dates: list[str | None]
+    #: entity → its mentions (one per quad) by articles with one headline and one date, in the
+    #: order of ``entity-articles``: ``listed[listed_start[e]:listed_start[e + 1]]``.
+    listed_start: Ints
+    listed: Ints
+    #: entity → the distinct articles that mention it; article → the distinct entities it names.
+    articles_start: Ints
+    articles_of: Ints
+    entities_start: Ints
+    entities_of: Ints
+    #: Entities whose answers the engine must give (see the module's docstring).
+    articles_declined: Flags
+    comentions_declined: Flags
+
+    def entity_articles(self, entity: str, limit: int) -> list[Row] | None:
+        """``entity-articles`` for ``entity``: (article, headline, date) rows, or None to decline."""
+        e = self.entity_ids.get(entity)
+        if e is None:
+            return []
+        if self.articles_declined[e]:
+            return None
+        chosen = self.listed[self.listed_start[e] : self.listed_start[e + 1]][:limit]
+        return [
+            (
+                ox.NamedNode(self.article_iris[a]),
+                expand(self.headlines[a]),
+                ox.Literal(self.dates[a] or "", datatype=DATE_TIME),
+            )
+            for a in chosen.tolist()
+        ]
+
+    def entity_comentions(self, entity: str, limit: int) -> list[Row] | None:
+        """``entity-comentions`` for ``entity``: (other, name, count) rows, or None to decline."""
+        e = self.entity_ids.get(entity)
+        if e is None:
+            return []
+        if self.comentions_declined[e]:
+            return None
+        articles = self.articles_of[self.articles_start[e] : self.articles_start[e + 1]]
+        starts = self.entities_start[articles]
+        lengths = self.entities_start[articles + 1] - starts
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        named = self.entities_of[np.arange(int(lengths.sum())) + offsets]
+        counts = np.bincount(named, minlength=len(self.entity_iris))
+        counts[e] = 0
+        others = np.flatnonzero(counts)
+        ordered = others[np.lexsort((self.entity_rank[others], -counts[others]))]
+        rows: list[Row] = []
+        for other in ordered[:limit].tolist():
+            if self.many_names[other]:
+                return None
+            count = ox.Literal(str(int(counts[other])), datatype=_INTEGER)
+            rows.append((ox.NamedNode(self.entity_iris[other]), expand(self.names[other]), count))
+        return rows
+
+
+class _Builder:
+    """Reads the snapshot once and assembles :class:`Summaries`."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+        self.entity_ids: dict[str, int] = {}
+        self.article_ids: dict[str, int] = {}
+        self.pairs: list[int] = []  # article, entity, article, entity, ...
+        self.odd_articles: set[int] = set()  # a mention that is not an IRI
+        self.odd_entities: set[int] = set()  # mentioned by a blank node
+
+    def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
+        """Every (subject, object) of ``predicate`` in the union, once per graph stating it."""
+        text = sparqltext.inject_values(
+            queries.load("summary-statements"), {"predicate": str(predicate)}
+        )
+        solutions = self.store.query(text, use_default_graph_as_union=True)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for solution in solutions:
+            yield solution[0], solution[1]  # type: ignore[misc]
+
+    def read_mentions(self) -> None:
+        entity_ids, article_ids, pairs = self.entity_ids, self.article_ids, self.pairs
+        blank_subject: list[ox.NamedNode] = []
+        for subject, entity in self.statements(MENTIONS):
+            if not isinstance(subject, ox.NamedNode):
+                if isinstance(entity, ox.NamedNode):
+                    blank_subject.append(entity)
+                continue
+            article = article_ids.setdefault(subject.value, len(article_ids))
+            if isinstance(entity, ox.NamedNode):
+                pairs += (article, entity_ids.setdefault(entity.value, len(entity_ids)))
+            else:
+                self.odd_articles.add(article)
+        self.odd_entities = {
+            entity_ids.setdefault(node.value, len(entity_ids)) for node in blank_subject
+        }
+
+    def read_values(
+        self, predicate: ox.NamedNode, ids: dict[str, int]
+    ) -> tuple[list[Value], Flags]:
+        """Each subject's one value of ``predicate`` (None: none) for the subjects in ``ids``,
+        and which have several distinct values or one stated in several graphs."""
+        values: list[Value] = [None] * len(ids)
+        several = np.zeros(len(ids), dtype=np.bool_)
+        for subject, term in self.statements(predicate):
+            index = ids.get(subject.value) if isinstance(subject, ox.NamedNode) else None
+            if index is None:
+                continue
+            if values[index] is not None:
+                several[index] = True
+            values[index] = compact(term)
+        return values, several
+
+    def date_order(self, dates: list[Value], listable: Flags) -> tuple[Ints, Flags]:
+        """Each listable article's place in ``ORDER BY DESC(?date) ?article`` (else -1), and
+        which listable articles have a date the summaries cannot place: not an instant, or an
+        instant spelled two ways in the store (the engine then decides their order)."""
+        article_iris = list(self.article_ids)
+        moments: dict[int, int] = {}
+        spellings: dict[int, set[str]] = {}
+        for article, date in enumerate(dates):
+            if date is None or not listable[article]:
+                continue
+            moment = instant(date)
+            if moment is not None:
+                moments[article] = moment
+                spellings.setdefault(moment, set()).add(str(date))
+        unplaceable = listable.copy()
+        keyed: list[tuple[int, str, int]] = []
+        for article, moment in moments.items():
+            if len(spellings[moment]) == 1:
+                unplaceable[article] = False
+                keyed.append((-moment, article_iris[article], article))
+        keyed.sort()
+        place = np.full(len(article_iris), -1, dtype=np.int64)
+        for position, (_, _, article) in enumerate(keyed):
+            place[article] = position
+        return place, unplaceable
+
+    def finish(self, generation: str | None) -> Summaries:
+        entity_count, article_count = len(self.entity_ids), len(self.article_ids)
+        pairs = np.array(self.pairs, dtype=np.int64).reshape(-1, 2)
+        article, entity = pairs[:, 0], pairs[:, 1]
+        headlines, many_headlines = self.read_values(HEADLINE, self.article_ids)
+        dates, many_dates = self.read_values(DATE_PUBLISHED, self.article_ids)
+        names, many_names = self.read_values(NAME, self.entity_ids)
+        has_both = np.array(
+            [h is not None and d is not None for h, d in zip(headlines, dates, strict=True)],
+            dtype=np.bool_,
+        )
+        place, unplaceable = self.date_order(dates, has_both & ~many_headlines & ~many_dates)
+        awkward = (has_both & (many_headlines | many_dates)) | unplaceable
+        articles_declined = np.zeros(entity_count, dtype=np.bool_)
+        articles_declined[entity[awkward[article]]] = True
+        articles_declined[list(self.odd_entities)] = True
+        comentions_declined = np.zeros(entity_count, dtype=np.bool_)
+        odd = np.zeros(article_count, dtype=np.bool_)
+        odd[list(self.odd_articles)] = True
+        comentions_declined[entity[odd[article]]] = True
+        comentions_declined[list(self.odd_entities)] = True
+
+        listable = place[article] >= 0
+        order = np.lexsort((place[article[listable]], entity[listable]))
+        listed = article[listable][order]
+        listed_start = _starts(entity[listable][order], entity_count)
+
+        distinct = np.unique(article * max(entity_count, 1) + entity)
+        by_article = distinct // max(entity_count, 1), distinct % max(entity_count, 1)
+        entities_start = _starts(by_article[0], article_count)
+        by_entity = np.lexsort((by_article[0], by_article[1]))
+        articles_start = _starts(by_article[1][by_entity], entity_count)
+
+        entity_iris = list(self.entity_ids)
+        entity_rank = np.empty(entity_count, dtype=np.int64)
+        entity_rank[sorted(range(entity_count), key=entity_iris.__getitem__)] = np.arange(
+            entity_count
+        )
+        return Summaries(
+            generation=generation,
+            entity_ids=self.entity_ids,
+            entity_iris=entity_iris,
+            entity_rank=entity_rank,
+            names=names,
+            many_names=many_names,
+            article_iris=list(self.article_ids),
+            headlines=headlines,
+            dates=[
+                date.value if isinstance(date, ox.Literal) and place[index] >= 0 else None
+                for index, date in enumerate(dates)
+            ],
+            listed_start=listed_start,
+            listed=listed,
+            articles_start=articles_start,
+            articles_of=by_article[0][by_entity],
+            entities_start=entities_start,
+            entities_of=by_article[1],
+            articles_declined=articles_declined,
+            comentions_declined=comentions_declined,
+        )
+
+
+def _starts(sorted_keys: Ints, count: int) -> Ints:
+    """Where each key's run begins in ``sorted_keys`` (and, last, where the array ends)."""
+    return np.searchsorted(sorted_keys, np.arange(count + 1)).astype(np.int64)
+
+
+def build(store: ox.Store, generation: str | None = None) -> Summaries:
+    """The summaries of ``store`` (a snapshot opened read-only, or any pyoxigraph store)."""
+    builder = _Builder(store)
+    builder.read_mentions()
+    return builder.finish(generation)

@@ -1,0 +1,154 @@
+"""The server's summaries: built for the newest snapshot in the background, used only while they
+are the newest snapshot's, and only for the query texts :mod:`graph.summaries.shapes` recognises.
+
+Until the summaries of the snapshot a request sees are ready, the request goes to the engine as
+if there were none; a write therefore never makes an answer stale, it only makes the next few
+answers as slow as the engine. Builds run one at a time, and after a build the next waits at
+least as long as the last one took, so that a store being written continuously (a long ingest
+publishing a snapshot per batch) costs the server at most half a core.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import re
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import queries, results
+from graph.errors import NewsgraphError, StoreError
+from graph.sparql import QueryRequest, QueryResponse
+from graph.store.embedded import EmbeddedStore
+from graph.store.served import GenerationWatch
+from graph.summaries import shapes
+from graph.summaries.index import Row, Summaries, build
+
+__all__ = ["SummaryKeeper", "summaries_of"]
+
+log = logging.getLogger(__name__)
+#: After a failed build, the next waits at least this long.
+_RETRY_SECONDS = 30.0
+_context = multiprocessing.get_context("forkserver")
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
+
+
+def _head(name: str) -> tuple[list[str], int]:
+    """The variables a named query selects, in order, and its LIMIT."""
+    text = queries.load(name)
+    limit = _LIMIT.search(text)
+    assert limit is not None, f"{name} lost its LIMIT"
+    solutions = ox.Store().query(text)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [variable.value for variable in solutions.variables], int(limit.group(1))
+
+
+class SummaryKeeper:
+    """Answers recognised queries from the summaries of the store at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.current: Summaries | None = None
+        self.builds = 0
+        self.last_build_seconds = 0.0
+        self._lock = threading.Lock()
+        self._building = False
+        self._next_start = 0.0
+        self._heads = {name: _head(name) for name in shapes.SHAPES}
+
+    def answer(self, request: QueryRequest, generation: str | None) -> QueryResponse | None:
+        """The response to ``request`` when the summaries can give it for the snapshot tagged
+        ``generation`` (see :class:`~graph.store.served.Generation`); None when the engine must
+        answer."""
+        if request.default_graphs or request.named_graphs or generation is None:
+            return None
+        media_type = request.media_types.get("solutions")
+        shape = shapes.recognise(request.query)
+        if shape is None or media_type is None:
+            return None
+        summaries = self.current
+        if summaries is None or summaries.generation != generation:
+            self.refresh()
+            return None
+        variables, limit = self._heads[shape.name]
+        rows: list[Row] | None
+        if shape.name == "entity-articles":
+            rows = summaries.entity_articles(shape.entity, limit)
+        else:
+            rows = summaries.entity_comentions(shape.entity, limit)
+        if rows is None:
+            return None
+        kept, truncated = results.capped(rows, request.row_limit)
+        body = results.write_solutions(variables, kept, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
+        return QueryResponse(body, media_type, "solutions", truncated, len(kept))
+
+    def refresh(self) -> None:
+        """Start building the newest snapshot's summaries, unless a build runs or rests."""
+        with self._lock:
+            if self._building or time.monotonic() < self._next_start:
+                return
+            self._building = True
+        threading.Thread(target=self._build, name="summaries", daemon=True).start()
+
+    def build_now(self) -> Summaries:
+        """Build the newest snapshot's summaries in this process (and keep them)."""
+        return self._keep(summaries_of(self.path), time.monotonic())
+
+    def _keep(self, summaries: Summaries, started: float) -> Summaries:
+        self.current = summaries
+        self.builds += 1
+        self.last_build_seconds = time.monotonic() - started
+        return summaries
+
+    def _build(self) -> None:
+        """Build in a process of its own: the reading holds the interpreter lock for seconds,
+        which the server's event loop must not wait for. The process is a daemon: a server
+        that stops does not wait for it."""
+        started = time.monotonic()
+        receiver, sender = multiprocessing.Pipe(duplex=False)
+        process = _context.Process(
+            target=_build_into, args=(sender, self.path), name="summaries", daemon=True
+        )
+        try:
+            process.start()
+            sender.close()
+            status, result = receiver.recv()
+            if status != "ok":
+                raise StoreError(result)
+            self._keep(result, started)
+        except (OSError, EOFError, NewsgraphError) as error:
+            self.last_build_seconds = max(self.last_build_seconds, _RETRY_SECONDS)
+            log.warning("the entity summaries could not be built (%s); the engine answers", error)
+        finally:
+            receiver.close()
+            process.join(5)
+            with self._lock:
+                self._building = False
+                self._next_start = time.monotonic() + self.last_build_seconds
+
+
+def summaries_of(path: Path) -> Summaries:
+    """The summaries of the newest snapshot of the store at ``path``."""
+    with EmbeddedStore(path, write=False) as store:
+        return build(store.raw, snapshot_tag(store))
+
+
+def snapshot_tag(store: EmbeddedStore) -> str | None:
+    """The tag of the snapshot ``store`` reads: its name, and when it was published (a store
+    deleted and made again reuses names)."""
+    generation = GenerationWatch(store.snapshots).named(store.generation)
+    return generation.tag if generation else None
+
+
+def _build_into(sender: Connection, path: Path) -> None:
+    """The build process: send ``("ok", summaries)`` or ``("error", message)``."""
+    try:
+        message: tuple[str, object] = ("ok", summaries_of(path))
+    except (OSError, NewsgraphError) as error:
+        message = ("error", str(error))
+    sender.send(message)
+    sender.close()
