@@ -19,7 +19,14 @@ from urllib.parse import urlencode, urlsplit
 
 from graph import sparqltext
 
-__all__ = ["Endpoint", "LoadResult", "accept_for", "throughput", "timed_get"]
+__all__ = [
+    "Endpoint",
+    "LoadResult",
+    "accept_for",
+    "answered_from_summaries",
+    "throughput",
+    "timed_get",
+]
 
 #: What clients ask for: JSON results, and Turtle for DESCRIBE and CONSTRUCT.
 RESULTS_ACCEPT = "application/sparql-results+json"
@@ -79,6 +86,19 @@ def timed_get(endpoint: Endpoint, query: str, count: int, timeout: float) -> lis
     finally:
         connection.close()
     return times
+
+
+def answered_from_summaries(endpoint: Endpoint, query: str, timeout: float = 120) -> bool:
+    """Whether newsgraph answers ``query`` from its entity summaries (its Server-Timing says
+    so) rather than running it on the SPARQL engine."""
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=timeout)
+    try:
+        connection.request("GET", endpoint.target(query), headers={"Accept": accept_for(query)})
+        response = connection.getresponse()
+        response.read()
+        return "summaries;" in (response.getheader("Server-Timing") or "")
+    finally:
+        connection.close()
 
 
 @dataclass(frozen=True)

@@ -133,4 +133,8 @@ def test_quick_run_measures_every_part_end_to_end(tmp_path: Path) -> None:
         assert value not in ("–", ""), row  # every newsgraph figure was measured
         if part in ("ingest", "queries", "throughput"):
             assert floor != "–", row  # and so was its floor
+    notes = {row[1]: row[-1] for row in rows if row[0].lstrip("| ") == "queries"}
+    # measured once the server's entity summaries are built, and labelled so
+    assert "from the entity summaries" in notes["articles mentioning a rare entity, p50"]
+    assert "from the entity summaries" not in notes["an article's description, p50"]
     assert json.dumps(text)  # the table is plain text
