@@ -3,8 +3,7 @@
 Parts are registered by name in :data:`PARTS` as ``module:function``; the function takes the
 run's :class:`bench.context.Context` and returns a list of :class:`bench.report.Figure`.
 A part whose module or function does not exist yet is reported as "not yet available" —
-never estimated. ``bench/cooccur.py`` and ``bench/export.py`` join by defining
-``bench_part(context)``.
+never estimated.
 
 The table goes to the terminal and to ``bench/results/<date>-<size>.md``, with the machine,
 versions and corpus it was measured on.
@@ -37,8 +36,8 @@ PARTS: dict[str, str] = {
     "queries": "bench.parts.queries:run",
     "throughput": "bench.parts.throughput:run",
     "memory": "bench.parts.memory:run",
-    "cooccur": "bench.cooccur:bench_part",
-    "export": "bench.export:bench_part",
+    "cooccur": "bench.parts.cooccur:run",
+    "export": "bench.parts.export:run",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

@@ -20,7 +20,7 @@ from bench.report import Figure
 from graph import queries, sparqltext
 from vocab.namespaces import SCHEMA
 
-__all__ = ["QUERIES", "Probe", "probes", "run"]
+__all__ = ["QUERIES", "Probe", "peer_seconds", "probes", "run"]
 
 MENTION_COUNTS = f"""
 SELECT ?entity (COUNT(*) AS ?n) WHERE {{ ?article <{SCHEMA}mentions> ?entity }}
@@ -89,7 +89,7 @@ def run(ctx: Context) -> list[Figure]:
         timed_get(endpoint, text, 2, 120)  # warm-up
         ours = timed_get(endpoint, text, requests, 120)
         base = floor.query_seconds(reader, text, requests)
-        peer, note = _peer(ctx, text, probe is QUERIES[-1])
+        peer, note = peer_seconds(ctx, text, probe is QUERIES[-1])
         about = {
             "rare": f"{counts['rare']} mention(s)",
             "frequent": f"{counts['frequent']:,} mentions",
@@ -126,12 +126,16 @@ def _await_summaries(endpoint: Endpoint, query: str) -> bool:
     return True
 
 
-def _peer(ctx: Context, text: str, last: bool) -> tuple[list[float], str]:
+def peer_seconds(
+    ctx: Context, text: str, last: bool, count: int | None = None
+) -> tuple[list[float], str]:
+    """The peer's seconds for ``count`` requests of ``text`` (default: up to 5), and a note;
+    no seconds when it is not running or over the time limit (then restarted unless ``last``)."""
     server = ctx.peer_server()
     if server is None:
         return [], ctx.facts.get("peer_failed", "peer not run")
     limit = ctx.options.peer_limit
-    count = min(ctx.options.requests, 5)
+    count = count or min(ctx.options.requests, 5)
     try:
         return timed_get(Endpoint(server.sparql), text, count, limit), f"peer: {count} requests"
     except TimeoutError:

@@ -1,0 +1,66 @@
+"""Co-occurrence: the whole network of the store, as ``newsgraph cooccur`` builds it.
+
+newsgraph streams the article–entity list and counts pairs in Python (``graph/cooccurrence.py``);
+the floor is raw pyoxigraph evaluating the pair-count query (SPARQL GROUP BY) in-process on the
+same snapshot; the peer is rdflib-endpoint asked the same query, under the time limit. The
+floor and the peer only count pairs, so they are a lower bound of what the network costs them.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from bench import floor
+from bench.context import Context
+from bench.measure import repeat
+from bench.parts.queries import peer_seconds
+from bench.report import Figure
+from graph import sparqltext
+from graph.analysis.network import NetworkOptions, build_network
+from graph.cooccurrence import window_query
+from graph.store import EmbeddedStore
+
+__all__ = ["run"]
+
+
+def pair_count_query() -> str:
+    """The whole graph's pair counts, every pair kept (what the floor and the peer run)."""
+    text = window_query("cooccurrence-pairs", {"minCount"})
+    return sparqltext.inject_values(text, {"minCount": str(ox.Literal("1", datatype=_INTEGER))})
+
+
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def run(ctx: Context) -> list[Figure]:
+    runs = ctx.options.runs
+    found: dict[str, str] = {}
+    with EmbeddedStore(ctx.store()) as store:
+
+        def edges() -> float:
+            built = build_network(store, NetworkOptions(), analysed=False)
+            found["edges"] = (
+                f"{built.graph.number_of_nodes():,} entities, {built.graph.number_of_edges():,} edges"
+            )
+            return built.seconds
+
+        def communities() -> float:
+            built = build_network(store, NetworkOptions(top=5_000))
+            found["communities"] = f"{built.graph.graph.get('communities', 0)} communities"
+            return built.seconds
+
+        whole = repeat(edges, runs)
+        analysed = repeat(communities, runs)
+    query = pair_count_query()
+    reader = ox.Store.read_only(str(ctx.snapshot()))
+    base = floor.query_seconds(reader, query, 1)  # one timed run: it takes tens of seconds
+    del reader
+    peer, note = peer_seconds(ctx, query, last=True, count=1)
+    return [
+        Figure("cooccur", "whole network (all pairs counted)", whole.median, "s", False,
+               whole.spread, base[0], peer[0] if peer else None,
+               [found["edges"], "floor: pair counts by SPARQL GROUP BY, one run", note]),
+        Figure("cooccur", "network with communities (top 5,000 edges)", analysed.median, "s",
+               False, analysed.spread, None, None,
+               [found["communities"], "PageRank, betweenness (approximate), Louvain"]),
+    ]  # fmt: skip
