@@ -93,7 +93,7 @@ def build_store(corpus: Path, directory: Path, scale: int = 1) -> Settings:
     return settings
 
 
-def _timed_export(settings: Settings, options: ExportOptions, kind: str) -> ExportRun:
+def timed_export(settings: Settings, options: ExportOptions, kind: str) -> ExportRun:
     # Start from settled disks: the previous run's writes would otherwise be flushed during
     # this one, and the kernel slows down the writers of a disk with much unwritten data.
     os.sync()
@@ -121,13 +121,13 @@ def measure_export(
         directory = out / f"attempt-{attempt}"  # a new directory: no deletions just before
         options = ExportOptions(out=directory, jobs=jobs)
         runs = [
-            _timed_export(settings, options, "first"),
-            _timed_export(settings, options, "again"),
+            timed_export(settings, options, "first"),
+            timed_export(settings, options, "again"),
         ]
         _touch_every_file(directory)
-        runs.append(_timed_export(settings, options, "rewrite"))
+        runs.append(timed_export(settings, options, "rewrite"))
         changed_only = ExportOptions(out=directory, jobs=jobs, changed_only=True)
-        runs.append(_timed_export(settings, changed_only, "changed-only"))
+        runs.append(timed_export(settings, changed_only, "changed-only"))
         for run in runs:
             if run.kind not in best or run.seconds < best[run.kind].seconds:
                 best[run.kind] = run

@@ -12,9 +12,10 @@ import os
 import shutil
 
 from bench.context import BASE, Context
-from bench.export import measure_export
+from bench.export import timed_export
 from bench.measure import Sample
 from bench.report import Figure
+from graph.export.exporter import ExportOptions
 from graph.settings import load_settings
 
 __all__ = ["run"]
@@ -25,13 +26,10 @@ def run(ctx: Context) -> list[Figure]:
     jobs = min(os.cpu_count() or 1, 4)
     first, again = Sample(), Sample()
     for index in range(ctx.options.runs):
-        out = ctx.workdir / f"export-{index}"
-        for measured in measure_export(settings, out, jobs=jobs, repeat=1):
-            if measured.kind == "first":
-                first.add(measured.articles_per_second)
-            elif measured.kind == "again":
-                again.add(measured.articles_per_second)
-        shutil.rmtree(out, ignore_errors=True)
+        options = ExportOptions(out=ctx.workdir / f"export-{index}", jobs=jobs)
+        first.add(timed_export(settings, options, "first").articles_per_second)
+        again.add(timed_export(settings, options, "again").articles_per_second)
+        shutil.rmtree(options.out, ignore_errors=True)
     notes = [
         f"{ctx.articles():,} articles, {jobs} worker(s)",
         "no floor or peer: see bench/parts/export.py",
