@@ -90,6 +90,9 @@ class Rejects:
             self._handle = None
 
 
+_ANY_NAMED_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+
 def newer(candidate: tuple[datetime, str], current: tuple[datetime, str]) -> bool:
     """Whether a version (modified, digest) supersedes another: later date, then larger digest."""
     return candidate > current
@@ -116,6 +119,9 @@ class Ingester:
         self.progress = progress
         self.summary = Summary()
         self.rejects = Rejects(settings.rejects_path)
+        #: The article graphs this run wrote, when the store held no named graph before it:
+        #: then they are all the graphs it holds, and no batch needs to ask the store.
+        self._written: set[str] | None = None
 
     def reject(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         self.summary.rejected += 1
@@ -130,6 +136,8 @@ class Ingester:
         started = time.perf_counter()
         try:
             self.linker.prepare(self.store)
+            if not self.store.ask(_ANY_NAMED_GRAPH):
+                self._written = set()
             self.write(self.mapped(paths))
             self.store.flush()  # a remote store writes behind: the pass reads what it wrote
             linked = self.linker.finish(self.store)
@@ -185,7 +193,7 @@ class Ingester:
                 latest[mapped.slug] = mapped
             else:
                 self._superseded(mapped.location, mapped.slug, held.location)
-        present = self.store.existing_graphs([mapped.graph for mapped in latest.values()])
+        present = self._existing([mapped.graph for mapped in latest.values()])
         stored = self.stored_versions(sorted(present))
         written: list[parallel.Mapped] = []
         unchanged: list[parallel.Mapped] = []
@@ -217,11 +225,18 @@ class Ingester:
             graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
+            if self._written is not None:
+                self._written.update(graphs)
             self.summary.triples += data.count(b"\n")
             self.linker.written([_evidence_row(mapped) for mapped in written])
         if unchanged:
             self.linker.unchanged(_evidence_row(mapped) for mapped in unchanged)
         self.progress(len(batch))
+
+    def _existing(self, graphs: list[str]) -> set[str]:
+        if self._written is None:
+            return self.store.existing_graphs(graphs)
+        return {graph for graph in graphs if graph in self._written}
 
     def _superseded(self, location: str, slug: str, newer_location: str) -> None:
         self.summary.skipped += 1

@@ -105,6 +105,27 @@ def test_entities_are_described_once_in_the_entities_graph(
     ]
 
 
+def test_versions_in_later_batches_of_one_run_into_an_empty_store(tmp_path: Path) -> None:
+    """The run keeps track of the graphs it wrote into an empty store: a later batch's
+    version of an article replaces it (newer) or is skipped (older), as in a full store."""
+    from graph.settings import load_settings
+
+    rows = [
+        record("v", title="Second", updated_at="2026-03-02T00:00:00Z"),
+        record("w", title="Other"),
+        record("v", title="Third", updated_at="2026-03-03T00:00:00Z"),
+        record("v", title="First", updated_at="2026-03-01T00:00:00Z"),
+    ]
+    settings = load_settings(store=str(tmp_path / "s"), batch_size=1)
+    with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
+        summary = ingest([str(write_jsonl(tmp_path / "v.jsonl", rows))], store, settings)
+        headlines = sorted(
+            r["h"].value for r in store.select(f"SELECT ?h WHERE {{ ?a <{S}headline> ?h }}")
+        )
+    assert headlines == ["Other", "Third"]
+    assert (summary.loaded, summary.replaced, summary.skipped) == (2, 1, 1)
+
+
 @pytest.mark.parametrize("batch_size", [1, 2, 1000])
 def test_batch_size_does_not_change_the_graph(tmp_path: Path, batch_size: int) -> None:
     from graph.settings import load_settings
