@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench import corpus
-from bench.measure import MemoryPeak, wait_for
+from bench.measure import MemoryPeak, stop_process, wait_for
 from graph.store.snapshots import Snapshots
 
 __all__ = ["Context", "Options", "Server"]
@@ -70,13 +70,7 @@ class Server:
 
     def stop(self) -> None:
         self.memory.__exit__()
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(20)
+        stop_process(self.process)
 
 
 @dataclass

@@ -38,6 +38,8 @@ from types import TracebackType
 from typing import Self
 from urllib.parse import quote, urlsplit
 
+from bench.measure import stop_process
+
 __all__ = ["CHEAP_QUERY", "LoadResult", "ServerProcess", "measure", "named_query", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -325,13 +327,7 @@ class ServerProcess:
         return peaks[0], sum(p for p in peaks if p is not None)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(20)
+        stop_process(self.process)
         self.log.close()
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import subprocess
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MemoryPeak", "Sample", "percentile", "repeat", "tree_rss"]
+__all__ = ["MemoryPeak", "Sample", "percentile", "repeat", "stop_process", "tree_rss"]
 
 
 @dataclass
@@ -123,3 +124,14 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
             return
         time.sleep(0.2)
     raise TimeoutError(f"{what} did not happen within {timeout:.0f} s")
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 20) -> None:
+    """Ask a child process to end, and kill it if it has not within ``grace`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(grace)
