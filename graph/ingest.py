@@ -110,8 +110,12 @@ class Ingester:
         *,
         report: Callable[[str], None] = lambda line: None,
         progress: Callable[[int], None] = lambda count: None,
+        streamed: bool = True,
     ) -> None:
         self.store = store
+        #: Whether an ingest into an empty store writes in one bulk load (see
+        #: :mod:`graph.store.loading`); off, it writes batch by batch (same store).
+        self.streamed = streamed
         self.settings = settings
         self.iris: Minter = settings.minter
         self.linker = Linker(self.iris, cache_directory(settings))
@@ -134,17 +138,28 @@ class Ingester:
 
     def run(self, paths: Iterable[str]) -> Summary:
         started = time.perf_counter()
+        store = self.store
+        loading = None
         try:
-            self.linker.prepare(self.store)
-            if not self.store.ask(_ANY_NAMED_GRAPH):
+            self.linker.prepare(store)
+            if not store.ask(_ANY_NAMED_GRAPH):
                 self._written = set()
+                loading = store.open_load() if self.streamed else None
+                self.store = loading or store
             self.write(self.mapped(paths))
             self.store.flush()  # a remote store writes behind: the pass reads what it wrote
             linked = self.linker.finish(self.store)
             self.summary.entities = linked.entities
             self.summary.linking_seconds = linked.seconds
-            self.store.flush()
+            if loading is not None:
+                loading.end()
+            store.flush()
+        except BaseException:
+            if loading is not None:
+                loading.abort()
+            raise
         finally:
+            self.store = store
             self.linker.close()
             self.rejects.close()
             self.summary.seconds = time.perf_counter() - started
@@ -273,5 +288,6 @@ def ingest(
     *,
     report: Callable[[str], None] = lambda line: None,
     progress: Callable[[int], None] = lambda count: None,
+    streamed: bool = True,
 ) -> Summary:
-    return Ingester(store, settings, report=report, progress=progress).run(paths)
+    return Ingester(store, settings, report=report, progress=progress, streamed=streamed).run(paths)

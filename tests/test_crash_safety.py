@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT, newsgraph, record, write_jsonl
 
 
@@ -28,32 +30,69 @@ def _generation(store: Path) -> int:
         return 0
 
 
-def test_kill_during_ingest_then_ingest_again(tmp_path: Path) -> None:
+def _corpus(tmp_path: Path) -> Path:
     rows = [record(f"k{i:05d}", entities=[f"Entity {i % 97}", f"Org {i % 13}"],
                    body_md="# T\n\n" + "word " * 200) for i in range(6000)]  # fmt: skip
-    corpus = write_jsonl(tmp_path / "corpus.jsonl", rows)
+    return write_jsonl(tmp_path / "corpus.jsonl", rows)
 
-    reference = tmp_path / "reference"
-    assert (
-        newsgraph("ingest", "-q", "--store", str(reference), "--base", BASE, str(corpus)).returncode
-        == 0
-    )
 
-    crashed = tmp_path / "crashed"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(crashed), "--base", BASE,
+def _ingest(store: Path, *paths: Path) -> None:
+    done = newsgraph("ingest", "-q", "--store", str(store), "--base", BASE, *map(str, paths))
+    assert done.returncode == 0, done.stderr.decode()
+
+
+def _start_ingest(store: Path, corpus: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(store), "--base", BASE,
          "--batch-size", "250", str(corpus)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 120
-    while _generation(crashed) < 4 and time.monotonic() < deadline and process.poll() is None:
+    while not ready() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)
     assert process.poll() is None, "the ingest finished before it could be killed; use more records"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def test_kill_during_a_batch_then_ingest_again(tmp_path: Path) -> None:
+    """Into a store that holds articles, ingest writes batch by batch: a kill leaves the
+    batches written before it."""
+    corpus = _corpus(tmp_path)
+    first = write_jsonl(tmp_path / "first.jsonl", [record("first")])
+    reference, crashed = tmp_path / "reference", tmp_path / "crashed"
+    _ingest(reference, first, corpus)
+    _ingest(crashed, first)
+    before = _generation(crashed)
+    process = _start_ingest(crashed, corpus)
+    _kill_when(process, lambda: _generation(crashed) >= before + 4)
     partial = _dataset(crashed)
     assert 0 < len(partial) < len(_dataset(reference))
 
-    again = newsgraph("ingest", "-q", "--store", str(crashed), "--base", BASE, str(corpus))
-    assert again.returncode == 0, again.stderr.decode()
+    _ingest(crashed, corpus)
+    assert _dataset(crashed) == _dataset(reference)
+
+
+def test_kill_during_the_bulk_load_of_an_empty_store_then_ingest_again(tmp_path: Path) -> None:
+    """Into an empty store, ingest writes one streamed bulk load: a kill in the middle leaves
+    the store empty again when it is next opened, and the next ingest completes it."""
+    corpus = _corpus(tmp_path)
+    reference, crashed = tmp_path / "reference", tmp_path / "crashed"
+    _ingest(reference, corpus)
+
+    def loading() -> bool:
+        journal = crashed / "journal.json"
+        return journal.exists() and b"all_named_graphs" in journal.read_bytes()
+
+    process = _start_ingest(crashed, corpus)
+    _kill_when(process, loading)
+    assert (crashed / "journal.json").exists()
+    with EmbeddedStore(crashed, write=True, base=BASE) as store:
+        assert next(iter(store.raw.named_graphs()), None) is None
+    assert not (crashed / "journal.json").exists()
+
+    _ingest(crashed, corpus)
     assert _dataset(crashed) == _dataset(reference)

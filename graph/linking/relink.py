@@ -117,9 +117,11 @@ class Pass:
         if (list(overrides), reconciled) != stored:
             quads = list(linking_quads(overrides, reconciled, self.iris))
             self.store.replace_graphs([self.iris.linking_graph], quads)
-        summary.rewritten = self._links(resolution, evidence)
+        # Entities first: a graph replaced whole, then links only added to (which lets an
+        # ingest into an empty store append both to its one bulk load).
         held = self.cache.entities() if self.trusted else None
         self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
+        summary.rewritten = self._links(resolution, evidence)
         self.cache.compact(evidence, self.hashes)
         summary.seconds = time.perf_counter() - started
         return summary

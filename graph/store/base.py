@@ -11,11 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, TYPE_CHECKING, Self
 
 import pyoxigraph as ox
 
 from graph.sparql import QueryRequest, QueryResponse
+
+if TYPE_CHECKING:
+    from graph.store.loading import LoadingStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
@@ -96,6 +99,11 @@ class Store(ABC):
             value = next(iter(row.values()), None)
             return int(value.value) if isinstance(value, ox.Literal) else 0
         return 0
+
+    def open_load(self) -> LoadingStore | None:
+        """A store that takes the writes of an ingest into this empty store as one bulk load
+        (:mod:`graph.store.loading`); None when the store is not empty or cannot."""
+        return None
 
     def flush(self) -> None:  # noqa: B027 - optional hook
         """Wait until every write handed to the store is stored (raising its error, if any).

@@ -4,7 +4,8 @@ Layout of the store directory::
 
     data/          the primary database; one process at a time opens it for writing
     snapshots/     read snapshots published after every commit (see snapshots.py)
-    journal.json   the graphs of a write in progress; present only after a crash
+    journal.json   the graphs of a write in progress (or: all of them, during a bulk load
+                   into the empty store); present only after a crash
     server.json    how to reach the server that owns the store, while one runs
     rejects.jsonl  records that ingest refused
 
@@ -15,6 +16,8 @@ Batches are written with the bulk loader (five times faster than transactional i
 safety comes from the journal: it names the graphs of a batch before the batch touches them and
 is removed after the batch is durable. A store opened for writing with a journal left behind
 drops those graphs — each article is then wholly absent, and ingesting again restores it.
+An ingest into an empty store writes in one streamed bulk load (:mod:`graph.store.loading`,
+:meth:`EmbeddedStore.open_load`); its journal says that every named graph is new.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from graph import sparql, sparqltext
 from graph.errors import ConfigError, StoreError, StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Row, Store, Term
+from graph.store.loading import LoadingStore
 from graph.store.snapshots import SnapshotReader, Snapshots
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
@@ -49,7 +53,7 @@ class EmbeddedStore(Store):
             self.path.mkdir(parents=True, exist_ok=True)
             self._check_base(base, create=True)
             self._store = self._open_primary()
-            self._recover()
+            self.recover()
             if self.snapshots.current() is None:
                 self.snapshots.publish(self._store)
         else:
@@ -82,14 +86,19 @@ class EmbeddedStore(Store):
         elif create and base:
             meta_path.write_text(json.dumps({"base": base, "layout": 1}, indent=2) + "\n")
 
-    def _recover(self) -> None:
+    def recover(self) -> None:
+        """Drop the graphs of a write that a crash cut short (named in the journal)."""
         journal = self.path / "journal.json"
         if not journal.exists():
             return
         try:
-            graphs = json.loads(journal.read_text()).get("graphs", [])
+            noted = json.loads(journal.read_text())
         except ValueError:
-            graphs = []
+            noted = {}
+        if noted.get("all_named_graphs"):
+            graphs = [graph.value for graph in self._store.named_graphs()]  # type: ignore[union-attr]
+        else:
+            graphs = noted.get("graphs", [])
         for graph in graphs:
             self._store.remove_graph(ox.NamedNode(graph))
         self._store.flush()
@@ -195,6 +204,23 @@ class EmbeddedStore(Store):
         yield
         self._store.flush()
         journal.unlink()
+        self.snapshots.publish(self._store)
+
+    def open_load(self) -> LoadingStore | None:
+        """One bulk load taking this ingest's writes, when the store holds no named graph."""
+        self._require_write()
+        if next(iter(self._store.named_graphs()), None) is not None:
+            return None
+        return LoadingStore(self)
+
+    def begin_load(self) -> None:
+        """Journal a bulk load into the empty store: every named graph it makes is new."""
+        _write_durably(self.path / "journal.json", json.dumps({"all_named_graphs": True}))
+
+    def end_load(self) -> None:
+        """The bulk load is complete: make it durable, drop the journal, publish."""
+        self._store.flush()
+        (self.path / "journal.json").unlink()
         self.snapshots.publish(self._store)
 
     def load(

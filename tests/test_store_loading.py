@@ -1,0 +1,169 @@
+"""An ingest into an empty store writes in one streamed bulk load (graph/store/loading.py):
+the same store as batch by batch, reads and replacements end the load first, and a crash or
+an error leaves the store as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from bench import corpus
+from graph.errors import StoreError
+from graph.ingest import Summary, ingest
+from graph.settings import load_settings
+from graph.store import EmbeddedStore, loading
+from graph.store.loading import LoadingStore
+from tests.conftest import BASE, record, write_jsonl
+
+G1, G2, G3 = "http://g.example/1", "http://g.example/2", "http://g.example/3"
+P = "<http://p.example/p>"
+
+
+def nquads(graph: str, *values: str) -> bytes:
+    return "".join(f'<http://s> {P} "{value}" <{graph}> .\n' for value in values).encode()
+
+
+def values(store: EmbeddedStore, graph: str) -> set[str]:
+    return {
+        q.object.value for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+    }
+
+
+@pytest.fixture
+def streaming(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stream from the first byte (the threshold spares small inputs a bulk load)."""
+    monkeypatch.setattr(loading, "STREAM_THRESHOLD", 0)
+
+
+def _ingest(paths: list[str], store_path: Path, *, streamed: bool) -> tuple[set[str], Summary]:
+    settings = load_settings(store=str(store_path), base=BASE, batch_size=40)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        summary = ingest(paths, store, settings, streamed=streamed)
+        quads = {str(q) for q in store.raw.quads_for_pattern(None, None, None, None)}
+    return quads, summary
+
+
+def _counts(summary: Summary) -> tuple[int, ...]:
+    return (summary.loaded, summary.replaced, summary.unchanged, summary.skipped,
+            summary.rejected, summary.triples, summary.entities)  # fmt: skip
+
+
+def test_the_streamed_load_gives_the_store_of_batch_by_batch(
+    tmp_path: Path, streaming: None
+) -> None:
+    path = corpus.write(tmp_path / "c.jsonl.gz", 300, seed=11)
+    # Versions of one slug in later batches: the load must end to replace the earlier one.
+    later = write_jsonl(
+        tmp_path / "later.jsonl",
+        [record("late", title="Old", updated_at="2026-03-01T00:00:00Z")]
+        + [record(f"filler-{i}") for i in range(60)]
+        + [record("late", title="New", updated_at="2026-03-02T00:00:00Z"),
+           record("late", title="Older", updated_at="2026-02-01T00:00:00Z")],
+    )  # fmt: skip
+    paths = [str(path), str(later)]
+    batched, batched_summary = _ingest(paths, tmp_path / "batched", streamed=False)
+    streamed, streamed_summary = _ingest(paths, tmp_path / "streamed", streamed=True)
+    assert streamed == batched
+    assert _counts(streamed_summary) == _counts(batched_summary)
+    assert streamed_summary.warnings == batched_summary.warnings
+
+
+def test_a_whole_corpus_streams_and_links_in_the_same_load(tmp_path: Path, streaming: None) -> None:
+    path = corpus.write(tmp_path / "c.jsonl.gz", 200, seed=3)
+    settings = load_settings(store=str(tmp_path / "s"), base=BASE)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        generation = store.generation
+        summary = ingest([str(path)], store, settings)
+        mentions = store.count(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://schema.org/mentions> ?e }"
+        )
+        assert store.generation != generation
+    assert summary.loaded == 200 and summary.entities > 0
+    assert mentions > 0
+    assert not (tmp_path / "s" / "journal.json").exists()
+
+
+def test_writes_of_new_graphs_join_the_load_and_reads_see_them(
+    tmp_path: Path, streaming: None
+) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert isinstance(load, LoadingStore)
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        load.replace_graphs_nquads([G2], nquads(G2, "2"))
+        load.replace_graphs_nquads([], nquads(G1, "added"))
+        assert load.streaming
+        assert values(store, G1) == set(), "nothing is visible before the load ends"
+        assert load.ask(f"ASK {{ GRAPH <{G1}> {{ ?s ?p 'added' }} }}")
+        assert values(store, G2) == {"2"}, "the read ended the load"
+        load.replace_graphs_nquads([G1], nquads(G1, "replaced"))  # after the load: replaces
+        load.close()
+        assert values(store, G1) == {"replaced"}
+        assert values(store, G2) == {"2"}
+        assert not (tmp_path / "journal.json").exists()
+
+
+def test_replacing_a_graph_the_load_wrote_ends_the_load_first(
+    tmp_path: Path, streaming: None
+) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "first"))
+        load.replace_graphs_nquads([G1, G3], nquads(G1, "second") + nquads(G3, "3"))
+        load.end()
+        assert values(store, G1) == {"second"}
+        assert values(store, G3) == {"3"}
+
+
+def test_a_small_load_is_written_at_once(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        assert not load.streaming
+        load.end()
+        assert values(store, G1) == {"1"}
+
+
+def test_a_store_with_named_graphs_takes_no_bulk_load(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        store.replace_graphs_nquads([G1], nquads(G1, "1"))
+        assert store.open_load() is None
+
+
+def test_a_failed_load_raises_and_leaves_the_store_empty(tmp_path: Path, streaming: None) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        store.load(b'<http://s> <http://p> "kept in the default graph" .', ox.RdfFormat.N_QUADS)
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        load.replace_graphs_nquads([G2], b"<http://s> this is not N-Quads\n")
+        with pytest.raises(StoreError, match="bulk load"):
+            load.end()
+        assert next(iter(store.raw.named_graphs()), None) is None
+        assert len(store.raw) == 1
+        assert not (tmp_path / "journal.json").exists()
+
+
+def test_an_aborted_load_leaves_the_store_empty(tmp_path: Path, streaming: None) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        load.abort()
+        assert next(iter(store.raw.named_graphs()), None) is None
+
+
+def test_a_journal_of_a_bulk_load_drops_every_named_graph(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        store.replace_graphs_nquads([G1, G2], nquads(G1, "1") + nquads(G2, "2"))
+        store.load(b'<http://s> <http://p> "default" .', ox.RdfFormat.N_QUADS)
+    (tmp_path / "journal.json").write_text(json.dumps({"all_named_graphs": True}))
+    with EmbeddedStore(tmp_path, write=True) as store:
+        assert sorted(store.recovered) == [G1, G2]
+        assert next(iter(store.raw.named_graphs()), None) is None
+        assert len(store.raw) == 1
