@@ -234,15 +234,18 @@ class Ingester:
                 shared[node["@id"]] = node
         if written:
             texts = [mapped.nquads for mapped in written]
+            quads = sum(mapped.quads for mapped in written)
             if shared:
-                texts.append(parallel.terms_nquads(self.iris, list(shared.values())).encode())
+                terms = parallel.terms_nquads(self.iris, list(shared.values()))
+                texts.append(terms.encode())
+                quads += terms.count("\n")
             data = b"".join(texts)
             graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
             if self._written is not None:
                 self._written.update(graphs)
-            self.summary.triples += data.count(b"\n")
+            self.summary.triples += quads
             self.linker.written([_evidence_row(mapped) for mapped in written])
         if unchanged:
             self.linker.unchanged(_evidence_row(mapped) for mapped in unchanged)

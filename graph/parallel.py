@@ -54,6 +54,8 @@ class Mapped(NamedTuple):
     graph: str
     #: The article graph as UTF-8 N-Quads.
     nquads: bytes
+    #: How many quads (lines) ``nquads`` holds.
+    quads: int
     #: Topic and publisher nodes for the terms graph.
     shared: tuple[dict[str, Any], ...]
     #: The record's linking evidence, encoded (:meth:`Evidence.encode`).
@@ -130,6 +132,7 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
                 digest=digest,
                 graph=node["@id"],
                 nquads=text.encode("utf-8"),
+                quads=text.count("\n"),
                 shared=tuple(mapping.shared_nodes(record, context.iris)),
                 evidence=Evidence.of_record(record, body).encode(),
                 ignored=tuple(unknown_fields(item.raw)),

@@ -117,7 +117,9 @@ class Linker:
             store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted
         )
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
-        self.cache.end(stamp(self.hashes, wanted, reconciled), summary.entities)
+        if reconciled != self.reconciled:
+            final = stamp(self.hashes, wanted, reconciled)
+        self.cache.end(final, summary.entities)
         return summary
 
     def close(self) -> None:

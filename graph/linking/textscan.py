@@ -36,7 +36,11 @@ _LEADING = frozenset(
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){1,4}$|^(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Co|Corp|Inc|Ltd)\.$")
 _POSSESSIVE = ("'s", "’s", "s'", "s’")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
-_SENTENCE_END = frozenset('.!?:;"“”(')
+_SENTENCE_END = frozenset('.!?:;"“”(\n')
+#: A line with letters but none in lower case (a wire-service headline): its spans are skipped.
+_SHOUTED_LINE = re.compile(r"^[^a-zß-öø-ÿ\n]*[A-ZÀ-ÖØ-Þ][^a-zß-öø-ÿ\n]*$", re.MULTILINE)
+#: Line breaks other than "\n" (as ``str.splitlines`` reads them).
+_OTHER_BREAK = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
@@ -51,14 +55,21 @@ def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
 
 def _matches(text: str) -> Iterator[tuple[str, bool]]:
     """Each run of capitalised words, and whether it starts a sentence."""
-    for line in text.splitlines():
-        if not _LOWER.search(line):
-            continue
-        for match in _SPAN.finditer(line):
-            start = match.start()
-            while start and line[start - 1].isspace():
-                start -= 1
-            yield match.group(), not start or line[start - 1] in _SENTENCE_END
+    if _SHOUTED_LINE.search(text) or _OTHER_BREAK.search(text):
+        for line in text.splitlines():
+            if _LOWER.search(line):
+                yield from _line_matches(line)
+    else:
+        yield from _line_matches(text)  # spans never cross a line: read the text at once
+
+
+def _line_matches(text: str) -> Iterator[tuple[str, bool]]:
+    """The runs of a text whose only line break is ``\\n`` (a line start starts a sentence)."""
+    for match in _SPAN.finditer(text):
+        start = match.start()
+        while start and text[start - 1].isspace() and text[start - 1] != "\n":
+            start -= 1
+        yield match.group(), not start or text[start - 1] in _SENTENCE_END
 
 
 def _split(group: str, starts_sentence: bool) -> Iterator[tuple[list[str], bool]]:
