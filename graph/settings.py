@@ -113,7 +113,8 @@ class Settings(BaseSettings):
     )
     query_summaries: bool = Field(
         True,
-        description="Answer the named entity queries (entity-articles, entity-comentions) from "
+        description="Answer the named entity queries (entity-articles, entity-comentions, "
+        "entity-mentions-per-month) from "
         "per-entity summaries of the store, built in the background after each write; false "
         "leaves every query to the SPARQL engine.",
     )

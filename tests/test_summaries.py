@@ -129,7 +129,56 @@ def test_awkward_entities_are_left_to_the_engine(tmp_path: Path) -> None:
         "entity-comentions blank-friend",
         "entity-comentions literal-friend",
         "entity-comentions named-twice-friend",
+        "entity-mentions-per-month blank-friend",
     }
+
+
+def dated(slug: str, literal: str, *entities: str) -> str:
+    """An article whose date is written as given (any N-Quads literal)."""
+    iri = f"<{A}{slug}>"
+    lines = [f'{iri} <{S}headline> "{slug}" {iri} .', f"{iri} <{S}datePublished> {literal} {iri} ."]
+    lines += [f"{iri} <{S}mentions> <{E}{entity}> {iri} ." for entity in entities]
+    return "\n".join(lines) + "\n"
+
+
+XD = "^^<http://www.w3.org/2001/XMLSchema#date>"
+#: Dates as the month query reads them: zones that cross a month, dates without a time, early
+#: years, and forms the summaries leave to the engine (ill-formed, or not a date at all).
+MONTHS = (
+    dated("c1", f'"2025-12-31T23:00:00-02:00"{DT}', "zoned", "busy")
+    + dated("c2", f'"2026-01-01T00:30:00+14:00"{DT}', "zoned", "busy")
+    + dated("c3", f'"2026-01-15"{XD}', "date-only", "busy")
+    + dated("c4", f'"0987-03-01T00:00:00Z"{DT}', "early", "busy")
+    + dated("c5", f'"2026-01-02T00:00:00.123456Z"{DT}', "busy")
+    + dated("c6", f'"2026-02-30T00:00:00Z"{DT}', "ill-formed", "busy")
+    + dated("c7", '"2026-01-03"', "plain-string")
+    + dated("c8", f'"2026-01-04T24:00:00Z"{DT}', "midnight")  # the store reads 01-05T00:00
+    + dated("c9", f'"2026-01-05T00:00:00.1234567Z"{DT}', "long-fraction")
+    + dated("c10", f'"2026-01-06T00:00:00Z"{DT}', "two-dates")
+    + f'<{A}c10> <{S}datePublished> "2026-02-06T00:00:00Z"{DT} <{A}c10> .\n'
+    + f"<{A}c11> <{S}mentions> <{E}undated> <{A}c11> .\n"
+)
+
+
+def test_months_are_the_engines_or_left_to_it(tmp_path: Path) -> None:
+    with loaded(tmp_path / "store", MONTHS) as store:
+        keeper = keeper_of(store)
+        summaries = keeper.current
+        assert summaries is not None
+        declined = compare(store, keeper, list(summaries.entity_ids))
+        answered = summaries.entity_months(E + "zoned", None)
+    assert {d for d in declined if d.startswith("entity-mentions-per-month")} == {
+        "entity-mentions-per-month busy",
+        "entity-mentions-per-month ill-formed",
+        "entity-mentions-per-month plain-string",
+        "entity-mentions-per-month long-fraction",
+        "entity-mentions-per-month two-dates",
+    }
+    assert answered is not None
+    assert [(month.value, count.value) for month, count in answered] == [  # type: ignore[union-attr]
+        ("2025-12", "1"),
+        ("2026-01", "1"),
+    ]
 
 
 def test_limits_and_the_row_limit(tmp_path: Path) -> None:

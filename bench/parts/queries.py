@@ -111,7 +111,7 @@ def run(ctx: Context) -> list[Figure]:
 
 
 #: The named queries newsgraph may answer from its entity summaries (``graph/summaries.py``).
-SUMMARISED = ("entity-articles", "entity-comentions")
+SUMMARISED = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
 #: Seconds to wait for the server to build its entity summaries after starting.
 SUMMARIES_WAIT = 300.0
 

@@ -1,5 +1,6 @@
 """Summaries kept beside the store's read snapshot, so that the endpoint answers the entity
-queries (``entity-articles``, ``entity-comentions``) without the engine's join over every article
+queries (``entity-articles``, ``entity-comentions``, ``entity-mentions-per-month``) without the
+engine's join over every article
 graph — with the engine's answers exactly, and the engine answering whatever they do not cover.
 
 :mod:`~graph.summaries.shapes` recognises the query texts, :mod:`~graph.summaries.index` builds

@@ -2,14 +2,17 @@
 
 Built from three predicates of the union of all graphs (``schema:mentions``, ``schema:headline``,
 ``schema:datePublished``) and the entities' ``schema:name``, it holds per entity the articles
-that mention it in the order of ``entity-articles`` (newest first, then by IRI), and per article
-the entities it mentions, so that ``entity-comentions`` is one count over an entity's articles.
+that mention it in the order of ``entity-articles`` (newest first, then by IRI), per article
+the entities it mentions, so that ``entity-comentions`` is one count over an entity's articles,
+and per article the month of its date, so that ``entity-mentions-per-month`` is one count too.
 
 The answers are the engine's answers, row for row: the union keeps duplicates, so a triple
 stated in two graphs yields its row twice here too. Where the engine's order would not be fixed
 by the query's ORDER BY (an article with two headlines or two dates; dates the summaries do not
-read as instants; a co-mentioned entity with two names; blank nodes or literals in mentions),
-the summaries decline to answer that entity and the engine answers it instead.
+read as instants; a co-mentioned entity with two names; blank nodes or literals in mentions;
+for the months, an article with two dates or a date the summaries do not read exactly as the
+engine's ``YEAR``/``MONTH`` would), the summaries decline to answer that entity and the engine
+answers it instead.
 """
 
 from __future__ import annotations
@@ -45,6 +48,16 @@ _INTEGER = ox.NamedNode(XSD + "integer")
 #: The dateTime forms read as an instant: with a time zone, at most microseconds.
 _INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DATE = ox.NamedNode(XSD + "date")
+#: Dates whose year and month the summaries read from the lexical form as the engine would: four
+#: digits of year, a valid time and time zone, at most microseconds (others are declined).
+_ZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
+_DATE_FORMS = {
+    DATE_TIME.value: re.compile(
+        rf"(\d{{4}})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{{1,6}})?{_ZONE}"
+    ),
+    DATE.value: re.compile(rf"(\d{{4}})-(\d\d)-(\d\d){_ZONE}"),
+}
 
 
 def compact(term: Term) -> Value:
@@ -78,6 +91,31 @@ def instant(date: Value) -> int | None:
     return (moment - _EPOCH) // timedelta(microseconds=1)
 
 
+def month(date: Value) -> str | None:
+    """The month the endpoint's ``entity-mentions-per-month`` puts a date in, when the summaries
+    can tell it exactly: ``STR(YEAR)``, a dash, then the month on two digits.
+
+    >>> month(ox.Literal("2025-12-31T23:00:00-02:00", datatype=DATE_TIME))
+    '2025-12'
+    >>> month(ox.Literal("0987-03-01", datatype=DATE))
+    '987-03'
+    >>> month(ox.Literal("2026-02-30T00:00:00Z", datatype=DATE_TIME)) is None
+    True
+    """
+    if not isinstance(date, ox.Literal):
+        return None
+    form = _DATE_FORMS.get(date.datatype.value)
+    found = form.fullmatch(date.value) if form else None
+    if found is None:
+        return None
+    year, month_number, day = (int(part) for part in found.groups())
+    try:
+        datetime(year, month_number, day)
+    except ValueError:
+        return None
+    return f"{year}-{month_number:02d}"
+
+
 @dataclass
 class Summaries:
     """The summaries of the snapshot ``generation``."""
@@ -103,11 +141,16 @@ class Summaries:
     articles_of: Ints
     entities_start: Ints
     entities_of: Ints
+    #: Each article's month as an index into ``months`` (sorted as the query orders them);
+    #: -1 for an article without a date.
+    month_of: Ints
+    months: list[str]
     #: Entities whose answers the engine must give (see the module's docstring).
     articles_declined: Flags
     comentions_declined: Flags
+    months_declined: Flags
 
-    def entity_articles(self, entity: str, limit: int) -> list[Row] | None:
+    def entity_articles(self, entity: str, limit: int | None) -> list[Row] | None:
         """``entity-articles`` for ``entity``: (article, headline, date) rows, or None to decline."""
         e = self.entity_ids.get(entity)
         if e is None:
@@ -124,7 +167,7 @@ class Summaries:
             for a in chosen.tolist()
         ]
 
-    def entity_comentions(self, entity: str, limit: int) -> list[Row] | None:
+    def entity_comentions(self, entity: str, limit: int | None) -> list[Row] | None:
         """``entity-comentions`` for ``entity``: (other, name, count) rows, or None to decline."""
         e = self.entity_ids.get(entity)
         if e is None:
@@ -147,6 +190,22 @@ class Summaries:
             count = ox.Literal(str(int(counts[other])), datatype=_INTEGER)
             rows.append((ox.NamedNode(self.entity_iris[other]), expand(self.names[other]), count))
         return rows
+
+    def entity_months(self, entity: str, limit: int | None) -> list[Row] | None:
+        """``entity-mentions-per-month`` for ``entity``: (month, count) rows, or None to decline."""
+        e = self.entity_ids.get(entity)
+        if e is None:
+            return []
+        if self.months_declined[e]:
+            return None
+        placed = self.month_of[
+            self.articles_of[self.articles_start[e] : self.articles_start[e + 1]]
+        ]
+        counts = np.bincount(placed[placed >= 0], minlength=len(self.months))
+        return [
+            (ox.Literal(self.months[m]), ox.Literal(str(int(counts[m])), datatype=_INTEGER))
+            for m in np.flatnonzero(counts)[:limit].tolist()
+        ]
 
 
 class _Builder:
@@ -250,6 +309,10 @@ class _Builder:
         odd[list(self.odd_articles)] = True
         comentions_declined[entity[odd[article]]] = True
         comentions_declined[list(self.odd_entities)] = True
+        month_of, months, unreadable = _months(dates, many_dates)
+        months_declined = np.zeros(entity_count, dtype=np.bool_)
+        months_declined[entity[unreadable[article]]] = True
+        months_declined[list(self.odd_entities)] = True
 
         listable = place[article] >= 0
         order = np.lexsort((place[article[listable]], entity[listable]))
@@ -286,9 +349,26 @@ class _Builder:
             articles_of=by_article[0][by_entity],
             entities_start=entities_start,
             entities_of=by_article[1],
+            month_of=month_of,
+            months=months,
             articles_declined=articles_declined,
             comentions_declined=comentions_declined,
+            months_declined=months_declined,
         )
+
+
+def _months(dates: list[Value], many_dates: Flags) -> tuple[Ints, list[str], Flags]:
+    """Each article's month (an index into the sorted months; -1: no date), the months, and
+    which articles have a date the summaries cannot place in a month, or several dates."""
+    labels = [None if date is None else month(date) for date in dates]
+    months = sorted({label for label in labels if label is not None})
+    index = {label: position for position, label in enumerate(months)}
+    month_of = np.array([-1 if label is None else index[label] for label in labels], dtype=np.int64)
+    unreadable = np.array(
+        [date is not None and label is None for date, label in zip(dates, labels, strict=True)],
+        dtype=np.bool_,
+    )
+    return month_of, months, unreadable | many_dates
 
 
 def _starts(sorted_keys: Ints, count: int) -> Ints:

@@ -37,14 +37,15 @@ _context = multiprocessing.get_context("forkserver")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
 
 
-def _head(name: str) -> tuple[list[str], int]:
-    """The variables a named query selects, in order, and its LIMIT."""
+def _head(name: str) -> tuple[list[str], int | None]:
+    """The variables a named query selects, in order, and its LIMIT (None: none)."""
     text = queries.load(name)
     limit = _LIMIT.search(text)
-    assert limit is not None, f"{name} lost its LIMIT"
     solutions = ox.Store().query(text)
     assert isinstance(solutions, ox.QuerySolutions)
-    return [variable.value for variable in solutions.variables], int(limit.group(1))
+    return [variable.value for variable in solutions.variables], (
+        int(limit.group(1)) if limit else None
+    )
 
 
 class SummaryKeeper:
@@ -78,8 +79,10 @@ class SummaryKeeper:
         rows: list[Row] | None
         if shape.name == "entity-articles":
             rows = summaries.entity_articles(shape.entity, limit)
-        else:
+        elif shape.name == "entity-comentions":
             rows = summaries.entity_comentions(shape.entity, limit)
+        else:
+            rows = summaries.entity_months(shape.entity, limit)
         if rows is None:
             return None
         kept, truncated = results.capped(rows, request.row_limit)

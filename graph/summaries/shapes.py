@@ -24,7 +24,7 @@ from graph import queries, sparqltext
 __all__ = ["SHAPES", "Shape", "recognise"]
 
 #: The named queries the summaries answer.
-SHAPES = ("entity-articles", "entity-comentions")
+SHAPES = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
 _PLACEHOLDER = "<urn:newsgraph:summaries:entity>"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*")
 #: A "." or ".." segment anywhere (base resolution would remove it).
