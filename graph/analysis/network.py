@@ -145,27 +145,35 @@ def to_graph(
     ({'label': 'A', 'type': 'Thing', 'articles': 2}, 2.0)
     """
     G = nx.Graph()
-    for node in sorted(names):
-        label, kind = names[node]
-        G.add_node(node, label=label, type=kind, articles=int(entity_counts.get(node, 0)))
-    for edge in edges:
-        G.add_edge(
+    G.add_nodes_from(
+        (node, {"label": label, "type": kind, "articles": int(entity_counts.get(node, 0))})
+        for node, (label, kind) in sorted(names.items())
+    )
+    G.add_edges_from(
+        (
             edge.source,
             edge.target,
-            count=edge.count,
-            npmi=edge.npmi,
-            jaccard=edge.jaccard,
-            weight=edge.weight(weight),
+            {"count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard, "weight": measure},
         )
+        for edge, measure in zip(edges, _weights(edges, weight), strict=True)
+    )
     return G
+
+
+def _weights(edges: list[Edge], weight: str) -> list[float]:
+    """Each edge's ``weight`` attribute: the chosen measure as a float."""
+    check_weight(weight)
+    field = Edge._fields.index(weight)
+    return [float(edge[field]) for edge in edges]
 
 
 def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
     """Add the metrics to ``G`` in place: edge ``disparity`` (the backbone's α) and, with
     ``nodes``, node ``degree``, ``strength`` (weighted degree), ``pagerank``, ``betweenness``
     and ``community``, and graph ``communities`` and ``modularity``."""
-    for (u, v), alpha in backbone.disparity(G).items():
-        G.edges[u, v]["disparity"] = alpha
+    edges, alphas = backbone.edge_disparities(G)
+    for (_u, _v, data), alpha in zip(edges, alphas.tolist(), strict=True):
+        data["disparity"] = alpha
     if not nodes:
         return G
     strength = centrality.weighted_degree(G)
