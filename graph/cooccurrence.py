@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -277,20 +277,11 @@ def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
 
 
 def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
-    """The entity IRIs of each article in the window, without the article (not needed to count
-    and costly to decode). On the embedded store the solutions are read straight from pyoxigraph
-    (``store.raw``), skipping the per-row dict that :meth:`Store.select` builds."""
+    """The entity IRIs of each article in the window, without the article (not needed to count,
+    and decoding its IRI costs more than counting the row)."""
     bindings = _window_bindings(window)
     query = window_query("cooccurrence-entity-lists", bindings)
-    raw = getattr(store, "raw", None)
-    if isinstance(raw, ox.Store):
-        text = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
-        solutions = raw.query(text, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)
-        rows: Iterable[Term | None] = (solution[0] for solution in solutions)
-    else:
-        rows = (row.get("entities") for row in store.select(query, bindings))
-    for listed in rows:
+    for (listed,) in _solutions(store, query, ("entities",), bindings):
         yield listed.value.split() if isinstance(listed, ox.Literal) else []
 
 
@@ -302,26 +293,29 @@ def _article_entities(
     found: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(entities) if entities is not None else [None]:
         text = query if chunk is None else with_values(query, "entity", map(ox.NamedNode, chunk))
-        for article, listed in _pairs_of_terms(store, text, bindings):
-            found[_key(article)].update(listed.value.split())  # type: ignore[union-attr]
+        for article, listed in _solutions(store, text, ("article", "entities"), bindings):
+            if article is not None and isinstance(listed, ox.Literal):
+                found[_key(article)].update(listed.value.split())
     return found
 
 
-def _pairs_of_terms(
-    store: Store, query: str, bindings: Mapping[str, Term]
-) -> Iterator[tuple[Term, Term]]:
-    """The two columns of a SELECT. On the embedded store the solutions are read straight from
-    pyoxigraph (``store.raw``), skipping the per-row dict that costs as much as the query."""
+def _solutions(
+    store: Store, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
+) -> Iterator[tuple[Term | None, ...]]:
+    """The values of ``variables`` (the query's projection, in its order) in each solution.
+
+    On the embedded store the solutions are read straight from pyoxigraph (``store.raw``),
+    skipping the per-row dict of :meth:`Store.select`, which costs as much as the query."""
     raw = getattr(store, "raw", None)
     if isinstance(raw, ox.Store):
-        text = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
+        text = sparqltext.inject_values(query, {k: str(v) for k, v in (bindings or {}).items()})
         solutions = raw.query(text, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
-        for solution in solutions:
-            yield solution[0], solution[1]  # type: ignore[misc]
+        assert [variable.value for variable in solutions.variables] == list(variables)
+        yield from map(tuple, solutions)
         return
     for row in store.select(query, bindings):
-        yield row["article"], row["entities"]
+        yield tuple(row.get(variable) for variable in variables)
 
 
 def _key(term: Term) -> str:
@@ -496,25 +490,44 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 def labels(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Entity IRI → (preferred name, type) for display; the type's local name, ``Thing`` last.
 
-    Where an entity has several names the smallest is taken, so the answer is stable.
+    Where an entity has several names the smallest is taken, so the answer is stable. For many
+    entities (a whole network) the names are read in one pass over all names, which is cheaper
+    than looking each entity up, and only the types are looked up by VALUES blocks.
     """
+    wanted = sorted(set(entities))
+    keep = set(wanted)
     names: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
-    query = queries.load("entity-labels")
-    for chunk in _chunks(sorted(set(entities))):
-        for row in store.select(with_values(query, "entity", [ox.NamedNode(e) for e in chunk])):
-            entity = row["entity"].value  # type: ignore[union-attr]
-            given, kind = row.get("name"), row.get("type")
-            if isinstance(given, ox.Literal):
-                names[entity].add(given.value)
-            if isinstance(kind, ox.NamedNode):
-                types[entity].add(_local_name(kind.value))
+    for node, given, kind in _label_rows(store, wanted):
+        if not isinstance(node, ox.NamedNode) or node.value not in keep:
+            continue
+        if isinstance(given, ox.Literal):
+            names[node.value].add(given.value)
+        if isinstance(kind, ox.NamedNode):
+            types[node.value].add(_local_name(kind.value))
     result = {}
-    for entity in sorted(set(entities)):
+    for entity in wanted:
         name = min(names[entity]) if names[entity] else _local_name(entity)
         specific = sorted(types[entity] - {"Thing"})
         result[entity] = (name, " ".join(specific) or ("Thing" if types[entity] else ""))
     return result
+
+
+def _label_rows(store: Store, wanted: list[str]) -> Iterator[tuple[Term | None, ...]]:
+    """(entity, name, type) rows for the entities ``wanted`` (and, for many, other nodes)."""
+    if len(wanted) <= VALUES_CHUNK:
+        query = queries.load("entity-labels")
+        for chunk in _chunks(wanted):
+            text = with_values(query, "entity", map(ox.NamedNode, chunk))
+            yield from _solutions(store, text, ("entity", "name", "type"))
+        return
+    for node, name in _solutions(store, queries.load("names"), ("node", "name")):
+        yield node, name, None
+    query = queries.load("entity-types")
+    for chunk in _chunks(wanted):
+        text = with_values(query, "entity", map(ox.NamedNode, chunk))
+        for entity, kind in _solutions(store, text, ("entity", "type")):
+            yield entity, None, kind
 
 
 def _local_name(iri: str) -> str:

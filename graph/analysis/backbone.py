@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-__all__ = ["backbone", "disparity", "edge_disparities"]
+__all__ = ["alphas_of", "backbone", "disparity", "edge_disparities"]
 
 
 def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], float]:
@@ -79,8 +79,22 @@ def edge_disparities(
     weights = np.fromiter(
         (float(data.get(weight, 1)) for _u, _v, data in edges), np.float64, len(edges)
     )
+    return edges, alphas_of(ends, weights, len(position))
+
+
+def alphas_of(ends: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """The α of edges given as arrays: ``ends`` (m × 2 node indices in ``range(size)``, each
+    row as ``G.edges`` reports the edge) and ``weights``.
+
+    The strengths are summed in the order of the rows, first end then second, so edges given in
+    ``G.edges`` order get exactly the α of :func:`disparity`.
+
+    >>> alphas_of(np.array([[0, 1], [0, 2]]), np.array([3.0, 1.0]), 3).tolist()
+    [0.25, 0.75]
+    """
+    if len(weights) == 0:
+        return np.zeros(0)
     counted = weights > 0
-    size = len(position)
     strength = np.zeros(size)
     degree = np.zeros(size, dtype=np.int64)
     for column in (0, 1):
@@ -89,7 +103,7 @@ def edge_disparities(
     alphas = np.minimum(_alpha(weights, strength[ends[:, 0]], degree[ends[:, 0]]),
                         _alpha(weights, strength[ends[:, 1]], degree[ends[:, 1]]))  # fmt: skip
     alphas[~counted] = 1.0
-    return edges, alphas
+    return alphas
 
 
 def _alpha(weights: np.ndarray, strength: np.ndarray, degree: np.ndarray) -> np.ndarray:

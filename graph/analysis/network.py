@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph import cooccurrence
 from graph.analysis import backbone, centrality, communities
@@ -117,13 +118,16 @@ def build_network(
     if options.entity and options.entity in counts.entities:
         nodes.add(options.entity)
     names = cooccurrence.labels(store, nodes)
-    graph = to_graph(edges, counts.entities, names, options.weight)
+    whole = options.backbone is None  # else the disparity is that of the backbone, made below
+    graph = to_graph(edges, counts.entities, names, options.weight, disparity=whole)
     graph.graph.update(_graph_attributes(options, counts.articles))
     if options.backbone is not None:
         graph = _backbone(graph, options.backbone, keep=options.entity)
         edges = [e for e in edges if graph.has_edge(e.source, e.target)]
+        analyse(graph, seed=options.seed, nodes=analysed)
+    elif analysed:
+        _node_metrics(graph, seed=options.seed)
     network = Network(graph, edges, counts.articles, options)
-    analyse(network.graph, seed=options.seed, nodes=analysed)
     network.analysed = analysed
     network.seconds = time.perf_counter() - started
     return network
@@ -134,29 +138,41 @@ def to_graph(
     entity_counts: dict[str, int],
     names: dict[str, tuple[str, str]],
     weight: str = "count",
+    *,
+    disparity: bool = False,
 ) -> nx.Graph:
     """``G`` from ranked edges; nodes and edges are inserted in a fixed order (IRI order, then
     the ranking), so everything written from ``G`` comes out the same every run.
 
+    With ``disparity`` each edge also gets the ``disparity`` :func:`analyse` would give it,
+    computed from the edge list before ``G`` is built (walking ``G`` costs more than the rest).
+
     >>> from graph.analysis.edges import Edge
     >>> G = to_graph([Edge("a", "b", 2, 1.0, 1.0, 2, 2)], {"a": 2, "b": 2},
-    ...              {"a": ("A", "Thing"), "b": ("B", "")})
-    >>> G.nodes["a"], G.edges["a", "b"]["weight"]
-    ({'label': 'A', 'type': 'Thing', 'articles': 2}, 2.0)
+    ...              {"a": ("A", "Thing"), "b": ("B", "")}, disparity=True)
+    >>> G.nodes["a"], G.edges["a", "b"]
+    ({'label': 'A', 'type': 'Thing', 'articles': 2}, {'count': 2, 'npmi': 1.0, \
+'jaccard': 1.0, 'weight': 2.0, 'disparity': 1.0})
     """
     G = nx.Graph()
     G.add_nodes_from(
         (node, {"label": label, "type": kind, "articles": int(entity_counts.get(node, 0))})
         for node, (label, kind) in sorted(names.items())
     )
+    weights = _weights(edges, weight)
+    measures = zip(edges, weights, strict=True)
+    data = [
+        {"count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard, "weight": measure}
+        for edge, measure in measures
+    ]
+    if disparity:
+        for attributes, alpha in zip(data, _alphas(edges, weights, names), strict=True):
+            attributes["disparity"] = alpha
     G.add_edges_from(
-        (
-            edge.source,
-            edge.target,
-            {"count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard, "weight": measure},
-        )
-        for edge, measure in zip(edges, _weights(edges, weight), strict=True)
+        (edge.source, edge.target, attributes) for edge, attributes in zip(edges, data, strict=True)
     )
+    if disparity and (G.number_of_nodes() != len(names) or G.number_of_edges() != len(edges)):
+        _add_disparity(G)  # ends outside ``names`` or repeated pairs: G's edge order differs
     return G
 
 
@@ -167,15 +183,41 @@ def _weights(edges: list[Edge], weight: str) -> list[float]:
     return [float(edge[field]) for edge in edges]
 
 
+def _alphas(
+    edges: list[Edge], weights: list[float], names: dict[str, tuple[str, str]]
+) -> list[float]:
+    """The disparity of each edge, in the order of ``edges``, as :func:`analyse` gives it on
+    :func:`to_graph`'s ``G``: there the nodes come in IRI order, and ``G.edges`` reports each
+    edge from its first end in that order, the edges of one node in insertion order."""
+    position = {node: index for index, node in enumerate(sorted(names))}
+    size = len(position)
+    first = np.fromiter((position.get(e.source, size) for e in edges), np.int64, len(edges))
+    second = np.fromiter((position.get(e.target, size) for e in edges), np.int64, len(edges))
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    order = np.argsort(low, kind="stable")  # G.edges order
+    ends = np.column_stack((low[order], high[order]))
+    alphas = np.empty(len(edges))
+    alphas[order] = backbone.alphas_of(ends, np.asarray(weights)[order], size + 1)
+    return alphas.tolist()
+
+
 def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
     """Add the metrics to ``G`` in place: edge ``disparity`` (the backbone's α) and, with
     ``nodes``, node ``degree``, ``strength`` (weighted degree), ``pagerank``, ``betweenness``
     and ``community``, and graph ``communities`` and ``modularity``."""
+    _add_disparity(G)
+    if nodes:
+        _node_metrics(G, seed=seed)
+    return G
+
+
+def _add_disparity(G: nx.Graph) -> None:
     edges, alphas = backbone.edge_disparities(G)
     for (_u, _v, data), alpha in zip(edges, alphas.tolist(), strict=True):
         data["disparity"] = alpha
-    if not nodes:
-        return G
+
+
+def _node_metrics(G: nx.Graph, *, seed: int) -> None:
     strength = centrality.weighted_degree(G)
     ranks = centrality.pagerank(G)
     between = centrality.betweenness(G, seed=seed)
@@ -188,7 +230,6 @@ def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
         data["community"] = membership[node]
     G.graph["communities"] = len(set(membership.values()))
     G.graph["modularity"] = communities.modularity(G, membership)
-    return G
 
 
 def _backbone(G: nx.Graph, alpha: float, keep: str | None) -> nx.Graph:
