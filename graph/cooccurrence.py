@@ -10,9 +10,10 @@ Definitions (documented in the README). For the articles of a :class:`~graph.ana
 
 Counting paths, which give the same numbers (``tests/test_cooccurrence.py`` holds them to it):
 
-* ``stream`` — the article–entity list is streamed from the store and counted in Python. On the
-  embedded store the list is read straight from its quad index; on other stores it is one
-  SELECT. This is the fast path for a whole network (measured in ``bench/cooccur.py``).
+* ``stream`` — the article–entity list is streamed from the store (one SELECT, one row per
+  article with its entities concatenated; on the embedded store the solutions are read straight
+  from pyoxigraph) and counted in numpy. This is the fast path for a whole network (measured in
+  ``bench/parts/cooccur.py``).
 * ``sparql`` — the store aggregates with GROUP BY; the path for a remote engine, which then
   sends back only the counts.
 * An ego network (:func:`count_ego`) is always asked in SPARQL: it touches only the articles

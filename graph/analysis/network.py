@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,9 +144,11 @@ def _build(
     nodes = {node for edge in edges for node in (edge.source, edge.target)}
     if options.entity and options.entity in counts.entities:
         nodes.add(options.entity)
-    names = cooccurrence.labels(store, nodes)
     whole = options.backbone is None  # else the disparity is that of the backbone, made below
-    graph = to_graph(edges, counts.entities, names, options.weight, disparity=whole)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the store answers while G is built
+        naming = pool.submit(cooccurrence.labels, store, nodes)
+        graph = _unnamed_graph(edges, nodes, options.weight, disparity=whole)
+        _name_nodes(graph, counts.entities, naming.result())
     graph.graph.update(_graph_attributes(options, counts.articles))
     if options.backbone is not None:
         graph = _backbone(graph, options.backbone, keep=options.entity)
@@ -179,26 +182,41 @@ def to_graph(
     ({'label': 'A', 'type': 'Thing', 'articles': 2}, {'count': 2, 'npmi': 1.0, \
 'jaccard': 1.0, 'weight': 2.0, 'disparity': 1.0})
     """
+    G = _unnamed_graph(edges, names, weight, disparity=disparity)
+    _name_nodes(G, entity_counts, names)
+    return G
+
+
+def _unnamed_graph(
+    edges: list[Edge], nodes: Collection[str], weight: str, *, disparity: bool
+) -> nx.Graph:
+    """:func:`to_graph` with the nodes' attributes left empty (see :func:`_name_nodes`)."""
     G = nx.Graph()
-    G.add_nodes_from(
-        (node, {"label": label, "type": kind, "articles": int(entity_counts.get(node, 0))})
-        for node, (label, kind) in sorted(names.items())
-    )
+    G.add_nodes_from(sorted(nodes))
     weights = _weights(edges, weight)
-    measures = zip(edges, weights, strict=True)
     data = [
         {"count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard, "weight": measure}
-        for edge, measure in measures
+        for edge, measure in zip(edges, weights, strict=True)
     ]
     if disparity:
-        for attributes, alpha in zip(data, _alphas(edges, weights, names), strict=True):
+        for attributes, alpha in zip(data, _alphas(edges, weights, nodes), strict=True):
             attributes["disparity"] = alpha
     G.add_edges_from(
         (edge.source, edge.target, attributes) for edge, attributes in zip(edges, data, strict=True)
     )
-    if disparity and (G.number_of_nodes() != len(names) or G.number_of_edges() != len(edges)):
-        _add_disparity(G)  # ends outside ``names`` or repeated pairs: G's edge order differs
+    if disparity and (G.number_of_nodes() != len(nodes) or G.number_of_edges() != len(edges)):
+        _add_disparity(G)  # ends outside ``nodes`` or repeated pairs: G's edge order differs
     return G
+
+
+def _name_nodes(
+    G: nx.Graph, entity_counts: dict[str, int], names: Mapping[str, tuple[str, str]]
+) -> None:
+    """Give each named node its ``label``, ``type`` and ``articles``."""
+    for node, data in G.nodes(data=True):
+        if node in names:
+            label, kind = names[node]
+            data.update(label=label, type=kind, articles=int(entity_counts.get(node, 0)))
 
 
 def _weights(edges: list[Edge], weight: str) -> list[float]:
@@ -208,13 +226,11 @@ def _weights(edges: list[Edge], weight: str) -> list[float]:
     return [float(edge[field]) for edge in edges]
 
 
-def _alphas(
-    edges: list[Edge], weights: list[float], names: dict[str, tuple[str, str]]
-) -> list[float]:
+def _alphas(edges: list[Edge], weights: list[float], nodes: Collection[str]) -> list[float]:
     """The disparity of each edge, in the order of ``edges``, as :func:`analyse` gives it on
     :func:`to_graph`'s ``G``: there the nodes come in IRI order, and ``G.edges`` reports each
     edge from its first end in that order, the edges of one node in insertion order."""
-    position = {node: index for index, node in enumerate(sorted(names))}
+    position = {node: index for index, node in enumerate(sorted(nodes))}
     size = len(position)
     first = np.fromiter((position.get(e.source, size) for e in edges), np.int64, len(edges))
     second = np.fromiter((position.get(e.target, size) for e in edges), np.int64, len(edges))
