@@ -33,6 +33,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 import pyoxigraph as ox
@@ -199,9 +200,7 @@ def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | Non
         return Counts(articles, {}, {})
     width = len(names)
     position = dict(zip(names, range(width), strict=True))
-    codes = np.fromiter(
-        (position.get(entity, -1) for entity in listed), dtype=np.int64, count=len(listed)
-    )
+    codes = np.fromiter(map(position.get, listed, repeat(-1)), dtype=np.int64, count=len(listed))
     owners = np.repeat(np.arange(articles, dtype=np.int64), sizes)
     kept = codes >= 0
     mentions = np.unique(owners[kept] * width + codes[kept])  # by article, then entity; once
