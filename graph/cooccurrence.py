@@ -10,9 +10,10 @@ Definitions (documented in the README). For the articles of a :class:`~graph.ana
 
 Counting paths, which give the same numbers (``tests/test_cooccurrence.py`` holds them to it):
 
-* ``stream`` — the article–entity list is streamed from the store and counted in Python. On the
-  embedded store the list is read straight from its quad index; on other stores it is one
-  SELECT. This is the fast path for a whole network (measured in ``bench/cooccur.py``).
+* ``stream`` — the article–entity list is streamed from the store (one SELECT, one row per
+  article with its entities concatenated; on the embedded store the solutions are read straight
+  from pyoxigraph) and counted in numpy. This is the fast path for a whole network (measured in
+  ``bench/parts/cooccur.py``).
 * ``sparql`` — the store aggregates with GROUP BY; the path for a remote engine, which then
   sends back only the counts.
 * An ego network (:func:`count_ego`) is always asked in SPARQL: it touches only the articles
@@ -30,9 +31,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, combinations
+from itertools import repeat
 
 import numpy as np
 import pyoxigraph as ox
@@ -53,8 +54,10 @@ __all__ = [
     "count_window",
     "entity_counts",
     "jaccard",
+    "jaccard_many",
     "labels",
     "npmi",
+    "npmi_many",
     "pair_months",
     "resolve_method",
     "window_query",
@@ -138,48 +141,105 @@ def jaccard(n_xy: int, n_x: int, n_y: int) -> float:
     return n_xy / union if union else 0.0
 
 
+def npmi_many(n_xy: np.ndarray, n_x: np.ndarray, n_y: np.ndarray, n: int) -> np.ndarray:
+    """:func:`npmi` of many pairs at once, equal to it bit for bit.
+
+    The divisions are numpy's (IEEE, as Python's); the logarithms are taken by :func:`math.log`,
+    as :func:`npmi` takes them, so that no platform's vectorised log can move the last bit.
+
+    >>> n_xy, n_x, n_y = np.array([12, 0, 1, 3]), np.array([12, 3, 4, 3]), np.array([12, 4, 4, 3])
+    >>> npmi_many(n_xy, n_x, n_y, 12).round(4).tolist()
+    [1.0, -1.0, -0.1158, 1.0]
+    >>> npmi_many(n_xy, n_x, n_y, 12).tolist() == list(map(npmi, n_xy, n_x, n_y, [12] * 4))
+    True
+    """
+    together = np.asarray(n_xy, dtype=np.int64)
+    result = np.where(together <= 0, -1.0, 1.0)
+    between = (together > 0) & (together < n)
+    p_xy = together[between] / n
+    ratio = p_xy / ((np.asarray(n_x)[between] / n) * (np.asarray(n_y)[between] / n))
+    log_ratio = np.fromiter(map(math.log, ratio.tolist()), dtype=np.float64, count=len(ratio))
+    log_p = np.fromiter(map(math.log, p_xy.tolist()), dtype=np.float64, count=len(p_xy))
+    result[between] = log_ratio / -log_p
+    return result
+
+
+def jaccard_many(n_xy: np.ndarray, n_x: np.ndarray, n_y: np.ndarray) -> np.ndarray:
+    """:func:`jaccard` of many pairs at once, equal to it bit for bit.
+
+    >>> jaccard_many(np.array([2, 0]), np.array([4, 0]), np.array([3, 0]))
+    array([0.4, 0. ])
+    """
+    together = np.asarray(n_xy, dtype=np.int64)
+    union = np.asarray(n_x, dtype=np.int64) + np.asarray(n_y, dtype=np.int64) - together
+    return np.divide(together, union, out=np.zeros(len(together)), where=union != 0)
+
+
 def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None) -> Counts:
     """Count an article–entity list given as one collection of entity IRIs per article.
 
     Every non-empty collection is an article of the window (N); only entities in ``keep``
-    (when given) become nodes and pairs. Pairs are counted as integer codes in numpy, which is
-    five times faster than a Counter of tuples.
+    (when given) become nodes and pairs; an entity listed twice in one article counts once.
+    Entities are coded as integers in IRI order and the pairs are generated and counted in
+    numpy, with no Python work per pair.
 
     >>> count_lists([["x", "y"], ["y"]], keep={"y"}).entities
     {'y': 2}
     """
-    index: dict[str, int] = {}
-    articles = 0
-    coded: list[list[int]] = []
+    listed: list[str] = []
+    sizes: list[int] = []
     for entities in lists:
-        if not entities:
-            continue
-        articles += 1
-        chosen = entities if keep is None else [e for e in entities if e in keep]
-        coded.append([index.setdefault(entity, len(index)) for entity in dict.fromkeys(chosen)])
-    names = sorted(index)
+        if entities:
+            listed.extend(entities)
+            sizes.append(len(entities))
+    articles = len(sizes)
+    names = sorted(set(listed))
+    if keep is not None:
+        names = [name for name in names if name in keep]
     if not names:
         return Counts(articles, {}, {})
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[[index[name] for name in names]] = np.arange(len(names), dtype=np.int64)
-    flat = np.fromiter(chain.from_iterable(coded), dtype=np.int64)
-    singles = np.bincount(rank[flat], minlength=len(names))
-    ends = np.fromiter(
-        chain.from_iterable(chain.from_iterable(combinations(ids, 2) for ids in coded)),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    ranked = rank[ends]
-    low, high = ranked.min(axis=1), ranked.max(axis=1)
-    codes, counts = np.unique(low * len(names) + high, return_counts=True)
     width = len(names)
+    position = dict(zip(names, range(width), strict=True))
+    codes = np.fromiter(map(position.get, listed, repeat(-1)), dtype=np.int64, count=len(listed))
+    owners = np.repeat(np.arange(articles, dtype=np.int64), sizes)
+    kept = codes >= 0
+    mentions = np.unique(owners[kept] * width + codes[kept])  # by article, then entity; once
+    owners, codes = np.divmod(mentions, width)
+    singles = np.bincount(codes, minlength=width)
+    low, high = _pairs_within(owners, codes)
+    pair_codes, counts = np.unique(low * width + high, return_counts=True)
     pairs = {
         (names[code // width], names[code % width]): count
-        for code, count in zip(codes.tolist(), counts.tolist(), strict=True)
+        for code, count in zip(pair_codes.tolist(), counts.tolist(), strict=True)
     }
     entity_counts = {
         name: count for name, count in zip(names, singles.tolist(), strict=True) if count
     }
     return Counts(articles, entity_counts, pairs)
+
+
+def _pairs_within(owners: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of codes that share an owner, as (low, high) arrays.
+
+    ``owners`` is sorted and ``codes`` ascends within each owner, so the element at position
+    i pairs with each later element of its owner's run; those are generated with
+    :func:`numpy.repeat` and a ramp.
+
+    >>> low, high = _pairs_within(np.array([0, 0, 0, 1, 1]), np.array([1, 2, 5, 0, 3]))
+    >>> list(zip(low.tolist(), high.tolist()))
+    [(1, 2), (1, 5), (2, 5), (0, 3)]
+    """
+    size = len(owners)
+    if size == 0:
+        return owners, codes
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    ends = np.r_[starts[1:], size]
+    run_end = np.repeat(ends, ends - starts)
+    later = run_end - np.arange(size) - 1  # partners after each element in its run
+    left = np.repeat(np.arange(size), later)
+    first_partner = np.repeat(np.cumsum(later) - later, later)
+    right = left + 1 + (np.arange(len(left)) - first_partner)
+    return codes[left], codes[right]
 
 
 def count_window(
@@ -190,7 +250,7 @@ def count_window(
     if chosen == "sparql":
         return _count_by_sparql(store, window, min_count)
     keep = _typed_entities(store, window.entity_type) if window.entity_type else None
-    counts = count_lists(article_entities(store, window), keep=keep)
+    counts = count_lists(_entity_lists(store, window), keep=keep)
     if min_count > 1:
         counts.pairs = {pair: n for pair, n in counts.pairs.items() if n >= min_count}
     return counts
@@ -216,6 +276,15 @@ def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
     yield from _article_entities(store, window).values()
 
 
+def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
+    """The entity IRIs of each article in the window, without the article (not needed to count,
+    and decoding its IRI costs more than counting the row)."""
+    bindings = _window_bindings(window)
+    query = window_query("cooccurrence-entity-lists", bindings)
+    for (listed,) in _solutions(store, query, ("entities",), bindings):
+        yield listed.value.split() if isinstance(listed, ox.Literal) else []
+
+
 def _article_entities(
     store: Store, window: Window, entities: list[str] | None = None
 ) -> dict[str, set[str]]:
@@ -224,26 +293,29 @@ def _article_entities(
     found: dict[str, set[str]] = defaultdict(set)
     for chunk in _chunks(entities) if entities is not None else [None]:
         text = query if chunk is None else with_values(query, "entity", map(ox.NamedNode, chunk))
-        for article, listed in _pairs_of_terms(store, text, bindings):
-            found[_key(article)].update(listed.value.split())  # type: ignore[union-attr]
+        for article, listed in _solutions(store, text, ("article", "entities"), bindings):
+            if article is not None and isinstance(listed, ox.Literal):
+                found[_key(article)].update(listed.value.split())
     return found
 
 
-def _pairs_of_terms(
-    store: Store, query: str, bindings: Mapping[str, Term]
-) -> Iterator[tuple[Term, Term]]:
-    """The two columns of a SELECT. On the embedded store the solutions are read straight from
-    pyoxigraph (``store.raw``), skipping the per-row dict that costs as much as the query."""
+def _solutions(
+    store: Store, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
+) -> Iterator[tuple[Term | None, ...]]:
+    """The values of ``variables`` (the query's projection, in its order) in each solution.
+
+    On the embedded store the solutions are read straight from pyoxigraph (``store.raw``),
+    skipping the per-row dict of :meth:`Store.select`, which costs as much as the query."""
     raw = getattr(store, "raw", None)
     if isinstance(raw, ox.Store):
-        text = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
+        text = sparqltext.inject_values(query, {k: str(v) for k, v in (bindings or {}).items()})
         solutions = raw.query(text, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
-        for solution in solutions:
-            yield solution[0], solution[1]  # type: ignore[misc]
+        assert [variable.value for variable in solutions.variables] == list(variables)
+        yield from map(tuple, solutions)
         return
     for row in store.select(query, bindings):
-        yield row["article"], row["entities"]
+        yield tuple(row.get(variable) for variable in variables)
 
 
 def _key(term: Term) -> str:
@@ -418,25 +490,44 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 def labels(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
     """Entity IRI → (preferred name, type) for display; the type's local name, ``Thing`` last.
 
-    Where an entity has several names the smallest is taken, so the answer is stable.
+    Where an entity has several names the smallest is taken, so the answer is stable. For many
+    entities (a whole network) the names are read in one pass over all names, which is cheaper
+    than looking each entity up, and only the types are looked up by VALUES blocks.
     """
+    wanted = sorted(set(entities))
+    keep = set(wanted)
     names: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
-    query = queries.load("entity-labels")
-    for chunk in _chunks(sorted(set(entities))):
-        for row in store.select(with_values(query, "entity", [ox.NamedNode(e) for e in chunk])):
-            entity = row["entity"].value  # type: ignore[union-attr]
-            given, kind = row.get("name"), row.get("type")
-            if isinstance(given, ox.Literal):
-                names[entity].add(given.value)
-            if isinstance(kind, ox.NamedNode):
-                types[entity].add(_local_name(kind.value))
+    for node, given, kind in _label_rows(store, wanted):
+        if not isinstance(node, ox.NamedNode) or node.value not in keep:
+            continue
+        if isinstance(given, ox.Literal):
+            names[node.value].add(given.value)
+        if isinstance(kind, ox.NamedNode):
+            types[node.value].add(_local_name(kind.value))
     result = {}
-    for entity in sorted(set(entities)):
+    for entity in wanted:
         name = min(names[entity]) if names[entity] else _local_name(entity)
         specific = sorted(types[entity] - {"Thing"})
         result[entity] = (name, " ".join(specific) or ("Thing" if types[entity] else ""))
     return result
+
+
+def _label_rows(store: Store, wanted: list[str]) -> Iterator[tuple[Term | None, ...]]:
+    """(entity, name, type) rows for the entities ``wanted`` (and, for many, other nodes)."""
+    if len(wanted) <= VALUES_CHUNK:
+        query = queries.load("entity-labels")
+        for chunk in _chunks(wanted):
+            text = with_values(query, "entity", map(ox.NamedNode, chunk))
+            yield from _solutions(store, text, ("entity", "name", "type"))
+        return
+    for node, name in _solutions(store, queries.load("names"), ("node", "name")):
+        yield node, name, None
+    query = queries.load("entity-types")
+    for chunk in _chunks(wanted):
+        text = with_values(query, "entity", map(ox.NamedNode, chunk))
+        for entity, kind in _solutions(store, text, ("entity", "type")):
+            yield entity, None, kind
 
 
 def _local_name(iri: str) -> str:

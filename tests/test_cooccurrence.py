@@ -4,10 +4,14 @@ the graph's schema:mentions, in every window, by every path and on every backend
 from __future__ import annotations
 
 import doctest
+import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 import pyoxigraph as ox
 import pytest
 
@@ -250,3 +254,66 @@ def test_the_whole_analysis_runs_on_a_remote_engine(
     assert far.edges == near.edges
     assert dict(far.graph.nodes(data=True)) == dict(near.graph.nodes(data=True))
     assert months == pair_months(store, KAZ, RUSSIA, Window())
+
+
+def naive_counts(lists: list[list[str]], keep: set[str] | None = None) -> cooccurrence.Counts:
+    """Counting as the definitions say, one article at a time, with no numpy."""
+    entities: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    articles = 0
+    for listed in lists:
+        if not listed:
+            continue
+        articles += 1
+        chosen = sorted({e for e in listed if keep is None or e in keep})
+        entities.update(chosen)
+        pairs.update(combinations(chosen, 2))
+    return cooccurrence.Counts(articles, dict(entities), dict(pairs))
+
+
+def test_count_lists_equals_the_definitions() -> None:
+    rng = random.Random(7)
+    pool = [f"http://x/{name}" for name in ("a", "b", "c", "d", "e", "é", "Z", "a1", "b/2")]
+    lists = [rng.choices(pool, k=rng.randrange(0, 12)) for _ in range(300)]  # repeats, empties
+    lists += [[pool[0]], [pool[1], pool[1]], pool, []]  # a lone entity, a repeat, everyone
+    for keep in (None, set(pool[::2]), set(), {"http://x/absent"}):
+        counted = cooccurrence.count_lists(lists, keep=keep)
+        expected = naive_counts(lists, keep)
+        assert counted == expected
+        assert list(counted.pairs) == sorted(expected.pairs)  # x < y, in code point order
+        assert all(type(n) is int for n in [*counted.pairs.values(), *counted.entities.values()])
+    assert cooccurrence.count_lists([]) == cooccurrence.Counts(0, {}, {})
+    assert cooccurrence.count_lists([["a"], []]) == cooccurrence.Counts(1, {"a": 1}, {})
+
+
+def test_vectorised_measures_equal_the_scalar_formulas_bit_for_bit() -> None:
+    cases = [(n_xy, n_x, n_y, n) for n in (1, 2, 3, 7, 100, 99_991)
+             for n_x in {1, 2, n // 2 or 1, n} for n_y in {1, 3, n}
+             for n_xy in {0, 1, min(n_x, n_y), n} if n_xy <= min(n_x, n_y)]  # fmt: skip
+    cases += [(1, 1, 1, 2), (5, 5, 5, 5), (3, 3, 3, 12), (1, 4, 4, 16), (2, 100, 3, 12_345)]
+    for n in sorted({case[3] for case in cases}):
+        chosen = [case for case in cases if case[3] == n]
+        n_xy, n_x, n_y = (np.array([case[i] for case in chosen]) for i in range(3))
+        many = cooccurrence.npmi_many(n_xy, n_x, n_y, n).tolist()
+        assert many == [npmi(a, b, c, n) for a, b, c, _n in chosen]
+        assert all(type(value) is float for value in many)
+        overlap = cooccurrence.jaccard_many(n_xy, n_x, n_y).tolist()
+        assert overlap == [cooccurrence.jaccard(a, b, c) for a, b, c, _n in chosen]
+    assert cooccurrence.npmi_many(np.array([4]), np.array([4]), np.array([4]), 4).tolist() == [1.0]
+    assert (
+        cooccurrence.npmi_many(np.array([], dtype=np.int64), np.array([]), np.array([]), 3).size
+        == 0
+    )
+
+
+def test_labels_of_many_entities_equal_those_looked_up_one_by_one(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entities = [*sorted(count_window(store, Window()).entities), BASE + "entity/not-in-the-store"]
+    looked_up = cooccurrence.labels(store, entities)
+    assert any(kind for _name, kind in looked_up.values())
+    assert looked_up[KAZ] == ("Kazakhstan", looked_up[KAZ][1])
+    assert looked_up[BASE + "entity/not-in-the-store"] == ("not-in-the-store", "")
+    monkeypatch.setattr(cooccurrence, "VALUES_CHUNK", 3)  # many entities: all names in one pass
+    assert cooccurrence.labels(store, entities) == looked_up
+    assert cooccurrence.labels(store, entities[:2]) == {e: looked_up[e] for e in entities[:2]}

@@ -88,3 +88,31 @@ def test_backbone_keeps_the_significant_edges(store: EmbeddedStore) -> None:
 def test_bad_options(options: dict[str, object], message: str) -> None:
     with pytest.raises(QueryError, match=message):
         NetworkOptions(**options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("weight", ["count", "npmi", "jaccard"])
+@pytest.mark.parametrize("entity", [None, KAZ])
+def test_disparity_is_that_of_the_built_graph(
+    store: EmbeddedStore, weight: str, entity: str | None
+) -> None:
+    """G gets its edges' disparity from the edge list; it equals, bit for bit, the disparity of
+    the graph itself, with or without the node metrics."""
+    for analysed in (False, True):
+        options = NetworkOptions(entity=entity, weight=weight)
+        G = build_network(store, options, analysed=analysed).graph
+        assert G.number_of_edges() > 3
+        stored = {tuple(sorted((u, v))): a for u, v, a in G.edges(data="disparity")}
+        assert stored == disparity(G)
+        assert [list(data) for _u, _v, data in G.edges(data=True)] == [
+            ["count", "npmi", "jaccard", "weight", "disparity"]] * G.number_of_edges()  # fmt: skip
+
+
+def test_to_graph_falls_back_to_the_graph_when_ends_are_not_all_named() -> None:
+    from graph.analysis.edges import Edge
+
+    edges = [Edge("a", "b", 3, 0.5, 0.5, 3, 4), Edge("b", "c", 1, 0.1, 0.2, 4, 2),
+             Edge("a", "c", 1, 0.2, 0.1, 3, 2)]  # fmt: skip
+    for names in ({"a": ("A", ""), "b": ("B", ""), "c": ("C", "")}, {"c": ("C", "")}):
+        G = network_module.to_graph(edges, {}, names, "npmi", disparity=True)
+        stored = {tuple(sorted((u, v))): a for u, v, a in G.edges(data="disparity")}
+        assert stored == disparity(G)

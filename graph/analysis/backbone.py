@@ -18,10 +18,12 @@ edge cannot judge it (α = 1 there), so such an edge stands on its other end's j
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 import numpy as np
 
-__all__ = ["backbone", "disparity"]
+__all__ = ["alphas_of", "backbone", "disparity", "edge_disparities"]
 
 
 def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], float]:
@@ -46,14 +48,53 @@ def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], floa
     >>> disparity(G)
     {('a', 'b'): 0.25, ('a', 'c'): 0.75}
     """
-    edges = list(G.edges(data=weight, default=1))
+    edges, alphas = edge_disparities(G, weight)
+    return {
+        ((u, v) if u < v else (v, u)): alpha
+        for (u, v, _data), alpha in zip(edges, alphas.tolist(), strict=True)
+    }
+
+
+def edge_disparities(
+    G: nx.Graph, weight: str = "weight"
+) -> tuple[list[tuple[str, str, dict[str, Any]]], np.ndarray]:
+    """Each edge's α (see :func:`disparity`) beside the edge, in ``G.edges`` order.
+
+    Returns the edges as ``(u, v, data)``, their data dicts being ``G``'s own (so that a caller
+    can store α on them without looking each edge up again), and the array of α.
+
+    >>> G = nx.Graph()
+    >>> G.add_weighted_edges_from([("a", "b", 3), ("a", "c", 1)])
+    >>> edges, alphas = edge_disparities(G)
+    >>> [(u, v) for u, v, _data in edges], alphas.tolist()
+    ([('a', 'b'), ('a', 'c')], [0.25, 0.75])
+    """
+    edges = [edge for edge in G.edges(data=True)]  # not list(): it would count the edges first
     if not edges:
-        return {}
+        return edges, np.zeros(0)
     position = {node: index for index, node in enumerate(G)}
-    ends = np.array([(position[u], position[v]) for u, v, _w in edges], dtype=np.int64)
-    weights = np.array([float(w) for _u, _v, w in edges], dtype=np.float64)
+    ends = np.fromiter(
+        (position[node] for u, v, _data in edges for node in (u, v)), np.int64, 2 * len(edges)
+    ).reshape(-1, 2)
+    weights = np.fromiter(
+        (float(data.get(weight, 1)) for _u, _v, data in edges), np.float64, len(edges)
+    )
+    return edges, alphas_of(ends, weights, len(position))
+
+
+def alphas_of(ends: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
+    """The α of edges given as arrays: ``ends`` (m × 2 node indices in ``range(size)``, each
+    row as ``G.edges`` reports the edge) and ``weights``.
+
+    The strengths are summed in the order of the rows, first end then second, so edges given in
+    ``G.edges`` order get exactly the α of :func:`disparity`.
+
+    >>> alphas_of(np.array([[0, 1], [0, 2]]), np.array([3.0, 1.0]), 3).tolist()
+    [0.25, 0.75]
+    """
+    if len(weights) == 0:
+        return np.zeros(0)
     counted = weights > 0
-    size = len(position)
     strength = np.zeros(size)
     degree = np.zeros(size, dtype=np.int64)
     for column in (0, 1):
@@ -62,10 +103,7 @@ def disparity(G: nx.Graph, weight: str = "weight") -> dict[tuple[str, str], floa
     alphas = np.minimum(_alpha(weights, strength[ends[:, 0]], degree[ends[:, 0]]),
                         _alpha(weights, strength[ends[:, 1]], degree[ends[:, 1]]))  # fmt: skip
     alphas[~counted] = 1.0
-    return {
-        ((u, v) if u < v else (v, u)): alpha
-        for (u, v, _w), alpha in zip(edges, alphas.tolist(), strict=True)
-    }
+    return alphas
 
 
 def _alpha(weights: np.ndarray, strength: np.ndarray, degree: np.ndarray) -> np.ndarray:

@@ -9,11 +9,16 @@ top ones, when ``top`` is set) and the edges among them, as :func:`networkx.ego_
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Collection, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graph import cooccurrence
 from graph.analysis import backbone, centrality, communities
@@ -89,6 +94,29 @@ def build_network(
     A ``cache`` keeps whole-window counts between calls (the server's, keyed by snapshot).
     """
     started = time.perf_counter()
+    with _collector_paused():
+        network = _build(store, options, analysed=analysed, cache=cache)
+    network.seconds = time.perf_counter() - started
+    return network
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a whole network makes millions of small objects, none
+    in a cycle (reference counting frees them), and each collection would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(
+    store: Store, options: NetworkOptions, *, analysed: bool, cache: CountsCache | None
+) -> Network:
+    """:func:`build_network` without the clock."""
     window = options.window
     if options.entity:
         by_count = options.top if options.weight == "count" else 0
@@ -116,16 +144,20 @@ def build_network(
     nodes = {node for edge in edges for node in (edge.source, edge.target)}
     if options.entity and options.entity in counts.entities:
         nodes.add(options.entity)
-    names = cooccurrence.labels(store, nodes)
-    graph = to_graph(edges, counts.entities, names, options.weight)
+    whole = options.backbone is None  # else the disparity is that of the backbone, made below
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the store answers while G is built
+        naming = pool.submit(cooccurrence.labels, store, nodes)
+        graph = _unnamed_graph(edges, nodes, options.weight, disparity=whole)
+        _name_nodes(graph, counts.entities, naming.result())
     graph.graph.update(_graph_attributes(options, counts.articles))
     if options.backbone is not None:
         graph = _backbone(graph, options.backbone, keep=options.entity)
         edges = [e for e in edges if graph.has_edge(e.source, e.target)]
+        analyse(graph, seed=options.seed, nodes=analysed)
+    elif analysed:
+        _node_metrics(graph, seed=options.seed)
     network = Network(graph, edges, counts.articles, options)
-    analyse(network.graph, seed=options.seed, nodes=analysed)
     network.analysed = analysed
-    network.seconds = time.perf_counter() - started
     return network
 
 
@@ -134,40 +166,99 @@ def to_graph(
     entity_counts: dict[str, int],
     names: dict[str, tuple[str, str]],
     weight: str = "count",
+    *,
+    disparity: bool = False,
 ) -> nx.Graph:
     """``G`` from ranked edges; nodes and edges are inserted in a fixed order (IRI order, then
     the ranking), so everything written from ``G`` comes out the same every run.
 
+    With ``disparity`` each edge also gets the ``disparity`` :func:`analyse` would give it,
+    computed from the edge list before ``G`` is built (walking ``G`` costs more than the rest).
+
     >>> from graph.analysis.edges import Edge
     >>> G = to_graph([Edge("a", "b", 2, 1.0, 1.0, 2, 2)], {"a": 2, "b": 2},
-    ...              {"a": ("A", "Thing"), "b": ("B", "")})
-    >>> G.nodes["a"], G.edges["a", "b"]["weight"]
-    ({'label': 'A', 'type': 'Thing', 'articles': 2}, 2.0)
+    ...              {"a": ("A", "Thing"), "b": ("B", "")}, disparity=True)
+    >>> G.nodes["a"], G.edges["a", "b"]
+    ({'label': 'A', 'type': 'Thing', 'articles': 2}, {'count': 2, 'npmi': 1.0, \
+'jaccard': 1.0, 'weight': 2.0, 'disparity': 1.0})
     """
-    G = nx.Graph()
-    for node in sorted(names):
-        label, kind = names[node]
-        G.add_node(node, label=label, type=kind, articles=int(entity_counts.get(node, 0)))
-    for edge in edges:
-        G.add_edge(
-            edge.source,
-            edge.target,
-            count=edge.count,
-            npmi=edge.npmi,
-            jaccard=edge.jaccard,
-            weight=edge.weight(weight),
-        )
+    G = _unnamed_graph(edges, names, weight, disparity=disparity)
+    _name_nodes(G, entity_counts, names)
     return G
+
+
+def _unnamed_graph(
+    edges: list[Edge], nodes: Collection[str], weight: str, *, disparity: bool
+) -> nx.Graph:
+    """:func:`to_graph` with the nodes' attributes left empty (see :func:`_name_nodes`)."""
+    G = nx.Graph()
+    G.add_nodes_from(sorted(nodes))
+    weights = _weights(edges, weight)
+    data = [
+        {"count": edge.count, "npmi": edge.npmi, "jaccard": edge.jaccard, "weight": measure}
+        for edge, measure in zip(edges, weights, strict=True)
+    ]
+    if disparity:
+        for attributes, alpha in zip(data, _alphas(edges, weights, nodes), strict=True):
+            attributes["disparity"] = alpha
+    G.add_edges_from(
+        (edge.source, edge.target, attributes) for edge, attributes in zip(edges, data, strict=True)
+    )
+    if disparity and (G.number_of_nodes() != len(nodes) or G.number_of_edges() != len(edges)):
+        _add_disparity(G)  # ends outside ``nodes`` or repeated pairs: G's edge order differs
+    return G
+
+
+def _name_nodes(
+    G: nx.Graph, entity_counts: dict[str, int], names: Mapping[str, tuple[str, str]]
+) -> None:
+    """Give each named node its ``label``, ``type`` and ``articles``."""
+    for node, data in G.nodes(data=True):
+        if node in names:
+            label, kind = names[node]
+            data.update(label=label, type=kind, articles=int(entity_counts.get(node, 0)))
+
+
+def _weights(edges: list[Edge], weight: str) -> list[float]:
+    """Each edge's ``weight`` attribute: the chosen measure as a float."""
+    check_weight(weight)
+    field = Edge._fields.index(weight)
+    return [float(edge[field]) for edge in edges]
+
+
+def _alphas(edges: list[Edge], weights: list[float], nodes: Collection[str]) -> list[float]:
+    """The disparity of each edge, in the order of ``edges``, as :func:`analyse` gives it on
+    :func:`to_graph`'s ``G``: there the nodes come in IRI order, and ``G.edges`` reports each
+    edge from its first end in that order, the edges of one node in insertion order."""
+    position = {node: index for index, node in enumerate(sorted(nodes))}
+    size = len(position)
+    first = np.fromiter((position.get(e.source, size) for e in edges), np.int64, len(edges))
+    second = np.fromiter((position.get(e.target, size) for e in edges), np.int64, len(edges))
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    order = np.argsort(low, kind="stable")  # G.edges order
+    ends = np.column_stack((low[order], high[order]))
+    alphas = np.empty(len(edges))
+    alphas[order] = backbone.alphas_of(ends, np.asarray(weights)[order], size + 1)
+    return alphas.tolist()
 
 
 def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
     """Add the metrics to ``G`` in place: edge ``disparity`` (the backbone's α) and, with
     ``nodes``, node ``degree``, ``strength`` (weighted degree), ``pagerank``, ``betweenness``
     and ``community``, and graph ``communities`` and ``modularity``."""
-    for (u, v), alpha in backbone.disparity(G).items():
-        G.edges[u, v]["disparity"] = alpha
-    if not nodes:
-        return G
+    _add_disparity(G)
+    if nodes:
+        _node_metrics(G, seed=seed)
+    return G
+
+
+def _add_disparity(G: nx.Graph) -> None:
+    edges, alphas = backbone.edge_disparities(G)
+    for (_u, _v, data), alpha in zip(edges, alphas.tolist(), strict=True):
+        data["disparity"] = alpha
+
+
+def _node_metrics(G: nx.Graph, *, seed: int) -> None:
     strength = centrality.weighted_degree(G)
     ranks = centrality.pagerank(G)
     between = centrality.betweenness(G, seed=seed)
@@ -180,7 +271,6 @@ def analyse(G: nx.Graph, *, seed: int = 42, nodes: bool = True) -> nx.Graph:
         data["community"] = membership[node]
     G.graph["communities"] = len(set(membership.values()))
     G.graph["modularity"] = communities.modularity(G, membership)
-    return G
 
 
 def _backbone(G: nx.Graph, alpha: float, keep: str | None) -> nx.Graph:
