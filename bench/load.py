@@ -323,8 +323,7 @@ class ServerProcess:
 
     def memory(self) -> tuple[float | None, float | None]:
         """Peak RSS of the server process, and summed over its whole process tree (MiB)."""
-        peaks = [peak_rss_mib(pid) for pid in _process_tree(self.pid)]
-        return peaks[0], sum(p for p in peaks if p is not None)
+        return tree_memory(self.pid)
 
     def stop(self) -> None:
         stop_process(self.process)
@@ -332,6 +331,7 @@ class ServerProcess:
 
 
 def tree_memory(pid: int) -> tuple[float | None, float | None]:
+    """Peak RSS of process ``pid``, and summed over its whole process tree (MiB)."""
     peaks = [peak_rss_mib(p) for p in _process_tree(pid)]
     return peaks[0], sum(p for p in peaks if p is not None)
 

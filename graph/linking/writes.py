@@ -39,18 +39,23 @@ class _Terms(dict[str, str]):
 
 
 def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> int:
-    """Apply (article, links held, links wanted) changes; return the quads written."""
+    """Apply (article, links held, links wanted) changes; return the quads written. Links are
+    (all entities mentioned, those found in the text): sorted tuples of distinct IRIs."""
     terms = _Terms()
     removed: list[str] = []
     added: list[str] = []
     for article, (held_all, held_found), (all_, found) in changes:
         graph = terms[article]
+        tail = f" {graph} .\n"
         for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
+            head = f"{graph} {predicate} "
+            if not held:  # an article just written: every link is new
+                added.extend(head + terms[entity] + tail for entity in wanted)
+                continue
             held_set, wanted_set = set(held), set(wanted)
             for entity in sorted(held_set - wanted_set):
-                removed.append(f"GRAPH {graph} {{ {graph} {predicate} {terms[entity]} }}")
-            for entity in sorted(wanted_set - held_set):
-                added.append(f"{graph} {predicate} {terms[entity]} {graph} .\n")
+                removed.append(f"GRAPH {graph} {{ {head}{terms[entity]} }}")
+            added.extend(head + terms[entity] + tail for entity in sorted(wanted_set - held_set))
     for start in range(0, len(removed), CHUNK):
         store.update("DELETE DATA {\n" + "\n".join(removed[start : start + CHUNK]) + "\n}")
     for start in range(0, len(added), CHUNK):
