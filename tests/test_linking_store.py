@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import pytest
 
 from graph.ingest import ingest
-from graph.linking import relink
+from graph.linking import relink, writes
 from graph.linking.overrides import parse_overrides
 from graph.settings import Settings
 from graph.store import EmbeddedStore
@@ -136,3 +137,23 @@ def test_link_and_entities_commands(tmp_path: Path) -> None:
     assert [(r["name"], r["type"], r["articles"]) for r in rows] == [("Kazakhstan", "Country", "2")]
     assert "Republic of Kazakhstan" in rows[0]["aliases"]
     assert rows[0]["first"].startswith("2026-01-02")
+
+
+def test_link_changes_are_written_in_chunks_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writes, "CHUNK", 2)
+    mentions, found = f"<{S}mentions>", f"<{NG}foundInText>"
+    article = [f"http://a.example/{i}" for i in range(5)]
+    entity = [f"http://e.example/{i}" for i in range(6)]
+    held = [f"<{a}> {mentions} <{e}> <{a}> .\n" for a in article for e in entity[:3]]
+    with EmbeddedStore(tmp_path, write=True) as store:
+        store.replace_graphs_nquads(article, "".join(held).encode())
+        changes = [
+            (a, (tuple(entity[:3]), ()), (tuple(entity[2:5]), (entity[4],))) for a in article
+        ]
+        assert writes.write_links(store, changes) == 5 * (2 + 2 + 1)
+        quads = {str(q) for q in store.raw.quads_for_pattern(None, None, None, None)}
+    expected = {f"<{a}> {mentions} <{e}> <{a}>" for a in article for e in entity[2:5]}
+    expected |= {f"<{a}> {found} <{entity[4]}> <{a}>" for a in article}
+    assert quads == expected

@@ -31,7 +31,7 @@ WHOLE_SHARE = 0.3
 
 
 class _Terms(dict[str, str]):
-    """IRI → its N-Quads form (written by pyoxigraph, so escaped), remembered."""
+    """Entity IRI → its N-Quads form (written by pyoxigraph, so escaped), remembered."""
 
     def __missing__(self, iri: str) -> str:
         written = self[iri] = str(ox.NamedNode(iri))
@@ -40,27 +40,40 @@ class _Terms(dict[str, str]):
 
 def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> int:
     """Apply (article, links held, links wanted) changes; return the quads written. Links are
-    (all entities mentioned, those found in the text): sorted tuples of distinct IRIs."""
-    terms = _Terms()
+    (all entities mentioned, those found in the text): sorted tuples of distinct IRIs.
+
+    Changes are written every :data:`CHUNK` quads, so memory does not grow with the store."""
+    entities = _Terms()
     removed: list[str] = []
     added: list[str] = []
+    written = 0
     for article, (held_all, held_found), (all_, found) in changes:
-        graph = terms[article]
+        graph = str(ox.NamedNode(article))
         tail = f" {graph} .\n"
         for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
             head = f"{graph} {predicate} "
             if not held:  # an article just written: every link is new
-                added.extend(head + terms[entity] + tail for entity in wanted)
+                added.extend(head + entities[entity] + tail for entity in wanted)
                 continue
             held_set, wanted_set = set(held), set(wanted)
             for entity in sorted(held_set - wanted_set):
-                removed.append(f"GRAPH {graph} {{ {head}{terms[entity]} }}")
-            added.extend(head + terms[entity] + tail for entity in sorted(wanted_set - held_set))
-    for start in range(0, len(removed), CHUNK):
-        store.update("DELETE DATA {\n" + "\n".join(removed[start : start + CHUNK]) + "\n}")
-    for start in range(0, len(added), CHUNK):
-        store.replace_graphs_nquads([], "".join(added[start : start + CHUNK]).encode("utf-8"))
-    return len(removed) + len(added)
+                removed.append(f"GRAPH {graph} {{ {head}{entities[entity]} }}")
+            added.extend(head + entities[e] + tail for e in sorted(wanted_set - held_set))
+        if len(removed) >= CHUNK or len(added) >= CHUNK:
+            written += _flush(store, removed, added)
+    return written + _flush(store, removed, added)
+
+
+def _flush(store: Store, removed: list[str], added: list[str]) -> int:
+    """Write the removals, then the additions, gathered so far; empty both lists."""
+    count = len(removed) + len(added)
+    if removed:
+        store.update("DELETE DATA {\n" + "\n".join(removed) + "\n}")
+    if added:
+        store.replace_graphs_nquads([], "".join(added).encode("utf-8"))
+    removed.clear()
+    added.clear()
+    return count
 
 
 def write_entities(
