@@ -22,6 +22,7 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import cache
@@ -185,7 +186,6 @@ class Mapper:
         self.pool_threshold = POOL_THRESHOLD if pool_threshold is None else pool_threshold
         #: Whether the last :meth:`map` ran in worker processes.
         self.pooled = False
-        self._pool: Any = None
 
     def map(self, items: Iterable[sources.Item]) -> Iterator[list[Outcome]]:
         """Outcomes chunk by chunk, in input order."""
@@ -206,24 +206,25 @@ class Mapper:
         self, head: list[list[sources.Item]], rest: Iterator[list[sources.Item]]
     ) -> Iterator[list[Outcome]]:
         self.pooled = True
+        # An executor rather than ``multiprocessing.Pool``: the pool's worker-handler thread
+        # wakes whenever results wait in its queue, so with large results it spins, and holds
+        # a core and the interpreter lock the results are read with.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["graph.parallel"])
-        self._pool = context.Pool(self.workers, initializer=_start_worker, initargs=(self.iris,))
+        executor = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.iris,)
+        )
         try:
             window = 2 * self.workers + -(-self.ahead // CHUNK)
-            pending: deque[Any] = deque()
-            source = iter([*head, *rest])
-            for chunk in source:
-                pending.append(self._pool.apply_async(_map_chunk, (chunk,)))
+            pending: deque[Future[list[Outcome]]] = deque()
+            for chunk in itertools.chain(head, rest):
+                pending.append(executor.submit(_map_chunk, chunk))
                 if len(pending) >= window:
-                    yield pending.popleft().get()
+                    yield pending.popleft().result()
             while pending:
-                yield pending.popleft().get()
-            self._pool.close()
-            self._pool.join()
+                yield pending.popleft().result()
         finally:
-            self._pool.terminate()
-            self._pool = None
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _chunks(items: Iterable[sources.Item], size: int) -> Iterator[list[sources.Item]]:
