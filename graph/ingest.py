@@ -147,6 +147,8 @@ class Ingester:
                 loading = store.open_load() if self.streamed else None
                 self.store = loading or store
             self.write(self.mapped(paths))
+            if loading is not None:
+                loading.hand_off()  # the loader loads the last articles while linking runs
             self.store.flush()  # a remote store writes behind: the pass reads what it wrote
             linked = self.linker.finish(self.store)
             self.summary.entities = linked.entities

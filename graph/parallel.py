@@ -22,8 +22,8 @@ import itertools
 import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple

@@ -1,29 +1,31 @@
-"""Filling an empty on-disk store in one bulk load, written to as it goes.
+"""Filling an empty on-disk store by bulk loads, written to as it goes.
 
-Oxigraph's bulk loader is fastest when it sees all its input at once: it cuts it into large
-runs, sorts and writes each on its own thread, and hands RocksDB one set of files. Fed batch by
-batch, each call is too small to use more than one thread, and each leaves files for RocksDB to
-merge. So an ingest into a store that holds no named graph writes through a
-:class:`LoadingStore`: every write that only adds new graphs (or adds to graphs it added) is
-appended to one N-Quads stream, which a bulk loader on a background thread reads while ingest
-maps the next records, links them and writes on.
+Oxigraph's bulk loader is many times faster than transactional writes, but each call pays for
+its own files, so it wants large inputs. An ingest into a store that holds no named graph
+writes through a :class:`LoadingStore`: every write that only adds new graphs (or adds to
+graphs it added) is appended to the current *segment*, and each segment of
+:data:`SEGMENT_BYTES` of N-Quads goes to a loader thread, which bulk-loads it while ingest maps
+the next records, links them and writes on. The loader works through a segment without the
+interpreter lock; segments wait for it in a short queue, so memory stays bounded.
+
+Segments rather than one stream: the bulk loader sorts and writes its input in runs of a million
+quads, one run at a time, and begins a run only when it is full, so one stream left most of a run
+to the end, when nothing else remained to do. With segments the loader keeps pace with ingest,
+and an ingest hands the last articles over (:meth:`LoadingStore.hand_off`) before its linking
+pass, which then runs beside the loader.
 
 Whatever cannot be appended — a read, an update, the replacement of a graph already written —
-first ends the load (the loader reads to the end of the stream, the store is flushed and a
-snapshot published) and then goes to the store as usual, so answers never depend on the load.
-Small inputs are buffered and written by the ordinary path: a bulk load pays off from
-:data:`STREAM_THRESHOLD` bytes on.
+first ends the load (the loader loads what is left, the store is flushed and a snapshot
+published) and then goes to the store as usual, so answers never depend on the load. Small inputs
+are written by the ordinary path: a bulk load pays off from :data:`STREAM_THRESHOLD` bytes on.
 
-Crash safety: before the first byte reaches the loader, the store's journal notes that every
+Crash safety: before the first segment reaches the loader, the store's journal notes that every
 named graph is new; a store opened after a crash mid-load removes them all (the store held none
 before), so running the ingest again completes the job, as it does after a crashed batch.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import os
 import queue
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -38,70 +40,20 @@ from graph.store.base import Row, Store, Term
 if TYPE_CHECKING:
     from graph.store.embedded import EmbeddedStore
 
-__all__ = ["STREAM_THRESHOLD", "LoadingStore"]
+__all__ = ["SEGMENT_BYTES", "STREAM_THRESHOLD", "LoadingStore"]
 
-#: Bytes of N-Quads buffered before the bulk load starts; a smaller ingest is written at once.
+#: Bytes of N-Quads from which a load is worth a bulk load; a smaller ingest is written at once.
 STREAM_THRESHOLD = 8 << 20
-#: Chunks waiting for the loader (each is one write, a batch of articles at most).
-QUEUE_DEPTH = 2
-#: The pipe's buffer (Linux allows up to /proc/sys/fs/pipe-max-size, 1 MiB by default).
-PIPE_SIZE = 1 << 20
+#: Bytes of N-Quads per bulk load (about 650,000 quads of news articles).
+SEGMENT_BYTES = 256 << 20
+#: Segments waiting while the loader loads one.
+QUEUE_DEPTH = 1
 #: How often a writer waiting on a full queue checks that the loader still runs (seconds).
 _POLL = 0.5
 
 
-class _Feed:
-    """The loader's input: a pipe that the loader reads by path (so that reading never waits
-    for Python's interpreter lock) and a thread writing the queued chunks into it."""
-
-    def __init__(self) -> None:
-        self._read, self._write = os.pipe()
-        with contextlib.suppress(OSError):  # a larger pipe means fewer wake-ups
-            fcntl.fcntl(self._write, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-        self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_DEPTH)
-        self._writer = threading.Thread(target=self._pump, name="bulk-load-feed", daemon=True)
-        self._writer.start()
-
-    @property
-    def path(self) -> str:
-        """Where the loader reads the stream."""
-        return f"/dev/fd/{self._read}"
-
-    def _pump(self) -> None:
-        try:
-            while (chunk := self._queue.get()) is not None:
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(self._write, view) :]
-        except OSError:
-            pass  # the loader stopped reading: its error is raised when it is joined
-        finally:
-            os.close(self._write)
-
-    def put(self, chunk: bytes | None, loader: threading.Thread) -> None:
-        """Queue a chunk (None: the end), waiting while the queue is full and the loader runs."""
-        while True:
-            try:
-                self._queue.put(chunk, timeout=_POLL)
-                return
-            except queue.Full:
-                if not loader.is_alive():
-                    return  # the loader stopped on an error: it is raised when joined
-
-    def close(self) -> None:
-        """After the loader ended: stop the writer and close the reading end."""
-        if self._writer.is_alive():
-            os.close(self._read)  # a writer still writing gets EPIPE and stops
-            self._read = -1
-            with contextlib.suppress(queue.Full):
-                self._queue.put_nowait(None)
-            self._writer.join()
-        if self._read >= 0:
-            os.close(self._read)
-
-
 class LoadingStore(Store):
-    """An empty :class:`EmbeddedStore` being filled by one bulk load (see the module)."""
+    """An empty :class:`EmbeddedStore` being filled by bulk loads (see the module)."""
 
     def __init__(self, store: EmbeddedStore) -> None:
         self.store = store
@@ -110,16 +62,16 @@ class LoadingStore(Store):
         self._written: set[str] = set()
         #: Whether quads were added without naming their graphs (they may be in any graph).
         self._additions = False
-        self._buffer: list[bytes] = []
-        self._buffered = 0
-        self._feed: _Feed | None = None
+        self._segment: list[bytes] = []
+        self._segment_bytes = 0
+        self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_DEPTH)
         self._loader: threading.Thread | None = None
         self._error: BaseException | None = None
         self._ended = False
 
     @property
     def streaming(self) -> bool:
-        """Whether the bulk load has started (more than :data:`STREAM_THRESHOLD` written)."""
+        """Whether the loader has started (a segment was handed over)."""
         return self._loader is not None
 
     # -- writes that the load takes ------------------------------------------------------------
@@ -155,31 +107,48 @@ class LoadingStore(Store):
     def _append(self, data: bytes) -> None:
         if not data:
             return
-        if self._feed is None:
-            self._buffer.append(data)
-            self._buffered += len(data)
-            if self._buffered >= STREAM_THRESHOLD:
-                self._start()
+        self._segment.append(data)
+        self._segment_bytes += len(data)
+        if self._segment_bytes >= max(SEGMENT_BYTES, STREAM_THRESHOLD):
+            self.hand_off()
+
+    def hand_off(self) -> None:
+        """Give the loader what was written so far, to load while the caller goes on; nothing
+        to do while that is less than :data:`STREAM_THRESHOLD` bytes and the load has not
+        started (it may yet be written at once)."""
+        if self._ended or not self._segment:
             return
-        assert self._loader is not None
-        self._feed.put(data, self._loader)
+        if self._loader is None:
+            if self._segment_bytes < STREAM_THRESHOLD:
+                return
+            self._start()
+        if self._error is not None:
+            self.end()  # raises the loader's error
+        segment, self._segment, self._segment_bytes = b"".join(self._segment), [], 0
+        self._put(segment)
 
     def _start(self) -> None:
-        """Journal the load, start the loader and hand it what was buffered."""
+        """Journal the load and start the loader."""
         self.store.begin_load()
-        self._feed = _Feed()
         self._loader = threading.Thread(target=self._load, name="bulk-load", daemon=True)
         self._loader.start()
-        buffered, self._buffer = self._buffer, []
-        for data in buffered:
-            self._feed.put(data, self._loader)
+
+    def _put(self, segment: bytes | None) -> None:
+        """Queue a segment (None: the end), waiting while the queue is full and the loader
+        runs."""
+        assert self._loader is not None
+        while True:
+            try:
+                self._queue.put(segment, timeout=_POLL)
+                return
+            except queue.Full:
+                if not self._loader.is_alive():
+                    return  # the loader stopped on an error: it is raised when joined
 
     def _load(self) -> None:
-        assert self._feed is not None
         try:
-            self.store.raw.bulk_load(
-                path=self._feed.path, format=ox.RdfFormat.N_QUADS, lenient=True
-            )
+            while (segment := self._queue.get()) is not None:
+                self.store.raw.bulk_load(segment, format=ox.RdfFormat.N_QUADS, lenient=True)
         except BaseException as error:
             self._error = error
 
@@ -189,17 +158,17 @@ class LoadingStore(Store):
         """Finish the load: what was written is stored, durable and published. Idempotent."""
         if self._ended:
             return
-        self._ended = True
-        if self._feed is None:
-            if self._buffer:
-                data, self._buffer = b"".join(self._buffer), []
+        if self._loader is None and self._segment_bytes < STREAM_THRESHOLD:
+            self._ended = True
+            if self._segment:
+                data, self._segment = b"".join(self._segment), []
                 written = sorted(self._written)
                 self.store.replace_graphs_nquads(written, data, absent=written)
             return
-        assert self._loader is not None
-        self._feed.put(None, self._loader)
-        self._loader.join()
-        self._feed.close()
+        if self._error is None:
+            self.hand_off()
+        self._ended = True
+        self._stop_loader()
         if self._error is not None:
             self.store.recover()
             raise StoreError(f"the bulk load into {self.store.path} failed: {self._error}")
@@ -210,12 +179,16 @@ class LoadingStore(Store):
         if self._ended:
             return
         self._ended = True
-        self._buffer = []
-        if self._feed is not None and self._loader is not None:
-            self._feed.put(None, self._loader)
-            self._loader.join()
-            self._feed.close()
+        self._segment = []
+        if self._loader is not None:
+            self._stop_loader()
             self.store.recover()
+
+    def _stop_loader(self) -> None:
+        """Wait for the loader to load what it was given."""
+        assert self._loader is not None
+        self._put(None)
+        self._loader.join()
 
     # -- everything else: after the load ---------------------------------------------------------
 
