@@ -113,7 +113,7 @@ class Ingester:
         streamed: bool = True,
     ) -> None:
         self.store = store
-        #: Whether an ingest into an empty store writes in one bulk load (see
+        #: Whether an ingest into an empty store writes by streamed bulk loads (see
         #: :mod:`graph.store.loading`); off, it writes batch by batch (same store).
         self.streamed = streamed
         self.settings = settings

@@ -16,7 +16,7 @@ Batches are written with the bulk loader (five times faster than transactional i
 safety comes from the journal: it names the graphs of a batch before the batch touches them and
 is removed after the batch is durable. A store opened for writing with a journal left behind
 drops those graphs — each article is then wholly absent, and ingesting again restores it.
-An ingest into an empty store writes in one streamed bulk load (:mod:`graph.store.loading`,
+An ingest into an empty store writes in streamed bulk loads (:mod:`graph.store.loading`,
 :meth:`EmbeddedStore.open_load`); its journal says that every named graph is new.
 """
 
