@@ -1,4 +1,4 @@
-"""An ingest into an empty store writes in one streamed bulk load (graph/store/loading.py):
+"""An ingest into an empty store writes by streamed bulk loads (graph/store/loading.py):
 the same store as batch by batch, reads and replacements end the load first, and a crash or
 an error leaves the store as it was."""
 
