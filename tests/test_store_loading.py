@@ -53,9 +53,11 @@ def _counts(summary: Summary) -> tuple[int, ...]:
             summary.rejected, summary.triples, summary.entities)  # fmt: skip
 
 
+@pytest.mark.parametrize("segment", [0, 1_000_000], ids=["a-segment-per-write", "segments"])
 def test_the_streamed_load_gives_the_store_of_batch_by_batch(
-    tmp_path: Path, streaming: None
+    tmp_path: Path, streaming: None, monkeypatch: pytest.MonkeyPatch, segment: int
 ) -> None:
+    monkeypatch.setattr(loading, "SEGMENT_BYTES", segment)
     path = corpus.write(tmp_path / "c.jsonl.gz", 300, seed=11)
     # Versions of one slug in later batches: the load must end to replace the earlier one.
     later = write_jsonl(
