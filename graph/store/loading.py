@@ -12,7 +12,7 @@ Segments rather than one stream: the bulk loader sorts and writes its input in r
 quads, one run at a time, and begins a run only when it is full, so one stream left most of a run
 to the end, when nothing else remained to do. With segments the loader keeps pace with ingest,
 and an ingest hands the last articles over (:meth:`LoadingStore.hand_off`) before its linking
-pass, which then runs beside the loader.
+pass, which then runs beside the loader, and whose writes go to the loader as they come.
 
 Whatever cannot be appended — a read, an update, the replacement of a graph already written —
 first ends the load (the loader loads what is left, the store is flushed and a snapshot
@@ -64,6 +64,8 @@ class LoadingStore(Store):
         self._additions = False
         self._segment: list[bytes] = []
         self._segment_bytes = 0
+        #: Bytes from which the segment goes to the loader.
+        self._segment_limit = max(SEGMENT_BYTES, STREAM_THRESHOLD)
         self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_DEPTH)
         self._loader: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -109,13 +111,19 @@ class LoadingStore(Store):
             return
         self._segment.append(data)
         self._segment_bytes += len(data)
-        if self._segment_bytes >= max(SEGMENT_BYTES, STREAM_THRESHOLD):
-            self.hand_off()
+        if self._segment_bytes >= self._segment_limit:
+            self._give()
 
     def hand_off(self) -> None:
-        """Give the loader what was written so far, to load while the caller goes on; nothing
-        to do while that is less than :data:`STREAM_THRESHOLD` bytes and the load has not
-        started (it may yet be written at once)."""
+        """Give the loader what was written so far, to load while the caller goes on, and
+        from now on each write as it comes (the caller is near its end: what the loader
+        still has to do after the last write is what delays the end). Nothing is given while
+        the load has not started and holds less than :data:`STREAM_THRESHOLD` bytes (it
+        may yet be written at once)."""
+        self._segment_limit = STREAM_THRESHOLD
+        self._give()
+
+    def _give(self) -> None:
         if self._ended or not self._segment:
             return
         if self._loader is None:
@@ -166,7 +174,7 @@ class LoadingStore(Store):
                 self.store.replace_graphs_nquads(written, data, absent=written)
             return
         if self._error is None:
-            self.hand_off()
+            self._give()
         self._ended = True
         self._stop_loader()
         if self._error is not None:
