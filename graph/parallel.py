@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -96,6 +98,21 @@ _context: _Context | None = None
 def _start_worker(iris: Minter) -> None:
     global _context
     _context = _Context(iris)
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the process that started it ends, however it ends: killed, that
+    process cannot tell its workers to stop, and they would wait for work for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _map_chunk(items: list[sources.Item]) -> list[Outcome]:

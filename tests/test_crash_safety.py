@@ -49,13 +49,43 @@ def _start_ingest(store: Path, corpus: Path) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+def _descendants(pid: int) -> set[int]:
+    """The processes started by ``pid``, and by them, and so on (read from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> None:
+    """kill -9 the ingest once ``ready()``; its worker processes must not outlive it."""
     deadline = time.monotonic() + 120
     while not ready() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.01)
     assert process.poll() is None, "the ingest finished before it could be killed; use more records"
+    started = _descendants(process.pid)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 20
+    while (left := {pid for pid in started if _alive(pid)}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes of the killed ingest still run: {sorted(left)}"
 
 
 def test_kill_during_a_batch_then_ingest_again(tmp_path: Path) -> None:
