@@ -12,10 +12,10 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench import corpus
-from bench.measure import MemoryPeak, stop_process, wait_for
+from bench.measure import MemoryPeak, free_port, stop_process, wait_for
 from graph.store.snapshots import Snapshots
 
-__all__ = ["Context", "Options", "Server"]
+__all__ = ["Context", "Options", "Server", "serve"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -60,6 +60,8 @@ class Options:
 
 @dataclass
 class Server:
+    """A started server process (stopped at the end of a ``with``), sampled for memory."""
+
     url: str
     process: subprocess.Popen[bytes]
     memory: MemoryPeak
@@ -68,9 +70,19 @@ class Server:
     def sparql(self) -> str:
         return self.url + "sparql"
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def stop(self) -> None:
         self.memory.__exit__()
         stop_process(self.process)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 @dataclass
@@ -171,13 +183,12 @@ class Context:
 
     def newsgraph_server(self) -> Server:
         if "newsgraph" not in self._servers:
-            port = free_port()
-            command = [sys.executable, "-m", "graph", "serve", "--store", str(self.store()),
-                       "--base", BASE, "--port", str(port), "--row-limit", "0"]  # fmt: skip
             # Every answer computed: a reused answer would time the result cache, not the query.
             env = {**os.environ, "NEWSGRAPH_RESULT_CACHE_BYTES": "0"}
-            log = self.workdir / "newsgraph.log"
-            self._servers["newsgraph"] = _start(command, port, log, 120, env=env)
+            self._servers["newsgraph"] = serve(
+                self.store(), ["--base", BASE, "--row-limit", "0"],
+                log=self.workdir / "newsgraph.log", env=env,
+            )  # fmt: skip
         return self._servers["newsgraph"]
 
     def peer_server(self) -> Server | None:
@@ -211,11 +222,14 @@ class Context:
         self._temporary.cleanup()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+def serve(
+    store: Path, options: Sequence[str] = (), *, log: Path, env: dict[str, str] | None = None
+) -> Server:
+    """This checkout's ``newsgraph serve`` on ``store`` and a free loopback port, answering."""
+    port = free_port()
+    command = [sys.executable, "-m", "graph", "serve", "--store", str(store),
+               "--port", str(port), *options]  # fmt: skip
+    return _start(command, port, log, 120, env=env)
 
 
 def peer_available() -> bool:

@@ -14,7 +14,7 @@ port; its peak resident memory (VmHWM) is read from /proc for the server process
 whole process tree (its query workers included).
 
 The function API, for ``python -m bench``: :func:`measure` (one scenario against a URL),
-:class:`ServerProcess` (start and measure a server) and :func:`run` (the standard scenarios).
+:func:`run` (the standard scenarios); :func:`bench.context.serve` starts a server.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,13 +33,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 from urllib.parse import quote, urlsplit
 
-from bench.measure import stop_process
+from bench.context import serve
+from bench.measure import tree_memory
 
-__all__ = ["CHEAP_QUERY", "LoadResult", "ServerProcess", "measure", "named_query", "run"]
+__all__ = ["CHEAP_QUERY", "LoadResult", "measure", "named_query", "run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP_QUERY = "PREFIX schema: <http://schema.org/>\nSELECT ?headline WHERE { ?a schema:headline ?headline } LIMIT 1"
@@ -235,107 +233,6 @@ def measure(
     return LoadResult(name, concurrency, requests, seconds, errors, dict(statuses), latencies)
 
 
-# -- the server ---------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _process_tree(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int(
-                    (entry / "stat").read_text().rpartition(")")[2].split()[1]
-                )
-            except (OSError, ValueError, IndexError):
-                continue
-    tree, frontier = [pid], [pid]
-    while frontier:
-        parent = frontier.pop()
-        children = [child for child, p in parents.items() if p == parent]
-        tree += children
-        frontier += children
-    return tree
-
-
-def peak_rss_mib(pid: int) -> float | None:
-    """The process's resident-memory high-water mark (VmHWM), in MiB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-class ServerProcess:
-    """``newsgraph serve`` on ``store``, on a free loopback port, for the length of a ``with``."""
-
-    def __init__(
-        self, store: Path, *, workers: int | None = None, extra: Sequence[str] = ()
-    ) -> None:
-        self.store = store
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        arguments = [sys.executable, "-m", "graph", "serve", "--store", str(store),
-                     "--port", str(self.port), *extra]  # fmt: skip
-        if workers:
-            arguments += ["--query-workers", str(workers)]
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            arguments, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log
-        )
-
-    def __enter__(self) -> Self:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                error = self.log.read().decode(errors="replace")
-                self.stop()
-                raise RuntimeError(f"the server exited: {error.strip()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the server did not start within 120 s")
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def memory(self) -> tuple[float | None, float | None]:
-        """Peak RSS of the server process, and summed over its whole process tree (MiB)."""
-        return tree_memory(self.pid)
-
-    def stop(self) -> None:
-        stop_process(self.process)
-        self.log.close()
-
-
-def tree_memory(pid: int) -> tuple[float | None, float | None]:
-    """Peak RSS of process ``pid``, and summed over its whole process tree (MiB)."""
-    peaks = [peak_rss_mib(p) for p in _process_tree(pid)]
-    return peaks[0], sum(p for p in peaks if p is not None)
-
-
 # -- scenarios ----------------------------------------------------------------------------------
 
 
@@ -422,7 +319,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                    queries=queries, unique=args.unique, report=report, entity=args.entity)  # fmt: skip
 
     if args.store:
-        with ServerProcess(args.store, workers=args.workers) as server:
+        options = ["--query-workers", str(args.workers)] if args.workers else []
+        with (
+            tempfile.TemporaryDirectory() as logs,
+            serve(args.store, options, log=Path(logs) / "serve.log") as server,
+        ):
             results = scenarios(server.url, server.pid)
     else:
         results = scenarios(args.url, args.pid)

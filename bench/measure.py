@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import socket
 import statistics
 import subprocess
 import threading
@@ -19,7 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["MemoryPeak", "Sample", "percentile", "repeat", "stop_process", "tree_rss"]
+__all__ = ["MemoryPeak", "Sample", "free_port", "peak_rss_mib", "percentile", "process_tree", "repeat",
+           "stop_process", "tree_memory", "tree_rss"]  # fmt: skip
 
 
 @dataclass
@@ -68,24 +70,50 @@ def _children(pid: int) -> list[int]:
     return [int(part) for part in text.split()]
 
 
-def _rss(pid: int) -> int:
+def process_tree(pid: int) -> list[int]:
+    """A process and all its descendants, ``pid`` first."""
+    tree, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        tree.append(current)
+        stack.extend(_children(current))
+    return tree
+
+
+def _status_kib(pid: int, field: str) -> int | None:
+    """A memory figure from /proc/PID/status (``VmRSS``, ``VmHWM``), in KiB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
     except OSError:
-        pass
-    return 0
+        return None
+    return None
 
 
 def tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants, now."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        total += _rss(current)
-        stack.extend(_children(current))
-    return total
+    return sum((_status_kib(p, "VmRSS") or 0) * 1024 for p in process_tree(pid))
+
+
+def peak_rss_mib(pid: int) -> float | None:
+    """The process's resident-memory high-water mark (VmHWM), in MiB."""
+    peak = _status_kib(pid, "VmHWM")
+    return None if peak is None else peak / 1024
+
+
+def tree_memory(pid: int) -> tuple[float | None, float | None]:
+    """Peak RSS of process ``pid``, and summed over its whole process tree (MiB)."""
+    peaks = [peak_rss_mib(p) for p in process_tree(pid)]
+    return peaks[0], sum(p for p in peaks if p is not None)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 class MemoryPeak:

@@ -32,6 +32,7 @@ from typing import Any
 
 import httpx
 
+from bench.measure import free_port
 from graph.ingest import Summary, ingest
 from graph.settings import load_settings
 from graph.store import EmbeddedStore, RemoteStore
@@ -90,15 +91,6 @@ def oxigraph_binary() -> str:
     if not Path(found).exists():
         raise SystemExit("the oxigraph server is not installed (pip install oxigraph)")
     return found
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

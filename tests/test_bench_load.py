@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 from bench import load
+from bench.context import serve
 from tests.conftest import ROOT, sample_store
 
 
 def test_a_small_bounded_run(tmp_path: Path, sample_template: Path) -> None:
     store = sample_store(tmp_path / "store", sample_template)
-    with load.ServerProcess(store, workers=2) as server:
+    with serve(store, ["--query-workers", "2"], log=tmp_path / "serve.log") as server:
         named = load.named_query(server.url)
         assert "VALUES (?entity)" in named
         assert load.named_query(server.url, entity="frequent") != named
