@@ -6,8 +6,8 @@ now. Reading those back from the store costs more than all the rest of linking, 
 keeps them here, in ``STORE/linking/``, as it writes each article:
 
 ``evidence.log``   (article, record digest, names, where its spans are) records, appended as
-                   articles are written, one marshalled list per write; the last record of an
-                   article wins
+                   articles are written, one marshalled list per write (after its length);
+                   the last record of an article wins
 ``spans.log``      the articles' text spans, appended beside them; both logs are rewritten
                    without dead records when those are most of them
 ``links.bin``      what the last pass left each article linked to (with its record digest),
@@ -51,6 +51,10 @@ Links = tuple[tuple[str, ...], tuple[str, ...]]
 Span = tuple[int, int]
 #: The evidence log is rewritten when it is more than this many times its live records.
 COMPACT_RATIO = 2.0
+#: Bytes of the length that precedes each write of the evidence log.
+_LENGTH = 8
+#: Bytes read at once from the spans log.
+_BLOCK = 1 << 22
 #: Rows per record of ``links.bin``.
 LINKS_CHUNK = 10_000
 #: An evidence record: (article, record digest, names, where its spans are).
@@ -134,7 +138,8 @@ class LinkingCache:
             offset += len(text)
         if records:
             spans.write(b"".join(texts))
-            evidence.write(marshal.dumps(records))
+            written = marshal.dumps(records)
+            evidence.write(len(written).to_bytes(_LENGTH, "big") + written)
         return places
 
     def _open(self, name: str) -> IO[bytes]:
@@ -162,10 +167,13 @@ class LinkingCache:
         ordered = sorted(places, key=lambda item: item[1][0])
         if not ordered:  # a store without articles may have no log at all
             return
+        block, start = b"", 0
         with open(self.directory / "spans.log", "rb") as log:
             for iri, (offset, length) in ordered:
-                log.seek(offset)
-                yield iri, log.read(length)
+                if offset < start or offset + length > start + len(block):
+                    log.seek(offset)
+                    block, start = log.read(max(length, _BLOCK)), offset
+                yield iri, block[offset - start : offset - start + length]
 
     def compact(self, live: Mapping[str, Span], hashes: Mapping[str, str]) -> None:
         """Rewrite the logs with only the ``live`` records (article → where its spans are, of
@@ -255,13 +263,13 @@ def _records(path: Path) -> Iterator[Record]:
     except FileNotFoundError:
         return
     with log:
-        while True:
+        while len(head := log.read(_LENGTH)) == _LENGTH:
+            size = int.from_bytes(head, "big")
+            data = log.read(size)
             try:
-                written = marshal.load(log)
+                written = marshal.loads(data) if len(data) == size else None
             except (EOFError, ValueError, TypeError):
                 return
-            if isinstance(written, tuple):  # one record alone
-                written = [written]
             if not (isinstance(written, list) and all(_is_record(r) for r in written)):
                 return
             yield from written

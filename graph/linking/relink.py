@@ -193,7 +193,7 @@ class Pass:
         held_by = self._held(places)
         entity = _Iris(self.iris.entity)
         index = resolution.index
-        keys_of = resolution.keys_of
+        key_set = resolution.key_set
         hashes = self.hashes
         beliefs = self.cache.link_writer()
         changed = 0
@@ -202,7 +202,7 @@ class Pass:
             nonlocal changed
             for iri, spans in self.cache.spans(places.items()):
                 digest = hashes[iri]
-                keys = set(keys_of(iri))
+                keys = key_set(iri)
                 found = {k for k in match(marshal.loads(spans), index) if k not in keys}
                 wanted: Links = (
                     tuple(sorted([entity[k] for k in keys.union(found)])),

@@ -57,6 +57,13 @@ class Resolution:
             return list(dict.fromkeys([exceptions.get((article, f)) or default[f] for f in forms]))
         return list(dict.fromkeys(map(self._default.__getitem__, forms)))
 
+    def key_set(self, article: str) -> set[str]:
+        """The keys of the entities an article's list names, in no order."""
+        if article in self._with_exceptions:
+            return set(self.keys_of(article))
+        default = self._default
+        return {default[form] for form in self._lists[article]}
+
     @cached_property
     def mentions(self) -> dict[str, list[str]]:
         """article → the keys of the entities its list names, in list order."""

@@ -46,27 +46,34 @@ def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> in
     entities = _Terms()
     removed: list[str] = []
     added: list[str] = []
-    written = 0
+    written = pending = 0
     for article, (held_all, held_found), (all_, found) in changes:
         graph = str(ox.NamedNode(article))
         tail = f" {graph} .\n"
         for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
             head = f"{graph} {predicate} "
             if not held:  # an article just written: every link is new
-                added.extend(head + entities[entity] + tail for entity in wanted)
+                if wanted:
+                    terms = [entities[entity] for entity in wanted]
+                    added.append(head + (tail + head).join(terms) + tail)
+                    pending += len(terms)
                 continue
             held_set, wanted_set = set(held), set(wanted)
             for entity in sorted(held_set - wanted_set):
                 removed.append(f"GRAPH {graph} {{ {head}{entities[entity]} }}")
-            added.extend(head + entities[e] + tail for e in sorted(wanted_set - held_set))
-        if len(removed) >= CHUNK or len(added) >= CHUNK:
-            written += _flush(store, removed, added)
-    return written + _flush(store, removed, added)
+            new = [head + entities[e] + tail for e in sorted(wanted_set - held_set)]
+            added.extend(new)
+            pending += len(new)
+        if len(removed) >= CHUNK or pending >= CHUNK:
+            written += _flush(store, removed, added, pending)
+            pending = 0
+    return written + _flush(store, removed, added, pending)
 
 
-def _flush(store: Store, removed: list[str], added: list[str]) -> int:
-    """Write the removals, then the additions, gathered so far; empty both lists."""
-    count = len(removed) + len(added)
+def _flush(store: Store, removed: list[str], added: list[str], pending: int) -> int:
+    """Write the removals, then the additions (``pending`` quads in all, in lines or runs of
+    lines), gathered so far; empty both lists."""
+    count = len(removed) + pending
     if removed:
         store.update("DELETE DATA {\n" + "\n".join(removed) + "\n}")
     if added:
