@@ -191,7 +191,8 @@ class Pass:
         Articles are read from the cache, matched, compared and written one by one (changes
         in chunks of :data:`graph.linking.writes.CHUNK` quads): nothing per article is kept."""
         held_by = self._held(places)
-        entity = _Iris(self.iris.entity)
+        iri_of = _Iris(self.iris.entity).__getitem__
+        loads = marshal.loads
         index = resolution.index
         key_set = resolution.key_set
         hashes = self.hashes
@@ -203,10 +204,11 @@ class Pass:
             for iri, spans in self.cache.spans(places.items()):
                 digest = hashes[iri]
                 keys = key_set(iri)
-                found = {k for k in match(marshal.loads(spans), index) if k not in keys}
+                found = set(match(loads(spans), index))
+                found -= keys
                 wanted: Links = (
-                    tuple(sorted([entity[k] for k in keys.union(found)])),
-                    tuple(sorted([entity[k] for k in found])),
+                    tuple(sorted(map(iri_of, keys | found))),
+                    tuple(sorted(map(iri_of, found))) if found else (),
                 )
                 held = held_by(iri, digest)
                 if held != wanted:
