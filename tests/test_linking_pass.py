@@ -82,9 +82,11 @@ def test_a_pass_cut_short_is_completed_by_the_next_run(
 
     monkeypatch.setattr(writes, "CHUNK", 5)
     monkeypatch.setattr(writes, "_flush", crash_on_the_third_write)
-    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
-        with pytest.raises(Interrupted):
-            ingest([str(path)], store, settings, streamed=streamed)
+    with (
+        EmbeddedStore(settings.store_path, write=True, base=BASE) as store,
+        pytest.raises(Interrupted),
+    ):
+        ingest([str(path)], store, settings, streamed=streamed)
     assert len(calls) == 3
     monkeypatch.undo()
     assert not (cache_directory(settings) / "links.bin.partial").exists()  # type: ignore[operator]
