@@ -4,6 +4,7 @@ next run completes."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from graph.ingest import ingest
 from graph.linking import cache as linking_cache
 from graph.linking import cache_directory, relink, writes
 from graph.linking.cache import LinkingCache
-from graph.linking.stamp import evidence_fingerprint
+from graph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, write_jsonl
@@ -93,3 +94,16 @@ def test_a_pass_cut_short_is_completed_by_the_next_run(
     with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
         ingest([str(path)], store, settings, streamed=streamed)
     assert (_quads(settings), _beliefs(settings)) == whole
+
+
+def test_the_stamp_hashes_the_article_list_as_one_part() -> None:
+    """Streaming the article list into the stamp keeps the digest of the list joined whole
+    (a clean cache stays trusted across the change)."""
+    hashes = {f"{BASE}article/é{n}": f"{n * 7919:x}" for n in range(50, 0, -1)}
+    joined = "\n".join(f"{iri} {digest}" for iri, digest in sorted(hashes.items())).encode()
+    hasher = hashlib.sha256()
+    for part in (rules_fingerprint().encode(), joined, b"", b""):
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    assert stamp(hashes, [], {}) == hasher.hexdigest()[:32]
+    assert stamp({}, [], {}) != stamp({f"{BASE}article/a": "0"}, [], {})
