@@ -140,6 +140,7 @@ def test_a_run_that_never_ended(tmp_path: Path) -> None:
     cache.begin()
     end = (cache.directory / "spans.log").stat().st_size
     with open(cache.directory / "evidence.log", "ab") as log:  # the torn run's last record
-        log.write(marshal.dumps((article, hashes[article], names, (end, len(late_spans)))))
+        torn = marshal.dumps([(article, hashes[article], names, (end, len(late_spans)))])
+        log.write(len(torn).to_bytes(8, "big") + torn)
     cache.close()
     assert _ingest_runs(tmp_path, "torn", [[late]]) == expected

@@ -6,10 +6,12 @@ now. Reading those back from the store costs more than all the rest of linking, 
 keeps them here, in ``STORE/linking/``, as it writes each article:
 
 ``evidence.log``   (article, record digest, names, where its spans are) records, appended as
-                   articles are written; the last record of an article wins
+                   articles are written, one marshalled list per write (after its length);
+                   the last record of an article wins
 ``spans.log``      the articles' text spans, appended beside them; both logs are rewritten
                    without dead records when those are most of them
-``links.bin``      what the last pass left each article linked to (with its record digest)
+``links.bin``      what the last pass left each article linked to (with its record digest),
+                   in marshalled lists of :data:`LINKS_CHUNK` rows, written as the pass goes
 ``entities.bin``   the digest of each entity description the last pass left
 ``state.json``     whether the last pass ended cleanly, on which records (its stamp)
 
@@ -39,16 +41,24 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["FORMAT", "LinkingCache", "Links"]
+__all__ = ["FORMAT", "LinkWriter", "LinkingCache", "Links"]
 
 #: Bump when what the cache holds, or how, changes.
-FORMAT = "newsgraph-linking-3"
+FORMAT = "newsgraph-linking-4"
 #: (mention IRIs, found-in-text IRIs), both sorted.
 Links = tuple[tuple[str, ...], tuple[str, ...]]
 #: Where an article's spans are in the spans log: (offset, length).
 Span = tuple[int, int]
 #: The evidence log is rewritten when it is more than this many times its live records.
 COMPACT_RATIO = 2.0
+#: Bytes of the length that precedes each write of the evidence log.
+_LENGTH = 8
+#: Bytes read at once from the spans log.
+_BLOCK = 1 << 22
+#: Rows per record of ``links.bin``.
+LINKS_CHUNK = 10_000
+#: An evidence record: (article, record digest, names, where its spans are).
+Record = tuple[str, str, bytes, Span]
 
 
 class LinkingCache:
@@ -117,15 +127,19 @@ class LinkingCache:
             self._logs = (self._open("evidence.log"), self._open("spans.log"))
         evidence, spans = self._logs
         offset = spans.tell()
-        places, records, texts = [], [], []
+        places: list[Span] = []
+        records: list[Record] = []
+        texts = []
         for iri, digest, names, text in rows:
             place = (offset, len(text))
             places.append(place)
-            records.append(marshal.dumps((iri, digest, names, place)))
+            records.append((iri, digest, names, place))
             texts.append(text)
             offset += len(text)
-        spans.write(b"".join(texts))
-        evidence.write(b"".join(records))
+        if records:
+            spans.write(b"".join(texts))
+            written = marshal.dumps(records)
+            evidence.write(len(written).to_bytes(_LENGTH, "big") + written)
         return places
 
     def _open(self, name: str) -> IO[bytes]:
@@ -138,16 +152,14 @@ class LinkingCache:
             for log in self._logs:
                 log.flush()
 
-    def evidence(self, hashes: Mapping[str, str]) -> dict[str, tuple[bytes, Span]]:
-        """iri → (names, where its spans are) for each article whose logged record digest is
-        the one in ``hashes`` (the last such record)."""
+    def evidence(self, hashes: Mapping[str, str]) -> Iterator[tuple[str, bytes, Span]]:
+        """(iri, names, where its spans are) for each logged record whose digest is the one
+        in ``hashes``, in the order of the log (of an article's records, the last wins)."""
         self.flush()
-        found: dict[str, tuple[bytes, Span]] = {}
         size = _size(self.directory / "spans.log")
         for iri, digest, names, place in _records(self.directory / "evidence.log"):
             if hashes.get(iri) == digest and place[0] + place[1] <= size:
-                found[iri] = (names, place)
-        return found
+                yield iri, names, place
 
     def spans(self, places: Iterable[tuple[str, Span]]) -> Iterator[tuple[str, bytes]]:
         """(iri, spans) for each (iri, where its spans are), read in the order of the log."""
@@ -155,25 +167,27 @@ class LinkingCache:
         ordered = sorted(places, key=lambda item: item[1][0])
         if not ordered:  # a store without articles may have no log at all
             return
+        block, start = b"", 0
         with open(self.directory / "spans.log", "rb") as log:
             for iri, (offset, length) in ordered:
-                log.seek(offset)
-                yield iri, log.read(length)
+                if offset < start or offset + length > start + len(block):
+                    log.seek(offset)
+                    block, start = log.read(max(length, _BLOCK)), offset
+                yield iri, block[offset - start : offset - start + length]
 
-    def compact(self, live: Mapping[str, tuple[bytes, Span]], hashes: Mapping[str, str]) -> None:
-        """Rewrite the logs with only ``live`` records (of the articles in ``hashes``), when
-        most of what they hold is dead."""
-        kept = sum(length for _names, (_offset, length) in live.values())
+    def compact(self, live: Mapping[str, Span], hashes: Mapping[str, str]) -> None:
+        """Rewrite the logs with only the ``live`` records (article → where its spans are, of
+        the articles in ``hashes``), when most of what they hold is dead."""
+        kept = sum(length for _offset, length in live.values())
         if _size(self.directory / "spans.log") <= COMPACT_RATIO * max(kept, 1):
             return
+        self.flush()
+        names = {iri: text for iri, text, place in self.evidence(hashes) if live.get(iri) == place}
         if self._logs is not None:
             for log in self._logs:
                 log.close()
             self._logs = None
-        rows = [
-            (iri, hashes[iri], live[iri][0], text)
-            for iri, text in self.spans((iri, place) for iri, (_names, place) in live.items())
-        ]
+        rows = [(iri, hashes[iri], names[iri], text) for iri, text in self.spans(live.items())]
         for name in ("evidence.log", "spans.log"):
             (self.directory / name).unlink(missing_ok=True)
         self.put(rows)
@@ -183,10 +197,23 @@ class LinkingCache:
 
     def links(self) -> dict[str, tuple[str, Links]]:
         """iri → (record digest, links the last clean pass left it with)."""
-        return self._load("links.bin")
+        found: dict[str, tuple[str, Links]] = {}
+        try:
+            with open(self.directory / "links.bin", "rb") as log:
+                while True:
+                    try:
+                        rows = marshal.load(log)
+                    except (EOFError, ValueError, TypeError):
+                        break
+                    for iri, digest, links in rows:
+                        found[iri] = (digest, links)
+        except OSError:
+            return {}
+        return found
 
-    def set_links(self, links: Mapping[str, tuple[str, Links]]) -> None:
-        self._dump("links.bin", dict(links))
+    def link_writer(self) -> LinkWriter:
+        """Where a pass writes, article by article, what it left each article linked to."""
+        return LinkWriter(self.directory / "links.bin")
 
     def entities(self) -> dict[str, tuple[str, int]]:
         """entity IRI → (digest of its description, how many name links it has)."""
@@ -229,21 +256,59 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _records(path: Path) -> Iterator[tuple[str, str, bytes, Span]]:
-    """The records of an evidence log, up to the first one a crash cut short."""
+def _records(path: Path) -> Iterator[Record]:
+    """The records of an evidence log, up to the first write a crash cut short."""
     try:
         log = open(path, "rb")  # noqa: SIM115
     except FileNotFoundError:
         return
     with log:
-        while True:
+        while len(head := log.read(_LENGTH)) == _LENGTH:
+            size = int.from_bytes(head, "big")
+            data = log.read(size)
             try:
-                record = marshal.load(log)
+                written = marshal.loads(data) if len(data) == size else None
             except (EOFError, ValueError, TypeError):
                 return
-            if not (isinstance(record, tuple) and len(record) == 4):
+            if not (isinstance(written, list) and all(_is_record(r) for r in written)):
                 return
-            yield record
+            yield from written
+
+
+def _is_record(record: object) -> bool:
+    return isinstance(record, tuple) and len(record) == 4
+
+
+class LinkWriter:
+    """Writes ``links.bin`` as a pass goes, in records of :data:`LINKS_CHUNK` rows; the file
+    is replaced only by :meth:`commit` (a pass cut short leaves the last one)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.partial = path.with_name(path.name + ".partial")
+        self._file: IO[bytes] = open(self.partial, "wb")  # noqa: SIM115 - closed by commit
+        self._rows: list[tuple[str, str, Links]] = []
+
+    def add(self, iri: str, digest: str, links: Links) -> None:
+        self._rows.append((iri, digest, links))
+        if len(self._rows) >= LINKS_CHUNK:
+            self._write()
+
+    def _write(self) -> None:
+        if self._rows:
+            self._file.write(marshal.dumps(self._rows))
+            self._rows = []
+
+    def commit(self) -> None:
+        self._write()
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self.partial, self.path)
+
+    def discard(self) -> None:
+        self._file.close()
+        self.partial.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

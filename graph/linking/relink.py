@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.linking import readback
@@ -95,14 +95,9 @@ class Pass:
         reconcile_url: str | None = None,
     ) -> LinkSummary:
         started = time.perf_counter()
-        evidence = self._evidence()
-        lists: dict[str, tuple[str, ...]] = {}
-        definitions: dict[str, tuple[Definition, ...]] = {}
-        for iri, (names, _offset) in evidence.items():
-            lists[iri], found = decode_names(names)
-            if found:
-                definitions[iri] = found
+        lists, definitions, places = self._evidence()
         corpus = Corpus(lists, definitions=dict(sorted(definitions.items())))
+        del definitions
         resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled))
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
         if reconcile_url:
@@ -121,16 +116,35 @@ class Pass:
         # ingest into an empty store append both to its one bulk load).
         held = self.cache.entities() if self.trusted else None
         self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
-        summary.rewritten = self._links(resolution, evidence)
-        self.cache.compact(evidence, self.hashes)
+        summary.rewritten = self._links(resolution, places)
+        self.cache.compact(places, self.hashes)
         summary.seconds = time.perf_counter() - started
         return summary
 
-    def _evidence(self) -> dict[str, tuple[bytes, Span]]:
-        """Every article's names and where its spans are in the cache, reading back from
-        the store what the cache lacks."""
-        evidence = self.cache.evidence(self.hashes)
-        missing = sorted(set(self.hashes) - set(evidence))
+    def _evidence(
+        self,
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[Definition, ...]], dict[str, Span]]:
+        """Every article's entity list, the definitions its text gives, and where its spans
+        are in the cache, reading back from the store what the cache lacks. Each distinct
+        form is one string however many lists hold it."""
+        lists: dict[str, tuple[str, ...]] = {}
+        definitions: dict[str, tuple[Definition, ...]] = {}
+        places: dict[str, Span] = {}
+        forms: dict[str, str] = {}
+        intern = forms.setdefault
+
+        def take(iri: str, names: bytes, place: Span) -> None:
+            listed, found = decode_names(names)
+            lists[iri] = tuple([intern(form, form) for form in listed])
+            if found:
+                definitions[iri] = found
+            else:
+                definitions.pop(iri, None)
+            places[iri] = place
+
+        for iri, names, place in self.cache.evidence(self.hashes):
+            take(iri, names, place)
+        missing = sorted(iri for iri in self.hashes if iri not in places)
         if missing:
             read = readback.read_evidence(self.store, self._some(missing))
             rows = []
@@ -138,57 +152,77 @@ class Pass:
                 found = read.get(iri)
                 if found is not None:  # else not an article after all: nothing to link
                     rows.append((iri, self.hashes[iri], *found.encode()))
+            del read
             for row, place in zip(rows, self.cache.put(rows), strict=True):
-                evidence[row[0]] = (row[2], place)
-        return evidence
+                take(row[0], row[2], place)
+        return lists, definitions, places
 
-    def _held(self, articles: Iterable[str]) -> dict[str, Links]:
-        """The links each article holds now: none for those just written; what the last
-        clean pass left, when the cache can vouch for it; else read back from the store."""
+    def _held(self, articles: Iterable[str]) -> Callable[[str, str], Links]:
+        """What links an article (with its record digest) holds now: none for those just
+        written; what the last clean pass left, when the cache can vouch for it; else read
+        back from the store (only for the articles neither vouches for)."""
         believed = self.cache.links() if self.trusted else {}
-        held: dict[str, Links] = {}
-        unknown = []
-        for iri in articles:
-            digest = self.hashes[iri]
-            if self.fresh.get(iri) == digest:
-                held[iri] = ((), ())
-                continue
+        fresh = self.fresh
+        none: Links = ((), ())
+
+        def vouched(iri: str, digest: str) -> Links | None:
+            if fresh.get(iri) == digest:
+                return none
             belief = believed.get(iri)
-            if belief is not None and belief[0] == digest:
-                held[iri] = belief[1]
-            else:
-                unknown.append(iri)
-        if unknown:
-            read = readback.read_links(self.store, self._some(unknown))
-            for iri in unknown:
-                held[iri] = read.get(iri, ((), ()))
+            return belief[1] if belief is not None and belief[0] == digest else None
+
+        hashes = self.hashes
+        unknown = [iri for iri in articles if vouched(iri, hashes[iri]) is None]
+        read = readback.read_links(self.store, self._some(unknown)) if unknown else {}
+
+        def held(iri: str, digest: str) -> Links:
+            found = vouched(iri, digest)
+            return found if found is not None else read.get(iri, none)
+
         return held
 
     def _some(self, articles: list[str]) -> list[str] | None:
         """``articles``, or None (read them all) when they are most of the store."""
         return None if len(articles) > READ_ALL_SHARE * len(self.hashes) else articles
 
-    def _links(self, resolution: Resolution, evidence: Mapping[str, tuple[bytes, Span]]) -> int:
-        """Write every article's links that differ from what it holds; return how many."""
-        held = self._held(evidence)
-        entity = _Iris(self.iris.entity)
+    def _links(self, resolution: Resolution, places: Mapping[str, Span]) -> int:
+        """Write every article's links that differ from what it holds; return how many.
+
+        Articles are read from the cache, matched, compared and written one by one (changes
+        in chunks of :data:`graph.linking.writes.CHUNK` quads): nothing per article is kept."""
+        held_by = self._held(places)
+        iri_of = _Iris(self.iris.entity).__getitem__
+        loads = marshal.loads
         index = resolution.index
-        changes = []
-        result: dict[str, tuple[str, Links]] = {}
-        places = ((iri, place) for iri, (_names, place) in evidence.items())
-        for iri, spans in self.cache.spans(places):
-            keys = set(resolution.mentions[iri])
-            found = {k for k in match(marshal.loads(spans), index) if k not in keys}
-            wanted: Links = (
-                tuple(sorted(entity[k] for k in keys.union(found))),
-                tuple(sorted(entity[k] for k in found)),
-            )
-            if held[iri] != wanted:
-                changes.append((iri, held[iri], wanted))
-            result[iri] = (self.hashes[iri], wanted)
-        write_links(self.store, changes)
-        self.cache.set_links(result)
-        return len(changes)
+        key_set = resolution.key_set
+        hashes = self.hashes
+        beliefs = self.cache.link_writer()
+        changed = 0
+
+        def changes() -> Iterator[tuple[str, Links, Links]]:
+            nonlocal changed
+            for iri, spans in self.cache.spans(places.items()):
+                digest = hashes[iri]
+                keys = key_set(iri)
+                found = set(match(loads(spans), index))
+                found -= keys
+                wanted: Links = (
+                    tuple(sorted(map(iri_of, keys | found))),
+                    tuple(sorted(map(iri_of, found))) if found else (),
+                )
+                held = held_by(iri, digest)
+                if held != wanted:
+                    changed += 1
+                    yield iri, held, wanted
+                beliefs.add(iri, digest, wanted)
+
+        try:
+            write_links(self.store, changes())
+        except BaseException:
+            beliefs.discard()
+            raise
+        beliefs.commit()
+        return changed
 
 
 class _Iris(dict[str, str]):

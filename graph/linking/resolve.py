@@ -33,8 +33,6 @@ __all__ = ["Corpus", "Entity", "Resolution", "resolve"]
 @dataclass
 class Resolution:
     entities: dict[str, Entity]
-    #: article → the keys of the entities its list names, in list order.
-    mentions: dict[str, list[str]]
     #: article → the keys of entities its text names beside those of its list (when the
     #: corpus's texts were read).
     found_in_text: dict[str, list[str]]
@@ -43,6 +41,33 @@ class Resolution:
     _lists: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _assignment: Assignment = field(default_factory=Assignment, repr=False)
     _keys: dict[str, str] = field(default_factory=dict, repr=False)
+    #: form → the key of its entity where no story-level rule applies.
+    _default: dict[str, str] = field(default_factory=dict, repr=False)
+    #: (article, form) → entity key where a story-level rule applies.
+    _exceptions: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _with_exceptions: set[str] = field(default_factory=set, repr=False)
+
+    def keys_of(self, article: str, forms: Sequence[str] | None = None) -> list[str]:
+        """The keys of the entities an article's list names, in list order (``forms``: its
+        list, when the caller has it at hand)."""
+        if forms is None:
+            forms = self._lists[article]
+        if article in self._with_exceptions:
+            exceptions, default = self._exceptions, self._default
+            return list(dict.fromkeys([exceptions.get((article, f)) or default[f] for f in forms]))
+        return list(dict.fromkeys(map(self._default.__getitem__, forms)))
+
+    def key_set(self, article: str) -> set[str]:
+        """The keys of the entities an article's list names, in no order."""
+        if article in self._with_exceptions:
+            return set(self.keys_of(article))
+        default = self._default
+        return {default[form] for form in self._lists[article]}
+
+    @cached_property
+    def mentions(self) -> dict[str, list[str]]:
+        """article → the keys of the entities its list names, in list order."""
+        return {article: self.keys_of(article, forms) for article, forms in self._lists.items()}
 
     @property
     def names(self) -> dict[str, str]:
@@ -77,18 +102,13 @@ def resolve(
     default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
     exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
     with_exceptions = {article for article, _form in exceptions}
-    mentions: dict[str, list[str]] = {}
-    for article, forms in corpus.lists.items():
-        if article in with_exceptions:
-            chosen = [exceptions.get((article, f)) or default[f] for f in forms]
-            mentions[article] = list(dict.fromkeys(chosen))
-        else:
-            mentions[article] = list(dict.fromkeys(map(default.__getitem__, forms)))
     index = text_index(names, keys)
-    found: dict[str, list[str]] = {}
+    resolution = Resolution(
+        entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions
+    )
     for article, text in corpus.texts.items() if find_in_text else ():
-        listed = set(mentions.get(article, ()))
+        listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
         extra = [key for key in scan(text, index) if key not in listed]
         if extra:
-            found[article] = extra
-    return Resolution(entities, mentions, found, index, corpus.lists, assignment, keys)
+            resolution.found_in_text[article] = extra
+    return resolution

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -26,11 +26,18 @@ _DATA = ("authority.jsonl", "country-wikidata.csv", "given-names.txt")
 _EVIDENCE = ("evidence.py", "textscan.py", "acronyms.py", "normalise.py", "cache.py")
 
 
-def _digest(parts: Iterable[bytes]) -> str:
+def _digest(parts: Iterable[bytes | Callable[[], Iterable[bytes]]]) -> str:
+    """The digest of parts, each given whole or as a function that yields its pieces (read
+    twice, for its length and to hash it, so a large part is never held whole)."""
     hasher = hashlib.sha256()
     for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
+        if isinstance(part, bytes):
+            hasher.update(len(part).to_bytes(8, "big"))
+            hasher.update(part)
+            continue
+        hasher.update(sum(map(len, part())).to_bytes(8, "big"))
+        for piece in part():
+            hasher.update(piece)
     return hasher.hexdigest()[:32]
 
 
@@ -55,10 +62,15 @@ def stamp(
     reconciled: Mapping[str, tuple[str, str, str]],
 ) -> str:
     """The fingerprint of a pass's inputs: article → record digest, overrides, reconciliations."""
-    records = "\n".join(f"{iri} {digest}" for iri, digest in sorted(hashes.items()))
+    order = sorted(hashes)
+
+    def records() -> Iterator[bytes]:  # the lines "{iri} {digest}", joined by newlines
+        for number, iri in enumerate(order):
+            line = f"{iri} {hashes[iri]}".encode()
+            yield b"\n" + line if number else line
+
     corrections = "\n".join(
         "\t".join((o.action, o.name, o.target, o.article, o.note)) for o in overrides
     )
     found = "\n".join("\t".join((form, *item)) for form, item in sorted(reconciled.items()))
-    parts = (rules_fingerprint(), records, corrections, found)
-    return _digest(part.encode("utf-8") for part in parts)
+    return _digest([rules_fingerprint().encode(), records, corrections.encode(), found.encode()])

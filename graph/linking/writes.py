@@ -24,8 +24,8 @@ __all__ = ["write_entities", "write_links"]
 
 _MENTIONS = str(ox.NamedNode(SCHEMA + "mentions"))
 _FOUND = str(ox.NamedNode(NG + "foundInText"))
-#: Quads per write.
-CHUNK = 200_000
+#: Quads per write (about 300 bytes each, held a moment as text and as bytes).
+CHUNK = 50_000
 #: Above this share of changed entities, the entities graph is written whole.
 WHOLE_SHARE = 0.3
 
@@ -45,32 +45,40 @@ def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> in
     Changes are written every :data:`CHUNK` quads, so memory does not grow with the store."""
     entities = _Terms()
     removed: list[str] = []
-    added: list[str] = []
-    written = 0
+    added: list[bytes] = []
+    written = pending = 0
     for article, (held_all, held_found), (all_, found) in changes:
         graph = str(ox.NamedNode(article))
         tail = f" {graph} .\n"
         for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
             head = f"{graph} {predicate} "
             if not held:  # an article just written: every link is new
-                added.extend(head + entities[entity] + tail for entity in wanted)
+                if wanted:
+                    terms = [entities[entity] for entity in wanted]
+                    added.append((head + (tail + head).join(terms) + tail).encode("utf-8"))
+                    pending += len(terms)
                 continue
             held_set, wanted_set = set(held), set(wanted)
             for entity in sorted(held_set - wanted_set):
                 removed.append(f"GRAPH {graph} {{ {head}{entities[entity]} }}")
-            added.extend(head + entities[e] + tail for e in sorted(wanted_set - held_set))
-        if len(removed) >= CHUNK or len(added) >= CHUNK:
-            written += _flush(store, removed, added)
-    return written + _flush(store, removed, added)
+            new = [head + entities[e] + tail for e in sorted(wanted_set - held_set)]
+            if new:
+                added.append("".join(new).encode("utf-8"))
+                pending += len(new)
+        if len(removed) >= CHUNK or pending >= CHUNK:
+            written += _flush(store, removed, added, pending)
+            pending = 0
+    return written + _flush(store, removed, added, pending)
 
 
-def _flush(store: Store, removed: list[str], added: list[str]) -> int:
-    """Write the removals, then the additions, gathered so far; empty both lists."""
-    count = len(removed) + len(added)
+def _flush(store: Store, removed: list[str], added: list[bytes], pending: int) -> int:
+    """Write the removals, then the additions (``pending`` quads in all, in lines or runs of
+    lines), gathered so far; empty both lists."""
+    count = len(removed) + pending
     if removed:
         store.update("DELETE DATA {\n" + "\n".join(removed) + "\n}")
     if added:
-        store.replace_graphs_nquads([], "".join(added).encode("utf-8"))
+        store.replace_graphs_nquads([], b"".join(added))
     removed.clear()
     added.clear()
     return count

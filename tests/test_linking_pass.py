@@ -1,0 +1,109 @@
+"""The store-wide linking pass streams its per-article stages: the chunks it reads, writes and
+remembers in never change the store it leaves, and a pass cut short leaves a store that the
+next run completes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.ingest import ingest
+from graph.linking import cache as linking_cache
+from graph.linking import cache_directory, relink, writes
+from graph.linking.cache import LinkingCache
+from graph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
+from graph.settings import Settings, load_settings
+from graph.store import EmbeddedStore
+from tests.conftest import BASE, write_jsonl
+from tests.test_linking_invariance import _quads, _records
+
+
+class Interrupted(Exception):
+    """Stands for a crash or ^C in the middle of the pass's link writes."""
+
+
+def _ingest(tmp_path: Path, name: str, rows: list[dict[str, Any]], **options: Any) -> Settings:
+    settings = load_settings(store=str(tmp_path / name), base=BASE, **options)
+    path = write_jsonl(tmp_path / f"{name}.jsonl", rows)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        ingest([str(path)], store, settings)
+    return settings
+
+
+def _beliefs(settings: Settings) -> dict[str, Any]:
+    cache = LinkingCache(cache_directory(settings), evidence_fingerprint())
+    try:
+        return cache.links()
+    finally:
+        cache.close()
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], dict[str, Any]]:
+    """The store and the cache's beliefs after one ingest with the pass's default chunks."""
+    settings = _ingest(tmp_path_factory.mktemp("whole"), "whole", _records(60))
+    return _quads(settings), _beliefs(settings)
+
+
+def test_tiny_chunks_give_the_store_and_beliefs_of_one_chunk(
+    tmp_path: Path, whole: tuple[set[str], dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writes, "CHUNK", 3)
+    monkeypatch.setattr(linking_cache, "LINKS_CHUNK", 2)
+    monkeypatch.setattr(linking_cache, "_BLOCK", 16)
+    settings = _ingest(tmp_path, "tiny", _records(60), batch_size=4)
+    assert (_quads(settings), _beliefs(settings)) == whole
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        again = relink(store, settings.minter, cache_dir=cache_directory(settings))
+    assert again.rewritten == 0
+    assert (_quads(settings), _beliefs(settings)) == whole
+
+
+@pytest.mark.parametrize("streamed", [True, False])
+def test_a_pass_cut_short_is_completed_by_the_next_run(
+    tmp_path: Path,
+    whole: tuple[set[str], dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    streamed: bool,
+) -> None:
+    rows = _records(60)
+    settings = load_settings(store=str(tmp_path / "cut"), base=BASE)
+    path = write_jsonl(tmp_path / "cut.jsonl", rows)
+    flush = writes._flush
+    calls = []
+
+    def crash_on_the_third_write(*args: Any) -> int:
+        calls.append(None)
+        if len(calls) == 3:
+            raise Interrupted
+        return flush(*args)
+
+    monkeypatch.setattr(writes, "CHUNK", 5)
+    monkeypatch.setattr(writes, "_flush", crash_on_the_third_write)
+    with (
+        EmbeddedStore(settings.store_path, write=True, base=BASE) as store,
+        pytest.raises(Interrupted),
+    ):
+        ingest([str(path)], store, settings, streamed=streamed)
+    assert len(calls) == 3
+    monkeypatch.undo()
+    assert not (cache_directory(settings) / "links.bin.partial").exists()  # type: ignore[operator]
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        ingest([str(path)], store, settings, streamed=streamed)
+    assert (_quads(settings), _beliefs(settings)) == whole
+
+
+def test_the_stamp_hashes_the_article_list_as_one_part() -> None:
+    """Streaming the article list into the stamp keeps the digest of the list joined whole
+    (a clean cache stays trusted across the change)."""
+    hashes = {f"{BASE}article/é{n}": f"{n * 7919:x}" for n in range(50, 0, -1)}
+    joined = "\n".join(f"{iri} {digest}" for iri, digest in sorted(hashes.items())).encode()
+    hasher = hashlib.sha256()
+    for part in (rules_fingerprint().encode(), joined, b"", b""):
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    assert stamp(hashes, [], {}) == hasher.hexdigest()[:32]
+    assert stamp({}, [], {}) != stamp({f"{BASE}article/a": "0"}, [], {})
