@@ -49,20 +49,22 @@ def to_text(markdown: str) -> str:
             # that starts with a letter, is plain paragraph text (most lines of a news story).
             lines.append(_inline(line) if marked else line)
             continue
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            else:
-                lines.append(line)
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        if _RULE.match(line) or _REFDEF.match(line):
-            continue
-        if _SETEXT.match(line) and lines and lines[-1].strip():
-            continue
+        if fence is not None or line[0] != "#":
+            # A line that starts with "#" is no fence, rule, definition or underline.
+            opened = _FENCE.match(line)
+            if fence is not None:
+                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                    fence = None
+                else:
+                    lines.append(line)
+                continue
+            if opened:
+                fence = opened.group(1)
+                continue
+            if _RULE.match(line) or _REFDEF.match(line):
+                continue
+            if _SETEXT.match(line) and lines and lines[-1].strip():
+                continue
         heading = _HEADING.match(line)
         if heading:
             line = heading.group(1)
@@ -79,15 +81,24 @@ def to_text(markdown: str) -> str:
 def _inline(line: str) -> str:
     if not _has_inline_markup(line):
         return line
-    line = _ESCAPE.sub(lambda m: chr(_PROTECT + ord(m.group(1))), line)
-    line = _CODE.sub(r"\1", line)
-    line = _IMAGE.sub(r"\1", line)
-    line = _INLINE_LINK.sub(r"\1", line)
-    line = _REF_LINK.sub(r"\1", line)
-    line = _AUTOLINK.sub(r"\1", line)
-    line = _STRONG.sub(r"\2", line)
-    line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
-    return _PROTECTED.sub(lambda m: chr(ord(m.group()) - _PROTECT), line)
+    # Each pattern needs a character of its own: where the line lacks it, the pattern is not run.
+    escaped = "\\" in line
+    if escaped:
+        line = _ESCAPE.sub(lambda m: chr(_PROTECT + ord(m.group(1))), line)
+    if "`" in line:
+        line = _CODE.sub(r"\1", line)
+    if "[" in line:
+        line = _IMAGE.sub(r"\1", line)
+        line = _INLINE_LINK.sub(r"\1", line)
+        line = _REF_LINK.sub(r"\1", line)
+    if "<" in line:
+        line = _AUTOLINK.sub(r"\1", line)
+    if "*" in line or "_" in line:
+        line = _STRONG.sub(r"\2", line)
+        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
+    if escaped or _PROTECTED.search(line):  # parked, or in the range from the start
+        line = _PROTECTED.sub(lambda m: chr(ord(m.group()) - _PROTECT), line)
+    return line
 
 
 def _has_inline_markup(text: str) -> bool:

@@ -75,12 +75,13 @@ class QuadWriter:
 
     def graph(self, graph_object: dict[str, Any]) -> str:
         """N-Quads of a graph object ``{"@id": G, "@graph": [nodes]}``."""
-        if set(graph_object) != {"@id", "@graph"}:
+        if len(graph_object) != 2 or "@id" not in graph_object or "@graph" not in graph_object:
             raise Unsupported("a graph object has exactly @id and @graph")
-        name = self._iri(graph_object["@id"])
+        # Every line ends with the graph name: written once, as each line's tail.
+        tail = f" {self._iri(graph_object['@id'])} .\n"
         lines: list[str] = []
         for node in graph_object["@graph"]:
-            self._node(node, name, lines)
+            self._node(node, tail, lines)
         return "".join(lines)
 
     def _iri(self, value: Any) -> str:
@@ -97,7 +98,7 @@ class QuadWriter:
             self._iris[value] = written
         return written
 
-    def _node(self, node: Any, graph: str, lines: list[str]) -> str:
+    def _node(self, node: Any, tail: str, lines: list[str]) -> str:
         if not isinstance(node, dict) or "@id" not in node:
             raise Unsupported("every node has an @id")
         subject = self._iri(node["@id"])
@@ -109,19 +110,23 @@ class QuadWriter:
                     written = self._types.get(kind)
                     if written is None:
                         raise Unsupported(f"type {kind!r} is not a term of the context")
-                    lines.append(f"{subject} {RDF_TYPE} {written} {graph} .\n")
+                    lines.append(f"{subject} {RDF_TYPE} {written}{tail}")
                 continue
             term = self._terms.get(key)
             if term is None:
                 raise Unsupported(f"key {key!r} is not a term of the context")
-            for item in value if isinstance(value, list) else [value]:
-                written = self._object(term, item, graph, lines)
-                lines.append(f"{subject} {term.predicate} {written} {graph} .\n")
+            head = f"{subject} {term.predicate} "
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, str) and not term.iri_values and term.datatype is None:
+                    written = _string_literal(item)  # the most common case, inline
+                else:
+                    written = self._object(term, item, tail, lines)
+                lines.append(f"{head}{written}{tail}")
         return subject
 
-    def _object(self, term: _Term, item: Any, graph: str, lines: list[str]) -> str:
+    def _object(self, term: _Term, item: Any, tail: str, lines: list[str]) -> str:
         if isinstance(item, dict):
-            return self._node(item, graph, lines)
+            return self._node(item, tail, lines)
         if not isinstance(item, str):
             raise Unsupported(f"value {item!r} is not a string")
         if term.iri_values:

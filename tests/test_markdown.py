@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from graph import markdown as md
 from graph.markdown import links, to_text
 
 
@@ -32,3 +35,64 @@ def test_links_in_document_order_without_images_or_relative_targets() -> None:
         "\n[ref]: https://ref.example/doc\n"
     )
     assert links(body) == ["https://b.example/", "https://a.example/x", "https://ref.example/doc"]
+
+
+def plain_to_text(markdown_text: str) -> str:
+    """The converter's rules with fewer shortcuts: every block pattern tried on every line that
+    may open a block, every inline pattern run on every line with a mark (the module skips the
+    patterns a line cannot match)."""
+    lines: list[str] = []
+    fence: str | None = None
+    marked = md._has_inline_markup(markdown_text)
+    for line in markdown_text.split("\n"):
+        if fence is None and (not line or line[:1].isalpha()):
+            lines.append(plain_inline(line) if marked else line)
+            continue
+        opened = md._FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            else:
+                lines.append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if md._RULE.match(line) or md._REFDEF.match(line):
+            continue
+        if md._SETEXT.match(line) and lines and lines[-1].strip():
+            continue
+        heading = md._HEADING.match(line)
+        if heading:
+            line = heading.group(1)
+        while md._QUOTE.match(line):
+            line = md._QUOTE.sub("", line, count=1)
+        line = md._LIST.sub(r"\1", line)
+        lines.append(plain_inline(line))
+    return md._BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def plain_inline(line: str) -> str:
+    if not md._has_inline_markup(line):
+        return line
+    line = md._ESCAPE.sub(lambda m: chr(md._PROTECT + ord(m.group(1))), line)
+    line = md._CODE.sub(r"\1", line)
+    line = md._IMAGE.sub(r"\1", line)
+    line = md._INLINE_LINK.sub(r"\1", line)
+    line = md._REF_LINK.sub(r"\1", line)
+    line = md._AUTOLINK.sub(r"\1", line)
+    line = md._STRONG.sub(r"\2", line)
+    line = md._EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
+    return md._PROTECTED.sub(lambda m: chr(ord(m.group()) - md._PROTECT), line)
+
+
+PIECES = ["#", "## ", "# ", " ", "  ", "\n", "\n\n", "\t", "`", "```", "~~~", "*", "**", "_", "__",
+          "[", "]", "(", ")", "![", "](", "][", "<", ">", "> ", "\\", "\\*", "https://a.example/x",
+          "-", "---", "1. ", "- ", "=", "===", "word", "Word", "snake_case", "\U000f0041", "é", '"',
+          ":", "'"]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_to_text_equals_the_rules_applied_everywhere(markdown_text: str) -> None:
+    assert to_text(markdown_text) == plain_to_text(markdown_text)
