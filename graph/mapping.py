@@ -63,7 +63,10 @@ def xsd_datetime(value: datetime) -> str:
     """
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.year >= 1000:
+        text = value.isoformat(timespec="seconds")[:19]  # the same, at a third of the cost
+    else:
+        text = value.strftime("%Y-%m-%dT%H:%M:%S")  # as the platform pads (or not) the year
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     offset = value.utcoffset()

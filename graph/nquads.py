@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from graph.jsonld import bundled_context
 from vocab.namespaces import CONTEXT_IRI, RDF
 
-__all__ = ["QuadWriter", "Unsupported"]
+__all__ = ["QuadWriter", "Unsupported", "string_literal"]
 
 RDF_TYPE = f"<{RDF}type>"
 _ABSOLUTE = ("http://", "https://")
@@ -78,13 +78,26 @@ class QuadWriter:
         if len(graph_object) != 2 or "@id" not in graph_object or "@graph" not in graph_object:
             raise Unsupported("a graph object has exactly @id and @graph")
         # Every line ends with the graph name: written once, as each line's tail.
-        tail = f" {self._iri(graph_object['@id'])} .\n"
+        tail = f" {self.iri(graph_object['@id'])} .\n"
         lines: list[str] = []
         for node in graph_object["@graph"]:
             self._node(node, tail, lines)
         return "".join(lines)
 
-    def _iri(self, value: Any) -> str:
+    def predicate(self, term: str) -> str:
+        """The written IRI of a term of the context (``KeyError`` if it is none)."""
+        return self._terms[term].predicate
+
+    def type_iri(self, name: str) -> str:
+        """The written IRI of a type term of the context (``KeyError`` if it is none)."""
+        return self._types[name]
+
+    def typed_literal(self, term: str, value: str) -> str:
+        """A typed literal of a term with a datatype, as N-Quads writes it."""
+        return str(ox.Literal(value, datatype=self._terms[term].datatype))
+
+    def iri(self, value: Any) -> str:
+        """An IRI as N-Quads writes it; :class:`Unsupported` where :meth:`graph` would refuse it."""
         written = self._iris.get(value) if isinstance(value, str) else None
         if written is not None:
             return written
@@ -101,7 +114,7 @@ class QuadWriter:
     def _node(self, node: Any, tail: str, lines: list[str]) -> str:
         if not isinstance(node, dict) or "@id" not in node:
             raise Unsupported("every node has an @id")
-        subject = self._iri(node["@id"])
+        subject = self.iri(node["@id"])
         for key, value in node.items():
             if key == "@id":
                 continue
@@ -117,29 +130,28 @@ class QuadWriter:
                 raise Unsupported(f"key {key!r} is not a term of the context")
             head = f"{subject} {term.predicate} "
             for item in value if isinstance(value, list) else (value,):
-                if isinstance(item, str) and not term.iri_values and term.datatype is None:
-                    written = _string_literal(item)  # the most common case, inline
-                else:
+                if not isinstance(item, str):
                     written = self._object(term, item, tail, lines)
+                elif term.iri_values:
+                    written = self._iris.get(item) or self.iri(item)
+                elif term.datatype is None:
+                    written = string_literal(item)
+                else:
+                    written = str(ox.Literal(item, datatype=term.datatype))
                 lines.append(f"{head}{written}{tail}")
         return subject
 
     def _object(self, term: _Term, item: Any, tail: str, lines: list[str]) -> str:
+        """A value that is not a string: a nested node (its own quads written first)."""
         if isinstance(item, dict):
             return self._node(item, tail, lines)
-        if not isinstance(item, str):
-            raise Unsupported(f"value {item!r} is not a string")
-        if term.iri_values:
-            return self._iri(item)
-        if term.datatype is not None:
-            return str(ox.Literal(item, datatype=term.datatype))
-        return _string_literal(item)
+        raise Unsupported(f"value {item!r} is not a string")
 
 
-def _string_literal(value: str) -> str:
+def string_literal(value: str) -> str:
     r"""An xsd:string literal in N-Quads: only backslash, quote, LF and CR need escapes.
 
-    >>> print(_string_literal('say "hi"\n'))
+    >>> print(string_literal('say "hi"\n'))
     "say \"hi\"\n"
     """
     if "\\" in value or '"' in value or "\n" in value or "\r" in value:

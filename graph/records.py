@@ -71,6 +71,12 @@ def clean_text(value: str) -> str:
     >>> clean_text("a\\x00b\\x1bc\\td")
     'abc\\td'
     """
+    # Every character the patterns remove is unprintable: a printable text (line breaks aside)
+    # is returned without searching it.
+    if value.isprintable() or (
+        "\t" not in value and "\r" not in value and value.replace("\n", " ").isprintable()
+    ):
+        return value
     if not _UNCARRIABLE.search(value):
         return value
     if _SURROGATE.search(value):
