@@ -50,6 +50,9 @@ class ArticleWriter:
         #: Each term's predicate, followed by the space before its object.
         self._p = {term: writer.predicate(term) + " " for term in _TERMS}
         self._a = {name: f"{RDF_TYPE} {writer.type_iri(name)}" for name in _TYPES}
+        #: Topic and publisher IRIs as written, by topic and host (they repeat across records).
+        self._topics: dict[str, str] = {}
+        self._publishers: dict[str, str] = {}
 
     def write(self, record: Record, digest: str, body_text: str) -> str:
         """The N-Quads of the record's article graph (``body_text``: its body as plain text)."""
@@ -96,13 +99,19 @@ class ArticleWriter:
             add(f"{s}{p['mainEntityOfPage']}{url}{t}")
         host = publisher_host(record)
         if host:
-            add(f"{s}{p['publisher']}{iri(iris.publisher(host))}{t}")
+            publisher = self._publishers.get(host) or self._remember(
+                self._publishers, host, iri(iris.publisher(host))
+            )
+            add(f"{s}{p['publisher']}{publisher}{t}")
         if record.canonical_source:
             add(f"{s}{p['isBasedOn']}{iri(record.canonical_source)}{t}")
         if record.lang:
             add(f"{s}{p['inLanguage']}{string_literal(record.lang)}{t}")
         if record.topics:
-            lines += [f"{s}{p['about']}{iri(iris.topic(topic))}{t}" for topic in record.topics]
+            topics = self._topics
+            for topic in record.topics:
+                written = topics.get(topic) or self._remember(topics, topic, iri(iris.topic(topic)))
+                add(f"{s}{p['about']}{written}{t}")
             lines += [f"{s}{p['keywords']}{string_literal(topic)}{t}" for topic in record.topics]
         for image in record.image:
             add(f"{s}{p['image']}{iri(image)}{t}")
@@ -117,6 +126,12 @@ class ArticleWriter:
             add(f"{s}{p['entityName']}{string_literal(name)}{t}")
         add(f"{s}{p['recordHash']}{string_literal(digest)}{t}")
         return "".join(lines)
+
+    @staticmethod
+    def _remember(known: dict[str, str], key: str, written: str) -> str:
+        if len(known) < 50_000:  # memory stays bounded whatever the input
+            known[key] = written
+        return written
 
     def _date(self, term: str, value: datetime) -> str:
         return self.writer.typed_literal(term, xsd_datetime(value))

@@ -63,14 +63,17 @@ def xsd_datetime(value: datetime) -> str:
     """
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    if value.year >= 1000:
-        text = value.isoformat(timespec="seconds")[:19]  # the same, at a third of the cost
-    else:
-        text = value.strftime("%Y-%m-%dT%H:%M:%S")  # as the platform pads (or not) the year
-    if value.microsecond:
-        text += f".{value.microsecond:06d}".rstrip("0")
     offset = value.utcoffset()
     assert offset is not None
+    if not offset and value.year >= 1000:
+        # The common case, from isoformat (four times faster): it ends in "+00:00", and writes
+        # six digits of fraction where there are microseconds.
+        text = value.isoformat()[:-6]
+        return (text.rstrip("0") if value.microsecond else text) + "Z"
+    # strftime pads years below 1000 (or not) as the platform does.
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}".rstrip("0")
     if not offset:
         return text + "Z"
     minutes = int(offset.total_seconds()) // 60
