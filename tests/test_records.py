@@ -186,6 +186,9 @@ def plain_clean_text(value: str) -> str:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.characters(codec=None)) | st.text("ab \t\n\r\x00\x1b\x7f\ufffe\ud800é\u00a0"))
+@given(
+    st.text(alphabet=st.characters(codec=None))
+    | st.text("ab \t\n\r\x00\x1b\x7f\ufffe\ud800é\u00a0")
+)
 def test_clean_text_removes_what_the_patterns_remove(value: str) -> None:
     assert records.clean_text(value) == plain_clean_text(value)
