@@ -120,7 +120,7 @@ def links(markdown: str) -> list[str]:
         for match in pattern.finditer(without_images)
     ]
     offset = 0
-    for line in markdown.split("\n"):
+    for line in markdown.split("\n") if "]:" in markdown else ():  # a definition holds "]:"
         definition = _REFDEF.match(line)
         if definition:
             candidates.append((offset, definition.group(1)))

@@ -154,13 +154,14 @@ def string_literal(value: str) -> str:
     >>> print(string_literal('say "hi"\n'))
     "say \"hi\"\n"
     """
-    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
+    if "\\" in value:  # first: the escapes below bring in backslashes of their own
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
     return f'"{value}"'
 
 

@@ -96,3 +96,36 @@ PIECES = ["#", "## ", "# ", " ", "  ", "\n", "\n\n", "\t", "`", "```", "~~~", "*
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_to_text_equals_the_rules_applied_everywhere(markdown_text: str) -> None:
     assert to_text(markdown_text) == plain_to_text(markdown_text)
+
+
+def plain_links(markdown_text: str) -> list[str]:
+    """``links`` reading every line for reference definitions (the module skips a text with no
+    "]:")."""
+    without_images = md._IMAGE.sub(lambda m: " " * len(m.group(0)), markdown_text)
+    candidates = [
+        (match.start(), match.group(group))
+        for pattern, group in ((md._INLINE_LINK, 2), (md._AUTOLINK, 1))
+        for match in pattern.finditer(without_images)
+    ]
+    offset = 0
+    for line in markdown_text.split("\n"):
+        definition = md._REFDEF.match(line)
+        if definition:
+            candidates.append((offset, definition.group(1)))
+        offset += len(line) + 1
+    found: dict[str, None] = {}
+    for _, url in sorted(candidates):
+        url = url.strip()
+        if url.lower().startswith(("http://", "https://")) and not md._UNSAFE.search(url):
+            found.setdefault(url, None)
+    return list(found)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*PIECES, "]: ", "[r]", "[r]:", "http://b.example/"]), max_size=40
+    ).map("".join)
+)
+def test_links_equal_those_of_every_line(markdown_text: str) -> None:
+    assert links(markdown_text) == plain_links(markdown_text)
