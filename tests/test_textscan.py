@@ -96,3 +96,9 @@ def test_signatures_are_those_of_every_run_in_order(parts: list[tuple[str, str]]
         for signature in textscan._signatures_of(group, starts_sentence)
     ]
     assert textscan.signatures(text) == tuple(dict.fromkeys(every))
+
+
+@settings(max_examples=600, deadline=None)
+@given(TEXTS)
+def test_runs_read_in_context_are_those_read_line_by_line(text: str) -> None:
+    assert list(textscan._matches(text)) == list(by_lines(text))

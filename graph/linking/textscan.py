@@ -32,6 +32,19 @@ _SPAN = re.compile(
     rf"(?:(?<=[{_UPPER}])[\w'’&.\-]*|(?<=\d)\d*[{_UPPER}][\w\-]*)"
     rf"(?: (?:{_CONNECTOR} )*{_CAPITALISED})*"
 )
+#: The same runs, each with what shows whether it starts a sentence, for ``findall``: the
+#: sentence end before it (at most one space between), the first character where it opens the
+#: text (perhaps after one space), or two spaces before it (the run is then read again by
+#: :func:`_line_matches`, which skips back over any number of them).
+_END = r'[.!?:;"“”(\n]'
+_SPACE = r"[^\S\n]"
+_SPAN_IN_CONTEXT = re.compile(
+    rf"([0-9{_UPPER}\u0100-\U0010ffff](?<=[{_UPPER}\d])(?<![\w'’][{_UPPER}\d])"
+    rf"(?:(?<=({_END})[{_UPPER}\d])|(?<=({_END}){_SPACE}[{_UPPER}\d])|(?<=\A([{_UPPER}\d]))"
+    rf"|(?<=\A({_SPACE})[{_UPPER}\d])|(?<=({_SPACE}{_SPACE})[{_UPPER}\d]))?"
+    rf"(?:(?<=[{_UPPER}])[\w'’&.\-]*|(?<=\d)\d*[{_UPPER}][\w\-]*)"
+    rf"(?: (?:{_CONNECTOR} )*{_CAPITALISED})*)"
+)
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _LEADING = frozenset(
     {"the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "and", "but", "as", "this",
@@ -61,14 +74,17 @@ def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
         yield from _split(group, starts_sentence)
 
 
-def _matches(text: str) -> Iterator[tuple[str, bool]]:
+def _matches(text: str) -> list[tuple[str, bool]]:
     """Each run of capitalised words, and whether it starts a sentence."""
     if _has_shouted_line(text) or _OTHER_BREAK.search(text):
-        for line in text.splitlines():
-            if _LOWER.search(line):
-                yield from _line_matches(line)
-    else:
-        yield from _line_matches(text)  # spans never cross a line: read the text at once
+        return [
+            run for line in text.splitlines() if _LOWER.search(line) for run in _line_matches(line)
+        ]
+    # Spans never cross a line: read the text at once, in C where no run follows two spaces.
+    found = _SPAN_IN_CONTEXT.findall(text)
+    runs = [(run, bool(end or end_space or first or first_space))
+            for run, end, end_space, first, first_space, spaces in found if not spaces]  # fmt: skip
+    return runs if len(runs) == len(found) else list(_line_matches(text))
 
 
 def _has_shouted_line(text: str) -> bool:
