@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -193,13 +194,18 @@ def article_graph(node: dict[str, Any]) -> dict[str, Any]:
     return {"@id": node["@id"], "@graph": [node]}
 
 
+@lru_cache(maxsize=50_000)
+def _topic_iri(iris: Minter, topic: str) -> str:
+    return iris.topic(topic)  # topics repeat across records
+
+
 def shared_nodes(record: Record, iris: Minter) -> list[dict[str, Any]]:
     """The topic and publisher nodes a record refers to (for the terms graph)."""
     nodes: list[dict[str, Any]] = []
     for topic in record.topics:
         nodes.append(
             {
-                "@id": iris.topic(topic),
+                "@id": _topic_iri(iris, topic),
                 "@type": "DefinedTerm",
                 "name": topic,
                 "termCode": topic,

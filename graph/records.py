@@ -304,6 +304,8 @@ def unknown_fields(raw: dict[str, Any]) -> list[str]:
     >>> print(*unknown_fields({"slug": "s", "x_note": 1, "extra": 2, "\x1b[2J": 3}))
     '\x1b[2J' extra
     """
+    if KNOWN_FIELDS.issuperset(raw):
+        return []  # the common case
     names = sorted(str(k) for k in raw if k not in KNOWN_FIELDS and not str(k).startswith("x_"))
     return [name if _PLAIN_KEY.fullmatch(name) else shown(name) for name in names]
 
