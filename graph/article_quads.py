@@ -54,11 +54,12 @@ class ArticleWriter:
         self._topics: dict[str, str] = {}
         self._publishers: dict[str, str] = {}
 
-    def write(self, record: Record, digest: str, body_text: str) -> str:
-        """The N-Quads of the record's article graph (``body_text``: its body as plain text)."""
+    def write(self, record: Record, digest: str, body_text: str, article: str | None = None) -> str:
+        """The N-Quads of the record's article graph (``body_text``: its body as plain text;
+        ``article``: its IRI, when the caller has it already)."""
         iris, iri, p = self.iris, self.writer.iri, self._p
         slug = record.slug
-        s = iri(iris.article(slug))
+        s = iri(article or iris.article(slug))
         t = f" {s} .\n"  # every quad is in the article's graph
         s += " "
         lines = [

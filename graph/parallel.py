@@ -122,8 +122,9 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
             continue
         digest = mapping.record_hash(record)
         body = markdown.to_text(record.body_md) if record.body_md else ""
+        article = context.iris.article(record.slug)
         try:
-            text = context.articles.write(record, digest, body)
+            text = context.articles.write(record, digest, body, article)
         except Unsupported:  # as the quad writer would refuse the node: the processor writes it
             node = mapping.article_node(record, context.iris, digest=digest, body_text=body)
             text = _nquads_by_processor(mapping.article_graph(node))
@@ -133,7 +134,7 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
                 slug=record.slug,
                 modified=record.modified,
                 digest=digest,
-                graph=context.iris.article(record.slug),
+                graph=article,
                 nquads=text.encode("utf-8"),
                 quads=text.count("\n"),
                 shared=tuple(mapping.shared_nodes(record, context.iris)),
