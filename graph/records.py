@@ -125,10 +125,17 @@ def _optional_text(value: Any, *, single_line: bool) -> str | None:
         and len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
     ):
         raise ValueError(f"longer than the limit of {MAX_TEXT_BYTES:,} bytes")
+    if single_line and value.isprintable() and _spaced_once(value):
+        return value or None  # nothing to remove or to join (a name, a headline)
     value = clean_text(value)
     if single_line:
         value = " ".join(value.split())
     return value if value.strip() else None
+
+
+def _spaced_once(text: str) -> bool:
+    """Whether the spaces of a printable text (its only whitespace) are single and inside it."""
+    return not text.startswith(" ") and not text.endswith(" ") and "  " not in text
 
 
 class Author(BaseModel):

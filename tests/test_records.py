@@ -192,3 +192,17 @@ def plain_clean_text(value: str) -> str:
 )
 def test_clean_text_removes_what_the_patterns_remove(value: str) -> None:
     assert records.clean_text(value) == plain_clean_text(value)
+
+
+def plain_optional_text(value: str, *, single_line: bool) -> str | None:
+    value = records.clean_text(value)
+    if single_line:
+        value = " ".join(value.split())
+    return value if value.strip() else None
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=" ab\t\n\u00a0\x00\u2028é", max_size=12), st.booleans())
+def test_optional_text_is_the_cleaned_and_joined_text(value: str, single_line: bool) -> None:
+    expected = plain_optional_text(value, single_line=single_line)
+    assert records._optional_text(value, single_line=single_line) == expected
