@@ -26,7 +26,7 @@ from datetime import datetime
 
 from graph import markdown
 from graph.mapping import encoding_format, publisher_host, xsd_datetime
-from graph.nquads import RDF_TYPE, QuadWriter, string_literal
+from graph.nquads import RDF_TYPE, QuadWriter, Unsupported, string_literal
 from graph.records import Record
 from vocab.namespaces import Minter
 
@@ -53,13 +53,17 @@ class ArticleWriter:
         #: Topic and publisher IRIs as written, by topic and host (they repeat across records).
         self._topics: dict[str, str] = {}
         self._publishers: dict[str, str] = {}
+        #: Whether the IRIs minted from a slug need no check: a slug holds only unreserved
+        #: characters, so such an IRI is valid exactly when one minted from any slug is.
+        self._trusted = _is_iri(writer, iris.article_part("s", "author-1"))
 
     def write(self, record: Record, digest: str, body_text: str, article: str | None = None) -> str:
         """The N-Quads of the record's article graph (``body_text``: its body as plain text;
         ``article``: its IRI, when the caller has it already)."""
         iris, iri, p = self.iris, self.writer.iri, self._p
         slug = record.slug
-        s = iri(article or iris.article(slug))
+        minted = self._minted
+        s = minted(article or iris.article(slug))
         t = f" {s} .\n"  # every quad is in the article's graph
         s += " "
         lines = [
@@ -76,7 +80,7 @@ class ArticleWriter:
         parts: list[str] = []  # the encoding nodes' lines, each followed by its link
         if record.body_md:
             add(f"{s}{p['articleBody']}{string_literal(body_text)}{t}")
-            part = iri(iris.article_part(slug, "markdown"))
+            part = minted(iris.article_part(slug, "markdown"))
             parts += (
                 f"{part} {self._a['MediaObject']}{t}",
                 f'{part} {p["encodingFormat"]}"text/markdown"{t}',
@@ -117,7 +121,7 @@ class ArticleWriter:
         for image in record.image:
             add(f"{s}{p['image']}{iri(image)}{t}")
         for index, author in enumerate(record.author, start=1):
-            person = iri(iris.article_part(slug, f"author-{index}"))
+            person = minted(iris.article_part(slug, f"author-{index}"))
             add(f"{person} {self._a['Person']}{t}")
             add(f"{person} {p['name']}{string_literal(author.name)}{t}")
             if author.url:
@@ -128,6 +132,10 @@ class ArticleWriter:
         add(f"{s}{p['recordHash']}{string_literal(digest)}{t}")
         return "".join(lines)
 
+    def _minted(self, value: str) -> str:
+        """An IRI minted from the record's slug alone, as N-Quads writes it."""
+        return f"<{value}>" if self._trusted else self.writer.iri(value)
+
     @staticmethod
     def _remember(known: dict[str, str], key: str, written: str) -> str:
         if len(known) < 50_000:  # memory stays bounded whatever the input
@@ -136,3 +144,10 @@ class ArticleWriter:
 
     def _date(self, term: str, value: datetime) -> str:
         return self.writer.typed_literal(term, xsd_datetime(value))
+
+
+def _is_iri(writer: QuadWriter, value: str) -> bool:
+    try:
+        return writer.iri(value) == f"<{value}>"
+    except Unsupported:
+        return False

@@ -20,6 +20,7 @@ give the same quads for the sample, the seed, the Reuters corpus and odd records
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from vocab.namespaces import CONTEXT_IRI, RDF
 __all__ = ["QuadWriter", "Unsupported", "string_literal"]
 
 RDF_TYPE = f"<{RDF}type>"
+#: Lexical forms N-Quads writes as they are, between quotes.
+_PLAIN_LEXICAL = re.compile(r"[0-9A-Za-z:.+\-]*")
 _ABSOLUTE = ("http://", "https://")
 
 
@@ -94,7 +97,10 @@ class QuadWriter:
 
     def typed_literal(self, term: str, value: str) -> str:
         """A typed literal of a term with a datatype, as N-Quads writes it."""
-        return str(ox.Literal(value, datatype=self._terms[term].datatype))
+        datatype = self._terms[term].datatype
+        if datatype is not None and _PLAIN_LEXICAL.fullmatch(value):
+            return f'"{value}"^^<{datatype.value}>'  # nothing to escape (dates, numbers)
+        return str(ox.Literal(value, datatype=datatype))
 
     def iri(self, value: Any) -> str:
         """An IRI as N-Quads writes it; :class:`Unsupported` where :meth:`graph` would refuse it."""

@@ -99,3 +99,11 @@ def test_a_string_literal_escapes_as_the_replace_chain_does(value: str) -> None:
         value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     )
     assert string_literal(value) == f'"{chained}"'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='0123456789TZ:.+-aé "\\\n\t\x00'))
+def test_a_typed_literal_is_written_as_pyoxigraph_writes_it(value: str) -> None:
+    datatype = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+    expected = str(ox.Literal(value, datatype=datatype))
+    assert QuadWriter().typed_literal("datePublished", value) == expected
