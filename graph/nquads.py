@@ -20,6 +20,7 @@ give the same quads for the sample, the seed, the Reuters corpus and odd records
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +29,11 @@ import pyoxigraph as ox
 from graph.jsonld import bundled_context
 from vocab.namespaces import CONTEXT_IRI, RDF
 
-__all__ = ["QuadWriter", "Unsupported"]
+__all__ = ["QuadWriter", "Unsupported", "string_literal"]
 
 RDF_TYPE = f"<{RDF}type>"
+#: Lexical forms N-Quads writes as they are, between quotes.
+_PLAIN_LEXICAL = re.compile(r"[0-9A-Za-z:.+\-]*")
 _ABSOLUTE = ("http://", "https://")
 
 
@@ -75,15 +78,32 @@ class QuadWriter:
 
     def graph(self, graph_object: dict[str, Any]) -> str:
         """N-Quads of a graph object ``{"@id": G, "@graph": [nodes]}``."""
-        if set(graph_object) != {"@id", "@graph"}:
+        if len(graph_object) != 2 or "@id" not in graph_object or "@graph" not in graph_object:
             raise Unsupported("a graph object has exactly @id and @graph")
-        name = self._iri(graph_object["@id"])
+        # Every line ends with the graph name: written once, as each line's tail.
+        tail = f" {self.iri(graph_object['@id'])} .\n"
         lines: list[str] = []
         for node in graph_object["@graph"]:
-            self._node(node, name, lines)
+            self._node(node, tail, lines)
         return "".join(lines)
 
-    def _iri(self, value: Any) -> str:
+    def predicate(self, term: str) -> str:
+        """The written IRI of a term of the context (``KeyError`` if it is none)."""
+        return self._terms[term].predicate
+
+    def type_iri(self, name: str) -> str:
+        """The written IRI of a type term of the context (``KeyError`` if it is none)."""
+        return self._types[name]
+
+    def typed_literal(self, term: str, value: str) -> str:
+        """A typed literal of a term with a datatype, as N-Quads writes it."""
+        datatype = self._terms[term].datatype
+        if datatype is not None and _PLAIN_LEXICAL.fullmatch(value):
+            return f'"{value}"^^<{datatype.value}>'  # nothing to escape (dates, numbers)
+        return str(ox.Literal(value, datatype=datatype))
+
+    def iri(self, value: Any) -> str:
+        """An IRI as N-Quads writes it; :class:`Unsupported` where :meth:`graph` would refuse it."""
         written = self._iris.get(value) if isinstance(value, str) else None
         if written is not None:
             return written
@@ -97,10 +117,10 @@ class QuadWriter:
             self._iris[value] = written
         return written
 
-    def _node(self, node: Any, graph: str, lines: list[str]) -> str:
+    def _node(self, node: Any, tail: str, lines: list[str]) -> str:
         if not isinstance(node, dict) or "@id" not in node:
             raise Unsupported("every node has an @id")
-        subject = self._iri(node["@id"])
+        subject = self.iri(node["@id"])
         for key, value in node.items():
             if key == "@id":
                 continue
@@ -109,41 +129,45 @@ class QuadWriter:
                     written = self._types.get(kind)
                     if written is None:
                         raise Unsupported(f"type {kind!r} is not a term of the context")
-                    lines.append(f"{subject} {RDF_TYPE} {written} {graph} .\n")
+                    lines.append(f"{subject} {RDF_TYPE} {written}{tail}")
                 continue
             term = self._terms.get(key)
             if term is None:
                 raise Unsupported(f"key {key!r} is not a term of the context")
-            for item in value if isinstance(value, list) else [value]:
-                written = self._object(term, item, graph, lines)
-                lines.append(f"{subject} {term.predicate} {written} {graph} .\n")
+            head = f"{subject} {term.predicate} "
+            for item in value if isinstance(value, list) else (value,):
+                if not isinstance(item, str):
+                    written = self._object(term, item, tail, lines)
+                elif term.iri_values:
+                    written = self._iris.get(item) or self.iri(item)
+                elif term.datatype is None:
+                    written = string_literal(item)
+                else:
+                    written = str(ox.Literal(item, datatype=term.datatype))
+                lines.append(f"{head}{written}{tail}")
         return subject
 
-    def _object(self, term: _Term, item: Any, graph: str, lines: list[str]) -> str:
+    def _object(self, term: _Term, item: Any, tail: str, lines: list[str]) -> str:
+        """A value that is not a string: a nested node (its own quads written first)."""
         if isinstance(item, dict):
-            return self._node(item, graph, lines)
-        if not isinstance(item, str):
-            raise Unsupported(f"value {item!r} is not a string")
-        if term.iri_values:
-            return self._iri(item)
-        if term.datatype is not None:
-            return str(ox.Literal(item, datatype=term.datatype))
-        return _string_literal(item)
+            return self._node(item, tail, lines)
+        raise Unsupported(f"value {item!r} is not a string")
 
 
-def _string_literal(value: str) -> str:
+def string_literal(value: str) -> str:
     r"""An xsd:string literal in N-Quads: only backslash, quote, LF and CR need escapes.
 
-    >>> print(_string_literal('say "hi"\n'))
+    >>> print(string_literal('say "hi"\n'))
     "say \"hi\"\n"
     """
-    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace('"', '\\"')
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
+    if "\\" in value:  # first: the escapes below bring in backslashes of their own
+        value = value.replace("\\", "\\\\")
+    if '"' in value:
+        value = value.replace('"', '\\"')
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
     return f'"{value}"'
 
 

@@ -7,7 +7,8 @@ one batch are in flight, and results come back in input order, so memory stays f
 large the input.
 
 Each mapped record comes back with its article graph as N-Quads text written by
-:class:`graph.nquads.QuadWriter` (or, for a record outside its shape, by the JSON-LD processor),
+:class:`graph.article_quads.ArticleWriter` (or, for a record outside the quad writer's shape, by
+the JSON-LD processor),
 ready for the store's bulk loader, and its linking evidence
 (:class:`graph.linking.evidence.Evidence`), encoded for the linking cache. The article graph
 holds no entity links yet: those depend on the whole store, and the linking pass adds them
@@ -33,6 +34,7 @@ from typing import Any, NamedTuple
 import pyoxigraph as ox
 
 from graph import jsonld, mapping, markdown, sources
+from graph.article_quads import ArticleWriter
 from graph.errors import RecordError
 from graph.linking.evidence import Evidence
 from graph.nquads import QuadWriter, Unsupported
@@ -85,11 +87,12 @@ Outcome = Mapped | Rejected
 
 
 class _Context:
-    """What a worker needs: IRIs and the quad writer (built once per process)."""
+    """What a worker needs: IRIs and the quad writers (built once per process)."""
 
     def __init__(self, iris: Minter) -> None:
         self.iris = iris
         self.writer = QuadWriter()
+        self.articles = ArticleWriter(iris, self.writer)
 
 
 _context: _Context | None = None
@@ -136,19 +139,19 @@ def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]
             continue
         digest = mapping.record_hash(record)
         body = markdown.to_text(record.body_md) if record.body_md else ""
-        node = mapping.article_node(record, context.iris, digest=digest, body_text=body)
-        graph = mapping.article_graph(node)
+        article = context.iris.article(record.slug)
         try:
-            text = context.writer.graph(graph)
-        except Unsupported:
-            text = _nquads_by_processor(graph)
+            text = context.articles.write(record, digest, body, article)
+        except Unsupported:  # as the quad writer would refuse the node: the processor writes it
+            node = mapping.article_node(record, context.iris, digest=digest, body_text=body)
+            text = _nquads_by_processor(mapping.article_graph(node))
         outcomes.append(
             Mapped(
                 location=item.location,
                 slug=record.slug,
                 modified=record.modified,
                 digest=digest,
-                graph=node["@id"],
+                graph=article,
                 nquads=text.encode("utf-8"),
                 quads=text.count("\n"),
                 shared=tuple(mapping.shared_nodes(record, context.iris)),

@@ -71,6 +71,12 @@ def clean_text(value: str) -> str:
     >>> clean_text("a\\x00b\\x1bc\\td")
     'abc\\td'
     """
+    # Every character the patterns remove is unprintable: a printable text (line breaks aside)
+    # is returned without searching it.
+    if value.isprintable() or (
+        "\t" not in value and "\r" not in value and value.replace("\n", " ").isprintable()
+    ):
+        return value
     if not _UNCARRIABLE.search(value):
         return value
     if _SURROGATE.search(value):
@@ -119,10 +125,17 @@ def _optional_text(value: Any, *, single_line: bool) -> str | None:
         and len(value.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES
     ):
         raise ValueError(f"longer than the limit of {MAX_TEXT_BYTES:,} bytes")
+    if single_line and value.isprintable() and _spaced_once(value):
+        return value or None  # nothing to remove or to join (a name, a headline)
     value = clean_text(value)
     if single_line:
         value = " ".join(value.split())
     return value if value.strip() else None
+
+
+def _spaced_once(text: str) -> bool:
+    """Whether the spaces of a printable text (its only whitespace) are single and inside it."""
+    return not text.startswith(" ") and not text.endswith(" ") and "  " not in text
 
 
 class Author(BaseModel):
@@ -298,6 +311,8 @@ def unknown_fields(raw: dict[str, Any]) -> list[str]:
     >>> print(*unknown_fields({"slug": "s", "x_note": 1, "extra": 2, "\x1b[2J": 3}))
     '\x1b[2J' extra
     """
+    if KNOWN_FIELDS.issuperset(raw):
+        return []  # the common case
     names = sorted(str(k) for k in raw if k not in KNOWN_FIELDS and not str(k).startswith("x_"))
     return [name if _PLAIN_KEY.fullmatch(name) else shown(name) for name in names]
 

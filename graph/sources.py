@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from graph.errors import RecordError
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 _decoder = json.JSONDecoder()
+_HUGE = 2.0**63
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +151,39 @@ def decode(item: Item) -> Item:
 
 
 def decode_line(location: str, line: bytes) -> Item:
-    """One JSON Lines line → a decoded item, or one that carries why it could not be decoded."""
+    """One JSON Lines line → a decoded item, or one that carries why it could not be decoded.
+
+    orjson reads the line when it can, and gives the values json gives, except that it reads
+    integers past 64 bits as floats: a value holding so large a float is read again by json, as is
+    a line orjson refuses (json then says why, in its words, or reads what orjson does not: NaN,
+    lone surrogates, numbers out of range).
+    """
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        pass
+    else:
+        if not _holds_huge_float(value):
+            return Item(location, raw=value)
+    return _decode_line_with_json(location, line)
+
+
+def _holds_huge_float(value: Any) -> bool:
+    """Whether a decoded value holds a float of magnitude 2**63 or more."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is dict:
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+        elif kind is float and abs(item) >= _HUGE:
+            return True
+    return False
+
+
+def _decode_line_with_json(location: str, line: bytes) -> Item:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -13,7 +13,7 @@ from bench import corpus
 from graph import jsonld, mapping
 from graph.errors import RecordError
 from graph.linking import links_alone
-from graph.nquads import QuadWriter, Unsupported
+from graph.nquads import QuadWriter, Unsupported, string_literal
 from graph.records import validate
 from graph.sources import read
 from tests.conftest import REUTERS, SAMPLE, SEED, shared_file
@@ -90,3 +90,20 @@ def test_any_text_is_written_as_the_processor_reads_it(
 def test_shapes_beyond_the_fast_path_are_refused(node: dict) -> None:
     with pytest.raises(Unsupported):
         WRITER.graph({"@id": "http://n.example/g", "@graph": [node]})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='ab\\"\n\r\t é'))
+def test_a_string_literal_escapes_as_the_replace_chain_does(value: str) -> None:
+    chained = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    assert string_literal(value) == f'"{chained}"'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='0123456789TZ:.+-aé "\\\n\t\x00'))
+def test_a_typed_literal_is_written_as_pyoxigraph_writes_it(value: str) -> None:
+    datatype = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+    expected = str(ox.Literal(value, datatype=datatype))
+    assert QuadWriter().typed_literal("datePublished", value) == expected

@@ -3,7 +3,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from graph import records
 from graph.errors import RecordError
 from graph.records import MAX_ITEMS, parse_datetime, shown, unknown_fields, validate
 from tests.conftest import record
@@ -168,3 +171,38 @@ def test_unknown_keys_with_markup_or_controls_are_quoted() -> None:
     assert "plain_key" in names
     assert all("\x1b" not in name and "\x07" not in name for name in names)
     assert all(len(name) < 150 for name in names)
+
+
+def test_every_character_clean_text_removes_is_unprintable() -> None:
+    # clean_text returns printable text unsearched: that is sound only while this holds.
+    removed = [chr(c) for c in range(0x110000) if records._UNCARRIABLE.match(chr(c))]
+    assert len(removed) == 2048 + 29 + 3
+    assert not any(character.isprintable() for character in removed)
+
+
+def plain_clean_text(value: str) -> str:
+    value = records._SURROGATE.sub("\ufffd", value)
+    return records._CONTROL.sub("", value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec=None))
+    | st.text("ab \t\n\r\x00\x1b\x7f\ufffe\ud800é\u00a0")
+)
+def test_clean_text_removes_what_the_patterns_remove(value: str) -> None:
+    assert records.clean_text(value) == plain_clean_text(value)
+
+
+def plain_optional_text(value: str, *, single_line: bool) -> str | None:
+    value = records.clean_text(value)
+    if single_line:
+        value = " ".join(value.split())
+    return value if value.strip() else None
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet=" ab\t\n\u00a0\x00\u2028é", max_size=12), st.booleans())
+def test_optional_text_is_the_cleaned_and_joined_text(value: str, single_line: bool) -> None:
+    expected = plain_optional_text(value, single_line=single_line)
+    assert records._optional_text(value, single_line=single_line) == expected

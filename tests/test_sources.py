@@ -5,7 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from graph import sources
 from graph.sources import InputError, read
 from tests.conftest import record
 
@@ -144,3 +147,45 @@ def test_a_deeply_nested_array_item_keeps_the_items_before_it(tmp_path: Path) ->
     assert items[0].error is None
     assert items[1].error is not None
     assert "invalid JSON in array item 1: values nested too deeply" in str(items[1].error)
+
+
+def _outcome(item: sources.Item) -> tuple[str, str | None, str | None]:
+    """What a reader sees of an item: its value as written by repr (types, key order, -0.0
+    and all), its error message, its undecoded text."""
+    message = None if item.error is None else f"{item.error.location} {item.error}"
+    return repr(item.raw), message, item.text
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=2**62, max_value=2**70).map(lambda n: n * random_sign(n))
+    | st.floats()
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def random_sign(number: int) -> int:
+    return -1 if number % 2 else 1
+
+
+TOKENS = ['{', '}', '[', ']', ',', ':', '"a"', '"\\ud800"', '"\\udc00\\ud800"', '"é"', "1", "-0",
+          "1e400", "1.5", "18446744073709551616", "-9223372036854775809", "NaN", "Infinity", " ",
+          "\t", "true", "null", '"\\u0000"', "\x00", "\xff", "0.1000000000000000055511151231257827"]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    json_values.map(lambda v: json.dumps(v).encode())
+    | json_values.map(lambda v: json.dumps(v, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    | st.lists(st.sampled_from(TOKENS), max_size=12).map(lambda t: "".join(t).encode("latin-1"))
+    | st.binary(max_size=20)
+)
+def test_a_line_decodes_as_json_decodes_it(line: bytes) -> None:
+    decoded = sources.decode_line("f.jsonl:1", line)
+    assert _outcome(decoded) == _outcome(sources._decode_line_with_json("f.jsonl:1", line))

@@ -22,9 +22,28 @@ __all__ = ["Signature", "Try", "match", "name_spans", "scan", "signatures"]
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _CAPITALISED = rf"(?:[{_UPPER}][\w'’&.\-]*|\d+[{_UPPER}][\w\-]*)"
 _CONNECTOR = r"(?:of|the|for|and|&|de|du|des|la|le|von|van|der|den|on|in|through|y|del|da|di)"
-#: Capitalised words, one space apart, perhaps joined by small words.
+#: Capitalised words, one space apart, perhaps joined by small words, not inside a word:
+#: ``(?<![\w'’])`` then ``_CAPITALISED`` then ``(?: (?:{_CONNECTOR} )*{_CAPITALISED})*``,
+#: written so that it opens with a character class, which lets ``re`` skip from candidate to
+#: candidate in C. The class lists the Latin-1 capitals and digits, and every character past
+#: Latin-1 (the only digits past Latin-1 are there), which a lookbehind then narrows down.
 _SPAN = re.compile(
-    rf"(?=[{_UPPER}\d])(?<![\w'’]){_CAPITALISED}(?: (?:{_CONNECTOR} )*{_CAPITALISED})*"
+    rf"[0-9{_UPPER}\u0100-\U0010ffff](?<=[{_UPPER}\d])(?<![\w'’][{_UPPER}\d])"
+    rf"(?:(?<=[{_UPPER}])[\w'’&.\-]*|(?<=\d)\d*[{_UPPER}][\w\-]*)"
+    rf"(?: (?:{_CONNECTOR} )*{_CAPITALISED})*"
+)
+#: The same runs, each with what shows whether it starts a sentence, for ``findall``: the
+#: sentence end before it (at most one space between), the first character where it opens the
+#: text (perhaps after one space), or two spaces before it (the run is then read again by
+#: :func:`_line_matches`, which skips back over any number of them).
+_END = r'[.!?:;"“”(\n]'
+_SPACE = r"[^\S\n]"
+_SPAN_IN_CONTEXT = re.compile(
+    rf"([0-9{_UPPER}\u0100-\U0010ffff](?<=[{_UPPER}\d])(?<![\w'’][{_UPPER}\d])"
+    rf"(?:(?<=({_END})[{_UPPER}\d])|(?<=({_END}){_SPACE}[{_UPPER}\d])|(?<=\A([{_UPPER}\d]))"
+    rf"|(?<=\A({_SPACE})[{_UPPER}\d])|(?<=({_SPACE}{_SPACE})[{_UPPER}\d]))?"
+    rf"(?:(?<=[{_UPPER}])[\w'’&.\-]*|(?<=\d)\d*[{_UPPER}][\w\-]*)"
+    rf"(?: (?:{_CONNECTOR} )*{_CAPITALISED})*)"
 )
 _CONNECTORS = frozenset(_CONNECTOR[3:-1].split("|"))
 _LEADING = frozenset(
@@ -38,7 +57,9 @@ _POSSESSIVE = ("'s", "’s", "s'", "s’")
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")
 _SENTENCE_END = frozenset('.!?:;"“”(\n')
 #: A line with letters but none in lower case (a wire-service headline): its spans are skipped.
-_SHOUTED_LINE = re.compile(r"^[^a-zß-öø-ÿ\n]*[A-ZÀ-ÖØ-Þ][^a-zß-öø-ÿ\n]*$", re.MULTILINE)
+#: The first line, and any later one found from its "\n" (a literal ``re`` scans for fast).
+_SHOUTED_FIRST_LINE = re.compile(r"[^a-zß-öø-ÿ\n]*[A-ZÀ-ÖØ-Þ][^a-zß-öø-ÿ\n]*(?:\n|\Z)")
+_SHOUTED_LATER_LINE = re.compile(r"\n[^a-zß-öø-ÿ\n]*[A-ZÀ-ÖØ-Þ][^a-zß-öø-ÿ\n]*(?:\n|\Z)")
 #: Line breaks other than "\n" (as ``str.splitlines`` reads them).
 _OTHER_BREAK = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -53,23 +74,33 @@ def name_spans(text: str) -> Iterator[tuple[list[str], bool]]:
         yield from _split(group, starts_sentence)
 
 
-def _matches(text: str) -> Iterator[tuple[str, bool]]:
+def _matches(text: str) -> list[tuple[str, bool]]:
     """Each run of capitalised words, and whether it starts a sentence."""
-    if _SHOUTED_LINE.search(text) or _OTHER_BREAK.search(text):
-        for line in text.splitlines():
-            if _LOWER.search(line):
-                yield from _line_matches(line)
-    else:
-        yield from _line_matches(text)  # spans never cross a line: read the text at once
+    if _has_shouted_line(text) or _OTHER_BREAK.search(text):
+        return [
+            run for line in text.splitlines() if _LOWER.search(line) for run in _line_matches(line)
+        ]
+    # Spans never cross a line: read the text at once, in C where no run follows two spaces.
+    found = _SPAN_IN_CONTEXT.findall(text)
+    runs = [(run, bool(end or end_space or first or first_space))
+            for run, end, end_space, first, first_space, spaces in found if not spaces]  # fmt: skip
+    return runs if len(runs) == len(found) else list(_line_matches(text))
+
+
+def _has_shouted_line(text: str) -> bool:
+    """Whether a line of ``text`` has letters but none in lower case."""
+    return bool(_SHOUTED_FIRST_LINE.match(text) or _SHOUTED_LATER_LINE.search(text))
 
 
 def _line_matches(text: str) -> Iterator[tuple[str, bool]]:
     """The runs of a text whose only line break is ``\\n`` (a line start starts a sentence)."""
     for match in _SPAN.finditer(text):
         start = match.start()
-        while start and text[start - 1].isspace() and text[start - 1] != "\n":
+        before = text[start - 1] if start else "\n"
+        while before != "\n" and before.isspace():
             start -= 1
-        yield match.group(), not start or text[start - 1] in _SENTENCE_END
+            before = text[start - 1] if start else "\n"
+        yield match.group(), before in _SENTENCE_END
 
 
 def _split(group: str, starts_sentence: bool) -> Iterator[tuple[list[str], bool]]:
@@ -146,9 +177,14 @@ def signatures(text: str) -> tuple[Signature, ...]:
     ((('council of europe and georgia power', ''),), ((('council of europe', ''),), (('georgia power', ''),)))
     """
     found: dict[Signature, None] = {}
+    # A run that repeats gives the cached signatures it gave before, all found already.
+    read: dict[int, tuple[Signature, ...]] = {}
     for group, starts_sentence in _matches(text):
-        for signature in _signatures_of(group, starts_sentence):
-            found[signature] = None
+        of_group = _signatures_of(group, starts_sentence)
+        if id(of_group) not in read:
+            read[id(of_group)] = of_group  # held, so that its id is not reused meanwhile
+            for signature in of_group:
+                found[signature] = None
     return tuple(found)
 
 
