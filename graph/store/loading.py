@@ -12,7 +12,9 @@ Segments rather than one stream: the bulk loader sorts and writes its input in r
 quads, one run at a time, and begins a run only when it is full, so one stream left most of a run
 to the end, when nothing else remained to do. With segments the loader keeps pace with ingest,
 and an ingest hands the last articles over (:meth:`LoadingStore.hand_off`) before its linking
-pass, which then runs beside the loader, and whose writes go to the loader as they come.
+pass, which then runs beside the loader, and whose writes go to the loader as they come. From
+then on a second loader thread takes segments too (bulk loads into one store may run at once:
+each writes its own files), so the pass's writes need not wait behind the last articles.
 
 Whatever cannot be appended — a read, an update, the replacement of a graph already written —
 first ends the load (the loader loads what is left, the store is flushed and a snapshot
@@ -67,14 +69,15 @@ class LoadingStore(Store):
         #: Bytes from which the segment goes to the loader.
         self._segment_limit = max(SEGMENT_BYTES, STREAM_THRESHOLD)
         self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_DEPTH)
-        self._loader: threading.Thread | None = None
+        #: The loader threads: one, and a second from :meth:`hand_off` on.
+        self._loaders: list[threading.Thread] = []
         self._error: BaseException | None = None
         self._ended = False
 
     @property
     def streaming(self) -> bool:
         """Whether the loader has started (a segment was handed over)."""
-        return self._loader is not None
+        return bool(self._loaders)
 
     # -- writes that the load takes ------------------------------------------------------------
 
@@ -122,11 +125,13 @@ class LoadingStore(Store):
         may yet be written at once)."""
         self._segment_limit = STREAM_THRESHOLD
         self._give()
+        if len(self._loaders) == 1:
+            self._add_loader()
 
     def _give(self) -> None:
         if self._ended or not self._segment:
             return
-        if self._loader is None:
+        if not self._loaders:
             if self._segment_bytes < STREAM_THRESHOLD:
                 return
             self._start()
@@ -138,20 +143,23 @@ class LoadingStore(Store):
     def _start(self) -> None:
         """Journal the load and start the loader."""
         self.store.begin_load()
-        self._loader = threading.Thread(target=self._load, name="bulk-load", daemon=True)
-        self._loader.start()
+        self._add_loader()
+
+    def _add_loader(self) -> None:
+        loader = threading.Thread(target=self._load, name="bulk-load", daemon=True)
+        loader.start()
+        self._loaders.append(loader)
 
     def _put(self, segment: bytes | None) -> None:
         """Queue a segment (None: the end), waiting while the queue is full and the loader
         runs."""
-        assert self._loader is not None
         while True:
             try:
                 self._queue.put(segment, timeout=_POLL)
                 return
             except queue.Full:
-                if not self._loader.is_alive():
-                    return  # the loader stopped on an error: it is raised when joined
+                if not any(loader.is_alive() for loader in self._loaders):
+                    return  # the loaders stopped on an error: it is raised when joined
 
     def _load(self) -> None:
         try:
@@ -166,7 +174,7 @@ class LoadingStore(Store):
         """Finish the load: what was written is stored, durable and published. Idempotent."""
         if self._ended:
             return
-        if self._loader is None and self._segment_bytes < STREAM_THRESHOLD:
+        if not self._loaders and self._segment_bytes < STREAM_THRESHOLD:
             self._ended = True
             if self._segment:
                 data, self._segment = b"".join(self._segment), []
@@ -188,15 +196,16 @@ class LoadingStore(Store):
             return
         self._ended = True
         self._segment = []
-        if self._loader is not None:
+        if self._loaders:
             self._stop_loader()
             self.store.recover()
 
     def _stop_loader(self) -> None:
-        """Wait for the loader to load what it was given."""
-        assert self._loader is not None
-        self._put(None)
-        self._loader.join()
+        """Wait for the loaders to load what they were given."""
+        for _loader in self._loaders:
+            self._put(None)
+        for loader in self._loaders:
+            loader.join()
 
     # -- everything else: after the load ---------------------------------------------------------
 
