@@ -48,6 +48,8 @@ __all__ = ["SEGMENT_BYTES", "STREAM_THRESHOLD", "LoadingStore"]
 STREAM_THRESHOLD = 8 << 20
 #: Bytes of N-Quads per bulk load (about 650,000 quads of news articles).
 SEGMENT_BYTES = 256 << 20
+#: Segment size after :meth:`LoadingStore.hand_off` (the linking pass writes in chunks).
+TAIL_SEGMENT_BYTES = 24 << 20
 #: Segments waiting while the loader loads one.
 QUEUE_DEPTH = 1
 #: How often a writer waiting on a full queue checks that the loader still runs (seconds).
@@ -123,10 +125,10 @@ class LoadingStore(Store):
         still has to do after the last write is what delays the end). Nothing is given while
         the load has not started and holds less than :data:`STREAM_THRESHOLD` bytes (it
         may yet be written at once)."""
-        self._segment_limit = STREAM_THRESHOLD
-        self._give()
         if len(self._loaders) == 1:
             self._add_loader()
+        self._segment_limit = TAIL_SEGMENT_BYTES
+        self._give()
 
     def _give(self) -> None:
         if self._ended or not self._segment:
