@@ -38,6 +38,7 @@ def streaming(monkeypatch: pytest.MonkeyPatch) -> None:
     small inputs a bulk load)."""
     monkeypatch.setattr(loading, "STREAM_THRESHOLD", 0)
     monkeypatch.setattr(loading, "SEGMENT_BYTES", 0)
+    monkeypatch.setattr(loading, "TAIL_SEGMENT_BYTES", 0)
 
 
 def _ingest(paths: list[str], store_path: Path, *, streamed: bool) -> tuple[set[str], Summary]:
@@ -58,6 +59,7 @@ def test_the_streamed_load_gives_the_store_of_batch_by_batch(
     tmp_path: Path, streaming: None, monkeypatch: pytest.MonkeyPatch, segment: int
 ) -> None:
     monkeypatch.setattr(loading, "SEGMENT_BYTES", segment)
+    monkeypatch.setattr(loading, "TAIL_SEGMENT_BYTES", segment)
     path = corpus.write(tmp_path / "c.jsonl.gz", 300, seed=11)
     # Versions of one slug in later batches: the load must end to replace the earlier one.
     later = write_jsonl(

@@ -12,7 +12,8 @@ Segments rather than one stream: the bulk loader sorts and writes its input in r
 quads, one run at a time, and begins a run only when it is full, so one stream left most of a run
 to the end, when nothing else remained to do. With segments the loader keeps pace with ingest,
 and an ingest hands the last articles over (:meth:`LoadingStore.hand_off`) before its linking
-pass, which then runs beside the loader, and whose writes go to the loader as they come. From
+pass, which then runs beside the loader, and whose writes go to the loader in small segments
+(:data:`TAIL_SEGMENT_BYTES`: smaller would mean more files for RocksDB to merge). From
 then on a second loader thread takes segments too (bulk loads into one store may run at once:
 each writes its own files), so the pass's writes need not wait behind the last articles.
 
@@ -42,7 +43,7 @@ from graph.store.base import Row, Store, Term
 if TYPE_CHECKING:
     from graph.store.embedded import EmbeddedStore
 
-__all__ = ["SEGMENT_BYTES", "STREAM_THRESHOLD", "LoadingStore"]
+__all__ = ["SEGMENT_BYTES", "STREAM_THRESHOLD", "TAIL_SEGMENT_BYTES", "LoadingStore"]
 
 #: Bytes of N-Quads from which a load is worth a bulk load; a smaller ingest is written at once.
 STREAM_THRESHOLD = 8 << 20
@@ -121,10 +122,10 @@ class LoadingStore(Store):
 
     def hand_off(self) -> None:
         """Give the loader what was written so far, to load while the caller goes on, and
-        from now on each write as it comes (the caller is near its end: what the loader
-        still has to do after the last write is what delays the end). Nothing is given while
-        the load has not started and holds less than :data:`STREAM_THRESHOLD` bytes (it
-        may yet be written at once)."""
+        from now on segments of :data:`TAIL_SEGMENT_BYTES` (the caller is near its end: what
+        the loaders still have to do after the last write is what delays the end). Nothing is
+        given while the load has not started and holds less than :data:`STREAM_THRESHOLD`
+        bytes (it may yet be written at once)."""
         if len(self._loaders) == 1:
             self._add_loader()
         self._segment_limit = TAIL_SEGMENT_BYTES
