@@ -107,7 +107,7 @@ def test_kill_during_a_batch_then_ingest_again(tmp_path: Path) -> None:
 
 
 def test_kill_during_the_bulk_load_of_an_empty_store_then_ingest_again(tmp_path: Path) -> None:
-    """Into an empty store, ingest writes one streamed bulk load: a kill in the middle leaves
+    """Into an empty store, ingest writes by streamed bulk loads: a kill in the middle leaves
     the store empty again when it is next opened, and the next ingest completes it."""
     corpus = _corpus(tmp_path)
     reference, crashed = tmp_path / "reference", tmp_path / "crashed"

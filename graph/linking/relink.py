@@ -113,7 +113,7 @@ class Pass:
             quads = list(linking_quads(overrides, reconciled, self.iris))
             self.store.replace_graphs([self.iris.linking_graph], quads)
         # Entities first: a graph replaced whole, then links only added to (which lets an
-        # ingest into an empty store append both to its one bulk load).
+        # ingest into an empty store append both to its bulk load).
         held = self.cache.entities() if self.trusted else None
         self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
         summary.rewritten = self._links(resolution, places)

@@ -101,7 +101,7 @@ class Store(ABC):
         return 0
 
     def open_load(self) -> LoadingStore | None:
-        """A store that takes the writes of an ingest into this empty store as one bulk load
+        """A store that takes the writes of an ingest into this empty store by bulk loads
         (:mod:`graph.store.loading`); None when the store is not empty or cannot."""
         return None
 
