@@ -178,3 +178,43 @@ def test_a_journal_of_a_bulk_load_drops_every_named_graph(tmp_path: Path) -> Non
         assert sorted(store.recovered) == [G1, G2]
         assert next(iter(store.raw.named_graphs()), None) is None
         assert len(store.raw) == 1
+
+
+def test_segments_wait_on_disk_and_are_deleted_once_loaded(
+    tmp_path: Path, streaming: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loading, "SEGMENT_BYTES", 1 << 30)  # one segment, still being written
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        load.replace_graphs_nquads([G2], nquads(G2, "2"))
+        segments = tmp_path / loading.SEGMENTS_DIRECTORY
+        [segment] = segments.iterdir()
+        assert segment.read_bytes() == nquads(G1, "1") + nquads(G2, "2")
+        load.end()
+        assert not segments.exists()
+        assert values(store, G1) == {"1"} and values(store, G2) == {"2"}
+
+
+def test_a_failed_load_deletes_its_segments(tmp_path: Path, streaming: None) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], b"<http://s> this is not N-Quads\n")
+        with pytest.raises(StoreError, match="bulk load"):  # the next write, or the end
+            load.replace_graphs_nquads([G2], nquads(G2, "2"))
+            load.end()
+        assert not (tmp_path / loading.SEGMENTS_DIRECTORY).exists()
+
+
+def test_segments_a_crash_left_behind_are_deleted_when_the_store_opens(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path, write=True):
+        pass
+    segments = tmp_path / loading.SEGMENTS_DIRECTORY
+    segments.mkdir()
+    (segments / "000001.nq").write_bytes(nquads(G1, "1"))
+    (tmp_path / "journal.json").write_text(json.dumps({"all_named_graphs": True}))
+    with EmbeddedStore(tmp_path, write=True) as store:
+        assert not segments.exists()
+        assert next(iter(store.raw.named_graphs()), None) is None

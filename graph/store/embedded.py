@@ -6,6 +6,9 @@ Layout of the store directory::
     snapshots/     read snapshots published after every commit (see snapshots.py)
     journal.json   the graphs of a write in progress (or: all of them, during a bulk load
                    into the empty store); present only after a crash
+    segments/      N-Quads waiting for a bulk load into the empty store (loading.py); present
+                   only while one runs, or after a crash
+    linking/       the linking cache (graph/linking/cache.py)
     server.json    how to reach the server that owns the store, while one runs
     rejects.jsonl  records that ingest refused
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -35,7 +39,7 @@ from graph import sparql, sparqltext
 from graph.errors import ConfigError, StoreError, StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Row, Store, Term
-from graph.store.loading import LoadingStore
+from graph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
 from graph.store.snapshots import SnapshotReader, Snapshots
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
@@ -87,7 +91,9 @@ class EmbeddedStore(Store):
             meta_path.write_text(json.dumps({"base": base, "layout": 1}, indent=2) + "\n")
 
     def recover(self) -> None:
-        """Drop the graphs of a write that a crash cut short (named in the journal)."""
+        """Drop the graphs of a write that a crash cut short (named in the journal), and the
+        segments a bulk load cut short left behind."""
+        shutil.rmtree(self.path / SEGMENTS_DIRECTORY, ignore_errors=True)
         journal = self.path / "journal.json"
         if not journal.exists():
             return

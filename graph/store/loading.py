@@ -3,10 +3,12 @@
 Oxigraph's bulk loader is many times faster than transactional writes, but each call pays for
 its own files, so it wants large inputs. An ingest into a store that holds no named graph
 writes through a :class:`LoadingStore`: every write that only adds new graphs (or adds to
-graphs it added) is appended to the current *segment*, and each segment of
-:data:`SEGMENT_BYTES` of N-Quads goes to a loader thread, which bulk-loads it while ingest maps
-the next records, links them and writes on. The loader works through a segment without the
-interpreter lock; segments wait for it in a short queue, so memory stays bounded.
+graphs it added) is appended to the current *segment*, a file in ``STORE/segments/``, and each
+segment of :data:`SEGMENT_BYTES` of N-Quads goes to a loader thread, which bulk-loads it from
+its file while ingest maps the next records, links them and writes on, and then deletes it. The
+loader works through a segment without the interpreter lock; segments wait for it in a short
+queue. Segments are files, not memory, so what ingest holds does not grow with them: a write
+goes to disk as it comes, and the loader reads it back (from the page cache, as a rule).
 
 Segments rather than one stream: the bulk loader sorts and writes its input in runs of a million
 quads, one run at a time, and begins a run only when it is full, so one stream left most of a run
@@ -22,16 +24,19 @@ first ends the load (the loader loads what is left, the store is flushed and a s
 published) and then goes to the store as usual, so answers never depend on the load. Small inputs
 are written by the ordinary path: a bulk load pays off from :data:`STREAM_THRESHOLD` bytes on.
 
-Crash safety: before the first segment reaches the loader, the store's journal notes that every
-named graph is new; a store opened after a crash mid-load removes them all (the store held none
-before), so running the ingest again completes the job, as it does after a crashed batch.
+Crash safety: before the first segment is written, the store's journal notes that every named
+graph is new; a store opened after a crash mid-load removes them all (the store held none
+before) and deletes the segments left behind, so running the ingest again completes the job, as
+it does after a crashed batch.
 """
 
 from __future__ import annotations
 
 import queue
+import shutil
 import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -43,7 +48,13 @@ from graph.store.base import Row, Store, Term
 if TYPE_CHECKING:
     from graph.store.embedded import EmbeddedStore
 
-__all__ = ["SEGMENT_BYTES", "STREAM_THRESHOLD", "TAIL_SEGMENT_BYTES", "LoadingStore"]
+__all__ = [
+    "SEGMENTS_DIRECTORY",
+    "SEGMENT_BYTES",
+    "STREAM_THRESHOLD",
+    "TAIL_SEGMENT_BYTES",
+    "LoadingStore",
+]
 
 #: Bytes of N-Quads from which a load is worth a bulk load; a smaller ingest is written at once.
 STREAM_THRESHOLD = 8 << 20
@@ -53,6 +64,8 @@ SEGMENT_BYTES = 256 << 20
 TAIL_SEGMENT_BYTES = 24 << 20
 #: Segments waiting while the loader loads one.
 QUEUE_DEPTH = 1
+#: Where, in the store's directory, segments wait to be loaded.
+SEGMENTS_DIRECTORY = "segments"
 #: How often a writer waiting on a full queue checks that the loader still runs (seconds).
 _POLL = 0.5
 
@@ -67,11 +80,17 @@ class LoadingStore(Store):
         self._written: set[str] = set()
         #: Whether quads were added without naming their graphs (they may be in any graph).
         self._additions = False
-        self._segment: list[bytes] = []
+        #: What was written before the load started (less than :data:`STREAM_THRESHOLD`).
+        self._held: list[bytes] = []
+        self._held_bytes = 0
+        self._directory = store.path / SEGMENTS_DIRECTORY
+        #: The segment being written, once the load has started, and its size.
+        self._segment: IO[bytes] | None = None
         self._segment_bytes = 0
+        self._segments = 0
         #: Bytes from which the segment goes to the loader.
-        self._segment_limit = max(SEGMENT_BYTES, STREAM_THRESHOLD)
-        self._queue: queue.Queue[bytes | None] = queue.Queue(QUEUE_DEPTH)
+        self._segment_limit = SEGMENT_BYTES
+        self._queue: queue.Queue[Path | None] = queue.Queue(QUEUE_DEPTH)
         #: The loader threads: one, and a second from :meth:`hand_off` on.
         self._loaders: list[threading.Thread] = []
         self._error: BaseException | None = None
@@ -115,7 +134,19 @@ class LoadingStore(Store):
     def _append(self, data: bytes) -> None:
         if not data:
             return
-        self._segment.append(data)
+        if not self._loaders:
+            self._held.append(data)
+            self._held_bytes += len(data)
+            if self._held_bytes < STREAM_THRESHOLD:
+                return
+            self._start()
+            data, self._held, self._held_bytes = b"".join(self._held), [], 0
+        if self._segment is None:
+            self._segments += 1
+            self._segment = open(  # noqa: SIM115 - written across calls, closed by _give
+                self._directory / f"{self._segments:06d}.nq", "wb", buffering=0
+            )  # writes are whole batches: no buffer to copy them through
+        _write_all(self._segment, data)
         self._segment_bytes += len(data)
         if self._segment_bytes >= self._segment_limit:
             self._give()
@@ -124,28 +155,29 @@ class LoadingStore(Store):
         """Give the loader what was written so far, to load while the caller goes on, and
         from now on segments of :data:`TAIL_SEGMENT_BYTES` (the caller is near its end: what
         the loaders still have to do after the last write is what delays the end). Nothing is
-        given while the load has not started and holds less than :data:`STREAM_THRESHOLD`
-        bytes (it may yet be written at once)."""
+        given while the load has not started (less than :data:`STREAM_THRESHOLD` bytes were
+        written: they may yet be written at once)."""
+        if self._ended:
+            return
         if len(self._loaders) == 1:
             self._add_loader()
         self._segment_limit = TAIL_SEGMENT_BYTES
         self._give()
 
     def _give(self) -> None:
-        if self._ended or not self._segment:
+        """Hand the current segment to the loaders."""
+        if self._segment is None:
             return
-        if not self._loaders:
-            if self._segment_bytes < STREAM_THRESHOLD:
-                return
-            self._start()
+        segment, self._segment, self._segment_bytes = self._segment, None, 0
+        segment.close()
         if self._error is not None:
             self.end()  # raises the loader's error
-        segment, self._segment, self._segment_bytes = b"".join(self._segment), [], 0
-        self._put(segment)
+        self._put(Path(segment.name))
 
     def _start(self) -> None:
         """Journal the load and start the loader."""
         self.store.begin_load()
+        self._directory.mkdir(exist_ok=True)
         self._add_loader()
 
     def _add_loader(self) -> None:
@@ -153,7 +185,7 @@ class LoadingStore(Store):
         loader.start()
         self._loaders.append(loader)
 
-    def _put(self, segment: bytes | None) -> None:
+    def _put(self, segment: Path | None) -> None:
         """Queue a segment (None: the end), waiting while the queue is full and the loader
         runs."""
         while True:
@@ -167,7 +199,8 @@ class LoadingStore(Store):
     def _load(self) -> None:
         try:
             while (segment := self._queue.get()) is not None:
-                self.store.raw.bulk_load(segment, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self.store.raw.bulk_load(path=segment, format=ox.RdfFormat.N_QUADS, lenient=True)
+                segment.unlink()
         except BaseException as error:
             self._error = error
 
@@ -177,17 +210,16 @@ class LoadingStore(Store):
         """Finish the load: what was written is stored, durable and published. Idempotent."""
         if self._ended:
             return
-        if not self._loaders and self._segment_bytes < STREAM_THRESHOLD:
-            self._ended = True
-            if self._segment:
-                data, self._segment = b"".join(self._segment), []
+        self._ended = True
+        if not self._loaders:
+            if self._held:
+                data, self._held = b"".join(self._held), []
                 written = sorted(self._written)
                 self.store.replace_graphs_nquads(written, data, absent=written)
             return
         if self._error is None:
             self._give()
-        self._ended = True
-        self._stop_loader()
+        self._stop_loaders()
         if self._error is not None:
             self.store.recover()
             raise StoreError(f"the bulk load into {self.store.path} failed: {self._error}")
@@ -198,17 +230,21 @@ class LoadingStore(Store):
         if self._ended:
             return
         self._ended = True
-        self._segment = []
+        self._held = []
         if self._loaders:
-            self._stop_loader()
+            self._stop_loaders()
             self.store.recover()
 
-    def _stop_loader(self) -> None:
-        """Wait for the loaders to load what they were given."""
+    def _stop_loaders(self) -> None:
+        """Wait for the loaders to load what they were given; delete what they did not load."""
+        if self._segment is not None:
+            self._segment.close()
+            self._segment = None
         for _loader in self._loaders:
             self._put(None)
         for loader in self._loaders:
             loader.join()
+        shutil.rmtree(self._directory, ignore_errors=True)
 
     # -- everything else: after the load ---------------------------------------------------------
 
@@ -253,3 +289,10 @@ class LoadingStore(Store):
 
     def close(self) -> None:
         self.end()
+
+
+def _write_all(file: IO[bytes], data: bytes) -> None:
+    """Write all of ``data`` to an unbuffered file (one write call may write part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[file.write(view) or 0 :]
