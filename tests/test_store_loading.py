@@ -5,6 +5,7 @@ an error leaves the store as it was."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -218,3 +219,16 @@ def test_segments_a_crash_left_behind_are_deleted_when_the_store_opens(tmp_path:
     with EmbeddedStore(tmp_path, write=True) as store:
         assert not segments.exists()
         assert next(iter(store.raw.named_graphs()), None) is None
+
+
+def test_handing_off_an_ended_load_starts_no_loader(tmp_path: Path, streaming: None) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store:
+        load = store.open_load()
+        assert load is not None
+        load.replace_graphs_nquads([G1], nquads(G1, "1"))
+        assert load.ask("ASK { ?s ?p ?o }")  # a read ends the load
+        load.hand_off()
+        load.replace_graphs_nquads([G2], nquads(G2, "2"))  # after the load: an ordinary write
+        assert not [thread for thread in threading.enumerate() if thread.name == "bulk-load"]
+        assert not (tmp_path / loading.SEGMENTS_DIRECTORY).exists()
+        assert values(store, G2) == {"2"}
