@@ -67,6 +67,19 @@ def test_aliases_name_the_same_entity_differently() -> None:
     assert any(name in aliases for name in names)
 
 
+def test_every_named_size_has_a_pool_of_distinct_names() -> None:
+    """Up to a million articles (the largest named size), the pool is that many distinct
+    entities, and pools that the plain names could fill are drawn from them alone."""
+    for articles in (10_000, 100_000, 300_000, 1_000_000):
+        spec = corpus.CorpusSpec(articles, seed=1)
+        assert len({e.name for e in spec.entities}) == corpus.pool_size(articles)
+    plain = corpus.CorpusSpec(300_000, seed=1).entities
+    assert not any(". " in e.name for e in plain if e.kind == "Person")
+    large = corpus.CorpusSpec(1_000_000, seed=1).entities
+    told_apart = [e for e in large if e.kind == "Person" and ". " in e.name]
+    assert told_apart and all(e.aliases for e in told_apart)
+
+
 def test_parse_size_names_the_bad_value() -> None:
     assert corpus.parse_size("1m") == 1_000_000
     with pytest.raises(ValueError, match="'lots'"):
