@@ -123,9 +123,9 @@ class Ingester:
         self.progress = progress
         self.summary = Summary()
         self.rejects = Rejects(settings.rejects_path)
-        #: The article graphs this run wrote, when the store held no named graph before it:
-        #: then they are all the graphs it holds, and no batch needs to ask the store.
-        self._written: set[str] | None = None
+        #: Whether the store held no named graph before this run: then the graphs it holds are
+        #: the articles this run wrote (``linker.fresh``), and no batch needs to ask the store.
+        self._started_empty = False
 
     def reject(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
         self.summary.rejected += 1
@@ -143,7 +143,7 @@ class Ingester:
         try:
             self.linker.prepare(store)
             if not store.ask(_ANY_NAMED_GRAPH):
-                self._written = set()
+                self._started_empty = True
                 loading = store.open_load() if self.streamed else None
                 self.store = loading or store
             self.write(self.mapped(paths))
@@ -245,8 +245,6 @@ class Ingester:
             graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
-            if self._written is not None:
-                self._written.update(graphs)
             self.summary.triples += quads
             self.linker.written([_evidence_row(mapped) for mapped in written])
         if unchanged:
@@ -254,9 +252,10 @@ class Ingester:
         self.progress(len(batch))
 
     def _existing(self, graphs: list[str]) -> set[str]:
-        if self._written is None:
+        if not self._started_empty:
             return self.store.existing_graphs(graphs)
-        return {graph for graph in graphs if graph in self._written}
+        written = self.linker.fresh
+        return {graph for graph in graphs if graph in written}
 
     def _superseded(self, location: str, slug: str, newer_location: str) -> None:
         self.summary.skipped += 1

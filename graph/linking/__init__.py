@@ -61,7 +61,8 @@ class Linker:
         self.reconciled: dict[str, tuple[str, str, str]] = {}
         self.trusted = False
         self._stamp = ""
-        #: Articles written in this run (their graphs hold no links yet) → record digest.
+        #: Articles written in this run (their graphs hold no links yet) → record digest: the
+        #: very ``hashes`` when the store held no article before the run (one table, not two).
         self.fresh: dict[str, str] = {}
 
     @property
@@ -75,6 +76,7 @@ class Linker:
         cache believes about what the store holds (its evidence is still used)."""
         self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
         self.hashes = readback.article_hashes(store)
+        self.fresh = {} if self.hashes else self.hashes
         self.overrides = readback.read_overrides(store, self.iris)
         self.reconciled = readback.read_reconciled(store, self.iris)
         self._stamp = stamp(self.hashes, self.overrides, self.reconciled)
@@ -86,8 +88,11 @@ class Linker:
     def written(self, rows: Sequence[tuple[str, str, bytes, bytes]]) -> None:
         """Articles (IRI, record digest, encoded evidence) whose graphs were just replaced."""
         self.cache.put(rows)
+        hashes, fresh = self.hashes, self.fresh
         for iri, digest, _names, _spans in rows:
-            self.hashes[iri] = self.fresh[iri] = digest
+            hashes[iri] = digest
+            if fresh is not hashes:
+                fresh[iri] = digest
 
     def unchanged(self, rows: Iterable[tuple[str, str, bytes, bytes]]) -> None:
         """Articles the store already holds as they are. A trusted cache has their evidence
