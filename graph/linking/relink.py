@@ -126,7 +126,7 @@ class Pass:
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[Definition, ...]], dict[str, Span]]:
         """Every article's entity list, the definitions its text gives, and where its spans
         are in the cache, reading back from the store what the cache lacks. Each distinct
-        form is one string however many lists hold it."""
+        form is one string however many lists hold it; so is each IRI, as a rule."""
         lists: dict[str, tuple[str, ...]] = {}
         definitions: dict[str, tuple[Definition, ...]] = {}
         places: dict[str, Span] = {}
@@ -142,7 +142,15 @@ class Pass:
                 definitions.pop(iri, None)
             places[iri] = place
 
+        # Each article's IRI is kept as the one string ``hashes`` holds, not as the copy read
+        # from the log (a million copies take 100 MB). Both are in the order articles were
+        # written after an ingest into an empty store; where they are not, copies are kept.
+        known = iter(self.hashes)
+        expected = next(known, None)
         for iri, names, place in self.cache.evidence(self.hashes):
+            if iri == expected:
+                iri = expected
+                expected = next(known, None)
             take(iri, names, place)
         missing = sorted(iri for iri in self.hashes if iri not in places)
         if missing:
