@@ -11,7 +11,9 @@ def _filled(directory: Path, count: int) -> tuple[LinkingCache, dict[str, bytes]
     cache = LinkingCache(directory, "test")
     texts = {f"a{n:04d}": bytes([n % 251]) * (n % 7 + 1) for n in range(count)}
     rows = [(iri, "digest", b"names", text) for iri, text in texts.items()]
-    places = list(zip(texts, cache.put(rows[: count // 2]) + cache.put(rows[count // 2 :])))
+    places = list(
+        zip(texts, cache.put(rows[: count // 2]) + cache.put(rows[count // 2 :]), strict=True)
+    )
     return cache, texts, places
 
 
