@@ -15,8 +15,8 @@ from graph.linking import Linker, cache_directory, relink, writes
 from graph.linking import cache as linking_cache
 from graph.linking.cache import LinkingCache
 from graph.linking.evidence import Evidence
-from graph.linking.relink import Pass
 from graph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
+from graph.linking.store_pass import Pass
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, write_jsonl

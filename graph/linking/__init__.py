@@ -3,7 +3,7 @@
 Linking runs once per ingest, after the last batch: :class:`Linker` keeps, as ingest writes
 each article, what linking needs of it (its :class:`~graph.linking.evidence.Evidence`,
 computed beside its quads, in ingest's workers) in a cache beside the store, then
-:meth:`Linker.finish` runs the store-wide pass (:class:`graph.linking.relink.Pass`): names
+:meth:`Linker.finish` runs the store-wide pass (:class:`graph.linking.store_pass.Pass`): names
 resolved once over the distinct forms, each article's text spans matched against the names
 known, and only the links and entity descriptions that changed written. The result depends
 only on what the store holds — never on ingest order, batches, workers or runs. See
@@ -20,9 +20,9 @@ from graph.linking.authority import load_authority
 from graph.linking.cache import LinkingCache
 from graph.linking.evidence import Evidence, record_text
 from graph.linking.overrides import Override
-from graph.linking.relink import LinkSummary, Pass
 from graph.linking.resolve import Corpus, resolve
 from graph.linking.stamp import evidence_fingerprint, stamp
+from graph.linking.store_pass import LinkSummary, Pass
 from graph.records import Record
 from graph.settings import Settings
 from graph.store.base import Store
