@@ -169,7 +169,7 @@ class LinkingCache:
         """(iri, spans) for each (iri, where its spans are), read in the order of the log.
 
         ``places`` in the order of the log already (as a pass finds them, as a rule) are read
-        as they are, not copied into a sorted list: a million articles' list is 70 MB."""
+        as they are, not copied into a sorted list (64 MB for a million articles)."""
         self.flush()
         if not places:  # a store without articles may have no log at all
             return
