@@ -51,8 +51,9 @@ Links = tuple[tuple[str, ...], tuple[str, ...]]
 #: holds one per article: an int is a third of the memory of an (offset, length) tuple), which
 #: orders places as their offsets do.
 Span = int
-#: Bits of a span's length.
+#: Bits of a span's length, and the mask that reads it.
 _LENGTH_BITS = 32
+_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 #: The evidence log is rewritten when it is more than this many times its live records.
 COMPACT_RATIO = 2.0
 #: Bytes of the length that precedes each write of the evidence log.
@@ -265,9 +266,6 @@ def _ascending(places: Iterable[tuple[str, Span]]) -> bool:
             return False
         last = place
     return True
-
-
-_LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 
 
 def _span(offset: int, length: int) -> Span:
