@@ -32,8 +32,9 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 
 import numpy as np
 import pyoxigraph as ox
@@ -47,6 +48,7 @@ from vocab.namespaces import XSD
 __all__ = [
     "METHODS",
     "Counts",
+    "NamedNodes",
     "article_entities",
     "count_among",
     "count_ego",
@@ -56,6 +58,7 @@ __all__ = [
     "jaccard",
     "jaccard_many",
     "labels",
+    "named_nodes",
     "npmi",
     "npmi_many",
     "pair_months",
@@ -278,11 +281,44 @@ def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
 
 def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
     """The entity IRIs of each article in the window, without the article (not needed to count,
-    and decoding its IRI costs more than counting the row)."""
+    and decoding its IRI costs more than counting the row).
+
+    A large window is read in two parts at once, split at its median date (the engine works on
+    both while Python reads the first): the articles with a date before it, and all others."""
     bindings = _window_bindings(window)
-    query = window_query("cooccurrence-entity-lists", bindings)
-    for (listed,) in _solutions(store, query, ("entities",), bindings):
+    split = _split_date(store, bindings)
+    if split is None:
+        yield from _listed(store, bindings)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(lambda: list(_listed(store, {**bindings, "notBefore": split})))
+        yield from _listed(store, {**bindings, "before": split})
+        yield from later.result()
+
+
+def _listed(store: Store, bindings: Mapping[str, Term]) -> Iterator[list[str]]:
+    """The entity lists of the articles the bindings (substituted into the text) select."""
+    text = window_query("cooccurrence-entity-lists", bindings)
+    text = sparqltext.substitute(text, {name: str(term) for name, term in bindings.items()})
+    for (listed,) in _solutions(store, text, ("entities",)):
         yield listed.value.split() if isinstance(listed, ox.Literal) else []
+
+
+#: The fewest dates in a window for which its count is read in two parts.
+SPLIT_DATES = 20_000
+
+
+def _split_date(store: Store, bindings: Mapping[str, Term]) -> Term | None:
+    """The window's median date, or None when the window is too small to split."""
+    count_text = window_query("cooccurrence-window-dates", bindings)
+    ((dates,),) = list(_solutions(store, count_text, ("dates",), bindings))
+    if not isinstance(dates, ox.Literal) or int(dates.value) < SPLIT_DATES:
+        return None
+    ordered = _solutions(
+        store, window_query("cooccurrence-split-dates", bindings), ("date",), bindings
+    )
+    middle = next(islice(ordered, int(dates.value) // 2, None), (None,))[0]
+    return middle if isinstance(middle, ox.Literal) else None
 
 
 def _article_entities(
@@ -487,47 +523,71 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[start : start + VALUES_CHUNK]
 
 
-def labels(store: Store, entities: Iterable[str]) -> dict[str, tuple[str, str]]:
+def labels(
+    store: Store, entities: Iterable[str], named: NamedNodes | None = None
+) -> dict[str, tuple[str, str]]:
     """Entity IRI → (preferred name, type) for display; the type's local name, ``Thing`` last.
 
     Where an entity has several names the smallest is taken, so the answer is stable. For many
-    entities (a whole network) the names are read in one pass over all names, which is cheaper
-    than looking each entity up, and only the types are looked up by VALUES blocks.
+    entities (a whole network) every named node is read in one pass (:func:`named_nodes`, which
+    the caller may have read already, while it counted), which is cheaper than looking each
+    entity up; only the entities without a name are then looked up, for their types.
     """
     wanted = sorted(set(entities))
-    keep = set(wanted)
-    names: dict[str, set[str]] = defaultdict(set)
-    types: dict[str, set[str]] = defaultdict(set)
-    for node, given, kind in _label_rows(store, wanted):
-        if not isinstance(node, ox.NamedNode) or node.value not in keep:
-            continue
-        if isinstance(given, ox.Literal):
-            names[node.value].add(given.value)
-        if isinstance(kind, ox.NamedNode):
-            types[node.value].add(_local_name(kind.value))
-    result = {}
-    for entity in wanted:
-        name = min(names[entity]) if names[entity] else _local_name(entity)
-        specific = sorted(types[entity] - {"Thing"})
-        result[entity] = (name, " ".join(specific) or ("Thing" if types[entity] else ""))
-    return result
+    if named is None and len(wanted) > VALUES_CHUNK:
+        named = named_nodes(store)
+    if named is None:
+        found = NamedNodes.of(
+            _values_rows(store, "entity-labels", ("entity", "name", "type"), wanted)
+        )
+        return {entity: found.label(entity) for entity in wanted}
+    unnamed = [entity for entity in wanted if entity not in named.names]
+    rows = _values_rows(store, "entity-types", ("entity", "type"), unnamed)
+    typed = NamedNodes.of((entity, None, kind) for entity, kind in rows)
+    return {entity: (named if entity in named.names else typed).label(entity) for entity in wanted}
 
 
-def _label_rows(store: Store, wanted: list[str]) -> Iterator[tuple[Term | None, ...]]:
-    """(entity, name, type) rows for the entities ``wanted`` (and, for many, other nodes)."""
-    if len(wanted) <= VALUES_CHUNK:
-        query = queries.load("entity-labels")
-        for chunk in _chunks(wanted):
-            text = with_values(query, "entity", map(ox.NamedNode, chunk))
-            yield from _solutions(store, text, ("entity", "name", "type"))
-        return
-    for node, name in _solutions(store, queries.load("names"), ("node", "name")):
-        yield node, name, None
-    query = queries.load("entity-types")
-    for chunk in _chunks(wanted):
+@dataclass
+class NamedNodes:
+    """Nodes' names and types (local names), as :func:`labels` reads them."""
+
+    names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[Term | None, ...]]) -> NamedNodes:
+        """The table of (node, name, type) rows; either value may be unbound."""
+        table = cls()
+        for node, given, kind in rows:
+            if not isinstance(node, ox.NamedNode):
+                continue
+            if isinstance(given, ox.Literal):
+                table.names[node.value].add(given.value)
+            if isinstance(kind, ox.NamedNode):
+                table.types[node.value].add(_local_name(kind.value))
+        return table
+
+    def label(self, entity: str) -> tuple[str, str]:
+        """(preferred name, type) of ``entity``: its smallest name, its specific types."""
+        names, types = self.names.get(entity), self.types.get(entity, set())
+        name = min(names) if names else _local_name(entity)
+        specific = sorted(types - {"Thing"})
+        return name, " ".join(specific) or ("Thing" if types else "")
+
+
+def named_nodes(store: Store) -> NamedNodes:
+    """Every node with a ``schema:name``: its names and types, read in one pass."""
+    return NamedNodes.of(_solutions(store, queries.load("names"), ("node", "name", "type")))
+
+
+def _values_rows(
+    store: Store, name: str, variables: Sequence[str], entities: list[str]
+) -> Iterator[tuple[Term | None, ...]]:
+    """The rows of the named query for ``entities``, bound by VALUES blocks of ?entity."""
+    query = queries.load(name)
+    for chunk in _chunks(entities):
         text = with_values(query, "entity", map(ox.NamedNode, chunk))
-        for entity, kind in _solutions(store, text, ("entity", "type")):
-            yield entity, None, kind
+        yield from _solutions(store, text, variables)
 
 
 def _local_name(iri: str) -> str:

@@ -324,3 +324,21 @@ def inject_values(text: str, values: dict[str, str]) -> str:
         elif kind == "open" and (seen_where or seen_form):
             return f"{text[:end]} {block}{text[end:]}"
     return f"{text.rstrip()} WHERE {{ {block} }}"
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """Replace each occurrence of the variables in ``values`` by its term, in every scope.
+
+    Unlike :func:`inject_values`, this reaches into subqueries and MINUS groups, which a VALUES
+    block outside them does not bind. The terms are written in SPARQL syntax by pyoxigraph.
+
+    >>> substitute('SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?d FILTER(?d < ?x) } } }',
+    ...            {"x": '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'})[-58:]
+    'FILTER(?d < "1"^^<http://www.w3.org/2001/XMLSchema#integer>) } } }'
+    """
+    parts, last = [], 0
+    for kind, lexeme, start, end in _lexemes(text):
+        if kind == "var" and lexeme[1:] in values:
+            parts += [text[last:start], values[lexeme[1:]]]
+            last = end
+    return "".join(parts) + text[last:]

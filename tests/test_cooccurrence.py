@@ -317,3 +317,77 @@ def test_labels_of_many_entities_equal_those_looked_up_one_by_one(
     monkeypatch.setattr(cooccurrence, "VALUES_CHUNK", 3)  # many entities: all names in one pass
     assert cooccurrence.labels(store, entities) == looked_up
     assert cooccurrence.labels(store, entities[:2]) == {e: looked_up[e] for e in entities[:2]}
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=lambda w: str(w.describe()))
+def test_a_count_read_in_two_parts_equals_an_independent_count(
+    store: EmbeddedStore, window: Window, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cooccurrence, "SPLIT_DATES", 1)  # every window is read in two parts
+    n, singles, pairs = independent_counts(store, window.since, window.until, window.topic)
+    counts = count_window(store, window, method="stream")
+    assert (counts.articles, counts.entities, counts.pairs) == (n, dict(singles), dict(pairs))
+
+
+def test_the_two_parts_hold_every_article_once_whatever_its_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles without a date, with two dates either side of the split, with a date that is not
+    a dateTime, or stated in two graphs: each is counted once, as in one query."""
+    date = "<http://www.w3.org/2001/XMLSchema#dateTime>"
+    dated = {f"a{i}": [f'"2025-01-{i + 1:02d}T00:00:00Z"^^{date}'] for i in range(9)}
+    odd = {
+        "undated": [],
+        "straddling": [f'"2024-12-01T00:00:00Z"^^{date}', f'"2025-12-01T00:00:00Z"^^{date}'],
+        "string-dated": ['"2025-01-05"'],
+        "twice-stated": [f'"2025-01-03T00:00:00Z"^^{date}'],
+    }
+    triples = []
+    for number, (name, dates) in enumerate({**dated, **odd}.items()):
+        article = f"<{BASE}article/{name}>"
+        mentioned = [f"<{BASE}entity/e{(number + k) % 5}>" for k in range(3)]
+        triples += [f"{article} <http://schema.org/mentions> {entity} ." for entity in mentioned]
+        triples += [f"{article} <http://schema.org/datePublished> {d} ." for d in dates]
+    again = [t for t in triples if "twice-stated" in t]
+    with EmbeddedStore(tmp_path / "store", write=True, base=BASE) as opened:
+        opened.update(
+            f"INSERT DATA {{ GRAPH <{BASE}graph/one> {{ {' '.join(triples)} }} "
+            f"GRAPH <{BASE}graph/two> {{ {' '.join(again)} }} }}"
+        )
+        whole = count_window(opened, Window(), method="sparql")
+        monkeypatch.setattr(cooccurrence, "SPLIT_DATES", 1)
+        split = count_window(opened, Window(), method="stream")
+        assert cooccurrence._split_date(opened, {}) is not None
+    assert whole.articles == len(dated) + len(odd)
+    assert (split.articles, split.entities, split.pairs) == (
+        whole.articles,
+        whole.entities,
+        whole.pairs,
+    )
+
+
+def test_labels_read_with_every_name_equal_those_looked_up(tmp_path: Path) -> None:
+    """A node with names and types, one with only a type, one with two names, one with nothing:
+    the same labels whether looked up by VALUES or read with every named node."""
+    thing, org = "<http://schema.org/Thing>", "<http://schema.org/Organization>"
+    name, kind = "<http://schema.org/name>", "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    named, typed, twice, bare = (BASE + f"entity/{n}" for n in ("named", "typed", "twice", "bare"))
+    with EmbeddedStore(tmp_path / "store", write=True, base=BASE) as opened:
+        opened.update(f"""INSERT DATA {{ GRAPH <{BASE}graph/g> {{
+            <{named}> {name} "Named" ; {kind} {thing}, {org} .
+            <{typed}> {kind} {org} .
+            <{twice}> {name} "Zeta", "Alpha" .
+        }} }}""")
+        entities = [named, typed, twice, bare]
+        looked_up = cooccurrence.labels(opened, entities)
+        read = cooccurrence.labels(opened, entities, cooccurrence.named_nodes(opened))
+    assert (
+        looked_up
+        == read
+        == {
+            named: ("Named", "Organization"),
+            typed: ("typed", "Organization"),
+            twice: ("Alpha", ""),
+            bare: ("bare", ""),
+        }
+    )

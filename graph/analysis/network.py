@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Collection, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +117,47 @@ def _build(
     store: Store, options: NetworkOptions, *, analysed: bool, cache: CountsCache | None
 ) -> Network:
     """:func:`build_network` without the clock."""
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the store answers while Python works
+        named = pool.submit(cooccurrence.named_nodes, store) if _names_most(options) else None
+        counts, edges = _counted_edges(store, options, cache)
+        nodes = {node for edge in edges for node in (edge.source, edge.target)}
+        if options.entity and options.entity in counts.entities:
+            nodes.add(options.entity)
+        whole = options.backbone is None  # else the disparity is that of the backbone, made below
+        naming = pool.submit(_labels, store, nodes, named)
+        graph = _unnamed_graph(edges, nodes, options.weight, disparity=whole)
+        _name_nodes(graph, counts.entities, naming.result())
+    graph.graph.update(_graph_attributes(options, counts.articles))
+    if options.backbone is not None:
+        graph = _backbone(graph, options.backbone, keep=options.entity)
+        edges = [e for e in edges if graph.has_edge(e.source, e.target)]
+        analyse(graph, seed=options.seed, nodes=analysed)
+    elif analysed:
+        _node_metrics(graph, seed=options.seed)
+    network = Network(graph, edges, counts.articles, options)
+    network.analysed = analysed
+    return network
+
+
+def _names_most(options: NetworkOptions) -> bool:
+    """Whether the network names most entities of the store (every article counted, many edges
+    kept): then every name is read in one pass, while the counting goes on."""
+    window = options.window
+    if options.entity or window.since or window.until or window.topic:
+        return False
+    return options.top == 0 or options.top >= cooccurrence.VALUES_CHUNK
+
+
+def _labels(
+    store: Store, nodes: set[str], named: Future[cooccurrence.NamedNodes] | None
+) -> dict[str, tuple[str, str]]:
+    return cooccurrence.labels(store, nodes, named.result() if named else None)
+
+
+def _counted_edges(
+    store: Store, options: NetworkOptions, cache: CountsCache | None
+) -> tuple[cooccurrence.Counts, list[Edge]]:
+    """The counts of the window (or the ego network) and the edges the options keep, ranked."""
     window = options.window
     if options.entity:
         by_count = options.top if options.weight == "count" else 0
@@ -131,34 +172,17 @@ def _build(
             among = cooccurrence.count_among(store, neighbours, window, min_count=options.min_count)
             edges += [make_edge(p, n, counts.entities, counts.articles) for p, n in among.items()]
             edges.sort(key=rank_key(options.weight))
+        return counts, edges
+    if cache is not None and options.method == "auto":
+        counts = cache.count_window(store, window, min_count=options.min_count)
     else:
-        if cache is not None and options.method == "auto":
-            counts = cache.count_window(store, window, min_count=options.min_count)
-        else:
-            counts = cooccurrence.count_window(
-                store, window, method=options.method, min_count=options.min_count
-            )
-        edges = select_edges(
-            counts, weight=options.weight, min_count=options.min_count, top=options.top
+        counts = cooccurrence.count_window(
+            store, window, method=options.method, min_count=options.min_count
         )
-    nodes = {node for edge in edges for node in (edge.source, edge.target)}
-    if options.entity and options.entity in counts.entities:
-        nodes.add(options.entity)
-    whole = options.backbone is None  # else the disparity is that of the backbone, made below
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the store answers while G is built
-        naming = pool.submit(cooccurrence.labels, store, nodes)
-        graph = _unnamed_graph(edges, nodes, options.weight, disparity=whole)
-        _name_nodes(graph, counts.entities, naming.result())
-    graph.graph.update(_graph_attributes(options, counts.articles))
-    if options.backbone is not None:
-        graph = _backbone(graph, options.backbone, keep=options.entity)
-        edges = [e for e in edges if graph.has_edge(e.source, e.target)]
-        analyse(graph, seed=options.seed, nodes=analysed)
-    elif analysed:
-        _node_metrics(graph, seed=options.seed)
-    network = Network(graph, edges, counts.articles, options)
-    network.analysed = analysed
-    return network
+    edges = select_edges(
+        counts, weight=options.weight, min_count=options.min_count, top=options.top
+    )
+    return counts, edges
 
 
 def to_graph(
