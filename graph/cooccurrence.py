@@ -296,10 +296,15 @@ def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
         yield from later.result()
 
 
-def _listed(store: Store, bindings: Mapping[str, Term]) -> Iterator[list[str]]:
-    """The entity lists of the articles the bindings (substituted into the text) select."""
+def _listed(
+    store: Store, bindings: Mapping[str, Term], entities: list[str] | None = None
+) -> Iterator[list[str]]:
+    """The entity lists of the articles the bindings (substituted into the text) select; of
+    ``entities`` only, when given (then articles that mention none of them are left out)."""
     text = window_query("cooccurrence-entity-lists", bindings)
     text = sparqltext.substitute(text, {name: str(term) for name, term in bindings.items()})
+    if entities is not None:
+        text = with_values(text, "entity", map(ox.NamedNode, entities))
     for (listed,) in _solutions(store, text, ("entities",)):
         yield listed.value.split() if isinstance(listed, ox.Literal) else []
 
@@ -444,8 +449,12 @@ def count_among(
     store: Store, entities: Collection[str], window: Window, *, min_count: int = 1
 ) -> dict[tuple[str, str], int]:
     """n_xy of the pairs within a set of entities (the edges among an ego's neighbours)."""
-    lists = _article_entities(store, window, sorted(set(entities)))
-    pairs = count_lists(lists.values()).pairs
+    wanted = sorted(set(entities))
+    if len(wanted) <= VALUES_CHUNK:  # one query: the articles need not be told apart
+        lists: Iterable[Collection[str]] = _listed(store, _window_bindings(window), wanted)
+    else:
+        lists = _article_entities(store, window, wanted).values()
+    pairs = count_lists(lists).pairs
     return {pair: n for pair, n in pairs.items() if n >= min_count}
 
 

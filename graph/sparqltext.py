@@ -333,8 +333,10 @@ def substitute(text: str, values: dict[str, str]) -> str:
     block outside them does not bind. The terms are written in SPARQL syntax by pyoxigraph.
 
     >>> substitute('SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?d FILTER(?d < ?x) } } }',
-    ...            {"x": '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'})[-58:]
-    'FILTER(?d < "1"^^<http://www.w3.org/2001/XMLSchema#integer>) } } }'
+    ...            {"x": '"1"'})
+    'SELECT ?a WHERE { { SELECT ?a WHERE { ?a ?p ?d FILTER(?d < "1") } } }'
+    >>> substitute('SELECT ?xy WHERE { ?xy ?p "?x" }', {"x": "<http://x>"})  # whole names only
+    'SELECT ?xy WHERE { ?xy ?p "?x" }'
     """
     parts, last = [], 0
     for kind, lexeme, start, end in _lexemes(text):
