@@ -8,6 +8,7 @@ import networkx as nx
 
 from graph.analysis import centrality
 from graph.analysis.centrality import betweenness, pagerank, weighted_degree
+from graph.analysis.communities import louvain, modularity
 
 
 def test_doctests() -> None:
@@ -20,6 +21,19 @@ def test_non_positive_weights_take_no_part() -> None:
     assert weighted_degree(G) == {"a": 0.5, "b": 0.5, "c": 0.0, "d": 0.0}
     ranks = pagerank(G)
     assert ranks["c"] == ranks["d"] < ranks["a"]
+
+
+def test_a_network_without_non_positive_weights_is_read_as_it_is() -> None:
+    G = nx.barabasi_albert_graph(200, 3, seed=2)
+    for number, (_u, _v, data) in enumerate(G.edges(data=True)):
+        data["weight"] = 1 + number % 7
+    assert centrality.positive(G) is G  # no filtering view, tested at every visit
+    view = nx.subgraph_view(G, filter_edge=lambda u, v: True)
+    assert weighted_degree(G) == {node: float(view.degree(node, weight="weight")) for node in G}
+    assert pagerank(G) == pagerank(view)
+    assert betweenness(G, budget=1000, samples=20) == betweenness(view, budget=1000, samples=20)
+    assert louvain(G) == louvain(view)
+    assert modularity(G, louvain(G)) == modularity(view, louvain(view))
 
 
 def test_betweenness_uses_strong_ties_as_short_paths() -> None:

@@ -27,7 +27,7 @@ BETWEENNESS_BUDGET = 1_000_000
 
 
 def positive(G: nx.Graph, weight: str = "weight") -> nx.Graph:
-    """A view of ``G`` with only the edges whose weight is above zero (all nodes kept).
+    """``G`` with only the edges whose weight is above zero (all nodes kept), to be read only.
 
     Parameters
     ----------
@@ -38,14 +38,22 @@ def positive(G: nx.Graph, weight: str = "weight") -> nx.Graph:
     Returns
     -------
     networkx.Graph
-        A read-only view sharing ``G``'s data.
+        ``G`` itself when every weight is above zero (as counts and Jaccard always are): a
+        filtering view would test each edge again at every visit, which doubles the time of
+        Louvain and quadruples that of PageRank on a large network. Else a read-only view
+        sharing ``G``'s data; either way nodes and neighbours come in ``G``'s order.
 
     Examples
     --------
     >>> G = nx.Graph([("a", "b", {"weight": -0.2}), ("b", "c", {"weight": 0.5})])
     >>> sorted(positive(G).edges())
     [('b', 'c')]
+    >>> G["a"]["b"]["weight"] = 0.1
+    >>> positive(G) is G
+    True
     """
+    if all(value > 0 for _u, _v, value in G.edges(data=weight, default=1)):
+        return G
     return nx.subgraph_view(G, filter_edge=lambda u, v: G[u][v].get(weight, 1) > 0)
 
 
@@ -69,8 +77,7 @@ def weighted_degree(G: nx.Graph, weight: str = "weight") -> dict[str, float]:
     >>> weighted_degree(G)
     {'a': 2.0, 'b': 2.0, 'c': 0.0}
     """
-    view = positive(G, weight)
-    return {node: float(view.degree(node, weight=weight)) for node in G}
+    return {node: float(value) for node, value in positive(G, weight).degree(weight=weight)}
 
 
 def pagerank(G: nx.Graph, weight: str = "weight", alpha: float = 0.85) -> dict[str, float]:
@@ -141,7 +148,7 @@ def betweenness(
     distance = nx.Graph()
     distance.add_nodes_from(G)
     distance.add_edges_from(
-        (u, v, {"distance": 1.0 / data[weight]}) for u, v, data in view.edges(data=True)
+        (u, v, {"distance": 1.0 / value}) for u, v, value in view.edges(data=weight, default=1)
     )
     nodes, edges = G.number_of_nodes(), max(1, distance.number_of_edges())
     k = None
