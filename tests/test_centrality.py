@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import doctest
+import math
 
 import networkx as nx
+import pytest
 
 from graph.analysis import centrality
 from graph.analysis.centrality import betweenness, pagerank, weighted_degree
@@ -34,6 +36,37 @@ def test_a_network_without_non_positive_weights_is_read_as_it_is() -> None:
     assert betweenness(G, budget=1000, samples=20) == betweenness(view, budget=1000, samples=20)
     assert louvain(G) == louvain(view)
     assert modularity(G, louvain(G)) == modularity(view, louvain(view))
+
+
+def _networkx_betweenness(G: nx.Graph, **options: object) -> dict:
+    """networkx's own betweenness over G's positive edges, distance = 1 / weight."""
+    distance = nx.Graph()
+    distance.add_nodes_from(G)
+    distance.add_edges_from(
+        (u, v, {"distance": 1 / w}) for u, v, w in G.edges(data="weight") if w > 0
+    )
+    return nx.betweenness_centrality(distance, weight="distance", **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("samples", [None, 1, 30])
+def test_betweenness_is_that_of_networkx_exact_or_sampled(samples: int | None) -> None:
+    G = nx.gnm_random_graph(150, 420, seed=3)
+    for number, (_u, _v, data) in enumerate(G.edges(data=True)):
+        data["weight"] = (1, 2, 4, 0.5, 8, -1)[number % 6]  # distances add up exactly
+    G.add_nodes_from(["alone", "also alone"])
+    found = betweenness(G, seed=7, budget=10 if samples else 10**9, samples=samples)
+    expected = _networkx_betweenness(G, k=samples, seed=7)
+    assert list(found) == list(G)
+    for node, value in expected.items():
+        same = math.isclose(found[node], value, rel_tol=1e-9, abs_tol=1e-12)
+        assert same or (math.isnan(found[node]) and math.isnan(value)), node
+    assert sum(value > 0 for value in found.values()) > 50
+
+
+def test_betweenness_of_tiny_or_edgeless_networks_is_zero() -> None:
+    assert betweenness(nx.Graph()) == {}
+    assert betweenness(nx.Graph([("a", "b", {"weight": 1})])) == {"a": 0.0, "b": 0.0}
+    assert betweenness(nx.empty_graph(["a", "b", "c"])) == {"a": 0.0, "b": 0.0, "c": 0.0}
 
 
 def test_betweenness_uses_strong_ties_as_short_paths() -> None:
