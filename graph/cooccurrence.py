@@ -326,17 +326,13 @@ def _split_date(store: Store, bindings: Mapping[str, Term]) -> Term | None:
     return middle if isinstance(middle, ox.Literal) else None
 
 
-def _article_entities(
-    store: Store, window: Window, entities: list[str] | None = None
-) -> dict[str, set[str]]:
+def _article_entities(store: Store, window: Window) -> dict[str, set[str]]:
     bindings = _window_bindings(window)
     query = window_query("cooccurrence-article-entities", bindings)
     found: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(entities) if entities is not None else [None]:
-        text = query if chunk is None else with_values(query, "entity", map(ox.NamedNode, chunk))
-        for article, listed in _solutions(store, text, ("article", "entities"), bindings):
-            if article is not None and isinstance(listed, ox.Literal):
-                found[_key(article)].update(listed.value.split())
+    for article, listed in _solutions(store, query, ("article", "entities"), bindings):
+        if article is not None and isinstance(listed, ox.Literal):
+            found[_key(article)].update(listed.value.split())
     return found
 
 
@@ -451,10 +447,9 @@ def count_among(
     """n_xy of the pairs within a set of entities (the edges among an ego's neighbours)."""
     wanted = sorted(set(entities))
     if len(wanted) <= VALUES_CHUNK:  # one query: the articles need not be told apart
-        lists: Iterable[Collection[str]] = _listed(store, _window_bindings(window), wanted)
-    else:
-        lists = _article_entities(store, window, wanted).values()
-    pairs = count_lists(lists).pairs
+        pairs = count_lists(_listed(store, _window_bindings(window), wanted)).pairs
+    else:  # a hub's neighbours: one pass over the window beats many VALUES blocks
+        pairs = count_lists(_entity_lists(store, window), keep=wanted).pairs
     return {pair: n for pair, n in pairs.items() if n >= min_count}
 
 
