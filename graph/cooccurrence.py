@@ -276,7 +276,13 @@ def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
     One SELECT with the entities of each article concatenated: the engine then materialises
     one row per article instead of one per mention, and Python does the rest.
     """
-    yield from _article_entities(store, window).values()
+    bindings = _window_bindings(window)
+    query = window_query("cooccurrence-article-entities", bindings)
+    found: dict[str, set[str]] = defaultdict(set)
+    for article, listed in _solutions(store, query, ("article", "entities"), bindings):
+        if article is not None and isinstance(listed, ox.Literal):
+            found[_key(article)].update(listed.value.split())
+    yield from found.values()
 
 
 def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
@@ -324,16 +330,6 @@ def _split_date(store: Store, bindings: Mapping[str, Term]) -> Term | None:
     )
     middle = next(islice(ordered, int(dates.value) // 2, None), (None,))[0]
     return middle if isinstance(middle, ox.Literal) else None
-
-
-def _article_entities(store: Store, window: Window) -> dict[str, set[str]]:
-    bindings = _window_bindings(window)
-    query = window_query("cooccurrence-article-entities", bindings)
-    found: dict[str, set[str]] = defaultdict(set)
-    for article, listed in _solutions(store, query, ("article", "entities"), bindings):
-        if article is not None and isinstance(listed, ox.Literal):
-            found[_key(article)].update(listed.value.split())
-    return found
 
 
 def _solutions(
