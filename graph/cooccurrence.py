@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from graph import queries, sparqltext
 from graph.analysis.window import Window
+from graph.arrays import distinct, distinct_counts
 from graph.errors import QueryError
 from graph.store.base import Store, Term
 from vocab.namespaces import XSD
@@ -206,15 +207,15 @@ def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | Non
     codes = np.fromiter(map(position.get, listed, repeat(-1)), dtype=np.int64, count=len(listed))
     owners = np.repeat(np.arange(articles, dtype=np.int64), sizes)
     kept = codes >= 0
-    mentions = np.unique(owners[kept] * width + codes[kept])  # by article, then entity; once
+    mentions = distinct(owners[kept] * width + codes[kept])  # by article, then entity; once
     owners, codes = np.divmod(mentions, width)
     singles = np.bincount(codes, minlength=width)
     low, high = _pairs_within(owners, codes)
-    pair_codes, counts = np.unique(low * width + high, return_counts=True)
-    pairs = {
-        (names[code // width], names[code % width]): count
-        for code, count in zip(pair_codes.tolist(), counts.tolist(), strict=True)
-    }
+    pair_codes, counts = distinct_counts(low * width + high)
+    named = np.array(names, dtype=object)
+    first, second = np.divmod(pair_codes, width)
+    keys = zip(named[first].tolist(), named[second].tolist(), strict=True)
+    pairs = dict(zip(keys, counts.tolist(), strict=True))
     entity_counts = {
         name: count for name, count in zip(names, singles.tolist(), strict=True) if count
     }

@@ -27,6 +27,7 @@ import numpy.typing as npt
 import pyoxigraph as ox
 
 from graph import queries, sparqltext
+from graph.arrays import distinct
 from vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["Row", "Summaries", "build"]
@@ -319,8 +320,8 @@ class _Builder:
         listed = article[listable][order]
         listed_start = _starts(entity[listable][order], entity_count)
 
-        distinct = np.unique(article * max(entity_count, 1) + entity)
-        by_article = distinct // max(entity_count, 1), distinct % max(entity_count, 1)
+        mentioned = distinct(article * max(entity_count, 1) + entity)
+        by_article = mentioned // max(entity_count, 1), mentioned % max(entity_count, 1)
         entities_start = _starts(by_article[0], article_count)
         by_entity = np.lexsort((by_article[0], by_article[1]))
         articles_start = _starts(by_article[1][by_entity], entity_count)
