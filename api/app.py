@@ -29,6 +29,7 @@ def open_served(settings: Settings) -> Store:
         base=settings.base,
         workers=settings.worker_count,
         timeout=settings.query_timeout,
+        compact_after=settings.compact_after,
     )
 
 

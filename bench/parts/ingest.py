@@ -65,4 +65,7 @@ def run(ctx: Context) -> list[Figure]:
                paired_floor=paired),
         Figure("ingest", "peak memory (process tree)", peaks.median, "bytes", False, peaks.spread,
                floor_peaks.median, peer_peak, ["peer: after loading, in memory"]),
+        Figure("ingest", "compaction after the ingest", ctx.facts["compact_seconds"], "s", False,
+               notes=["`newsgraph compact`, one run; a server does it once writes pause; "
+                      "the other parts read the compacted store"]),
     ]  # fmt: skip

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from graph.cli import (
+    compact,
     cooccur,
     dump,
     entities,
@@ -28,7 +29,7 @@ from graph.errors import NewsgraphError
 
 COMMANDS = [
     ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,
-    validate,
+    validate, compact,
 ]  # fmt: skip
 
 

@@ -22,6 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="allow SERVICE to public addresses",
     )  # fmt: skip
     parser.add_argument("--query-workers", type=int, help="query worker processes")
+    parser.add_argument(
+        "--compact-after", type=float,
+        help="seconds without writes before a bulk-loaded store is compacted (0: never)",
+    )  # fmt: skip
     add_store_flags(parser)
     parser.set_defaults(run=run)
 

@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from graph.errors import StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.base import Row, Store, Term
+from graph.store.compaction import Compactor
 from graph.store.embedded import EmbeddedStore
 from graph.store.pool import QueryPool, Reply
 from graph.store.snapshots import Snapshots
@@ -77,11 +78,16 @@ class GenerationWatch:
 
 
 class ServedStore(Store):
-    def __init__(self, path: Path, *, base: str, workers: int, timeout: float) -> None:
+    def __init__(
+        self, path: Path, *, base: str, workers: int, timeout: float, compact_after: float = 0
+    ) -> None:
+        """``compact_after``: seconds without writes after which a store that bulk loads wrote
+        is compacted (:mod:`graph.store.compaction`); 0 never compacts."""
         self.path = path
         self.base = base
         self._write_lock = threading.Lock()
         self._writer: EmbeddedStore | None = None
+        self.compactor = Compactor(self.compact, compact_after) if compact_after > 0 else None
         self.try_acquire()
         if self._writer is None:
             EmbeddedStore(path, write=False, base=base).close()  # checks the base
@@ -104,7 +110,22 @@ class ServedStore(Store):
                 self._writer = EmbeddedStore(self.path, write=True, base=self.base)
             except StoreLocked:
                 return False
+            self._wrote()  # another process may have bulk-loaded it
         return True
+
+    def _wrote(self) -> None:
+        if self.compactor is not None:
+            self.compactor.wrote()
+
+    def compact(self) -> bool:
+        """Compact the primary if bulk loads wrote it since it was last compacted, and publish
+        the merged files; whether a snapshot was published."""
+        writer = self._writer
+        if writer is None or not writer.compaction_due:
+            return False
+        writer.merge_files()  # outside the write lock: writes go on meanwhile
+        with self._write_lock:
+            return self._writer is writer and writer.publish_merged()
 
     def _primary(self) -> EmbeddedStore:
         if not self.try_acquire():
@@ -151,23 +172,30 @@ class ServedStore(Store):
     def update(self, text: str) -> None:
         with self._write_lock:
             self._primary().update(text)
+        self._wrote()
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         with self._write_lock:
             self._primary().replace_graphs(graphs, quads)
+        self._wrote()
 
     def load(
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
         with self._write_lock:
-            return self._primary().load(data, rdf_format, graph)
+            loaded = self._primary().load(data, rdf_format, graph)
+        self._wrote()
+        return loaded
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
         with EmbeddedStore(self.path, write=False) as snapshot:
             snapshot.dump(output, rdf_format, graph)
 
     def close(self) -> None:
+        if self.compactor is not None:
+            self.compactor.stop()
         self.pool.close()
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
