@@ -2,7 +2,8 @@
 
 The server owns the primary database when it is free, and hands out its writes to one writer at
 a time; when another process (a long ingest) holds it, the server still answers queries from
-the snapshots that process publishes, and writes are refused until the primary is free.
+the snapshots that process publishes, and writes are refused until the primary is free. While it
+owns the primary it compacts what bulk loads wrote once writes pause (:mod:`graph.store.compaction`).
 
 :attr:`ServedStore.generation` names the newest snapshot cheaply (one ``stat``), so that the
 endpoint can tie ETags and Last-Modified to it: every write publishes a new generation.
