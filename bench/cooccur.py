@@ -1,115 +1,41 @@
-"""Benchmark: building and analysing the co-occurrence network.
+"""Benchmark: building and analysing the co-occurrence network, step by step.
 
-Builds (once, cached under ``build/bench/``) an on-disk store of deterministic synthetic
-articles, then times each step of ``newsgraph cooccur`` as the median of several runs with the
-spread: counting by streaming the article–entity list, counting by SPARQL GROUP BY, an ego
-network, the network analysis (PageRank, betweenness, Louvain, backbone) and the GEXF output.
+Builds (once, cached under ``build/bench/``) an on-disk store of the benchmark corpus
+(:mod:`bench.corpus`, the one ``make bench`` measures) and compacts it as a server would, then
+times each step of ``newsgraph cooccur`` as the median of several runs with the spread: counting
+by streaming the article–entity list, counting by SPARQL GROUP BY, ego networks, the network
+analysis (PageRank, betweenness, Louvain, backbone) and the GEXF output.
 
     python -m bench.cooccur --articles 100000          # the figures in the note
     python -m bench.cooccur --articles 10000 --runs 3  # a quick look
     python -m bench.cooccur --reuters                   # the Reuters-21578 corpus in ../shared
-
-The generator is small and self-contained (seeded; Zipf-distributed entities from a pool) so that
-this benchmark runs on its own; the corpus generator of ``bench/`` may replace it.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import corpus
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build" / "bench"
+CACHE = Path(__file__).resolve().parent / ".cache"
 REUTERS = ROOT.parent / "shared" / "data" / "corpus-reuters21578.jsonl"
-
-_SYLLABLES = ["ka", "zan", "mor", "tel", "vi", "ra", "so", "den", "lu", "mi", "tor", "ga",
-              "bel", "nor", "qu", "ash", "pe", "lin", "dro", "sa", "ven", "o", "ril", "ta"]  # fmt: skip
-_KINDS = ["{} Ministry", "{} Corporation", "{} {}", "Republic of {}", "{} Council", "{}"]
-_TOPICS = [f"topic-{index:02d}" for index in range(40)]
-
-
-def _word(index: int, salt: int) -> str:
-    letters = []
-    value = index * 7919 + salt
-    for _ in range(2 + index % 2):
-        letters.append(_SYLLABLES[value % len(_SYLLABLES)])
-        value //= len(_SYLLABLES)
-    return "".join(letters).capitalize() + (str(index // 2000) if index >= 2000 else "")
-
-
-def entity_name(index: int) -> str:
-    """A distinct, readable made-up name for pool entry ``index``."""
-    kind = _KINDS[index % len(_KINDS)]
-    if kind.count("{}") == 2:
-        return kind.format(_word(index, 3), _word(index, 11))
-    return kind.format(_word(index, 5))
-
-
-def synthetic_records(count: int, *, seed: int = 42, pool: int = 0) -> Iterator[dict[str, Any]]:
-    """``count`` records in the seed's layout, the same for the same arguments.
-
-    Entities come from a pool (default: one per five articles) with Zipf-like frequencies;
-    each article names 2–9 of them, has 0–2 topics and a date within two years.
-    """
-    rng = random.Random(seed)
-    size = pool or max(50, count // 5)
-    weights = [1.0 / (rank + 1) ** 1.05 for rank in range(size)]
-    cumulative = []
-    total = 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
-    start = datetime(2024, 1, 1, tzinfo=UTC)
-    for number in range(count):
-        wanted = rng.randint(2, 9)
-        chosen: dict[int, None] = {}
-        while len(chosen) < wanted:
-            chosen[_bisect(cumulative, rng.random() * total)] = None
-        names = [entity_name(index) for index in chosen]
-        when = start + timedelta(seconds=rng.randrange(2 * 365 * 86400))
-        body = " ".join(f"{name} said on {when:%d %B} that talks continued." for name in names)
-        yield {
-            "slug": f"synthetic-{number:07d}",
-            "title": f"{names[0]} and {names[1]} in the news",
-            "summary": f"A story about {names[0]}.",
-            "body_md": f"# {names[0]} and {names[1]}\n\n{body}\n",
-            "url": f"https://synthetic.example/{number}",
-            "canonical_source": None,
-            "published_at": when.isoformat(),
-            "updated_at": None,
-            "lang": "en",
-            "topics": rng.sample(_TOPICS, rng.randint(0, 2)),
-            "entities": names,
-            "alternates": {},
-        }
-
-
-def _bisect(cumulative: list[float], value: float) -> int:
-    low, high = 0, len(cumulative) - 1
-    while low < high:
-        middle = (low + high) // 2
-        if cumulative[middle] < value:
-            low = middle + 1
-        else:
-            high = middle
-    return low
 
 
 def build_store(articles: int, *, reuters: bool = False) -> Path:
-    """The store of the benchmark corpus, ingested once and then reused."""
+    """The compacted store of the benchmark corpus, ingested once and then reused."""
     from graph.ingest import ingest
     from graph.settings import load_settings
     from graph.store import EmbeddedStore
 
-    name = "cooccur-reuters" if reuters else f"cooccur-{articles}"
+    name = "cooccur-reuters" if reuters else f"cooccur-{articles}-v{corpus.VERSION}"
     store = BUILD / name
     if (store / "complete").exists():
         return store
@@ -117,14 +43,14 @@ def build_store(articles: int, *, reuters: bool = False) -> Path:
     if reuters:
         source = REUTERS
     else:
-        source = BUILD / f"synthetic-{articles}.jsonl"
-        with source.open("w", encoding="utf-8") as handle:
-            for record in synthetic_records(articles):
-                handle.write(json.dumps(record) + "\n")
+        source = CACHE / f"corpus-{articles}-seed1-v{corpus.VERSION}.jsonl.gz"
+        if not source.exists():
+            corpus.write(source, articles, seed=1)
     settings = load_settings(store=str(store), rejects=str(BUILD / "rejects.jsonl"))
     started = time.perf_counter()
     with EmbeddedStore(store, write=True, base=settings.base) as opened:
         summary = ingest([str(source)], opened, settings)
+        opened.compact()
     print(f"built {store}: {summary.line()} ({time.perf_counter() - started:.1f} s)")
     (store / "complete").touch()
     return store
