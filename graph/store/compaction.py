@@ -6,8 +6,8 @@ open for writing, and an ingest closes it as soon as its data is durable. The se
 primary open, so it finishes the job: ``quiet`` seconds after the last write (or after it opened
 the primary), if the store is marked due (:attr:`EmbeddedStore.compaction_due`), it merges the
 files and publishes them as a new snapshot (:meth:`ServedStore.compact`). Answers do not change;
-reads get faster (the whole co-occurrence network of 100,000 articles is counted in two thirds
-of the time).
+reads get faster (the whole co-occurrence network of 100,000 articles is built in about 0.7 of
+the time, the entity summaries in 12.5 s instead of 18 s).
 """
 
 from __future__ import annotations
