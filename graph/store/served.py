@@ -11,6 +11,7 @@ endpoint can tie ETags and Last-Modified to it: every write publishes a new gene
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -170,23 +171,26 @@ class ServedStore(Store):
         return rows
 
     # writes: one at a time, on the primary
-    def update(self, text: str) -> None:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[EmbeddedStore]:
+        """The primary, for one write at a time; a write that ends tells the compactor."""
         with self._write_lock:
-            self._primary().update(text)
+            yield self._primary()
         self._wrote()
 
+    def update(self, text: str) -> None:
+        with self._writing() as primary:
+            primary.update(text)
+
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
-        with self._write_lock:
-            self._primary().replace_graphs(graphs, quads)
-        self._wrote()
+        with self._writing() as primary:
+            primary.replace_graphs(graphs, quads)
 
     def load(
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
-        with self._write_lock:
-            loaded = self._primary().load(data, rdf_format, graph)
-        self._wrote()
-        return loaded
+        with self._writing() as primary:
+            return primary.load(data, rdf_format, graph)
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
         with EmbeddedStore(self.path, write=False) as snapshot:
