@@ -43,6 +43,7 @@ from graph import queries, sparqltext
 from graph.analysis.window import Window
 from graph.arrays import distinct, distinct_counts
 from graph.errors import QueryError
+from graph.paircounts import PairCounts
 from graph.store.base import Store, Term
 from vocab.namespaces import XSD
 
@@ -78,7 +79,7 @@ class Counts:
 
     articles: int = 0
     entities: dict[str, int] = field(default_factory=dict)
-    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    pairs: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def npmi(n_xy: int, n_x: int, n_y: int, n: int) -> float:
@@ -179,13 +180,16 @@ def jaccard_many(n_xy: np.ndarray, n_x: np.ndarray, n_y: np.ndarray) -> np.ndarr
     return np.divide(together, union, out=np.zeros(len(together)), where=union != 0)
 
 
-def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None) -> Counts:
+def count_lists(
+    lists: Iterable[Collection[str]], *, keep: Collection[str] | None = None, min_count: int = 1
+) -> Counts:
     """Count an article–entity list given as one collection of entity IRIs per article.
 
     Every non-empty collection is an article of the window (N); only entities in ``keep``
-    (when given) become nodes and pairs; an entity listed twice in one article counts once.
-    Entities are coded as integers in IRI order and the pairs are generated and counted in
-    numpy, with no Python work per pair.
+    (when given) become nodes and pairs; an entity listed twice in one article counts once;
+    pairs counted fewer than ``min_count`` times are left out. Entities are coded as integers
+    in IRI order and the pairs are generated and counted in numpy, with no Python work per
+    pair; they stay coded (:class:`~graph.paircounts.PairCounts`).
 
     >>> count_lists([["x", "y"], ["y"]], keep={"y"}).entities
     {'y': 2}
@@ -212,10 +216,8 @@ def count_lists(lists: Iterable[Collection[str]], *, keep: Collection[str] | Non
     singles = np.bincount(codes, minlength=width)
     low, high = _pairs_within(owners, codes)
     pair_codes, counts = distinct_counts(low * width + high)
-    named = np.array(names, dtype=object)
     first, second = np.divmod(pair_codes, width)
-    keys = zip(named[first].tolist(), named[second].tolist(), strict=True)
-    pairs = dict(zip(keys, counts.tolist(), strict=True))
+    pairs = PairCounts(names, first, second, counts).at_least(min_count)
     entity_counts = {
         name: count for name, count in zip(names, singles.tolist(), strict=True) if count
     }
@@ -254,10 +256,7 @@ def count_window(
     if chosen == "sparql":
         return _count_by_sparql(store, window, min_count)
     keep = _typed_entities(store, window.entity_type) if window.entity_type else None
-    counts = count_lists(_entity_lists(store, window), keep=keep)
-    if min_count > 1:
-        counts.pairs = {pair: n for pair, n in counts.pairs.items() if n >= min_count}
-    return counts
+    return count_lists(_entity_lists(store, window), keep=keep, min_count=min_count)
 
 
 def resolve_method(store: Store, method: str) -> str:
@@ -440,14 +439,14 @@ def entity_counts(store: Store, entities: Iterable[str], window: Window) -> dict
 
 def count_among(
     store: Store, entities: Collection[str], window: Window, *, min_count: int = 1
-) -> dict[tuple[str, str], int]:
+) -> Mapping[tuple[str, str], int]:
     """n_xy of the pairs within a set of entities (the edges among an ego's neighbours)."""
     wanted = sorted(set(entities))
     if len(wanted) <= VALUES_CHUNK:  # one query: the articles need not be told apart
-        pairs = count_lists(_listed(store, _window_bindings(window), wanted)).pairs
-    else:  # a hub's neighbours: one pass over the window beats many VALUES blocks
-        pairs = count_lists(_entity_lists(store, window), keep=wanted).pairs
-    return {pair: n for pair, n in pairs.items() if n >= min_count}
+        lists = _listed(store, _window_bindings(window), wanted)
+        return count_lists(lists, min_count=min_count).pairs
+    # a hub's neighbours: one pass over the window beats many VALUES blocks
+    return count_lists(_entity_lists(store, window), keep=wanted, min_count=min_count).pairs
 
 
 def pair_months(

@@ -282,6 +282,9 @@ def test_count_lists_equals_the_definitions() -> None:
         assert counted == expected
         assert list(counted.pairs) == sorted(expected.pairs)  # x < y, in code point order
         assert all(type(n) is int for n in [*counted.pairs.values(), *counted.entities.values()])
+        for min_count in (2, 3):
+            kept = cooccurrence.count_lists(lists, keep=keep, min_count=min_count).pairs
+            assert kept == {pair: n for pair, n in expected.pairs.items() if n >= min_count}
     assert cooccurrence.count_lists([]) == cooccurrence.Counts(0, {}, {})
     assert cooccurrence.count_lists([["a"], []]) == cooccurrence.Counts(1, {"a": 1}, {})
 

@@ -116,3 +116,25 @@ def test_to_graph_falls_back_to_the_graph_when_ends_are_not_all_named() -> None:
         G = network_module.to_graph(edges, {}, names, "npmi", disparity=True)
         stored = {tuple(sorted((u, v))): a for u, v, a in G.edges(data="disparity")}
         assert stored == disparity(G)
+
+
+def test_edges_go_in_as_networkx_would_put_them() -> None:
+    """The graph is the one ``add_edges_from`` builds: nodes, edges, their order and data, with
+    a repeated pair (its last data wins) and ends that are not among the nodes."""
+    from graph.analysis.edges import Edge
+
+    edges = [Edge("b", "c", 3, 0.5, 0.5, 3, 4), Edge("a", "b", 2, 0.1, 0.2, 4, 2),
+             Edge("c", "e", 1, 0.2, 0.1, 3, 2), Edge("b", "c", 1, 0.3, 0.4, 3, 4),
+             Edge("d", "d", 1, 1.0, 1.0, 1, 1)]  # fmt: skip
+    for nodes in ({"a", "b", "c", "d", "e"}, {"c", "b"}, set()):
+        G = network_module.to_graph(edges, {}, {node: (node, "") for node in nodes}, "npmi")
+        expected = nx.Graph()
+        expected.add_nodes_from(sorted(nodes))
+        expected.add_edges_from(
+            (e.source, e.target, {"count": e.count, "npmi": e.npmi, "jaccard": e.jaccard,
+                                  "weight": e.npmi}) for e in edges)  # fmt: skip
+        assert list(G.nodes) == list(expected.nodes)
+        assert list(G.edges(data=True)) == list(expected.edges(data=True))
+        assert list(G.adj["b"]) == list(expected.adj["b"])
+        assert {u: dict(around) for u, around in G.adj.items()} == {
+            u: dict(around) for u, around in expected.adj.items()}  # fmt: skip

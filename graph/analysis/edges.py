@@ -22,6 +22,7 @@ import numpy as np
 
 from graph.cooccurrence import Counts, jaccard, jaccard_many, npmi, npmi_many
 from graph.errors import QueryError
+from graph.paircounts import PairCounts
 
 __all__ = ["WEIGHTS", "Edge", "make_edge", "rank_key", "select_edges"]
 
@@ -97,16 +98,12 @@ def select_edges(
     [('a', 'b', 0.415), ('a', 'c', 0.208)]
     """
     check_weight(weight)
-    pairs = [(pair, n_xy) for pair, n_xy in counts.pairs.items() if n_xy >= min_count]
-    if not pairs:
+    pairs = PairCounts.of(counts.pairs).at_least(min_count)
+    if not len(pairs):
         return []
-    n, singles = counts.articles, counts.entities
-    names = sorted(singles)
-    position = dict(zip(names, range(len(names)), strict=True))
-    entity_counts = np.array([singles[name] for name in names], dtype=np.int64)
-    sources = np.fromiter((position[x] for (x, _y), _n in pairs), np.int64, len(pairs))
-    targets = np.fromiter((position[y] for (_x, y), _n in pairs), np.int64, len(pairs))
-    together = np.fromiter((n_xy for _pair, n_xy in pairs), np.int64, len(pairs))
+    n, names = counts.articles, pairs.names
+    entity_counts = np.array([counts.entities[name] for name in names.tolist()], dtype=np.int64)
+    sources, targets, together = pairs.first, pairs.second, pairs.counts
     firsts, seconds = entity_counts[sources], entity_counts[targets]
     measures = {
         "npmi": lambda: npmi_many(together, firsts, seconds, n),
@@ -120,8 +117,8 @@ def select_edges(
         map(
             Edge._make,
             zip(
-                [names[i] for i in sources[chosen].tolist()],
-                [names[i] for i in targets[chosen].tolist()],
+                names[sources[chosen]].tolist(),
+                names[targets[chosen]].tolist(),
                 together.tolist(),
                 npmi_many(together, firsts, seconds, n).tolist(),
                 jaccard_many(together, firsts, seconds).tolist(),

@@ -225,12 +225,26 @@ def _unnamed_graph(
     if disparity:
         for attributes, alpha in zip(data, _alphas(edges, weights, nodes), strict=True):
             attributes["disparity"] = alpha
-    G.add_edges_from(
-        (edge.source, edge.target, attributes) for edge, attributes in zip(edges, data, strict=True)
-    )
+    _add_edges(G, edges, data)
     if disparity and (G.number_of_nodes() != len(nodes) or G.number_of_edges() != len(edges)):
         _add_disparity(G)  # ends outside ``nodes`` or repeated pairs: G's edge order differs
     return G
+
+
+def _add_edges(G: nx.Graph, edges: list[Edge], data: list[dict[str, float]]) -> None:
+    """``G.add_edges_from`` with each edge's own attribute dict, in half the time on a whole
+    network: the dicts go straight into networkx's adjacency (the dict of dicts of dicts
+    :class:`networkx.Graph` documents for subclasses) instead of being copied into new ones.
+    A repeated pair keeps its last attributes, as there; an end not yet in ``G`` is added."""
+    adjacency = G._adj
+    for edge, attributes in zip(edges, data, strict=True):
+        source, target = edge.source, edge.target
+        if source not in adjacency:
+            G.add_node(source)
+        if target not in adjacency:
+            G.add_node(target)
+        adjacency[source][target] = attributes
+        adjacency[target][source] = attributes
 
 
 def _name_nodes(
