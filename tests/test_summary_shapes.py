@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
+from graph.summaries import shapes
 from graph.summaries.shapes import SHAPES, Shape, recognise
 
 ENTITY = "http://localhost:8000/entity/kazakhstan"
@@ -69,3 +70,24 @@ def test_anything_else_goes_to_the_engine(text: str) -> None:
 
 def test_a_long_text_is_not_read() -> None:
     assert recognise(ARTICLES + "\n#" + "x" * 10_000) is None
+
+
+IRIS = [ENTITY, "http://localhost:8000/entity/é", "urn:x:y", "entity/kazakhstan", "urn:./x",
+        "http://h/x/../y", "http://h/\\u006B", "http://h/a b", "http://h/a>b", "http://h/{}",
+        "", "x:"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_a_text_exactly_as_bound_is_recognised_without_reading_it(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The usual text (a client sending ``queries.bind``'s text) is matched as a whole; the
+    answer is always the one reading its pieces gives."""
+    before, after = shapes._bound_text(name)
+    texts = [f"{before}<{iri}>{after}" for iri in IRIS]
+    read = [shapes._read_shape(text) for text in texts]
+    assert read[0] == Shape(name, ENTITY) and read[5] is None
+    assert [recognise(text) for text in texts] == read
+    monkeypatch.setattr(shapes, "_read_shape", lambda text: pytest.fail(f"read {text!r}"))
+    assert recognise(queries.bind(name, {"entity": ENTITY})) == Shape(name, ENTITY)
+    assert recognise(texts[1]) == Shape(name, IRIS[1])

@@ -45,13 +45,14 @@ class GenerationWatch:
 
     def __init__(self, snapshots: Snapshots) -> None:
         self.snapshots = snapshots
+        self._current_file = str(snapshots.current_file)  # stat on every request: made once
         self._seen: tuple[int, int] | None = None
         self._current: Generation | None = None
         self._known: dict[str, Generation] = {}
 
     def current(self) -> Generation | None:
         try:
-            status = os.stat(self.snapshots.current_file)
+            status = os.stat(self._current_file)
         except FileNotFoundError:
             return None
         key = (status.st_ino, status.st_mtime_ns)

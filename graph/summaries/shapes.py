@@ -27,6 +27,8 @@ __all__ = ["SHAPES", "Shape", "recognise"]
 SHAPES = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
 _PLACEHOLDER = "<urn:newsgraph:summaries:entity>"
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\\]*")
+#: An IRI token without escapes (SPARQL's IRIREF).
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 #: A "." or ".." segment anywhere (base resolution would remove it).
 _DOT_SEGMENT = re.compile(r"(?:^|[/:])\.\.?(?=$|[/?#])")
 
@@ -77,10 +79,30 @@ def _template(name: str) -> tuple[tuple[Piece, ...], int]:
     return tuple(pieces), pieces.index(("iri", _PLACEHOLDER))
 
 
+@cache
+def _bound_text(name: str) -> tuple[str, str]:
+    """The text ``queries.bind`` writes for the named query: what comes before the entity's
+    IRI, and what comes after it."""
+    text = sparqltext.inject_values(queries.load(name), {"entity": _PLACEHOLDER})
+    before, _placeholder, after = text.partition(_PLACEHOLDER)
+    return before, after
+
+
 def recognise(text: str) -> Shape | None:
     """The shape ``text`` has, or None when the summaries must not answer it."""
     if len(text) > _LONGEST or "entity" not in text:
         return None
+    for name in SHAPES:  # the text exactly as queries.bind writes it: no need to read it
+        before, after = _bound_text(name)
+        if len(text) > len(before) + len(after) and text.startswith(before):
+            iri = text[len(before) : len(text) - len(after)]
+            if text.endswith(after) and _IRIREF.fullmatch(iri):
+                return _shape(name, iri)
+    return _read_shape(text)
+
+
+def _read_shape(text: str) -> Shape | None:
+    """:func:`recognise` by comparing the text's pieces with each named query's."""
     pieces = _pieces(text)
     for name in SHAPES:
         template, slot = _template(name)
@@ -91,10 +113,13 @@ def recognise(text: str) -> Shape | None:
         ):
             continue
         kind, iri = pieces[slot]
-        if kind != "iri":
-            return None
-        entity = iri[1:-1]
-        if not _ABSOLUTE.fullmatch(entity) or _DOT_SEGMENT.search(entity):
-            return None
-        return Shape(name, entity)
+        return _shape(name, iri) if kind == "iri" else None
     return None
+
+
+def _shape(name: str, iri: str) -> Shape | None:
+    """The shape binding the IRI token ``iri``, if no base resolution can change it."""
+    entity = iri[1:-1]
+    if not _ABSOLUTE.fullmatch(entity) or _DOT_SEGMENT.search(entity):
+        return None
+    return Shape(name, entity)
