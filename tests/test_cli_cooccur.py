@@ -132,7 +132,11 @@ def test_table_nodes_and_chart(
 ) -> None:
     code, table, err = cli(store, "--top", "3")
     assert code == 0 and "Kazakhstan" in table.decode() and "npmi" in table.decode()
-    assert "3 edges" in err.splitlines()[-1] and " s" in err.splitlines()[-1]
+    with EmbeddedStore(store) as opened:
+        edges = len(independent_counts(opened)[2])
+    summary = err.splitlines()[-1]  # the whole network's, then what --top shows of it
+    assert f"{edges} edges, " in summary and summary.endswith(" 3 edges (--top 3)")
+    assert f"… and {edges - 3} more edges" in table.decode()
     nodes = ok(cli, store, "--nodes", "-f", "csv").decode().splitlines()
     assert tuple(nodes[0].split(",")) == formats.NODE_COLUMNS
     assert ok(cli, store, "--nodes")
@@ -197,6 +201,7 @@ def test_materialised_edges_join_in_sparql(
         (["--type", "Event"], "no mentioned entity has the type"),
         (["--entity", "Kazakhstan", "--with", "kazakhstan"], "the same entity"),
         (["--chart", "x.svg"], "PNG"),
+        (["--top", "-1", "--nodes"], "--top -1: must be 0 (all) or more"),
     ],
 )
 def test_user_mistakes_are_one_line_and_exit_2(

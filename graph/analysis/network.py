@@ -33,7 +33,13 @@ __all__ = ["Network", "NetworkOptions", "analyse", "build_network", "to_graph"]
 
 @dataclass(frozen=True)
 class NetworkOptions:
-    """What ``newsgraph cooccur`` (and the HTTP API) asks for."""
+    """What ``newsgraph cooccur`` (and the HTTP API) asks for.
+
+    ``top`` > 0 keeps only the N strongest edges in the network that is built and analysed,
+    so every metric is that of the smaller network (the HTTP API's bounded networks).
+    ``newsgraph cooccur`` builds with ``top=0`` and cuts only what it shows with
+    :func:`graph.analysis.shown.shown`, so its numbers never depend on ``--top``.
+    """
 
     entity: str | None = None
     window: Window = field(default_factory=Window)

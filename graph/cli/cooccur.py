@@ -1,10 +1,17 @@
 """``newsgraph cooccur``: who is mentioned with whom — a network, an ego network or a pair's months.
 
 newsgraph cooccur --top 20                                  # the strongest pairs
+newsgraph cooccur --nodes --top 0                           # every entity, most central first
 newsgraph cooccur --entity Kazakhstan --weight npmi         # an ego network
 newsgraph cooccur --since 1987-03 --until 1987-04 --format gexf --out march-april.gexf
 newsgraph cooccur --entity usa --with japan --chart usa-japan.png   # co-mentions per month
 newsgraph cooccur --min-count 5 --materialize               # edges into a named graph
+
+One store, one window and the options that shape the network (``--entity``, ``--type``,
+``--min-count``, ``--weight``, ``--backbone``) give one analysed network, and the same numbers in
+every format: ``--top`` and the table's default of 25 rows only choose what is shown
+(:mod:`graph.analysis.shown`), and the table says how many rows it leaves out. The summary line
+describes the whole network. Tested in tests/test_cooccur_top.py.
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ if TYPE_CHECKING:
 #: The same as graph.analysis.formats.FORMATS (checked by a test), without importing networkx
 #: and matplotlib into every newsgraph command.
 FORMATS = ("table", "csv", "json", "gexf", "graphml")
+#: The rows the table shows unless --top says otherwise.
 TABLE_TOP = 25
-TABLE_ROWS = 50
+#: The formats whose output holds the node metrics: the others leave the analysis out.
+ANALYSED = ("json", "gexf", "graphml")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -60,8 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )  # fmt: skip
     parser.add_argument("--min-count", type=int, default=1, metavar="N",
                         help="keep pairs mentioned together in at least N articles (1)")  # fmt: skip
-    parser.add_argument("--top", type=int, metavar="N", help=f"keep the N strongest edges; 0 = all "
-                        f"(default: {TABLE_TOP} for the table, all otherwise)")  # fmt: skip
+    parser.add_argument(
+        "--top", type=int, metavar="N", help="show the N strongest edges (with --nodes the N "
+        "entities of highest PageRank; with --entity the N strongest neighbours and the edges "
+        f"among them); 0 = all (default: {TABLE_TOP} for the table, all otherwise). Only what "
+        "is shown: every number is that of the whole network",
+    )  # fmt: skip
     parser.add_argument("--weight", choices=WEIGHTS, default="count",
                         help="the measure that ranks and weighs edges (count)")  # fmt: skip
     parser.add_argument("--format", "-f", choices=FORMATS, default="table")
@@ -73,7 +86,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--chart", metavar="FILE.png",
                         help="also draw a PNG: the pair's months with --with, else the top edges")  # fmt: skip
     parser.add_argument("--materialize", action="store_true",
-                        help="write the edges into a named graph (see --graph)")  # fmt: skip
+                        help="write the network's edges, all of them whatever --top, into a named graph "
+                        "(see --graph)")  # fmt: skip
     parser.add_argument("--graph", metavar="IRI",
                         help="the graph --materialize replaces (default {base}graph/cooccurrence)")  # fmt: skip
     parser.add_argument("--method", choices=METHODS, default="auto",
@@ -87,37 +101,55 @@ def run(args: argparse.Namespace) -> int:
     from graph.analysis import formats, resolve
     from graph.analysis.materialize import materialize
     from graph.analysis.network import NetworkOptions, build_network
+    from graph.analysis.shown import check_top, shown
 
     settings = settings_from(args)
     if args.other and not args.entity:
         raise QueryError("--with needs --entity: the pair is --entity and --with")
     if args.chart and not args.chart.lower().endswith(".png"):
         raise QueryError(f"--chart {args.chart!r}: the chart is a PNG file (name it .png)")
+    top = check_top(_top(args))
     with open_store(settings, write=args.materialize) as store, _working("counting"):
         window = _window(store, args, settings.minter)
         entity = resolve.entity_iri(store, args.entity) if args.entity else None
         if args.other:
             assert entity is not None
             return _pair(store, args, entity, resolve.entity_iri(store, args.other), window)
-        fmt = args.format
-        top = args.top if args.top is not None else (TABLE_TOP if fmt == "table" else 0)
         options = NetworkOptions(
-            entity=entity, window=window, min_count=args.min_count, top=top,
+            entity=entity, window=window, min_count=args.min_count, top=0,
             weight=args.weight, method=args.method, backbone=args.backbone, seed=args.seed,
         )  # fmt: skip
-        network = build_network(store, options, analysed=fmt != "csv" or args.nodes)
+        analysed = args.nodes or args.format in ANALYSED
+        network = build_network(store, options, analysed=analysed)
         if args.materialize:
             graph = args.graph or settings.minter.cooccurrence_graph
             written = materialize(store, network, graph, settings.minter)
             console.print(f"wrote {written} quads into the graph <{graph}>", markup=False)
-    _output(network, args)
+    part = shown(network, top, nodes=args.nodes)
+    _output(network, part, args)
     if args.chart:
         from graph.analysis import chart
 
         with open(args.chart, "wb") as handle:
-            chart.edges_chart(formats.edge_rows(network), args.weight, handle)
-    console.print(network.summary(), markup=False)
+            chart.edges_chart(formats.edge_rows(part), args.weight, handle)
+    console.print(_summary(network, part), markup=False)
     return 0
+
+
+def _top(args: argparse.Namespace) -> int:
+    """The rows to show: --top, else the table's default, else all."""
+    if args.top is not None:
+        return int(args.top)
+    return TABLE_TOP if args.format == "table" else 0
+
+
+def _summary(network: Network, part: Network) -> str:
+    """The whole network's summary, then what of it is shown when that is less."""
+    text = network.summary()
+    if part is network:
+        return text
+    nodes, edges = part.graph.number_of_nodes(), part.graph.number_of_edges()
+    return f"{text}; shown: {nodes} entities, {edges} edges (--top {part.options.top})"
 
 
 def _window(store: Store, args: argparse.Namespace, iris: Any) -> Window:
@@ -151,14 +183,15 @@ def _destination(path: str | None) -> Iterator[IO[bytes]]:
         yield handle
 
 
-def _output(network: Network, args: argparse.Namespace) -> None:
+def _output(network: Network, part: Network, args: argparse.Namespace) -> None:
+    """Write ``part`` (what --top shows of ``network``) in the format asked for."""
     from graph.analysis import formats
 
     if args.format != "table":
         with _destination(args.out) as handle:
-            formats.write(network, args.format, handle, nodes=args.nodes)
+            formats.write(part, args.format, handle, nodes=args.nodes)
         return
-    table = _node_table(network) if args.nodes else _edge_table(network)
+    table = _node_table(network, part) if args.nodes else _edge_table(network, part)
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             from rich.console import Console
@@ -168,41 +201,55 @@ def _output(network: Network, args: argparse.Namespace) -> None:
         out.print(table)
 
 
-def _edge_table(network: Network) -> Table:
-    from graph.analysis import formats
-
+def _edge_table(network: Network, part: Network) -> Table:
+    """The edges ``part`` shows (an ego network: the ego's), and how many of ``network``'s not."""
     ego = network.options.entity
-    rows = formats.edge_rows(network)
+    rows = _table_edges(part)
     if ego:
-        rows = [row for row in rows if ego in (row["source"], row["target"])]
         table = Table("with", "count", "npmi", "jaccard", "articles", title=_title(network))
     else:
         table = Table("entity", "entity", "count", "npmi", "jaccard", title=_title(network))
-    for row in rows[:TABLE_ROWS]:
+    for row in rows:
         measures = [str(row["count"]), f"{row['npmi']:.3f}", f"{row['jaccard']:.3f}"]
         if ego:
             side = "target" if row["source"] == ego else "source"
             table.add_row(row[f"{side}_name"], *measures, str(row[f"{side}_count"]))
         else:
             table.add_row(row["source_name"], row["target_name"], *measures)
-    if len(rows) > TABLE_ROWS:
-        table.caption = f"… and {len(rows) - TABLE_ROWS} more (--top, or --format csv)"
+    hidden = len(network.ego_edges) - len(rows)
+    table.caption = _hidden_caption(hidden, "neighbours" if ego else "edges")
     return table
 
 
-def _node_table(network: Network) -> Table:
+def _table_edges(network: Network) -> list[dict[str, Any]]:
+    """The edge rows a table lists: all, or of an ego network the ego's own."""
     from graph.analysis import formats
 
-    rows = sorted(formats.node_rows(network), key=lambda r: (-r["pagerank"], r["entity"]))
+    rows = formats.edge_rows(network)
+    ego = network.options.entity
+    return [row for row in rows if ego in (row["source"], row["target"])] if ego else rows
+
+
+def _node_table(network: Network, part: Network) -> Table:
+    """The entities ``part`` shows, most central first, and how many of ``network``'s not."""
+    from graph.analysis import formats
+
+    rows = sorted(formats.node_rows(part), key=lambda r: (-r["pagerank"], r["entity"]))
     table = Table("entity", "type", "articles", "degree", "strength", "pagerank",
                   "betweenness", "community", title=_title(network))  # fmt: skip
-    for row in rows[:TABLE_ROWS]:
+    for row in rows:
         table.add_row(row["name"], row["type"], str(row["articles"]), str(row["degree"]),
                       f"{row['strength']:g}", f"{row['pagerank']:.4f}",
                       f"{row['betweenness']:.4f}", str(row["community"]))  # fmt: skip
-    if len(rows) > TABLE_ROWS:
-        table.caption = f"… and {len(rows) - TABLE_ROWS} more (--format csv)"
+    table.caption = _hidden_caption(network.graph.number_of_nodes() - len(rows), "entities")
     return table
+
+
+def _hidden_caption(hidden: int, what: str) -> str | None:
+    """What the table leaves out and how to see it; None when it leaves nothing out."""
+    if hidden <= 0:
+        return None
+    return f"… and {hidden} more {what}: --top 0 shows all, --top N the first N"
 
 
 def _title(network: Network) -> str:
