@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors, middleware, openapi
-from api.routes import analysis, resources, sparql, ui, void
+from api.routes import analysis, internal, resources, sparql, ui, void
 from api.urls import STATIC, Urls
 from graph.settings import Settings
 from graph.store import open_store
@@ -21,7 +21,7 @@ from graph.store.server_info import ServerInfo
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
 
-def open_served(settings: Settings) -> Store:
+def open_served(settings: Settings, on_lost: Callable[[str], None] | None = None) -> Store:
     if settings.is_remote:
         return open_store(settings)
     return ServedStore(
@@ -30,6 +30,7 @@ def open_served(settings: Settings) -> Store:
         workers=settings.worker_count,
         timeout=settings.query_timeout,
         compact_after=settings.compact_after,
+        on_lost=on_lost,
     )
 
 
@@ -42,17 +43,21 @@ def public_url(settings: Settings) -> str:
     return f"http://{host}:{settings.port}/"
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """The app; it opens its own store from ``settings`` unless one is given."""
+def create_app(
+    settings: Settings, store: Store | None = None, on_lost: Callable[[str], None] | None = None
+) -> FastAPI:
+    """The app; it opens its own store from ``settings`` unless one is given. ``on_lost`` is
+    called if the store's directory is deleted or replaced while the app serves it."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or open_served(settings)
+        opened = store or open_served(settings, on_lost)
         app.state.store = opened
         info: ServerInfo | None = None
-        if isinstance(opened, ServedStore) and opened.owns_primary:
+        if isinstance(opened, ServedStore):
             info = ServerInfo.new(public_url(settings))
             info.write(settings.store_path)
+            info.register(settings.store_path)
             app.state.internal_token = info.token
         try:
             yield
@@ -75,6 +80,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     errors.install(app)
     middleware.install(app)
     app.include_router(sparql.router)
+    app.include_router(internal.router)
     app.include_router(void.router)
     app.include_router(ui.router)
     app.include_router(resources.router, prefix=Urls(settings.base).base_path.rstrip("/"))

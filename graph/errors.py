@@ -39,9 +39,16 @@ class StoreError(NewsgraphError):
 
 
 class StoreLocked(StoreError):
-    """Another process holds the store for writing."""
+    """Another process holds the store for writing (or serves it)."""
 
     code = "store-locked"
+
+
+class StoreNotFound(StoreError):
+    """The path given as the store holds no store (only ingest and load make one)."""
+
+    status = 404
+    code = "store-not-found"
 
 
 class QueryError(NewsgraphError):

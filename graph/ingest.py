@@ -137,29 +137,34 @@ class Ingester:
         self.report(f"warning {message}")
 
     def run(self, paths: Iterable[str]) -> Summary:
+        """Ingest, as one unit of writes (:meth:`Store.transaction`): readers see the run's
+        articles with their links and entity descriptions, all at once, and a run that fails or
+        is killed leaves the store as it was."""
         started = time.perf_counter()
         store = self.store
         loading = None
         try:
-            self.linker.prepare(store)
-            if not store.ask(_ANY_NAMED_GRAPH):
-                self._started_empty = True
-                loading = store.open_load() if self.streamed else None
-                self.store = loading or store
-            self.write(self.mapped(paths))
-            if loading is not None:
-                loading.hand_off()  # the loader loads the last articles while linking runs
-            self.store.flush()  # a remote store writes behind: the pass reads what it wrote
-            linked = self.linker.finish(self.store)
-            self.summary.entities = linked.entities
-            self.summary.linking_seconds = linked.seconds
-            if loading is not None:
-                loading.end()
-            store.flush()
-        except BaseException:
-            if loading is not None:
-                loading.abort()
-            raise
+            with store.transaction():
+                try:
+                    self.linker.prepare(store)
+                    if not store.ask(_ANY_NAMED_GRAPH):
+                        self._started_empty = True
+                        loading = store.open_load() if self.streamed else None
+                        self.store = loading or store
+                    self.write(self.mapped(paths))
+                    if loading is not None:
+                        loading.hand_off()  # the loader loads the last articles while linking runs
+                    self.store.flush()  # a remote store writes behind: the pass reads its writes
+                    linked = self.linker.finish(self.store)
+                    self.summary.entities = linked.entities
+                    self.summary.linking_seconds = linked.seconds
+                    if loading is not None:
+                        loading.end()
+                    store.flush()
+                except BaseException:
+                    if loading is not None:
+                        loading.abort()
+                    raise
         finally:
             self.store = store
             self.linker.close()

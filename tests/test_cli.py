@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BASE, newsgraph, record, write_jsonl
 
 
@@ -47,10 +49,30 @@ def test_user_mistakes_are_one_line_and_exit_2(tmp_path: Path) -> None:
     missing = newsgraph("ingest", "--store", str(tmp_path / "s"), str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2
     assert missing.stderr.decode().count("\n") == 1 and "no such file" in missing.stderr.decode()
+    assert not (tmp_path / "s").exists(), "a failed ingest leaves no half-made store behind"
+    made = newsgraph("ingest", "--store", str(tmp_path / "s"), str(write_jsonl(
+        tmp_path / "one.jsonl", [record("one")])))  # fmt: skip
+    assert made.returncode == 0, made.stderr.decode()
     bad_base = newsgraph("stats", "--store", str(tmp_path / "s"), "--base", "not-an-iri")
     assert bad_base.returncode == 2 and "NEWSGRAPH_BASE" in bad_base.stderr.decode()
     bad_query = newsgraph("query", "--store", str(tmp_path / "s"), "SELECT WHERE {")
     assert bad_query.returncode == 2 and "malformed query" in bad_query.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["query", "ASK {}"], ["entities"], ["cooccur"], ["link"], ["export", "--out", "x"],
+     ["dump"], ["validate"], ["compact"], ["serve", "--port", "0"]],
+    ids=lambda command: command[0],
+)  # fmt: skip
+def test_a_store_that_does_not_exist_is_refused(tmp_path: Path, command: list[str]) -> None:
+    """Only ingest and load make a store; every other command names the missing path."""
+    where = tmp_path / "no" / "such" / "dir"
+    result = newsgraph(*command, "--store", str(where), timeout=60)
+    assert result.returncode == 2, result.stderr.decode()
+    assert f"no store at {where}" in result.stderr.decode()
+    assert result.stderr.decode().count("\n") == 1
+    assert not (tmp_path / "no").exists()
 
 
 def test_query_formats_and_named_queries(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""kill -9 in the middle of an ingest, then ingest again: the same graph as an uninterrupted run."""
+"""kill -9 in the middle of an ingest, then ingest again: the same graph as an uninterrupted run;
+meanwhile readers, and every command after, see the store as it was before the killed ingest."""
 
 from __future__ import annotations
 
@@ -88,19 +89,40 @@ def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool]) -> N
     assert not left, f"processes of the killed ingest still run: {sorted(left)}"
 
 
+def _primary_bytes(store: Path) -> int:
+    return sum(path.stat().st_size for path in (store / "data").glob("*") if path.is_file())
+
+
+def _writing(store: Path) -> Callable[[], bool]:
+    """True once the ingest's unit is under way and has written to the primary."""
+    seen: list[int] = []
+
+    def ready() -> bool:
+        if not (store / "journal.json").exists():
+            return False
+        if not seen:
+            seen.append(_primary_bytes(store))
+        return _primary_bytes(store) > seen[0] + 500_000
+
+    return ready
+
+
 def test_kill_during_a_batch_then_ingest_again(tmp_path: Path) -> None:
-    """Into a store that holds articles, ingest writes batch by batch: a kill leaves the
-    batches written before it."""
+    """Into a store that holds articles, an ingest is one unit of writes: a kill after some of
+    its batches leaves the store as before the ingest, for readers and for the next writer."""
     corpus = _corpus(tmp_path)
     first = write_jsonl(tmp_path / "first.jsonl", [record("first")])
     reference, crashed = tmp_path / "reference", tmp_path / "crashed"
     _ingest(reference, first, corpus)
     _ingest(crashed, first)
-    before = _generation(crashed)
+    before = _dataset(crashed)
     process = _start_ingest(crashed, corpus)
-    _kill_when(process, lambda: _generation(crashed) >= before + 4)
-    partial = _dataset(crashed)
-    assert 0 < len(partial) < len(_dataset(reference))
+    _kill_when(process, _writing(crashed))
+    assert (crashed / "journal.json").exists()
+    assert _dataset(crashed) == before  # readers never saw a part of it
+    with EmbeddedStore(crashed, write=True, base=BASE) as store:
+        assert store.recovered
+        assert {str(q) for q in store.raw} == before  # nor does the next writer
 
     _ingest(crashed, corpus)
     assert _dataset(crashed) == _dataset(reference)
@@ -114,8 +136,8 @@ def test_kill_during_the_bulk_load_of_an_empty_store_then_ingest_again(tmp_path:
     _ingest(reference, corpus)
 
     def loading() -> bool:
-        journal = crashed / "journal.json"
-        return journal.exists() and b"all_named_graphs" in journal.read_bytes()
+        segments = crashed / "segments"
+        return segments.is_dir() and any(segments.iterdir())
 
     process = _start_ingest(crashed, corpus)
     _kill_when(process, loading)

@@ -97,22 +97,25 @@ def test_writes_of_new_graphs_join_the_load_and_reads_see_them(
     tmp_path: Path, streaming: None
 ) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
-        load = store.open_load()
-        assert isinstance(load, LoadingStore)
-        load.replace_graphs_nquads([G1], nquads(G1, "1"))
-        load.replace_graphs_nquads([G2], nquads(G2, "2"))
-        load.replace_graphs_nquads([], nquads(G1, "added"))
-        assert load.streaming
         reader = EmbeddedStore(tmp_path)
+        with store.transaction():
+            load = store.open_load()
+            assert isinstance(load, LoadingStore)
+            load.replace_graphs_nquads([G1], nquads(G1, "1"))
+            load.replace_graphs_nquads([G2], nquads(G2, "2"))
+            load.replace_graphs_nquads([], nquads(G1, "added"))
+            assert load.streaming
+            reader.refresh()
+            assert not reader.ask("ASK { GRAPH ?g { ?s ?p ?o } }"), "readers see no part of a load"
+            assert load.ask(f"ASK {{ GRAPH <{G1}> {{ ?s ?p 'added' }} }}")
+            assert values(store, G2) == {"2"}, "the read ended the load"
+            load.replace_graphs_nquads([G1], nquads(G1, "replaced"))  # after the load: replaces
+            load.close()
+            reader.refresh()
+            assert not reader.ask("ASK { GRAPH ?g { ?s ?p ?o } }"), "nor any part of its unit"
         reader.refresh()
-        assert not reader.ask("ASK { GRAPH ?g { ?s ?p ?o } }"), "readers see no part of a load"
-        assert load.ask(f"ASK {{ GRAPH <{G1}> {{ ?s ?p 'added' }} }}")
-        assert values(store, G2) == {"2"}, "the read ended the load"
-        reader.refresh()
-        assert reader.ask(f"ASK {{ GRAPH <{G2}> {{ ?s ?p '2' }} }}"), "and then they see it all"
+        assert reader.ask(f"ASK {{ GRAPH <{G2}> {{ ?s ?p '2' }} }}"), "then they see it all"
         reader.close()
-        load.replace_graphs_nquads([G1], nquads(G1, "replaced"))  # after the load: replaces
-        load.close()
         assert values(store, G1) == {"replaced"}
         assert values(store, G2) == {"2"}
         assert not (tmp_path / "journal.json").exists()
@@ -121,7 +124,7 @@ def test_writes_of_new_graphs_join_the_load_and_reads_see_them(
 def test_replacing_a_graph_the_load_wrote_ends_the_load_first(
     tmp_path: Path, streaming: None
 ) -> None:
-    with EmbeddedStore(tmp_path, write=True) as store:
+    with EmbeddedStore(tmp_path, write=True) as store, store.transaction():
         load = store.open_load()
         assert load is not None
         load.replace_graphs_nquads([G1], nquads(G1, "first"))
@@ -132,7 +135,7 @@ def test_replacing_a_graph_the_load_wrote_ends_the_load_first(
 
 
 def test_a_small_load_is_written_at_once(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path, write=True) as store:
+    with EmbeddedStore(tmp_path, write=True) as store, store.transaction():
         load = store.open_load()
         assert load is not None
         load.replace_graphs_nquads([G1], nquads(G1, "1"))
@@ -144,17 +147,25 @@ def test_a_small_load_is_written_at_once(tmp_path: Path) -> None:
 def test_a_store_with_named_graphs_takes_no_bulk_load(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
         store.replace_graphs_nquads([G1], nquads(G1, "1"))
-        assert store.open_load() is None
+        with store.transaction():
+            assert store.open_load() is None
 
 
-def test_a_failed_load_raises_and_leaves_the_store_empty(tmp_path: Path, streaming: None) -> None:
+def test_a_bulk_load_runs_inside_a_unit_of_writes(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path, write=True) as store, pytest.raises(StoreError, match="inside"):
+        store.open_load()
+
+
+def test_a_failed_load_raises_and_leaves_the_store_as_it_was(
+    tmp_path: Path, streaming: None
+) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
         store.load(b'<http://s> <http://p> "kept in the default graph" .', ox.RdfFormat.N_QUADS)
-        load = store.open_load()
-        assert load is not None
-        load.replace_graphs_nquads([G1], nquads(G1, "1"))
-        load.replace_graphs_nquads([G2], b"<http://s> this is not N-Quads\n")
-        with pytest.raises(StoreError, match="bulk load"):
+        with pytest.raises(StoreError, match="bulk load"), store.transaction():
+            load = store.open_load()
+            assert load is not None
+            load.replace_graphs_nquads([G1], nquads(G1, "1"))
+            load.replace_graphs_nquads([G2], b"<http://s> this is not N-Quads\n")
             load.end()
         assert next(iter(store.raw.named_graphs()), None) is None
         assert len(store.raw) == 1
@@ -163,20 +174,24 @@ def test_a_failed_load_raises_and_leaves_the_store_empty(tmp_path: Path, streami
 
 def test_an_aborted_load_leaves_the_store_empty(tmp_path: Path, streaming: None) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
-        load = store.open_load()
-        assert load is not None
-        load.replace_graphs_nquads([G1], nquads(G1, "1"))
-        load.abort()
+        with pytest.raises(RuntimeError, match="elsewhere"), store.transaction():
+            load = store.open_load()
+            assert load is not None
+            load.replace_graphs_nquads([G1], nquads(G1, "1"))
+            load.abort()
+            raise RuntimeError("an error elsewhere in the unit")
         assert next(iter(store.raw.named_graphs()), None) is None
 
 
-def test_a_journal_of_a_bulk_load_drops_every_named_graph(tmp_path: Path) -> None:
+def test_a_bulk_load_cut_short_leaves_the_empty_store_it_started_from(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
-        store.replace_graphs_nquads([G1, G2], nquads(G1, "1") + nquads(G2, "2"))
         store.load(b'<http://s> <http://p> "default" .', ox.RdfFormat.N_QUADS)
-    (tmp_path / "journal.json").write_text(json.dumps({"all_named_graphs": True}))
+        start = store.generation
+        store.raw.bulk_load(nquads(G1, "1") + nquads(G2, "2"), format=ox.RdfFormat.N_QUADS)
+    # what a process killed in the middle of the load leaves: the journal of its unit
+    (tmp_path / "journal.json").write_text(json.dumps({"restore": start}))
     with EmbeddedStore(tmp_path, write=True) as store:
-        assert sorted(store.recovered) == [G1, G2]
+        assert store.recovered
         assert next(iter(store.raw.named_graphs()), None) is None
         assert len(store.raw) == 1
 
@@ -185,7 +200,7 @@ def test_segments_wait_on_disk_and_are_deleted_once_loaded(
     tmp_path: Path, streaming: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(loading, "SEGMENT_BYTES", 1 << 30)  # one segment, still being written
-    with EmbeddedStore(tmp_path, write=True) as store:
+    with EmbeddedStore(tmp_path, write=True) as store, store.transaction():
         load = store.open_load()
         assert load is not None
         load.replace_graphs_nquads([G1], nquads(G1, "1"))
@@ -200,29 +215,29 @@ def test_segments_wait_on_disk_and_are_deleted_once_loaded(
 
 def test_a_failed_load_deletes_its_segments(tmp_path: Path, streaming: None) -> None:
     with EmbeddedStore(tmp_path, write=True) as store:
-        load = store.open_load()
-        assert load is not None
-        load.replace_graphs_nquads([G1], b"<http://s> this is not N-Quads\n")
-        with pytest.raises(StoreError, match="bulk load"):  # the next write, or the end
-            load.replace_graphs_nquads([G2], nquads(G2, "2"))
+        with pytest.raises(StoreError, match="bulk load"), store.transaction():
+            load = store.open_load()
+            assert load is not None
+            load.replace_graphs_nquads([G1], b"<http://s> this is not N-Quads\n")
+            load.replace_graphs_nquads([G2], nquads(G2, "2"))  # the next write, or the end
             load.end()
         assert not (tmp_path / loading.SEGMENTS_DIRECTORY).exists()
 
 
 def test_segments_a_crash_left_behind_are_deleted_when_the_store_opens(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path, write=True):
-        pass
+    with EmbeddedStore(tmp_path, write=True) as store:
+        start = store.generation
     segments = tmp_path / loading.SEGMENTS_DIRECTORY
     segments.mkdir()
     (segments / "000001.nq").write_bytes(nquads(G1, "1"))
-    (tmp_path / "journal.json").write_text(json.dumps({"all_named_graphs": True}))
+    (tmp_path / "journal.json").write_text(json.dumps({"restore": start}))
     with EmbeddedStore(tmp_path, write=True) as store:
         assert not segments.exists()
         assert next(iter(store.raw.named_graphs()), None) is None
 
 
 def test_handing_off_an_ended_load_starts_no_loader(tmp_path: Path, streaming: None) -> None:
-    with EmbeddedStore(tmp_path, write=True) as store:
+    with EmbeddedStore(tmp_path, write=True) as store, store.transaction():
         load = store.open_load()
         assert load is not None
         load.replace_graphs_nquads([G1], nquads(G1, "1"))

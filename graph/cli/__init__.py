@@ -58,4 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 130
     except BrokenPipeError:
         code = 0
+    except OSError as error:  # a full disk, a file that cannot be read: one line, no traceback
+        print(f"newsgraph {args.command}: {error}", file=sys.stderr)
+        code = 1
     sys.exit(code)

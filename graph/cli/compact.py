@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
             "it once writes pause (NEWSGRAPH_COMPACT_AFTER)"
         )
     started = time.perf_counter()
-    with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
+    with EmbeddedStore(
+        settings.store_path, write=True, base=settings.base, create=False, what="newsgraph compact"
+    ) as store:
         published = store.compact()
         generation = store.generation
     seconds = time.perf_counter() - started

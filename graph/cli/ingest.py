@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     report = (lambda line: None) if args.quiet else (lambda line: console.print(line, markup=False))
-    with open_store(settings, write=True) as store:
+    with open_store(settings, write=True, create=True, what="newsgraph ingest") as store:
         if is_terminal() and not args.quiet:
             columns = (
                 SpinnerColumn(),

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     overrides = read_overrides(args.overrides) if args.overrides else None
-    with open_store(settings, write=True) as store:
+    with open_store(settings, write=True, what="newsgraph link") as store:
         summary = relink(
             store, settings.minter, overrides=overrides, reconcile_url=args.reconcile,
             cache_dir=cache_directory(settings),

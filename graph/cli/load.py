@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     chosen = rdf_format(args.file, args.rdf_format)
-    with open_store(settings, write=True) as store:
+    with open_store(settings, write=True, create=True, what="newsgraph load") as store:
 
         def load(read: Callable[[int], None] | None = None) -> LoadSummary:
             return load_file(

@@ -151,7 +151,8 @@ def relink(
     """Re-link the whole store, checking every link it holds (``newsgraph link``)."""
     linker = Linker(iris, cache_dir)
     try:
-        linker.prepare(store, verify=True)
-        return linker.finish(store, overrides=overrides, reconcile_url=reconcile_url)
+        with store.transaction():  # all of it, or (on an error) none of it
+            linker.prepare(store, verify=True)
+            return linker.finish(store, overrides=overrides, reconcile_url=reconcile_url)
     finally:
         linker.close()

@@ -1,9 +1,13 @@
 """Choosing and opening a store from the settings.
 
 * ``NEWSGRAPH_STORE`` an http(s) URL → :class:`RemoteStore` on that SPARQL endpoint;
-* a directory owned by a running ``newsgraph serve`` → reads from its snapshots, writes
-  handed to the server (so that ingest and the server work at the same time);
-* otherwise → :class:`EmbeddedStore` on the directory.
+* for writing, a directory owned by a running ``newsgraph serve`` → the primary borrowed from
+  the server (:mod:`graph.store.handover`), so that a command writes exactly as with no server
+  while the server goes on answering from the snapshots;
+* otherwise → :class:`EmbeddedStore` on the directory (readers read its newest snapshot).
+
+Only ``create=True`` (``ingest``, ``load``) makes a store where there is none; every other
+opening of a path that holds no store raises :class:`~graph.errors.StoreNotFound`.
 """
 
 from __future__ import annotations
@@ -11,23 +15,35 @@ from __future__ import annotations
 from graph.settings import Settings
 from graph.store.base import Row, Store, Term
 from graph.store.embedded import EmbeddedStore
+from graph.store.handover import BorrowedStore
 from graph.store.remote import RemoteStore
 from graph.store.server_info import ServerInfo, running_server
 
-__all__ = ["EmbeddedStore", "RemoteStore", "Row", "ServerInfo", "Store", "Term", "open_store"]
+__all__ = [
+    "BorrowedStore",
+    "EmbeddedStore",
+    "RemoteStore",
+    "Row",
+    "ServerInfo",
+    "Store",
+    "Term",
+    "open_store",
+]
 
 
-def open_store(settings: Settings, *, write: bool = False) -> Store:
+def open_store(
+    settings: Settings, *, write: bool = False, create: bool = False, what: str = ""
+) -> Store:
+    """The store the settings name; ``write`` to write it, ``create`` to make it if absent,
+    ``what`` says who writes (named to a process the store then refuses)."""
     if settings.is_remote:
         return RemoteStore.from_settings(settings)
     if write:
         server = running_server(settings.store_path)
         if server is not None:
-            return RemoteStore(
-                server.sparql_url,
-                token=server.token,
-                timeout=600,
-                dialect="generic",
-                graph_store_url="none",
+            return BorrowedStore(
+                settings.store_path, server, base=settings.base, create=create, what=what
             )
-    return EmbeddedStore(settings.store_path, write=write, base=settings.base)
+    return EmbeddedStore(
+        settings.store_path, write=write, base=settings.base, create=create, what=what
+    )

@@ -8,6 +8,7 @@ Rows are dicts from variable name to pyoxigraph term; unbound variables are abse
 
 from __future__ import annotations
 
+import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
@@ -29,6 +30,15 @@ class Store(ABC):
 
     #: Whether writes go straight to this process's own storage.
     writable: bool = True
+    #: Whether :meth:`transaction` makes its writes visible whole and undoes them on failure.
+    transactional: bool = False
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of writes: on a transactional store (the embedded one) readers see all of
+        it once it ends, and an error or a crash inside undoes all of it. A store that is not
+        transactional (a remote SPARQL server) applies each write as it is made."""
+        yield
 
     @abstractmethod
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:

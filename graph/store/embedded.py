@@ -3,9 +3,10 @@
 Layout of the store directory::
 
     data/          the primary database; one process at a time opens it for writing
-    snapshots/     read snapshots published after every commit (see snapshots.py)
-    journal.json   the graphs of a write in progress (or: all of them, during a bulk load
-                   into the empty store); present only after a crash
+    snapshots/     read snapshots, one published after every unit of writes (snapshots.py)
+    journal.json   present while a unit of writes is under way, or after one was cut short
+                   (recovery.py)
+    writer.lock    held by the process that writes the primary; server.lock by the server
     segments/      N-Quads waiting for a bulk load into the empty store (loading.py); present
                    only while one runs, or after a crash
     compaction-due bulk loads wrote the primary since it was last compacted (see compact)
@@ -14,33 +15,41 @@ Layout of the store directory::
     rejects.jsonl  records that ingest refused
 
 Opened for writing, the store writes and reads its primary. Opened for reading, it reads the
-newest snapshot, so that readers never block the writer and never see half a batch.
+newest snapshot, so that readers never block the writer and never see a unit half written.
 
-Batches are written with the bulk loader (five times faster than transactional inserts). Crash
-safety comes from the journal: it names the graphs of a batch before the batch touches them and
-is removed after the batch is durable. A store opened for writing with a journal left behind
-drops those graphs — each article is then wholly absent, and ingesting again restores it.
-An ingest into an empty store writes in streamed bulk loads (:mod:`graph.store.loading`,
-:meth:`EmbeddedStore.open_load`); its journal says that every named graph is new.
+Writes come in units (:meth:`EmbeddedStore.transaction`; a write outside one is a unit of its
+own): readers see a unit when it is whole, and a unit that fails or is cut short by a crash is
+undone — the primary goes back to the snapshot it started from (:mod:`graph.store.recovery`).
+An ingest is one unit: its batches, its links and its entity descriptions appear together.
+Batches are written with the bulk loader (five times faster than transactional inserts); an
+ingest into an empty store writes in streamed bulk loads (:mod:`graph.store.loading`).
+
+Only ``ingest`` and ``load`` make a store; every other command refuses a path that holds none
+(:class:`~graph.errors.StoreNotFound`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
+import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import IO
 
 import pyoxigraph as ox
 
 from graph import sparql, sparqltext
-from graph.errors import ConfigError, StoreError, StoreLocked
+from graph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
 from graph.sparql import QueryRequest, QueryResponse
+from graph.store import locks
 from graph.store.base import Row, Store, Term
 from graph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
+from graph.store.recovery import PRIMARY, Journal, restore_primary
 from graph.store.snapshots import SnapshotReader, Snapshots
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
@@ -49,19 +58,58 @@ COMPACTION_DUE = "compaction-due"
 
 
 class EmbeddedStore(Store):
-    def __init__(self, path: Path | str, *, write: bool = False, base: str | None = None) -> None:
+    transactional = True
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        write: bool = False,
+        base: str | None = None,
+        create: bool | None = None,
+        what: str = "",
+    ) -> None:
+        """Open the store at ``path``; ``write`` opens the primary (one process at a time),
+        ``create`` (default: ``write``) makes a store where there is none, ``what`` says who
+        writes (shown to a process the store refuses)."""
         self.path = Path(path)
         self.writable = write
         self.snapshots = Snapshots(self.path / "snapshots")
-        self.recovered: list[str] = []
+        self.journal = Journal(self.path)
+        #: Whether :meth:`recover` undid a unit of writes that was cut short.
+        self.recovered = False
         self._reader: SnapshotReader | None = None
+        self._writer_lock = locks.FileLock(self.path / locks.WRITER_LOCK)
+        #: The snapshot the unit of writes under way started from (see :meth:`transaction`).
+        self._unit: str | None = None
+        self._in_unit = False
+        self._unit_wrote = False
+        #: Kept by compaction, rollback and close: each needs the primary to itself.
+        self._exclusive = threading.RLock()
+        self._closed = False
+        if not (create if create is not None else write) and not exists(self.path):
+            raise StoreNotFound(
+                f"no store at {self.path}: `newsgraph ingest` or `newsgraph load` makes one"
+            )
+        #: Whether this opening made the store's directory (it is removed again when the
+        #: ``with`` block that opened it fails: a command that fails leaves nothing behind).
+        self.created = write and not self.path.exists()
         if write:
             self.path.mkdir(parents=True, exist_ok=True)
             self._check_base(base, create=True)
-            self._store = self._open_primary()
-            self.recover()
-            if self.snapshots.current() is None:
-                self.snapshots.publish(self._store)
+            if not self._writer_lock.try_acquire({"what": what or "a writer"}):
+                raise StoreLocked(
+                    f"store {self.path} is open for writing in another process"
+                    f"{locks.describe(locks.holder(self.path / locks.WRITER_LOCK))}"
+                )
+            try:
+                self.recover()
+                self._store = self._open_primary()
+                if self.snapshots.current() is None:
+                    self.snapshots.publish(self._store)
+            except BaseException:
+                self._writer_lock.release()
+                raise
         else:
             self._check_base(base, create=False)
             self._reader = SnapshotReader(self.snapshots)
@@ -71,7 +119,7 @@ class EmbeddedStore(Store):
 
     def _open_primary(self) -> ox.Store:
         try:
-            return ox.Store(str(self.path / "data"))
+            return ox.Store(str(self.path / PRIMARY))
         except OSError as error:
             if "lock" in str(error).lower():
                 raise StoreLocked(
@@ -93,25 +141,15 @@ class EmbeddedStore(Store):
             meta_path.write_text(json.dumps({"base": base, "layout": 1}, indent=2) + "\n")
 
     def recover(self) -> None:
-        """Drop the graphs of a write that a crash cut short (named in the journal), and the
-        segments a bulk load cut short left behind."""
+        """Undo a unit of writes that a crash cut short (the journal names the snapshot it
+        started from), and delete the segments a bulk load cut short left behind. Runs when
+        the primary is opened for writing, before it is opened."""
         shutil.rmtree(self.path / SEGMENTS_DIRECTORY, ignore_errors=True)
-        journal = self.path / "journal.json"
-        if not journal.exists():
+        if not self.journal.exists():
             return
-        try:
-            noted = json.loads(journal.read_text())
-        except ValueError:
-            noted = {}
-        if noted.get("all_named_graphs"):
-            graphs = [graph.value for graph in self._store.named_graphs()]  # type: ignore[union-attr]
-        else:
-            graphs = noted.get("graphs", [])
-        for graph in graphs:
-            self._store.remove_graph(ox.NamedNode(graph))
-        self._store.flush()
-        self.recovered = graphs
-        journal.unlink()
+        restore_primary(self.path, self.snapshots, self.journal.snapshot(self.snapshots))
+        self.journal.end()
+        self.recovered = True
 
     def refresh(self) -> None:
         """Follow the newest snapshot (readers only)."""
@@ -129,6 +167,71 @@ class EmbeddedStore(Store):
     def raw(self) -> ox.Store:
         """The pyoxigraph store (for code that must stream from it directly)."""
         return self._store
+
+    # -- units of writes -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One unit of writes: readers see all of it once it ends, or — when it raises, or the
+        process dies in it — none of it (the primary goes back to the snapshot it started
+        from). Units nest: an inner one is part of the outer."""
+        self._require_write()
+        if self._in_unit:
+            yield
+            return
+        start = self.snapshots.current()
+        if start is None:
+            start = self.snapshots.publish(self._store)
+        self.journal.begin(start)
+        self._unit, self._in_unit, self._unit_wrote = start, True, False
+        try:
+            yield
+            if self._unit_wrote:
+                self._store.flush()
+                self.snapshots.publish(self._store)
+        except BaseException as error:
+            self._in_unit = False
+            self._undo(error)
+            raise
+        self._in_unit = False
+        self.journal.end()
+
+    @contextlib.contextmanager
+    def _writing(self, *, atomic: bool = False) -> Iterator[None]:
+        """A write: part of the unit under way, else a unit of its own. An ``atomic`` write
+        (one SPARQL update: all or nothing in the engine) that fails wrote nothing.
+
+        Write paths reach the database through ``self._store`` only, never a local name: a
+        failed write's traceback then holds no reference that would keep the database open
+        while the unit is undone."""
+        with self.transaction():
+            if not atomic:
+                self._unit_wrote = True
+            yield
+            self._unit_wrote = True
+
+    def _undo(self, cause: BaseException) -> None:
+        """Bring the primary back to the snapshot the failed unit started from."""
+        if not self._unit_wrote:
+            self.journal.end()
+            return
+        with self._exclusive:
+            try:
+                self._close_primary()
+                restore_primary(self.path, self.snapshots, self._unit)
+                self._store = self._open_primary()
+                self.journal.end()
+            except (OSError, StoreError) as error:
+                self._closed = True  # the journal stays: the next opening undoes the unit
+                raise StoreError(
+                    f"store {self.path}: a write failed ({cause}) and could not be undone at "
+                    f"once ({error}); it is undone when the store is next opened for writing"
+                ) from error
+
+    def _close_primary(self) -> None:
+        with contextlib.suppress(AttributeError):
+            del self._store
+        gc.collect()  # the database closes when its last reference goes
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -166,11 +269,13 @@ class EmbeddedStore(Store):
     def _require_write(self) -> None:
         if not self.writable:
             raise StoreError(f"store {self.path} was opened read-only")
+        if self._closed:
+            raise StoreError(f"store {self.path} was closed")
 
     def update(self, text: str) -> None:
         self._require_write()
-        sparql.update(self._store, text)
-        self.snapshots.publish(self._store)
+        with self._writing(atomic=True):
+            sparql.update(self._store, text)
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         with self._replacing(graphs):
@@ -200,54 +305,49 @@ class EmbeddedStore(Store):
 
     @contextlib.contextmanager
     def _replacing(self, graphs: Sequence[str], absent: Collection[str] = ()) -> Iterator[None]:
-        """Journal the graphs, empty them, let the caller add quads, then commit and publish."""
-        self._require_write()
-        journal = self.path / "journal.json"
-        _write_durably(journal, json.dumps({"graphs": list(graphs)}))
-        skip = set(absent)
-        for graph in graphs:
-            if graph in skip:
-                continue
-            node = ox.NamedNode(graph)
-            if self._store.contains_named_graph(node):
-                self._store.remove_graph(node)
-        yield
-        self._store.flush()
-        journal.unlink()
-        self.snapshots.publish(self._store)
+        """Empty the graphs, then let the caller add quads: one write."""
+        with self._writing():
+            skip = set(absent)
+            for graph in graphs:
+                if graph in skip:
+                    continue
+                node = ox.NamedNode(graph)
+                if self._store.contains_named_graph(node):
+                    self._store.remove_graph(node)
+            yield
 
     def open_load(self) -> LoadingStore | None:
-        """One bulk load taking this ingest's writes, when the store holds no named graph."""
+        """One bulk load taking this unit's writes, when the store holds no named graph."""
         self._require_write()
+        if not self._in_unit:
+            raise StoreError("a bulk load into the empty store runs inside a transaction()")
         if next(iter(self._store.named_graphs()), None) is not None:
             return None
         return LoadingStore(self)
 
     def begin_load(self) -> None:
-        """Journal a bulk load into the empty store: every named graph it makes is new."""
+        """A bulk load into the empty store starts: part of the unit under way."""
         self.note_bulk_load()
-        _write_durably(self.path / "journal.json", json.dumps({"all_named_graphs": True}))
+        self._unit_wrote = True
 
     def end_load(self) -> None:
-        """The bulk load is complete: make it durable, drop the journal, publish."""
+        """The bulk load is complete: what it loaded is read from here on (and published with
+        the unit)."""
         self._store.flush()
-        (self.path / "journal.json").unlink()
-        self.snapshots.publish(self._store)
 
     def load(
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
-        self._require_write()
-        before = len(self._store)
         target = ox.NamedNode(graph) if graph else None
-        self.note_bulk_load()
-        try:
-            self._store.bulk_load(data, format=rdf_format, to_graph=target)
-        except SyntaxError as error:
-            raise StoreError(f"cannot parse the {rdf_format.name} input: {error}") from None
-        self._store.flush()
-        self.snapshots.publish(self._store)
-        return len(self._store) - before
+        with self._writing():
+            before = len(self._store)
+            self.note_bulk_load()
+            try:
+                self._store.bulk_load(data, format=rdf_format, to_graph=target)
+            except SyntaxError as error:
+                raise StoreError(f"cannot parse the {rdf_format.name} input: {error}") from None
+            self._store.flush()
+            return len(self._store) - before
 
     # -- compacting ----------------------------------------------------------------------------
 
@@ -276,7 +376,10 @@ class EmbeddedStore(Store):
         self._require_write()
         mark = self.path / COMPACTION_DUE
         noted = _modified(mark)
-        self._store.optimize()
+        with self._exclusive:
+            if self._closed:
+                return
+            self._store.optimize()
         if noted is not None and _modified(mark) == noted:  # else a bulk load wrote meanwhile
             mark.unlink(missing_ok=True)
 
@@ -285,6 +388,8 @@ class EmbeddedStore(Store):
         snapshot (merged, by :meth:`merge_files` or by RocksDB), so that readers read the merged
         files; whether it published. The caller keeps writes out meanwhile."""
         self._require_write()
+        if self._in_unit:
+            return False
         current = self.snapshots.current()
         if current is not None and _tables(self.path / "data") == _tables(
             self.snapshots.root / current
@@ -299,11 +404,23 @@ class EmbeddedStore(Store):
             raise StoreError(f"{rdf_format.name} holds one graph: name the graph to dump")
         self._store.dump(output, format=rdf_format, from_graph=from_graph)
 
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+        if error is not None and self.created:
+            shutil.rmtree(self.path, ignore_errors=True)
+
     def close(self) -> None:
         if self._reader is not None:
             self._reader.close()
-        with contextlib.suppress(AttributeError):
-            del self._store
+        with self._exclusive:
+            self._closed = True
+            self._close_primary()
+        self._writer_lock.release()
 
 
 def _modified(path: Path) -> int | None:
@@ -318,11 +435,9 @@ def _tables(directory: Path) -> set[str]:
     return {name for name in os.listdir(directory) if name.endswith(".sst")}
 
 
-def _write_durably(path: Path, text: str) -> None:
-    with open(path, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+def exists(path: Path) -> bool:
+    """Whether ``path`` holds a store (a primary database, or a published snapshot)."""
+    return (path / PRIMARY).is_dir() or (path / "snapshots" / "CURRENT").is_file()
 
 
 def owner_hint(path: Path) -> str:

@@ -20,14 +20,14 @@ then on a second loader thread takes segments too (bulk loads into one store may
 each writes its own files), so the pass's writes need not wait behind the last articles.
 
 Whatever cannot be appended — a read, an update, the replacement of a graph already written —
-first ends the load (the loader loads what is left, the store is flushed and a snapshot
-published) and then goes to the store as usual, so answers never depend on the load. Small inputs
+first ends the load (the loader loads what is left and the store is flushed) and then goes to
+the store as usual, so answers never depend on the load. Small inputs
 are written by the ordinary path: a bulk load pays off from :data:`STREAM_THRESHOLD` bytes on.
 
-Crash safety: before the first segment is written, the store's journal notes that every named
-graph is new; a store opened after a crash mid-load removes them all (the store held none
-before) and deletes the segments left behind, so running the ingest again completes the job, as
-it does after a crashed batch.
+Crash safety: a load is part of a unit of writes (:meth:`EmbeddedStore.transaction`, an
+ingest), so a crash mid-load leaves the unit's journal, and the store opened next goes back to
+the snapshot the unit started from (the empty store) and deletes the segments left behind:
+running the ingest again completes the job.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ class LoadingStore(Store):
         self._put(Path(segment.name))
 
     def _start(self) -> None:
-        """Journal the load and start the loader."""
+        """Note the load in the unit of writes and start the loader."""
         self.store.begin_load()
         self._directory.mkdir(exist_ok=True)
         self._add_loader()
@@ -207,7 +207,8 @@ class LoadingStore(Store):
     # -- ending the load ------------------------------------------------------------------------
 
     def end(self) -> None:
-        """Finish the load: what was written is stored, durable and published. Idempotent."""
+        """Finish the load: what was written is stored (and published when the unit of writes
+        it is part of ends). Idempotent."""
         if self._ended:
             return
         self._ended = True
@@ -220,8 +221,7 @@ class LoadingStore(Store):
         if self._error is None:
             self._give()
         self._stop_loaders()
-        if self._error is not None:
-            self.store.recover()
+        if self._error is not None:  # the unit it is part of is undone
             raise StoreError(f"the bulk load into {self.store.path} failed: {self._error}")
         self.store.end_load()
 
@@ -232,8 +232,7 @@ class LoadingStore(Store):
         self._ended = True
         self._held = []
         if self._loaders:
-            self._stop_loaders()
-            self.store.recover()
+            self._stop_loaders()  # the unit it is part of is undone
 
     def _stop_loaders(self) -> None:
         """Wait for the loaders to load what they were given; delete what they did not load."""

@@ -1,33 +1,48 @@
 """The store as the server holds it: reads in killable worker processes, writes on the primary.
 
 The server owns the primary database when it is free, and hands out its writes to one writer at
-a time; when another process (a long ingest) holds it, the server still answers queries from
-the snapshots that process publishes, and writes are refused until the primary is free. While it
-owns the primary it compacts what bulk loads wrote once writes pause (:mod:`graph.store.compaction`).
+a time. A command that writes the store while the server runs (``ingest``, ``link``, ``load``)
+*borrows* the primary (:mod:`graph.store.handover`): the server closes it, the command writes
+it exactly as it would with no server (so the store it leaves is the one a fresh run leaves),
+publishes its snapshot, and gives it back. Meanwhile the server answers queries from the
+snapshots and refuses writes; it takes the primary back when the borrower returns it or dies
+(a borrower killed part-way leaves a journal, and taking the primary back undoes its unit).
+While it owns the primary it compacts what bulk loads wrote once writes pause
+(:mod:`graph.store.compaction`).
+
+A watch checks every second that the store directory is still the one the server opened: a
+directory deleted or replaced under the server is reported (:attr:`ServedStore.lost`) and the
+server stops rather than answer from a store that no longer exists.
 
 :attr:`ServedStore.generation` names the newest snapshot cheaply (one ``stat``), so that the
-endpoint can tie ETags and Last-Modified to it: every write publishes a new generation.
+endpoint can tie ETags and Last-Modified to it: every unit of writes publishes a new generation.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from graph.errors import StoreLocked
+from graph.errors import StoreError, StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
+from graph.store import locks
 from graph.store.base import Row, Store, Term
 from graph.store.compaction import Compactor
 from graph.store.embedded import EmbeddedStore
 from graph.store.pool import QueryPool, Reply
 from graph.store.snapshots import Snapshots
+
+log = logging.getLogger("newsgraph.served")
+#: Seconds between the watch's checks of the store directory and of a lent primary.
+WATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,20 +97,36 @@ class GenerationWatch:
 
 class ServedStore(Store):
     def __init__(
-        self, path: Path, *, base: str, workers: int, timeout: float, compact_after: float = 0
+        self,
+        path: Path,
+        *,
+        base: str,
+        workers: int,
+        timeout: float,
+        compact_after: float = 0,
+        on_lost: Callable[[str], None] | None = None,
     ) -> None:
         """``compact_after``: seconds without writes after which a store that bulk loads wrote
-        is compacted (:mod:`graph.store.compaction`); 0 never compacts."""
+        is compacted (:mod:`graph.store.compaction`); 0 never compacts. ``on_lost`` is called
+        once, with a message, if the store directory is deleted or replaced while served."""
         self.path = path
         self.base = base
         self._write_lock = threading.Lock()
         self._writer: EmbeddedStore | None = None
+        #: The process the primary is lent to (:meth:`lend_primary`), while it lives.
+        self._lent_to: int | None = None
+        #: Why the store can no longer be served (its directory went), once the watch saw it.
+        self.lost: str | None = None
+        self._on_lost = on_lost
+        self._identity = _identity(path)
+        EmbeddedStore(path, write=False, base=base).close()  # it exists; the base matches
         self.compactor = Compactor(self.compact, compact_after) if compact_after > 0 else None
         self.try_acquire()
-        if self._writer is None:
-            EmbeddedStore(path, write=False, base=base).close()  # checks the base
         self.generations = GenerationWatch(Snapshots(path / "snapshots"))
         self.pool = QueryPool(path, workers, timeout)
+        self._stopping = threading.Event()
+        self._watch = threading.Thread(target=self._watch_store, name="store-watch", daemon=True)
+        self._watch.start()
 
     @property
     def owns_primary(self) -> bool:
@@ -107,14 +138,65 @@ class ServedStore(Store):
         return self.generations.current()
 
     def try_acquire(self) -> bool:
-        """Open the primary for writing if no other process holds it."""
+        """Open the primary for writing if no other process holds it (nor is about to: a
+        process it was lent to keeps it while it lives)."""
         if self._writer is None:
+            if self._lent_to is not None and _alive(self._lent_to):
+                return False
+            self._lent_to = None
             try:
-                self._writer = EmbeddedStore(self.path, write=True, base=self.base)
+                self._writer = EmbeddedStore(
+                    self.path, write=True, base=self.base, create=False, what="newsgraph serve"
+                )
             except StoreLocked:
                 return False
             self._wrote()  # another process may have bulk-loaded it
         return True
+
+    # -- lending the primary ----------------------------------------------------------------
+
+    def lend_primary(self, pid: int) -> None:
+        """Close the primary so that process ``pid`` can open it (see :mod:`graph.store.handover`);
+        it is not reopened while ``pid`` lives, until :meth:`take_back_primary`. Waits for a
+        write or a compaction under way to end."""
+        if self.lost is not None:
+            raise StoreError(self.lost)
+        with self._write_lock:
+            self._lent_to = pid
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                writer.close()
+
+    def take_back_primary(self, pid: int) -> None:
+        """The borrower ``pid`` is done: own the primary again (if it is free)."""
+        with self._write_lock:
+            if self._lent_to == pid:
+                self._lent_to = None
+            self.try_acquire()
+
+    # -- watching the store directory ----------------------------------------------------------
+
+    def _watch_store(self) -> None:
+        while not self._stopping.wait(WATCH_SECONDS):
+            if _identity(self.path) != self._identity or not (self.path / "snapshots").is_dir():
+                self._lose(
+                    f"the store directory {self.path} was deleted or replaced while it was "
+                    "served; the server stops rather than answer from a store that is gone"
+                )
+                return
+            if self._writer is None and self._write_lock.acquire(blocking=False):
+                try:
+                    self.try_acquire()  # a borrower died, or a writer that held it ended
+                except (OSError, StoreError) as error:
+                    log.warning("newsgraph: could not take the primary back (%s)", error)
+                finally:
+                    self._write_lock.release()
+
+    def _lose(self, message: str) -> None:
+        self.lost = message
+        log.error("newsgraph: %s", message)
+        if self._on_lost is not None:
+            self._on_lost(message)
 
     def _wrote(self) -> None:
         if self.compactor is not None:
@@ -131,9 +213,12 @@ class ServedStore(Store):
             return self._writer is writer and writer.publish_merged()
 
     def _primary(self) -> EmbeddedStore:
+        if self.lost is not None:
+            raise StoreError(self.lost)
         if not self.try_acquire():
             raise StoreLocked(
-                f"store {self.path} is being written by another process; writes resume when it ends"
+                f"store {self.path} is being written by another process"
+                f"{_writer_hint(self.path)}; writes resume when it ends"
             )
         assert self._writer is not None
         return self._writer
@@ -198,6 +283,7 @@ class ServedStore(Store):
             snapshot.dump(output, rdf_format, graph)
 
     def close(self) -> None:
+        self._stopping.set()
         if self.compactor is not None:
             self.compactor.stop()
         self.pool.close()
@@ -205,3 +291,26 @@ class ServedStore(Store):
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The directory's device and inode (None when it is gone)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _writer_hint(path: Path) -> str:
+    return locks.describe(locks.holder(path / locks.WRITER_LOCK))

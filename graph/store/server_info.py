@@ -2,15 +2,27 @@
 
 The file holds the server's URL, process id and a random token that authorises writes; it is
 readable by its owner only and removed when the server stops.
+
+Each server also registers, outside the store, in a directory of this user's running servers
+(``$XDG_RUNTIME_DIR/newsgraph/servers``, else under the system's temporary directory): which
+store path it serves, and which directory that was (device and inode). So when a store directory
+is deleted or replaced under a running server, a command that would write a new store at that
+path learns that a server still holds the old one (:func:`running_server` refuses), instead of
+writing around it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
 import secrets
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from graph.errors import StoreLocked
 
 FILE_NAME = "server.json"
 
@@ -42,6 +54,28 @@ class ServerInfo:
         current = read(store_path)
         if current is not None and current.pid == self.pid:
             path.unlink(missing_ok=True)
+        entry = _registry_entry(store_path)
+        if _registered(entry).get("pid") == self.pid:
+            entry.unlink(missing_ok=True)
+
+    def register(self, store_path: Path) -> None:
+        """Note in this user's registry of servers that this one serves ``store_path``."""
+        status = os.stat(store_path)
+        entry = _registry_entry(store_path)
+        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(
+            json.dumps(
+                {
+                    "path": str(store_path.resolve()),
+                    "url": self.url,
+                    "pid": self.pid,
+                    "device": status.st_dev,
+                    "inode": status.st_ino,
+                }
+            )
+        )
+        os.replace(temporary, entry)
 
 
 def read(store_path: Path) -> ServerInfo | None:
@@ -53,14 +87,55 @@ def read(store_path: Path) -> ServerInfo | None:
 
 
 def running_server(store_path: Path) -> ServerInfo | None:
-    """The live server that owns the store, if any (a stale file is ignored)."""
+    """The live server that owns the store, if any (a stale file is ignored). Raises
+    :class:`StoreLocked` when a live server still serves a store that was at this path and
+    was deleted or replaced: writing a new store there would go around it."""
     info = read(store_path)
-    if info is None or info.pid == os.getpid():
-        return None
+    if info is not None and info.pid != os.getpid() and _alive(info.pid):
+        return info
+    noted = _registered(_registry_entry(store_path))
+    pid = noted.get("pid")
+    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+        try:
+            status = os.stat(store_path)
+            same = (status.st_dev, status.st_ino) == (noted.get("device"), noted.get("inode"))
+        except OSError:
+            same = False
+        if not same:
+            raise StoreLocked(
+                f"the server at {noted.get('url')} (pid {pid}) still serves the store that was "
+                f"at {store_path}, which was deleted or replaced; stop that server before "
+                "making a new store there"
+            )
+    return None
+
+
+def _alive(pid: int) -> bool:
     try:
-        os.kill(info.pid, 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
-        pass
-    return info
+        return True
+    return True
+
+
+def registry_directory() -> Path:
+    """This user's registry of running servers."""
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isdir(runtime):
+        return Path(runtime) / "newsgraph" / "servers"
+    return Path(tempfile.gettempdir()) / f"newsgraph-{os.getuid()}" / "servers"
+
+
+def _registry_entry(store_path: Path) -> Path:
+    key = hashlib.sha256(str(store_path.resolve()).encode("utf-8", "surrogateescape"))
+    return registry_directory() / f"{key.hexdigest()[:32]}.json"
+
+
+def _registered(entry: Path) -> dict[str, object]:
+    with contextlib.suppress(OSError, ValueError):
+        noted = json.loads(entry.read_text())
+        if isinstance(noted, dict):
+            return noted
+    return {}
