@@ -109,7 +109,10 @@ def run(args: argparse.Namespace) -> int:
     if args.chart and not args.chart.lower().endswith(".png"):
         raise QueryError(f"--chart {args.chart!r}: the chart is a PNG file (name it .png)")
     top = check_top(_top(args))
-    with open_store(settings, write=args.materialize) as store, _working("counting"):
+    with (
+        open_store(settings, write=args.materialize, what="newsgraph cooccur") as store,
+        _working("counting"),
+    ):
         window = _window(store, args, settings.minter)
         entity = resolve.entity_iri(store, args.entity) if args.entity else None
         if args.other:
