@@ -17,14 +17,13 @@ from graph.cooccurrence import count_ego, pair_months
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore
+from tests.browser import launch_chromium, require_vendor
 from tests.conftest import BASE, Server, record, start_server, write_jsonl
 from tests.cooccur_corpus import build_store
 
 KAZ = BASE + "entity/kazakhstan"
 RUSSIA = BASE + "entity/russia"
 HOSTILE = '<img src=x onerror="alert(1)"> & </script> Co'
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -135,58 +134,44 @@ def test_the_page_centred_on_a_hostile_name_escapes_it(server: Server) -> None:
 
 @pytest.mark.slow
 def test_the_network_page_in_chromium(server: Server) -> None:
-    from playwright.sync_api import sync_playwright
-
+    require_vendor("cytoscape")  # the page draws the network with it
     requested: list[str] = []
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_FLAGS)  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: requested.append(request.url))
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(server.url + "network?entity=Kazakhstan&weight=npmi")
-            page.wait_for_function(
-                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
-            )
-            data = get(
-                server, "api/cooccurrence", entity="Kazakhstan", weight="npmi", top=60
-            ).json()
-            assert page.evaluate("window.newsgraphNetwork.nodes().length") == len(data["nodes"])
-            assert page.evaluate("window.newsgraphNetwork.edges().length") == len(data["edges"])
-            page.evaluate(f"window.newsgraphNetwork.$id({RUSSIA!r}).emit('tap')")
-            page.wait_for_selector("#months tr")
-            assert "Russia" in page.inner_text("#details")
-            months = get(server, "api/cooccurrence/pair", source=KAZ, target=RUSSIA).json()
-            assert page.locator("#months tr").count() == len(months["months"])
-            page.click("#recentre")
-            page.wait_for_url("**entity=http*russia*")
-            page.wait_for_function(
-                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
-            )
-            assert "Mentioned with Russia" in page.inner_text("h1")
+    with launch_chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server.url + "network?entity=Kazakhstan&weight=npmi")
+        page.wait_for_function("window.newsgraphNetwork && window.newsgraphNetwork.nodes().length")
+        data = get(server, "api/cooccurrence", entity="Kazakhstan", weight="npmi", top=60).json()
+        assert page.evaluate("window.newsgraphNetwork.nodes().length") == len(data["nodes"])
+        assert page.evaluate("window.newsgraphNetwork.edges().length") == len(data["edges"])
+        page.evaluate(f"window.newsgraphNetwork.$id({RUSSIA!r}).emit('tap')")
+        page.wait_for_selector("#months tr")
+        assert "Russia" in page.inner_text("#details")
+        months = get(server, "api/cooccurrence/pair", source=KAZ, target=RUSSIA).json()
+        assert page.locator("#months tr").count() == len(months["months"])
+        page.click("#recentre")
+        page.wait_for_url("**entity=http*russia*")
+        page.wait_for_function("window.newsgraphNetwork && window.newsgraphNetwork.nodes().length")
+        assert "Mentioned with Russia" in page.inner_text("h1")
 
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(server.url + "network?entity=Kazakhstan")
-            page.wait_for_function(
-                "window.newsgraphNetwork && window.newsgraphNetwork.nodes().length"
-            )
-            page.evaluate(f"window.newsgraphNetwork.$id({_hostile_iri(server)!r}).emit('tap')")
-            page.wait_for_selector("#details h2")
-            assert HOSTILE in page.inner_text("#details")
-            assert page.locator("#details img, #edges img").count() == 0
-            assert dialogs == []
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(server.url + "network?entity=Kazakhstan")
+        page.wait_for_function("window.newsgraphNetwork && window.newsgraphNetwork.nodes().length")
+        page.evaluate(f"window.newsgraphNetwork.$id({_hostile_iri(server)!r}).emit('tap')")
+        page.wait_for_selector("#details h2")
+        assert HOSTILE in page.inner_text("#details")
+        assert page.locator("#details img, #edges img").count() == 0
+        assert dialogs == []
 
-            fallback = browser.new_page()
-            fallback.route("**/cytoscape.min.js", lambda route: route.abort())
-            fallback.goto(server.url + "network?entity=Kazakhstan")
-            assert fallback.locator("#edges tbody tr").count() == len(get(
-                server, "api/cooccurrence", entity="Kazakhstan", top=60).json()["edges"])  # fmt: skip
-            assert fallback.is_hidden("#network")
-        finally:
-            browser.close()
+        fallback = browser.new_page()
+        fallback.route("**/cytoscape.min.js", lambda route: route.abort())
+        fallback.goto(server.url + "network?entity=Kazakhstan")
+        assert fallback.locator("#edges tbody tr").count() == len(get(
+            server, "api/cooccurrence", entity="Kazakhstan", top=60).json()["edges"])  # fmt: skip
+        assert fallback.is_hidden("#network")
     assert all(url.startswith(server.url) for url in requested), requested
     assert errors == []

@@ -15,17 +15,14 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
-from api import vendor
+from tests.browser import launch_chromium, require_vendor
 from tests.conftest import BASE, Server, newsgraph, start_server
 from tests.page_records import MANY, MARKUP_HEADLINE, write_page_records
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]  # fmt: skip
 ASTANA_ARTICLES = len(range(0, MANY, 3))
 ASTANA_QUERY = f"""PREFIX schema: <http://schema.org/>
 SELECT ?article ?headline WHERE {{
@@ -36,10 +33,7 @@ SELECT ?headline ?entity ?name WHERE {
   ?article schema:headline ?headline ; schema:mentions ?entity . ?entity schema:name ?name .
   FILTER(CONTAINS(?headline, "pwned"))
 }"""
-needs_yasgui = pytest.mark.skipif(
-    not vendor.available("yasgui"),
-    reason="YASGUI is not installed: run `make setup` with npm present",
-)
+needs_yasgui = pytest.mark.usefixtures("yasgui")
 
 
 @dataclass
@@ -75,12 +69,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: .ci/run installs Debian's chromium for these tests")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    with launch_chromium() as launched:
         yield launched
-        launched.close()
+
+
+@pytest.fixture
+def yasgui() -> None:
+    """The query editor from npm (tests without it abort its files to see the fallback)."""
+    require_vendor("yasgui")
 
 
 @pytest.fixture
