@@ -10,8 +10,6 @@ Enforced by ``tests/test_store_owners.py``.
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 
 import uvicorn
@@ -34,10 +32,12 @@ def serve(settings: Settings) -> None:
     try:
         listening = _bind(settings.host, settings.port)
         lost: list[str] = []
+        running: list[uvicorn.Server] = []
 
         def stop(message: str) -> None:
             lost.append(message)
-            os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown
+            for server in running:
+                server.should_exit = True  # uvicorn's graceful shutdown
 
         app = create_app(settings, on_lost=stop)
         where = settings.store if settings.is_remote else str(settings.store_path.resolve())
@@ -53,7 +53,8 @@ def serve(settings: Settings) -> None:
             timeout_graceful_shutdown=5,  # then queries still running are stopped
             http=bounded_protocol(settings.request_timeout),
         )
-        uvicorn.Server(config).run(sockets=[listening])
+        running.append(uvicorn.Server(config))
+        running[0].run(sockets=[listening])
         if lost:
             raise StoreError(lost[0])
     finally:

@@ -32,7 +32,7 @@ __all__ = ["Context", "Options", "Server", "serve"]
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 BASE = "http://localhost:8000/"
-_SUMMARY = re.compile(r"loaded (\d+), .* triples (\d+), entities (\d+), ([\d.]+) s")
+_SUMMARY = re.compile(r"loaded (\d+), .* (\d+) triples written in ([\d.]+) s .*, (\d+) entities")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class Context:
         match = _SUMMARY.search(err.decode())  # the CLI reports on standard error
         if not match:
             raise RuntimeError(f"no summary line in: {err.decode()[-500:]}")
-        loaded, triples, entities, seconds = match.groups()
+        loaded, triples, seconds, entities = match.groups()
         return {"articles": int(loaded), "triples": int(triples), "entities": int(entities),
                 "seconds": float(seconds), "peak_rss": memory.peak}  # fmt: skip
 

@@ -34,7 +34,10 @@ class Summary:
     unchanged: int = 0
     skipped: int = 0
     rejected: int = 0
+    #: Triples of the articles this run wrote (links and entity descriptions not counted).
     triples: int = 0
+    #: What the store holds once the run is done: its articles and its entities.
+    articles: int = 0
     entities: int = 0
     seconds: float = 0.0
     #: Seconds spent in the store-wide linking pass at the end (part of ``seconds``).
@@ -51,11 +54,17 @@ class Summary:
         return written / self.seconds if self.seconds else 0.0
 
     def line(self) -> str:
+        """This run's counts, then what the store holds after it (``tests/test_ingest.py``).
+
+        >>> Summary(loaded=2, triples=40, articles=7, entities=5, seconds=0.5).line()
+        'this run: loaded 2, replaced 0, unchanged 0, skipped 0 (older), rejected 0; 40 triples written in 0.50 s (4 articles/s); the store now: 7 articles, 5 entities'
+        """
         return (
-            f"loaded {self.loaded}, replaced {self.replaced}, unchanged {self.unchanged}, "
-            f"skipped {self.skipped} (older), rejected {self.rejected}, "
-            f"triples {self.triples}, entities {self.entities}, "
-            f"{self.seconds:.2f} s, {self.articles_per_second:.0f} articles/s"
+            f"this run: loaded {self.loaded}, replaced {self.replaced}, "
+            f"unchanged {self.unchanged}, skipped {self.skipped} (older), "
+            f"rejected {self.rejected}; {self.triples} triples written in {self.seconds:.2f} s "
+            f"({self.articles_per_second:.0f} articles/s); "
+            f"the store now: {self.articles} articles, {self.entities} entities"
         )
 
 
@@ -157,6 +166,7 @@ class Ingester:
                     self.store.flush()  # a remote store writes behind: the pass reads its writes
                     linked = self.linker.finish(self.store)
                     self.summary.entities = linked.entities
+                    self.summary.articles = len(self.linker.hashes)
                     self.summary.linking_seconds = linked.seconds
                     if loading is not None:
                         loading.end()

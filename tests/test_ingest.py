@@ -151,3 +151,32 @@ def test_stdin_is_read(tmp_path: Path, settings: Settings, monkeypatch: pytest.M
     with EmbeddedStore(settings.store_path, write=True, base=settings.base) as store:
         summary = ingest(["-"], store, settings)
     assert summary.loaded == 2
+
+
+def test_the_summary_tells_this_run_from_the_store(tmp_path: Path) -> None:
+    """Defect 14: the run's counts and the store's totals, each named as what it is."""
+    from tests.conftest import BASE, newsgraph
+
+    store = str(tmp_path / "store")
+    first = write_jsonl(tmp_path / "a.jsonl", [record("a"), record("b", entities=["Y"])])
+    done = newsgraph("ingest", "--store", store, "--base", BASE, str(first))
+    assert done.returncode == 0, done.stderr.decode()
+    stats = json.loads(newsgraph("stats", "--json", "--store", store).stdout)
+    line = done.stderr.decode().strip().splitlines()[-1]
+    assert line.startswith("this run: loaded 2, replaced 0, unchanged 0")
+    assert f"the store now: {stats['articles']} articles, {stats['entities']} entities" in line
+    written = int(line.split("; ")[1].split(" triples written")[0])
+    assert 0 < written < stats["triples"]  # the articles' own triples, not links or entities
+
+    more = write_jsonl(tmp_path / "b.jsonl", [record("c", entities=["Z"])])
+    again = newsgraph("ingest", "--store", store, "--base", BASE, str(first), str(more))
+    stats = json.loads(newsgraph("stats", "--json", "--store", store).stdout)
+    line = again.stderr.decode().strip().splitlines()[-1]
+    assert line.startswith("this run: loaded 1, replaced 0, unchanged 2")
+    assert f"the store now: 3 articles, {stats['entities']} entities" in line
+
+    nothing = newsgraph("ingest", "--store", store, "--base", BASE, str(more))
+    line = nothing.stderr.decode().strip().splitlines()[-1]
+    assert line.startswith("this run: loaded 0, replaced 0, unchanged 1")
+    assert "; 0 triples written" in line
+    assert f"the store now: 3 articles, {stats['entities']} entities" in line

@@ -180,7 +180,7 @@ class ServedStore(Store):
         while not self._stopping.wait(WATCH_SECONDS):
             if _identity(self.path) != self._identity or not (self.path / "snapshots").is_dir():
                 self._lose(
-                    f"the store directory {self.path} was deleted or replaced while it was "
+                    f"the store directory {self.path.resolve()} was deleted or replaced while it was "
                     "served; the server stops rather than answer from a store that is gone"
                 )
                 return

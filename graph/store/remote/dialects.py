@@ -113,8 +113,13 @@ class Dialect:
         return rows
 
     def row_cap(self, headers: Mapping[str, str]) -> int | None:
-        """The row limit at which the server cut this answer, when it says it did."""
-        return None
+        """The row limit at which the server cut this answer, when it says it did. Whatever
+        the dialect, a newsgraph server says so in ``NewsGraph-Truncated`` (0: a limit it did
+        not name); a cut answer is never taken for a whole one."""
+        if headers.get("newsgraph-truncated", "").strip().lower() != "true":
+            return None
+        limit = headers.get("newsgraph-row-limit", "").strip()
+        return int(limit) if limit.isdigit() else 0
 
     def partial(self, headers: Mapping[str, str]) -> bool:
         """Whether the server stopped the query early and sent what it had."""
@@ -253,7 +258,9 @@ class Virtuoso(Dialect):
 
     def row_cap(self, headers: Mapping[str, str]) -> int | None:
         value = headers.get("x-sparql-maxrows")
-        return int(value) if value and value.isdigit() else None
+        if value and value.isdigit():
+            return int(value)
+        return super().row_cap(headers)
 
     def partial(self, headers: Mapping[str, str]) -> bool:
         return headers.get("x-sql-state", "").upper() == "S1TAT"

@@ -173,9 +173,11 @@ class Server:
     def refuse_cut(self, reply: Reply, dialect: Dialect | None = None) -> None:
         cap = (dialect or self.dialect).row_cap(reply.headers)
         if cap is not None:
+            where = f"at {cap:,} rows" if cap else "short"
             raise StoreError(
-                f"{self.query_url} cut the answer at {cap:,} rows; newsgraph needs whole answers "
-                "(Virtuoso: raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)"
+                f"{self.query_url} cut the answer {where}; newsgraph needs whole answers "
+                "(Virtuoso: raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini; "
+                "newsgraph serve: --row-limit 0)"
             )
 
     # -- writes ----------------------------------------------------------------------------------

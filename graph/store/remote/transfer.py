@@ -256,9 +256,11 @@ def _quad_pages(server: Server, graph: ox.NamedNode | None) -> Iterator[list[ox.
         text = f"SELECT * WHERE {{ {where} }} ORDER BY {order} LIMIT {page} OFFSET {offset}"
         reply = server.query(text, form="SELECT", accept=answers.SOLUTIONS_ACCEPT)
         cap = dialect.row_cap(reply.headers)
-        if cap is not None and cap < page:
-            page = cap  # the server cuts pages shorter than ours: ask for its size
+        if cap is not None and page > 1:
+            # the server cut the page: ask for its size (or, when it does not say, half)
+            page = cap if 0 < cap < page else max(1, page // 2)
             continue
+        server.refuse_cut(reply)
         what = f"dump of {server.query_url}"
         rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
         yield [
