@@ -174,3 +174,22 @@ def test_readers_see_a_replacing_ingest_whole(
     assert set(poller.seen) <= {before, after}, "readers saw a part of the ingest"
     server.stop()  # type: ignore[attr-defined]
     assert _dump(store) == expected
+
+
+def test_a_remote_store_never_takes_a_cut_answer_for_a_whole_one(
+    stores: dict[str, Path], tmp_path: Path, serve: Callable[..., object]
+) -> None:
+    """Pointed at a newsgraph server as a plain SPARQL endpoint (the generic dialect), the
+    remote store refuses an answer the server cut at its row limit; the control: an answer
+    under the limit is read whole."""
+    from graph.errors import StoreError
+    from graph.store import RemoteStore
+
+    store = _copy(stores, tmp_path / "served")
+    server = serve(store, "--row-limit", ROW_LIMIT)
+    everything = f"SELECT ?a WHERE {{ ?a a <{SCHEMA}NewsArticle> }}"
+    with RemoteStore(server.sparql, dialect="generic") as remote:  # type: ignore[attr-defined]
+        with pytest.raises(StoreError, match=f"cut the answer at {int(ROW_LIMIT):,} rows"):
+            remote.select_all(everything)
+        assert len(remote.select_all(everything + " LIMIT 999")) == 999
+        assert remote.count(COUNT) == ARTICLES
