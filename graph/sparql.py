@@ -50,7 +50,16 @@ class QueryResponse:
 
 def check_query(text: str, *, allow_service: bool = False, base_iri: str | None = None) -> None:
     """Refuse what a public endpoint must not run: SERVICE unless allowed, and then only to
-    public addresses (see :mod:`graph.federation`)."""
+    public addresses (see :mod:`graph.federation`).
+
+    SERVICE counts wherever the engine would read it: as a word, or concealed in a longer name
+    (``trueSERVICE<…>``, ``SERVICEe:q``; :func:`graph.sparqltext.concealed_keywords`), which is
+    refused even when SERVICE is allowed, since its endpoint cannot be checked. It does not
+    count where the engine reads data: a language tag (``"x"@en-service``), a declared prefix
+    (``PREFIX myservice: <…>``), a variable, a string, an IRI or a comment. Tests:
+    tests/test_safety.py (nothing is fetched), tests/test_sparqltext_parser.py (the refusal
+    equals rdflib's parser on generated queries and is never laxer than the engine).
+    """
     if not sparqltext.keywords_among(text, ("SERVICE",)):
         return
     if not allow_service:
@@ -65,7 +74,9 @@ def check_query(text: str, *, allow_service: bool = False, base_iri: str | None 
 
 
 def check_update(text: str) -> None:
-    """Refuse LOAD (it would make the server read files or fetch URLs) and SERVICE."""
+    """Refuse LOAD (it would make the server read files or fetch URLs) and SERVICE, read as
+    :func:`check_query` reads SERVICE (``LOADSILENT<…>`` is refused, ``"x"@en-load`` is data).
+    Tests: tests/test_safety.py, tests/test_sparqltext_parser.py."""
     found = sparqltext.keywords_among(text, ("LOAD", "SERVICE"))
     if "LOAD" in found:
         raise QueryRefused("LOAD is disabled: the server never reads files or fetches URLs")
@@ -80,7 +91,10 @@ def dataset_options(
 
     Protocol parameters win over FROM in the query (a default graph left unnamed is then empty,
     as is the set of named graphs); a query with neither sees the union of all graphs as its
-    default graph and every named graph.
+    default graph and every named graph. pyoxigraph's union option would override a FROM, so
+    whether the query has one is read from its tokens
+    (:func:`graph.sparqltext.has_dataset_clause`), never from substrings: ``PREFIX datafrom:``
+    or ``"x"@en-from`` keep the union. Tests: tests/test_dataset_union.py.
     """
     options: dict[str, object] = {}
     if default_graphs or named_graphs:

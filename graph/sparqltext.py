@@ -1,25 +1,45 @@
-"""Reading the shape of a SPARQL text without parsing it: its keywords outside strings, IRIs and
-comments. The engine parses for real; this only answers questions the engine cannot be asked,
-such as "does this query name its own dataset?", "which endpoints does its SERVICE call?" or
-"where do the protocol's using-graph-uri parameters go in this update?".
+"""Reading the shape of a SPARQL text without parsing it: its keywords outside strings, IRIs,
+language tags and comments. The engine parses for real; this only answers questions the engine
+cannot be asked, such as "does this query name its own dataset?", "which endpoints does its
+SERVICE call?" or "where do the protocol's using-graph-uri parameters go in this update?".
 
 The tokens follow the SPARQL 1.1 grammar where it matters for safety: IRIs may hold ``\\u``
-escapes, comments end at a carriage return or a line feed, and escapes outside strings and IRIs
-are not decoded (Oxigraph does not decode them either), so a keyword cannot hide from
-:func:`keywords` in a way the engine would still read as that keyword.
+escapes, comments end at a carriage return or a line feed, a language tag (``@en-from``,
+``@en--ltr``) is one token, as the engine reads it, and escapes outside strings and IRIs are not
+decoded (Oxigraph does not decode them either), so a keyword cannot hide from :func:`keywords`
+in a way the engine would still read as that keyword.
 
 Oxigraph also reads a keyword with nothing after it to end it: ``trueSERVICE<…>`` is ``true
 SERVICE <…>`` and ``SERVICEex:q`` is ``SERVICE ex:q`` to the engine. So a keyword inside a longer
-name counts too (:func:`concealed_keywords`): inside a word or the prefix of a prefixed name;
-inside a variable or the local part of a prefixed name only when that is not exactly what the
-grammar reads as one (the engine then reads no keyword there). ``?service`` and ``sd:Service``
-stay data.
+name counts too (:func:`concealed_keywords`), wherever the engine may read it:
+
+* inside a word (a run of name characters with no colon after it): always;
+* inside a variable, or the local part of a prefixed name, only past the longest name the
+  grammar reads there (``?service`` and ``sd:Service`` stay data; ``e:a%zzSERVICE`` does not);
+* inside the prefix of a prefixed name whose prefix is not declared before it: always (the
+  engine, failing to resolve it, reads ``trueSERVICE:q`` as ``true SERVICE :q``);
+* inside a declared prefix only at its start (or right after ASK or CONSTRUCT, which a dataset
+  clause follows directly), only where the grammar lets the keyword stand (SERVICE inside a
+  group and just before one; FROM, NAMED, LOAD, USING and WITH at brace depth 0) and not after
+  a keyword that wants an IRI (``FROM``, ``GRAPH``, ``WITH``, ``SERVICE``, …): the engine reads
+  a declared prefixed name whole wherever an IRI may stand, and tries a keyword at the name's
+  start only where the IRI fails;
+* never in the label of a prefix declaration (``PREFIX datafrom: <…>``: the grammar reads it
+  whole), a language tag, a string, an IRI or a comment.
+
+Where these rules cannot tell, they count the keyword: a declared ``servicex:o`` object just
+before a group, a declared ``fromx:f(?x)`` call at brace depth 0 (in a projection or ORDER BY),
+``fromx:b`` as a second DESCRIBE target, any name under an undeclared prefix (which the engine
+refuses to resolve anyway).
+
+``tests/test_sparqltext_parser.py`` checks these answers against a real parser (rdflib's) on
+generated queries and updates, and against the engine itself on names glued to keywords.
 
 Lexing takes time linear in the text: a run of name characters is read once, as a prefixed name
 when a colon follows it, else as the words in it (a query of a million characters is lexed in
 well under a second, whatever it holds).
 
->>> sorted(keywords('SELECT * FROM <http://g> WHERE { ?s ?p "SERVICE" } # LOAD'))
+>>> sorted(keywords('SELECT * FROM <http://g> WHERE { ?s ?p "SERVICE"@en-service } # LOAD'))
 ['FROM', 'SELECT', 'WHERE']
 >>> query_form('PREFIX s: <http://schema.org/> ASK { ?a s:name "x" }')
 'ASK'
@@ -37,6 +57,8 @@ import pyoxigraph as ox
 from graph.errors import QueryError
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+# SPARQL's LANGTAG, with the base direction of RDF 1.2 that Oxigraph reads (``@ar--rtl``).
+_LANGTAG = r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*(?:--[A-Za-z]+)?"
 _LOCAL = r"(?:[\w.\-:%\u00c0-\uffff]|\\.)*"
 _TOKENS = re.compile(
     rf"""
@@ -45,6 +67,7 @@ _TOKENS = re.compile(
   | (?P<string>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+  | (?P<langtag>{_LANGTAG})
   | (?P<name>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*(?::{_LOCAL})?|:{_LOCAL})
   | (?P<open>\{{)
   | (?P<close>\}})
@@ -114,7 +137,8 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def words(text: str) -> list[str]:
-    """Bare words (keywords, function names) outside strings, IRIs, comments and names."""
+    """Bare words (keywords, function names) outside strings, IRIs, language tags, comments and
+    names."""
     return [lexeme.upper() for kind, lexeme, _, _ in _lexemes(text) if kind == "word"]
 
 
@@ -122,59 +146,114 @@ def keywords(text: str) -> set[str]:
     return set(words(text))
 
 
-def _conceals(kind: str, lexeme: str, keyword: str) -> bool:
-    """Whether ``keyword`` inside the token ``lexeme`` (not the token itself) may be read by the
-    engine as that keyword."""
-    upper = lexeme.upper()
+# The keywords a dataset clause follows directly: a declared prefix ``askfrom:`` conceals FROM.
+_LEADS = ("", "ASK", "CONSTRUCT")
+# The keywords the grammar lets stand only at brace depth 0 (dataset and update clauses).
+_OUTSIDE = frozenset({"FROM", "LOAD", "NAMED", "USING", "WITH"})
+# The keywords after which the grammar wants an IRI (or NAMED, DEFAULT, GRAPH, SILENT, ALL):
+# a declared prefixed name right after one is read whole.
+_IRI_AFTER = frozenset(
+    {"DESCRIBE", "FROM", "GRAPH", "LOAD", "NAMED", "SERVICE", "SILENT", "TO", "USING", "WITH"}
+)
+
+
+def _stands(keyword: str, token: Token, after: Token | None) -> bool:
+    """Whether the grammar lets ``keyword`` stand where ``token`` is: SERVICE inside a group and
+    just before one (``SERVICE e:q {``), FROM/NAMED/LOAD/USING/WITH outside every group."""
+    if keyword == "SERVICE":
+        return token.depth > 0 and after is not None and after.kind == "open"
+    if keyword in _OUTSIDE:
+        return token.depth == 0
+    return True
+
+
+def _rest(name: str, grammar: re.Pattern[str]) -> str:
+    """What of ``name`` is left after the longest name the grammar reads at its start."""
+    match = grammar.match(name)
+    return name[match.end() :] if match else name
+
+
+def _conceals(
+    token: Token, keyword: str, declared: set[str], before: Token | None, after: Token | None
+) -> bool:
+    """Whether the engine may read ``keyword`` inside ``token`` (not the token itself), given the
+    prefixes ``declared`` before it and the tokens ``before`` and ``after`` it (see the module's
+    docstring)."""
+    upper = token.text.upper()
     if keyword not in upper or upper == keyword:
         return False
-    if kind == "word":
+    if token.kind == "word":
         return True
-    if kind == "var":
-        return not _VARNAME.fullmatch(lexeme[1:])
-    if kind == "pname":
-        prefix, _, local = lexeme.partition(":")
-        return keyword in prefix.upper() or (
-            keyword in local.upper() and not _PN_LOCAL.fullmatch(local)
-        )
-    return False
+    if token.kind == "var":
+        return keyword in _rest(token.text[1:], _VARNAME).upper()
+    if token.kind != "pname":
+        return False
+    prefix, _, local = token.text.partition(":")
+    if keyword in _rest(local, _PN_LOCAL).upper():
+        return True
+    if keyword not in prefix.upper():
+        return False
+    if prefix not in declared:
+        return True
+    if before is not None and before.word in _IRI_AFTER:
+        return False
+    return prefix.upper().startswith(tuple(lead + keyword for lead in _LEADS)) and _stands(
+        keyword, token, after
+    )
+
+
+def _readings(text: str, wanted: tuple[str, ...]) -> Iterator[tuple[Token, str, bool]]:
+    """``(token, keyword, concealed)`` for each of the upper-case ``wanted`` keywords the engine
+    may read in a token: as the word itself, or concealed in a longer name. Lexes only when one
+    of them appears in the text at all (most queries name neither SERVICE nor FROM)."""
+    upper = text.upper()
+    if not any(keyword in upper for keyword in wanted):
+        return
+    stream = list(tokens(text))
+    declared: set[str] = set()
+    for index, token in enumerate(stream):
+        if token.kind == "pname" and index and stream[index - 1].word == "PREFIX":
+            prefix, _, local = token.text.partition(":")
+            if not local:
+                declared.add(prefix)
+            continue  # a prefix declaration's label: the grammar reads it whole
+        before = stream[index - 1] if index else None
+        after = stream[index + 1] if index + 1 < len(stream) else None
+        for keyword in wanted:
+            if token.word == keyword:
+                yield token, keyword, False
+            elif _conceals(token, keyword, declared, before, after):
+                yield token, keyword, True
 
 
 def concealed_keywords(text: str, wanted: tuple[str, ...]) -> set[str]:
     """Which of the upper-case ``wanted`` keywords ``text`` holds inside a longer name, where
-    the engine may still read them as keywords.
+    the engine may still read them as keywords. tests/test_sparqltext_parser.py checks it
+    against the engine (``test_concealed_where_the_engine_reads_them``, a table, and glued
+    texts) and against rdflib's parser (no keyword hides in a text it parses).
 
     >>> sorted(concealed_keywords("SELECT * { ?s ?p trueSERVICE<http://x/> {} }", ("SERVICE",)))
     ['SERVICE']
     >>> concealed_keywords("SELECT ?service { ?service a sd:Service }", ("SERVICE",))
     set()
+    >>> concealed_keywords("PREFIX myservice: <http://x/> SELECT * { ?s myservice:p ?o }",
+    ...                    ("SERVICE",))
+    set()
     """
-    upper = text.upper()
-    if not any(word in upper for word in wanted):
-        return set()
-    return {
-        keyword
-        for kind, lexeme, _, _ in _lexemes(text)
-        if kind in ("word", "var", "pname")
-        for keyword in wanted
-        if _conceals(kind, lexeme, keyword)
-    }
+    return {keyword for _, keyword, concealed in _readings(text, wanted) if concealed}
 
 
 def keywords_among(text: str, wanted: tuple[str, ...]) -> set[str]:
     """Which of the upper-case ``wanted`` keywords ``text`` uses, as words of their own or
-    concealed in longer names, lexing only when one of them appears in it at all (most queries
-    name neither SERVICE nor FROM: no lexing for them).
+    concealed in longer names where the engine may read them (see :func:`concealed_keywords`).
 
-    >>> sorted(keywords_among('SELECT * FROM <g> { ?s ?p "service" }', ("SERVICE", "FROM")))
+    >>> sorted(keywords_among('SELECT * FROM <g> { ?s ?p "service"@en-service }',
+    ...                       ("SERVICE", "FROM")))
     ['FROM']
     >>> keywords_among("PREFIX e: <http://x/> SELECT * { SERVICEe:q {} }", ("SERVICE",))
     {'SERVICE'}
     """
-    upper = text.upper()
-    if not any(word in upper for word in wanted):
-        return set()
-    return (keywords(text) & set(wanted)) | concealed_keywords(text, wanted)
+    return {keyword for _, keyword, _ in _readings(text, wanted)}
 
 
 def query_form(text: str) -> str | None:
@@ -186,13 +265,31 @@ def query_form(text: str) -> str | None:
 
 
 def has_dataset_clause(text: str) -> bool:
-    """True when the query names its own dataset with FROM or FROM NAMED."""
-    return bool(keywords_among(text, ("FROM",)))
+    """True when the query names its own dataset with FROM or FROM NAMED: a FROM the engine
+    reads (as a word, or glued as in ``SELECT*FROM<g>`` or ``ASKFROM<g>``) at brace depth 0,
+    the only place the grammar has a dataset clause (between the query form and its WHERE
+    group; a subquery cannot have one). A FROM in a prefix label, a local name, a variable, a
+    language tag, a string, an IRI or a comment is data, not a dataset clause.
+
+    Tests: tests/test_dataset_union.py (the union default graph survives such queries, in
+    process and through a real server), tests/test_sparqltext_parser.py (the answer equals
+    rdflib's parser on generated queries, and the engine's on glued keywords).
+
+    >>> has_dataset_clause("PREFIX datafrom: <http://schema.org/> "
+    ...                    "SELECT * { ?a datafrom:headline ?h FILTER(?h != 'x'@en-from) }")
+    False
+    >>> has_dataset_clause("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }")
+    True
+    """
+    return any(token.depth == 0 for token, _, _ in _readings(text, ("FROM",)))
 
 
 def has_update_dataset_clause(text: str) -> bool:
-    """True when an update names its own dataset with USING, USING NAMED or WITH."""
-    return any(t.word in ("USING", "WITH") for t in tokens(text) if t.depth == 0)
+    """True when an update names its own dataset with USING, USING NAMED or WITH: a USING or
+    WITH the engine reads at brace depth 0 (``WITHe:g`` included; ``"x"@de-with`` and
+    ``PREFIX using: <…>`` are data). Tested against rdflib's parser in
+    tests/test_sparqltext_parser.py."""
+    return any(token.depth == 0 for token, _, _ in _readings(text, ("USING", "WITH")))
 
 
 def iri_text(token: str) -> str:
@@ -252,7 +349,12 @@ def add_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[s
 
     Each DELETE/INSERT … WHERE gets the USING clauses before its WHERE; a ``DELETE WHERE { P }``
     becomes the equivalent ``DELETE { P } USING … WHERE { P }``. An update that names its own
-    dataset (USING or WITH) cannot also take the parameters: that is an error (400).
+    dataset (USING or WITH, as :func:`has_update_dataset_clause` reads it) cannot also take the
+    parameters: that is an error (400), and so is a WHERE glued into a longer word at brace
+    depth 0 (``DELETEWHERE{…}``, which the engine reads as DELETE WHERE), whose dataset this
+    could not set. tests/test_sparqltext.py runs the rewritten updates on the engine;
+    tests/test_sparqltext_parser.py checks with rdflib's parser that every operation with a
+    WHERE gets the clauses, whatever keywords its names, tags and strings hold.
 
     >>> add_using('INSERT { ?s a ?t } WHERE { ?s a ?t }', ['http://g'], [])
     'INSERT { ?s a ?t } USING <http://g> WHERE { ?s a ?t }'
@@ -272,6 +374,12 @@ def add_using(text: str, default_graphs: Sequence[str], named_graphs: Sequence[s
     except ValueError as error:
         raise QueryError(f"using-graph-uri: {error}") from None
     using = " ".join(clauses) + " "
+    for token, _, concealed in _readings(text, ("WHERE",)):
+        if concealed and token.kind == "word" and token.depth == 0:
+            raise QueryError(
+                f"malformed update: {token.text!r} holds WHERE; with using-graph-uri or "
+                "using-named-graph-uri, WHERE must stand as a word of its own"
+            )
     stream = list(tokens(text))
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), in order
     previous: Token | None = None
@@ -300,30 +408,46 @@ def _group_text(text: str, stream: list[Token], index: int) -> str:
 
 
 def inject_values(text: str, values: dict[str, str]) -> str:
-    """Bind variables by a VALUES block at the start of the query's WHERE group.
+    """Bind variables by a VALUES block at the start of the query's WHERE group: the first group
+    at brace depth 0 after WHERE or after the query form, CONSTRUCT's template aside.
 
     ``values`` maps variable names to terms already written in SPARQL syntax (by pyoxigraph,
     which escapes them). Unlike a trailing VALUES clause, this binds before any grouping.
+    tests/test_sparqltext_parser.py checks with rdflib's parser that the block opens the WHERE
+    group of generated queries, whatever keywords their names, tags and strings hold.
 
     >>> inject_values('SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?e } GROUP BY ?e', {"e": "<http://x>"})
     'SELECT (COUNT(*) AS ?n) WHERE { VALUES (?e) { (<http://x>) } ?a ?p ?e } GROUP BY ?e'
     >>> inject_values('DESCRIBE ?a', {"a": "<http://x>"})
     'DESCRIBE ?a WHERE { VALUES (?a) { (<http://x>) } }'
+    >>> inject_values('DESCRIBE ?a # a comment', {"a": "<http://x>"})
+    'DESCRIBE ?a # a comment\\nWHERE { VALUES (?a) { (<http://x>) } }'
+    >>> inject_values('CONSTRUCT { ?a ?p "w"@en-where } { ?a ?p ?o }', {"a": "<http://x>"})
+    'CONSTRUCT { ?a ?p "w"@en-where } { VALUES (?a) { (<http://x>) } ?a ?p ?o }'
     """
     if not values:
         return text
     block = (
         f"VALUES ({' '.join('?' + name for name in values)}) {{ ({' '.join(values.values())}) }}"
     )
-    seen_where = seen_form = False
-    for kind, lexeme, _, end in _lexemes(text):
-        if kind == "word":
-            word = lexeme.upper()
-            seen_where = seen_where or word == "WHERE"
-            seen_form = seen_form or word in ("SELECT", "ASK")
-        elif kind == "open" and (seen_where or seen_form):
-            return f"{text[:end]} {block}{text[end:]}"
-    return f"{text.rstrip()} WHERE {{ {block} }}"
+    seen_where = seen_form = template = False
+    for token in tokens(text):
+        if token.depth:
+            continue
+        if token.word == "WHERE":
+            seen_where = True
+        elif token.word in FORMS:
+            seen_form, template = True, token.word == "CONSTRUCT"
+        elif token.kind == "open":
+            if seen_where or (seen_form and not template):
+                return f"{text[: token.end]} {block}{text[token.end :]}"
+            template = False  # that was CONSTRUCT's template: the WHERE group comes next
+    text = text.rstrip()
+    ends_in_comment = any(
+        kind == "comment" and end == len(text) for kind, _, _, end in _lexemes(text)
+    )
+    joint = "\n" if ends_in_comment else " "  # a comment would swallow the rest of its line
+    return f"{text}{joint}WHERE {{ {block} }}"
 
 
 def substitute(text: str, values: dict[str, str]) -> str:

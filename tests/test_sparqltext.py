@@ -1,4 +1,6 @@
-"""The lexical reading of SPARQL: keywords that cannot hide, SERVICE targets, USING clauses."""
+"""The lexical reading of SPARQL: keywords that cannot hide, language tags that are data, SERVICE
+targets, USING clauses and VALUES blocks (tests/test_sparqltext_parser.py checks the same
+reading against rdflib's parser and the engine on generated texts)."""
 
 from __future__ import annotations
 
@@ -140,3 +142,65 @@ def test_operations_without_where_are_left_alone() -> None:
 def test_a_bad_using_iri_is_a_query_error() -> None:
     with pytest.raises(QueryError):
         sparqltext.add_using("DELETE WHERE { ?s ?p ?o }", ["not an iri"], [])
+
+
+# -- language tags, and keywords where the engine reads them --------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["@en-from", "@en-service", "@en-load", "@de-with", "@x-using",
+                                 "@EN-FROM", "@ar--rtl", "@en-where"])  # fmt: skip
+def test_a_language_tag_is_one_token(tag: str) -> None:
+    text = f'SELECT * WHERE {{ BIND("x"{tag} AS ?x) }}'
+    literal = next(iter(ox.Store().query(text)))["x"]  # the engine reads a language tag
+    assert isinstance(literal, ox.Literal) and literal.language is not None
+    assert [t.text for t in sparqltext.tokens(text) if t.kind == "langtag"] == [tag]
+    assert sparqltext.keywords(text) == {"SELECT", "WHERE", "BIND", "AS"}
+
+
+def test_a_glued_with_names_the_update_dataset() -> None:
+    store = ox.Store()
+    store.update(DATA)
+    update = (
+        "PREFIX g: <http://g/> WITHg:1 INSERT { ?s a <http://t/W> } WHERE { ?s a <http://t/D> }"
+    )
+    store.update(update)  # the engine reads WITH g:1 ...
+    typed = store.quads_for_pattern(None, None, ox.NamedNode("http://t/W"), None)
+    assert {(str(q.subject), str(q.graph_name)) for q in typed} == {
+        ("<http://s/1>", "<http://g/1>")
+    }
+    assert sparqltext.has_update_dataset_clause(update)  # ... and so do we
+    with pytest.raises(QueryError, match="USING or WITH"):
+        sparqltext.add_using(update, ["http://g/2"], [])
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        'INSERT DATA { <http://s> <http://p> "x"@de-with }',
+        'PREFIX using: <http://u/> INSERT DATA { using:s using:p "x"@x-using }',
+        "PREFIX withx: <http://u/> INSERT { ?s a withx:T } WHERE { ?s a <http://t/D> }",
+    ],
+)
+def test_with_and_using_as_data_name_no_dataset(update: str) -> None:
+    assert not sparqltext.has_update_dataset_clause(update)
+    store = ox.Store()
+    store.update(DATA)
+    store.update(sparqltext.add_using(update, ["http://g/1"], []))  # the engine takes it
+
+
+def test_a_glued_where_is_refused_with_using_parameters() -> None:
+    store = ox.Store()
+    store.update(DATA)
+    store.update("DELETEWHERE{GRAPH <http://g/1> { ?s ?p ?o }}")  # the engine reads DELETE WHERE
+    assert _graph(store, "http://g/1") == set()
+    with pytest.raises(QueryError, match="WHERE must stand"):
+        sparqltext.add_using("DELETEWHERE{ ?s ?p ?o }", ["http://g/2"], [])
+
+
+def test_inject_values_skips_the_construct_template() -> None:
+    """A CONSTRUCT without the word WHERE: the block goes into the group after the template."""
+    store = ox.Store()
+    store.update(DATA)
+    text = 'CONSTRUCT { ?s <http://p> "w"@en } { GRAPH ?g { ?s a ?t } }'
+    bound = sparqltext.inject_values(text, {"g": "<http://g/2>"})
+    assert {str(t.subject) for t in store.query(bound)} == {"<http://s/2>"}  # type: ignore[union-attr]
