@@ -2,11 +2,21 @@
 the interactive network page at ``/network?entity=IRI`` (linked from entity pages).
 
 Every handler parses its parameters, calls :mod:`graph.analysis` and serialises; no SPARQL here.
+
+``top`` limits what is shown, never what is counted or analysed: ``/api/cooccurrence`` and the
+network page analyse the whole network of the window (or the whole ego network), as
+``newsgraph cooccur`` does, and cut the rows they return with :func:`graph.analysis.shown.shown`.
+So one store, one window and the same options give the same numbers for every ``top``, in the
+API's JSON, in the page's data and in ``newsgraph cooccur --top N --format json`` (the same JSON).
+The analysed networks are kept per store snapshot (:class:`graph.analysis.cache.NetworkCache`),
+so a request that differs only in ``top`` costs the cut. Tested in tests/test_analysis_api_top.py
+and tests/test_analysis_api_cache.py.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,9 +28,10 @@ from api import openapi
 from api.deps import SettingsDep, StoreDep
 from api.vendor import VENDOR_DIR
 from graph.analysis import formats, resolve, timeseries
-from graph.analysis.cache import CountsCache
+from graph.analysis.cache import NetworkCache
 from graph.analysis.edges import WEIGHTS, select_edges
-from graph.analysis.network import NetworkOptions, build_network
+from graph.analysis.network import NetworkOptions
+from graph.analysis.shown import shown
 from graph.analysis.window import Window, parse_bound
 from graph.cooccurrence import count_ego, labels, pair_months
 from graph.errors import NotFound, QueryError
@@ -43,16 +54,22 @@ HTTP_TOP = 100
 HTTP_TOP_LIMIT = 5_000
 
 
-def get_cache(request: Request) -> CountsCache:
-    """The server's counts cache, made on first use (keyed by snapshot, so never stale)."""
+#: Guards the first use of an app's cache (handlers run in a thread pool).
+_MAKING_CACHE = threading.Lock()
+
+
+def get_cache(request: Request) -> NetworkCache:
+    """The server's cache of analysed networks, made on first use (keyed by snapshot, so never
+    stale)."""
     state = request.app.state
-    if getattr(state, "cooccurrence_cache", None) is None:
-        state.cooccurrence_cache = CountsCache()
-    cache: CountsCache = state.cooccurrence_cache
+    with _MAKING_CACHE:
+        if getattr(state, "cooccurrence_cache", None) is None:
+            state.cooccurrence_cache = NetworkCache()
+    cache: NetworkCache = state.cooccurrence_cache
     return cache
 
 
-CacheDep = Annotated[CountsCache, Depends(get_cache)]
+CacheDep = Annotated[NetworkCache, Depends(get_cache)]
 Text = Annotated[str | None, Query()]
 Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
 MinCount = Annotated[int, Query(ge=1)]
@@ -73,15 +90,15 @@ def _window(store: Store, settings: Settings, since: str | None, until: str | No
 
 
 def _network(
-    store: Store, settings: Settings, cache: CountsCache, entity: str | None, since: str | None,
+    store: Store, settings: Settings, cache: NetworkCache, entity: str | None, since: str | None,
     until: str | None, topic: str | None, entity_type: str | None, min_count: int, top: int,
     weight: str,
 ) -> dict[str, Any]:  # fmt: skip
+    """The JSON of the ``top`` rows of the whole analysed network (see the module)."""
     window = _window(store, settings, since, until, topic, entity_type)
     iri = resolve.entity_iri(store, entity) if entity else None
-    options = NetworkOptions(entity=iri, window=window, min_count=min_count, top=top,
-                             weight=weight)  # fmt: skip
-    return formats.network_json(build_network(store, options, cache=cache))
+    options = NetworkOptions(entity=iri, window=window, min_count=min_count, weight=weight)
+    return formats.network_json(shown(cache.whole(store, options), top))
 
 
 @router.get("/api/cooccurrence", responses=DOCUMENTED)
@@ -90,8 +107,9 @@ def network(
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Top = HTTP_TOP, weight: Weight = "count",
 ) -> dict[str, Any]:  # fmt: skip
-    """The analysed network (an entity's ego network with ``entity``): nodes with their
-    metrics, edges with count, npmi, jaccard and disparity."""
+    """The ``top`` strongest edges of the analysed network (with ``entity``: the entity's ``top``
+    strongest neighbours and the edges among them), every number the whole network's: nodes
+    with their metrics, edges with count, npmi, jaccard and disparity."""
     return _network(store, settings, cache, entity, since, until, topic, type, min_count, top,
                     weight)  # fmt: skip
 
@@ -160,7 +178,8 @@ def network_page(
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Annotated[int, Query(ge=1, le=1_000)] = 60, weight: Weight = "count",
 ) -> HTMLResponse:  # fmt: skip
-    """The interactive network page; without JavaScript (or the library) a plain table."""
+    """The interactive network page; without JavaScript (or the library) a plain table. Its data
+    is ``/api/cooccurrence``'s for the same parameters."""
     data = _network(store, settings, cache, entity or None, since, until, topic, type, min_count, top,
                     weight)  # fmt: skip
     names = {node["entity"]: node["name"] for node in data["nodes"]}

@@ -1,57 +1,190 @@
-"""Counts kept between requests, keyed by the store's snapshot, so they are never stale.
+"""Counts and analysed networks kept between requests, keyed by the store's snapshot.
 
-The server asks for the same window's counts again and again (every network page without an
-entity). An embedded store publishes a new snapshot after every write (``STORE/snapshots/CURRENT``
-names it), so counts keyed by that name stay exact: a write changes the key. Remote stores are not
-cached (their writes are not seen here).
+The server is asked about the same window again and again: every ``/api/cooccurrence`` request
+and every network page analyses the whole network of its window, as ``newsgraph cooccur`` does,
+and only then cuts the ``top`` rows it returns (:func:`graph.analysis.shown.shown`). An on-disk
+store publishes a new snapshot after every unit of writes, and readers answer from one snapshot,
+so a value keyed by the snapshot the store answers from stays exact: a write changes the key.
+
+* :class:`CountsCache` keeps a window's counts (what networks of every weight start from);
+* :class:`NetworkCache` keeps whole analysed networks, one per snapshot and
+  :class:`~graph.analysis.network.NetworkOptions` (``top`` aside: it only chooses rows).
+
+Both follow one rule (:class:`SnapshotCache`), so that a cached value is what a fresh computation
+gives, or the cache does not answer:
+
+* the key is the snapshot the store answers from (:func:`store_version`), read before the
+  computation and again after it; a value is kept only when no snapshot was published meanwhile
+  (else its caller gets it, as any fresh computation, and it is forgotten);
+* stores without snapshots here (a remote endpoint) are never cached;
+* the computations are deterministic (Louvain and betweenness's sample are seeded);
+* one computation per key at a time: requests for the same key wait for it instead of repeating it;
+* cached values are shared and never changed: :func:`~graph.analysis.shown.shown` copies what it
+  cuts, and a network cut to 0 rows is never asked of the cache.
+
+tests/test_cache.py checks the counts; tests/test_analysis_api_cache.py the networks, a write
+while a computation runs, a reader that has not followed a write, and a write under a server.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from graph.analysis.window import Window
 from graph.cooccurrence import Counts, count_window
 from graph.store.base import Store
-from graph.store.snapshots import Snapshots
 
-__all__ = ["CountsCache", "store_version"]
+if TYPE_CHECKING:
+    from graph.analysis.network import Network, NetworkOptions
+
+__all__ = ["CountsCache", "NetworkCache", "SnapshotCache", "store_version"]
+
+T = TypeVar("T")
+#: The edges the whole networks a :class:`NetworkCache` keeps may have together (about 600
+#: bytes each: 60 MB for 20,000 articles' 68,000 edges); the newest is kept whatever its size.
+NETWORK_EDGES = 600_000
 
 
 def store_version(store: Store) -> str | None:
-    """The snapshot an on-disk store is at (None for stores without one)."""
+    """The snapshot an on-disk store answers from, unique across rebuilds at the same path (the
+    time its lock file was made); None for stores without one.
+
+    A server's store names the newest snapshot, which its query workers follow; a read-only
+    :class:`~graph.store.EmbeddedStore` the one it holds until it is refreshed; a writer the
+    newest it published.
+    """
     path = getattr(store, "path", None)
-    if not isinstance(path, Path):
+    generation = getattr(store, "generation", None)
+    tag = getattr(generation, "tag", generation)  # a server's Generation already has it
+    if not isinstance(path, Path) or not isinstance(tag, str):
         return None
-    current = Snapshots(path / "snapshots").current()
-    return f"{path.resolve()}@{current}" if current else None
+    if generation is tag:
+        try:
+            made = os.stat(path / "snapshots" / f"{tag}.lock").st_mtime_ns
+        except FileNotFoundError:
+            return None
+        tag = f"{tag}.{made:x}"
+    return f"{path.resolve()}@{tag}"
+
+
+class SnapshotCache(Generic[T]):
+    """A small LRU of values computed from one snapshot of a store (thread-safe).
+
+    ``size`` bounds the entries; ``cost`` and ``budget``, when given, also bound the sum of
+    their costs (the newest entry is kept whatever its cost). Entries of other snapshots go as
+    soon as a value of a newer one is kept: they can never be asked for again.
+    """
+
+    def __init__(
+        self, size: int = 8, *, cost: Callable[[T], int] | None = None, budget: int = 0
+    ) -> None:
+        self.size = size
+        self.cost = cost
+        self.budget = budget
+        self.hits = 0
+        self._entries: OrderedDict[tuple[str, Hashable], T] = OrderedDict()
+        self._computing: dict[tuple[str, Hashable], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value of ``compute()`` for ``store``'s snapshot and ``key``: kept, or computed."""
+        version = store_version(store)
+        if version is None:
+            return compute()
+        entry = (version, key)
+        found = self._kept(entry)
+        if found is not None:
+            return found
+        with self._lock:
+            computing = self._computing.setdefault(entry, threading.Lock())
+        with computing:  # one computation per entry; the others wait for it
+            found = self._kept(entry)
+            if found is not None:
+                return found
+            try:
+                value = compute()
+                if store_version(store) == version:
+                    self._keep(entry, value)
+            finally:
+                with self._lock:
+                    self._computing.pop(entry, None)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _kept(self, entry: tuple[str, Hashable]) -> T | None:
+        with self._lock:
+            if entry not in self._entries:
+                return None
+            self._entries.move_to_end(entry)
+            self.hits += 1
+            return self._entries[entry]
+
+    def _keep(self, entry: tuple[str, Hashable], value: T) -> None:
+        version = entry[0]
+        with self._lock:
+            for old in [e for e in self._entries if e[0] != version]:
+                del self._entries[old]
+            self._entries[entry] = value
+            while len(self._entries) > 1 and (
+                len(self._entries) > self.size or self._over_budget()
+            ):
+                self._entries.popitem(last=False)
+
+    def _over_budget(self) -> bool:
+        if self.cost is None or self.budget <= 0:
+            return False
+        return sum(self.cost(value) for value in self._entries.values()) > self.budget
 
 
 class CountsCache:
-    """A small LRU of whole-window counts (thread-safe; one per server)."""
+    """Whole-window counts per snapshot (one per server); ``hits`` counts answers it kept."""
 
     def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, Counts] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
+        self._cache: SnapshotCache[Counts] = SnapshotCache(size)
+
+    @property
+    def size(self) -> int:
+        return self._cache.size
+
+    @property
+    def hits(self) -> int:
+        return self._cache.hits
 
     def count_window(self, store: Store, window: Window, *, min_count: int = 1) -> Counts:
-        version = store_version(store)
-        if version is None:
-            return count_window(store, window, min_count=min_count)
-        key = (version, window, min_count)
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return self._entries[key]
-        counts = count_window(store, window, min_count=min_count)
-        with self._lock:
-            self._entries[key] = counts
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return counts
+        """:func:`graph.cooccurrence.count_window` of ``store``'s snapshot (method ``auto``)."""
+        return self._cache.get(
+            store,
+            (window, min_count),
+            lambda: count_window(store, window, min_count=min_count),
+        )
+
+
+class NetworkCache:
+    """Whole analysed networks per snapshot (one per server), what the HTTP API cuts its rows
+    from; their counts go through a :class:`CountsCache`, shared by every weight."""
+
+    def __init__(self, size: int = 8, *, edges: int = NETWORK_EDGES) -> None:
+        self.counts = CountsCache(size)
+        self._cache: SnapshotCache[Network] = SnapshotCache(
+            size, cost=lambda network: len(network.edges), budget=edges
+        )
+
+    @property
+    def hits(self) -> int:
+        return self._cache.hits
+
+    def whole(self, store: Store, options: NetworkOptions) -> Network:
+        """The analysed network ``options`` describe with every edge (``top`` = 0), as
+        ``build_network(store, replace(options, top=0))`` gives it. Shared: never change it."""
+        from graph.analysis.network import build_network  # network.py builds with CountsCache
+
+        whole = dataclasses.replace(options, top=0)
+        return self._cache.get(store, whole, lambda: build_network(store, whole, cache=self.counts))

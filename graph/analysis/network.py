@@ -36,9 +36,9 @@ class NetworkOptions:
     """What ``newsgraph cooccur`` (and the HTTP API) asks for.
 
     ``top`` > 0 keeps only the N strongest edges in the network that is built and analysed,
-    so every metric is that of the smaller network (the HTTP API's bounded networks).
-    ``newsgraph cooccur`` builds with ``top=0`` and cuts only what it shows with
-    :func:`graph.analysis.shown.shown`, so its numbers never depend on ``--top``.
+    so every metric is that of the smaller network. ``newsgraph cooccur`` and the HTTP API build
+    with ``top=0`` and cut only what they show with :func:`graph.analysis.shown.shown`, so their
+    numbers never depend on ``top`` (the API through :class:`graph.analysis.cache.NetworkCache`).
     """
 
     entity: str | None = None

@@ -89,16 +89,39 @@ def shown(network: Network, top: int, *, nodes: bool = False) -> Network:
     G = network.graph
     ego = network.options.entity
     if nodes:
-        part = G.subgraph(most_central(G, top)).copy()
+        part = _part(G, set(most_central(G, top)))
     elif ego is not None:
         ego_edges = [e for e in network.edges if ego in (e.source, e.target)][:top]
         neighbours = {e.target if e.source == ego else e.source for e in ego_edges}
-        part = G.subgraph(neighbours | ({ego} & set(G))).copy()
+        part = _part(G, neighbours | ({ego} & set(G)))
     else:
-        part = G.edge_subgraph((e.source, e.target) for e in network.edges[:top]).copy()
+        chosen = network.edges[:top]
+        ends = {end for e in chosen for end in (e.source, e.target)}
+        part = _part(G, ends, {frozenset((e.source, e.target)) for e in chosen})
     part.graph.update(
         top=top, network_entities=G.number_of_nodes(), network_edges=G.number_of_edges()
     )
     edges = [e for e in network.edges if part.has_edge(e.source, e.target)]
     options = dataclasses.replace(network.options, top=top)
     return Network(part, edges, network.articles, options, network.seconds, network.analysed)
+
+
+def _part(G: nx.Graph, keep: set[str], pairs: set[frozenset[str]] | None = None) -> nx.Graph:
+    """A copy of ``G`` on the nodes ``keep`` with the edges among them (only ``pairs``, if
+    given), nodes and edges in ``G``'s order and their attribute dicts copied.
+
+    Not ``G.subgraph(keep).copy()``: networkx lists a small subgraph's nodes in the order of
+    the set it was given, which changes from one process to the next (strings hash with a random
+    seed), and every format writes the nodes in that order. tests/test_analysis_api_top.py runs
+    the command under several hash seeds.
+    """
+    order = [node for node in G if node in keep]
+    part = G.__class__()
+    part.graph.update(G.graph)
+    part.add_nodes_from((node, G.nodes[node]) for node in order)
+    part.add_edges_from(
+        (u, v, data)
+        for u, v, data in G.edges(order, data=True)
+        if u in keep and v in keep and (pairs is None or frozenset((u, v)) in pairs)
+    )
+    return part
