@@ -3,9 +3,12 @@ queries (``entity-articles``, ``entity-comentions``, ``entity-mentions-per-month
 engine's join over every article
 graph — with the engine's answers exactly, and the engine answering whatever they do not cover.
 
-:mod:`~graph.summaries.shapes` recognises the query texts, :mod:`~graph.summaries.index` builds
-and reads the summaries of one snapshot, :mod:`~graph.summaries.keeper` keeps them current for
-the server (``NEWSGRAPH_QUERY_SUMMARIES``).
+:mod:`~graph.summaries.shapes` recognises the query texts (as the engine reads them),
+:mod:`~graph.summaries.index` builds and reads the summaries of one snapshot,
+:mod:`~graph.summaries.dates` reads the dates whose reading is the engine's, and
+:mod:`~graph.summaries.keeper` keeps them current for the server (``NEWSGRAPH_QUERY_SUMMARIES``).
+For every text they accept they give the engine's answer, errors included, or decline
+(``tests/test_summaries_differential.py``).
 """
 
 from graph.summaries.index import Summaries, build

@@ -12,15 +12,15 @@ by the query's ORDER BY (an article with two headlines or two dates; dates the s
 read as instants; a co-mentioned entity with two names; blank nodes or literals in mentions;
 for the months, an article with two dates or a date the summaries do not read exactly as the
 engine's ``YEAR``/``MONTH`` would), the summaries decline to answer that entity and the engine
-answers it instead.
+answers it instead. Which dates they read, and why that reading is the engine's, is
+:mod:`graph.summaries.dates`; an IRI they cannot write again (a leniently loaded store may hold
+one pyoxigraph refuses to make) also leaves the answer to the engine.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from graph import queries, sparqltext
 from graph.arrays import distinct
+from graph.summaries.dates import instant, month
 from vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["Row", "Summaries", "build"]
@@ -46,19 +47,6 @@ NAME = ox.NamedNode(SCHEMA + "name")
 DATE_TIME = ox.NamedNode(XSD + "dateTime")
 _STRING = XSD + "string"
 _INTEGER = ox.NamedNode(XSD + "integer")
-#: The dateTime forms read as an instant: with a time zone, at most microseconds.
-_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-DATE = ox.NamedNode(XSD + "date")
-#: Dates whose year and month the summaries read from the lexical form as the engine would: four
-#: digits of year, a valid time and time zone, at most microseconds (others are declined).
-_ZONE = r"(?:Z|[+-](?:(?:0\d|1[0-3]):[0-5]\d|14:00))?"
-_DATE_FORMS = {
-    DATE_TIME.value: re.compile(
-        rf"(\d{{4}})-(\d\d)-(\d\d)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{{1,6}})?{_ZONE}"
-    ),
-    DATE.value: re.compile(rf"(\d{{4}})-(\d\d)-(\d\d){_ZONE}"),
-}
 
 
 def compact(term: Term) -> Value:
@@ -71,50 +59,6 @@ def compact(term: Term) -> Value:
 def expand(value: Value) -> Term | None:
     """The term :func:`compact` made ``value`` from."""
     return ox.Literal(value) if isinstance(value, str) else value
-
-
-def instant(date: Value) -> int | None:
-    """Microseconds since the epoch of an ``xsd:dateTime`` with a time zone, else None.
-
-    >>> instant(ox.Literal("1970-01-01T01:00:00+01:00", datatype=DATE_TIME))
-    0
-    >>> instant(ox.Literal("2024-05-01T10:00:00", datatype=DATE_TIME)) is None
-    True
-    """
-    if not isinstance(date, ox.Literal) or date.datatype.value != DATE_TIME.value:
-        return None
-    if not _INSTANT.fullmatch(date.value):
-        return None
-    try:
-        moment = datetime.fromisoformat(date.value)
-    except ValueError:
-        return None
-    return (moment - _EPOCH) // timedelta(microseconds=1)
-
-
-def month(date: Value) -> str | None:
-    """The month the endpoint's ``entity-mentions-per-month`` puts a date in, when the summaries
-    can tell it exactly: ``STR(YEAR)``, a dash, then the month on two digits.
-
-    >>> month(ox.Literal("2025-12-31T23:00:00-02:00", datatype=DATE_TIME))
-    '2025-12'
-    >>> month(ox.Literal("0987-03-01", datatype=DATE))
-    '987-03'
-    >>> month(ox.Literal("2026-02-30T00:00:00Z", datatype=DATE_TIME)) is None
-    True
-    """
-    if not isinstance(date, ox.Literal):
-        return None
-    form = _DATE_FORMS.get(date.datatype.value)
-    found = form.fullmatch(date.value) if form else None
-    if found is None:
-        return None
-    year, month_number, day = (int(part) for part in found.groups())
-    try:
-        datetime(year, month_number, day)
-    except ValueError:
-        return None
-    return f"{year}-{month_number:02d}"
 
 
 @dataclass
