@@ -3,9 +3,32 @@
 Every write publishes a new snapshot generation (see ``graph/store/snapshots.py``), so a
 response computed from one generation stays valid until the next: its ETag is a digest of the
 generation and of everything else the answer depends on (the query, the dataset, the chosen
-format, the limits). A client revalidating with If-None-Match or If-Modified-Since gets
-``304 Not Modified`` without the query being run again. ETags are weak (``W/``): the same
-answer may travel gzip-compressed or not.
+format, the limits). A client revalidating with If-None-Match gets ``304 Not Modified`` without
+the query being run again. ETags are weak (``W/``): the same answer may travel gzip-compressed
+or not.
+
+Dates are another matter. Last-Modified has whole seconds, and two writes in one second publish
+two generations with the same Last-Modified, so a date alone may not tell the client's copy from
+the current answer (RFC 9110 §8.8.2.2: a date is a strong validator only when the origin "has
+reliable knowledge that the representation did not change twice during the second covered by
+the presented validator"). The rule here, enforced by ``tests/test_conditional_dates.py``:
+
+    If-Modified-Since answers 304 only when its date is *exactly* the Last-Modified of the
+    generation the answer comes from, and that generation is known to be the only one published
+    in its second — the generation before it (names are sequential) was published in an earlier
+    second, or there is none. When the generation before is unknown (its snapshot was collected
+    before this server saw it), the date is not trusted: 200, and the ETag still revalidates.
+
+Why it is safe: a date this server sends names the second of one generation's publication. If
+the client's copy came from generation *g* with that second *D*, and the current one *c* has
+second *D* too, then *g* is *c* or was published before *c* within *D*; publication times rise
+with the names, so the generation just before *c* would then also lie in *D* — which the rule
+excludes. So the client's copy is *c*'s. Exact equality (which RFC 9110 §13.1.3 lets a server
+choose) keeps dates the server never sent — a later date, a client's clock — from answering 304.
+It assumes that publication times do not go backwards (a clock set back can make any
+Last-Modified lie); and a client that revalidates with the Date of a response rather than its
+Last-Modified (RFC 9110 §13.1.3 mentions caches that do, for responses without one) is not
+covered: every response here carries Last-Modified.
 
 >>> tag = etag("000042.17c", "ASK {}", "application/sparql-results+json")
 >>> tag.startswith('W/"') and tag == etag("000042.17c", "ASK {}", "application/sparql-results+json")
@@ -16,11 +39,18 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
+from collections.abc import Callable
+from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 
 from starlette.datastructures import Headers
+
+from graph.store.base import Store
+from graph.store.served import Generation, ServedStore
 
 #: Revalidate before every reuse: answers change whenever the store does.
 CACHE_CONTROL = "public, no-cache"
@@ -66,18 +96,75 @@ def names_tag(headers: Headers, tag: str) -> bool:
     return any(_opaque(c) == wanted for c in if_none_match.split(",") if c.strip())
 
 
-def not_modified(headers: Headers, tag: str, modified: float | None) -> bool:
-    """Whether the client's copy is current (If-None-Match first, as RFC 9110 orders)."""
+def _never() -> bool:
+    return False
+
+
+def not_modified(
+    headers: Headers, tag: str, modified: float | None, alone: Callable[[], bool] = _never
+) -> bool:
+    """Whether the client's copy is current (If-None-Match first, as RFC 9110 orders).
+
+    If-Modified-Since counts only when its date is exactly ``modified``'s second and ``alone()``
+    says no other version was published in that second (see the module's rule); without
+    ``alone``, a date never answers 304. ``alone`` is called only when a date is compared.
+
+    >>> since = Headers({"if-modified-since": http_date(1_700_000_000.5)})
+    >>> not_modified(since, 'W/"t"', 1_700_000_000.9, lambda: True)
+    True
+    >>> not_modified(since, 'W/"t"', 1_700_000_000.9)  # nothing says the date names one version
+    False
+    >>> not_modified(since, 'W/"t"', 1_700_000_000.9, lambda: False)  # two share the second
+    False
+    """
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:
         return matches(if_none_match, tag)
     since = headers.get("if-modified-since")
-    if since and modified is not None:
-        try:
-            return int(modified) <= parsedate_to_datetime(since).timestamp()
-        except (TypeError, ValueError):
-            return False
-    return False
+    if not since or modified is None:
+        return False
+    try:
+        date = parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
+    if date.tzinfo is None:  # an HTTP-date is in GMT (asctime's form carries no zone)
+        date = date.replace(tzinfo=UTC)
+    return date.timestamp() == math.floor(modified) and alone()
+
+
+def alone_in_its_second(generation: Generation, named: Callable[[str], Generation | None]) -> bool:
+    """Whether ``generation`` is known to be the only one published in its whole second: the
+    generation before it (by name, as ``named`` finds it) was published in an earlier second,
+    or there is none. Unknown (collected before this server saw it, or a name that is not a
+    number): False.
+
+    >>> first = Generation("000001", "000001.1", 100.2)
+    >>> alone_in_its_second(first, {}.get)
+    True
+    >>> second = Generation("000002", "000002.2", 100.7)
+    >>> third = Generation("000003", "000003.3", 101.1)
+    >>> known = {"000001": first, "000002": second}.get
+    >>> alone_in_its_second(second, known), alone_in_its_second(third, known)
+    (False, True)
+    >>> alone_in_its_second(third, {}.get)  # the one before is unknown
+    False
+    """
+    try:
+        number = int(generation.name)
+    except ValueError:
+        return False
+    if number <= 1:
+        return True
+    before = named(f"{number - 1:06d}")  # as graph.store.snapshots names them
+    return before is not None and math.floor(before.modified) < math.floor(generation.modified)
+
+
+def alone(store: Store, generation: Generation) -> Callable[[], bool]:
+    """``alone`` for :func:`not_modified` on the generation ``store`` answered from (a store
+    without generations never lets a date answer 304)."""
+    if not isinstance(store, ServedStore):
+        return _never
+    return functools.partial(alone_in_its_second, generation, store.generations.named)
 
 
 def validators(tag: str, modified: float | None) -> dict[str, str]:

@@ -170,7 +170,10 @@ async def query(
             hit = cache.get(current.tag, key)
             if hit is not None:
                 if conditional and caching.not_modified(
-                    request.headers, headers["ETag"], current.modified
+                    request.headers,
+                    headers["ETag"],
+                    current.modified,
+                    caching.alone(store, current),
                 ):
                     return Response(status_code=304, headers=headers)
                 headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
@@ -196,7 +199,9 @@ async def query(
     if (
         conditional
         and current is not None
-        and caching.not_modified(request.headers, headers["ETag"], current.modified)
+        and caching.not_modified(
+            request.headers, headers["ETag"], current.modified, caching.alone(store, current)
+        )
     ):
         return Response(status_code=304, headers=headers)
     return _answer(answer, headers, settings)
