@@ -7,8 +7,9 @@ starts from; it ends by flushing the primary, publishing a new snapshot and dele
 journal. Readers only ever read snapshots, so they see a unit whole or not at all.
 
 A unit that fails, or a process killed in one (``kill -9``, a full disk, a power cut), leaves
-the journal behind. The primary is then brought back to the snapshot the journal names: its
-directory is replaced by a checkpoint of that snapshot (hard links to its table files, as cheap
+the journal behind. The primary is then brought back to the newest snapshot (the one the unit
+started from, unless the unit got as far as publishing its own): its directory is replaced by
+a checkpoint of that snapshot (hard links to its table files, as cheap
 as publishing one). Every write of the cut unit is undone and none of the units before it:
 each article, link, entity description and loaded graph is as it was before the unit began —
 the old version, never neither. Replacing the directory is done in renames ordered so that a
@@ -62,16 +63,20 @@ class Journal:
         _sync_directory(self.path.parent)
 
     def snapshot(self, snapshots: Snapshots) -> str | None:
-        """The snapshot to restore. A journal written by an earlier layout (which named graphs,
-        and published a snapshot after every write) restores the newest snapshot."""
+        """The snapshot to restore: the newest. Nothing publishes during a unit but the unit
+        itself, at its very end, so the newest snapshot is the one the unit started from — or,
+        when the process died between publishing and deleting the journal, the unit's own,
+        which readers may already have seen (so it must not be undone). A journal of the
+        earlier layout (it named graphs; a snapshot followed every write) is read the same."""
+        current = snapshots.current()
+        if current is not None:
+            return current
         try:
             noted = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             noted = {}
-        if isinstance(noted, dict) and "restore" in noted:
-            name = noted["restore"]
-            return name if isinstance(name, str) else None
-        return snapshots.current()
+        name = noted.get("restore") if isinstance(noted, dict) else None
+        return name if isinstance(name, str) else None
 
     def end(self) -> None:
         self.path.unlink(missing_ok=True)

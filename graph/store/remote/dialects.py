@@ -150,7 +150,7 @@ class Oxigraph(Dialect):
         return [] if own_dataset else [("union-default-graph", "")]
 
     def update_params(self, text: str) -> list[tuple[str, str]]:
-        if {"USING", "WITH"} & sparqltext.keywords(text):
+        if sparqltext.has_update_dataset_clause(text):
             return []
         return [("using-union-graph", "")]
 

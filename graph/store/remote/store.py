@@ -26,7 +26,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from graph import results, sparqltext
-from graph.errors import NotAcceptable, QueryError, QueryRefused
+from graph.errors import NotAcceptable, QueryError
 from graph.settings import Settings
 from graph.sparql import QueryRequest, QueryResponse, check_query, check_update
 from graph.store.base import Row, Store, Term
@@ -212,8 +212,6 @@ class RemoteStore(Store):
 
     def update(self, text: str) -> None:
         check_update(text)
-        if "SERVICE" in sparqltext.keywords(text):
-            raise QueryRefused("SERVICE is disabled in updates")
         self.flush()
         self.server.update(text, idempotent=False)
 
