@@ -12,6 +12,7 @@ import pytest
 
 from graph.export.checks import html_problems
 from graph.export.html import script_element
+from tests.browser import FLAGS, chromium_path
 from tests.exportdata import HOSTILE_TITLE
 
 HOSTILE: dict[str, Any] = {
@@ -23,9 +24,6 @@ HOSTILE: dict[str, Any] = {
 }
 OPEN = '<script type="application/ld+json">'
 CLOSE = "</script>"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run")  # fmt: skip
 
 
 @pytest.mark.parametrize("indent", [None, 2])
@@ -51,8 +49,7 @@ def test_the_checker_agrees_and_catches_an_unescaped_element() -> None:
 
 @pytest.mark.slow
 def test_a_browser_sees_one_element_with_the_same_json(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium for this test")
+    chromium = chromium_path()
     page = tmp_path / "page.html"
     page.write_text(
         "<!doctype html><html><head><meta charset=utf-8>"
@@ -66,7 +63,7 @@ def test_a_browser_sees_one_element_with_the_same_json(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = subprocess.run(
-        [str(CHROMIUM), *FLAGS, "--dump-dom", page.as_uri()],
+        [str(chromium), *FLAGS, "--dump-dom", page.as_uri()],
         capture_output=True, timeout=120, check=True,
     )  # fmt: skip
     dom = result.stdout.decode("utf-8")
