@@ -71,7 +71,9 @@ async def void_description(request: Request) -> Response:
     if generation is not None:
         tag = caching.etag(generation.tag, "void", media_type, site_url(request))
         headers.update(caching.validators(tag, generation.modified))
-        if caching.not_modified(request.headers, tag, generation.modified):
+        if caching.not_modified(
+            request.headers, tag, generation.modified, caching.alone(store, generation)
+        ):
             return Response(status_code=304, headers=headers)
     described = await _counts(request, store, settings)
     modified = None
