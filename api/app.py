@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors, middleware, openapi
+from api.answering import Answering
 from api.routes import analysis, internal, resources, sparql, ui, void
 from api.urls import STATIC, Urls
 from graph.settings import Settings
@@ -19,19 +20,6 @@ from graph.store.served import ServedStore
 from graph.store.server_info import ServerInfo
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-
-def open_served(settings: Settings, on_lost: Callable[[str], None] | None = None) -> Store:
-    if settings.is_remote:
-        return open_store(settings)
-    return ServedStore(
-        settings.store_path,
-        base=settings.base,
-        workers=settings.worker_count,
-        timeout=settings.query_timeout,
-        compact_after=settings.compact_after,
-        on_lost=on_lost,
-    )
 
 
 def public_url(settings: Settings) -> str:
@@ -51,10 +39,27 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        opened = store or open_served(settings, on_lost)
+        served: ServedStore | None = None
+        if store is not None:
+            opened = store
+        elif settings.is_remote:
+            opened = open_store(settings)
+        else:
+            opened = served = ServedStore(
+                settings.store_path,
+                base=settings.base,
+                workers=settings.worker_count,
+                timeout=settings.query_timeout,
+                compact_after=settings.compact_after,
+                summaries=settings.query_summaries,
+                on_lost=on_lost,
+            )
         app.state.store = opened
+        app.state.answering = Answering(opened, settings)
+        #: The store whose primary this server lends to its own command line (internal route).
+        app.state.lender = served
         info: ServerInfo | None = None
-        if isinstance(opened, ServedStore):
+        if served is not None:
             info = ServerInfo.new(public_url(settings))
             info.write(settings.store_path)
             info.register(settings.store_path)
@@ -77,6 +82,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.internal_token = None
+    app.state.lender = None
     errors.install(app)
     middleware.install(app)
     app.include_router(sparql.router)

@@ -16,8 +16,9 @@ the presented validator"). The rule here, enforced by ``tests/test_conditional_d
     If-Modified-Since answers 304 only when its date is *exactly* the Last-Modified of the
     generation the answer comes from, and that generation is known to be the only one published
     in its second — the generation before it (names are sequential) was published in an earlier
-    second, or there is none. When the generation before is unknown (its snapshot was collected
-    before this server saw it), the date is not trusted: 200, and the ETag still revalidates.
+    second, or there is none (each snapshot's lock file notes when the one before it was
+    published: :attr:`graph.store.snapshots.Version.alone`). Where that is not known (a store
+    of an earlier layout), the date is not trusted: 200, and the ETag still revalidates.
 
 Why it is safe: a date this server sends names the second of one generation's publication. If
 the client's copy came from generation *g* with that second *D*, and the current one *c* has
@@ -39,18 +40,15 @@ True
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
-from collections.abc import Callable
 from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 
 from starlette.datastructures import Headers
 
-from graph.store.base import Store
-from graph.store.served import Generation, ServedStore
+from graph.store.snapshots import Version
 
 #: Revalidate before every reuse: answers change whenever the store does.
 CACHE_CONTROL = "public, no-cache"
@@ -96,32 +94,26 @@ def names_tag(headers: Headers, tag: str) -> bool:
     return any(_opaque(c) == wanted for c in if_none_match.split(",") if c.strip())
 
 
-def _never() -> bool:
-    return False
-
-
-def not_modified(
-    headers: Headers, tag: str, modified: float | None, alone: Callable[[], bool] = _never
-) -> bool:
+def not_modified(headers: Headers, tag: str, version: Version | None) -> bool:
     """Whether the client's copy is current (If-None-Match first, as RFC 9110 orders).
 
-    If-Modified-Since counts only when its date is exactly ``modified``'s second and ``alone()``
-    says no other version was published in that second (see the module's rule); without
-    ``alone``, a date never answers 304. ``alone`` is called only when a date is compared.
+    If-Modified-Since counts only when its date is exactly the second ``version`` was published
+    in and no other version was published in that second (:attr:`Version.alone`: see the
+    module's rule); without a version, a date never answers 304.
 
     >>> since = Headers({"if-modified-since": http_date(1_700_000_000.5)})
-    >>> not_modified(since, 'W/"t"', 1_700_000_000.9, lambda: True)
+    >>> not_modified(since, 'W/"t"', Version("000002", "t", 1_700_000_000.9, alone=True))
     True
-    >>> not_modified(since, 'W/"t"', 1_700_000_000.9)  # nothing says the date names one version
+    >>> not_modified(since, 'W/"t"', None)  # nothing says the date names one version
     False
-    >>> not_modified(since, 'W/"t"', 1_700_000_000.9, lambda: False)  # two share the second
+    >>> not_modified(since, 'W/"t"', Version("000002", "t", 1_700_000_000.9, alone=False))
     False
     """
     if_none_match = headers.get("if-none-match")
     if if_none_match is not None:
         return matches(if_none_match, tag)
     since = headers.get("if-modified-since")
-    if not since or modified is None:
+    if not since or version is None or not version.alone:
         return False
     try:
         date = parsedate_to_datetime(since)
@@ -129,42 +121,7 @@ def not_modified(
         return False
     if date.tzinfo is None:  # an HTTP-date is in GMT (asctime's form carries no zone)
         date = date.replace(tzinfo=UTC)
-    return date.timestamp() == math.floor(modified) and alone()
-
-
-def alone_in_its_second(generation: Generation, named: Callable[[str], Generation | None]) -> bool:
-    """Whether ``generation`` is known to be the only one published in its whole second: the
-    generation before it (by name, as ``named`` finds it) was published in an earlier second,
-    or there is none. Unknown (collected before this server saw it, or a name that is not a
-    number): False.
-
-    >>> first = Generation("000001", "000001.1", 100.2)
-    >>> alone_in_its_second(first, {}.get)
-    True
-    >>> second = Generation("000002", "000002.2", 100.7)
-    >>> third = Generation("000003", "000003.3", 101.1)
-    >>> known = {"000001": first, "000002": second}.get
-    >>> alone_in_its_second(second, known), alone_in_its_second(third, known)
-    (False, True)
-    >>> alone_in_its_second(third, {}.get)  # the one before is unknown
-    False
-    """
-    try:
-        number = int(generation.name)
-    except ValueError:
-        return False
-    if number <= 1:
-        return True
-    before = named(f"{number - 1:06d}")  # as graph.store.snapshots names them
-    return before is not None and math.floor(before.modified) < math.floor(generation.modified)
-
-
-def alone(store: Store, generation: Generation) -> Callable[[], bool]:
-    """``alone`` for :func:`not_modified` on the generation ``store`` answered from (a store
-    without generations never lets a date answer 304)."""
-    if not isinstance(store, ServedStore):
-        return _never
-    return functools.partial(alone_in_its_second, generation, store.generations.named)
+    return date.timestamp() == math.floor(version.modified)
 
 
 def validators(tag: str, modified: float | None) -> dict[str, str]:

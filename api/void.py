@@ -6,7 +6,7 @@ class, and per named graph — each non-article graph (entities, terms, research
 loaded with ``newsgraph load``) on its own, and the article graphs (one per article) together.
 The dataset node is also the ``sd:Dataset`` that the service description points to.
 
-Counting scans the store, so the description is computed once per snapshot generation.
+Counting scans the store, so the description is computed once per version of the store.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from starlette.concurrency import run_in_threadpool
 
 from graph import queries
 from graph.store.base import Row, Store
-from graph.store.served import ServedStore
 from vocab.namespaces import DCTERMS, NG, RDF, RDFS, SCHEMA, SD, VOID, XSD, Minter
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -50,9 +48,7 @@ class Counts:
 async def _select(
     store: Store, name: str, bindings: dict[str, ox.NamedNode | ox.Literal]
 ) -> list[Row]:
-    if isinstance(store, ServedStore):
-        return await store.select_async(queries.load(name), bindings)
-    return await run_in_threadpool(store.select_all, queries.load(name), bindings)
+    return await store.select_async(queries.load(name), bindings)
 
 
 def _number(rows: list[Row], variable: str = "count") -> int:

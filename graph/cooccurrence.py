@@ -1,6 +1,6 @@
 """Entity co-occurrence: who is mentioned with whom, counted where it is fastest.
 
-Definitions (documented in the README). For the articles of a :class:`~graph.analysis.window.Window`:
+Definitions (documented in docs/cooccurrence.md). For the articles of a :class:`~graph.analysis.window.Window`:
 
 * N — the articles in the window that mention at least one entity (``schema:mentions``);
 * n_x — the articles in the window that mention x; n_xy — those that mention both x and y;
@@ -265,9 +265,7 @@ def resolve_method(store: Store, method: str) -> str:
         raise QueryError(f"method {method!r}: choose one of {', '.join(METHODS)}")
     if method != "auto":
         return method
-    from graph.store.remote import RemoteStore
-
-    return "sparql" if isinstance(store, RemoteStore) else "stream"
+    return "sparql" if store.remote else "stream"
 
 
 def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
@@ -335,20 +333,8 @@ def _split_date(store: Store, bindings: Mapping[str, Term]) -> Term | None:
 def _solutions(
     store: Store, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
 ) -> Iterator[tuple[Term | None, ...]]:
-    """The values of ``variables`` (the query's projection, in its order) in each solution.
-
-    On the embedded store the solutions are read straight from pyoxigraph (``store.raw``),
-    skipping the per-row dict of :meth:`Store.select`, which costs as much as the query."""
-    raw = getattr(store, "raw", None)
-    if isinstance(raw, ox.Store):
-        text = sparqltext.inject_values(query, {k: str(v) for k, v in (bindings or {}).items()})
-        solutions = raw.query(text, use_default_graph_as_union=True)
-        assert isinstance(solutions, ox.QuerySolutions)
-        assert [variable.value for variable in solutions.variables] == list(variables)
-        yield from map(tuple, solutions)
-        return
-    for row in store.select(query, bindings):
-        yield tuple(row.get(variable) for variable in variables)
+    """The values of ``variables`` (the query's projection, in its order) in each solution."""
+    return store.select_values(query, variables, bindings)
 
 
 def _key(term: Term) -> str:

@@ -10,8 +10,8 @@ graph's IRI. The graphs newsgraph itself maintains — articles (``{base}article
 ``{base}graph/…`` — are refused: ingest and linking rewrite them. Nothing is fetched: a JSON-LD
 document whose ``@context`` is a URL other than newsgraph's own must inline its context.
 
-Through :func:`graph.store.open_store` the write goes to the running server when one owns the
-store, as ingest's do.
+Through :func:`graph.store.open_store` the write borrows the primary from the running server
+when one owns the store, as ingest's do (:mod:`graph.store.handover`); it is one unit of writes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 makes sense, a command-line flag ``--<name>``; flags win over the environment.
 
 Each field's description is the documentation: ``newsgraph settings`` prints them and
-``tests/test_settings.py`` fails when the README's table misses one.
+``tests/test_settings.py`` fails when the table in docs/settings.md misses one.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         description="Seconds a client has to send the head of a request (request line and "
         "headers; else 408 and the connection is closed), and again its body (else 408).",
     )
-    batch_size: int = Field(10_000, gt=0, description="Records per ingest transaction.")
+    batch_size: int = Field(10_000, gt=0, description="Records mapped and written per batch (an ingest is one unit of writes whatever its batches).")
     ingest_workers: int = Field(
         0,
         ge=0,

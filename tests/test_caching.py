@@ -12,6 +12,7 @@ import pytest
 from starlette.datastructures import Headers
 
 from api import caching
+from graph.store.snapshots import Version
 from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
 
 QUERY = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"}
@@ -48,12 +49,13 @@ SAME_SECOND = "Tue, 14 Nov 2023 22:13:20 GMT"
     ],
 )
 def test_not_modified(headers: dict[str, str], alone: bool, fresh: bool) -> None:
-    assert caching.not_modified(Headers(headers), 'W/"t1"', MODIFIED, lambda: alone) is fresh
+    version = Version("000002", "000002.1", MODIFIED, alone)
+    assert caching.not_modified(Headers(headers), 'W/"t1"', version) is fresh
 
 
 def test_without_knowing_a_date_names_one_version_a_date_is_never_enough() -> None:
-    """The default (and VoID's route until it says otherwise): dates never answer 304."""
-    assert not caching.not_modified(Headers({"If-Modified-Since": SAME_SECOND}), 'W/"t"', MODIFIED)
+    """A store that cannot say what version it holds: dates never answer 304."""
+    assert not caching.not_modified(Headers({"If-Modified-Since": SAME_SECOND}), 'W/"t"', None)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from starlette.datastructures import Headers
 
+from graph.store.snapshots import Snapshots
 from tests.conftest import Server, sample_store
 from tests.test_summaries_differential import BEFORE_THE_FIX, as_of
 
@@ -109,12 +110,33 @@ def test_a_date_that_names_one_generation_is_honoured(server: Server) -> None:
     )
 
 
-def test_a_date_is_not_trusted_when_the_generation_before_is_unknown(server: Server) -> None:
-    """A fresh server on the sample: the snapshot before the current one was collected before
-    the server saw it, so nothing tells whether both were published in one second."""
-    snapshots = server.store / "snapshots"
-    assert (snapshots / "CURRENT").read_text().strip() != "000001"
-    assert not list(snapshots.glob("000001*"))
+def test_a_fresh_server_knows_whether_a_date_names_one_version(
+    server: Server, serve: Callable[..., Server]
+) -> None:
+    """The snapshot before the current one was collected before this server saw it; the
+    current one's lock file still says when that one was published, so a server that never saw
+    it tells whether a date names one version (a store of the earlier layout: it cannot, and
+    the date gets 200)."""
+    snapshots = Snapshots(server.store / "snapshots")
+    assert not list(snapshots.root.glob("000001*"))
+    version = snapshots.version(snapshots.current())
+    assert version is not None
     first = ask(server)
-    assert ask(server, **{"If-Modified-Since": first.headers["last-modified"]}).status_code == 200
+    expected = 304 if version.alone else 200
+    assert (
+        ask(server, **{"If-Modified-Since": first.headers["last-modified"]}).status_code == expected
+    )
     assert ask(server, **{"If-None-Match": first.headers["etag"]}).status_code == 304
+
+    a_second_begins()
+    write(server)  # a version alone in its second
+    server.stop()
+    fresh = serve(server.store, "--allow-update", env={"NEWSGRAPH_UPDATE_TOKEN": TOKEN})
+    current = ask(fresh)
+    assert ask(fresh, **{"If-Modified-Since": current.headers["last-modified"]}).status_code == 304
+    (snapshots.root / f"{snapshots.current()}.lock").write_text("")  # the earlier layout's
+    fresh.stop()
+    again = serve(server.store, "--allow-update", env={"NEWSGRAPH_UPDATE_TOKEN": TOKEN})
+    current = ask(again)
+    assert ask(again, **{"If-Modified-Since": current.headers["last-modified"]}).status_code == 200
+    assert ask(again, **{"If-None-Match": current.headers["etag"]}).status_code == 304

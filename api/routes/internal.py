@@ -24,8 +24,8 @@ router = APIRouter()
 async def primary(request: Request) -> Response:
     if not is_internal(request):
         raise protocol.Forbidden("only this server's own command line may ask for its store")
-    store = request.app.state.store
-    if not isinstance(store, ServedStore):
+    store: ServedStore | None = request.app.state.lender
+    if store is None:
         raise StoreError("this server does not own an on-disk store")
     try:
         asked = await request.json()

@@ -1,10 +1,11 @@
 """``/sparql``: the SPARQL 1.1 Protocol — queries, updates, and the service description.
 
-This is the endpoint's hot path, so it is a plain Starlette route (FastAPI's dependency
-resolution and validation cost a tenth of the per-request budget at a thousand requests a
-second) and a query travels to a worker process without a thread hop (see
-``graph/store/pool.py``). Request parsing lives in :mod:`api.protocol`, content negotiation in
-:mod:`api.conneg`, HTTP validators in :mod:`api.caching`.
+The route is: parse (:mod:`api.protocol`) → negotiate (:mod:`api.conneg`) → answer
+(:mod:`api.answering`: versions, the result cache, the 304 decision; the store's own fast paths
+behind its door) → respond. This is the endpoint's hot path, so it is a plain Starlette route
+(FastAPI's dependency resolution and validation cost a tenth of the per-request budget at a
+thousand requests a second) and a query travels to a worker process without a thread hop (see
+``graph/store/pool.py``).
 """
 
 from __future__ import annotations
@@ -21,17 +22,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api import caching, protocol, service_description
+from api.answering import Answering
 from api.conneg import choose_format
 from api.middleware import timing_entry
-from api.result_cache import Answer, ResultCache, storable
 from graph import results, sparqltext
 from graph.errors import NotAcceptable
 from graph.settings import Settings
-from graph.sparql import QueryRequest, QueryResponse
+from graph.sparql import QueryRequest
 from graph.store.base import Store
-from graph.store.pool import Reply
-from graph.store.served import Generation, ServedStore
-from graph.summaries import SummaryKeeper
 
 router = APIRouter()
 
@@ -154,123 +152,12 @@ async def query(
         base_iri=endpoint_url(request),
         allow_service=settings.allow_service,
     )
-    headers = {"Vary": "Accept"}
+    answering: Answering = request.app.state.answering
     conditional = request.method in ("GET", "HEAD")
-    current = store.generation if isinstance(store, ServedStore) else None
-    cache = result_cache(request)
-    if current is not None:
-        key = _key(query_request)
-        if conditional:
-            headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
-            # A precondition counts only for a request that would succeed (RFC 9110 13.2.1):
-            # a tag this server gave proves it did; `*` and dates are checked once it has.
-            if caching.names_tag(request.headers, headers["ETag"]):
-                return Response(status_code=304, headers=headers)
-        if cache is not None:
-            hit = cache.get(current.tag, key)
-            if hit is not None:
-                if conditional and caching.not_modified(
-                    request.headers,
-                    headers["ETag"],
-                    current.modified,
-                    caching.alone(store, current),
-                ):
-                    return Response(status_code=304, headers=headers)
-                headers["Server-Timing"] = 'cache;desc="answer reused: the store has not changed"'
-                return _answer(hit, headers, settings)
-    reply = summarised(request, query_request, current)
-    if reply is not None:
-        headers["Server-Timing"] = timing_entry("summaries", reply.run, SUMMARISED)
-    else:
-        reply = await _execute(store, query_request)
-        headers["Server-Timing"] = (
-            f"{timing_entry('wait', reply.wait, 'waiting for a query worker')}, "
-            f"{timing_entry('query', reply.run, 'evaluation and serialisation')}"
-        )
-    response: QueryResponse = reply.value
-    answer = Answer(response.body, response.media_type, response.truncated)
-    if current is not None and reply.generation != current.name:
-        assert isinstance(store, ServedStore)
-        current = store.generations.named(reply.generation)
-        if current is not None and conditional:
-            headers.update(caching.validators(caching.etag(current.tag, key), current.modified))
-    if current is not None and cache is not None and storable(text):
-        cache.put(current.tag, key, answer)
-    if (
-        conditional
-        and current is not None
-        and caching.not_modified(
-            request.headers, headers["ETag"], current.modified, caching.alone(store, current)
-        )
-    ):
-        return Response(status_code=304, headers=headers)
-    return _answer(answer, headers, settings)
-
-
-def _answer(answer: Answer, headers: dict[str, str], settings: Settings) -> Response:
-    if answer.truncated:
-        headers["NewsGraph-Truncated"] = "true"
-        headers["NewsGraph-Row-Limit"] = str(settings.row_limit)
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
-
-
-def _key(request: QueryRequest) -> str:
-    """Everything the answer depends on besides the data (the ETag adds the generation)."""
-    return caching.digest(
-        request.query,
-        request.default_graphs,
-        request.named_graphs,
-        tuple(request.media_types.values()),
-        request.row_limit,
-        request.base_iri,
-        request.allow_service,
-    )
-
-
-def result_cache(request: Request) -> ResultCache | None:
-    """The app's cache of answers (None when NEWSGRAPH_RESULT_CACHE_BYTES is 0)."""
-    state = request.app.state
-    cache: ResultCache | None = getattr(state, "result_cache", None)
-    if cache is None:
-        capacity = state.settings.result_cache_bytes
-        if not capacity:
-            return None
-        cache = state.result_cache = ResultCache(capacity)
-    return cache
-
-
-SUMMARISED = "answered from the per-entity summaries of this snapshot"
-
-
-def summarised(
-    request: Request, query_request: QueryRequest, current: Generation | None
-) -> Reply | None:
-    """The answer from the entity summaries (see :mod:`graph.summaries`), when they hold it for
-    the current snapshot; None sends the query to the engine."""
-    state = request.app.state
-    keeper: SummaryKeeper | None = getattr(state, "summaries", None)
-    if keeper is None:
-        store = state.store
-        if not state.settings.query_summaries or not isinstance(store, ServedStore):
-            return None
-        keeper = state.summaries = SummaryKeeper(store.path)
-    if current is None:
-        return None
-    started = time.monotonic()
-    response = keeper.answer(query_request, current.tag)
-    if response is None:
-        return None
-    elapsed = time.monotonic() - started
-    return Reply(response, current.name, 0.0, elapsed, elapsed)
-
-
-async def _execute(store: Store, request: QueryRequest) -> Reply:
-    if isinstance(store, ServedStore):
-        return await store.execute_async(request)
-    started = time.monotonic()
-    answer = await run_in_threadpool(store.execute, request)
-    elapsed = time.monotonic() - started
-    return Reply(answer, None, 0.0, elapsed, elapsed)
+    outcome = await answering.answer(query_request, request.headers if conditional else None)
+    if outcome.status == 304:
+        return Response(status_code=304, headers=outcome.headers)
+    return Response(outcome.body, media_type=outcome.media_type, headers=outcome.headers)
 
 
 async def update(

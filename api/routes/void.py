@@ -21,7 +21,7 @@ from graph import results
 from graph.errors import NotAcceptable
 from graph.settings import Settings
 from graph.store.base import Store
-from graph.store.served import Generation, ServedStore
+from graph.store.snapshots import Version
 
 router = APIRouter()
 
@@ -30,11 +30,11 @@ router = APIRouter()
 class Described:
     key: tuple[str | None, str]
     counts: void.Counts
-    generation: Generation | None
+    generation: Version | None
 
 
 async def _counts(request: Request, store: Store, settings: Settings) -> Described:
-    generation = store.generation if isinstance(store, ServedStore) else None
+    generation = store.version()
     key = (generation.tag if generation else None, site_url(request))
     cached: Described | None = getattr(request.app.state, "void", None)
     if cached is not None and cached.key == key and generation is not None:
@@ -66,14 +66,12 @@ async def void_description(request: Request) -> Response:
     media_type = negotiated(accept)[2]
     if media_type is None:
         raise NotAcceptable(f"no acceptable RDF format for the VoID description: {accept!r}")
-    generation = store.generation if isinstance(store, ServedStore) else None
+    generation = store.version()
     headers = {"Vary": "Accept"}
     if generation is not None:
         tag = caching.etag(generation.tag, "void", media_type, site_url(request))
         headers.update(caching.validators(tag, generation.modified))
-        if caching.not_modified(
-            request.headers, tag, generation.modified, caching.alone(store, generation)
-        ):
+        if caching.not_modified(request.headers, tag, generation):
             return Response(status_code=304, headers=headers)
     described = await _counts(request, store, settings)
     modified = None

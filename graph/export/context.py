@@ -15,7 +15,7 @@ One deliberate quirk is inherited from schema.org: its context coerces ``datePub
 ``dateModified`` to ``schema:Date`` although the graph holds ``xsd:dateTime``. Documents carry
 the date-times as plain ISO 8601 strings (what search engines read), and
 :mod:`graph.export.rdf` reads a ``schema:Date`` literal back as the XSD type its lexical form
-has. See the README's "Dates" note.
+has. See docs/export.md, "Dates".
 """
 
 from __future__ import annotations

@@ -1,28 +1,48 @@
-"""The store interface. Ingest, linking, queries and analysis speak only to this.
+"""The store interface: the only door. Ingest, linking, queries, analysis and the API speak
+only to this; none of them asks which class of store it holds.
 
-Backends: :mod:`graph.store.embedded` (pyoxigraph on disk) and :mod:`graph.store.remote` (any
-SPARQL 1.1 endpoint). Both pass ``tests/test_store.py``.
+Backends: :mod:`graph.store.embedded` (pyoxigraph on disk), :mod:`graph.store.served` (the same
+store as a server holds it: reads in worker processes, its fast paths behind this door) and
+:mod:`graph.store.remote` (any SPARQL 1.1 endpoint). They pass ``tests/test_store.py``.
+
+What a caller may need of a store is a method every store has, with a plain default where an
+engine has no fast path: :meth:`Store.version` (a token of what it holds, for caches and HTTP
+validators), :meth:`Store.select_values` (solutions as tuples, streamed where the engine is in
+this process), :meth:`Store.execute_async` (the endpoint's path), :meth:`Store.transaction`
+and :meth:`Store.open_load` (units of writes, bulk loads).
 
 Rows are dicts from variable name to pyoxigraph term; unbound variables are absent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Self
+from typing import IO, Self
 
 import pyoxigraph as ox
 
 from graph.sparql import QueryRequest, QueryResponse
-
-if TYPE_CHECKING:
-    from graph.store.loading import LoadingStore
+from graph.store.snapshots import Version
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
+
+
+@dataclass(frozen=True)
+class Executed:
+    """A protocol request answered: the response, the version of the store it was computed
+    from (None: not known, so never reused), and where the time went (``Server-Timing``
+    entries: name, seconds, description)."""
+
+    response: QueryResponse
+    version: Version | None
+    timings: tuple[tuple[str, float, str], ...] = ()
 
 
 class Store(ABC):
@@ -32,6 +52,14 @@ class Store(ABC):
     writable: bool = True
     #: Whether :meth:`transaction` makes its writes visible whole and undoes them on failure.
     transactional: bool = False
+    #: Whether the engine is reached over a network (it then aggregates better than a stream
+    #: of solutions read in this process: ``graph/cooccurrence.py`` chooses by it).
+    remote: bool = False
+
+    def version(self) -> Version | None:
+        """What the store holds now, as a token that changes with every write (None when the
+        store cannot tell: nothing may then be cached against it)."""
+        return None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -55,6 +83,29 @@ class Store(ABC):
     @abstractmethod
     def execute(self, request: QueryRequest) -> QueryResponse:
         """Run one protocol request and serialise its result (the endpoint's path)."""
+
+    async def execute_async(self, request: QueryRequest) -> Executed:
+        """:meth:`execute` without blocking the event loop; a store may answer from a fast path
+        of its own (then with the engine's answer, errors included)."""
+        version = self.version()
+        started = time.monotonic()
+        response = await asyncio.to_thread(self.execute, request)
+        seconds = time.monotonic() - started
+        return Executed(response, version, (("query", seconds, "evaluation and serialisation"),))
+
+    async def select_async(
+        self, query: str, bindings: Mapping[str, Term] | None = None
+    ) -> list[Row]:
+        """:meth:`select_all` without blocking the event loop."""
+        return await asyncio.to_thread(self.select_all, query, bindings)
+
+    def select_values(
+        self, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """The values of ``variables`` (the query's projection, in its order) in each solution;
+        an engine in this process streams them without making a row dict each."""
+        for row in self.select(query, bindings):
+            yield tuple(row.get(variable) for variable in variables)
 
     @abstractmethod
     def update(self, text: str) -> None:
@@ -110,7 +161,7 @@ class Store(ABC):
             return int(value.value) if isinstance(value, ox.Literal) else 0
         return 0
 
-    def open_load(self) -> LoadingStore | None:
+    def open_load(self) -> BulkLoad | None:
         """A store that takes the writes of an ingest into this empty store by bulk loads
         (:mod:`graph.store.loading`); None when the store is not empty or cannot."""
         return None
@@ -134,3 +185,19 @@ class Store(ABC):
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class BulkLoad(Store):
+    """A store being filled by bulk loads for one unit of writes (:meth:`Store.open_load`)."""
+
+    @abstractmethod
+    def hand_off(self) -> None:
+        """The writer is near its end: load what was written so far while it goes on."""
+
+    @abstractmethod
+    def end(self) -> None:
+        """Finish the load: what was written is stored (raising the load's error, if any)."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Stop the load after an error elsewhere (the unit it is part of is undone)."""

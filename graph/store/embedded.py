@@ -50,7 +50,7 @@ from graph.store import locks
 from graph.store.base import Row, Store, Term
 from graph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
 from graph.store.recovery import PRIMARY, Journal, restore_primary
-from graph.store.snapshots import SnapshotReader, Snapshots
+from graph.store.snapshots import SnapshotReader, Snapshots, Version
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
 META_FILE = "newsgraph.json"
@@ -163,9 +163,19 @@ class EmbeddedStore(Store):
             return self._reader.name
         return self.snapshots.current()
 
+    def version(self) -> Version | None:
+        """The snapshot this reader reads; for a writer, the newest it published — None in the
+        middle of a unit of writes, when the primary holds what no snapshot holds."""
+        if self._reader is not None:
+            return self.snapshots.version(self._reader.name)
+        if self._in_unit:
+            return None
+        return self.snapshots.version(self.snapshots.current())
+
     @property
     def raw(self) -> ox.Store:
-        """The pyoxigraph store (for code that must stream from it directly)."""
+        """The pyoxigraph store (inside ``graph/store/`` and tests: no caller elsewhere reaches
+        for it; they have :meth:`select_values`)."""
         return self._store
 
     # -- units of writes -----------------------------------------------------------------------
@@ -250,6 +260,17 @@ class EmbeddedStore(Store):
                 for name, value in zip(names, (solution[i] for i in range(len(names))), strict=True)
                 if value is not None
             }
+
+    def select_values(
+        self, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """Straight from pyoxigraph's solutions, with no row dict each (which costs as much as
+        the query on a whole-store scan)."""
+        solutions = self._query(query, bindings)
+        assert isinstance(solutions, ox.QuerySolutions)
+        if [variable.value for variable in solutions.variables] != list(variables):
+            raise ValueError(f"the query selects {solutions.variables}, not {list(variables)}")
+        yield from map(tuple, solutions)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         return bool(self._query(query, bindings))

@@ -43,7 +43,7 @@ import pyoxigraph as ox
 
 from graph.errors import StoreError
 from graph.sparql import QueryRequest, QueryResponse
-from graph.store.base import Row, Store, Term
+from graph.store.base import BulkLoad, Row, Term
 
 if TYPE_CHECKING:
     from graph.store.embedded import EmbeddedStore
@@ -70,7 +70,7 @@ SEGMENTS_DIRECTORY = "segments"
 _POLL = 0.5
 
 
-class LoadingStore(Store):
+class LoadingStore(BulkLoad):
     """An empty :class:`EmbeddedStore` being filled by bulk loads (see the module)."""
 
     def __init__(self, store: EmbeddedStore) -> None:

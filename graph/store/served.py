@@ -14,8 +14,10 @@ A watch checks every second that the store directory is still the one the server
 directory deleted or replaced under the server is reported (:attr:`ServedStore.lost`) and the
 server stops rather than answer from a store that no longer exists.
 
-:attr:`ServedStore.generation` names the newest snapshot cheaply (one ``stat``), so that the
-endpoint can tie ETags and Last-Modified to it: every unit of writes publishes a new generation.
+:meth:`ServedStore.version` names the newest snapshot cheaply (one ``stat``), so that the
+endpoint can tie ETags and Last-Modified to it: every unit of writes publishes a new version.
+:meth:`ServedStore.execute_async` answers the queries the entity summaries hold from them
+(:mod:`graph.summaries`: the engine's answer, byte for byte, or none), the rest in a worker.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -34,65 +36,17 @@ import pyoxigraph as ox
 from graph.errors import StoreError, StoreLocked
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store import locks
-from graph.store.base import Row, Store, Term
+from graph.store.base import Executed, Row, Store, Term
 from graph.store.compaction import Compactor
 from graph.store.embedded import EmbeddedStore
-from graph.store.pool import QueryPool, Reply
-from graph.store.snapshots import Snapshots
+from graph.store.pool import QueryPool
+from graph.store.snapshots import Snapshots, Version, VersionWatch
+from graph.summaries import SummaryKeeper
 
 log = logging.getLogger("newsgraph.served")
 #: Seconds between the watch's checks of the store directory and of a lent primary.
 WATCH_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class Generation:
-    """One published snapshot: its name and when it was made (seconds since the epoch)."""
-
-    name: str
-    #: Unique across rebuilds of the store (the name and the time it was published).
-    tag: str
-    modified: float
-
-
-class GenerationWatch:
-    """The current snapshot generation, re-read only when ``CURRENT`` changes."""
-
-    def __init__(self, snapshots: Snapshots) -> None:
-        self.snapshots = snapshots
-        self._current_file = str(snapshots.current_file)  # stat on every request: made once
-        self._seen: tuple[int, int] | None = None
-        self._current: Generation | None = None
-        self._known: dict[str, Generation] = {}
-
-    def current(self) -> Generation | None:
-        try:
-            status = os.stat(self._current_file)
-        except FileNotFoundError:
-            return None
-        key = (status.st_ino, status.st_mtime_ns)
-        if key != self._seen:
-            name = self.snapshots.current()
-            self._current = self.named(name) if name else None
-            self._seen = key
-        return self._current
-
-    def named(self, name: str | None) -> Generation | None:
-        """The generation called ``name`` (as a worker reports it)."""
-        if name is None:
-            return None
-        known = self._known.get(name)
-        if known is None:
-            try:  # the lock file is made when the snapshot is published and never written
-                status = os.stat(self.snapshots.root / f"{name}.lock")
-            except FileNotFoundError:
-                return None
-            tag = f"{name}.{status.st_mtime_ns:x}"
-            known = Generation(name, tag, status.st_mtime)
-            if len(self._known) > 64:
-                self._known.clear()
-            self._known[name] = known
-        return known
+SUMMARISED = "answered from the per-entity summaries of this snapshot"
 
 
 class ServedStore(Store):
@@ -104,11 +58,13 @@ class ServedStore(Store):
         workers: int,
         timeout: float,
         compact_after: float = 0,
+        summaries: bool = False,
         on_lost: Callable[[str], None] | None = None,
     ) -> None:
         """``compact_after``: seconds without writes after which a store that bulk loads wrote
-        is compacted (:mod:`graph.store.compaction`); 0 never compacts. ``on_lost`` is called
-        once, with a message, if the store directory is deleted or replaced while served."""
+        is compacted (:mod:`graph.store.compaction`); 0 never compacts. ``summaries``: answer
+        the queries the entity summaries hold from them. ``on_lost`` is called once, with a
+        message, if the store directory is deleted or replaced while served."""
         self.path = path
         self.base = base
         self._write_lock = threading.Lock()
@@ -122,7 +78,8 @@ class ServedStore(Store):
         EmbeddedStore(path, write=False, base=base).close()  # it exists; the base matches
         self.compactor = Compactor(self.compact, compact_after) if compact_after > 0 else None
         self.try_acquire()
-        self.generations = GenerationWatch(Snapshots(path / "snapshots"))
+        self.versions = VersionWatch(Snapshots(path / "snapshots"))
+        self.summaries = SummaryKeeper(path) if summaries else None
         self.pool = QueryPool(path, workers, timeout)
         self._stopping = threading.Event()
         self._watch = threading.Thread(target=self._watch_store, name="store-watch", daemon=True)
@@ -132,10 +89,9 @@ class ServedStore(Store):
     def owns_primary(self) -> bool:
         return self._writer is not None
 
-    @property
-    def generation(self) -> Generation | None:
+    def version(self) -> Version | None:
         """The newest published snapshot."""
-        return self.generations.current()
+        return self.versions.current()
 
     def try_acquire(self) -> bool:
         """Open the primary for writing if no other process holds it (nor is about to: a
@@ -224,7 +180,7 @@ class ServedStore(Store):
         return self._writer
 
     def _hint(self) -> str | None:
-        current = self.generations.current()
+        current = self.versions.current()
         return current.name if current else None
 
     # reads: in the workers
@@ -243,9 +199,25 @@ class ServedStore(Store):
         response: QueryResponse = self.pool.call("execute", request, hint=self._hint()).value
         return response
 
-    async def execute_async(self, request: QueryRequest) -> Reply:
-        """Run a protocol request on the event loop; the reply carries timings and generation."""
-        return await self.pool.call_async("execute", request, hint=self._hint())
+    async def execute_async(self, request: QueryRequest) -> Executed:
+        """From the entity summaries of the newest snapshot when they hold the answer, else in
+        a worker, on the event loop; with the version the answer was computed from."""
+        current = self.versions.current()
+        if self.summaries is not None and current is not None:
+            started = time.monotonic()
+            response = self.summaries.answer(request, current.tag)
+            if response is not None:
+                seconds = time.monotonic() - started
+                return Executed(response, current, (("summaries", seconds, SUMMARISED),))
+        hint = current.name if current else None
+        reply = await self.pool.call_async("execute", request, hint=hint)
+        version = current if reply.generation == hint else self.versions.named(reply.generation)
+        return Executed(
+            reply.value,
+            version,
+            (("wait", reply.wait, "waiting for a query worker"),
+             ("query", reply.run, "evaluation and serialisation")),
+        )  # fmt: skip
 
     async def select_async(
         self, query: str, bindings: Mapping[str, Term] | None = None

@@ -1,23 +1,48 @@
 """Read snapshots of an on-disk store.
 
 Only one process may open an Oxigraph directory for writing, and opening it read-only while
-another writes is undefined behaviour. So the writer publishes a snapshot after every commit —
+another writes is undefined behaviour. So the writer publishes a snapshot after every unit of writes —
 a RocksDB checkpoint, made of hard links, in a few milliseconds — and every reader (the
 server's query workers, a CLI query while an ingest runs) opens the newest snapshot read-only.
 
 Layout under ``STORE/snapshots``: one directory per generation (``000042``), a lock file beside
-each (``000042.lock``: readers hold a shared lock while they use it) and ``CURRENT`` naming the
-newest. A snapshot is deleted once it is not the newest and nobody holds its lock.
+each (``000042.lock``: readers hold a shared lock while they use it; it is made when the snapshot
+is published, and holds when the one before was published) and ``CURRENT`` naming the newest. A
+snapshot is deleted once it is not the newest and nobody holds its lock.
+
+A :class:`Version` is what the store's interface says of a snapshot (:meth:`Store.version`): a
+token unique across rebuilds of the store, when it was published, and whether it was the only
+one published in its whole second (then a date names it: ``api/caching.py``).
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
+import math
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from cachetools import LRUCache
+
+__all__ = ["SnapshotReader", "Snapshots", "Version", "VersionWatch"]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published snapshot of a store."""
+
+    name: str
+    #: Unique across rebuilds of the store at one path (the name and its publication time).
+    tag: str
+    #: When it was published (seconds since the epoch).
+    modified: float
+    #: Whether no other snapshot was published in the same whole second: the one before it was
+    #: published in an earlier second, or there is none (False when that is not known).
+    alone: bool
 
 
 class Snapshots:
@@ -46,12 +71,31 @@ class Snapshots:
         name = f"{generation:06d}"
         store.flush()
         store.backup(str(self.root / name))
-        (self.root / f"{name}.lock").touch()
+        before = _published_ns(self.root / f"{previous}.lock") if previous else None
+        (self.root / f"{name}.lock").write_text(json.dumps({"previous_ns": before}))
         temporary = self.root / "CURRENT.tmp"
         temporary.write_text(name)
         os.replace(temporary, self.current_file)
         self.collect()
         return name
+
+    def version(self, name: str | None) -> Version | None:
+        """The :class:`Version` of the snapshot called ``name`` (None: none, or collected)."""
+        if name is None:
+            return None
+        lock = self.root / f"{name}.lock"
+        published = _published_ns(lock)
+        if published is None:
+            return None
+        try:
+            noted = json.loads(lock.read_text() or "{}")
+        except (OSError, ValueError):
+            noted = {}
+        alone = False
+        if isinstance(noted, dict) and "previous_ns" in noted:
+            before = noted["previous_ns"]
+            alone = before is None or math.floor(before / 1e9) < math.floor(published / 1e9)
+        return Version(name, f"{name}.{published:x}", published / 1e9, alone)
 
     def collect(self) -> None:
         """Delete snapshots that are not current and that no reader holds."""
@@ -108,3 +152,45 @@ class SnapshotReader:
             self._lock.close()  # type: ignore[attr-defined]
             self._lock = None
         self.name = None
+
+
+def _published_ns(lock: Path) -> int | None:
+    """When a snapshot was published: its lock file's time (the file is never written again)."""
+    try:
+        return os.stat(lock).st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+class VersionWatch:
+    """The newest snapshot's :class:`Version`, re-read only when ``CURRENT`` changes (one
+    ``stat`` a call: a server asks on every request)."""
+
+    def __init__(self, snapshots: Snapshots) -> None:
+        self.snapshots = snapshots
+        self._current_file = str(snapshots.current_file)  # stat on every request: made once
+        self._seen: tuple[int, int] | None = None
+        self._current: Version | None = None
+        self._known: LRUCache[str, Version] = LRUCache(maxsize=64)
+
+    def current(self) -> Version | None:
+        try:
+            status = os.stat(self._current_file)
+        except FileNotFoundError:
+            return None
+        key = (status.st_ino, status.st_mtime_ns)
+        if key != self._seen:
+            self._current = self.named(self.snapshots.current())
+            self._seen = key
+        return self._current
+
+    def named(self, name: str | None) -> Version | None:
+        """The version called ``name`` (as a query worker reports the snapshot it read)."""
+        if name is None:
+            return None
+        known = self._known.get(name)
+        if known is None:
+            known = self.snapshots.version(name)
+            if known is not None:
+                self._known[name] = known
+        return known

@@ -5,7 +5,7 @@ Until the summaries of the snapshot a request sees are ready, the request goes t
 if there were none; a write therefore never makes an answer stale, it only makes the next few
 answers as slow as the engine. Builds run one at a time, and after a build the next waits at
 least as long as the last one took, so that a store being written continuously (a long ingest
-publishing a snapshot per batch) costs the server at most half a core.
+publishing a snapshot after each of many small ingests) costs the server at most half a core.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from graph import queries, results
 from graph.errors import NewsgraphError, StoreError
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.embedded import EmbeddedStore
-from graph.store.served import GenerationWatch
 from graph.summaries import shapes
 from graph.summaries.index import Row, Summaries, build
 
@@ -63,7 +62,7 @@ class SummaryKeeper:
 
     def answer(self, request: QueryRequest, generation: str | None) -> QueryResponse | None:
         """The response to ``request`` when the summaries can give it for the snapshot tagged
-        ``generation`` (see :class:`~graph.store.served.Generation`): the engine's response,
+        ``generation`` (a :class:`~graph.store.snapshots.Version`'s tag): the engine's response,
         byte for byte, in any solutions format; None when the engine must answer — a text the
         engine would refuse, or read otherwise, among them
         (:func:`~graph.summaries.shapes.recognise`). ``tests/test_summaries_differential.py``
@@ -147,10 +146,9 @@ def summaries_of(path: Path) -> Summaries:
 
 
 def snapshot_tag(store: EmbeddedStore) -> str | None:
-    """The tag of the snapshot ``store`` reads: its name, and when it was published (a store
-    deleted and made again reuses names)."""
-    generation = GenerationWatch(store.snapshots).named(store.generation)
-    return generation.tag if generation else None
+    """The tag of the snapshot ``store`` reads (:meth:`Store.version`)."""
+    version = store.version()
+    return version.tag if version else None
 
 
 def _build_into(sender: Connection, path: Path) -> None:
