@@ -68,7 +68,11 @@ class Settings(BaseSettings):
         description="Seconds a client has to send the head of a request (request line and "
         "headers; else 408 and the connection is closed), and again its body (else 408).",
     )
-    batch_size: int = Field(10_000, gt=0, description="Records mapped and written per batch (an ingest is one unit of writes whatever its batches).")
+    batch_size: int = Field(
+        10_000,
+        gt=0,
+        description="Records mapped and written per batch (an ingest is one unit of writes whatever its batches).",
+    )
     ingest_workers: int = Field(
         0,
         ge=0,
