@@ -1,7 +1,7 @@
 """A real HTTP gateway in front of a real SPARQL server, as deployments put nginx in front of one.
 
 It asks for credentials (HTTP Basic or a bearer token), limits request bodies, and can be told
-to misbehave on the next requests — answer 503, drop the connection before or after passing
+to misbehave on the next requests — answer 503 (with a ``Retry-After``), drop the connection before or after passing
 the request on, answer slowly, or echo the request's headers in an error page — so that the
 tests see newsgraph's authentication, retries and redaction against real network failures.
 """
@@ -80,8 +80,8 @@ def _handler(gate: Gate, client: httpx.Client) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
-            if fault == "503":
-                self._reply(503, b"busy", {"Retry-After": "0"})
+            if fault is not None and fault.startswith("503"):  # "503" or "503:SECONDS"
+                self._reply(503, b"busy", {"Retry-After": fault.partition(":")[2] or "0"})
                 return
             if fault == "echo":
                 echoed = "\n".join(f"{k}: {v}" for k, v in self.headers.items())

@@ -23,7 +23,7 @@ from graph.errors import QueryError, QueryTimeout, StoreError
 from graph.settings import load_settings
 from graph.sparql import QueryRequest
 from graph.store import RemoteStore
-from graph.store.remote import answers, auth, dialects, rewrite, writes
+from graph.store.remote import answers, auth, dialects, retry, rewrite, writes
 from graph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
 from graph.store.remote.dialects import Virtuoso
 from graph.store.remote.retry import RetryPolicy
@@ -76,7 +76,7 @@ def test_basic_auth_is_sent_only_when_the_server_asks(oxigraph_empty: Endpoint) 
     with gate(oxigraph_empty.query_url, basic=("ann", PASSWORD)) as front:
         with RemoteStore(front.url, user="ann", password=PASSWORD) as store:
             store.replace_graphs([G + "1"], quads(G + "1", 3))
-            assert count_in(store, G + "1") == 3  # a query through SPARQLWrapper, answered too
+            assert count_in(store, G + "1") == 3  # a query, answered too
         assert front.seen[0].authorization is None  # nothing sent before the challenge
         writes_sent = [
             seen for seen in front.seen if seen.method == "POST" and "update" in seen.path
@@ -102,7 +102,7 @@ def test_a_bearer_token_goes_with_every_request(oxigraph_empty: Endpoint) -> Non
 
 
 def test_digest_auth_on_virtuoso(virtuoso: Endpoint) -> None:
-    """Virtuoso's /sparql-auth asks for Digest: queries (urllib) and writes (httpx) answer it."""
+    """Virtuoso's /sparql-auth asks for Digest: queries and writes answer it."""
     authed = virtuoso.query_url + "-auth"
     with RemoteStore(authed, user=virtuoso.user, password=virtuoso.password) as store:
         empty(store)
@@ -150,6 +150,19 @@ def test_idempotent_requests_are_retried(oxigraph_empty: Endpoint) -> None:
         assert count_in(store, G + "1") == 4
         front.faults[:] = ["drop", "503"]
         assert count_in(store, G + "1") == 4
+
+
+def test_a_busy_server_is_given_the_time_it_asks_for(oxigraph_empty: Endpoint) -> None:
+    with gate(oxigraph_empty.query_url) as front, RemoteStore(front.url) as store:
+        store.connection.policy = RetryPolicy(attempts=2, backoff=0.01)
+        store.ask("ASK {}")
+        front.faults[:] = ["503:1"]
+        started = time.monotonic()
+        assert store.ask("ASK {}") is True
+        assert time.monotonic() - started >= 1.0  # Retry-After, not the 0.01 s backoff
+        front.faults[:] = ["503:1", "503:1"]
+        with pytest.raises(StoreError, match="HTTP 503 busy"):
+            store.ask("ASK {}")  # two attempts in all, then the server's words
 
 
 def test_a_user_update_is_not_sent_again_once_it_may_have_applied(oxigraph_empty: Endpoint) -> None:
@@ -313,7 +326,7 @@ def test_url_settings_never_hold_a_secret() -> None:
 
 
 @pytest.mark.parametrize(
-    "module", [auth, answers, dialects, rewrite, writes], ids=lambda m: m.__name__
+    "module", [auth, answers, dialects, retry, rewrite, writes], ids=lambda m: m.__name__
 )
 def test_the_examples_in_the_docstrings_hold(module: object) -> None:
     failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]

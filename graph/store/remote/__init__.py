@@ -1,8 +1,8 @@
 """A store behind any SPARQL 1.1 server (Oxigraph server, Virtuoso, GraphDB, Neptune, QLever…).
 
 Modules, from the wire up: :mod:`auth` (credentials, Basic/Digest/bearer, redaction),
-:mod:`retry` (backoff for idempotent requests), :mod:`http` (SPARQLWrapper for queries, httpx
-for the rest), :mod:`answers` (reading results), :mod:`dialects` (what differs per server),
+:mod:`retry` (tenacity's backoff for idempotent requests), :mod:`http` (one httpx client for
+every request), :mod:`answers` (reading results), :mod:`dialects` (what differs per server),
 :mod:`server` (endpoints and probing), :mod:`writes` and :mod:`transfer` (batched graph
 replacement, bulk loads, dumps), :mod:`store` (the :class:`RemoteStore` itself).
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import re
 import threading
-import urllib.request
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -128,24 +127,6 @@ def headers(credentials: Credentials) -> dict[str, str]:
     return {"Authorization": f"Bearer {credentials.token}"} if credentials.token else {}
 
 
-def urllib_opener(credentials: Credentials, urls: list[str]) -> urllib.request.OpenerDirector:
-    """An opener (for SPARQLWrapper's requests) that answers Basic and Digest challenges.
-
-    Built per request, so that no handler state is shared between threads, and never
-    installed globally.
-    """
-    handlers: list[urllib.request.BaseHandler] = []
-    if credentials.user and not credentials.token:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        for url in urls:
-            manager.add_password(None, url, credentials.user, credentials.password or "")
-        handlers += [
-            urllib.request.HTTPDigestAuthHandler(manager),
-            urllib.request.HTTPBasicAuthHandler(manager),
-        ]
-    return urllib.request.build_opener(*handlers)
-
-
 __all__ = [
     "MASK",
     "ChallengeAuth",
@@ -154,5 +135,4 @@ __all__ = [
     "headers",
     "httpx_auth",
     "split_userinfo",
-    "urllib_opener",
 ]

@@ -1,26 +1,27 @@
-"""The HTTP side of a remote store: queries through SPARQLWrapper, everything else through httpx.
+"""The HTTP side of a remote store: one httpx client for every request, one auth path.
 
-Both paths share the credentials (:mod:`auth`), the timeouts and the retry policy
-(:mod:`retry`), and turn every failure into a :class:`~graph.errors.NewsgraphError` whose
-message names the URL (never with credentials) and the server's own words, redacted.
+Queries (the SPARQL 1.1 Protocol's form-encoded POST), updates, Graph Store Protocol requests
+and probes all go through :class:`Connection`: one pooled :class:`httpx.Client` with the
+credentials (:mod:`auth`), the timeouts and the retry policy (:mod:`retry`). Every failure
+becomes a :class:`~graph.errors.NewsgraphError` whose message names the URL (never with
+credentials) and the server's own words, redacted.
+
+Why queries do not go through SPARQLWrapper here, although it is newsgraph's SPARQL client
+(``newsgraph query --endpoint``, :mod:`graph.client`): its public API sends through urllib
+with an opener of its own — for Digest it installs one process-wide — sends Basic credentials
+before the server asks, raises error statuses as exceptions without their headers (so no
+``Retry-After``, no ``Server``), and neither retries nor streams. The store needs each of
+those, and one auth path for queries and writes alike (``tests/test_remote.py``).
 """
 
 from __future__ import annotations
 
-import http.client
-import math
 import re
-import urllib.error
-import urllib.request
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.message import Message
-from typing import IO
 
 import httpx
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from graph.errors import NewsgraphError, QueryError, QueryTimeout, StoreError
 from graph.store.remote import auth
@@ -80,7 +81,7 @@ class Connection:
         self.timeout = timeout
         self.policy = policy or RetryPolicy()
         self._client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
+            timeout=self._timeout(),
             headers={"User-Agent": USER_AGENT, **auth.headers(credentials)},
             auth=auth.httpx_auth(credentials),
         )
@@ -91,7 +92,7 @@ class Connection:
     def redact(self, text: str) -> str:
         return self.credentials.redact(text)
 
-    # -- httpx: updates, Graph Store Protocol, probes ----------------------------------------------
+    # -- requests --------------------------------------------------------------------------------
 
     def request(
         self,
@@ -101,11 +102,21 @@ class Connection:
         what: str,
         idempotent: bool,
         params: Params = (),
+        form: Params = (),
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        retry_timeouts: bool = True,
     ) -> Reply:
-        """One request, retried per the policy; any final status is returned as a :class:`Reply`."""
+        """One request, retried per the policy; any final status is returned as a :class:`Reply`.
+
+        ``form`` is sent as an ``application/x-www-form-urlencoded`` body (repeated names
+        kept); ``timeout`` replaces the connection's for reading (connecting keeps its own);
+        ``retry_timeouts=False`` gives up on a read that timed out (see :mod:`retry`).
+        """
+        data: dict[str, list[str]] = {}
+        for name, value in form:
+            data.setdefault(name, []).append(value)
 
         def send() -> Reply:
             try:
@@ -113,9 +124,10 @@ class Connection:
                     method,
                     url,
                     params=list(params),
+                    data=data or None,
                     content=content,
                     headers=dict(headers or {}),
-                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                    timeout=self._timeout(timeout),
                 )
             except httpx.HTTPError as error:
                 raise self._transient(error) from None
@@ -124,9 +136,20 @@ class Connection:
             return reply
 
         try:
-            return with_retries(send, what=what, idempotent=idempotent, policy=self.policy)
+            return with_retries(
+                send,
+                what=what,
+                idempotent=idempotent,
+                policy=self.policy,
+                retry_timeouts=retry_timeouts,
+            )
         except TransientFailure as failure:
             raise self._gave_up(what, failure) from None
+
+    def _timeout(self, seconds: float | None = None) -> httpx.Timeout:
+        """``seconds`` (else the connection's timeout) for each read; at most 10 s to connect."""
+        seconds = seconds or self.timeout
+        return httpx.Timeout(seconds, connect=min(CONNECT_TIMEOUT, seconds))
 
     @contextmanager
     def stream(
@@ -140,15 +163,12 @@ class Connection:
                     "GET", url, params=list(params), headers={"Accept": accept}
                 )
                 response = self._client.send(request, stream=True)
+                if response.status_code in RETRY_STATUSES:
+                    response.read()  # the server's words, for the message; it closes the stream
             except httpx.HTTPError as error:
                 raise self._transient(error) from None
             if response.status_code in RETRY_STATUSES:
-                response.close()
-                raise TransientFailure(
-                    f"HTTP {response.status_code}",
-                    sent=True,
-                    retry_after=retry_after_seconds(response.headers.get("retry-after")),
-                )
+                self._raise_if_busy(Reply(response.status_code, response.headers, response.content))
             return response
 
         try:
@@ -170,81 +190,6 @@ class Connection:
             yield from response.iter_bytes()
         except httpx.HTTPError as error:
             raise StoreError(f"{what} broke off: {self.redact(_describe(error))}") from None
-
-    # -- SPARQLWrapper: queries ------------------------------------------------------------------
-
-    def query(
-        self,
-        url: str,
-        text: str,
-        *,
-        form: str,
-        accept: str,
-        what: str,
-        params: Params = (),
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-        timeout: float | None = None,
-        retry_timeouts: bool = False,
-    ) -> Reply:
-        """A SPARQL query sent with SPARQLWrapper (POST, form-encoded), retried per the policy."""
-        wrapper = SPARQLWrapper(url, agent=USER_AGENT)
-        wrapper.setMethod(POST)
-        wrapper.setOnlyConneg(True)
-        wrapper.setReturnFormat(JSON)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # its own query-type sniffing warns on DEFINE etc.
-            wrapper.setQuery(text)
-        wrapper.queryType = form  # decided by newsgraph's tokenizer: never sent as an update
-        wrapper.setTimeout(math.ceil(timeout or self.timeout))
-        for name, value in params:
-            wrapper.addParameter(name, value)
-        for graph in default_graphs:
-            wrapper.addDefaultGraph(graph)
-        for graph in named_graphs:
-            wrapper.addNamedGraph(graph)
-        for name, value in auth.headers(self.credentials).items():
-            wrapper.addCustomHttpHeader(name, value)
-        wrapper.addCustomHttpHeader("Accept", accept)
-        seconds = timeout or self.timeout
-
-        def send() -> Reply:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # it warns on Accept headers we replace anyway
-                request = wrapper._createRequest()  # SPARQLWrapper builds it; we open it
-            opener = auth.urllib_opener(self.credentials, [url])
-            try:
-                with opener.open(request, timeout=seconds) as response:
-                    reply = Reply(response.status, _lower(response.headers), response.read())
-            except urllib.error.HTTPError as error:
-                reply = Reply(error.code, _lower(error.headers), _read(error))
-            except urllib.error.URLError as error:
-                raise TransientFailure(
-                    self.redact(_describe(error.reason)),
-                    sent=False,
-                    timeout=isinstance(error.reason, TimeoutError),
-                ) from None
-            except (TimeoutError, http.client.HTTPException, ConnectionError) as error:
-                raise TransientFailure(
-                    self.redact(_describe(error)),
-                    sent=True,
-                    timeout=isinstance(error, TimeoutError),
-                ) from None
-            except ValueError as error:  # urllib's digest handler on a scheme it cannot answer
-                raise StoreError(f"{what}: {self.redact(str(error))}") from None
-            self._raise_if_busy(reply)
-            return reply
-
-        try:
-            return with_retries(
-                send,
-                what=what,
-                idempotent=True,
-                policy=self.policy,
-                retry_timeouts=retry_timeouts,
-            )
-        except TransientFailure as failure:
-            raise self._gave_up(what, failure) from None
 
     # -- failures --------------------------------------------------------------------------------
 
@@ -290,31 +235,9 @@ class Connection:
         return StoreError(self.redact(f"{what}: HTTP {reply.status}: {said}"))
 
 
-def _describe(error: BaseException | str) -> str:
-    if isinstance(error, str):
-        return error
+def _describe(error: BaseException) -> str:
     text = str(error).split("\n")[0][:300]
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _lower(headers: Mapping[str, str] | Message | None) -> dict[str, str]:
-    return {key.lower(): value for key, value in (headers or {}).items()}
-
-
-def _read(error: urllib.error.HTTPError) -> bytes:
-    try:
-        return error.read()
-    except OSError:
-        return b""
-
-
-def copy_stream(chunks: Iterator[bytes], output: IO[bytes]) -> int:
-    """Write every chunk to ``output``; return the bytes written."""
-    written = 0
-    for chunk in chunks:
-        output.write(chunk)
-        written += len(chunk)
-    return written
-
-
-__all__ = ["USER_AGENT", "Connection", "Reply", "TooLarge", "copy_stream"]
+__all__ = ["USER_AGENT", "Connection", "Reply", "TooLarge"]

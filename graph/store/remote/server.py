@@ -128,7 +128,6 @@ class Server:
         self,
         text: str,
         *,
-        form: str,
         accept: str,
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
@@ -136,19 +135,24 @@ class Server:
         retry_timeouts: bool = False,
         dialect: Dialect | None = None,
     ) -> Reply:
-        """Send a query; the dialect keeps newsgraph's dataset (the union of all graphs)."""
+        """Send a query (SPARQL 1.1 Protocol: a form-encoded POST); the dialect keeps
+        newsgraph's dataset (the union of all graphs)."""
         dialect = dialect or self.dialect
         own = bool(default_graphs or named_graphs) or sparqltext.has_dataset_clause(text)
         what = f"query to {self.query_url}"
-        reply = self.connection.query(
+        form = [
+            ("query", dialect.query_text(text, own_dataset=own)),
+            *dialect.query_params(own_dataset=own),
+            *(("default-graph-uri", graph) for graph in default_graphs),
+            *(("named-graph-uri", graph) for graph in named_graphs),
+        ]
+        reply = self.connection.request(
+            "POST",
             self.query_url,
-            dialect.query_text(text, own_dataset=own),
-            form=form,
-            accept=accept,
             what=what,
-            params=dialect.query_params(own_dataset=own),
-            default_graphs=default_graphs,
-            named_graphs=named_graphs,
+            idempotent=True,
+            form=form,
+            headers={"Accept": accept},
             timeout=timeout,
             retry_timeouts=retry_timeouts,
         )
@@ -164,7 +168,7 @@ class Server:
     def select_rows(self, text: str, *, dialect: Dialect | None = None) -> list[Row]:
         """All rows of a SELECT, or an error if the server cut the answer short."""
         dialect = dialect or self.dialect
-        reply = self.query(text, form="SELECT", accept=answers.SOLUTIONS_ACCEPT, dialect=dialect)
+        reply = self.query(text, accept=answers.SOLUTIONS_ACCEPT, dialect=dialect)
         self.refuse_cut(reply, dialect)
         what = f"query to {self.query_url}"
         rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]

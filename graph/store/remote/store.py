@@ -1,8 +1,9 @@
 """``RemoteStore``: the :class:`~graph.store.base.Store` interface on any SPARQL 1.1 server.
 
-Queries go through SPARQLWrapper, updates through the SPARQL 1.1 Protocol, bulk loads and dumps
-through the Graph Store Protocol where the server has one. The server's dialect (see
-:mod:`dialects`) keeps newsgraph's model: the union default graph, canonical literals.
+Queries and updates go through the SPARQL 1.1 Protocol, bulk loads and dumps through the Graph
+Store Protocol where the server has one, all on one httpx client (:mod:`http`). The server's
+dialect (see :mod:`dialects`) keeps newsgraph's model: the union default graph, canonical
+literals.
 
 ``execute`` is the path of newsgraph's own ``/sparql`` when the store is remote: the same safety
 rules as the embedded store (:func:`graph.sparql.check_query`), the client's negotiated format
@@ -49,6 +50,8 @@ def bind(query: str, bindings: Mapping[str, Term] | None) -> str:
 
 
 class RemoteStore(Store):
+    remote = True
+
     def __init__(
         self,
         query_url: str,
@@ -128,18 +131,14 @@ class RemoteStore(Store):
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         self.flush()
-        reply = self.server.query(
-            bind(query, bindings), form="ASK", accept=answers.SOLUTIONS_ACCEPT
-        )
+        reply = self.server.query(bind(query, bindings), accept=answers.SOLUTIONS_ACCEPT)
         return answers.parse_boolean(reply.body, f"query to {self.query_url}")
 
     def construct(
         self, query: str, bindings: Mapping[str, Term] | None = None
     ) -> Iterator[ox.Triple]:
         self.flush()
-        text = bind(query, bindings)
-        form = sparqltext.query_form(text) or "CONSTRUCT"
-        reply = self.server.query(text, form=form, accept=answers.RDF_ACCEPT)
+        reply = self.server.query(bind(query, bindings), accept=answers.RDF_ACCEPT)
         self.server.refuse_cut(reply)
         what = f"query to {self.query_url}"
         return iter(
@@ -172,7 +171,6 @@ class RemoteStore(Store):
         accept = f"{media_type}, {_lower_q(canonical)}" if direct else canonical
         reply = self.server.query(
             text,
-            form=form,
             accept=accept,
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,

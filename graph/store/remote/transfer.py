@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from graph.errors import StoreError
 from graph.store.remote import answers, writes
-from graph.store.remote.http import TooLarge, copy_stream
+from graph.store.remote.http import TooLarge
 from graph.store.remote.server import Server
 from graph.store.remote.writes import GraphWrite
 
@@ -219,7 +219,7 @@ def _dump_graph_store(
         if not head.ok:
             raise server.connection.error(head, what)
         if head.media_type == rdf_format.media_type:
-            copy_stream(chunks, output)
+            output.writelines(chunks)
             return
         received = answers.rdf_format(head.media_type, what)
         body = b"".join(chunks)
@@ -254,7 +254,7 @@ def _quad_pages(server: Server, graph: ox.NamedNode | None) -> Iterator[list[ox.
     dialect = server.dialect
     while True:
         text = f"SELECT * WHERE {{ {where} }} ORDER BY {order} LIMIT {page} OFFSET {offset}"
-        reply = server.query(text, form="SELECT", accept=answers.SOLUTIONS_ACCEPT)
+        reply = server.query(text, accept=answers.SOLUTIONS_ACCEPT)
         cap = dialect.row_cap(reply.headers)
         if cap is not None and page > 1:
             # the server cut the page: ask for its size (or, when it does not say, half)
