@@ -6,7 +6,9 @@ exactly what running the query again would give, until the next write publishes 
 generation; the cache is emptied as soon as the endpoint sees one. Queries whose answer may
 differ between two runs on the same data (NOW, RAND, UUID, STRUUID, BNODE) or that read another
 endpoint (SERVICE) are never stored. The cache holds at most ``capacity`` bytes of bodies, least
-recently used first out; a single answer over a sixteenth of that is not kept.
+recently used first out (a :class:`cachetools.LRUCache` sized by body length); a single answer
+over a sixteenth of that is not kept. tests/test_result_cache.py checks the eviction order, the
+budget and the emptying, then the endpoint's use of it on a real server.
 
 >>> cache = ResultCache(1000)
 >>> cache.put("gen1", "key", Answer(b"x" * 10, "text/csv", False))
@@ -18,8 +20,9 @@ recently used first out; a single answer over a sixteenth of that is not kept.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from graph import sparqltext
 
@@ -41,19 +44,24 @@ def storable(query: str) -> bool:
 
 
 class ResultCache:
+    """Answers of one snapshot generation, at most ``capacity`` bytes of bodies."""
+
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self.largest = capacity // 16
         self.generation: str | None = None
-        self.size = 0
         self.hits = 0
         self.misses = 0
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._answers: LRUCache[str, Answer] = LRUCache(capacity, getsizeof=_body_size)
+
+    @property
+    def size(self) -> int:
+        """The bytes of bodies held."""
+        return int(self._answers.currsize)
 
     def _follow(self, generation: str) -> None:
         if generation != self.generation:
             self._answers.clear()
-            self.size = 0
             self.generation = generation
 
     def get(self, generation: str, key: str) -> Answer | None:
@@ -61,20 +69,16 @@ class ResultCache:
         answer = self._answers.get(key)
         if answer is None:
             self.misses += 1
-            return None
-        self._answers.move_to_end(key)
-        self.hits += 1
+        else:
+            self.hits += 1
         return answer
 
     def put(self, generation: str, key: str, answer: Answer) -> None:
         if not self.capacity or len(answer.body) > self.largest:
             return
         self._follow(generation)
-        previous = self._answers.pop(key, None)
-        if previous is not None:
-            self.size -= len(previous.body)
         self._answers[key] = answer
-        self.size += len(answer.body)
-        while self.size > self.capacity:
-            _, evicted = self._answers.popitem(last=False)
-            self.size -= len(evicted.body)
+
+
+def _body_size(answer: Answer) -> int:
+    return len(answer.body)

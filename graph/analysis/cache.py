@@ -31,10 +31,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from cachetools import LRUCache
 
 from graph.analysis.window import Window
 from graph.cooccurrence import Counts, count_window
@@ -79,6 +80,10 @@ class SnapshotCache(Generic[T]):
     ``size`` bounds the entries; ``cost`` and ``budget``, when given, also bound the sum of
     their costs (the newest entry is kept whatever its cost). Entries of other snapshots go as
     soon as a value of a newer one is kept: they can never be asked for again.
+
+    The entries are a :class:`cachetools.LRUCache`: weighed by ``cost`` (capped at ``budget``,
+    so that a value over it evicts every other and stays alone), it keeps the cost budget and
+    the order; the number of entries is bounded here, by evicting its oldest (``popitem``).
     """
 
     def __init__(
@@ -88,7 +93,12 @@ class SnapshotCache(Generic[T]):
         self.cost = cost
         self.budget = budget
         self.hits = 0
-        self._entries: OrderedDict[tuple[str, Hashable], T] = OrderedDict()
+        self._version: str | None = None
+        self._entries: LRUCache[Hashable, T] = (
+            LRUCache(budget, getsizeof=lambda value: min(cost(value), budget))
+            if cost is not None and budget > 0
+            else LRUCache(max(size, 1))
+        )
         self._computing: dict[tuple[str, Hashable], threading.Lock] = {}
         self._lock = threading.Lock()
 
@@ -97,20 +107,20 @@ class SnapshotCache(Generic[T]):
         version = store_version(store)
         if version is None:
             return compute()
-        entry = (version, key)
-        found = self._kept(entry)
+        found = self._kept(version, key)
         if found is not None:
             return found
+        entry = (version, key)
         with self._lock:
             computing = self._computing.setdefault(entry, threading.Lock())
         with computing:  # one computation per entry; the others wait for it
-            found = self._kept(entry)
+            found = self._kept(version, key)
             if found is not None:
                 return found
             try:
                 value = compute()
                 if store_version(store) == version:
-                    self._keep(entry, value)
+                    self._keep(version, key, value)
             finally:
                 with self._lock:
                     self._computing.pop(entry, None)
@@ -119,29 +129,22 @@ class SnapshotCache(Generic[T]):
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _kept(self, entry: tuple[str, Hashable]) -> T | None:
+    def _kept(self, version: str, key: Hashable) -> T | None:
         with self._lock:
-            if entry not in self._entries:
-                return None
-            self._entries.move_to_end(entry)
-            self.hits += 1
-            return self._entries[entry]
+            found = self._entries.get(key) if version == self._version else None
+            if found is not None:
+                self.hits += 1
+            return found
 
-    def _keep(self, entry: tuple[str, Hashable], value: T) -> None:
-        version = entry[0]
+    def _keep(self, version: str, key: Hashable, value: T) -> None:
         with self._lock:
-            for old in [e for e in self._entries if e[0] != version]:
-                del self._entries[old]
-            self._entries[entry] = value
-            while len(self._entries) > 1 and (
-                len(self._entries) > self.size or self._over_budget()
-            ):
-                self._entries.popitem(last=False)
-
-    def _over_budget(self) -> bool:
-        if self.cost is None or self.budget <= 0:
-            return False
-        return sum(self.cost(value) for value in self._entries.values()) > self.budget
+            if version != self._version:
+                self._entries.clear()
+                self._version = version
+            if key not in self._entries:
+                while len(self._entries) >= max(self.size, 1):
+                    self._entries.popitem()
+            self._entries[key] = value
 
 
 class CountsCache:
