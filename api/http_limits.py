@@ -1,26 +1,39 @@
 """Limits on a request before it reaches the app: its head must be small and arrive in time.
 
-Uvicorn's httptools protocol bounds the request line (64 KiB) but neither the headers nor the
-time a client takes to send them: one client sending a header of a hundred megabytes stalls
-every other request for seconds (the parser joins the partial value again on every read), and
-connections that never finish their head (slowloris) are held for ever. This protocol is
-uvicorn's own with both bounded:
-
 * a head (request line and headers) over :data:`HEAD_BYTES` is answered ``431`` and the
   connection closed;
 * a head not complete within ``NEWSGRAPH_REQUEST_TIMEOUT`` seconds of its first byte (or of the
   connection, for the first request) is answered ``408`` and the connection closed. Idle
-  keep-alive connections are closed by uvicorn itself after five seconds.
+  keep-alive connections are closed by uvicorn itself (``timeout_keep_alive``).
 
-The body has the same time limit, enforced where it is read (:func:`api.protocol.read_body`).
+The body has the same time limit, and a size limit, enforced by the app where it is read
+(:func:`api.protocol.read_body`): after the head, public ASGI is enough.
+
+Why uvicorn's internal protocol class, and only for the head: none of uvicorn's options bounds
+the time a head takes (``timeout_keep_alive`` runs only between requests, and any byte stops
+it), and its httptools protocol bounds no header at all (a client sending a header of a hundred
+megabytes stalls every other request for seconds: the parser joins the partial value again on
+every read). The h11 protocol with ``h11_max_incomplete_event_size`` answers an oversized head
+``400``, not ``431``. Served with those options alone, this module's tests fail: the large head
+gets ``400``, and a head that never ends, or a connection that sends nothing, is held for as
+long as the client likes (the control test shows both against uvicorn alone). So this protocol
+is uvicorn's httptools one, passed as ``uvicorn.Config(http=…)``, and it extends no more of it
+than the asyncio protocol methods (``connection_made``, ``data_received``, ``connection_lost``)
+and the two httptools parser callbacks that mark where a head starts and ends
+(``on_message_begin``, ``on_headers_complete``; uvicorn's protocol is its parser's callback
+object). ``test_the_uvicorn_hooks_it_builds_on_are_there`` fails if uvicorn moves them; the
+keep-alive tests, if they stop being called.
+
+Enforced by ``tests/test_http_limits.py`` (raw sockets against a real server).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+__all__ = ["HEAD_BYTES", "BoundedHttpToolsProtocol", "bounded_protocol"]
 
 #: The largest request head accepted (the request line alone is bounded at 64 KiB already).
 HEAD_BYTES = 64 * 1024
@@ -36,13 +49,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     head_timeout = 20.0
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._in_head = True
-        self._head_bytes = 0
-        self._head_clock: asyncio.TimerHandle | None = None
+    # Per-connection state: class defaults, set on the instance once it changes, so that
+    # uvicorn's constructor is not overridden.
+    _channel: asyncio.Transport | None = None
+    _in_head = True
+    _head_bytes = 0
+    _head_clock: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._channel = transport
         super().connection_made(transport)
         self._start_head_clock()
 
@@ -80,7 +95,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _start_head_clock(self) -> None:
         self._stop_head_clock()
-        self._head_clock = self.loop.call_later(self.head_timeout, self._head_too_slow)
+        self._head_clock = asyncio.get_running_loop().call_later(
+            self.head_timeout, self._head_too_slow
+        )
 
     def _stop_head_clock(self) -> None:
         if self._head_clock is not None:
@@ -89,24 +106,25 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _head_too_slow(self) -> None:
         self._head_clock = None
-        if self._in_head and not self.transport.is_closing():
+        if self._in_head and self._channel is not None and not self._channel.is_closing():
             self._refuse(408, f"the request head took over {self.head_timeout:g} s to arrive")
 
     def _refuse(self, status: int, message: str) -> None:
+        assert self._channel is not None  # data comes only after connection_made
         body = message.encode("ascii")
-        self.transport.write(
+        self._channel.write(
             _RESPONSES[status]
             + b"content-type: text/plain; charset=utf-8\r\n"
             + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
             + body
         )
-        self.transport.close()
+        self._channel.close()
         self._in_head = False
         self._stop_head_clock()
 
 
 def bounded_protocol(head_timeout: float) -> type[BoundedHttpToolsProtocol]:
-    """The protocol class for ``uvicorn.run(http=…)``, with this head timeout."""
+    """The protocol class for ``uvicorn.Config(http=…)``, with this head timeout."""
     return type(
         "BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), {"head_timeout": head_timeout}
     )
