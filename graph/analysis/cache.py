@@ -29,10 +29,8 @@ while a computation runs, a reader that has not followed a write, and a write un
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 from collections.abc import Callable, Hashable
-from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from cachetools import LRUCache
@@ -53,25 +51,15 @@ NETWORK_EDGES = 600_000
 
 
 def store_version(store: Store) -> str | None:
-    """The snapshot an on-disk store answers from, unique across rebuilds at the same path (the
-    time its lock file was made); None for stores without one.
+    """The version the store answers from (:meth:`Store.version`: unique across rebuilds of a
+    store at one path); None for stores that cannot name one (nothing is cached for them).
 
     A server's store names the newest snapshot, which its query workers follow; a read-only
     :class:`~graph.store.EmbeddedStore` the one it holds until it is refreshed; a writer the
-    newest it published.
+    newest it published, and none in the middle of a unit of writes.
     """
-    path = getattr(store, "path", None)
-    generation = getattr(store, "generation", None)
-    tag = getattr(generation, "tag", generation)  # a server's Generation already has it
-    if not isinstance(path, Path) or not isinstance(tag, str):
-        return None
-    if generation is tag:
-        try:
-            made = os.stat(path / "snapshots" / f"{tag}.lock").st_mtime_ns
-        except FileNotFoundError:
-            return None
-        tag = f"{tag}.{made:x}"
-    return f"{path.resolve()}@{tag}"
+    version = store.version()
+    return version.tag if version is not None else None
 
 
 class SnapshotCache(Generic[T]):
