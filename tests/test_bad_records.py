@@ -135,7 +135,7 @@ def test_the_whole_corpus_through_the_command_line(tmp_path: Path) -> None:
     for name, (line, _, _) in REJECTED.items():
         assert f"{BAD / name}:{line}: " in err, name
     summary = err.strip().splitlines()[-2]
-    assert f"rejected {len(REJECTED) + 1}," in summary
+    assert f"rejected {len(REJECTED) + 1};" in summary
 
 
 def test_a_rejected_record_with_unpaired_surrogates_is_kept_losslessly(
