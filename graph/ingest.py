@@ -1,4 +1,10 @@
-"""Files → records → JSON-LD → quads → store, in batches; idempotent, one named graph per article.
+"""Files → records → quads → store, in batches; idempotent, one named graph per article.
+
+A record passes each stage once: read (:func:`graph.sources.read`), then, in
+:mod:`graph.parallel`'s workers, validate (a :class:`graph.records.Prepared` record, its digest
+and its body's plain text made once), map (its article graph as N-Quads, by the writer compiled
+from :mod:`graph.mapping`'s table) and link (its linking evidence); then write, here, batch by
+batch, and the store-wide linking pass once the last batch is written.
 
 Each batch is one write: every article graph in it is replaced whole, so an interrupted ingest
 leaves each article present or absent, and running it again completes the job. A record replaces
@@ -20,6 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import parallel, queries, sources
+from graph.article_quads import terms_nquads
 from graph.errors import RecordError
 from graph.linking import Linker, cache_directory
 from graph.settings import Settings
@@ -108,9 +115,10 @@ def newer(candidate: tuple[datetime, str], current: tuple[datetime, str]) -> boo
 
 
 class Ingester:
-    """One ingest run: read, validate and map records (:class:`graph.parallel.Mapper`, in
-    worker processes or in this one), decide per record whether it is written, write each
-    batch in bulk, then link the store (:class:`graph.linking.Linker`)."""
+    """One ingest run: read records, take them through the per-record stages
+    (:class:`graph.parallel.Mapper`, in worker processes or in this one), decide per record
+    whether it is written, write each batch in bulk, then link the store
+    (:class:`graph.linking.Linker`)."""
 
     def __init__(
         self,
@@ -253,7 +261,7 @@ class Ingester:
             texts = [mapped.nquads for mapped in written]
             quads = sum(mapped.quads for mapped in written)
             if shared:
-                terms = parallel.terms_nquads(self.iris, list(shared.values()))
+                terms = terms_nquads(self.iris, list(shared.values()))
                 texts.append(terms.encode())
                 quads += terms.count("\n")
             data = b"".join(texts)

@@ -1,4 +1,4 @@
-"""Record → schema.org JSON-LD: the pinned mapping, as pure functions.
+"""Record → schema.org JSON-LD: the pinned mapping, as one table.
 
 | record           | schema.org                                                            |
 |------------------|-----------------------------------------------------------------------|
@@ -22,20 +22,44 @@ An article's own graph holds only what belongs to the article. Shared nodes — 
 publishers — are described once, in their own graphs, so that the union default graph counts
 each fact once. ``ng:entityName`` keeps the names exactly as the record gave them (linking reads
 them back) and ``ng:recordHash`` identifies the record's version.
+
+The table is data: each :class:`Shape` (:data:`NEWS_ARTICLE` and the nodes it nests,
+:data:`DEFINED_TERM` and :data:`ORGANIZATION` for the terms graph) names its type and, in order,
+its properties, each a term of ``vocab/context.jsonld`` with the function that reads its value
+from the node's source. Both writers of the mapping are made from it, and from nothing else:
+:func:`node` builds the JSON-LD node (:func:`article_node`, :func:`document`, the JSON-LD
+processor's road), and :class:`graph.article_quads.ArticleWriter` compiles it into ingest's
+N-Quads writer. ``tests/test_mapping.py`` holds the table to graphs written out by hand.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from graph import markdown
-from graph.records import Record
+from graph.records import Author, Prepared, Record
 from vocab.namespaces import CONTEXT_IRI, Minter
+
+__all__ = [
+    "DEFINED_TERM",
+    "NEWS_ARTICLE",
+    "ORGANIZATION",
+    "Article",
+    "Part",
+    "Prop",
+    "Shape",
+    "article_graph",
+    "article_node",
+    "document",
+    "node",
+    "shared_nodes",
+    "xsd_datetime",
+]
 
 ALTERNATE_FORMATS: dict[str, str] = {
     "html": "text/html",
@@ -82,12 +106,6 @@ def xsd_datetime(value: datetime) -> str:
     return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def record_hash(record: Record) -> str:
-    """A digest of the validated record: equal records, equal digests."""
-    canonical = record.model_dump_json(exclude_none=True)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
-
-
 def encoding_format(key: str) -> str:
     return ALTERNATE_FORMATS.get(key.lower(), key)
 
@@ -99,99 +117,126 @@ def publisher_host(record: Record) -> str | None:
     return host.lower() if host else None
 
 
-def article_node(
-    record: Record,
-    iris: Minter,
-    mentions: Sequence[str] = (),
-    found_in_text: Sequence[str] = (),
-    digest: str | None = None,
-    body_text: str | None = None,
-) -> dict[str, Any]:
-    """The article as one JSON-LD node (no ``@context``; terms of ``vocab/context.jsonld``).
+# -- the table's vocabulary ----------------------------------------------------------------------
 
-    ``mentions`` are the entity IRIs the linker gave the record's entities;
-    ``found_in_text`` those it found in the text only (they are mentions too). ``body_text``
-    is the body as plain text, when the caller has it already.
+S = TypeVar("S")
+
+
+@dataclass(frozen=True, slots=True)
+class Prop(Generic[S]):
+    """One property of a shape: a term of the context and how its value is read from a source.
+
+    ``read`` gives one value, or None when the node has no such property; a property of
+    ``many`` values gives a sequence (written as a JSON array; empty: no property). A value is a
+    string (the term's definition in the context says whether it is an IRI, a typed literal or
+    a plain string) or a :class:`Part`.
     """
-    article = iris.article(record.slug)
-    node: dict[str, Any] = {
-        "@id": article,
-        "@type": "NewsArticle",
-        "identifier": record.slug,
-        "headline": record.title,
-        "datePublished": xsd_datetime(record.published_at),
-    }
-    if record.updated_at:
-        node["dateModified"] = xsd_datetime(record.updated_at)
-    if record.summary:
-        node["description"] = record.summary
-    encodings: list[dict[str, Any]] = []
+
+    term: str
+    read: Callable[[S], Any]
+    many: bool = False
+
+
+def one(term: str, read: Callable[[S], Any]) -> Prop[S]:
+    return Prop(term, read)
+
+
+def many(term: str, read: Callable[[S], Sequence[Any]]) -> Prop[S]:
+    return Prop(term, read, many=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape(Generic[S]):
+    """A kind of node: its ``@type`` and its properties, in the order they are written."""
+
+    type: str
+    props: tuple[Prop[S], ...]
+
+
+class Part(NamedTuple):
+    """A node: its IRI, its shape, and the source its properties are read from."""
+
+    iri: str
+    shape: Shape[Any]
+    source: Any
+
+
+class Alternate(NamedTuple):
+    key: str
+    url: str
+
+
+class Topic(NamedTuple):
+    name: str
+    term_set: str
+
+
+class Publisher(NamedTuple):
+    host: str
+    url: str
+
+
+class Article:
+    """What the article's properties read: the prepared record, the dataset's IRIs, the
+    article's IRI, and the entity IRIs linking gave it (``mentions``: from its entity list;
+    ``found_in_text``: found in its text only; both none where linking adds them later)."""
+
+    __slots__ = ("found_in_text", "iri", "iris", "mentions", "prepared", "record")
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        iris: Minter,
+        mentions: Sequence[str] = (),
+        found_in_text: Sequence[str] = (),
+    ) -> None:
+        self.prepared = prepared
+        self.record = prepared.record
+        self.iris = iris
+        self.iri = iris.article(prepared.record.slug)
+        self.mentions = mentions
+        self.found_in_text = found_in_text
+
+    @property
+    def part(self) -> Part:
+        """The article as a node of :data:`NEWS_ARTICLE`."""
+        return Part(self.iri, NEWS_ARTICLE, self)
+
+
+def _encodings(a: Article) -> list[Part]:
+    record, iris = a.record, a.iris
+    parts = []
     if record.body_md:
-        node["articleBody"] = (
-            body_text if body_text is not None else markdown.to_text(record.body_md)
-        )
-        encodings.append(
-            {
-                "@id": iris.article_part(record.slug, "markdown"),
-                "@type": "MediaObject",
-                "encodingFormat": "text/markdown",
-                "text": record.body_md,
-            }
-        )
-        citations = markdown.links(record.body_md)
-        if citations:
-            node["citation"] = citations
+        parts.append(Part(iris.article_part(record.slug, "markdown"), MARKDOWN, record.body_md))
     for key, url in sorted(record.alternates.items()):
-        encodings.append(
-            {
-                "@id": iris.article_part(record.slug, f"alternate-{key}"),
-                "@type": "MediaObject",
-                "contentUrl": url,
-                "encodingFormat": encoding_format(key),
-            }
-        )
-    if encodings:
-        node["encoding"] = encodings
-    if record.url:
-        node["url"] = record.url
-        node["mainEntityOfPage"] = record.url
-    host = publisher_host(record)
-    if host:
-        node["publisher"] = iris.publisher(host)
-    if record.canonical_source:
-        node["isBasedOn"] = record.canonical_source
-    if record.lang:
-        node["inLanguage"] = record.lang
-    if record.topics:
-        node["about"] = [iris.topic(topic) for topic in record.topics]
-        node["keywords"] = list(record.topics)
-    if record.image:
-        node["image"] = list(record.image)
-    if record.author:
-        node["author"] = [
-            {
-                "@id": iris.article_part(record.slug, f"author-{index}"),
-                "@type": "Person",
-                "name": author.name,
-                **({"url": author.url} if author.url else {}),
-            }
-            for index, author in enumerate(record.author, start=1)
-        ]
-    all_mentions = list(dict.fromkeys([*mentions, *found_in_text]))
-    if all_mentions:
-        node["mentions"] = all_mentions
-    text_only = [iri for iri in found_in_text if iri not in set(mentions)]
-    if text_only:
-        node["foundInText"] = text_only
-    if record.entities:
-        node["entityName"] = list(record.entities)
-    node["recordHash"] = digest or record_hash(record)
-    return node
+        iri = iris.article_part(record.slug, f"alternate-{key}")
+        parts.append(Part(iri, ALTERNATE, Alternate(key, url)))
+    return parts
 
 
-def article_graph(node: dict[str, Any]) -> dict[str, Any]:
-    """The article node wrapped as its own named graph (graph IRI = article IRI)."""
-    return {"@id": node["@id"], "@graph": [node]}
+def _authors(a: Article) -> list[Part]:
+    return [
+        Part(a.iris.article_part(a.record.slug, f"author-{index}"), PERSON, author)
+        for index, author in enumerate(a.record.author, start=1)
+    ]
+
+
+def _publisher(a: Article) -> str | None:
+    host = publisher_host(a.record)
+    return _publisher_iri(a.iris, host) if host else None
+
+
+def _mentions(a: Article) -> Sequence[str]:
+    if not a.mentions and not a.found_in_text:
+        return ()
+    return list(dict.fromkeys([*a.mentions, *a.found_in_text]))
+
+
+def _found_in_text_only(a: Article) -> Sequence[str]:
+    if not a.found_in_text:
+        return ()
+    given = set(a.mentions)
+    return [iri for iri in a.found_in_text if iri not in given]
 
 
 @lru_cache(maxsize=50_000)
@@ -199,45 +244,153 @@ def _topic_iri(iris: Minter, topic: str) -> str:
     return iris.topic(topic)  # topics repeat across records
 
 
+@lru_cache(maxsize=50_000)
+def _publisher_iri(iris: Minter, host: str) -> str:
+    return iris.publisher(host)  # so do publishers
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+#: The markdown of a body (source: the markdown text).
+MARKDOWN: Shape[str] = Shape(
+    "MediaObject",
+    (
+        one("encodingFormat", lambda body: "text/markdown"),
+        one("text", lambda body: body),
+    ),
+)
+
+#: An alternate form of the article (source: :class:`Alternate`).
+ALTERNATE: Shape[Alternate] = Shape(
+    "MediaObject",
+    (
+        one("contentUrl", lambda alternate: alternate.url),
+        one("encodingFormat", lambda alternate: encoding_format(alternate.key)),
+    ),
+)
+
+#: An author (source: :class:`graph.records.Author`).
+PERSON: Shape[Author] = Shape(
+    "Person",
+    (
+        one("name", lambda author: author.name),
+        one("url", lambda author: author.url),
+    ),
+)
+
+#: The article (source: :class:`Article`).
+NEWS_ARTICLE: Shape[Article] = Shape(
+    "NewsArticle",
+    (
+        one("identifier", lambda a: a.record.slug),
+        one("headline", lambda a: a.record.title),
+        one("datePublished", lambda a: xsd_datetime(a.record.published_at)),
+        one("dateModified", lambda a: a.record.updated_at and xsd_datetime(a.record.updated_at)),
+        one("description", lambda a: a.record.summary),
+        one("articleBody", lambda a: a.prepared.text if a.record.body_md else None),
+        many("citation", lambda a: markdown.links(a.record.body_md) if a.record.body_md else ()),
+        many("encoding", _encodings),
+        one("url", lambda a: a.record.url),
+        one("mainEntityOfPage", lambda a: a.record.url),
+        one("publisher", _publisher),
+        one("isBasedOn", lambda a: a.record.canonical_source),
+        one("inLanguage", lambda a: a.record.lang),
+        many("about", lambda a: [_topic_iri(a.iris, topic) for topic in a.record.topics]),
+        many("keywords", lambda a: a.record.topics),
+        many("image", lambda a: a.record.image),
+        many("author", _authors),
+        many("mentions", _mentions),
+        many("foundInText", _found_in_text_only),
+        many("entityName", lambda a: a.record.entities),
+        one("recordHash", lambda a: a.prepared.digest),
+    ),
+)
+
+#: A topic, in the terms graph (source: :class:`Topic`).
+DEFINED_TERM: Shape[Topic] = Shape(
+    "DefinedTerm",
+    (
+        one("name", lambda topic: topic.name),
+        one("termCode", lambda topic: topic.name),
+        one("inDefinedTermSet", lambda topic: topic.term_set),
+    ),
+)
+
+#: A publisher, in the terms graph (source: :class:`Publisher`).
+ORGANIZATION: Shape[Publisher] = Shape(
+    "Organization",
+    (
+        one("name", lambda publisher: publisher.host),
+        one("url", lambda publisher: publisher.url),
+    ),
+)
+
+
+# -- the JSON-LD writer --------------------------------------------------------------------------
+
+
+def node(part: Part) -> dict[str, Any]:
+    """A part as a JSON-LD node (no ``@context``; terms of ``vocab/context.jsonld``): its
+    ``@id``, its ``@type``, then each property its source gives, nested parts embedded."""
+    result: dict[str, Any] = {"@id": part.iri, "@type": part.shape.type}
+    source = part.source
+    for prop in part.shape.props:
+        value = prop.read(source)
+        if prop.many:
+            if value:
+                result[prop.term] = [node(v) if isinstance(v, Part) else v for v in value]
+        elif value is not None:
+            result[prop.term] = node(value) if isinstance(value, Part) else value
+    return result
+
+
+def article_node(
+    prepared: Prepared,
+    iris: Minter,
+    mentions: Sequence[str] = (),
+    found_in_text: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The article as one JSON-LD node (``mentions``, ``found_in_text``: see :class:`Article`).
+
+    >>> from graph.records import prepare
+    >>> p = prepare({"slug": "s", "title": "T", "published_at": "2026-01-02"}, "x:1")
+    >>> article_node(p, Minter("http://n.example/"))["datePublished"]
+    '2026-01-02T00:00:00Z'
+    """
+    return node(Article(prepared, iris, mentions, found_in_text).part)
+
+
+def article_graph(node: dict[str, Any]) -> dict[str, Any]:
+    """The article node wrapped as its own named graph (graph IRI = article IRI)."""
+    return {"@id": node["@id"], "@graph": [node]}
+
+
 def shared_nodes(record: Record, iris: Minter) -> list[dict[str, Any]]:
     """The topic and publisher nodes a record refers to (for the terms graph)."""
-    nodes: list[dict[str, Any]] = []
-    for topic in record.topics:
-        nodes.append(
-            {
-                "@id": _topic_iri(iris, topic),
-                "@type": "DefinedTerm",
-                "name": topic,
-                "termCode": topic,
-                "inDefinedTermSet": iris.topic_scheme,
-            }
-        )
+    parts = [
+        Part(_topic_iri(iris, topic), DEFINED_TERM, Topic(topic, iris.topic_scheme))
+        for topic in record.topics
+    ]
     host = publisher_host(record)
     if host:
-        nodes.append(
-            {
-                "@id": iris.publisher(host),
-                "@type": "Organization",
-                "name": host,
-                "url": f"{urlsplit(record.url or '').scheme}://{host}/",
-            }
-        )
-    return nodes
+        url = f"{urlsplit(record.url or '').scheme}://{host}/"
+        parts.append(Part(_publisher_iri(iris, host), ORGANIZATION, Publisher(host, url)))
+    return [node(part) for part in parts]
 
 
 def document(
-    record: Record, iris: Minter, mentions: Sequence[str] = (), context: str | None = None
+    prepared: Prepared, iris: Minter, mentions: Sequence[str] = (), context: str | None = None
 ) -> dict[str, Any]:
     """One record as a standalone JSON-LD document: its article graph and the shared nodes.
 
-    >>> from graph.records import validate
-    >>> r = validate({"slug": "s", "title": "T", "published_at": "2026-01-02"}, "x:1")
-    >>> doc = document(r, Minter("http://n.example/"))
+    >>> from graph.records import prepare
+    >>> p = prepare({"slug": "s", "title": "T", "published_at": "2026-01-02"}, "x:1")
+    >>> doc = document(p, Minter("http://n.example/"))
     >>> doc["@graph"][0]["@graph"][0]["headline"]
     'T'
     """
-    graphs: list[dict[str, Any]] = [article_graph(article_node(record, iris, mentions))]
-    shared = shared_nodes(record, iris)
+    graphs: list[dict[str, Any]] = [article_graph(article_node(prepared, iris, mentions))]
+    shared = shared_nodes(prepared.record, iris)
     if shared:
         graphs.append({"@id": iris.terms_graph, "@graph": shared})
     return {"@context": context or CONTEXT_IRI, "@graph": graphs}

@@ -8,8 +8,10 @@ strings. :class:`QuadWriter` compiles that table from the context once and write
 quads as N-Quads text, about ten times faster than the JSON-LD processor.
 
 Anything outside that shape raises :class:`Unsupported`; callers then use the JSON-LD processor
-(``graph.jsonld``), which stays the processor of record. ``tests/test_nquads.py`` proves both
+(:func:`by_processor`), which stays the processor of record. ``tests/test_nquads.py`` proves both
 give the same quads for the sample, the seed, the Reuters corpus and odd records.
+:class:`graph.article_quads.ArticleWriter` writes values with the same table
+(:meth:`QuadWriter.value_writer`).
 
 >>> writer = QuadWriter()
 >>> print(writer.graph({"@id": "http://n.example/g", "@graph": [
@@ -21,15 +23,17 @@ give the same quads for the sample, the seed, the Reuters corpus and odd records
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.jsonld import bundled_context
+from graph.jsonld import batch_text, bundled_context
 from vocab.namespaces import CONTEXT_IRI, RDF
 
-__all__ = ["QuadWriter", "Unsupported", "string_literal"]
+__all__ = ["QuadWriter", "Unsupported", "by_processor", "string_literal"]
 
 RDF_TYPE = f"<{RDF}type>"
 #: Lexical forms N-Quads writes as they are, between quotes.
@@ -75,6 +79,15 @@ class QuadWriter:
             if key[:1].isupper():
                 self._types[key] = str(ox.NamedNode(iri))
         self._iris: dict[str, str] = {}
+        #: Each term's writer of a string value: an IRI, a typed literal or a plain string.
+        self._values: dict[str, Callable[[str], str]] = {
+            key: self.iri
+            if term.iri_values
+            else string_literal
+            if term.datatype is None
+            else partial(self.typed_literal, key)
+            for key, term in self._terms.items()
+        }
 
     def graph(self, graph_object: dict[str, Any]) -> str:
         """N-Quads of a graph object ``{"@id": G, "@graph": [nodes]}``."""
@@ -90,6 +103,16 @@ class QuadWriter:
     def predicate(self, term: str) -> str:
         """The written IRI of a term of the context (``KeyError`` if it is none)."""
         return self._terms[term].predicate
+
+    def value_writer(self, term: str) -> Callable[[str], str]:
+        """How a string value of a term of the context is written: as an IRI (``"@type":
+        "@id"``, :meth:`iri`), a typed literal (:meth:`typed_literal`) or a plain string
+        (``KeyError`` if it is no term).
+
+        >>> QuadWriter().value_writer("url")("http://n.example/a")
+        '<http://n.example/a>'
+        """
+        return self._values[term]
 
     def type_iri(self, name: str) -> str:
         """The written IRI of a type term of the context (``KeyError`` if it is none)."""
@@ -135,23 +158,26 @@ class QuadWriter:
             if term is None:
                 raise Unsupported(f"key {key!r} is not a term of the context")
             head = f"{subject} {term.predicate} "
+            write = self._values[key]
             for item in value if isinstance(value, list) else (value,):
-                if not isinstance(item, str):
-                    written = self._object(term, item, tail, lines)
-                elif term.iri_values:
-                    written = self._iris.get(item) or self.iri(item)
-                elif term.datatype is None:
-                    written = string_literal(item)
-                else:
-                    written = str(ox.Literal(item, datatype=term.datatype))
+                written = write(item) if isinstance(item, str) else self._object(item, tail, lines)
                 lines.append(f"{head}{written}{tail}")
         return subject
 
-    def _object(self, term: _Term, item: Any, tail: str, lines: list[str]) -> str:
+    def _object(self, item: Any, tail: str, lines: list[str]) -> str:
         """A value that is not a string: a nested node (its own quads written first)."""
         if isinstance(item, dict):
             return self._node(item, tail, lines)
         raise Unsupported(f"value {item!r} is not a string")
+
+
+def by_processor(graph_object: dict[str, Any]) -> str:
+    """N-Quads of a graph object by pyoxigraph's JSON-LD parser (the road for what
+    :meth:`QuadWriter.graph` refuses)."""
+    quads = ox.parse(batch_text([graph_object]), format=ox.RdfFormat.JSON_LD)
+    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    assert text is not None  # serialize returns the bytes when given no output
+    return text.decode("utf-8")
 
 
 def string_literal(value: str) -> str:

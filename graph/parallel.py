@@ -1,20 +1,26 @@
-"""Validate and map records in worker processes, streaming, with bounded memory.
+"""Ingest's per-record stages, in worker processes, streaming, with bounded memory.
 
-Ingest's per-record work — validation, the record digest, the mapping, writing the article's
-quads and reading its linking evidence — is pure, so it runs in a process pool while the
-ingesting process writes the previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus
-one batch are in flight, and results come back in input order, so memory stays flat however
-large the input.
+Each item read (:func:`graph.sources.read`) passes each stage once, in :func:`map_item`:
 
-Each mapped record comes back with its article graph as N-Quads text written by
-:class:`graph.article_quads.ArticleWriter` (or, for a record outside the quad writer's shape, by
-the JSON-LD processor),
-ready for the store's bulk loader, and its linking evidence
-(:class:`graph.linking.evidence.Evidence`), encoded for the linking cache. The article graph
-holds no entity links yet: those depend on the whole store, and the linking pass adds them
-after the last batch. Workers hold no state but the quad writer, so an outcome depends on its
-record alone. With one worker, or for inputs of up to :data:`POOL_THRESHOLD` items, no pool
-is started: the same functions run in-process.
+1. decode — an item whose line is undecoded → the decoded item (:func:`graph.sources.decode`);
+2. validate — the decoded item → a :class:`graph.records.Prepared` record (its digest and its
+   body's plain text made here, once), or a :class:`Rejected` (:func:`prepare`);
+3. map — the prepared record → its article graph as N-Quads
+   (:meth:`graph.article_quads.ArticleWriter.nquads`, compiled from the mapping's table) and the
+   shared nodes it refers to (:func:`graph.mapping.shared_nodes`);
+4. link — the prepared record → its linking evidence (:meth:`Evidence.of_prepared`), encoded for
+   the linking cache;
+
+and comes back as one :class:`Mapped` (or :class:`Rejected`), ready for ingest's write stage
+(:class:`graph.ingest.Ingester`). The article graph holds no entity links yet: those depend on
+the whole store, and the linking pass adds them after the last batch.
+
+The stages are pure, so they run in a process pool while the ingesting process writes the
+previous batches to the store. Items go out in chunks; at most ``2 × workers`` chunks plus one
+batch are in flight, and results come back in input order, so memory stays flat however large
+the input. Workers hold no state but the quad writers, so an outcome depends on its item alone.
+With one worker, or for inputs of up to :data:`POOL_THRESHOLD` items, no pool is started: the
+same functions run in-process.
 """
 
 from __future__ import annotations
@@ -28,20 +34,16 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from functools import cache
 from typing import Any, NamedTuple
 
-import pyoxigraph as ox
-
-from graph import jsonld, mapping, markdown, sources
+from graph import mapping, records, sources
 from graph.article_quads import ArticleWriter
 from graph.errors import RecordError
 from graph.linking.evidence import Evidence
-from graph.nquads import QuadWriter, Unsupported
-from graph.records import unknown_fields, validate
+from graph.nquads import QuadWriter
 from vocab.namespaces import Minter
 
-__all__ = ["Mapped", "Mapper", "Rejected", "map_items", "terms_nquads", "worker_count"]
+__all__ = ["Mapped", "Mapper", "Rejected", "map_item", "map_items", "prepare", "worker_count"]
 
 CHUNK = 250  # items per task: large enough to amortise pickling, small enough to stream
 #: Below this many items no pool is started (measured: on two busy cores, starting workers
@@ -50,7 +52,8 @@ POOL_THRESHOLD = 5_000
 
 
 class Mapped(NamedTuple):
-    """A valid record, mapped: its version and its article graph as N-Quads."""
+    """A valid record through the stages: its version, its article graph as N-Quads, the shared
+    nodes it refers to and its linking evidence."""
 
     location: str
     slug: str
@@ -87,12 +90,11 @@ Outcome = Mapped | Rejected
 
 
 class _Context:
-    """What a worker needs: IRIs and the quad writers (built once per process)."""
+    """What a worker needs: IRIs and the article writer (built once per process)."""
 
     def __init__(self, iris: Minter) -> None:
         self.iris = iris
-        self.writer = QuadWriter()
-        self.articles = ArticleWriter(iris, self.writer)
+        self.articles = ArticleWriter(QuadWriter())
 
 
 _context: _Context | None = None
@@ -124,63 +126,41 @@ def _map_chunk(items: list[sources.Item]) -> list[Outcome]:
 
 
 def map_items(items: Iterable[sources.Item], context: _Context) -> list[Outcome]:
-    """Validate and map each item (pure: the same items give the same outcomes)."""
-    outcomes: list[Outcome] = []
-    for undecoded in items:
-        item = sources.decode(undecoded)
-        if item.error is not None:
-            error = item.error
-            outcomes.append(Rejected(error.location, error.field, error.message, text=item.text))
-            continue
-        try:
-            record = validate(item.raw, item.location)
-        except RecordError as error:
-            outcomes.append(Rejected(error.location, error.field, error.message, raw=item.raw))
-            continue
-        digest = mapping.record_hash(record)
-        body = markdown.to_text(record.body_md) if record.body_md else ""
-        article = context.iris.article(record.slug)
-        try:
-            text = context.articles.write(record, digest, body, article)
-        except Unsupported:  # as the quad writer would refuse the node: the processor writes it
-            node = mapping.article_node(record, context.iris, digest=digest, body_text=body)
-            text = _nquads_by_processor(mapping.article_graph(node))
-        outcomes.append(
-            Mapped(
-                location=item.location,
-                slug=record.slug,
-                modified=record.modified,
-                digest=digest,
-                graph=article,
-                nquads=text.encode("utf-8"),
-                quads=text.count("\n"),
-                shared=tuple(mapping.shared_nodes(record, context.iris)),
-                evidence=Evidence.of_record(record, body).encode(),
-                ignored=tuple(unknown_fields(item.raw)),
-            )
-        )
-    return outcomes
+    """Each item through the stages (pure: the same items give the same outcomes)."""
+    return [map_item(item, context) for item in items]
 
 
-def _nquads_by_processor(graph: dict[str, Any]) -> str:
-    quads = ox.parse(jsonld.batch_text([graph]), format=ox.RdfFormat.JSON_LD)
-    text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    assert text is not None  # serialize returns the bytes when given no output
-    return text.decode("utf-8")
+def map_item(item: sources.Item, context: _Context) -> Outcome:
+    """One item through the stages: decode, validate, map, link (see the module's notes)."""
+    prepared = prepare(sources.decode(item))
+    if isinstance(prepared, Rejected):
+        return prepared
+    record = prepared.record
+    article = mapping.Article(prepared, context.iris)
+    text = context.articles.nquads(article)
+    return Mapped(
+        location=prepared.location,
+        slug=record.slug,
+        modified=record.modified,
+        digest=prepared.digest,
+        graph=article.iri,
+        nquads=text.encode("utf-8"),
+        quads=text.count("\n"),
+        shared=tuple(mapping.shared_nodes(record, context.iris)),
+        evidence=Evidence.of_prepared(prepared).encode(),
+        ignored=prepared.ignored,
+    )
 
 
-@cache
-def _main_writer() -> QuadWriter:
-    return QuadWriter()
-
-
-def terms_nquads(iris: Minter, nodes: list[dict[str, Any]]) -> str:
-    """N-Quads of topic and publisher nodes in the terms graph."""
-    graph = {"@id": iris.terms_graph, "@graph": nodes}
+def prepare(item: sources.Item) -> records.Prepared | Rejected:
+    """The validate stage: a decoded item → its prepared record, or why it is rejected."""
+    if item.error is not None:
+        error = item.error
+        return Rejected(error.location, error.field, error.message, text=item.text)
     try:
-        return _main_writer().graph(graph)
-    except Unsupported:
-        return _nquads_by_processor(graph)
+        return records.prepare(item.raw, item.location)
+    except RecordError as error:
+        return Rejected(error.location, error.field, error.message, raw=item.raw)
 
 
 def worker_count(setting: int) -> int:

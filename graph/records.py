@@ -1,4 +1,9 @@
-"""The input record model and its validation.
+"""The input record model, its validation, and a valid record prepared for the later stages.
+
+:func:`prepare` is ingest's validate stage: one decoded value in, one :class:`Prepared` out (or a
+:class:`RecordError`). A prepared record carries what every later stage reads of it, each made
+once: its digest (``ng:recordHash``) and its body's plain text (the mapping's ``articleBody``
+and the text linking reads).
 
 A record has the layout of ``../shared/seed/``. Validation is strict where data would be lost or
 unsafe and lenient where the real corpora differ (nulls, extra ``x_`` keys). Normalisations,
@@ -18,13 +23,16 @@ value, with control characters escaped.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from graph import markdown
 from graph.errors import RecordError
 
 KNOWN_FIELDS = frozenset(
@@ -336,3 +344,39 @@ def _kind(value: Any) -> str:
     return {list: "an array", str: "a string", int: "a number", float: "a number"}.get(
         type(value), type(value).__name__
     )
+
+
+def record_hash(record: Record) -> str:
+    """A digest of the validated record: equal records, equal digests
+    (``tests/test_records.py``)."""
+    canonical = record.model_dump_json(exclude_none=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A valid record with what the later stages read of it, each made once.
+
+    >>> prepared = prepare({"slug": "s", "title": "T", "published_at": "2026-01-02",
+    ...                     "body_md": "# Head\\n\\nSee [x](https://x.example/)."}, "f.jsonl:1")
+    >>> prepared.text, prepared.digest == record_hash(prepared.record)
+    ('Head\\n\\nSee x.', True)
+    """
+
+    record: Record
+    #: Where the record came from (``FILE:LINE`` or ``FILE:INDEX``).
+    location: str
+    #: :func:`record_hash` of the record: its version's identity.
+    digest: str
+    #: The body as plain text (:func:`graph.markdown.to_text`); empty for a record without one.
+    text: str
+    #: Unknown keys the record carried (ignored, with a warning): :func:`unknown_fields`.
+    ignored: tuple[str, ...]
+
+
+def prepare(raw: Any, location: str) -> Prepared:
+    """Validate one decoded JSON value and prepare it; raise :class:`RecordError` naming the
+    first bad field (``tests/test_records.py``)."""
+    record = validate(raw, location)
+    text = markdown.to_text(record.body_md) if record.body_md else ""
+    return Prepared(record, location, record_hash(record), text, tuple(unknown_fields(raw)))

@@ -9,7 +9,7 @@ from pyld.jsonld import JsonLdError
 
 from graph import jsonld, mapping
 from graph.linking import links_alone
-from graph.records import validate
+from graph.records import Prepared, prepare
 from graph.sources import read
 from tests.conftest import SAMPLE, SEED
 from vocab.namespaces import Minter
@@ -17,15 +17,15 @@ from vocab.namespaces import Minter
 IRIS = Minter("http://n.example/")
 
 
-def _sample_records() -> list:
+def _sample_records() -> list[Prepared]:
     paths = [str(SAMPLE)] + ([str(SEED)] if SEED.exists() else [])
-    return [validate(item.raw, item.location) for item in read(paths)]
+    return [prepare(item.raw, item.location) for item in read(paths)]
 
 
 @pytest.mark.parametrize("index", range(len(_sample_records())))
 def test_both_processors_give_the_same_graph(index: int) -> None:
     sample = _sample_records()[index]
-    document = mapping.document(sample, IRIS, links_alone(sample, IRIS))
+    document = mapping.document(sample, IRIS, links_alone(sample.record, IRIS))
     fast = {str(q) for q in jsonld.to_quads(document)}
     reference = {str(q) for q in jsonld.to_quads_reference(document)}
     assert fast == reference

@@ -19,7 +19,7 @@ from graph.linking.cache import LinkingCache
 from graph.linking.evidence import Evidence
 from graph.linking.readback import article_hashes
 from graph.linking.stamp import evidence_fingerprint
-from graph.records import validate
+from graph.records import prepare
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, record, write_jsonl
@@ -134,8 +134,8 @@ def test_a_run_that_never_ended(tmp_path: Path) -> None:
     with EmbeddedStore(settings.store_path, base=BASE) as store:
         hashes = article_hashes(store)
     article = settings.minter.article("j")
-    names, _spans = Evidence.of_record(validate(STORIES[-1], "j")).encode()
-    _names, late_spans = Evidence.of_record(validate(late, "k")).encode()
+    names, _spans = Evidence.of_prepared(prepare(STORIES[-1], "j")).encode()
+    _names, late_spans = Evidence.of_prepared(prepare(late, "k")).encode()
     cache = LinkingCache(cache_directory(settings), evidence_fingerprint())
     cache.begin()
     end = (cache.directory / "spans.log").stat().st_size

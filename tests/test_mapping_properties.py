@@ -13,7 +13,7 @@ from rdflib import Dataset
 
 from graph import jsonld, mapping
 from graph.linking import links_alone
-from graph.records import validate
+from graph.records import prepare
 from vocab.namespaces import Minter
 
 IRIS = Minter("http://n.example/")
@@ -82,9 +82,10 @@ def _instant(text: str) -> datetime:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records)
 def test_any_valid_record_maps_to_rdf_that_round_trips(raw: dict) -> None:
-    record = validate(raw, "generated:1")
+    prepared = prepare(raw, "generated:1")
+    record = prepared.record
     mentions = links_alone(record, IRIS)
-    document = mapping.document(record, IRIS, mentions)
+    document = mapping.document(prepared, IRIS, mentions)
     quads = jsonld.to_quads(document)
     article = ox.NamedNode(IRIS.article(record.slug))
 

@@ -14,7 +14,7 @@ from graph import jsonld, mapping
 from graph.errors import RecordError
 from graph.linking import links_alone
 from graph.nquads import QuadWriter, Unsupported, string_literal
-from graph.records import validate
+from graph.records import prepare
 from graph.sources import read
 from tests.conftest import REUTERS, SAMPLE, SEED, shared_file
 from vocab.namespaces import Minter
@@ -34,12 +34,12 @@ def _by_processor(graph: dict) -> set[str]:
 def _graphs(raws: list[dict]) -> list[dict]:
     graphs = []
     for raw in raws:
-        record = validate(raw, "test:1")
+        prepared = prepare(raw, "test:1")
         node = mapping.article_node(
-            record, IRIS, links_alone(record, IRIS), ["http://n.example/entity/t"]
+            prepared, IRIS, links_alone(prepared.record, IRIS), ["http://n.example/entity/t"]
         )
         graphs.append(mapping.article_graph(node))
-        shared = mapping.shared_nodes(record, IRIS)
+        shared = mapping.shared_nodes(prepared.record, IRIS)
         if shared:
             graphs.append({"@id": IRIS.terms_graph, "@graph": shared})
     return graphs

@@ -206,3 +206,31 @@ def plain_optional_text(value: str, *, single_line: bool) -> str | None:
 def test_optional_text_is_the_cleaned_and_joined_text(value: str, single_line: bool) -> None:
     expected = plain_optional_text(value, single_line=single_line)
     assert records._optional_text(value, single_line=single_line) == expected
+
+
+def test_record_hash_changes_with_content_only() -> None:
+    a = validate(record("s"), "x:1")
+    b = validate(record("s"), "y:9")
+    c = validate(record("s", title="Other"), "x:1")
+    assert records.record_hash(a) == records.record_hash(b) != records.record_hash(c)
+
+
+def test_a_prepared_record_carries_its_digest_text_location_and_ignored_keys() -> None:
+    raw = record("s", body_md="# Head\n\nSee [the report](https://r.example/) **now**.", x_a=1,
+                 extra=2)  # fmt: skip
+    prepared = records.prepare(raw, "f.jsonl:7")
+    assert prepared.record == validate(raw, "f.jsonl:7")
+    assert prepared.location == "f.jsonl:7"
+    assert prepared.digest == records.record_hash(prepared.record)
+    assert prepared.text == "Head\n\nSee the report now."
+    assert prepared.ignored == ("extra",)
+
+
+def test_a_record_without_a_body_has_no_text() -> None:
+    assert records.prepare(record("s", body_md=None), "f:1").text == ""
+
+
+def test_prepare_refuses_what_validate_refuses() -> None:
+    with pytest.raises(RecordError) as refused:
+        records.prepare(record(url="javascript:alert(1)"), "f.jsonl:3")
+    assert (refused.value.location, refused.value.field) == ("f.jsonl:3", "url")

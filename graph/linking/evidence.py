@@ -19,22 +19,18 @@ import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph import markdown
 from graph.linking import acronyms, textscan
 from graph.linking.acronyms import Definition
-from graph.records import Record
+from graph.records import Prepared
 
 __all__ = ["Evidence", "decode_names", "record_text", "stored_text"]
 
 
-def record_text(record: Record, body_text: str | None = None) -> str:
-    """The text linking reads: headline, summary and body, as the graph stores them.
-
-    ``body_text`` is the body as plain text, when the caller has it already.
-    """
-    if body_text is None:
-        body_text = markdown.to_text(record.body_md) if record.body_md else ""
-    return "\n".join(part for part in (record.title, record.summary or "", body_text) if part)
+def record_text(prepared: Prepared) -> str:
+    """The text linking reads: headline, summary and body, as the graph stores them (the body
+    as the prepared record's plain text, the mapping's ``articleBody``)."""
+    record = prepared.record
+    return stored_text(record.title, record.summary or "", prepared.text)
 
 
 def stored_text(headline: str, description: str, body: str) -> str:
@@ -58,8 +54,9 @@ class Evidence:
         )
 
     @classmethod
-    def of_record(cls, record: Record, body_text: str | None = None) -> Evidence:
-        return cls.of(record.entities, record_text(record, body_text))
+    def of_prepared(cls, prepared: Prepared) -> Evidence:
+        """A prepared record's evidence: its entity names and :func:`record_text`."""
+        return cls.of(prepared.record.entities, record_text(prepared))
 
     def encode(self) -> tuple[bytes, bytes]:
         """Two blobs: the names and definitions (read by every pass), and the spans (read
