@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import numpy as np
 import pytest
 
 from graph import arrays
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(arrays).failed == 0
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 1_000, 100_000])

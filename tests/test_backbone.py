@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
-
 import networkx as nx
 import pytest
 
 from graph.analysis import backbone
 from graph.analysis.backbone import disparity
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(backbone).failed == 0
 
 
 def test_alpha_follows_the_formula_at_both_ends() -> None:

@@ -3,7 +3,6 @@ answers 304 only when it names one version (api/caching.py, tests/test_condition
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +15,6 @@ from graph.store.snapshots import Version
 from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
 
 QUERY = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"}
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(caching).failed == 0
 
 
 MODIFIED = 1_700_000_000.5  # Tue, 14 Nov 2023 22:13:20 GMT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import math
 
 import networkx as nx
@@ -11,10 +10,6 @@ import pytest
 from graph.analysis import centrality
 from graph.analysis.centrality import betweenness, pagerank, weighted_degree
 from graph.analysis.communities import louvain, modularity
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(centrality).failed == 0
 
 
 def test_non_positive_weights_take_no_part() -> None:

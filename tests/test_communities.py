@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import doctest
-
 import networkx as nx
 
-from graph.analysis import communities
 from graph.analysis.communities import louvain, modularity
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(communities).failed == 0
 
 
 def test_planted_partition_is_found_and_repeats() -> None:

@@ -8,12 +8,9 @@ functions, and every number of a part must be the whole network's.
 
 from __future__ import annotations
 
-import doctest
-
 import networkx as nx
 import pytest
 
-from graph.analysis import shown as shown_module
 from graph.analysis.edges import Edge, rank_key
 from graph.analysis.network import Network, NetworkOptions, analyse, to_graph
 from graph.analysis.shown import most_central, shown
@@ -48,10 +45,6 @@ def same_numbers(part: Network, whole: Network) -> None:
         assert data == whole.graph.nodes[node]
     for u, v, data in part.graph.edges(data=True):
         assert data == whole.graph.edges[u, v]
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(shown_module).failed == 0
 
 
 def test_the_strongest_edges_and_their_ends(whole: Network) -> None:

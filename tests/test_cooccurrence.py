@@ -3,7 +3,6 @@ the graph's schema:mentions, in every window, by every path and on every backend
 
 from __future__ import annotations
 
-import doctest
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -47,11 +46,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
         ingest([str(path)], opened, settings)
         yield opened
-
-
-def test_doctests() -> None:
-    for module in (cooccurrence,):
-        assert doctest.testmod(module).failed == 0
 
 
 @pytest.mark.parametrize("window", WINDOWS, ids=lambda w: str(w.describe()))

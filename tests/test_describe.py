@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from collections.abc import Iterator
 
@@ -99,7 +98,3 @@ def test_turtle_declares_only_the_prefixes_it_uses(store: EmbeddedStore) -> None
     body = describe.serialise(triples, "text/turtle", describe.prefixes_for(IRIS)).decode()
     assert "@prefix schema:" in body and "@prefix entity:" in body
     assert "@prefix wd:" not in body and "@prefix owl:" not in body
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(describe).failed == 0

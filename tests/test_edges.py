@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from graph.analysis import edges as edges_module
 from graph.analysis.edges import select_edges
 from graph.cooccurrence import Counts, jaccard, npmi
 from graph.errors import QueryError
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(edges_module).failed == 0
-
 
 COUNTS = Counts(
     articles=10,

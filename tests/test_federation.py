@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
 from graph import federation
 from graph.errors import QueryRefused
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(federation).failed == 0
 
 
 @pytest.mark.parametrize(

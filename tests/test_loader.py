@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import gzip
 import json
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph import loader
 from graph.loader import LoadError, load_file, rdf_format
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
@@ -25,10 +23,6 @@ ex:paper1 ex:cites ex:paper2 ; ex:title "Über news"@de ; ex:year 2024 .
 _:reader ex:read ex:paper1 , ex:paper2 .
 <relative> ex:in ex:paper1 .
 """
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(loader).failed == 0
 
 
 def _reference() -> Graph:

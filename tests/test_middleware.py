@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,15 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api import middleware
 from tests.conftest import Server, sample_store, start_server
 
 ORIGIN = {"Origin": "https://notebook.example.org"}
 BIG = {"query": "SELECT * WHERE { ?s ?p ?o }"}
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(middleware).failed == 0
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Iterator
 
 import networkx as nx
@@ -24,10 +23,6 @@ KAZ = BASE + "entity/kazakhstan"
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(build_store(tmp_path_factory.mktemp("network"))) as opened:
         yield opened
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(network_module).failed == 0
 
 
 def test_whole_network_nodes_edges_and_metrics(store: EmbeddedStore) -> None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import doctest
 import pickle
 import random
 
 import numpy as np
 import pytest
 
-from graph import paircounts
 from graph.paircounts import PairCounts
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(paircounts).failed == 0
 
 
 def random_pairs(seed: int, size: int) -> dict[tuple[str, str], int]:

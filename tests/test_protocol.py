@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
-from api import protocol
 from api.protocol import ProtocolParams, content_type
 from graph.errors import QueryError
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(protocol).failed == 0
 
 
 def _params(*pairs: tuple[str, str]) -> ProtocolParams:

@@ -8,7 +8,6 @@ network failures.
 
 from __future__ import annotations
 
-import doctest
 import io
 import logging
 import socket
@@ -23,7 +22,7 @@ from graph.errors import QueryError, QueryTimeout, StoreError
 from graph.settings import load_settings
 from graph.sparql import QueryRequest
 from graph.store import RemoteStore
-from graph.store.remote import answers, auth, dialects, retry, rewrite, writes
+from graph.store.remote import writes
 from graph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
 from graph.store.remote.dialects import Virtuoso
 from graph.store.remote.retry import RetryPolicy
@@ -323,11 +322,3 @@ def test_url_settings_never_hold_a_secret() -> None:
     shown = newsgraph("settings", env={"NEWSGRAPH_STORE": url, "COLUMNS": "400"})
     assert shown.returncode == 0 and b"127.0.0.1:9/sparql" in shown.stdout
     assert PASSWORD.encode() not in shown.stdout and b"pa%3Ass" not in shown.stdout
-
-
-@pytest.mark.parametrize(
-    "module", [auth, answers, dialects, retry, rewrite, writes], ids=lambda m: m.__name__
-)
-def test_the_examples_in_the_docstrings_hold(module: object) -> None:
-    failed, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
-    assert tried and not failed

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 
-from graph.analysis import resolve
 from graph.analysis.resolve import entity_iri, topic_iri, type_iri
 from graph.errors import NotFound, QueryError
 from graph.store import EmbeddedStore
@@ -29,10 +27,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
         )
         opened.load(extra.encode(), ox.RdfFormat.N_TRIPLES, graph=BASE + "graph/test-names")
         yield opened
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(resolve).failed == 0
 
 
 @pytest.mark.parametrize(

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import doctest
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from api import result_cache
 from api.result_cache import Answer, ResultCache, storable
 from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(result_cache).failed == 0
 
 
 def test_least_recently_used_answers_leave_first() -> None:

@@ -4,17 +4,11 @@ reading against rdflib's parser and the engine on generated texts)."""
 
 from __future__ import annotations
 
-import doctest
-
 import pyoxigraph as ox
 import pytest
 
 from graph import sparqltext
 from graph.errors import QueryError
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(sparqltext).failed == 0
 
 
 @pytest.mark.parametrize(

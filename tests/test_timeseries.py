@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-
-from graph.analysis import timeseries
 from graph.analysis.timeseries import monthly_series, window_months
 from graph.analysis.window import Window, parse_bound
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(timeseries).failed == 0
 
 
 def test_the_window_sets_the_range_and_empty_months_are_zero() -> None:

@@ -1,18 +1,10 @@
-"""URLs of the pages, the page helpers' doctests, and links that must never be made."""
+"""URLs of the pages, and links that must never be made."""
 
 from __future__ import annotations
-
-import doctest
 
 import pytest
 
 from api import templating, urls
-from graph import queries
-
-
-@pytest.mark.parametrize("module", [urls, templating, queries])
-def test_doctests(module: object) -> None:
-    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 from datetime import UTC, datetime
 
 import pytest
 
-from graph.analysis import window as window_module
 from graph.analysis.window import Window, parse_bound
 from graph.errors import QueryError
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(window_module).failed == 0
 
 
 @pytest.mark.parametrize(
