@@ -242,7 +242,7 @@ def named_query(url: str, name: str = "entity-articles", entity: str = "rare") -
     import httpx
 
     sys.path.insert(0, str(ROOT))
-    from graph import queries, sparqltext
+    from graph import queries
 
     named = queries.get(name)
     if "entity" not in named.params:
@@ -256,7 +256,7 @@ def named_query(url: str, name: str = "entity-articles", entity: str = "rare") -
         if not rows:
             raise RuntimeError("the store mentions no entity")
         entity = rows[0]["entity"]["value"]
-    return sparqltext.inject_values(named.text, {"entity": f"<{entity}>"})
+    return queries.bind(name, {"entity": f"<{entity}>"})
 
 
 def run(

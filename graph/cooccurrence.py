@@ -39,7 +39,7 @@ from itertools import repeat
 import numpy as np
 import pyoxigraph as ox
 
-from graph import queries, sparqltext
+from graph import queries
 from graph.analysis.window import Window
 from graph.arrays import distinct, distinct_counts
 from graph.errors import QueryError
@@ -65,8 +65,6 @@ __all__ = [
     "npmi_many",
     "pair_months",
     "resolve_method",
-    "window_query",
-    "with_values",
 ]
 
 METHODS = ("auto", "stream", "sparql")
@@ -274,10 +272,9 @@ def article_entities(store: Store, window: Window) -> Iterator[set[str]]:
     One SELECT with the entities of each article concatenated: the engine then materialises
     one row per article instead of one per mention, and Python does the rest.
     """
-    bindings = _window_bindings(window)
-    query = window_query("cooccurrence-article-entities", bindings)
+    query = queries.bind("cooccurrence-article-entities", _window_bindings(window))
     found: dict[str, set[str]] = defaultdict(set)
-    for article, listed in _solutions(store, query, ("article", "entities"), bindings):
+    for article, listed in _solutions(store, query, ("article", "entities")):
         if article is not None and isinstance(listed, ox.Literal):
             found[_key(article)].update(listed.value.split())
     yield from found.values()
@@ -301,14 +298,13 @@ def _entity_lists(store: Store, window: Window) -> Iterator[list[str]]:
 
 
 def _listed(
-    store: Store, bindings: Mapping[str, Term], entities: list[str] | None = None
+    store: Store, bindings: Mapping[str, queries.Value], entities: list[str] | None = None
 ) -> Iterator[list[str]]:
-    """The entity lists of the articles the bindings (substituted into the text) select; of
-    ``entities`` only, when given (then articles that mention none of them are left out)."""
-    text = window_query("cooccurrence-entity-lists", bindings)
-    text = sparqltext.substitute(text, {name: str(term) for name, term in bindings.items()})
+    """The entity lists of the articles the bindings select; of ``entities`` only, when given
+    (then articles that mention none of them are left out)."""
     if entities is not None:
-        text = with_values(text, "entity", map(ox.NamedNode, entities))
+        bindings = {**bindings, "entity": _nodes(entities)}
+    text = queries.bind("cooccurrence-entity-lists", bindings)
     for (listed,) in _solutions(store, text, ("entities",)):
         yield listed.value.split() if isinstance(listed, ox.Literal) else []
 
@@ -319,22 +315,22 @@ SPLIT_DATES = 20_000
 
 def _split_date(store: Store, bindings: Mapping[str, Term]) -> Term | None:
     """The window's median date, or None when the window is too small to split."""
-    count_text = window_query("cooccurrence-window-dates", bindings)
-    ((dates,),) = list(_solutions(store, count_text, ("dates",), bindings))
+    count_text = queries.bind("cooccurrence-window-dates", bindings)
+    ((dates,),) = list(_solutions(store, count_text, ("dates",)))
     if not isinstance(dates, ox.Literal) or int(dates.value) < SPLIT_DATES:
         return None
     # The engine skips to the middle itself: three times quicker than reading up to it.
-    text = window_query("cooccurrence-split-dates", bindings).rstrip()
-    text += f"\nOFFSET {int(dates.value) // 2}\nLIMIT 1\n"
-    middle = next(iter(_solutions(store, text, ("date",), bindings)), (None,))[0]
+    middle_of = int(dates.value) // 2
+    text = queries.bind("cooccurrence-split-dates", bindings, offset=middle_of, limit=1)
+    middle = next(iter(_solutions(store, text, ("date",))), (None,))[0]
     return middle if isinstance(middle, ox.Literal) else None
 
 
 def _solutions(
-    store: Store, query: str, variables: Sequence[str], bindings: Mapping[str, Term] | None = None
+    store: Store, query: str, variables: Sequence[str]
 ) -> Iterator[tuple[Term | None, ...]]:
     """The values of ``variables`` (the query's projection, in its order) in each solution."""
-    return store.select_values(query, variables, bindings)
+    return store.select_values(query, variables)
 
 
 def _key(term: Term) -> str:
@@ -343,9 +339,8 @@ def _key(term: Term) -> str:
 
 def _typed_entities(store: Store, entity_type: str) -> set[str]:
     found = set()
-    for row in store.select(
-        queries.load("entities-with-type"), {"type": ox.NamedNode(entity_type)}
-    ):
+    query = queries.bind("entities-with-type", {"type": ox.NamedNode(entity_type)})
+    for row in store.select(query):
         entity = row.get("entity")
         if isinstance(entity, ox.NamedNode):
             found.add(entity.value)
@@ -362,20 +357,19 @@ def _integer(value: int) -> ox.Literal:
 
 
 def _window_articles(store: Store, window: Window) -> int:
-    bindings = _window_bindings(window)
-    return store.count(window_query("cooccurrence-window-articles", bindings), bindings)
+    return store.count(queries.bind("cooccurrence-window-articles", _window_bindings(window)))
 
 
 def _count_by_sparql(store: Store, window: Window, min_count: int) -> Counts:
     bindings = window.bindings()
     entities = {
         row["entity"].value: int(row["count"].value)  # type: ignore[union-attr]
-        for row in store.select(window_query("cooccurrence-entity-counts", bindings), bindings)
+        for row in store.select(queries.bind("cooccurrence-entity-counts", bindings))
     }
     pair_bindings = {**bindings, "minCount": _integer(max(1, min_count))}
     pairs = {
         (row["x"].value, row["y"].value): int(row["count"].value)  # type: ignore[union-attr]
-        for row in store.select(window_query("cooccurrence-pairs", pair_bindings), pair_bindings)
+        for row in store.select(queries.bind("cooccurrence-pairs", pair_bindings))
     }
     return Counts(_window_articles(store, window), entities, pairs)
 
@@ -393,7 +387,7 @@ def count_ego(
     bindings = {**window.bindings(), "entity": ox.NamedNode(entity)}
     bindings["minCount"] = _integer(max(1, min_count))
     pairs: dict[tuple[str, str], int] = {}
-    for row in store.select(window_query("cooccurrence-neighbours", bindings), bindings):
+    for row in store.select(queries.bind("cooccurrence-neighbours", bindings)):
         other = row["other"].value  # type: ignore[union-attr]
         pair = (entity, other) if entity < other else (other, entity)
         pairs[pair] = int(row["count"].value)  # type: ignore[union-attr]
@@ -406,17 +400,21 @@ def count_ego(
 
 def entity_counts(store: Store, entities: Iterable[str], window: Window) -> dict[str, int]:
     """n_x of each of ``entities`` in the window (entities no article mentions are left out)."""
-    bindings = _window_bindings(window)
-    query = window_query("cooccurrence-entity-counts", bindings)
+    bindings: dict[str, queries.Value] = dict(_window_bindings(window))
     wanted = sorted(set(entities))
     # Many entities (a hub's neighbours): one pass over all mentions beats many VALUES blocks.
-    texts = [query] if len(wanted) > VALUES_CHUNK else [
-        with_values(query, "entity", map(ox.NamedNode, chunk)) for chunk in _chunks(wanted)
-    ]  # fmt: skip
+    chunks = [None] if len(wanted) > VALUES_CHUNK else list(_chunks(wanted))
+    texts = [
+        queries.bind(
+            "cooccurrence-entity-counts",
+            bindings if chunk is None else {**bindings, "entity": _nodes(chunk)},
+        )
+        for chunk in chunks
+    ]
     keep = set(wanted)
     found: dict[str, int] = {}
     for text in texts:
-        for row in store.select(text, bindings):
+        for row in store.select(text):
             entity = row["entity"].value  # type: ignore[union-attr]
             if entity in keep:
                 found[entity] = int(row["count"].value)  # type: ignore[union-attr]
@@ -447,14 +445,10 @@ def pair_months(
     bindings = _window_bindings(window)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "source": 0, "target": 0})
     pair_bindings = {**bindings, "source": ox.NamedNode(source), "target": ox.NamedNode(target)}
-    for row in store.select(window_query("cooccurrence-pair-months", bindings), pair_bindings):
+    for row in store.select(queries.bind("cooccurrence-pair-months", pair_bindings)):
         months[row["month"].value]["count"] = int(row["count"].value)  # type: ignore[union-attr]
-    text = with_values(
-        window_query("cooccurrence-entity-months", bindings),
-        "entity",
-        [ox.NamedNode(source), ox.NamedNode(target)],
-    )
-    for row in store.select(text, bindings):
+    entity_bindings: dict[str, queries.Value] = {**bindings, "entity": _nodes([source, target])}
+    for row in store.select(queries.bind("cooccurrence-entity-months", entity_bindings)):
         entity = row["entity"].value  # type: ignore[union-attr]
         month = months[row["month"].value]  # type: ignore[union-attr]
         count = int(row["count"].value)  # type: ignore[union-attr]
@@ -465,43 +459,8 @@ def pair_months(
     return {month: months[month] for month in sorted(months)}
 
 
-_WHEN = re.compile(r"#\s*when\s+([\w|]+)\s*$")
-
-
-def window_query(name: str, bound: Collection[str]) -> str:
-    """The named query with the lines that apply: a line ending in ``# when a|b`` is kept only
-    when the caller binds ``a`` or ``b``. Values are still bound by the caller, never pasted.
-
-    >>> "?topic" in window_query("cooccurrence-window-articles", {"since"})
-    False
-    >>> "?since" in window_query("cooccurrence-window-articles", {"since"})
-    True
-    """
-    kept = []
-    for line in queries.load(name).splitlines():
-        condition = _WHEN.search(line)
-        if condition and not set(condition.group(1).split("|")) & set(bound):
-            continue
-        kept.append(line)
-    return "\n".join(kept) + "\n"
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
-def with_values(query: str, variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
-    """``query`` with a VALUES block for ``variable`` at the start of its WHERE group.
-
-    The terms are written by pyoxigraph (escaped); the block binds before any grouping.
-
-    >>> with_values("SELECT ?e WHERE { ?a ?p ?e }", "e", [ox.NamedNode("http://x/1")])
-    'SELECT ?e WHERE { VALUES ?e { <http://x/1> }\\n ?a ?p ?e }'
-    """
-    match = _WHERE.search(query)
-    if match is None:
-        raise ValueError("the query has no WHERE group")
-    block = queries.values_clause(variable, terms)
-    return f"{query[: match.end()]} {block}\n{query[match.end() :]}"
+def _nodes(iris: Iterable[str]) -> list[ox.NamedNode]:
+    return [ox.NamedNode(iri) for iri in iris]
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:
@@ -570,10 +529,8 @@ def _values_rows(
     store: Store, name: str, variables: Sequence[str], entities: list[str]
 ) -> Iterator[tuple[Term | None, ...]]:
     """The rows of the named query for ``entities``, bound by VALUES blocks of ?entity."""
-    query = queries.load(name)
     for chunk in _chunks(entities):
-        text = with_values(query, "entity", map(ox.NamedNode, chunk))
-        yield from _solutions(store, text, variables)
+        yield from _solutions(store, queries.bind(name, {"entity": _nodes(chunk)}), variables)
 
 
 def _local_name(iri: str) -> str:

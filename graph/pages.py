@@ -229,8 +229,7 @@ def mentioned_entities(store: Store, iri: str, kind: str) -> list[Counted]:
     entities = [term for row in rows if isinstance(term := row.get("entity"), ox.NamedNode)]
     names: dict[str, str] = {}
     if entities:
-        text = queries.load("names-of") + queries.values_clause("resource", entities)
-        for row in store.select(text):
+        for row in store.select(queries.bind("names-of", {"resource": entities})):
             names.setdefault(_text(row, "resource"), _text(row, "name"))
     counts = ((_text(row, "entity"), _int(row, "articles")) for row in rows)
     return [Counted(entity, names.get(entity, entity), count) for entity, count in counts]

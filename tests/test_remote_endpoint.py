@@ -27,6 +27,7 @@ from tests.backends import Endpoint, empty
 from tests.conftest import BASE, ROOT, SAMPLE, SEED, Server, free_port, newsgraph, start_server
 
 PREFIXES = "PREFIX schema: <http://schema.org/>\nPREFIX ng: <https://w3id.org/newsgraph/ns#>\n"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 AD_HOC = {
     "co-occurrence": """SELECT ?a ?b (COUNT(?article) AS ?articles) WHERE {
         ?article schema:mentions ?x , ?y . ?x schema:name ?a . ?y schema:name ?b .
@@ -113,11 +114,14 @@ def answer(server: Server, query: str) -> Any:
     return rows if "ORDER BY" in query.upper() else sorted(rows)
 
 
-def values(server: Server) -> dict[str, str]:
+def values(server: Server) -> dict[str, ox.NamedNode | ox.Literal]:
     """A term for each parameter of the named queries, taken from the data itself."""
-    found = {"name": '"Kazakhstan"', "search": '"kaz"', "property": "<http://schema.org/mentions>",
-             "graph": f"<{BASE}graph/entities>", "folded": '"kazakhstan"',
-             "minCount": "1"}  # fmt: skip
+    found: dict[str, ox.NamedNode | ox.Literal] = {
+        "name": ox.Literal("Kazakhstan"), "search": ox.Literal("kaz"),
+        "property": ox.NamedNode("http://schema.org/mentions"),
+        "graph": ox.NamedNode(f"{BASE}graph/entities"), "folded": ox.Literal("kazakhstan"),
+        "minCount": ox.Literal("1", datatype=ox.NamedNode(XSD_INTEGER)),
+    }  # fmt: skip
     picks = {
         "entity": '?x <http://schema.org/name> "Kazakhstan"',
         "article": "?x a <http://schema.org/NewsArticle> ; <http://schema.org/mentions> ?e",
@@ -126,25 +130,26 @@ def values(server: Server) -> dict[str, str]:
     }
     for name, pattern in picks.items():
         rows = answer(server, f"SELECT ?x WHERE {{ {pattern} }} ORDER BY ?x LIMIT 1")
-        found[name] = "<" + dict(dict(rows[0])["x"])["value"] + ">"
+        found[name] = ox.NamedNode(dict(dict(rows[0])["x"])["value"])
     found["resource"] = found["entity"]
     return found
 
 
 def named_queries(server: Server) -> dict[str, str]:
-    """Every named query, its parameters bound (and its VALUES block, for those that take one)."""
+    """Every named query, its parameters bound (a parameter of many values to two of them)."""
     given = values(server)
     found = {}
     for name in queries.names():
-        named = queries.get(name)
-        text = named.text
-        if "appends a VALUES block for ?" in text:
-            variable = text.split("appends a VALUES block for ?", 1)[1].split(".", 1)[0]
-            text += f"\nVALUES ?{variable} {{ {given['article']} {given['entity']} }}"
-        if not set(named.params) <= set(given):
-            continue  # co-occurrence windows: their optional lines are bound by graph/analysis
-        bound = {param: given[param] for param in named.params}
-        found[name] = sparqltext.inject_values(text, bound) if bound else text
+        bound: dict[str, queries.Value] = {}
+        for param, what in queries.get(name).params.items():
+            if "one or many" in what:
+                bound[param] = [given["article"], given["entity"]]
+            elif param in given:
+                bound[param] = given[param]
+            else:
+                break  # co-occurrence windows: their optional lines are bound by graph/analysis
+        else:
+            found[name] = queries.bind(name, bound)
     return found
 
 

@@ -1,6 +1,6 @@
 """The lexical reading of SPARQL: keywords that cannot hide, language tags that are data, SERVICE
-targets, USING clauses and VALUES blocks (tests/test_sparqltext_parser.py checks the same
-reading against rdflib's parser and the engine on generated texts)."""
+targets and USING clauses (tests/test_sparqltext_parser.py checks the same reading against
+rdflib's parser and the engine on generated texts; VALUES blocks: tests/test_queries_binder.py)."""
 
 from __future__ import annotations
 
@@ -189,12 +189,3 @@ def test_a_glued_where_is_refused_with_using_parameters() -> None:
     assert _graph(store, "http://g/1") == set()
     with pytest.raises(QueryError, match="WHERE must stand"):
         sparqltext.add_using("DELETEWHERE{ ?s ?p ?o }", ["http://g/2"], [])
-
-
-def test_inject_values_skips_the_construct_template() -> None:
-    """A CONSTRUCT without the word WHERE: the block goes into the group after the template."""
-    store = ox.Store()
-    store.update(DATA)
-    text = 'CONSTRUCT { ?s <http://p> "w"@en } { GRAPH ?g { ?s a ?t } }'
-    bound = sparqltext.inject_values(text, {"g": "<http://g/2>"})
-    assert {str(t.subject) for t in store.query(bound)} == {"<http://s/2>"}  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ language tags, strings (short and long, with escapes), comments and IRIs, next t
 FROM NAMED clauses, SERVICE patterns, LOAD, WITH and USING. For every text rdflib parses,
 newsgraph's answers equal what the parse tree holds: whether the query names its dataset,
 whether it is refused for SERVICE or LOAD and the endpoints SERVICE would call, whether an
-update names its dataset, where ``inject_values`` and ``add_using`` put their clauses. The
+update names its dataset, where ``queries.bind`` and ``add_using`` put their clauses. The
 control runs the same property with substring-based answers and shows it fails.
 
 Against the engine (pyoxigraph): generated texts glue these keywords to their neighbours
@@ -36,6 +36,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph import sparqltext
 from graph.errors import QueryRefused
+from graph.queries import bind
 from graph.sparql import check_query, check_update
 
 PROPERTY = settings(
@@ -310,8 +311,8 @@ def _check_queries(answers: Answers, settings_: Any) -> None:
         tree = _parsed(parseQuery, text)
         assume(tree is not None)
         assert answers(text) == parser_answers(tree), text
-        # the VALUES block of inject_values opens the WHERE group
-        bound = _parsed(parseQuery, sparqltext.inject_values(text, {"bound": "<http://b.x/>"}))
+        # the VALUES block of the binder opens the WHERE group
+        bound = _parsed(parseQuery, bind(text, {"bound": ox.NamedNode("http://b.x/")}))
         assert bound is not None, text
         first = bound[1]["where"]["part"][0]
         assert first.name == "InlineData" and first["var"] == [Variable("bound")], text

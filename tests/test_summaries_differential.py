@@ -58,19 +58,20 @@ E = "http://odd.example/entity/"
 BOUND = "http://localhost:8000/entity/bound"
 
 
-def as_of(commit: str, path: str) -> types.ModuleType:
-    """The module at ``path`` as it was at ``commit``, loaded under a name of its own (today's
-    module is untouched); skipped where the clone lacks that history."""
+def as_of(commit: str, path: str, without: str = "") -> types.ModuleType:
+    """The module at ``path`` as it was at ``commit`` (``without`` a line of it), loaded under a
+    name of its own (today's module is untouched); skipped where the clone lacks that history."""
     shown = subprocess.run(
         ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, check=False
     )
     if shown.returncode != 0:
         pytest.skip(f"{path} as of {commit[:7]} is not in this clone's history")
+    source = shown.stdout.decode().replace(without, "", 1) if without else shown.stdout
     name = f"as_of_{commit[:7]}_{path.removesuffix('.py').replace('/', '_')}"
     module = types.ModuleType(name)
     module.__file__ = f"{commit[:7]}:{path}"
     sys.modules[name] = module  # dataclasses look their module up
-    exec(compile(shown.stdout, module.__file__, "exec"), module.__dict__)
+    exec(compile(source, module.__file__, "exec"), module.__dict__)
     return module
 
 
@@ -86,11 +87,16 @@ TODAY = Version(SummaryKeeper, build)
 
 
 def before_the_fix() -> Version:
-    """graph/summaries at :data:`BEFORE_THE_FIX`: its keeper, on its own shapes and index."""
+    """graph/summaries at :data:`BEFORE_THE_FIX`: its keeper, on its own shapes, index and
+    sparqltext (whose ``inject_values`` wrote the bound texts then)."""
+    sparqltext = as_of(BEFORE_THE_FIX, "graph/sparqltext.py")
     shapes = as_of(BEFORE_THE_FIX, "graph/summaries/shapes.py")
     index = as_of(BEFORE_THE_FIX, "graph/summaries/index.py")
-    keeper = as_of(BEFORE_THE_FIX, "graph/summaries/keeper.py")
-    keeper.shapes, keeper.build = shapes, index.build  # its own modules, not today's
+    # its snapshot_tag read a class of the store since removed: the tag is read as today
+    keeper = as_of(BEFORE_THE_FIX, "graph/summaries/keeper.py",
+                   without="from graph.store.served import GenerationWatch\n")  # fmt: skip
+    shapes.sparqltext = index.sparqltext = sparqltext  # its own modules, not today's
+    keeper.shapes, keeper.build, keeper.snapshot_tag = shapes, index.build, snapshot_tag
     return Version(keeper.SummaryKeeper, index.build)
 
 

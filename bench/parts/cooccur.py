@@ -22,10 +22,9 @@ from bench.context import Context
 from bench.measure import repeat
 from bench.parts.queries import peer_seconds
 from bench.report import Figure
-from graph import sparqltext
+from graph import queries
 from graph.analysis.network import NetworkOptions, build_network
 from graph.analysis.shown import shown
-from graph.cooccurrence import window_query
 from graph.store import EmbeddedStore
 
 __all__ = ["run"]
@@ -33,8 +32,7 @@ __all__ = ["run"]
 
 def pair_count_query() -> str:
     """The whole graph's pair counts, every pair kept (what the floor and the peer run)."""
-    text = window_query("cooccurrence-pairs", {"minCount"})
-    return sparqltext.inject_values(text, {"minCount": str(ox.Literal("1", datatype=_INTEGER))})
+    return queries.bind("cooccurrence-pairs", {"minCount": ox.Literal("1", datatype=_INTEGER)})
 
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

@@ -17,7 +17,7 @@ from bench.context import Context
 from bench.httpload import Endpoint, answered_from_summaries, timed_get
 from bench.measure import percentile, wait_for
 from bench.report import Figure
-from graph import queries, sparqltext
+from graph import queries
 from vocab.namespaces import SCHEMA
 
 __all__ = ["QUERIES", "Probe", "peer_seconds", "probes", "run"]
@@ -39,9 +39,7 @@ class Probe:
 
     def text(self, subjects: dict[str, ox.NamedNode]) -> str:
         param = next(iter(queries.get(self.name).params))
-        return sparqltext.inject_values(
-            queries.load(self.name), {param: str(subjects[self.subject])}
-        )
+        return queries.bind(self.name, {param: subjects[self.subject]})
 
 
 #: Cheapest first: the peer runs them in this order under a time limit.

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 
-import pyoxigraph as ox
 from rich.table import Table
 
 from graph import queries, results, sparqltext
@@ -49,37 +48,36 @@ def run(args: argparse.Namespace) -> int:
             params = " ".join(f"--param {p}=…" for p in named.params)
             out.print(f"{name:<28} {named.title} {params}", markup=False)
         return 0
-    text, bindings = _query_text(args)
+    text = _query_text(args)
     if args.endpoint:
-        text = sparqltext.inject_values(text, {k: str(v) for k, v in bindings.items()})
         body = query_endpoint(args.endpoint, text, _endpoint_format(args.format, text))
         return _print(body, args.format, _kind_of(text))
     settings = settings_from(args)
     with open_store(settings) as store:
-        if bindings:
-            text = sparqltext.inject_values(text, {k: str(v) for k, v in bindings.items()})
         response = store.execute(QueryRequest(text, media_types=MEDIA_TYPES[args.format]))
     return _print(response.body, args.format, response.kind)
 
 
-def _query_text(args: argparse.Namespace) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
-    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+def _query_text(args: argparse.Namespace) -> str:
+    """The query to run: the named query or the text given, its ``--param`` values bound."""
+    bindings: dict[str, str] = {}
     for item in args.param:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise QueryError(f"--param {item!r}: expected NAME=VALUE")
-        bindings[name] = queries.parameter_term(value)
+        bindings[name] = value
     if args.name:
-        queries.check_params(args.name, bindings)
-        return queries.get(args.name).text, bindings
+        return queries.bind(args.name, bindings)
     if not args.sparql:
         raise QueryError("give a query text, @FILE, - for stdin, or --name")
     if args.sparql == "-":
-        return sys.stdin.read(), bindings
-    if args.sparql.startswith("@"):
+        text = sys.stdin.read()
+    elif args.sparql.startswith("@"):
         with open(args.sparql[1:], encoding="utf-8") as handle:
-            return handle.read(), bindings
-    return args.sparql, bindings
+            text = handle.read()
+    else:
+        text = args.sparql
+    return queries.bind(text, bindings) if bindings else text
 
 
 def _kind_of(text: str) -> str:

@@ -91,9 +91,7 @@ def article_graphs(store: Store, articles: Sequence[str]) -> dict[str, Descripti
     found: dict[str, Description] = {iri: defaultdict(list) for iri in articles}
     if not articles:
         return found
-    query = queries.load("export-graph-triples") + queries.values_clause(
-        "graph", [ox.NamedNode(iri) for iri in articles]
-    )
+    query = queries.bind("export-graph-triples", {"graph": [ox.NamedNode(iri) for iri in articles]})
     for row in store.select(query):
         graph, subject, predicate = row["graph"], row["s"], row["p"]
         assert isinstance(graph, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
@@ -126,10 +124,10 @@ class SharedNodes:
             chunk = missing[start : start + 1000]
             for iri in chunk:
                 self._cache[iri] = []
-            values = queries.values_clause("node", [ox.NamedNode(iri) for iri in chunk])
-            query = queries.load("export-node-descriptions") + values
+            terms = [ox.NamedNode(iri) for iri in chunk]
             for graph in self.graphs:
-                for row in self.store.select(query, {"graph": ox.NamedNode(graph)}):
+                bindings: dict[str, queries.Value] = {"graph": ox.NamedNode(graph), "node": terms}
+                for row in self.store.select(queries.bind("export-node-descriptions", bindings)):
                     self._cache[text(row["node"])].append((text(row["p"]), row["o"]))
         return {iri: self._cache[iri] for iri in wanted if self._cache[iri]}
 

@@ -40,13 +40,12 @@ def _iri(term: object) -> str:
 
 
 def _rows(store: Store, name: str, variable: str, values: Sequence[str] | None) -> Iterator[Row]:
-    text = queries.load(name)
     if values is None:
-        yield from store.select(text)
+        yield from store.select(queries.bind(name))
         return
     for start in range(0, len(values), BATCH):
         terms = [ox.NamedNode(value) for value in values[start : start + BATCH]]
-        yield from store.select(text + queries.values_clause(variable, terms))
+        yield from store.select(queries.bind(name, {variable: terms}))
 
 
 def article_hashes(store: Store) -> dict[str, str]:
@@ -113,11 +112,10 @@ def read_reconciled(store: Store, iris: Minter) -> dict[str, tuple[str, str, str
 def subject_quads(store: Store, graph: str, subjects: Sequence[str]) -> list[ox.Quad]:
     """Every quad of ``graph`` whose subject is one of ``subjects``."""
     node = ox.NamedNode(graph)
-    text = queries.load("linking-subject-triples")
     quads = []
     for start in range(0, len(subjects), BATCH):
         terms = [ox.NamedNode(s) for s in subjects[start : start + BATCH]]
-        query = text + queries.values_clause("s", terms)
-        for row in store.select(query, {"graph": node}):
+        query = queries.bind("linking-subject-triples", {"graph": node, "s": terms})
+        for row in store.select(query):
             quads.append(ox.Quad(row["s"], row["p"], row["o"], node))  # type: ignore[arg-type]
     return quads

@@ -9,14 +9,15 @@ sovereign state). Ambiguous or contradicting answers are reported, never linked.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from graph import queries
 from graph.errors import StoreError
 from graph.linking.resolve import Entity
 from vocab.namespaces import WIKIDATA
@@ -30,16 +31,6 @@ REQUIRED_CLASSES: dict[str, frozenset[str]] = {
     "Person": frozenset({HUMAN}),
     "Country": frozenset({WIKIDATA + "Q6256", WIKIDATA + "Q3624078", WIKIDATA + "Q3024240"}),
 }
-
-_QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-SELECT ?found ?item ?label ?class WHERE {
-  VALUES ?found { %s }
-  { ?item rdfs:label ?found } UNION { ?item skos:altLabel ?found }
-  OPTIONAL { ?item rdfs:label ?label FILTER(LANG(?label) = "en") }
-  OPTIONAL { ?item wdt:P31 ?class }
-}"""
 
 
 @dataclass
@@ -57,11 +48,6 @@ class ReconcileReport:
     unmatched: list[str] = field(default_factory=list)
 
 
-def _literal(text: str) -> str:
-    """An English-tagged SPARQL literal (JSON string escapes are valid SPARQL escapes)."""
-    return json.dumps(text, ensure_ascii=False) + "@en"
-
-
 def candidates(
     endpoint: str, names: Iterable[str], timeout: float = 30
 ) -> dict[str, dict[str, Candidate]]:
@@ -74,7 +60,8 @@ def candidates(
         client.setMethod(POST)
         client.setReturnFormat(JSON)
         client.setTimeout(int(timeout))
-        client.setQuery(_QUERY % " ".join(_literal(name) for name in batch))
+        names_en = [ox.Literal(name, language="en") for name in batch]
+        client.setQuery(queries.bind("reconcile-candidates", {"found": names_en}))
         try:
             answer = client.queryAndConvert()
         except (SPARQLWrapperException, OSError, ValueError) as error:

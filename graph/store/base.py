@@ -27,6 +27,7 @@ from typing import IO, Self
 
 import pyoxigraph as ox
 
+from graph import queries
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store.snapshots import Version
 
@@ -123,8 +124,7 @@ class Store(ABC):
         """Those of ``graphs`` that the store holds (non-empty named graphs)."""
         if not graphs:
             return set()
-        values = " ".join(str(ox.NamedNode(graph)) for graph in graphs)
-        query = f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        query = queries.bind("existing-graphs", {"g": [ox.NamedNode(graph) for graph in graphs]})
         return {
             graph.value
             for row in self.select(query)

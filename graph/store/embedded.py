@@ -43,7 +43,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import sparql, sparqltext
+from graph import queries, sparql
 from graph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
 from graph.sparql import QueryRequest, QueryResponse
 from graph.store import locks
@@ -247,7 +247,7 @@ class EmbeddedStore(Store):
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None) -> object:
         if bindings:
-            query = sparqltext.inject_values(query, {k: str(v) for k, v in bindings.items()})
+            query = queries.bind(query, bindings)
         return self._store.query(query, use_default_graph_as_union=True)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:

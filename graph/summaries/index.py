@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pyoxigraph as ox
 
-from graph import queries, sparqltext
+from graph import queries
 from graph.arrays import distinct
 from graph.summaries.dates import instant, month
 from vocab.namespaces import SCHEMA, XSD
@@ -166,9 +166,7 @@ class _Builder:
 
     def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
         """Every (subject, object) of ``predicate`` in the union, once per graph stating it."""
-        text = sparqltext.inject_values(
-            queries.load("summary-statements"), {"predicate": str(predicate)}
-        )
+        text = queries.bind("summary-statements", {"predicate": predicate})
         solutions = self.store.query(text, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
         for solution in solutions:

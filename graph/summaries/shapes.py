@@ -1,9 +1,11 @@
 """Which query texts the summaries answer: a named query with its entity bound, as the engine
 reads it, and nothing else.
 
-A text is a candidate when, comments and white space aside, it is exactly the named query as
-``queries.bind`` writes it — the query's own text with ``VALUES (?entity) { (<IRI>) }`` at the
-start of its WHERE group. A candidate is recognised only once the engine itself has read it
+A query is recognised by its name and bindings: one of :data:`SHAPES` with its entity bound.
+A text sent to the endpoint is read back as a name and bindings by the binder's own reader
+(:func:`graph.queries.read`): it must be, comments, white space and the case of keywords aside,
+exactly what ``queries.bind`` writes for the named query — the query's own text with
+``VALUES (?entity) { (<IRI>) }`` at the start of its WHERE group. A candidate is recognised only once the engine itself has read it
 (:func:`engine_reads`): with the request's base IRI, on a store of one article that mentions
 the IRI the summaries would look up and no other IRI, it must run the text and answer a row.
 So a text the engine refuses (an IRI with ``%zz``, ``[1]`` or ``http://[::1/x``, a base it
@@ -28,7 +30,6 @@ True
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -41,12 +42,7 @@ __all__ = ["SHAPES", "Shape", "engine_reads", "recognise"]
 
 #: The named queries the summaries answer.
 SHAPES = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
-_PLACEHOLDER = "<urn:newsgraph:summaries:entity>"
-#: An IRI token without escapes (SPARQL's IRIREF).
-_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-#: White space as SPARQL has it (Python's ``str.split`` would also split on U+00A0 and others,
-#: which the engine refuses).
-_WHITE_SPACE = re.compile(r"[ \t\r\n]+")
+_PLACEHOLDER = ox.NamedNode("urn:newsgraph:summaries:entity")
 
 #: Longer texts are not even read (the bound queries are a few hundred characters; comments
 #: may add some): the recogniser runs on the server's event loop.
@@ -63,8 +59,6 @@ _DATE = ox.Quad(
     ox.Literal("2000-01-01T00:00:00Z", datatype=ox.NamedNode(XSD + "dateTime")),
 )
 
-Piece = tuple[str, str]
-
 
 @dataclass(frozen=True)
 class Shape:
@@ -74,44 +68,12 @@ class Shape:
     entity: str
 
 
-def _pieces(text: str) -> list[Piece]:
-    """``text`` as (kind, text) pieces: its tokens (keywords upper-cased) and the punctuation
-    between them split on SPARQL's white space, with comments dropped."""
-    pieces: list[Piece] = []
-    position = 0
-
-    def gap(until: int) -> None:
-        between = text[position:until]
-        comment = between.find("#")  # outside tokens, '#' starts a comment to the end of line
-        while comment >= 0:
-            end = re.search(r"[\r\n]|$", between[comment:])
-            assert end is not None
-            between = between[:comment] + " " + between[comment + end.end() :]
-            comment = between.find("#")
-        pieces.extend(("punct", chunk) for chunk in _WHITE_SPACE.split(between) if chunk)
-
-    for token in sparqltext.tokens(text):
-        gap(token.start)
-        pieces.append((token.kind, token.word or token.text))
-        position = token.end
-    gap(len(text))
-    return pieces
-
-
-@cache
-def _template(name: str) -> tuple[tuple[Piece, ...], int]:
-    """The pieces of the bound named query, and where the entity's IRI sits among them."""
-    text = sparqltext.inject_values(queries.load(name), {"entity": _PLACEHOLDER})
-    pieces = _pieces(text)
-    return tuple(pieces), pieces.index(("iri", _PLACEHOLDER))
-
-
 @cache
 def _bound_text(name: str) -> tuple[str, str]:
     """The text ``queries.bind`` writes for the named query: what comes before the entity's
     IRI, and what comes after it."""
-    text = sparqltext.inject_values(queries.load(name), {"entity": _PLACEHOLDER})
-    before, _placeholder, after = text.partition(_PLACEHOLDER)
+    text = queries.bind(name, {"entity": _PLACEHOLDER})
+    before, _placeholder, after = text.partition(str(_PLACEHOLDER))
     return before, after
 
 
@@ -120,29 +82,22 @@ def recognise(text: str, base_iri: str | None = None) -> Shape | None:
     the summaries must not answer it."""
     if len(text) > _LONGEST or "entity" not in text:
         return None
-    for name in SHAPES:  # the text exactly as queries.bind writes it: no need to read it
-        before, after = _bound_text(name)
-        if len(text) > len(before) + len(after) and text.startswith(before):
-            iri = text[len(before) : len(text) - len(after)]
-            if text.endswith(after) and _IRIREF.fullmatch(iri):
-                return _bound_shape(name, iri, base_iri)
-    return _read_shape(text, base_iri)
+    # the text exactly as queries.bind writes it: no need to read it piece by piece
+    reading = queries.read(text, SHAPES)
+    if reading is None:
+        return _read_shape(text, base_iri)
+    token = reading.values["entity"]
+    return _bound_shape(reading.name, token, base_iri) if token.startswith("<") else None
 
 
 def _read_shape(text: str, base_iri: str | None) -> Shape | None:
-    """:func:`recognise` by comparing the text's pieces with each named query's."""
-    pieces = _pieces(text)
-    for name in SHAPES:
-        template, slot = _template(name)
-        if len(pieces) != len(template):
-            continue
-        if pieces[:slot] != list(template[:slot]) or pieces[slot + 1 :] != list(
-            template[slot + 1 :]
-        ):
-            continue
-        kind, iri = pieces[slot]
-        return _confirmed(name, text, iri, base_iri) if kind == "iri" else None
-    return None
+    """:func:`recognise` by reading the text's tokens (comments, white space and the case of
+    keywords aside)."""
+    reading = queries.read(text, SHAPES, loose=True)
+    if reading is None:
+        return None
+    token = reading.values["entity"]
+    return _confirmed(reading.name, text, token, base_iri) if token.startswith("<") else None
 
 
 @lru_cache(maxsize=1024)

@@ -26,7 +26,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import results, sparqltext
+from graph import queries, results, sparqltext
 from graph.errors import NotAcceptable, QueryError
 from graph.settings import Settings
 from graph.sparql import QueryRequest, QueryResponse, check_query, check_update
@@ -43,10 +43,8 @@ _CANONICAL = {"solutions": answers.SOLUTIONS_ACCEPT, "boolean": answers.SOLUTION
 
 
 def bind(query: str, bindings: Mapping[str, Term] | None) -> str:
-    """Pre-bind variables with a VALUES block in the WHERE group (terms written by pyoxigraph)."""
-    if not bindings:
-        return query
-    return sparqltext.inject_values(query, {name: str(term) for name, term in bindings.items()})
+    """Pre-bind variables with VALUES blocks where the query reads them (:func:`queries.bind`)."""
+    return queries.bind(query, bindings) if bindings else query
 
 
 class RemoteStore(Store):
