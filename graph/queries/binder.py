@@ -44,6 +44,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -231,8 +232,7 @@ def _ended(text: str, offset: int | None, limit: int | None) -> str:
 # -- reading back ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """A text read as a named query: its name and each parameter's value, as written."""
 
     name: str
@@ -248,17 +248,38 @@ _WRITTEN = re.compile(
 #: which the engine refuses).
 _WHITE_SPACE = re.compile(r"[ \t\r\n]+")
 _SLOT = "urn:newsgraph:queries:value:"
+_SLOTS = re.compile(f"<{re.escape(_SLOT)}(\\w+)>")
 
 Piece = tuple[str, str]
 
 
 @cache
+def _slotted(name: str) -> str:
+    """The text :func:`bind` writes for the named query, each parameter bound to a placeholder."""
+    return bind(name, {param: ox.NamedNode(_SLOT + param) for param in get(name).params})
+
+
+@cache
 def _written_around(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The text :func:`bind` writes for the named query, each parameter bound to one value: the
-    pieces of text between the values, and the parameter of each value, in order."""
-    text = bind(name, {param: ox.NamedNode(_SLOT + param) for param in get(name).params})
-    slot = re.compile(f"<{re.escape(_SLOT)}(\\w+)>")
-    return tuple(slot.split(text)[::2]), tuple(slot.findall(text))
+    """The pieces of the text :func:`bind` writes for the named query between its values, and
+    the parameter of each value, in order."""
+    parts = _SLOTS.split(_slotted(name))
+    return tuple(parts[::2]), tuple(parts[1::2])
+
+
+@cache
+def _pieces_around(name: str) -> tuple[tuple[tuple[Piece, ...], ...], tuple[str, ...]]:
+    """The same, as the pieces :func:`_pieces` reads."""
+    segments: list[tuple[Piece, ...]] = [()]
+    params: list[str] = []
+    for piece in _pieces(_slotted(name)):
+        slot = _SLOTS.fullmatch(piece[1]) if piece[0] == "iri" else None
+        if slot is None:
+            segments[-1] += (piece,)
+        else:
+            params.append(slot.group(1))
+            segments.append(())
+    return tuple(segments), tuple(params)
 
 
 def _pieces(text: str) -> list[Piece]:
@@ -285,17 +306,6 @@ def _pieces(text: str) -> list[Piece]:
     return pieces
 
 
-@cache
-def _pieces_around(name: str) -> tuple[Piece | str, ...]:
-    """The pieces of the text :func:`bind` writes for the named query, each value's piece
-    replaced by the name of its parameter."""
-    text = bind(name, {param: ox.NamedNode(_SLOT + param) for param in get(name).params})
-    return tuple(
-        piece[1][len(_SLOT) + 1 : -1] if piece[1].startswith("<" + _SLOT) else piece
-        for piece in _pieces(text)
-    )
-
-
 def read(text: str, names: Collection[str], *, loose: bool = False) -> Reading | None:
     """Which of the named queries ``names`` the text is, each of its parameters bound to one
     value by :func:`bind`, and the values as the text writes them; None when it is none of them.
@@ -313,13 +323,14 @@ def read(text: str, names: Collection[str], *, loose: bool = False) -> Reading |
     if loose:
         pieces = _pieces(text)
         for name in names:
-            values = _read_pieces(pieces, _pieces_around(name))
+            segments, params = _pieces_around(name)
+            values = _read_pieces(pieces, segments, params)
             if values is not None:
                 return Reading(name, values)
         return None
     for name in names:
         around, params = _written_around(name)
-        if text.startswith(around[0]):
+        if text.startswith(around[0]) and text.endswith(around[-1]):
             values = _read_written(text, around, params)
             if values is not None:
                 return Reading(name, values)
@@ -339,18 +350,23 @@ def _read_written(text: str, around: Sequence[str], params: Sequence[str]) -> di
     return values if position == len(text) else None
 
 
-def _read_pieces(pieces: Sequence[Piece], around: Sequence[Piece | str]) -> dict[str, str] | None:
-    at = 0
+def _read_pieces(
+    pieces: Sequence[Piece], segments: Sequence[Sequence[Piece]], params: Sequence[str]
+) -> dict[str, str] | None:
+    fixed = sum(map(len, segments))
+    if not fixed + len(params) <= len(pieces) <= fixed + 3 * len(params):
+        return None  # a value is one to three pieces (a literal with its tag or datatype)
+    if pieces[: len(segments[0])] != list(segments[0]):
+        return None
+    at = len(segments[0])
     values: dict[str, str] = {}
-    for expected in around:
-        if isinstance(expected, str):  # a parameter's value
-            value, at = _value(pieces, at)
-            if value is None or values.setdefault(expected, value) != value:
-                return None
-        elif at < len(pieces) and pieces[at] == expected:
-            at += 1
-        else:
+    for param, segment in zip(params, segments[1:], strict=True):
+        value, at = _value(pieces, at)
+        if value is None or values.setdefault(param, value) != value:
             return None
+        if pieces[at : at + len(segment)] != list(segment):
+            return None
+        at += len(segment)
     return values if at == len(pieces) else None
 
 
