@@ -94,7 +94,7 @@ def test_values_are_terms_written_by_pyoxigraph() -> None:
         queries.bind("ASK { ?s ?p ?o }", {"o": "http://x/a b"})
     with pytest.raises(TypeError, match=r"\?o: 1 is not a term"):
         queries.bind("ASK { ?s ?p ?o }", {"o": 1})  # type: ignore[dict-item]
-    with pytest.raises(ValueError, match="bad variable name"):
+    with pytest.raises(QueryError, match="not a variable name"):
         queries.bind("ASK { ?s ?p ?o }", {"o } ": ox.Literal("a")})
 
 

@@ -49,6 +49,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from graph import sparqltext
+from graph.errors import QueryError
 from graph.queries.named import NAME, check_params, get, parameter_term
 
 __all__ = ["Reading", "bind", "read"]
@@ -57,7 +58,7 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 #: One value (a term, or a parameter's text), or the many values a variable may take.
 Value = Term | str | Iterable[Term | str]
 
-_VARIABLE = re.compile(r"[A-Za-z0-9_]+")
+_VARIABLE = re.compile(r"\w+")
 _WHEN = re.compile(r"#\s*when\s+([\w|]+)\s*$")
 #: The words that must not stand at the end of a text that ``offset`` or ``limit`` end.
 _ENDINGS = frozenset({"LIMIT", "OFFSET", "VALUES"})
@@ -111,7 +112,7 @@ def _term(name: str, value: object) -> str:
 def _written(name: str, value: Value) -> str | list[str]:
     """The value as written in a VALUES block: one term, or the list of many."""
     if not _VARIABLE.fullmatch(name):
-        raise ValueError(f"bad variable name {name!r}")
+        raise QueryError(f"cannot bind {name!r}: not a variable name")
     if isinstance(value, str | Term) or not isinstance(value, Iterable):
         return _term(name, value)
     return [_term(name, one) for one in value]
