@@ -289,9 +289,7 @@ class Ingester:
     def stored_versions(self, articles: list[str]) -> dict[str, tuple[datetime, str]]:
         if not articles:
             return {}
-        query = queries.load("article-versions") + queries.values_clause(
-            "article", [ox.NamedNode(a) for a in articles]
-        )
+        query = queries.bind("article-versions", {"article": [ox.NamedNode(a) for a in articles]})
         found = {}
         for row in self.store.select(query):
             modified = row.get("modified")

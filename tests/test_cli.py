@@ -16,7 +16,7 @@ def test_ingest_summary_and_idempotence(tmp_path: Path) -> None:
     first = newsgraph("ingest", "--store", store, str(path))
     assert first.returncode == 0, first.stderr
     last = first.stderr.decode().strip().splitlines()[-1]
-    assert last.startswith("loaded 2, replaced 0, unchanged 0,") and "articles/s" in last
+    assert last.startswith("this run: loaded 2, replaced 0, unchanged 0,") and "articles/s" in last
     triples = json.loads(newsgraph("stats", "--json", "--store", store).stdout)["triples"]
     second = newsgraph("ingest", "--store", store, str(path))
     assert "loaded 0, replaced 0, unchanged 2," in second.stderr.decode()

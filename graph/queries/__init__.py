@@ -8,11 +8,6 @@ query page lists them. newsgraph asks the internal ones itself, bound the same w
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
-import pyoxigraph as ox
-
 from graph.queries.binder import Reading, Value, bind, read
 from graph.queries.named import (
     QUERY_DIR,
@@ -38,13 +33,4 @@ __all__ = [
     "parameter_term",
     "prologue",
     "read",
-    "values_clause",
 ]
-
-
-def values_clause(variable: str, terms: Iterable[ox.NamedNode | ox.Literal]) -> str:
-    """Deprecated: a VALUES block to append to a query; :func:`bind` places it instead. Kept only
-    until graph/ingest.py binds ``article-versions`` with :func:`bind`."""
-    if not re.fullmatch(r"\w+", variable):
-        raise ValueError(f"bad variable name {variable!r}")
-    return f"VALUES ?{variable} {{ {' '.join(str(term) for term in terms)} }}"
