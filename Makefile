@@ -9,7 +9,7 @@ STORE  ?= .newsgraph
 # The bundled sample, plus the seed record where ../shared is present.
 SAMPLE := vocab/sample $(wildcard ../shared/seed/*.json)
 
-.PHONY: setup serve test check lint typecheck bench clean
+.PHONY: setup serve test check lint typecheck docs bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,11 @@ serve: setup
 	$(BIN)/newsgraph ingest --quiet --store $(STORE) $(SAMPLE)
 	$(BIN)/newsgraph serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
 
+# The suite on every core (pytest-xdist; JOBS=0 for one process), every module's doctests
+# (pyproject.toml: --doctest-modules) and the coverage floor (pyproject.toml: [tool.coverage.*]).
+JOBS ?= auto
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term
 
 lint: setup
 	$(BIN)/ruff check graph vocab api tests bench
@@ -47,6 +50,12 @@ typecheck: setup
 	$(BIN)/mypy
 
 check: lint typecheck test
+
+# The reference site (mkdocs.yml over docs/) into site/; it builds offline (no web fonts, no
+# plugin that fetches). Not --strict: the pages link to files outside docs/ (../bench/README.md),
+# which mkdocs warns of; tests/test_docs_site.py fails on any other warning.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --site-dir site
 
 # The peer of the benchmarks (rdflib-endpoint) is a bench-only extra. SIZE=10k|100k|1m, or
 # BENCH="--quick" / BENCH="ingest --size 10k" for one part.
@@ -60,4 +69,5 @@ bench: setup $(VENV)/.bench-installed
 	$(BIN)/python -m bench --size $(SIZE) $(BENCH)
 
 clean:
-	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache node_modules api/static/vendor .stamp-npm
+	rm -rf $(VENV) $(STORE) .pytest_cache .mypy_cache .ruff_cache node_modules api/static/vendor .stamp-npm \
+	  site .coverage .coverage.*

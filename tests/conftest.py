@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -200,3 +203,56 @@ def descendants(pid: int) -> dict[int, int]:
 
 # Store backends (embedded, Oxigraph server, Virtuoso) for the tests that run on each.
 pytest_plugins = ["tests.backends"]
+
+
+# One Virtuoso serves every test process of a run (.ci/run starts it; pytest-xdist runs tests in
+# two). Each test on it empties it first, and a module's tests may share what a module-scoped
+# fixture loaded, so a process holds the server alone from its first test on Virtuoso until its
+# next test is not on Virtuoso; any other process waits (an exclusive lock named after the URL).
+def _on_virtuoso(item: pytest.Item | None) -> bool:
+    if item is None:
+        return False
+    params = getattr(item, "callspec", None)
+    return "virtuoso" in getattr(item, "fixturenames", ()) or (
+        params is not None and "virtuoso" in params.params.values()
+    )
+
+
+class _ServerLock:
+    """An exclusive lock, across processes, on the server at ``url``."""
+
+    def __init__(self, url: str) -> None:
+        name = hashlib.sha256(url.encode()).hexdigest()[:16]
+        self.path = Path(tempfile.gettempdir()) / f"newsgraph-tests-{name}.lock"
+        self.handle: IO[bytes] | None = None
+
+    def acquire(self) -> None:
+        if self.handle is None:
+            handle = self.path.open("ab")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self.handle = handle
+
+    def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+_virtuoso_locks: dict[str, _ServerLock] = {}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    url = os.environ.get("NEWSGRAPH_TEST_VIRTUOSO")
+    if not url or not _on_virtuoso(item):
+        return (yield)
+    lock = _virtuoso_locks.setdefault(url, _ServerLock(url))
+    lock.acquire()
+    try:
+        return (yield)
+    finally:
+        if not _on_virtuoso(nextitem):
+            lock.release()
