@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from cachetools import LRUCache
 
-from graph import sparqltext
+from graph.sparql import sparqltext
 
 __all__ = ["Answer", "ResultCache", "storable"]
 

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from graph.describe import compact
+from graph.pages.describe import compact
 from vocab.namespaces import PREFIXES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

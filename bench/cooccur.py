@@ -6,8 +6,8 @@ times each step of ``newsgraph cooccur`` as the median of several runs with the 
 by streaming the article–entity list, counting by SPARQL GROUP BY, ego networks, the network
 analysis (PageRank, betweenness, Louvain, backbone) and the GEXF output. As the command does,
 ``--top`` only cuts what is shown: the whole network is analysed, then its 5,000 strongest edges
-kept (``graph/analysis/shown.py``). The last step is what the HTTP API adds once a snapshot's
-network is analysed and kept (``graph/analysis/cache.py``): the cut and its JSON.
+kept (``graph/cooccurrence/shown.py``). The last step is what the HTTP API adds once a snapshot's
+network is analysed and kept (``graph/cooccurrence/cache.py``): the cut and its JSON.
 
     python -m bench.cooccur --articles 100000          # the figures in the note
     python -m bench.cooccur --articles 10000 --runs 3  # a quick look
@@ -73,12 +73,11 @@ def timed(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
 
 def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callable[[], Any]]]:
     """(label, runs, step) for each measured step; a step returns what it found, for the table."""
-    from graph.analysis import formats
-    from graph.analysis.cache import NetworkCache
-    from graph.analysis.network import NetworkOptions, build_network
-    from graph.analysis.shown import shown
-    from graph.analysis.window import Window
-    from graph.cooccurrence import count_ego, count_window
+    from graph.cooccurrence import count_ego, count_window, formats
+    from graph.cooccurrence.cache import NetworkCache
+    from graph.cooccurrence.network import NetworkOptions, build_network
+    from graph.cooccurrence.shown import shown
+    from graph.cooccurrence.window import Window
     from graph.store import EmbeddedStore
 
     store = EmbeddedStore(store_path)
@@ -131,7 +130,7 @@ def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callabl
 
 
 def _edges_only(store: Any) -> str:
-    from graph.analysis.network import NetworkOptions, build_network
+    from graph.cooccurrence.network import NetworkOptions, build_network
 
     built = build_network(store, NetworkOptions(), analysed=False)
     return f"{built.graph.number_of_nodes():,} entities, {built.graph.number_of_edges():,} edges"

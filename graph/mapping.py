@@ -28,7 +28,7 @@ The table is data: each :class:`Shape` (:data:`NEWS_ARTICLE` and the nodes it ne
 its properties, each a term of ``vocab/context.jsonld`` with the function that reads its value
 from the node's source. Both writers of the mapping are made from it, and from nothing else:
 :func:`node` builds the JSON-LD node (:func:`article_node`, :func:`document`, the JSON-LD
-processor's road), and :class:`graph.article_quads.ArticleWriter` compiles it into ingest's
+processor's road), and :class:`graph.ingest.article_quads.ArticleWriter` compiles it into ingest's
 N-Quads writer. ``tests/test_mapping.py`` holds the table to graphs written out by hand.
 """
 

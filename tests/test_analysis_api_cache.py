@@ -1,4 +1,4 @@
-"""Analysed networks kept per store snapshot (graph/analysis/cache.py): a kept value is what a
+"""Analysed networks kept per store snapshot (graph/cooccurrence/cache.py): a kept value is what a
 fresh computation gives, or the cache does not answer.
 
 Each test holds the cache to a fresh computation on a real store (the corpus of
@@ -18,12 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.analysis import formats
-from graph.analysis.cache import CountsCache, NetworkCache, SnapshotCache, store_version
-from graph.analysis.network import Network, NetworkOptions, build_network
-from graph.analysis.shown import shown
-from graph.analysis.window import Window, parse_bound
-from graph.cooccurrence import Counts, count_window
+from graph.cooccurrence import Counts, count_window, formats
+from graph.cooccurrence.cache import CountsCache, NetworkCache, SnapshotCache, store_version
+from graph.cooccurrence.network import Network, NetworkOptions, build_network
+from graph.cooccurrence.shown import shown
+from graph.cooccurrence.window import Window, parse_bound
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore

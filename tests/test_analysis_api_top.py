@@ -1,5 +1,5 @@
 """``/api/cooccurrence`` and the network page: ``top`` limits what is shown, never what is counted
-or analysed (api/routes/analysis.py, graph/analysis/shown.py).
+or analysed (api/routes/analysis.py, graph/cooccurrence/shown.py).
 
 A real server answers on the corpus of tests/test_cooccur_top.py (57 edges among 27 entities, more
 than most tops asked here). Each answer is held to two references that share none of its path:
@@ -31,9 +31,9 @@ import httpx
 import networkx as nx
 import pytest
 
-from graph.analysis import formats
-from graph.analysis.network import NetworkOptions, build_network
-from graph.analysis.shown import shown
+from graph.cooccurrence import formats
+from graph.cooccurrence.network import NetworkOptions, build_network
+from graph.cooccurrence.shown import shown
 from graph.store import EmbeddedStore
 from tests.conftest import Server, newsgraph, start_server, write_jsonl
 from tests.test_cooccur_top import (
@@ -48,7 +48,7 @@ from tests.test_cooccur_top import (
 Body = dict[str, Any]
 #: Fewer rows than the network has, all of them (57), and more than it has.
 TOPS = (1, 5, 25, 56, 57, 5_000)
-#: The modularity's last bits differ from one process to another (graph/analysis/communities.py
+#: The modularity's last bits differ from one process to another (graph/cooccurrence/communities.py
 #: sums over sets, whose order follows the strings' random hash seed): compared to 1e-12.
 MODULARITY = 1e-12
 
@@ -229,7 +229,7 @@ def test_what_is_shown_comes_out_in_one_order_whatever_the_hash_seed(
     server: Server, store: Path
 ) -> None:
     """A part lists its nodes in IRI order, as the whole network does, so the command writes the
-    same bytes in every process and the API the same JSON (graph/analysis/shown.py's ``_part``)."""
+    same bytes in every process and the API the same JSON (graph/cooccurrence/shown.py's ``_part``)."""
     names = {f"entity/{letter}" for letter in "abcdefgh"}
     orders = {printed_by_python(f"print(list({names!r}))", seed) for seed in ("1", "2")}
     assert len(orders) == 2  # the control: these seeds order a set differently

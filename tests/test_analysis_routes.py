@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from graph.analysis.network import NetworkOptions, build_network
-from graph.analysis.timeseries import monthly_series
-from graph.analysis.window import Window, parse_bound
 from graph.cooccurrence import count_ego, pair_months
+from graph.cooccurrence.network import NetworkOptions, build_network
+from graph.cooccurrence.timeseries import monthly_series
+from graph.cooccurrence.window import Window, parse_bound
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore

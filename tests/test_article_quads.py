@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 
-from graph import jsonld, sources
-from graph.article_quads import ArticleWriter, terms_nquads
+from graph import jsonld
 from graph.errors import RecordError
+from graph.ingest import sources
+from graph.ingest.article_quads import ArticleWriter, terms_nquads
+from graph.ingest.nquads import QuadWriter, Unsupported, by_processor
 from graph.mapping import Article, article_graph, node, shared_nodes
-from graph.nquads import QuadWriter, Unsupported, by_processor
 from graph.records import prepare
 from tests.conftest import REUTERS, shared_file
 from tests.test_mapping import small_graph, small_prepared
@@ -73,7 +74,8 @@ def written_as_pyld_reads(raw: dict[str, Any], iris: Minter = IRIS) -> str:
         assert articles.nquads(article) == by_processor(graph)
         return "refused"
     assert read(text) == by_pyld(article)
-    assert text.count("\n") == len(text.splitlines())  # one quad a line (ingest counts them)
+    assert text.count("\n") == len(text.split("\n")) - 1  # one quad a line (ingest counts them)
+    assert all(line.endswith(" .") for line in text.split("\n")[:-1])
     assert articles.nquads(article) == text
     return "written"
 

@@ -1,12 +1,12 @@
-"""The disparity filter (graph/analysis/backbone.py)."""
+"""The disparity filter (graph/cooccurrence/backbone.py)."""
 
 from __future__ import annotations
 
 import networkx as nx
 import pytest
 
-from graph.analysis import backbone
-from graph.analysis.backbone import disparity
+from graph.cooccurrence import backbone
+from graph.cooccurrence.backbone import disparity
 
 
 def test_alpha_follows_the_formula_at_both_ends() -> None:

@@ -1,12 +1,12 @@
-"""Counts kept between requests (graph/analysis/cache.py): reused until the store changes."""
+"""Counts kept between requests (graph/cooccurrence/cache.py): reused until the store changes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from graph.analysis.cache import CountsCache, store_version
-from graph.analysis.window import Window
 from graph.cooccurrence import count_window
+from graph.cooccurrence.cache import CountsCache, store_version
+from graph.cooccurrence.window import Window
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore, RemoteStore
@@ -34,7 +34,7 @@ def test_remote_stores_are_not_cached() -> None:
 
 
 def test_a_network_built_through_the_cache_is_the_same(tmp_path: Path) -> None:
-    from graph.analysis.network import NetworkOptions, build_network
+    from graph.cooccurrence.network import NetworkOptions, build_network
 
     cache = CountsCache()
     with EmbeddedStore(build_store(tmp_path)) as store:

@@ -1,4 +1,4 @@
-"""Weighted degree, PageRank and betweenness (graph/analysis/centrality.py)."""
+"""Weighted degree, PageRank and betweenness (graph/cooccurrence/centrality.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 import networkx as nx
 import pytest
 
-from graph.analysis import centrality
-from graph.analysis.centrality import betweenness, pagerank, weighted_degree
-from graph.analysis.communities import louvain, modularity
+from graph.cooccurrence import centrality
+from graph.cooccurrence.centrality import betweenness, pagerank, weighted_degree
+from graph.cooccurrence.communities import louvain, modularity
 
 
 def test_non_positive_weights_take_no_part() -> None:

@@ -1,10 +1,10 @@
-"""PNG charts (graph/analysis/chart.py)."""
+"""PNG charts (graph/cooccurrence/chart.py)."""
 
 from __future__ import annotations
 
 import io
 
-from graph.analysis.chart import edges_chart, pair_chart
+from graph.cooccurrence.chart import edges_chart, pair_chart
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -11,10 +11,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.analysis import formats
-from graph.analysis.window import parse_bound
 from graph.cli import cooccur as cooccur_cli
 from graph.cli import main
+from graph.cooccurrence import formats
+from graph.cooccurrence.window import parse_bound
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
 from tests.cooccur_corpus import build_store, expected_npmi, independent_counts

@@ -1,10 +1,10 @@
-"""Louvain communities (graph/analysis/communities.py): seeded, numbered by size."""
+"""Louvain communities (graph/cooccurrence/communities.py): seeded, numbered by size."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from graph.analysis.communities import louvain, modularity
+from graph.cooccurrence.communities import louvain, modularity
 
 
 def test_planted_partition_is_found_and_repeats() -> None:

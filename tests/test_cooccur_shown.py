@@ -1,4 +1,4 @@
-"""What ``--top`` shows of an analysed network (graph/analysis/shown.py): a cut, never a new
+"""What ``--top`` shows of an analysed network (graph/cooccurrence/shown.py): a cut, never a new
 analysis.
 
 The network is networkx's Les Misérables co-appearance graph (77 characters, 254 weighted
@@ -11,9 +11,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.analysis.edges import Edge, rank_key
-from graph.analysis.network import Network, NetworkOptions, analyse, to_graph
-from graph.analysis.shown import most_central, shown
+from graph.cooccurrence.edges import Edge, rank_key
+from graph.cooccurrence.network import Network, NetworkOptions, analyse, to_graph
+from graph.cooccurrence.shown import most_central, shown
 from graph.errors import QueryError
 
 VALJEAN = "Valjean"

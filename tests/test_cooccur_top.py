@@ -1,5 +1,5 @@
 """``newsgraph cooccur``: one store and one window give the same numbers in every format, whatever
-``--top`` (graph/cli/cooccur.py, graph/analysis/shown.py).
+``--top`` (graph/cli/cooccur.py, graph/cooccurrence/shown.py).
 
 The oracle is the whole network computed here from the store's quads
 (:func:`tests.cooccur_corpus.independent_counts`) with networkx alone: each entity's degree,
@@ -25,10 +25,10 @@ import networkx as nx
 import pytest
 from rich.console import Console
 
-from graph.analysis import formats
-from graph.analysis.network import Network, NetworkOptions, build_network
 from graph.cli import cooccur as cooccur_cli
 from graph.cli import main
+from graph.cooccurrence import formats
+from graph.cooccurrence.network import Network, NetworkOptions, build_network
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore

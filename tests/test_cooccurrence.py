@@ -1,4 +1,4 @@
-"""Counting co-occurrence (graph/cooccurrence.py): the numbers equal an independent count over
+"""Counting co-occurrence (graph/cooccurrence/__init__.py): the numbers equal an independent count over
 the graph's schema:mentions, in every window, by every path and on every backend."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph import cooccurrence
-from graph.analysis.window import Window, parse_bound
 from graph.cooccurrence import count_among, count_ego, count_window, npmi, pair_months
+from graph.cooccurrence.window import Window, parse_bound
 from graph.ingest import ingest
 from graph.settings import Settings
 from graph.store import EmbeddedStore, RemoteStore
@@ -195,9 +195,9 @@ def test_a_remote_engine_aggregates_and_gives_the_same_numbers(
 
 @pytest.mark.slow
 def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
-    from graph.analysis.communities import louvain
-    from graph.analysis.edges import select_edges
-    from graph.analysis.network import to_graph
+    from graph.cooccurrence.communities import louvain
+    from graph.cooccurrence.edges import select_edges
+    from graph.cooccurrence.network import to_graph
     from tests.conftest import REUTERS, shared_file
     from tests.cooccur_corpus import dataset
 
@@ -236,8 +236,8 @@ def test_chunked_and_one_pass_entity_counts_agree(
 def test_the_whole_analysis_runs_on_a_remote_engine(
     store: EmbeddedStore, oxigraph_server: str
 ) -> None:
-    from graph.analysis.network import NetworkOptions, build_network
-    from graph.analysis.resolve import entity_iri
+    from graph.cooccurrence.network import NetworkOptions, build_network
+    from graph.cooccurrence.resolve import entity_iri
 
     options = NetworkOptions(window=WINDOWS[1], weight="npmi", top=8)
     with RemoteStore(oxigraph_server) as remote:

@@ -4,7 +4,7 @@ strings hold (the trust issue's defect 6: ``PREFIX datafrom:`` answered 0 instea
 The oracle is the engine itself, told explicitly to use the union default graph; the control
 shows what the defect gave (the engine left with the store's empty default graph answers 0), so
 a test here fails whenever newsgraph loses the union. The rule under test is
-:func:`graph.sparqltext.has_dataset_clause`, applied by :func:`graph.sparql.dataset_options`.
+:func:`graph.sparql.sparqltext.has_dataset_clause`, applied by :func:`graph.sparql.dataset_options`.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph import describe
 from graph.ingest import ingest
+from graph.pages import describe
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE

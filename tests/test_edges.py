@@ -1,11 +1,11 @@
-"""Edges from counts (graph/analysis/edges.py): the measures and a total, stable ranking."""
+"""Edges from counts (graph/cooccurrence/edges.py): the measures and a total, stable ranking."""
 
 from __future__ import annotations
 
 import pytest
 
-from graph.analysis.edges import select_edges
 from graph.cooccurrence import Counts, jaccard, npmi
+from graph.cooccurrence.edges import select_edges
 from graph.errors import QueryError
 
 COUNTS = Counts(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph import federation
 from graph.errors import QueryRefused
+from graph.sparql import federation
 
 
 @pytest.mark.parametrize(

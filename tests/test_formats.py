@@ -1,4 +1,4 @@
-"""Writing networks (graph/analysis/formats.py): exact numbers, no dates, readable back."""
+"""Writing networks (graph/cooccurrence/formats.py): exact numbers, no dates, readable back."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import networkx as nx
 import pytest
 
-from graph.analysis import formats
-from graph.analysis.network import Network, NetworkOptions, build_network
+from graph.cooccurrence import formats
+from graph.cooccurrence.network import Network, NetworkOptions, build_network
 from graph.store import EmbeddedStore
 from tests.cooccur_corpus import build_store
 

@@ -8,9 +8,9 @@ import pytest
 from pyld.jsonld import JsonLdError
 
 from graph import jsonld, mapping
+from graph.ingest.sources import read
 from graph.linking import links_alone
 from graph.records import Prepared, prepare
-from graph.sources import read
 from tests.conftest import SAMPLE, SEED
 from vocab.namespaces import Minter
 

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from bench import corpus
-from graph import parallel
-from graph.ingest import ingest
+from graph.ingest import ingest, parallel
 from graph.linking import cache_directory, relink
 from graph.linking.cache import LinkingCache
 from graph.linking.evidence import Evidence

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph.loader import LoadError, load_file, rdf_format
+from graph.ingest.loader import LoadError, load_file, rdf_format
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
 from vocab.namespaces import CONTEXT_IRI, Minter

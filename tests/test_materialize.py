@@ -1,4 +1,4 @@
-"""The network as RDF (graph/analysis/materialize.py): documented terms, stable, replaceable."""
+"""The network as RDF (graph/cooccurrence/materialize.py): documented terms, stable, replaceable."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from graph.analysis.materialize import materialize
-from graph.analysis.network import NetworkOptions, build_network
-from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence.materialize import materialize
+from graph.cooccurrence.network import NetworkOptions, build_network
+from graph.cooccurrence.window import Window, parse_bound
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT
 from tests.cooccur_corpus import build_store

@@ -48,9 +48,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from bench import corpus
 from graph import queries
 from graph.ingest import ingest
+from graph.ingest.loader import load_file
 from graph.linking import relink
 from graph.linking.overrides import read_overrides
-from graph.loader import load_file
 from graph.settings import load_settings
 from graph.sparql import QueryRequest
 from graph.store import EmbeddedStore

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from bench import corpus
 from graph import jsonld, mapping
 from graph.errors import RecordError
+from graph.ingest.nquads import QuadWriter, Unsupported, string_literal
+from graph.ingest.sources import read
 from graph.linking import links_alone
-from graph.nquads import QuadWriter, Unsupported, string_literal
 from graph.records import prepare
-from graph.sources import read
 from tests.conftest import REUTERS, SAMPLE, SEED, shared_file
 from vocab.namespaces import Minter
 

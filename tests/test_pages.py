@@ -9,9 +9,9 @@ import pytest
 from api.templating import render_text
 from api.urls import Urls
 from graph import pages, queries
-from graph.article_page import article_page
 from graph.errors import QueryError
 from graph.ingest import ingest
+from graph.pages.article import article_page
 from graph.settings import Settings, load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE

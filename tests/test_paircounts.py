@@ -1,4 +1,4 @@
-"""Pair counts kept as arrays (graph/paircounts.py): the same mapping a dict would be."""
+"""Pair counts kept as arrays (graph/cooccurrence/paircounts.py): the same mapping a dict would be."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from graph.paircounts import PairCounts
+from graph.cooccurrence.paircounts import PairCounts
 
 
 def random_pairs(seed: int, size: int) -> dict[tuple[str, str], int]:

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from bench import corpus
-from graph import parallel, sources
-from graph.ingest import Summary, ingest
+from graph.ingest import Summary, ingest, parallel, sources
 from graph.settings import load_settings
 from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, SAMPLE, SEED, record, shared_file, write_jsonl

@@ -22,7 +22,8 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from graph import queries, sparqltext
+from graph import queries
+from graph.sparql import sparqltext
 from tests.backends import Endpoint, empty
 from tests.conftest import BASE, ROOT, SAMPLE, SEED, Server, free_port, newsgraph, start_server
 

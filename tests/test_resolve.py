@@ -1,4 +1,4 @@
-"""Names and words to IRIs (graph/analysis/resolve.py)."""
+"""Names and words to IRIs (graph/cooccurrence/resolve.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from graph.analysis.resolve import entity_iri, topic_iri, type_iri
+from graph.cooccurrence.resolve import entity_iri, topic_iri, type_iri
 from graph.errors import NotFound, QueryError
 from graph.store import EmbeddedStore
 from tests.conftest import BASE

@@ -351,7 +351,7 @@ def test_with_service_and_update_enabled_loopback_stays_unreachable(
     writable: Server, listener: Listener, data_file: Path
 ) -> None:
     """Federation and updates on: loopback (in any spelling), variables and files are still
-    refused (see graph/federation.py), and so is LOAD."""
+    refused (see graph/sparql/federation.py), and so is LOAD."""
     _assert_nothing_arrived(writable, listener, data_file)
 
 

@@ -184,7 +184,7 @@ def _described(**settings: object) -> Graph:
     triples = service_description.describe(
         "http://h/sparql", "http://h/.well-known/void", load_settings(**settings)
     )
-    from graph import results
+    from graph.sparql import results
 
     graph = Graph().parse(data=results.write_triples(triples, results.GRAPH_TYPES["text/turtle"]),
                           format="turtle")  # fmt: skip

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph import sparqltext
 from graph.errors import QueryError
+from graph.sparql import sparqltext
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""newsgraph's token-based reading of SPARQL (graph/sparqltext.py, the checks in graph/sparql.py)
+"""newsgraph's token-based reading of SPARQL (graph/sparql/sparqltext.py, the checks in graph/sparql/__init__.py)
 against real parsers, on generated texts.
 
 Against rdflib's SPARQL parser: generated queries and updates put the words FROM, NAMED,
@@ -34,10 +34,9 @@ from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from graph import sparqltext
 from graph.errors import QueryRefused
 from graph.queries import bind
-from graph.sparql import check_query, check_update
+from graph.sparql import check_query, check_update, sparqltext
 
 PROPERTY = settings(
     derandomize=True,

@@ -10,7 +10,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph import results
 from graph.errors import (
     ConfigError,
     NewsgraphError,
@@ -19,7 +18,7 @@ from graph.errors import (
     QueryRefused,
     StoreLocked,
 )
-from graph.sparql import QueryRequest
+from graph.sparql import QueryRequest, results
 from graph.store import EmbeddedStore
 from graph.store.base import Store
 

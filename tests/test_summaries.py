@@ -14,12 +14,12 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from graph import queries, results
-from graph.sparql import QueryRequest, execute
+from graph import queries
+from graph.sparql import QueryRequest, execute, results
 from graph.store.embedded import EmbeddedStore
-from graph.summaries import SummaryKeeper, build
-from graph.summaries.keeper import snapshot_tag
-from graph.summaries.shapes import SHAPES
+from graph.store.summaries import SummaryKeeper, build
+from graph.store.summaries.keeper import snapshot_tag
+from graph.store.summaries.shapes import SHAPES
 from tests.conftest import BASE, REUTERS, Server, newsgraph, sample_store, shared_file
 
 S = "http://schema.org/"

@@ -1,4 +1,4 @@
-"""The dates the summaries read themselves (graph/summaries/dates.py): for every form, either
+"""The dates the summaries read themselves (graph/store/summaries/dates.py): for every form, either
 None, or exactly what the engine computes — its month label (the ``BIND`` of
 ``entity-mentions-per-month``) and its order of instants. The engine, asked through pyoxigraph
 with the literals bound as substitutions, is the oracle; the controls show that the forms the
@@ -11,7 +11,7 @@ import itertools
 import pyoxigraph as ox
 import pytest
 
-from graph.summaries.dates import instant, month
+from graph.store.summaries.dates import instant, month
 from tests.test_summaries_differential import BEFORE_THE_FIX, as_of
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -100,7 +100,7 @@ def test_control_the_refused_forms_are_read_otherwise_by_the_engine(
 def test_control_the_reading_before_the_fix_fails_these_tables() -> None:
     """The summaries' reading before the fix gave a month to digits of other scripts, and an
     instant to zones beyond ±14:00: the tables above catch both."""
-    before = as_of(BEFORE_THE_FIX, "graph/summaries/index.py")
+    before = as_of(BEFORE_THE_FIX, "graph/store/summaries/index.py")
     wrong_months = [
         f for f in NO_DATE if before.month(literal(f)) not in (None, engine_month(literal(f)))
     ]

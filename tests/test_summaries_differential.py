@@ -38,13 +38,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from graph import queries, results
+from graph import queries
 from graph.errors import QueryError
-from graph.sparql import QueryRequest, execute
+from graph.sparql import QueryRequest, execute, results
 from graph.store.embedded import EmbeddedStore
-from graph.summaries import SummaryKeeper, build
-from graph.summaries.keeper import snapshot_tag
-from graph.summaries.shapes import SHAPES
+from graph.store.summaries import SummaryKeeper, build
+from graph.store.summaries.keeper import snapshot_tag
+from graph.store.summaries.shapes import SHAPES
 from tests.conftest import BASE, ROOT, Server, newsgraph, sample_store
 
 #: The last commit before the summaries and the dates were fixed: what the controls run.
@@ -89,11 +89,11 @@ TODAY = Version(SummaryKeeper, build)
 def before_the_fix() -> Version:
     """graph/summaries at :data:`BEFORE_THE_FIX`: its keeper, on its own shapes, index and
     sparqltext (whose ``inject_values`` wrote the bound texts then)."""
-    sparqltext = as_of(BEFORE_THE_FIX, "graph/sparqltext.py")
-    shapes = as_of(BEFORE_THE_FIX, "graph/summaries/shapes.py")
-    index = as_of(BEFORE_THE_FIX, "graph/summaries/index.py")
+    sparqltext = as_of(BEFORE_THE_FIX, "graph/sparql/sparqltext.py")
+    shapes = as_of(BEFORE_THE_FIX, "graph/store/summaries/shapes.py")
+    index = as_of(BEFORE_THE_FIX, "graph/store/summaries/index.py")
     # its snapshot_tag read a class of the store since removed: the tag is read as today
-    keeper = as_of(BEFORE_THE_FIX, "graph/summaries/keeper.py",
+    keeper = as_of(BEFORE_THE_FIX, "graph/store/summaries/keeper.py",
                    without="from graph.store.served import GenerationWatch\n")  # fmt: skip
     shapes.sparqltext = index.sparqltext = sparqltext  # its own modules, not today's
     keeper.shapes, keeper.build, keeper.snapshot_tag = shapes, index.build, snapshot_tag

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph import queries
-from graph.summaries import shapes
-from graph.summaries.shapes import SHAPES, Shape, recognise
+from graph.store.summaries import shapes
+from graph.store.summaries.shapes import SHAPES, Shape, recognise
 
 ENTITY = "http://localhost:8000/entity/kazakhstan"
 

@@ -1,9 +1,9 @@
-"""A pair's months (graph/analysis/timeseries.py)."""
+"""A pair's months (graph/cooccurrence/timeseries.py)."""
 
 from __future__ import annotations
 
-from graph.analysis.timeseries import monthly_series, window_months
-from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence.timeseries import monthly_series, window_months
+from graph.cooccurrence.window import Window, parse_bound
 
 
 def test_the_window_sets_the_range_and_empty_months_are_zero() -> None:

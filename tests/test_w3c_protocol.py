@@ -24,6 +24,7 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
+from graph.store import EmbeddedStore
 from tests.conftest import SHARED, Server, start_server
 
 SUITE = SHARED / "data" / "w3c-sparql11" / "sparql" / "sparql11" / "protocol"
@@ -137,6 +138,7 @@ TESTS = _manifest_tests()
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = tmp_path_factory.mktemp("w3c") / "store"
+    EmbeddedStore(store, write=True).close()  # an empty store: serve makes none
     running = start_server(store, "--allow-update", env={"NEWSGRAPH_UPDATE_TOKEN": TOKEN})
     yield running
     running.stop()

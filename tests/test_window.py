@@ -1,4 +1,4 @@
-"""The window of an analysis (graph/analysis/window.py): bounds, inclusion, bindings."""
+"""The window of an analysis (graph/cooccurrence/window.py): bounds, inclusion, bindings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph.analysis.window import Window, parse_bound
+from graph.cooccurrence.window import Window, parse_bound
 from graph.errors import QueryError
 
 

@@ -1,14 +1,14 @@
 """Co-occurrence over HTTP: JSON for a network, an entity's neighbours and a pair's months, and
 the interactive network page at ``/network?entity=IRI`` (linked from entity pages).
 
-Every handler parses its parameters, calls :mod:`graph.analysis` and serialises; no SPARQL here.
+Every handler parses its parameters, calls :mod:`graph.cooccurrence` and serialises; no SPARQL here.
 
 ``top`` limits what is shown, never what is counted or analysed: ``/api/cooccurrence`` and the
 network page analyse the whole network of the window (or the whole ego network), as
-``newsgraph cooccur`` does, and cut the rows they return with :func:`graph.analysis.shown.shown`.
+``newsgraph cooccur`` does, and cut the rows they return with :func:`graph.cooccurrence.shown.shown`.
 So one store, one window and the same options give the same numbers for every ``top``, in the
 API's JSON, in the page's data and in ``newsgraph cooccur --top N --format json`` (the same JSON).
-The analysed networks are kept per store snapshot (:class:`graph.analysis.cache.NetworkCache`),
+The analysed networks are kept per store snapshot (:class:`graph.cooccurrence.cache.NetworkCache`),
 so a request that differs only in ``top`` costs the cut. Tested in tests/test_analysis_api_top.py
 and tests/test_analysis_api_cache.py.
 """
@@ -27,13 +27,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api import openapi
 from api.deps import SettingsDep, StoreDep
 from api.vendor import VENDOR_DIR
-from graph.analysis import formats, resolve, timeseries
-from graph.analysis.cache import NetworkCache
-from graph.analysis.edges import WEIGHTS, select_edges
-from graph.analysis.network import NetworkOptions
-from graph.analysis.shown import shown
-from graph.analysis.window import Window, parse_bound
-from graph.cooccurrence import count_ego, labels, pair_months
+from graph.cooccurrence import count_ego, formats, labels, pair_months, resolve, timeseries
+from graph.cooccurrence.cache import NetworkCache
+from graph.cooccurrence.edges import WEIGHTS, select_edges
+from graph.cooccurrence.network import NetworkOptions
+from graph.cooccurrence.shown import shown
+from graph.cooccurrence.window import Window, parse_bound
 from graph.errors import NotFound, QueryError
 from graph.settings import Settings
 from graph.store.base import Store

@@ -22,9 +22,10 @@ from api.conneg import choose_format
 from api.deps import SettingsDep, StoreDep
 from api.templating import render
 from api.urls import Urls
-from graph import describe, pages, queries
-from graph.article_page import ArticlePage, article_page
+from graph import pages, queries
 from graph.errors import NotAcceptable, NotFound
+from graph.pages import describe
+from graph.pages.article import ArticlePage, article_page
 from graph.store.base import Store
 from vocab.namespaces import Minter
 

@@ -25,10 +25,9 @@ from api import caching, protocol, service_description
 from api.answering import Answering
 from api.conneg import choose_format
 from api.middleware import timing_entry
-from graph import results, sparqltext
 from graph.errors import NotAcceptable
 from graph.settings import Settings
-from graph.sparql import QueryRequest
+from graph.sparql import QueryRequest, results, sparqltext
 from graph.store.base import Store
 
 router = APIRouter()

@@ -18,8 +18,8 @@ from api import openapi, vendor
 from api.deps import SettingsDep
 from api.templating import render
 from api.urls import QUERIES, SPARQL, Urls
-from graph import describe, queries
-from graph.pages import INDEX_QUERIES
+from graph import queries
+from graph.pages import INDEX_QUERIES, describe
 
 router = APIRouter()
 

@@ -17,9 +17,9 @@ from starlette.responses import Response
 
 from api import caching, openapi, void
 from api.routes.sparql import GRAPH_OFFERS, VOID_PATH, endpoint_url, negotiated, site_url
-from graph import results
 from graph.errors import NotAcceptable
 from graph.settings import Settings
+from graph.sparql import results
 from graph.store.base import Store
 from graph.store.snapshots import Version
 

@@ -1,13 +1,13 @@
 """Co-occurrence: the whole network of the store, as ``newsgraph cooccur`` builds it.
 
-newsgraph streams the article–entity list and counts pairs in Python (``graph/cooccurrence.py``);
+newsgraph streams the article–entity list and counts pairs in Python (``graph/cooccurrence/__init__.py``);
 the floor is raw pyoxigraph evaluating the pair-count query (SPARQL GROUP BY) in-process on the
 same snapshot; the peer is rdflib-endpoint asked the same query, under the time limit. The
 floor and the peer only count pairs, so they are a lower bound of what the network costs them.
 
 The network with communities is what ``newsgraph cooccur --top 5000`` (and the HTTP API, on a
 snapshot it has not analysed yet) does: the whole network counted and analysed (PageRank,
-betweenness, Louvain), then cut to its 5,000 strongest edges (``graph/analysis/shown.py``) —
+betweenness, Louvain), then cut to its 5,000 strongest edges (``graph/cooccurrence/shown.py``) —
 ``--top`` chooses what is shown, never what is analysed.
 """
 
@@ -23,8 +23,8 @@ from bench.measure import repeat
 from bench.parts.queries import peer_seconds
 from bench.report import Figure
 from graph import queries
-from graph.analysis.network import NetworkOptions, build_network
-from graph.analysis.shown import shown
+from graph.cooccurrence.network import NetworkOptions, build_network
+from graph.cooccurrence.shown import shown
 from graph.store import EmbeddedStore
 
 __all__ = ["run"]

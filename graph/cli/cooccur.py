@@ -10,7 +10,7 @@ newsgraph cooccur --min-count 5 --materialize               # edges into a named
 One store, one window and the options that shape the network (``--entity``, ``--type``,
 ``--min-count``, ``--weight``, ``--backbone``) give one analysed network, and the same numbers in
 every format: ``--top`` and the table's default of 25 rows only choose what is shown
-(:mod:`graph.analysis.shown`), and the table says how many rows it leaves out. The summary line
+(:mod:`graph.cooccurrence.shown`), and the table says how many rows it leaves out. The summary line
 describes the whole network. Tested in tests/test_cooccur_top.py.
 """
 
@@ -25,18 +25,18 @@ from typing import IO, TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from graph.analysis.edges import WEIGHTS
-from graph.analysis.window import Window, parse_bound
 from graph.cli.common import add_store_flags, console, is_terminal, out, settings_from
 from graph.cooccurrence import METHODS
+from graph.cooccurrence.edges import WEIGHTS
+from graph.cooccurrence.window import Window, parse_bound
 from graph.errors import QueryError
 from graph.store import open_store
 from graph.store.base import Store
 
 if TYPE_CHECKING:
-    from graph.analysis.network import Network
+    from graph.cooccurrence.network import Network
 
-#: The same as graph.analysis.formats.FORMATS (checked by a test), without importing networkx
+#: The same as graph.cooccurrence.formats.FORMATS (checked by a test), without importing networkx
 #: and matplotlib into every newsgraph command.
 FORMATS = ("table", "csv", "json", "gexf", "graphml")
 #: The rows the table shows unless --top says otherwise.
@@ -98,10 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.analysis import formats, resolve
-    from graph.analysis.materialize import materialize
-    from graph.analysis.network import NetworkOptions, build_network
-    from graph.analysis.shown import check_top, shown
+    from graph.cooccurrence import formats, resolve
+    from graph.cooccurrence.materialize import materialize
+    from graph.cooccurrence.network import NetworkOptions, build_network
+    from graph.cooccurrence.shown import check_top, shown
 
     settings = settings_from(args)
     if args.other and not args.entity:
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     part = shown(network, top, nodes=args.nodes)
     _output(network, part, args)
     if args.chart:
-        from graph.analysis import chart
+        from graph.cooccurrence import chart
 
         with open(args.chart, "wb") as handle:
             chart.edges_chart(formats.edge_rows(part), args.weight, handle)
@@ -156,7 +156,7 @@ def _summary(network: Network, part: Network) -> str:
 
 
 def _window(store: Store, args: argparse.Namespace, iris: Any) -> Window:
-    from graph.analysis import resolve
+    from graph.cooccurrence import resolve
 
     return Window(
         since=parse_bound(args.since) if args.since else None,
@@ -188,7 +188,7 @@ def _destination(path: str | None) -> Iterator[IO[bytes]]:
 
 def _output(network: Network, part: Network, args: argparse.Namespace) -> None:
     """Write ``part`` (what --top shows of ``network``) in the format asked for."""
-    from graph.analysis import formats
+    from graph.cooccurrence import formats
 
     if args.format != "table":
         with _destination(args.out) as handle:
@@ -226,7 +226,7 @@ def _edge_table(network: Network, part: Network) -> Table:
 
 def _table_edges(network: Network) -> list[dict[str, Any]]:
     """The edge rows a table lists: all, or of an ego network the ego's own."""
-    from graph.analysis import formats
+    from graph.cooccurrence import formats
 
     rows = formats.edge_rows(network)
     ego = network.options.entity
@@ -235,7 +235,7 @@ def _table_edges(network: Network) -> list[dict[str, Any]]:
 
 def _node_table(network: Network, part: Network) -> Table:
     """The entities ``part`` shows, most central first, and how many of ``network``'s not."""
-    from graph.analysis import formats
+    from graph.cooccurrence import formats
 
     rows = sorted(formats.node_rows(part), key=lambda r: (-r["pagerank"], r["entity"]))
     table = Table("entity", "type", "articles", "degree", "strength", "pagerank",
@@ -264,8 +264,7 @@ def _title(network: Network) -> str:
 
 
 def _pair(store: Store, args: argparse.Namespace, source: str, target: str, window: Window) -> int:
-    from graph.analysis import timeseries
-    from graph.cooccurrence import labels, pair_months
+    from graph.cooccurrence import labels, pair_months, timeseries
 
     if source == target:
         raise QueryError("--entity and --with name the same entity")
@@ -286,7 +285,7 @@ def _pair(store: Store, args: argparse.Namespace, source: str, target: str, wind
     else:
         raise QueryError(f"--format {args.format}: a pair's months are a table, csv or json")
     if args.chart:
-        from graph.analysis import chart
+        from graph.cooccurrence import chart
 
         with open(args.chart, "wb") as handle:
             chart.pair_chart(rows, source_name, target_name, handle)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
 from graph.cli.common import add_store_flags, console, is_terminal, settings_from
-from graph.loader import LoadSummary, load_file, rdf_format
+from graph.ingest.loader import LoadSummary, load_file, rdf_format
 from graph.store import open_store
 
 

@@ -8,11 +8,11 @@ import sys
 
 from rich.table import Table
 
-from graph import queries, results, sparqltext
+from graph import queries
 from graph.cli.common import add_store_flags, out, settings_from
-from graph.client import query_endpoint
 from graph.errors import QueryError
-from graph.sparql import QueryRequest
+from graph.sparql import QueryRequest, results, sparqltext
+from graph.sparql.client import query_endpoint
 from graph.store import open_store
 
 FORMATS = ("table", "json", "csv", "tsv", "turtle")

@@ -129,5 +129,7 @@ def write_entities(
 def _delete_data(nquads: str, graph: str) -> str:
     """``DELETE DATA`` of N-Quads lines that all lie in ``graph``."""
     suffix = f" {ox.NamedNode(graph)} .\n"
-    triples = [line[: -len(suffix)] + " ." for line in nquads.splitlines(keepends=True)]
+    # lines end at "\n" only: a literal may hold U+0085 or U+2028, where splitlines also breaks
+    lines = [line + "\n" for line in nquads.split("\n") if line]
+    triples = [line[: -len(suffix)] + " ." for line in lines]
     return f"DELETE DATA {{ GRAPH {ox.NamedNode(graph)} {{\n" + "\n".join(triples) + "\n} }"

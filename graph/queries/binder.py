@@ -48,9 +48,9 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from graph import sparqltext
 from graph.errors import QueryError
 from graph.queries.named import NAME, check_params, get, parameter_term
+from graph.sparql import sparqltext
 
 __all__ = ["Reading", "bind", "read"]
 

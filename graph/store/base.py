@@ -54,7 +54,7 @@ class Store(ABC):
     #: Whether :meth:`transaction` makes its writes visible whole and undoes them on failure.
     transactional: bool = False
     #: Whether the engine is reached over a network (it then aggregates better than a stream
-    #: of solutions read in this process: ``graph/cooccurrence.py`` chooses by it).
+    #: of solutions read in this process: ``graph/cooccurrence/__init__.py`` chooses by it).
     remote: bool = False
 
     def version(self) -> Version | None:

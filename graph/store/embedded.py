@@ -314,7 +314,7 @@ class EmbeddedStore(Store):
     ) -> None:
         """Replace graphs by N-Quads text, parsed and loaded by the bulk loader in one call.
 
-        The text is newsgraph's own (written by :mod:`graph.nquads` or pyoxigraph, which check
+        The text is newsgraph's own (written by :mod:`graph.ingest.nquads` or pyoxigraph, which check
         every IRI as they write it), so the parser does not check IRIs again.
         """
         with self._replacing(graphs, absent):

@@ -17,7 +17,7 @@ server stops rather than answer from a store that no longer exists.
 :meth:`ServedStore.version` names the newest snapshot cheaply (one ``stat``), so that the
 endpoint can tie ETags and Last-Modified to it: every unit of writes publishes a new version.
 :meth:`ServedStore.execute_async` answers the queries the entity summaries hold from them
-(:mod:`graph.summaries`: the engine's answer, byte for byte, or none), the rest in a worker.
+(:mod:`graph.store.summaries`: the engine's answer, byte for byte, or none), the rest in a worker.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from graph.store.compaction import Compactor
 from graph.store.embedded import EmbeddedStore
 from graph.store.pool import QueryPool
 from graph.store.snapshots import Snapshots, Version, VersionWatch
-from graph.summaries import SummaryKeeper
+from graph.store.summaries import SummaryKeeper
 
 log = logging.getLogger("newsgraph.served")
 #: Seconds between the watch's checks of the store directory and of a lent primary.

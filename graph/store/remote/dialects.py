@@ -39,7 +39,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from graph import sparqltext
+from graph.sparql import sparqltext
 from graph.store.base import Row, Term
 from graph.store.remote import rewrite
 from vocab.namespaces import XSD

@@ -7,7 +7,7 @@ becomes a :class:`~graph.errors.NewsgraphError` whose message names the URL (nev
 credentials) and the server's own words, redacted.
 
 Why queries do not go through SPARQLWrapper here, although it is newsgraph's SPARQL client
-(``newsgraph query --endpoint``, :mod:`graph.client`): its public API sends through urllib
+(``newsgraph query --endpoint``, :mod:`graph.sparql.client`): its public API sends through urllib
 with an opener of its own — for Digest it installs one process-wide — sends Basic credentials
 before the server asks, raises error statuses as exceptions without their headers (so no
 ``Retry-After``, no ``Server``), and neither retries nor streams. The store needs each of

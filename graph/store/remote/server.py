@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from graph import sparqltext
 from graph.errors import QueryTimeout, StoreError
+from graph.sparql import sparqltext
 from graph.store.base import Row
 from graph.store.remote import answers, dialects
 from graph.store.remote.auth import Credentials

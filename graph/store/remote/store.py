@@ -26,10 +26,10 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import queries, results, sparqltext
+from graph import queries
 from graph.errors import NotAcceptable, QueryError
 from graph.settings import Settings
-from graph.sparql import QueryRequest, QueryResponse, check_query, check_update
+from graph.sparql import QueryRequest, QueryResponse, check_query, check_update, results, sparqltext
 from graph.store.base import Row, Store, Term
 from graph.store.remote import answers, transfer
 from graph.store.remote.auth import Credentials, split_userinfo

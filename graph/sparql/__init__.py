@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph import federation, results, sparqltext
 from graph.errors import NotAcceptable, QueryError, QueryRefused
+from graph.sparql import federation, results, sparqltext
 
 KINDS = ("solutions", "boolean", "graph")
 
@@ -50,10 +50,10 @@ class QueryResponse:
 
 def check_query(text: str, *, allow_service: bool = False, base_iri: str | None = None) -> None:
     """Refuse what a public endpoint must not run: SERVICE unless allowed, and then only to
-    public addresses (see :mod:`graph.federation`).
+    public addresses (see :mod:`graph.sparql.federation`).
 
     SERVICE counts wherever the engine would read it: as a word, or concealed in a longer name
-    (``trueSERVICE<…>``, ``SERVICEe:q``; :func:`graph.sparqltext.concealed_keywords`), which is
+    (``trueSERVICE<…>``, ``SERVICEe:q``; :func:`graph.sparql.sparqltext.concealed_keywords`), which is
     refused even when SERVICE is allowed, since its endpoint cannot be checked. It does not
     count where the engine reads data: a language tag (``"x"@en-service``), a declared prefix
     (``PREFIX myservice: <…>``), a variable, a string, an IRI or a comment. Tests:
@@ -93,7 +93,7 @@ def dataset_options(
     as is the set of named graphs); a query with neither sees the union of all graphs as its
     default graph and every named graph. pyoxigraph's union option would override a FROM, so
     whether the query has one is read from its tokens
-    (:func:`graph.sparqltext.has_dataset_clause`), never from substrings: ``PREFIX datafrom:``
+    (:func:`graph.sparql.sparqltext.has_dataset_clause`), never from substrings: ``PREFIX datafrom:``
     or ``"x"@en-from`` keep the union. Tests: tests/test_dataset_union.py.
     """
     options: dict[str, object] = {}

@@ -35,7 +35,8 @@ from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
-from graph import queries, sparqltext
+from graph import queries
+from graph.sparql import sparqltext
 from vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["SHAPES", "Shape", "engine_reads", "recognise"]

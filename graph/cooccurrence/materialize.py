@@ -20,7 +20,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from graph.analysis.network import Network
+from graph.cooccurrence.network import Network
 from graph.store.base import Store
 from vocab.namespaces import NG, RDF, XSD, Minter
 

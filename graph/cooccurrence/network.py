@@ -21,10 +21,10 @@ import networkx as nx
 import numpy as np
 
 from graph import cooccurrence
-from graph.analysis import backbone, centrality, communities
-from graph.analysis.cache import CountsCache
-from graph.analysis.edges import Edge, check_weight, make_edge, rank_key, select_edges
-from graph.analysis.window import Window
+from graph.cooccurrence import backbone, centrality, communities
+from graph.cooccurrence.cache import CountsCache
+from graph.cooccurrence.edges import Edge, check_weight, make_edge, rank_key, select_edges
+from graph.cooccurrence.window import Window
 from graph.errors import QueryError
 from graph.store.base import Store
 
@@ -37,8 +37,8 @@ class NetworkOptions:
 
     ``top`` > 0 keeps only the N strongest edges in the network that is built and analysed,
     so every metric is that of the smaller network. ``newsgraph cooccur`` and the HTTP API build
-    with ``top=0`` and cut only what they show with :func:`graph.analysis.shown.shown`, so their
-    numbers never depend on ``top`` (the API through :class:`graph.analysis.cache.NetworkCache`).
+    with ``top=0`` and cut only what they show with :func:`graph.cooccurrence.shown.shown`, so their
+    numbers never depend on ``top`` (the API through :class:`graph.cooccurrence.cache.NetworkCache`).
     """
 
     entity: str | None = None
@@ -205,7 +205,7 @@ def to_graph(
     With ``disparity`` each edge also gets the ``disparity`` :func:`analyse` would give it,
     computed from the edge list before ``G`` is built (walking ``G`` costs more than the rest).
 
-    >>> from graph.analysis.edges import Edge
+    >>> from graph.cooccurrence.edges import Edge
     >>> G = to_graph([Edge("a", "b", 2, 1.0, 1.0, 2, 2)], {"a": 2, "b": 2},
     ...              {"a": ("A", "Thing"), "b": ("B", "")}, disparity=True)
     >>> G.nodes["a"], G.edges["a", "b"]

@@ -13,7 +13,7 @@ read as instants; a co-mentioned entity with two names; blank nodes or literals 
 for the months, an article with two dates or a date the summaries do not read exactly as the
 engine's ``YEAR``/``MONTH`` would), the summaries decline to answer that entity and the engine
 answers it instead. Which dates they read, and why that reading is the engine's, is
-:mod:`graph.summaries.dates`; an IRI they cannot write again (a leniently loaded store may hold
+:mod:`graph.store.summaries.dates`; an IRI they cannot write again (a leniently loaded store may hold
 one pyoxigraph refuses to make) also leaves the answer to the engine.
 """
 
@@ -27,8 +27,8 @@ import numpy.typing as npt
 import pyoxigraph as ox
 
 from graph import queries
-from graph.arrays import distinct
-from graph.summaries.dates import instant, month
+from graph.cooccurrence.arrays import distinct
+from graph.store.summaries.dates import instant, month
 from vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["Row", "Summaries", "build"]

@@ -3,7 +3,7 @@
 Every datum comes from a named query (``graph/queries/*.rq``) with its parameters bound; the
 result is plain data that the API renders as HTML. Articles are listed newest first, a page at a
 time: a :class:`Cursor` (the date and IRI of the last row shown) asks for the rows after it.
-See :mod:`graph.article_page` for the page of one article.
+See :mod:`graph.pages.article` for the page of one article.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from graph import queries
-from graph.describe import compact
 from graph.errors import QueryError
+from graph.pages.describe import compact
 from graph.store.base import Row, Store, Term
 from vocab.namespaces import OWL, PREFIXES, RDF, SCHEMA, XSD
 

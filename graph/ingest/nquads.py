@@ -10,7 +10,7 @@ quads as N-Quads text, about ten times faster than the JSON-LD processor.
 Anything outside that shape raises :class:`Unsupported`; callers then use the JSON-LD processor
 (:func:`by_processor`), which stays the processor of record. ``tests/test_nquads.py`` proves both
 give the same quads for the sample, the seed, the Reuters corpus and odd records.
-:class:`graph.article_quads.ArticleWriter` writes values with the same table
+:class:`graph.ingest.article_quads.ArticleWriter` writes values with the same table
 (:meth:`QuadWriter.value_writer`).
 
 >>> writer = QuadWriter()

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.describe import describe
 from graph.pages import QueryLink, query_links
+from graph.pages.describe import describe
 from graph.store.base import Store
 from vocab.namespaces import NG, RDF, SCHEMA, Minter
 

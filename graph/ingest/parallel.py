@@ -1,12 +1,12 @@
 """Ingest's per-record stages, in worker processes, streaming, with bounded memory.
 
-Each item read (:func:`graph.sources.read`) passes each stage once, in :func:`map_item`:
+Each item read (:func:`graph.ingest.sources.read`) passes each stage once, in :func:`map_item`:
 
-1. decode — an item whose line is undecoded → the decoded item (:func:`graph.sources.decode`);
+1. decode — an item whose line is undecoded → the decoded item (:func:`graph.ingest.sources.decode`);
 2. validate — the decoded item → a :class:`graph.records.Prepared` record (its digest and its
    body's plain text made here, once), or a :class:`Rejected` (:func:`prepare`);
 3. map — the prepared record → its article graph as N-Quads
-   (:meth:`graph.article_quads.ArticleWriter.nquads`, compiled from the mapping's table) and the
+   (:meth:`graph.ingest.article_quads.ArticleWriter.nquads`, compiled from the mapping's table) and the
    shared nodes it refers to (:func:`graph.mapping.shared_nodes`);
 4. link — the prepared record → its linking evidence (:meth:`Evidence.of_prepared`), encoded for
    the linking cache;
@@ -36,11 +36,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from graph import mapping, records, sources
-from graph.article_quads import ArticleWriter
+from graph import mapping, records
 from graph.errors import RecordError
+from graph.ingest import sources
+from graph.ingest.article_quads import ArticleWriter
+from graph.ingest.nquads import QuadWriter
 from graph.linking.evidence import Evidence
-from graph.nquads import QuadWriter
 from vocab.namespaces import Minter
 
 __all__ = ["Mapped", "Mapper", "Rejected", "map_item", "map_items", "prepare", "worker_count"]
@@ -210,7 +211,7 @@ class Mapper:
         # wakes whenever results wait in its queue, so with large results it spins, and holds
         # a core and the interpreter lock the results are read with.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["graph.parallel"])
+        context.set_forkserver_preload(["graph.ingest.parallel"])
         executor = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=_start_worker, initargs=(self.iris,)
         )

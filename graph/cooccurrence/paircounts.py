@@ -1,7 +1,7 @@
 """n_xy of every pair of a window, kept as the arrays the count made.
 
 A whole network has hundreds of thousands of pairs. Turning the count's integer codes into a
-dict keyed by IRI pairs, only for the ranking (:func:`graph.analysis.edges.select_edges`) to
+dict keyed by IRI pairs, only for the ranking (:func:`graph.cooccurrence.edges.select_edges`) to
 turn the dict back into integer arrays, took longer than counting the pairs. :class:`PairCounts`
 keeps the codes: the ranking reads the arrays, and everyone else reads a read-only mapping
 ``(x, y) → n_xy`` with x < y by code point (its dict is built on the first lookup by pair).

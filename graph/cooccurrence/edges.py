@@ -21,8 +21,8 @@ from typing import NamedTuple
 import numpy as np
 
 from graph.cooccurrence import Counts, jaccard, jaccard_many, npmi, npmi_many
+from graph.cooccurrence.paircounts import PairCounts
 from graph.errors import QueryError
-from graph.paircounts import PairCounts
 
 __all__ = ["WEIGHTS", "Edge", "make_edge", "rank_key", "select_edges"]
 

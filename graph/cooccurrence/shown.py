@@ -16,8 +16,8 @@ out — and its graph attributes say what it is part of: ``top`` (N), ``network_
 ``network_edges``. tests/test_cooccur_shown.py checks the cut; tests/test_cooccur_top.py checks
 the command against an independent count in every format.
 
->>> from graph.analysis.edges import Edge
->>> from graph.analysis.network import Network, NetworkOptions, analyse, to_graph
+>>> from graph.cooccurrence.edges import Edge
+>>> from graph.cooccurrence.network import Network, NetworkOptions, analyse, to_graph
 >>> edges = [Edge("a", "b", 3, 0.5, 0.6, 4, 4), Edge("a", "c", 2, 0.2, 0.4, 4, 3),
 ...          Edge("b", "c", 1, 0.1, 0.2, 4, 3)]
 >>> names = {node: (node.upper(), "Thing") for node in "abc"}
@@ -36,7 +36,7 @@ import dataclasses
 
 import networkx as nx
 
-from graph.analysis.network import Network
+from graph.cooccurrence.network import Network
 from graph.errors import QueryError
 
 __all__ = ["check_top", "most_central", "shown"]

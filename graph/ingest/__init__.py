@@ -1,7 +1,7 @@
 """Files → records → quads → store, in batches; idempotent, one named graph per article.
 
-A record passes each stage once: read (:func:`graph.sources.read`), then, in
-:mod:`graph.parallel`'s workers, validate (a :class:`graph.records.Prepared` record, its digest
+A record passes each stage once: read (:func:`graph.ingest.sources.read`), then, in
+:mod:`graph.ingest.parallel`'s workers, validate (a :class:`graph.records.Prepared` record, its digest
 and its body's plain text made once), map (its article graph as N-Quads, by the writer compiled
 from :mod:`graph.mapping`'s table) and link (its linking evidence); then write, here, batch by
 batch, and the store-wide linking pass once the last batch is written.
@@ -25,9 +25,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph import parallel, queries, sources
-from graph.article_quads import terms_nquads
+from graph import queries
 from graph.errors import RecordError
+from graph.ingest import parallel, sources
+from graph.ingest.article_quads import terms_nquads
 from graph.linking import Linker, cache_directory
 from graph.settings import Settings
 from graph.store.base import Store
@@ -116,7 +117,7 @@ def newer(candidate: tuple[datetime, str], current: tuple[datetime, str]) -> boo
 
 class Ingester:
     """One ingest run: read records, take them through the per-record stages
-    (:class:`graph.parallel.Mapper`, in worker processes or in this one), decide per record
+    (:class:`graph.ingest.parallel.Mapper`, in worker processes or in this one), decide per record
     whether it is written, write each batch in bulk, then link the store
     (:class:`graph.linking.Linker`)."""
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.analysis.centrality import positive
+from graph.cooccurrence.centrality import positive
 
 __all__ = ["louvain", "modularity"]
 

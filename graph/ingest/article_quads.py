@@ -2,9 +2,9 @@
 
 :mod:`graph.mapping` is the mapping, as a table of shapes. :class:`ArticleWriter` compiles each
 shape once — per property, the term's written predicate and how the context says its values
-are written (:meth:`graph.nquads.QuadWriter.value_writer`) — and writes an article's quads
+are written (:meth:`graph.ingest.nquads.QuadWriter.value_writer`) — and writes an article's quads
 straight from its :class:`graph.mapping.Article`, without building the JSON-LD node first. It
-refuses (:class:`graph.nquads.Unsupported`) what :meth:`QuadWriter.graph` refuses, an IRI
+refuses (:class:`graph.ingest.nquads.Unsupported`) what :meth:`QuadWriter.graph` refuses, an IRI
 N-Quads cannot hold; :meth:`ArticleWriter.nquads` then lets the JSON-LD processor write the
 node :func:`graph.mapping.node` builds from the same table. ``tests/test_article_quads.py``
 holds the writer to pyld's reading of that node, for any record.
@@ -27,8 +27,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from graph.ingest.nquads import RDF_TYPE, QuadWriter, Unsupported, by_processor
 from graph.mapping import NEWS_ARTICLE, Article, Part, Shape, article_graph, node
-from graph.nquads import RDF_TYPE, QuadWriter, Unsupported, by_processor
 from vocab.namespaces import Minter
 
 __all__ = ["ArticleWriter", "terms_nquads"]

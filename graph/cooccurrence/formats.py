@@ -1,6 +1,6 @@
 """Writing a network out: CSV, JSON, GEXF and GraphML, byte for byte the same every run.
 
-Rows come in the network's ranking (see :mod:`graph.analysis.edges`); nodes in IRI order.
+Rows come in the network's ranking (see :mod:`graph.cooccurrence.edges`); nodes in IRI order.
 Numbers are written exactly: integers as integers, floats in Python's shortest round-trip form.
 GEXF carries no date of its own (networkx would stamp today's), so the same store and options
 give the same file.
@@ -17,7 +17,7 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from graph.analysis.network import Network
+from graph.cooccurrence.network import Network
 
 __all__ = [
     "EDGE_COLUMNS",

@@ -1,5 +1,5 @@
 """The server's summaries: built for the newest snapshot in the background, used only while they
-are the newest snapshot's, and only for the query texts :mod:`graph.summaries.shapes` recognises.
+are the newest snapshot's, and only for the query texts :mod:`graph.store.summaries.shapes` recognises.
 
 Until the summaries of the snapshot a request sees are ready, the request goes to the engine as
 if there were none; a write therefore never makes an answer stale, it only makes the next few
@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import queries, results
+from graph import queries
 from graph.errors import NewsgraphError, StoreError
-from graph.sparql import QueryRequest, QueryResponse
+from graph.sparql import QueryRequest, QueryResponse, results
 from graph.store.embedded import EmbeddedStore
-from graph.summaries import shapes
-from graph.summaries.index import Row, Summaries, build
+from graph.store.summaries import shapes
+from graph.store.summaries.index import Row, Summaries, build
 
 __all__ = ["SummaryKeeper", "summaries_of"]
 
@@ -65,7 +65,7 @@ class SummaryKeeper:
         ``generation`` (a :class:`~graph.store.snapshots.Version`'s tag): the engine's response,
         byte for byte, in any solutions format; None when the engine must answer — a text the
         engine would refuse, or read otherwise, among them
-        (:func:`~graph.summaries.shapes.recognise`). ``tests/test_summaries_differential.py``
+        (:func:`~graph.store.summaries.shapes.recognise`). ``tests/test_summaries_differential.py``
         enforces it on generated IRIs and dates."""
         if request.default_graphs or request.named_graphs or generation is None:
             return None

@@ -2,13 +2,13 @@
 
 The server is asked about the same window again and again: every ``/api/cooccurrence`` request
 and every network page analyses the whole network of its window, as ``newsgraph cooccur`` does,
-and only then cuts the ``top`` rows it returns (:func:`graph.analysis.shown.shown`). An on-disk
+and only then cuts the ``top`` rows it returns (:func:`graph.cooccurrence.shown.shown`). An on-disk
 store publishes a new snapshot after every unit of writes, and readers answer from one snapshot,
 so a value keyed by the snapshot the store answers from stays exact: a write changes the key.
 
 * :class:`CountsCache` keeps a window's counts (what networks of every weight start from);
 * :class:`NetworkCache` keeps whole analysed networks, one per snapshot and
-  :class:`~graph.analysis.network.NetworkOptions` (``top`` aside: it only chooses rows).
+  :class:`~graph.cooccurrence.network.NetworkOptions` (``top`` aside: it only chooses rows).
 
 Both follow one rule (:class:`SnapshotCache`), so that a cached value is what a fresh computation
 gives, or the cache does not answer:
@@ -19,7 +19,7 @@ gives, or the cache does not answer:
 * stores without snapshots here (a remote endpoint) are never cached;
 * the computations are deterministic (Louvain and betweenness's sample are seeded);
 * one computation per key at a time: requests for the same key wait for it instead of repeating it;
-* cached values are shared and never changed: :func:`~graph.analysis.shown.shown` copies what it
+* cached values are shared and never changed: :func:`~graph.cooccurrence.shown.shown` copies what it
   cuts, and a network cut to 0 rows is never asked of the cache.
 
 tests/test_cache.py checks the counts; tests/test_analysis_api_cache.py the networks, a write
@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from cachetools import LRUCache
 
-from graph.analysis.window import Window
 from graph.cooccurrence import Counts, count_window
+from graph.cooccurrence.window import Window
 from graph.store.base import Store
 
 if TYPE_CHECKING:
-    from graph.analysis.network import Network, NetworkOptions
+    from graph.cooccurrence.network import Network, NetworkOptions
 
 __all__ = ["CountsCache", "NetworkCache", "SnapshotCache", "store_version"]
 
@@ -175,7 +175,7 @@ class NetworkCache:
     def whole(self, store: Store, options: NetworkOptions) -> Network:
         """The analysed network ``options`` describe with every edge (``top`` = 0), as
         ``build_network(store, replace(options, top=0))`` gives it. Shared: never change it."""
-        from graph.analysis.network import build_network  # network.py builds with CountsCache
+        from graph.cooccurrence.network import build_network  # network.py builds with CountsCache
 
         whole = dataclasses.replace(options, top=0)
         return self._cache.get(store, whole, lambda: build_network(store, whole, cache=self.counts))

@@ -1,6 +1,23 @@
-"""Entity co-occurrence: who is mentioned with whom, counted where it is fastest.
+"""Entity co-occurrence: who is mentioned with whom, counted where it is fastest (this module),
+then analysed as a networkx graph ``G`` by pure functions (the package's modules):
 
-Definitions (documented in docs/cooccurrence.md). For the articles of a :class:`~graph.analysis.window.Window`:
+* :mod:`graph.cooccurrence.window` — which articles an analysis counts;
+* :mod:`graph.cooccurrence.paircounts`, :mod:`graph.cooccurrence.arrays` — pair counts kept as
+  integer codes from the count to the ranking;
+* :mod:`graph.cooccurrence.edges` — ranking and filtering the counted pairs into weighted edges;
+* :mod:`graph.cooccurrence.centrality` — weighted degree, PageRank, betweenness;
+* :mod:`graph.cooccurrence.communities` — Louvain communities, seeded so that results repeat;
+* :mod:`graph.cooccurrence.backbone` — the disparity filter;
+* :mod:`graph.cooccurrence.timeseries` — a pair's co-mentions month by month;
+* :mod:`graph.cooccurrence.network` — counts from the store → an analysed graph;
+* :mod:`graph.cooccurrence.shown` — what ``--top`` shows of it: a cut, the numbers untouched;
+* :mod:`graph.cooccurrence.resolve` — entity names, topics and types typed by users → IRIs;
+* :mod:`graph.cooccurrence.cache` — analysed networks kept per store version (the server's);
+* :mod:`graph.cooccurrence.formats`, :mod:`graph.cooccurrence.chart`,
+  :mod:`graph.cooccurrence.materialize` — writing it out as files, PNG charts and RDF.
+
+Definitions (documented in docs/cooccurrence.md). For the articles of a
+:class:`~graph.cooccurrence.window.Window`:
 
 * N — the articles in the window that mention at least one entity (``schema:mentions``);
 * n_x — the articles in the window that mention x; n_xy — those that mention both x and y;
@@ -40,10 +57,10 @@ import numpy as np
 import pyoxigraph as ox
 
 from graph import queries
-from graph.analysis.window import Window
-from graph.arrays import distinct, distinct_counts
+from graph.cooccurrence.arrays import distinct, distinct_counts
+from graph.cooccurrence.paircounts import PairCounts
+from graph.cooccurrence.window import Window
 from graph.errors import QueryError
-from graph.paircounts import PairCounts
 from graph.store.base import Store, Term
 from vocab.namespaces import XSD
 
@@ -187,7 +204,7 @@ def count_lists(
     (when given) become nodes and pairs; an entity listed twice in one article counts once;
     pairs counted fewer than ``min_count`` times are left out. Entities are coded as integers
     in IRI order and the pairs are generated and counted in numpy, with no Python work per
-    pair; they stay coded (:class:`~graph.paircounts.PairCounts`).
+    pair; they stay coded (:class:`~graph.cooccurrence.paircounts.PairCounts`).
 
     >>> count_lists([["x", "y"], ["y"]], keep={"y"}).entities
     {'y': 2}
@@ -440,7 +457,7 @@ def pair_months(
 
     The inner dicts hold ``count`` (articles mentioning both), ``source`` and ``target``
     (articles mentioning each); months without any are absent (see
-    :func:`graph.analysis.timeseries.monthly_series` to fill them).
+    :func:`graph.cooccurrence.timeseries.monthly_series` to fill them).
     """
     bindings = _window_bindings(window)
     months: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "source": 0, "target": 0})
