@@ -52,10 +52,10 @@ typecheck: setup
 check: lint typecheck test
 
 # The reference site (mkdocs.yml over docs/) into site/; it builds offline (no web fonts, no
-# plugin that fetches). Not --strict: the pages link to files outside docs/ (../bench/README.md),
-# which mkdocs warns of; tests/test_docs_site.py fails on any other warning.
+# plugin that fetches), strictly: a warning fails it (tests/test_docs_site.py too). Files of the
+# repository outside docs/ are named in code spans, not linked.
 docs: setup
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 # The peer of the benchmarks (rdflib-endpoint) is a bench-only extra. SIZE=10k|100k|1m, or
 # BENCH="--quick" / BENCH="ingest --size 10k" for one part.
