@@ -100,7 +100,7 @@ def test_control_the_refused_forms_are_read_otherwise_by_the_engine(
 def test_control_the_reading_before_the_fix_fails_these_tables() -> None:
     """The summaries' reading before the fix gave a month to digits of other scripts, and an
     instant to zones beyond ±14:00: the tables above catch both."""
-    before = as_of(BEFORE_THE_FIX, "graph/store/summaries/index.py")
+    before = as_of(BEFORE_THE_FIX, "graph/summaries/index.py")
     wrong_months = [
         f for f in NO_DATE if before.month(literal(f)) not in (None, engine_month(literal(f)))
     ]

@@ -58,6 +58,16 @@ E = "http://odd.example/entity/"
 BOUND = "http://localhost:8000/entity/bound"
 
 
+#: Imports of the modules :func:`as_of` loads, as they read since graph/ was regrouped.
+MOVED = {
+    "from graph import queries, sparqltext\n": "from graph import queries\nfrom graph.sparql import sparqltext\n",
+    "from graph import queries, results\n": "from graph import queries\nfrom graph.sparql import results\n",
+    "from graph.arrays import": "from graph.cooccurrence.arrays import",
+    "from graph.summaries import": "from graph.store.summaries import",
+    "from graph.summaries.index import": "from graph.store.summaries.index import",
+}
+
+
 def as_of(commit: str, path: str, without: str = "") -> types.ModuleType:
     """The module at ``path`` as it was at ``commit`` (``without`` a line of it), loaded under a
     name of its own (today's module is untouched); skipped where the clone lacks that history."""
@@ -66,7 +76,9 @@ def as_of(commit: str, path: str, without: str = "") -> types.ModuleType:
     )
     if shown.returncode != 0:
         pytest.skip(f"{path} as of {commit[:7]} is not in this clone's history")
-    source = shown.stdout.decode().replace(without, "", 1) if without else shown.stdout
+    source = shown.stdout.decode().replace(without, "", 1)
+    for before, now in MOVED.items():  # modules it imports have moved since
+        source = source.replace(before, now)
     name = f"as_of_{commit[:7]}_{path.removesuffix('.py').replace('/', '_')}"
     module = types.ModuleType(name)
     module.__file__ = f"{commit[:7]}:{path}"
@@ -89,11 +101,11 @@ TODAY = Version(SummaryKeeper, build)
 def before_the_fix() -> Version:
     """graph/summaries at :data:`BEFORE_THE_FIX`: its keeper, on its own shapes, index and
     sparqltext (whose ``inject_values`` wrote the bound texts then)."""
-    sparqltext = as_of(BEFORE_THE_FIX, "graph/sparql/sparqltext.py")
-    shapes = as_of(BEFORE_THE_FIX, "graph/store/summaries/shapes.py")
-    index = as_of(BEFORE_THE_FIX, "graph/store/summaries/index.py")
+    sparqltext = as_of(BEFORE_THE_FIX, "graph/sparqltext.py")
+    shapes = as_of(BEFORE_THE_FIX, "graph/summaries/shapes.py")
+    index = as_of(BEFORE_THE_FIX, "graph/summaries/index.py")
     # its snapshot_tag read a class of the store since removed: the tag is read as today
-    keeper = as_of(BEFORE_THE_FIX, "graph/store/summaries/keeper.py",
+    keeper = as_of(BEFORE_THE_FIX, "graph/summaries/keeper.py",
                    without="from graph.store.served import GenerationWatch\n")  # fmt: skip
     shapes.sparqltext = index.sparqltext = sparqltext  # its own modules, not today's
     keeper.shapes, keeper.build, keeper.snapshot_tag = shapes, index.build, snapshot_tag
