@@ -24,7 +24,7 @@ setup: $(VENV)/.installed
 .stamp-npm: package.json package-lock.json api/vendor.py | $(VENV)/.installed
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error \
-	    && $(BIN)/python -m api.vendor && touch $@ \
+	    && $(BIN)/python -m newsgraph.api.vendor && touch $@ \
 	    || echo "npm ci failed: the pages use their plain fallback"; \
 	else \
 	  echo "npm not found: the pages use their plain fallback"; \
@@ -46,7 +46,12 @@ lint: setup
 	$(BIN)/ruff check graph vocab api tests bench
 	$(BIN)/ruff format --check graph vocab api tests bench
 
+# mypy reads the packages by the names pip installs them under, through a tree of links
+# (build/typecheck/newsgraph: graph/'s entries, api/ and vocab/; pyproject.toml's [tool.mypy]).
 typecheck: setup
+	@rm -rf build/typecheck && mkdir -p build/typecheck/newsgraph
+	@for entry in graph/*; do ln -s ../../../$$entry build/typecheck/newsgraph/; done
+	@ln -s ../../../api build/typecheck/newsgraph/api && ln -s ../../../vocab build/typecheck/newsgraph/vocab
 	$(BIN)/mypy
 
 check: lint typecheck test

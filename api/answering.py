@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from newsgraph.api import caching
+from newsgraph.api.middleware import timing_entry
+from newsgraph.api.result_cache import Answer, ResultCache, storable
+from newsgraph.settings import Settings
+from newsgraph.sparql import QueryRequest
+from newsgraph.store.base import Store
+from newsgraph.store.snapshots import Version
 from starlette.datastructures import Headers
-
-from api import caching
-from api.middleware import timing_entry
-from api.result_cache import Answer, ResultCache, storable
-from graph.settings import Settings
-from graph.sparql import QueryRequest
-from graph.store.base import Store
-from graph.store.snapshots import Version
 
 __all__ = ["Answering", "Outcome"]
 

@@ -8,16 +8,15 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-
-from api import errors, middleware, openapi
-from api.answering import Answering
-from api.routes import analysis, internal, resources, sparql, ui, void
-from api.urls import STATIC, Urls
-from graph.settings import Settings
-from graph.store import open_store
-from graph.store.base import Store
-from graph.store.served import ServedStore
-from graph.store.server_info import ServerInfo
+from newsgraph.api import errors, middleware, openapi
+from newsgraph.api.answering import Answering
+from newsgraph.api.routes import analysis, internal, resources, sparql, ui, void
+from newsgraph.api.urls import STATIC, Urls
+from newsgraph.settings import Settings
+from newsgraph.store import open_store
+from newsgraph.store.base import Store
+from newsgraph.store.served import ServedStore
+from newsgraph.store.server_info import ServerInfo
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 

@@ -46,9 +46,8 @@ from datetime import UTC
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 
+from newsgraph.store.snapshots import Version
 from starlette.datastructures import Headers
-
-from graph.store.snapshots import Version
 
 #: Revalidate before every reuse: answers change whenever the store does.
 CACHE_CONTROL = "public, no-cache"

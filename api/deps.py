@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-
-from graph.settings import Settings
-from graph.store.base import Store
+from newsgraph.settings import Settings
+from newsgraph.store.base import Store
 
 
 def get_store(request: Request) -> Store:

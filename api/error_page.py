@@ -12,11 +12,10 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
-
-from api.conneg import choose_format
-from api.templating import render
-from api.urls import Urls
-from vocab.namespaces import DEFAULT_BASE
+from newsgraph.api.conneg import choose_format
+from newsgraph.api.templating import render
+from newsgraph.api.urls import Urls
+from newsgraph.vocab.namespaces import DEFAULT_BASE
 
 
 def wants_html(request: Request) -> bool:

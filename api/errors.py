@@ -8,10 +8,9 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from newsgraph.api import error_page
+from newsgraph.errors import NewsgraphError
 from starlette.exceptions import HTTPException
-
-from api import error_page
-from graph.errors import NewsgraphError
 
 
 def error_response(

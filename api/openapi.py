@@ -22,9 +22,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from newsgraph.api.routes.sparql import BOOLEAN_OFFERS, GRAPH_OFFERS, SOLUTION_OFFERS
 from pydantic import BaseModel, Field
-
-from api.routes.sparql import BOOLEAN_OFFERS, GRAPH_OFFERS, SOLUTION_OFFERS
 
 __all__ = ["ErrorBody", "install", "responses", "sparql_path"]
 

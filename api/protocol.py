@@ -12,9 +12,8 @@ import asyncio
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from newsgraph.errors import NewsgraphError, QueryError, UnsupportedMediaType
 from starlette.requests import Request
-
-from graph.errors import NewsgraphError, QueryError, UnsupportedMediaType
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"

@@ -23,8 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cachetools import LRUCache
-
-from graph.sparql import sparqltext
+from newsgraph.sparql import sparqltext
 
 __all__ = ["Answer", "ResultCache", "storable"]
 

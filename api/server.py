@@ -13,13 +13,12 @@ from __future__ import annotations
 import socket
 
 import uvicorn
-
-from api.app import create_app
-from api.http_limits import bounded_protocol
-from graph.errors import ConfigError, StoreError, StoreLocked
-from graph.settings import Settings
-from graph.store import locks
-from graph.store.embedded import EmbeddedStore
+from newsgraph.api.app import create_app
+from newsgraph.api.http_limits import bounded_protocol
+from newsgraph.errors import ConfigError, StoreError, StoreLocked
+from newsgraph.settings import Settings
+from newsgraph.store import locks
+from newsgraph.store.embedded import EmbeddedStore
 
 
 def serve(settings: Settings) -> None:

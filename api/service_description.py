@@ -9,9 +9,8 @@ description with the dataset's counts lives.
 from __future__ import annotations
 
 import pyoxigraph as ox
-
-from graph.settings import Settings
-from vocab.namespaces import RDF, RDFS, SD, VOID
+from newsgraph.settings import Settings
+from newsgraph.vocab.namespaces import RDF, RDFS, SD, VOID
 
 FORMATS = "http://www.w3.org/ns/formats/"
 ENTAILMENT = "http://www.w3.org/ns/entailment/"

@@ -21,9 +21,8 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-from graph.pages.describe import compact
-from vocab.namespaces import PREFIXES
+from newsgraph.pages.describe import compact
+from newsgraph.vocab.namespaces import PREFIXES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

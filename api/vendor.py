@@ -1,6 +1,6 @@
 """Third-party front-end assets: which files of which npm packages the pages use.
 
-``make setup`` runs ``npm ci`` (package.json, package-lock.json) and then ``python -m api.vendor``,
+``make setup`` runs ``npm ci`` (package.json, package-lock.json) and then ``python -m newsgraph.api.vendor``,
 which copies the files listed in :data:`ASSETS` from ``node_modules/`` to
 ``api/static/vendor/<name>/``. Nothing there is committed and nothing is ever loaded from a CDN:
 a page includes an asset only when :func:`available` finds it, and falls back to our own plain

@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.store.base import Row, Store
-from vocab.namespaces import DCTERMS, NG, RDF, RDFS, SCHEMA, SD, VOID, XSD, Minter
+from newsgraph import queries
+from newsgraph.store.base import Row, Store
+from newsgraph.vocab.namespaces import DCTERMS, NG, RDF, RDFS, SCHEMA, SD, VOID, XSD, Minter
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 #: Prefixes for the formats that abbreviate IRIs.

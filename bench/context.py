@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from newsgraph.store.snapshots import Snapshots
 
 from bench import corpus
 from bench.measure import MemoryPeak, free_port, stop_process, wait_for
-from graph.store.snapshots import Snapshots
 
 __all__ = ["Context", "Options", "Server", "serve"]
 
@@ -120,7 +120,7 @@ class Context:
     def ingest(self, store: Path) -> dict[str, Any]:
         """Run ``newsgraph ingest`` into a new store; its summary and peak memory."""
         shutil.rmtree(store, ignore_errors=True)
-        command = [sys.executable, "-m", "graph", "ingest", "--quiet", "--store", str(store),
+        command = [sys.executable, "-m", "newsgraph", "ingest", "--quiet", "--store", str(store),
                    "--base", BASE, str(self.corpus())]  # fmt: skip
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -162,7 +162,7 @@ class Context:
         that the reading parts measure what a served store becomes; the seconds it took go to
         the facts (the ingest part reports them)."""
         started = time.perf_counter()
-        command = [sys.executable, "-m", "graph", "compact", "--store", str(store)]
+        command = [sys.executable, "-m", "newsgraph", "compact", "--store", str(store)]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"newsgraph compact failed: {result.stderr[-2000:]}")
@@ -241,7 +241,7 @@ def serve(
 ) -> Server:
     """This checkout's ``newsgraph serve`` on ``store`` and a free loopback port, answering."""
     port = free_port()
-    command = [sys.executable, "-m", "graph", "serve", "--store", str(store),
+    command = [sys.executable, "-m", "newsgraph", "serve", "--store", str(store),
                "--port", str(port), *options]  # fmt: skip
     return _start(command, port, log, 120, env=env)
 

@@ -36,9 +36,9 @@ SHOWN = 5_000
 
 def build_store(articles: int, *, reuters: bool = False) -> Path:
     """The compacted store of the benchmark corpus, ingested once and then reused."""
-    from graph.ingest import ingest
-    from graph.settings import load_settings
-    from graph.store import EmbeddedStore
+    from newsgraph.ingest import ingest
+    from newsgraph.settings import load_settings
+    from newsgraph.store import EmbeddedStore
 
     name = "cooccur-reuters" if reuters else f"cooccur-{articles}-v{corpus.VERSION}"
     store = BUILD / name
@@ -73,12 +73,12 @@ def timed(step: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
 
 def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callable[[], Any]]]:
     """(label, runs, step) for each measured step; a step returns what it found, for the table."""
-    from graph.cooccurrence import count_ego, count_window, formats
-    from graph.cooccurrence.cache import NetworkCache
-    from graph.cooccurrence.network import NetworkOptions, build_network
-    from graph.cooccurrence.shown import shown
-    from graph.cooccurrence.window import Window
-    from graph.store import EmbeddedStore
+    from newsgraph.cooccurrence import count_ego, count_window, formats
+    from newsgraph.cooccurrence.cache import NetworkCache
+    from newsgraph.cooccurrence.network import NetworkOptions, build_network
+    from newsgraph.cooccurrence.shown import shown
+    from newsgraph.cooccurrence.window import Window
+    from newsgraph.store import EmbeddedStore
 
     store = EmbeddedStore(store_path)
     counts = count_window(store, Window())
@@ -130,7 +130,7 @@ def steps(store_path: Path, heavy_runs: int) -> Iterator[tuple[str, int, Callabl
 
 
 def _edges_only(store: Any) -> str:
-    from graph.cooccurrence.network import NetworkOptions, build_network
+    from newsgraph.cooccurrence.network import NetworkOptions, build_network
 
     built = build_network(store, NetworkOptions(), analysed=False)
     return f"{built.graph.number_of_nodes():,} entities, {built.graph.number_of_edges():,} edges"

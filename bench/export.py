@@ -32,10 +32,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.export.exporter import ExportOptions, export
-from graph.ingest import ingest
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
+from newsgraph.export.exporter import ExportOptions, export
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 REUTERS = ROOT.parent / "shared" / "data" / "corpus-reuters21578.jsonl"
@@ -173,7 +173,7 @@ def measure_dump(settings: Settings, directory: Path) -> list[DumpRun]:
         target = directory / f"dump.{name}"
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "dump", "--quiet", "--store", str(settings.store),
+            [sys.executable, "-m", "newsgraph", "dump", "--quiet", "--store", str(settings.store),
              "--format", name, "--out", str(target)],
             cwd=ROOT,
         )  # fmt: skip

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from graph.sparql import sparqltext
+from newsgraph.sparql import sparqltext
 
 __all__ = [
     "Endpoint",

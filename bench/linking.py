@@ -27,11 +27,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.ingest import Ingester  # noqa: E402
-from graph.linking import Linker, LinkSummary  # noqa: E402
-from graph.linking.normalise import normalise  # noqa: E402
-from graph.settings import load_settings  # noqa: E402
-from graph.store import EmbeddedStore, Store  # noqa: E402
+from newsgraph.ingest import Ingester  # noqa: E402
+from newsgraph.linking import Linker, LinkSummary  # noqa: E402
+from newsgraph.linking.normalise import normalise  # noqa: E402
+from newsgraph.settings import load_settings  # noqa: E402
+from newsgraph.store import EmbeddedStore, Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 N3 = SHARED / "corpus-n3-reuters128.jsonl"

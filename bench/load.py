@@ -242,7 +242,7 @@ def named_query(url: str, name: str = "entity-articles", entity: str = "rare") -
     import httpx
 
     sys.path.insert(0, str(ROOT))
-    from graph import queries
+    from newsgraph import queries
 
     named = queries.get(name)
     if "entity" not in named.params:

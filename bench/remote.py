@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from newsgraph.ingest import Summary, ingest
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore, RemoteStore
 
 from bench.measure import free_port
-from graph.ingest import Summary, ingest
-from graph.settings import load_settings
-from graph.store import EmbeddedStore, RemoteStore
 
 BASE = "http://localhost:8000/"
 TEXT = (

@@ -1,3 +1,3 @@
-from graph.cli import main
+from newsgraph.cli import main
 
 main()

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from newsgraph import vocab
+from newsgraph.errors import NewsgraphError
+from newsgraph.vocab.namespaces import CONTEXT_IRI, SCHEMA_CONTEXT_IRIS
 from pyld import jsonld
 
-from graph.errors import NewsgraphError
-from vocab.namespaces import CONTEXT_IRI, SCHEMA_CONTEXT_IRIS
-
-VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+VOCAB_DIR = vocab.DIR
 
 #: Context IRI → file in vocab/. Nothing else is ever loaded.
 BUNDLED_CONTEXTS: dict[str, str] = {

@@ -41,9 +41,9 @@ from functools import lru_cache
 from typing import Any, Generic, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
-from graph import markdown
-from graph.records import Author, Prepared, Record
-from vocab.namespaces import CONTEXT_IRI, Minter
+from newsgraph import markdown
+from newsgraph.records import Author, Prepared, Record
+from newsgraph.vocab.namespaces import CONTEXT_IRI, Minter
 
 __all__ = [
     "DEFINED_TERM",

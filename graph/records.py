@@ -30,10 +30,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsgraph import markdown
+from newsgraph.errors import RecordError
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
-from graph import markdown
-from graph.errors import RecordError
 
 KNOWN_FIELDS = frozenset(
     {

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+from newsgraph.errors import ConfigError
+from newsgraph.vocab.namespaces import DEFAULT_BASE, Minter
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from graph.errors import ConfigError
-from vocab.namespaces import DEFAULT_BASE, Minter
 
 
 class Settings(BaseSettings):

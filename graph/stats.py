@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.store.base import Store
-from vocab.namespaces import Minter
+from newsgraph import queries
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 
 
 def store_stats(store: Store, iris: Minter) -> dict[str, Any]:

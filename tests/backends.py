@@ -23,9 +23,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.store import EmbeddedStore, RemoteStore
+from newsgraph.store.base import Store
 
-from graph.store import EmbeddedStore, RemoteStore
-from graph.store.base import Store
 from tests.conftest import BASE, free_port
 
 BACKENDS = ("embedded", "oxigraph", "generic", "virtuoso")

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import pytest
-
-from api import vendor
+from newsgraph.api import vendor
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -19,8 +19,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
-
-from graph.settings import Settings, load_settings
+from newsgraph.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT.parent / "shared").resolve()
@@ -79,7 +78,7 @@ def newsgraph(*args: str, env: dict[str, str] | None = None, input: bytes | None
               timeout: float = 300) -> subprocess.CompletedProcess[bytes]:  # fmt: skip
     """Run the real ``newsgraph`` command."""
     return subprocess.run(
-        [sys.executable, "-m", "graph", *args],
+        [sys.executable, "-m", "newsgraph", *args],
         capture_output=True,
         env={**os.environ, **(env or {})},
         input=input,
@@ -116,7 +115,7 @@ def _popen_server(
     store: Path, port: int, args: tuple[str, ...], env: dict[str, str] | None, log: Any
 ) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "graph", "serve", "--store", str(store), "--base", BASE,
+        [sys.executable, "-m", "newsgraph", "serve", "--store", str(store), "--base", BASE,
          "--port", str(port), "--query-workers", "2", *args],
         env={**os.environ, **(env or {})},
         cwd=ROOT,

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from newsgraph.store.base import Store
 from rdflib import Dataset, Literal, URIRef
 
-from graph.store.base import Store
 from tests.conftest import record
 
 SCHEMA = "http://schema.org/"
@@ -114,9 +114,10 @@ def write_corpus(path: Path, records: list[dict[str, Any]]) -> Path:
 
 def build_store(root: Path) -> Path:
     """Ingest :func:`corpus` into a new embedded store under ``root``; return its directory."""
-    from graph.ingest import ingest
-    from graph.settings import Settings
-    from graph.store import EmbeddedStore
+    from newsgraph.ingest import ingest
+    from newsgraph.settings import Settings
+    from newsgraph.store import EmbeddedStore
+
     from tests.conftest import BASE
 
     settings = Settings(store=str(root / "store"), base=BASE)

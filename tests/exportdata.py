@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import NG, OWL, RDF
 
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import SHARED, record, shared_file, write_jsonl
-from vocab.namespaces import NG, OWL, RDF
 
 SCHEMA = "http://schema.org/"
 VOCABULARY = SHARED / "data" / "schemaorg" / "schemaorg-current-https.jsonld"

@@ -17,15 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+from newsgraph.cooccurrence import Counts, count_window, formats
+from newsgraph.cooccurrence.cache import CountsCache, NetworkCache, SnapshotCache, store_version
+from newsgraph.cooccurrence.network import Network, NetworkOptions, build_network
+from newsgraph.cooccurrence.shown import shown
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.cooccurrence import Counts, count_window, formats
-from graph.cooccurrence.cache import CountsCache, NetworkCache, SnapshotCache, store_version
-from graph.cooccurrence.network import Network, NetworkOptions, build_network
-from graph.cooccurrence.shown import shown
-from graph.cooccurrence.window import Window, parse_bound
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph, record, start_server, write_jsonl
 from tests.test_cooccur_top import ALDOR, assert_whole_numbers, hubs, ingested, whole_network
 

@@ -30,11 +30,11 @@ from typing import Any
 import httpx
 import networkx as nx
 import pytest
+from newsgraph.cooccurrence import formats
+from newsgraph.cooccurrence.network import NetworkOptions, build_network
+from newsgraph.cooccurrence.shown import shown
+from newsgraph.store import EmbeddedStore
 
-from graph.cooccurrence import formats
-from graph.cooccurrence.network import NetworkOptions, build_network
-from graph.cooccurrence.shown import shown
-from graph.store import EmbeddedStore
 from tests.conftest import Server, newsgraph, start_server, write_jsonl
 from tests.test_cooccur_top import (
     ALDOR,

@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
+from newsgraph.cooccurrence import count_ego, pair_months
+from newsgraph.cooccurrence.network import NetworkOptions, build_network
+from newsgraph.cooccurrence.timeseries import monthly_series
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.cooccurrence import count_ego, pair_months
-from graph.cooccurrence.network import NetworkOptions, build_network
-from graph.cooccurrence.timeseries import monthly_series
-from graph.cooccurrence.window import Window, parse_bound
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.browser import launch_chromium, require_vendor
 from tests.conftest import BASE, Server, record, start_server, write_jsonl
 from tests.cooccur_corpus import build_store

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from graph.cooccurrence import arrays
+from newsgraph.cooccurrence import arrays
 
 
 @pytest.mark.parametrize("size", [0, 1, 2, 1_000, 100_000])

@@ -12,20 +12,20 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from newsgraph import jsonld
+from newsgraph.errors import RecordError
+from newsgraph.ingest import sources
+from newsgraph.ingest.article_quads import ArticleWriter, terms_nquads
+from newsgraph.ingest.nquads import QuadWriter, Unsupported, by_processor
+from newsgraph.mapping import Article, article_graph, node, shared_nodes
+from newsgraph.records import prepare
+from newsgraph.vocab.namespaces import CONTEXT_IRI, Minter
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
 
-from graph import jsonld
-from graph.errors import RecordError
-from graph.ingest import sources
-from graph.ingest.article_quads import ArticleWriter, terms_nquads
-from graph.ingest.nquads import QuadWriter, Unsupported, by_processor
-from graph.mapping import Article, article_graph, node, shared_nodes
-from graph.records import prepare
 from tests.conftest import REUTERS, shared_file
 from tests.test_mapping import small_graph, small_prepared
 from tests.test_mapping_properties import IRIS, records, urls
-from vocab.namespaces import CONTEXT_IRI, Minter
 
 #: URLs validation lets through but an IRI may not hold: the quad writer refuses them.
 odd_urls = st.sampled_from(["http://a.example/%zz", "http://a.example/\x01", "http://a.example/é"])

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.cooccurrence import backbone
-from graph.cooccurrence.backbone import disparity
+from newsgraph.cooccurrence import backbone
+from newsgraph.cooccurrence.backbone import disparity
 
 
 def test_alpha_follows_the_formula_at_both_ends() -> None:

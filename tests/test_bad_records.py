@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph, record, write_jsonl
 
 BAD = Path(__file__).parent / "data" / "bad"

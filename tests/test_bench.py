@@ -13,11 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from newsgraph.records import validate
 
 from bench import corpus, runner
 from bench.measure import Sample, percentile
 from bench.report import Figure, table
-from graph.records import validate
 from tests.conftest import ROOT
 
 LAYOUT = {"slug", "title", "summary", "body_md", "url", "canonical_source", "published_at",

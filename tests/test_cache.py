@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.cooccurrence import count_window
-from graph.cooccurrence.cache import CountsCache, store_version
-from graph.cooccurrence.window import Window
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore, RemoteStore
+from newsgraph.cooccurrence import count_window
+from newsgraph.cooccurrence.cache import CountsCache, store_version
+from newsgraph.cooccurrence.window import Window
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore, RemoteStore
+
 from tests.conftest import BASE, record, write_jsonl
 from tests.cooccur_corpus import build_store
 
@@ -34,7 +35,7 @@ def test_remote_stores_are_not_cached() -> None:
 
 
 def test_a_network_built_through_the_cache_is_the_same(tmp_path: Path) -> None:
-    from graph.cooccurrence.network import NetworkOptions, build_network
+    from newsgraph.cooccurrence.network import NetworkOptions, build_network
 
     cache = CountsCache()
     with EmbeddedStore(build_store(tmp_path)) as store:

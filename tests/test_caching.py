@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.api import caching
+from newsgraph.store.snapshots import Snapshots, Version
 from starlette.datastructures import Headers
 
-from api import caching
-from graph.store.snapshots import Snapshots, Version
 from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
 
 QUERY = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"}

@@ -6,10 +6,9 @@ import math
 
 import networkx as nx
 import pytest
-
-from graph.cooccurrence import centrality
-from graph.cooccurrence.centrality import betweenness, pagerank, weighted_degree
-from graph.cooccurrence.communities import louvain, modularity
+from newsgraph.cooccurrence import centrality
+from newsgraph.cooccurrence.centrality import betweenness, pagerank, weighted_degree
+from newsgraph.cooccurrence.communities import louvain, modularity
 
 
 def test_non_positive_weights_take_no_part() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from graph.cooccurrence.chart import edges_chart, pair_chart
+from newsgraph.cooccurrence.chart import edges_chart, pair_chart
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from newsgraph.cli import cooccur as cooccur_cli
+from newsgraph.cli import main
+from newsgraph.cooccurrence import formats
+from newsgraph.cooccurrence.window import parse_bound
+from newsgraph.store import EmbeddedStore
 
-from graph.cli import cooccur as cooccur_cli
-from graph.cli import main
-from graph.cooccurrence import formats
-from graph.cooccurrence.window import parse_bound
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
 from tests.cooccur_corpus import build_store, expected_npmi, independent_counts
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
-
-from graph.cooccurrence.communities import louvain, modularity
+from newsgraph.cooccurrence.communities import louvain, modularity
 
 
 def test_planted_partition_is_found_and_repeats() -> None:

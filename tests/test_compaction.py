@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from conftest import newsgraph, start_server
+from newsgraph.store import EmbeddedStore
+from newsgraph.store.compaction import Compactor
+from newsgraph.store.embedded import COMPACTION_DUE, SMALL_WRITE, _tables
+from newsgraph.store.snapshots import Snapshots
 from SPARQLWrapper import JSON, SPARQLWrapper
-
-from graph.store import EmbeddedStore
-from graph.store.compaction import Compactor
-from graph.store.embedded import COMPACTION_DUE, SMALL_WRITE, _tables
-from graph.store.snapshots import Snapshots
 
 EVERY_QUAD = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
 

@@ -55,9 +55,9 @@ def test_ingest_while_the_server_runs(tmp_path: Path, serve) -> None:  # type: i
 
 
 def test_server_follows_an_ingest_that_holds_the_store(tmp_path: Path, serve) -> None:  # type: ignore[no-untyped-def]
-    from graph.ingest import ingest
-    from graph.settings import load_settings
-    from graph.store import EmbeddedStore
+    from newsgraph.ingest import ingest
+    from newsgraph.settings import load_settings
+    from newsgraph.store import EmbeddedStore
 
     store = tmp_path / "store"
     settings = load_settings(store=str(store), base=BASE)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.store.snapshots import Snapshots
 from starlette.datastructures import Headers
 
-from graph.store.snapshots import Snapshots
 from tests.conftest import Server, sample_store
 from tests.test_summaries_differential import BEFORE_THE_FIX, as_of
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from api.conneg import choose_format
+from newsgraph.api.conneg import choose_format
 
 SELECT = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
           "text/tab-separated-values"]  # fmt: skip

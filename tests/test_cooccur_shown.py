@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.cooccurrence.edges import Edge, rank_key
-from graph.cooccurrence.network import Network, NetworkOptions, analyse, to_graph
-from graph.cooccurrence.shown import most_central, shown
-from graph.errors import QueryError
+from newsgraph.cooccurrence.edges import Edge, rank_key
+from newsgraph.cooccurrence.network import Network, NetworkOptions, analyse, to_graph
+from newsgraph.cooccurrence.shown import most_central, shown
+from newsgraph.errors import QueryError
 
 VALJEAN = "Valjean"
 

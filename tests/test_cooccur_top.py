@@ -23,15 +23,15 @@ from typing import Any
 
 import networkx as nx
 import pytest
+from newsgraph.cli import cooccur as cooccur_cli
+from newsgraph.cli import main
+from newsgraph.cooccurrence import formats
+from newsgraph.cooccurrence.network import Network, NetworkOptions, build_network
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 from rich.console import Console
 
-from graph.cli import cooccur as cooccur_cli
-from graph.cli import main
-from graph.cooccurrence import formats
-from graph.cooccurrence.network import Network, NetworkOptions, build_network
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, record, shared_file, write_jsonl
 from tests.cooccur_corpus import independent_counts
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph as ox
 import pytest
+from newsgraph import cooccurrence
+from newsgraph.cooccurrence import count_among, count_ego, count_window, npmi, pair_months
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore, RemoteStore
 
-from graph import cooccurrence
-from graph.cooccurrence import count_among, count_ego, count_window, npmi, pair_months
-from graph.cooccurrence.window import Window, parse_bound
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore, RemoteStore
 from tests.backends import serve_file
 from tests.conftest import BASE
 from tests.cooccur_corpus import corpus, expected_npmi, independent_counts, write_corpus
@@ -156,7 +156,7 @@ def test_npmi_is_one_when_the_pair_is_in_every_article(tmp_path: Path, settings:
 
 
 def test_bad_method_is_a_user_error(store: EmbeddedStore) -> None:
-    from graph.errors import QueryError
+    from newsgraph.errors import QueryError
 
     with pytest.raises(QueryError, match="method 'fast'"):
         count_window(store, Window(), method="fast")
@@ -195,9 +195,10 @@ def test_a_remote_engine_aggregates_and_gives_the_same_numbers(
 
 @pytest.mark.slow
 def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
-    from graph.cooccurrence.communities import louvain
-    from graph.cooccurrence.edges import select_edges
-    from graph.cooccurrence.network import to_graph
+    from newsgraph.cooccurrence.communities import louvain
+    from newsgraph.cooccurrence.edges import select_edges
+    from newsgraph.cooccurrence.network import to_graph
+
     from tests.conftest import REUTERS, shared_file
     from tests.cooccur_corpus import dataset
 
@@ -236,8 +237,8 @@ def test_chunked_and_one_pass_entity_counts_agree(
 def test_the_whole_analysis_runs_on_a_remote_engine(
     store: EmbeddedStore, oxigraph_server: str
 ) -> None:
-    from graph.cooccurrence.network import NetworkOptions, build_network
-    from graph.cooccurrence.resolve import entity_iri
+    from newsgraph.cooccurrence.network import NetworkOptions, build_network
+    from newsgraph.cooccurrence.resolve import entity_iri
 
     options = NetworkOptions(window=WINDOWS[1], weight="npmi", top=8)
     with RemoteStore(oxigraph_server) as remote:

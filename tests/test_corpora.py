@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import N3, REUTERS, shared_file
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+from newsgraph.store import EmbeddedStore
 
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT, newsgraph, record, write_jsonl
 
 
@@ -44,7 +44,7 @@ def _ingest(store: Path, *paths: Path) -> None:
 
 def _start_ingest(store: Path, corpus: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(store), "--base", BASE,
+        [sys.executable, "-m", "newsgraph", "ingest", "-q", "--store", str(store), "--base", BASE,
          "--batch-size", "250", str(corpus)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

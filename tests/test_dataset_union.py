@@ -16,8 +16,8 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
+from newsgraph import sparql
 
-from graph import sparql
 from tests.conftest import sample_store
 
 SCHEMA = "http://schema.org/"

@@ -7,16 +7,16 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.pages import describe
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import SCHEMA, XSD, Minter
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.ingest import ingest
-from graph.pages import describe
-from graph.settings import load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE
 from tests.page_records import MANY, MARKUP_SLUG, write_page_records
-from vocab.namespaces import SCHEMA, XSD, Minter
 
 IRIS = Minter(BASE)
 RDFLIB_FORMATS = {

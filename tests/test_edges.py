@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.cooccurrence import Counts, jaccard, npmi
-from graph.cooccurrence.edges import select_edges
-from graph.errors import QueryError
+from newsgraph.cooccurrence import Counts, jaccard, npmi
+from newsgraph.cooccurrence.edges import select_edges
+from newsgraph.errors import QueryError
 
 COUNTS = Counts(
     articles=10,

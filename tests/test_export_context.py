@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from newsgraph import jsonld
+from newsgraph.export import context
+from newsgraph.export.document import store_documents
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore
 from pyld import jsonld as pyld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph import jsonld
-from graph.export import context
-from graph.export.document import store_documents
-from graph.settings import load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT
 from tests.exportdata import build_store, real_context, varied_records, walk
 
@@ -92,7 +92,7 @@ def test_the_loader_knows_schema_org_without_importing_the_exporter() -> None:
         "import sys; from graph import jsonld; "
         "doc = {'@context': 'https://schema.org', '@id': 'http://n.example/a', 'url': 'https://e/'}; "
         "print(jsonld.to_nquads(doc).strip()); "
-        "print(any(m.startswith('graph.export') for m in sys.modules))"
+        "print(any(m.startswith('newsgraph.export') for m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=ROOT)
     assert result.stdout.decode().splitlines() == [

@@ -11,14 +11,15 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.export.document import article_document, store_documents
+from newsgraph.export.rdf import document_triples, read_dates, reference_triples
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import RDF, SCHEMA, XSD
 from pyld import jsonld as pyld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.export.document import article_document, store_documents
-from graph.export.rdf import document_triples, read_dates, reference_triples
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE
 from tests.exportdata import (
     HOSTILE_TITLE,
@@ -28,7 +29,6 @@ from tests.exportdata import (
     vocabulary,
     walk,
 )
-from vocab.namespaces import RDF, SCHEMA, XSD
 
 #: What the graph says about an article and the shared nodes it links to, as the export
 #: should carry it — written here independently of the exporter.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.errors import ExportError
+from newsgraph.export.dump import FORMATS, dump, format_for
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
 
-from graph.errors import ExportError
-from graph.export.dump import FORMATS, dump, format_for
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
 from tests.exportdata import build_store, varied_records
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.errors import ExportError
+from newsgraph.export.checks import html_problems
+from newsgraph.export.document import store_documents
+from newsgraph.export.exporter import ExportOptions, ExportSummary, export
+from newsgraph.export.files import locked
+from newsgraph.export.manifest import Manifest
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore, open_store
 
-from graph.errors import ExportError
-from graph.export.checks import html_problems
-from graph.export.document import store_documents
-from graph.export.exporter import ExportOptions, ExportSummary, export
-from graph.export.files import locked
-from graph.export.manifest import Manifest
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore, open_store
 from tests.conftest import BASE, newsgraph
 from tests.exportdata import build_store, varied_records
 

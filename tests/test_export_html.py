@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph.export.checks import html_problems
+from newsgraph.export.html import script_element
 
-from graph.export.checks import html_problems
-from graph.export.html import script_element
 from tests.browser import FLAGS, chromium_path
 from tests.exportdata import HOSTILE_TITLE
 

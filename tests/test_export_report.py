@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.export.report import RECOMMENDED, missing, tally
+from newsgraph.export.report import RECOMMENDED, missing, tally
 
 COMPLETE = {
     "headline": "H",

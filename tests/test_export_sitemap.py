@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from graph.export.manifest import Entry, Manifest
-from graph.export.sitemap import (
+from newsgraph.export.manifest import Entry, Manifest
+from newsgraph.export.sitemap import (
     NEWS_NS,
     SITEMAP_NS,
     news_language,

@@ -8,23 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pyld import jsonld as pyld
-from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
-
-from graph.errors import ExportError
-from graph.export.document import store_documents
-from graph.export.dump import dump
-from graph.export.exporter import ExportOptions, export
-from graph.export.validate import (
+from newsgraph.errors import ExportError
+from newsgraph.export.document import store_documents
+from newsgraph.export.dump import dump
+from newsgraph.export.exporter import ExportOptions, export
+from newsgraph.export.validate import (
     shacl_violations,
     shapes_graph,
     validate_directory,
     validate_store,
 )
-from graph.ingest import ingest
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
+from pyld import jsonld as pyld
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+
 from tests.conftest import BASE, REUTERS, newsgraph, shared_file
 from tests.exportdata import build_store, real_context, varied_records
 

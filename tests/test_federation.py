@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.errors import QueryRefused
-from graph.sparql import federation
+from newsgraph.errors import QueryRefused
+from newsgraph.sparql import federation
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 
 import networkx as nx
 import pytest
+from newsgraph.cooccurrence import formats
+from newsgraph.cooccurrence.network import Network, NetworkOptions, build_network
+from newsgraph.store import EmbeddedStore
 
-from graph.cooccurrence import formats
-from graph.cooccurrence.network import Network, NetworkOptions, build_network
-from graph.store import EmbeddedStore
 from tests.cooccur_corpus import build_store
 
 

@@ -182,8 +182,8 @@ def test_a_remote_store_never_takes_a_cut_answer_for_a_whole_one(
     """Pointed at a newsgraph server as a plain SPARQL endpoint (the generic dialect), the
     remote store refuses an answer the server cut at its row limit; the control: an answer
     under the limit is read whole."""
-    from graph.errors import StoreError
-    from graph.store import RemoteStore
+    from newsgraph.errors import StoreError
+    from newsgraph.store import RemoteStore
 
     store = _copy(stores, tmp_path / "served")
     server = serve(store, "--row-limit", ROW_LIMIT)

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import uvicorn
+from newsgraph.api.http_limits import HEAD_BYTES, bounded_protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from api.http_limits import HEAD_BYTES, bounded_protocol
 from tests.conftest import Server, sample_store, start_server
 
 REQUEST_TIMEOUT = 1.0

@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import record, write_jsonl
 
 S = "http://schema.org/"
@@ -108,7 +108,7 @@ def test_entities_are_described_once_in_the_entities_graph(
 def test_versions_in_later_batches_of_one_run_into_an_empty_store(tmp_path: Path) -> None:
     """The run keeps track of the graphs it wrote into an empty store: a later batch's
     version of an article replaces it (newer) or is skipped (older), as in a full store."""
-    from graph.settings import load_settings
+    from newsgraph.settings import load_settings
 
     rows = [
         record("v", title="Second", updated_at="2026-03-02T00:00:00Z"),
@@ -128,7 +128,7 @@ def test_versions_in_later_batches_of_one_run_into_an_empty_store(tmp_path: Path
 
 @pytest.mark.parametrize("batch_size", [1, 2, 1000])
 def test_batch_size_does_not_change_the_graph(tmp_path: Path, batch_size: int) -> None:
-    from graph.settings import load_settings
+    from newsgraph.settings import load_settings
 
     rows = [record(f"r{i}", entities=[f"E{i % 3}"]) for i in range(5)]
     path = write_jsonl(tmp_path / "b.jsonl", rows)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from newsgraph import jsonld, mapping
+from newsgraph.ingest.sources import read
+from newsgraph.linking import links_alone
+from newsgraph.records import Prepared, prepare
+from newsgraph.vocab.namespaces import Minter
 from pyld.jsonld import JsonLdError
 
-from graph import jsonld, mapping
-from graph.ingest.sources import read
-from graph.linking import links_alone
-from graph.records import Prepared, prepare
 from tests.conftest import SAMPLE, SEED
-from vocab.namespaces import Minter
 
 IRIS = Minter("http://n.example/")
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.linking.authority import load_authority
-from graph.linking.resolve import Corpus, resolve
+from newsgraph.linking.authority import load_authority
+from newsgraph.linking.resolve import Corpus, resolve
 
 
 def link(*lists: list[str], texts: dict[int, str] | None = None) -> dict[tuple[int, str], str]:
@@ -221,7 +220,7 @@ def test_found_in_text_needs_the_whole_name_and_its_case() -> None:
 
 
 def test_an_organisation_word_is_never_read_as_a_persons_surname() -> None:
-    from graph.linking.people import person_shape
+    from newsgraph.linking.people import person_shape
 
     assert not person_shape("Example Org")
     assert not person_shape("Middle Corridor")

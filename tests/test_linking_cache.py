@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.linking.cache import LinkingCache
+from newsgraph.linking.cache import LinkingCache
 
 
 def _filled(directory: Path, count: int) -> tuple[LinkingCache, dict[str, bytes], list[tuple]]:

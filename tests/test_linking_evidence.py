@@ -4,10 +4,10 @@ at ingest and evidence read back from the store (``readback``) are one and the s
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from newsgraph.linking.evidence import Evidence, record_text, stored_text
+from newsgraph.mapping import article_node
+from newsgraph.records import prepare
 
-from graph.linking.evidence import Evidence, record_text, stored_text
-from graph.mapping import article_node
-from graph.records import prepare
 from tests.conftest import record
 from tests.test_mapping_properties import IRIS, records
 

@@ -10,17 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph.ingest import ingest, parallel
+from newsgraph.linking import cache_directory, relink
+from newsgraph.linking.cache import LinkingCache
+from newsgraph.linking.evidence import Evidence
+from newsgraph.linking.readback import article_hashes
+from newsgraph.linking.stamp import evidence_fingerprint
+from newsgraph.records import prepare
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
 
 from bench import corpus
-from graph.ingest import ingest, parallel
-from graph.linking import cache_directory, relink
-from graph.linking.cache import LinkingCache
-from graph.linking.evidence import Evidence
-from graph.linking.readback import article_hashes
-from graph.linking.stamp import evidence_fingerprint
-from graph.records import prepare
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, record, write_jsonl
 
 #: Stories that exercise every rule: acronyms defined in one text and used in others, short

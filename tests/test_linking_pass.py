@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.linking import Linker, cache_directory, relink, writes
+from newsgraph.linking import cache as linking_cache
+from newsgraph.linking.cache import LinkingCache
+from newsgraph.linking.evidence import Evidence
+from newsgraph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
+from newsgraph.linking.store_pass import Pass
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.linking import Linker, cache_directory, relink, writes
-from graph.linking import cache as linking_cache
-from graph.linking.cache import LinkingCache
-from graph.linking.evidence import Evidence
-from graph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
-from graph.linking.store_pass import Pass
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, write_jsonl
 from tests.test_linking_invariance import _quads, _records
 

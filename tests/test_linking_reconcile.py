@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.linking import relink
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.linking import relink
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.backends import serve_file
 from tests.conftest import BASE, free_port, record, write_jsonl
 
@@ -81,7 +81,7 @@ def test_reconcile_links_only_unique_fitting_candidates(
 
 
 def test_unreachable_endpoint_is_one_clear_error(settings: Settings, tmp_path: Path) -> None:
-    from graph.errors import StoreError
+    from newsgraph.errors import StoreError
 
     path = write_jsonl(tmp_path / "r.jsonl", [record("a", entities=["Mercury"])])
     with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.ingest import ingest
+from newsgraph.linking import relink, writes
+from newsgraph.linking.overrides import parse_overrides
+from newsgraph.settings import Settings
+from newsgraph.store import EmbeddedStore
 
-from graph.ingest import ingest
-from graph.linking import relink, writes
-from graph.linking.overrides import parse_overrides
-from graph.settings import Settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph, record, write_jsonl
 
 NG = "https://w3id.org/newsgraph/ns#"

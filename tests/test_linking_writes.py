@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-
-from graph.linking.writes import _delete_data
+from newsgraph.linking.writes import _delete_data
 
 
 def test_a_description_with_other_line_breaks_is_deleted_whole() -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.ingest.loader import LoadError, load_file, rdf_format
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import CONTEXT_IRI, Minter
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph.ingest.loader import LoadError, load_file, rdf_format
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, newsgraph
-from vocab.namespaces import CONTEXT_IRI, Minter
 
 GRAPH = "http://example.org/researcher/g"
 IRIS = Minter(BASE)

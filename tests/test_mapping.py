@@ -6,13 +6,13 @@ import dataclasses
 import json
 
 import pyoxigraph as ox
+from newsgraph import jsonld, mapping
+from newsgraph.records import Prepared, prepare
+from newsgraph.vocab.namespaces import Minter
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from graph import jsonld, mapping
-from graph.records import Prepared, prepare
 from tests.conftest import SEED, record, shared_file
-from vocab.namespaces import Minter
 
 IRIS = Minter("http://n.example/")
 S = "http://schema.org/"

@@ -9,12 +9,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pyoxigraph as ox
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsgraph import jsonld, mapping
+from newsgraph.linking import links_alone
+from newsgraph.records import prepare
+from newsgraph.vocab.namespaces import Minter
 from rdflib import Dataset
-
-from graph import jsonld, mapping
-from graph.linking import links_alone
-from graph.records import prepare
-from vocab.namespaces import Minter
 
 IRIS = Minter("http://n.example/")
 S = "http://schema.org/"

@@ -5,9 +5,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from graph import markdown as md
-from graph.markdown import links, to_text
+from newsgraph import markdown as md
+from newsgraph.markdown import links, to_text
 
 
 @pytest.mark.parametrize(

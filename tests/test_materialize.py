@@ -9,15 +9,15 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from newsgraph.cooccurrence.materialize import materialize
+from newsgraph.cooccurrence.network import NetworkOptions, build_network
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import NG, Minter
 from rdflib.compare import isomorphic
 
-from graph.cooccurrence.materialize import materialize
-from graph.cooccurrence.network import NetworkOptions, build_network
-from graph.cooccurrence.window import Window, parse_bound
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT
 from tests.cooccur_corpus import build_store
-from vocab.namespaces import NG, Minter
 
 GRAPH = BASE + "graph/cooccurrence"
 

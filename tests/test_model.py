@@ -44,16 +44,16 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from newsgraph import queries
+from newsgraph.ingest import ingest
+from newsgraph.ingest.loader import load_file
+from newsgraph.linking import relink
+from newsgraph.linking.overrides import read_overrides
+from newsgraph.settings import load_settings
+from newsgraph.sparql import QueryRequest
+from newsgraph.store import EmbeddedStore
 
 from bench import corpus
-from graph import queries
-from graph.ingest import ingest
-from graph.ingest.loader import load_file
-from graph.linking import relink
-from graph.linking.overrides import read_overrides
-from graph.settings import load_settings
-from graph.sparql import QueryRequest
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, ROOT, Server, newsgraph, start_server
 from tests.test_crash_safety import _alive, _descendants
 
@@ -278,7 +278,7 @@ class StoreSystem(RuleBasedStateMachine):
     @rule(part=st.sampled_from(PARTS), delay=st.sampled_from([0.0, 0.2, 0.6]))
     def ingest_killed(self, part: str, delay: float) -> None:
         process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(self.store),
+            [sys.executable, "-m", "newsgraph", "ingest", "-q", "--store", str(self.store),
              "--base", BASE, "--batch-size", "50", str(self.inputs.files[part])],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import networkx as nx
 import pytest
+from newsgraph.cooccurrence import network as network_module
+from newsgraph.cooccurrence.backbone import disparity
+from newsgraph.cooccurrence.network import NetworkOptions, build_network
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.errors import QueryError
+from newsgraph.store import EmbeddedStore
 
-from graph.cooccurrence import network as network_module
-from graph.cooccurrence.backbone import disparity
-from graph.cooccurrence.network import NetworkOptions, build_network
-from graph.cooccurrence.window import Window, parse_bound
-from graph.errors import QueryError
-from graph.store import EmbeddedStore
 from tests.conftest import BASE
 from tests.cooccur_corpus import build_store, independent_counts
 
@@ -103,7 +103,7 @@ def test_disparity_is_that_of_the_built_graph(
 
 
 def test_to_graph_falls_back_to_the_graph_when_ends_are_not_all_named() -> None:
-    from graph.cooccurrence.edges import Edge
+    from newsgraph.cooccurrence.edges import Edge
 
     edges = [Edge("a", "b", 3, 0.5, 0.5, 3, 4), Edge("b", "c", 1, 0.1, 0.2, 4, 2),
              Edge("a", "c", 1, 0.2, 0.1, 3, 2)]  # fmt: skip
@@ -116,7 +116,7 @@ def test_to_graph_falls_back_to_the_graph_when_ends_are_not_all_named() -> None:
 def test_edges_go_in_as_networkx_would_put_them() -> None:
     """The graph is the one ``add_edges_from`` builds: nodes, edges, their order and data, with
     a repeated pair (its last data wins) and ends that are not among the nodes."""
-    from graph.cooccurrence.edges import Edge
+    from newsgraph.cooccurrence.edges import Edge
 
     edges = [Edge("b", "c", 3, 0.5, 0.5, 3, 4), Edge("a", "b", 2, 0.1, 0.2, 4, 2),
              Edge("c", "e", 1, 0.2, 0.1, 3, 2), Edge("b", "c", 1, 0.3, 0.4, 3, 4),

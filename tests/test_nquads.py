@@ -8,16 +8,16 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newsgraph import jsonld, mapping
+from newsgraph.errors import RecordError
+from newsgraph.ingest.nquads import QuadWriter, Unsupported, string_literal
+from newsgraph.ingest.sources import read
+from newsgraph.linking import links_alone
+from newsgraph.records import prepare
+from newsgraph.vocab.namespaces import Minter
 
 from bench import corpus
-from graph import jsonld, mapping
-from graph.errors import RecordError
-from graph.ingest.nquads import QuadWriter, Unsupported, string_literal
-from graph.ingest.sources import read
-from graph.linking import links_alone
-from graph.records import prepare
 from tests.conftest import REUTERS, SAMPLE, SEED, shared_file
-from vocab.namespaces import Minter
 
 IRIS = Minter("http://n.example/")
 WRITER = QuadWriter()

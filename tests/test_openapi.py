@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 import pytest
+from newsgraph.api import openapi, protocol
+from newsgraph.api.app import create_app
+from newsgraph.api.routes import analysis, resources, sparql, ui, void
+from newsgraph.settings import load_settings
 from starlette.routing import Route
 
-from api import openapi, protocol
-from api.app import create_app
-from api.routes import analysis, resources, sparql, ui, void
-from graph.settings import load_settings
 from tests.conftest import BASE
 
 METHODS = {"get", "head", "post", "put", "patch", "delete", "options"}

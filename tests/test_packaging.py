@@ -1,8 +1,10 @@
 """The package as a user installs it (pyproject.toml).
 
 The wheel is built the way ``pip install .`` builds it, from a copy of the work tree, and must
-hold every file of the packages ``graph``, ``vocab`` and ``api`` — the list comes from git, not
-from pyproject — plus the front-end files the set-up step copied into ``api/static/vendor/``.
+hold every file of the repository's graph/, vocab/ and api/ — the list comes from git, not from
+pyproject — under the one name ``newsgraph`` (graph/ as ``newsgraph/``, api/ as ``newsgraph/api/``,
+vocab/ as ``newsgraph/vocab/``), plus the front-end files the set-up step copied into
+api/static/vendor/; nothing named graph, api or vocab lands at the top of site-packages.
 Then that wheel, installed into a fresh virtual environment with its dependencies from the
 package index, ingests the bundled sample, serves it and answers queries, run from a directory
 outside the repository. Both skip, saying so, only where pip cannot reach its package index.
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,12 +30,15 @@ from typing import Any
 
 import httpx
 import pytest
+from newsgraph.api import vendor
 
-from api import vendor
 from tests.conftest import ROOT, SAMPLE, Server, free_port
 
-PACKAGES = ("graph", "vocab", "api")
-VENDOR = "api/static/vendor"
+#: Each directory of the repository → where the wheel installs it (pyproject.toml's package-dir).
+PACKAGES = {"graph": "newsgraph", "api": "newsgraph/api", "vocab": "newsgraph/vocab"}
+VENDOR = "newsgraph/api/static/vendor"
+#: Where the set-up step copies the front-end files in the repository.
+VENDOR_SOURCE = "api/static/vendor"
 #: Dependencies from the index on a first run take minutes; pip's cache makes later ones quick.
 PIP_TIMEOUT = 1200
 COUNT_ARTICLES = """PREFIX schema: <http://schema.org/>
@@ -128,17 +134,17 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Wheel:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
     if vendor.VENDOR_DIR.is_dir():
-        shutil.copytree(vendor.VENDOR_DIR, source / VENDOR)
+        shutil.copytree(vendor.VENDOR_DIR, source / VENDOR_SOURCE)
     else:  # no npm here: stand-ins, so that the wheel is still shown to carry vendor files
         for asset in vendor.ASSETS.values():
             for file in asset.files:
-                stand_in = source / VENDOR / asset.name / Path(file).name
+                stand_in = source / VENDOR_SOURCE / asset.name / Path(file).name
                 stand_in.parent.mkdir(parents=True, exist_ok=True)
                 stand_in.write_text(f"/* stands in for {asset.package}'s {file} */\n")
     expected = {
-        path.relative_to(source).as_posix()
-        for package in PACKAGES
-        for path in (source / package).rglob("*")
+        f"{installed}/{path.relative_to(source / directory).as_posix()}"
+        for directory, installed in PACKAGES.items()
+        for path in (source / directory).rglob("*")
         if path.is_file()
     }
     dist = directory / "dist"
@@ -147,16 +153,33 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Wheel:
     return Wheel(built, frozenset(expected))
 
 
+def test_pyproject_lists_every_package() -> None:
+    """pyproject.toml names each package (setuptools maps them; it does not find them): every
+    directory of graph/, api/ and vocab/ with an ``__init__.py``, by its installed name."""
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    on_disk = {
+        ".".join([PACKAGES[directory], *init.parent.relative_to(ROOT / directory).parts]).replace(
+            "/", "."
+        )
+        for directory in PACKAGES
+        for init in (ROOT / directory).rglob("__init__.py")
+        if "node_modules" not in init.parts
+    }
+    assert sorted(configured["packages"]) == sorted(on_disk)
+
+
 def test_the_wheel_holds_every_file_of_the_packages(wheel: Wheel) -> None:
     names = wheel.names()
     assert sorted(wheel.expected - names) == [], "files the installed package would lack"
     assert sorted(names - wheel.expected) == [], "files that are not the packages'"
     data = {name for name in wheel.expected if not name.endswith(".py")}
     # The oracle itself holds what the code is known to read at run time (one of each kind).
-    for needed in ("vocab/given-names.txt", "vocab/authority.jsonl", "vocab/shapes.ttl",
-                   "graph/queries/count-articles.rq", "api/templates/base.html",
-                   "api/static/query.js", f"{VENDOR}/cytoscape/cytoscape.min.js"):  # fmt: skip
+    for needed in ("newsgraph/vocab/given-names.txt", "newsgraph/vocab/authority.jsonl",
+                   "newsgraph/vocab/shapes.ttl", "newsgraph/queries/count-articles.rq",
+                   "newsgraph/api/templates/base.html", "newsgraph/api/static/query.js",
+                   f"{VENDOR}/cytoscape/cytoscape.min.js"):  # fmt: skip
         assert needed in data, needed
+    assert {name.split("/", 1)[0] for name in names} == {"newsgraph"}
 
 
 def run(command: Sequence[str | Path], cwd: Path, timeout: float = 300) -> tuple[str, str]:
@@ -215,8 +238,22 @@ def test_the_installed_wheel_ingests_serves_and_answers(wheel: Wheel, tmp_path: 
     user = tmp_path / "user"  # a directory outside the repository
     user.mkdir()
     assert not user.resolve().is_relative_to(ROOT)
-    site = Path(run([python, "-c", "import graph; print(graph.__file__)"], cwd=user)[0].strip())
-    assert site.is_relative_to(venv), f"graph was imported from {site}, not the installed wheel"
+    site = Path(run([python, "-c", "import newsgraph; print(newsgraph.__file__)"], cwd=user)[0]
+                .strip())  # fmt: skip
+    assert site.is_relative_to(venv), f"newsgraph was imported from {site}, not the wheel"
+    # Nothing of the wheel's at the top of site-packages but newsgraph and its metadata.
+    top = {path.name for path in site.parent.parent.iterdir()}
+    assert not top & {"graph", "api", "vocab", "graph.py", "api.py", "vocab.py"}, sorted(top)
+    absent, _ = run(
+        [
+            python,
+            "-c",
+            "import importlib.util as u; "
+            "print([n for n in ('graph', 'api', 'vocab') if u.find_spec(n)])",
+        ],
+        cwd=user,
+    )
+    assert absent.strip() == "[]"
 
     records_file = user / "articles.jsonl"
     shutil.copyfile(SAMPLE / "articles.jsonl", records_file)
@@ -261,8 +298,9 @@ def test_the_installed_wheel_ingests_serves_and_answers(wheel: Wheel, tmp_path: 
             assert page.headers["content-type"].startswith("text/html") and name in page.text
         with zipfile.ZipFile(wheel.path) as archive:
             for member in archive.namelist():
-                if member.startswith("api/static/"):
-                    served = httpx.get(server.url + member.removeprefix("api/"), timeout=60)
+                if member.startswith("newsgraph/api/static/"):
+                    served = httpx.get(server.url + member.removeprefix("newsgraph/api/"),
+                                       timeout=60)  # fmt: skip
                     assert served.status_code == 200, member
                     assert served.content == archive.read(member), member
     finally:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from newsgraph import pages, queries
+from newsgraph.api.templating import render_text
+from newsgraph.api.urls import Urls
+from newsgraph.errors import QueryError
+from newsgraph.ingest import ingest
+from newsgraph.pages.article import article_page
+from newsgraph.settings import Settings, load_settings
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import Minter
 
-from api.templating import render_text
-from api.urls import Urls
-from graph import pages, queries
-from graph.errors import QueryError
-from graph.ingest import ingest
-from graph.pages.article import article_page
-from graph.settings import Settings, load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE
 from tests.page_records import (
     MANY,
@@ -23,7 +24,6 @@ from tests.page_records import (
     published,
     write_page_records,
 )
-from vocab.namespaces import Minter
 
 KAZAKHSTAN = BASE + "entity/kazakhstan"
 ASTANA = BASE + "entity/astana"

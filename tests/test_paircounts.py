@@ -7,8 +7,7 @@ import random
 
 import numpy as np
 import pytest
-
-from graph.cooccurrence.paircounts import PairCounts
+from newsgraph.cooccurrence.paircounts import PairCounts
 
 
 def random_pairs(seed: int, size: int) -> dict[tuple[str, str], int]:

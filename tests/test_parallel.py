@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph.ingest import Summary, ingest, parallel, sources
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore
 
 from bench import corpus
-from graph.ingest import Summary, ingest, parallel, sources
-from graph.settings import load_settings
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, REUTERS, SAMPLE, SEED, record, shared_file, write_jsonl
 
 ODD_TEXT = 'Quotes " and \\ backslashes,\ttabs,\r\nCRLF, \u2028 separators, émoji 🗞 and <tags>'

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import QueryError, QueryTimeout, StoreError
-from graph.sparql import QueryRequest
-from graph.store import EmbeddedStore
-from graph.store.pool import QueryPool
+from newsgraph.errors import QueryError, QueryTimeout, StoreError
+from newsgraph.sparql import QueryRequest
+from newsgraph.store import EmbeddedStore
+from newsgraph.store.pool import QueryPool
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

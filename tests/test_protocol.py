@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from api.protocol import ProtocolParams, content_type
-from graph.errors import QueryError
+from newsgraph.api.protocol import ProtocolParams, content_type
+from newsgraph.errors import QueryError
 
 
 def _params(*pairs: tuple[str, str]) -> ProtocolParams:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from graph import queries
+from newsgraph import queries
 
 
 @pytest.mark.parametrize("name", queries.names())

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from graph import queries
-from graph.errors import NotFound, QueryError
-from vocab.namespaces import XSD
+from newsgraph import queries
+from newsgraph.errors import NotFound, QueryError
+from newsgraph.vocab.namespaces import XSD
 
 DATA = """INSERT DATA {
   GRAPH <http://g/1> { <http://s/1> a <http://t/D> ; <http://p/d> 1 }

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newsgraph import records
+from newsgraph.errors import RecordError
+from newsgraph.records import MAX_ITEMS, parse_datetime, shown, unknown_fields, validate
 
-from graph import records
-from graph.errors import RecordError
-from graph.records import MAX_ITEMS, parse_datetime, shown, unknown_fields, validate
 from tests.conftest import record
 
 

@@ -59,7 +59,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _replacing(store: Path, new: Path, **options: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(store), "--base", BASE,
+        [sys.executable, "-m", "newsgraph", "ingest", "-q", "--store", str(store), "--base", BASE,
          "--batch-size", "300", str(new)],
         cwd=ROOT, stdout=subprocess.DEVNULL, **{"stderr": subprocess.DEVNULL, **options},  # type: ignore[arg-type]
     )  # fmt: skip

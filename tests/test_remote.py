@@ -17,15 +17,15 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.errors import QueryError, QueryTimeout, StoreError
+from newsgraph.settings import load_settings
+from newsgraph.sparql import QueryRequest
+from newsgraph.store import RemoteStore
+from newsgraph.store.remote import writes
+from newsgraph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
+from newsgraph.store.remote.dialects import Virtuoso
+from newsgraph.store.remote.retry import RetryPolicy
 
-from graph.errors import QueryError, QueryTimeout, StoreError
-from graph.settings import load_settings
-from graph.sparql import QueryRequest
-from graph.store import RemoteStore
-from graph.store.remote import writes
-from graph.store.remote.auth import Credentials, challenge_scheme, split_userinfo
-from graph.store.remote.dialects import Virtuoso
-from graph.store.remote.retry import RetryPolicy
 from tests.backends import Endpoint, empty, start_oxigraph
 from tests.conftest import free_port, newsgraph
 from tests.gate import gate

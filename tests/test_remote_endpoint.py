@@ -20,10 +20,10 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 import pytest
+from newsgraph import queries
+from newsgraph.sparql import sparqltext
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from graph import queries
-from graph.sparql import sparqltext
 from tests.backends import Endpoint, empty
 from tests.conftest import BASE, ROOT, SAMPLE, SEED, Server, free_port, newsgraph, start_server
 
@@ -57,7 +57,7 @@ def start_remote_server(url: str, env: dict[str, str], log: Path) -> Server:
     port = free_port()
     with log.open("wb") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "graph", "serve", "--store", url, "--base", BASE,
+            [sys.executable, "-m", "newsgraph", "serve", "--store", url, "--base", BASE,
              "--port", str(port)],
             env={**os.environ, **env}, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip

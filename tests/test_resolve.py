@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.cooccurrence.resolve import entity_iri, topic_iri, type_iri
+from newsgraph.errors import NotFound, QueryError
+from newsgraph.store import EmbeddedStore
+from newsgraph.vocab.namespaces import Minter
 
-from graph.cooccurrence.resolve import entity_iri, topic_iri, type_iri
-from graph.errors import NotFound, QueryError
-from graph.store import EmbeddedStore
 from tests.conftest import BASE
 from tests.cooccur_corpus import build_store
-from vocab.namespaces import Minter
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,10 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
+from newsgraph import queries
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph import queries
 from tests.conftest import BASE, Server, newsgraph, start_server
 from tests.page_records import MARKUP_ENTITY, MARKUP_HEADLINE, MARKUP_SLUG, write_page_records
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.api.result_cache import Answer, ResultCache, storable
 
-from api.result_cache import Answer, ResultCache, storable
 from tests.conftest import BASE, Server, newsgraph, record, sample_store, start_server, write_jsonl
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://schema.org/NewsArticle> }"

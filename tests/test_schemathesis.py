@@ -21,11 +21,11 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from newsgraph.api.app import create_app
+from newsgraph.settings import load_settings
 from schemathesis.checks import CheckFunction
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from api.app import create_app
-from graph.settings import load_settings
 from tests.conftest import BASE, Server, sample_store, start_server
 
 TOKEN = "schemathesis-token"

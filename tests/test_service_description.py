@@ -13,12 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.api import service_description
+from newsgraph.settings import load_settings
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from api import service_description
-from graph.settings import load_settings
 from tests.conftest import SHARED, Server, sample_store, start_server
 
 MANIFEST = SHARED / "data/w3c-sparql11/sparql/sparql11/service-description/manifest.ttl"
@@ -184,7 +184,7 @@ def _described(**settings: object) -> Graph:
     triples = service_description.describe(
         "http://h/sparql", "http://h/.well-known/void", load_settings(**settings)
     )
-    from graph.sparql import results
+    from newsgraph.sparql import results
 
     graph = Graph().parse(data=results.write_triples(triples, results.GRAPH_TYPES["text/turtle"]),
                           format="turtle")  # fmt: skip
@@ -203,7 +203,7 @@ def test_features_follow_the_settings() -> None:
 
 
 def test_result_formats_are_the_ones_served(server: Server) -> None:
-    from api.routes.sparql import BOOLEAN_OFFERS, GRAPH_OFFERS, SOLUTION_OFFERS
+    from newsgraph.api.routes.sparql import BOOLEAN_OFFERS, GRAPH_OFFERS, SOLUTION_OFFERS
 
     formats = {str(o).rpartition("/")[2] for o in fetch(server).objects(None, SD.resultFormat)}
     assert formats == set(service_description.RESULT_FORMATS)

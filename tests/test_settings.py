@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from newsgraph.errors import ConfigError
+from newsgraph.settings import Settings, load_settings
 
-from graph.errors import ConfigError
-from graph.settings import Settings, load_settings
 from tests.conftest import ROOT
 
 

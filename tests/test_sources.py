@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newsgraph.ingest import sources
+from newsgraph.ingest.sources import InputError, read
 
-from graph.ingest import sources
-from graph.ingest.sources import InputError, read
 from tests.conftest import record
 
 
@@ -77,7 +77,7 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_lines_read_undecoded_decode_to_the_same_items(tmp_path: Path) -> None:
-    from graph.ingest.sources import decode
+    from newsgraph.ingest.sources import decode
 
     path = tmp_path / "a.jsonl.gz"
     lines = [json.dumps(record("a")).encode(), b"", b"{broken", b"\xff\xfe", b'{"slug": "b"}\r']

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import QueryError
-from graph.sparql import sparqltext
+from newsgraph.errors import QueryError
+from newsgraph.sparql import sparqltext
 
 
 @pytest.mark.parametrize(

@@ -29,14 +29,13 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
+from newsgraph.errors import QueryRefused
+from newsgraph.queries import bind
+from newsgraph.sparql import check_query, check_update, sparqltext
 from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-
-from graph.errors import QueryRefused
-from graph.queries import bind
-from graph.sparql import check_query, check_update, sparqltext
 
 PROPERTY = settings(
     derandomize=True,

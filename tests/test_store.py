@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import (
+from newsgraph.errors import (
     ConfigError,
     NewsgraphError,
     NotAcceptable,
@@ -18,9 +17,9 @@ from graph.errors import (
     QueryRefused,
     StoreLocked,
 )
-from graph.sparql import QueryRequest, results
-from graph.store import EmbeddedStore
-from graph.store.base import Store
+from newsgraph.sparql import QueryRequest, results
+from newsgraph.store import EmbeddedStore
+from newsgraph.store.base import Store
 
 G1, G2, G3 = "http://g.example/1", "http://g.example/2", "http://g.example/3"
 P = "http://p.example/p"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.errors import StoreError
+from newsgraph.ingest import Summary, ingest
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore, loading
+from newsgraph.store.loading import LoadingStore
 
 from bench import corpus
-from graph.errors import StoreError
-from graph.ingest import Summary, ingest
-from graph.settings import load_settings
-from graph.store import EmbeddedStore, loading
-from graph.store.loading import LoadingStore
 from tests.conftest import BASE, record, write_jsonl
 
 G1, G2, G3 = "http://g.example/1", "http://g.example/2", "http://g.example/3"

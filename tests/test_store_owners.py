@@ -35,7 +35,7 @@ def _count(server: Server) -> int:
 
 
 def _serve_command(store: Path, port: int) -> list[str]:
-    return [sys.executable, "-m", "graph", "serve", "--store", str(store), "--base", BASE,
+    return [sys.executable, "-m", "newsgraph", "serve", "--store", str(store), "--base", BASE,
             "--port", str(port), "--query-workers", "1"]  # fmt: skip
 
 
@@ -113,7 +113,7 @@ def test_a_borrower_killed_part_way_leaves_the_server_the_store_as_it_was(
         [record(f"b{i:05d}", body_md="# T\n\n" + "word " * 300) for i in range(6000)],
     )
     ingest = subprocess.Popen(
-        [sys.executable, "-m", "graph", "ingest", "-q", "--store", str(store), "--base", BASE,
+        [sys.executable, "-m", "newsgraph", "ingest", "-q", "--store", str(store), "--base", BASE,
          "--batch-size", "500", str(big)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from newsgraph import queries
+from newsgraph.sparql import QueryRequest, execute, results
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.summaries import SummaryKeeper, build
+from newsgraph.store.summaries.keeper import snapshot_tag
+from newsgraph.store.summaries.shapes import SHAPES
 
-from graph import queries
-from graph.sparql import QueryRequest, execute, results
-from graph.store.embedded import EmbeddedStore
-from graph.store.summaries import SummaryKeeper, build
-from graph.store.summaries.keeper import snapshot_tag
-from graph.store.summaries.shapes import SHAPES
 from tests.conftest import BASE, REUTERS, Server, newsgraph, sample_store, shared_file
 
 S = "http://schema.org/"

@@ -10,8 +10,8 @@ import itertools
 
 import pyoxigraph as ox
 import pytest
+from newsgraph.store.summaries.dates import instant, month
 
-from graph.store.summaries.dates import instant, month
 from tests.test_summaries_differential import BEFORE_THE_FIX, as_of
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -22,6 +22,7 @@ summaries for dates loaded with ``newsgraph load``.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -37,14 +38,14 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from newsgraph import queries
+from newsgraph.errors import QueryError
+from newsgraph.sparql import QueryRequest, execute, results
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.summaries import SummaryKeeper, build
+from newsgraph.store.summaries.keeper import snapshot_tag
+from newsgraph.store.summaries.shapes import SHAPES
 
-from graph import queries
-from graph.errors import QueryError
-from graph.sparql import QueryRequest, execute, results
-from graph.store.embedded import EmbeddedStore
-from graph.store.summaries import SummaryKeeper, build
-from graph.store.summaries.keeper import snapshot_tag
-from graph.store.summaries.shapes import SHAPES
 from tests.conftest import BASE, ROOT, Server, newsgraph, sample_store
 
 #: The last commit before the summaries and the dates were fixed: what the controls run.
@@ -68,6 +69,16 @@ MOVED = {
 }
 
 
+#: An import of the repository's packages by their directory's name (graph., api., vocab.).
+INSTALLED_NAME = re.compile(r"^(\s*)(from|import) (graph|api|vocab)\b", re.MULTILINE)
+
+
+def installed_name(match: re.Match[str]) -> str:
+    """The import by the name pip installs the package under (pyproject.toml's package-dir)."""
+    indent, keyword, package = match.groups()
+    return f"{indent}{keyword} {'newsgraph' if package == 'graph' else 'newsgraph.' + package}"
+
+
 def as_of(commit: str, path: str, without: str = "") -> types.ModuleType:
     """The module at ``path`` as it was at ``commit`` (``without`` a line of it), loaded under a
     name of its own (today's module is untouched); skipped where the clone lacks that history."""
@@ -79,6 +90,7 @@ def as_of(commit: str, path: str, without: str = "") -> types.ModuleType:
     source = shown.stdout.decode().replace(without, "", 1)
     for before, now in MOVED.items():  # modules it imports have moved since
         source = source.replace(before, now)
+    source = INSTALLED_NAME.sub(installed_name, source)  # and are installed as newsgraph.*
     name = f"as_of_{commit[:7]}_{path.removesuffix('.py').replace('/', '_')}"
     module = types.ModuleType(name)
     module.__file__ = f"{commit[:7]}:{path}"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from graph import queries
-from graph.store.summaries import shapes
-from graph.store.summaries.shapes import SHAPES, Shape, recognise
+from newsgraph import queries
+from newsgraph.store.summaries import shapes
+from newsgraph.store.summaries.shapes import SHAPES, Shape, recognise
 
 ENTITY = "http://localhost:8000/entity/kazakhstan"
 

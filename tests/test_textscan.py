@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from newsgraph.linking import textscan
 
-from graph.linking import textscan
 from tests.conftest import REUTERS, shared_file
 
 _LOWER = re.compile(r"[a-zß-öø-ÿ]")

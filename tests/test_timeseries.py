@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.cooccurrence.timeseries import monthly_series, window_months
-from graph.cooccurrence.window import Window, parse_bound
+from newsgraph.cooccurrence.timeseries import monthly_series, window_months
+from newsgraph.cooccurrence.window import Window, parse_bound
 
 
 def test_the_window_sets_the_range_and_empty_months_are_zero() -> None:

@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from newsgraph import queries
+from newsgraph.api import vendor
 
-from api import vendor
-from graph import queries
 from tests.conftest import BASE, Server, newsgraph, start_server
 from tests.page_records import write_page_records
 

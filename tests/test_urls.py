@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from api import templating, urls
+from newsgraph.api import templating, urls
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api import vendor
+from newsgraph.api import vendor
 
 
 def fake_node_modules(root: Path) -> Path:

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from newsgraph.store import EmbeddedStore
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from graph.store import EmbeddedStore
 from tests.conftest import BASE, Server, newsgraph, sample_store, start_server
 
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -21,10 +21,10 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
+from newsgraph.store import EmbeddedStore
 from rdflib import RDF, RDFS, Graph, Namespace
 from rdflib.collection import Collection
 
-from graph.store import EmbeddedStore
 from tests.conftest import SHARED, Server, start_server
 
 SUITE = SHARED / "data" / "w3c-sparql11" / "sparql" / "sparql11" / "protocol"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from graph.cooccurrence.window import Window, parse_bound
-from graph.errors import QueryError
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.errors import QueryError
 
 
 @pytest.mark.parametrize(

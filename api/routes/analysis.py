@@ -23,19 +23,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-from api import openapi
-from api.deps import SettingsDep, StoreDep
-from api.vendor import VENDOR_DIR
-from graph.cooccurrence import count_ego, formats, labels, pair_months, resolve, timeseries
-from graph.cooccurrence.cache import NetworkCache
-from graph.cooccurrence.edges import WEIGHTS, select_edges
-from graph.cooccurrence.network import NetworkOptions
-from graph.cooccurrence.shown import shown
-from graph.cooccurrence.window import Window, parse_bound
-from graph.errors import NotFound, QueryError
-from graph.settings import Settings
-from graph.store.base import Store
+from newsgraph.api import openapi
+from newsgraph.api.deps import SettingsDep, StoreDep
+from newsgraph.api.vendor import VENDOR_DIR
+from newsgraph.cooccurrence import count_ego, formats, labels, pair_months, resolve, timeseries
+from newsgraph.cooccurrence.cache import NetworkCache
+from newsgraph.cooccurrence.edges import WEIGHTS, select_edges
+from newsgraph.cooccurrence.network import NetworkOptions
+from newsgraph.cooccurrence.shown import shown
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.errors import NotFound, QueryError
+from newsgraph.settings import Settings
+from newsgraph.store.base import Store
 
 router = APIRouter()
 

@@ -8,15 +8,14 @@ Not part of the public API (absent from the OpenAPI description).
 from __future__ import annotations
 
 from fastapi import APIRouter
+from newsgraph.api import protocol
+from newsgraph.api.routes.sparql import is_internal
+from newsgraph.errors import QueryError, StoreError
+from newsgraph.store.handover import PRIMARY_PATH
+from newsgraph.store.served import ServedStore
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-
-from api import protocol
-from api.routes.sparql import is_internal
-from graph.errors import QueryError, StoreError
-from graph.store.handover import PRIMARY_PATH
-from graph.store.served import ServedStore
 
 router = APIRouter()
 

@@ -15,19 +15,18 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from newsgraph import pages, queries
+from newsgraph.api import openapi
+from newsgraph.api.conneg import choose_format
+from newsgraph.api.deps import SettingsDep, StoreDep
+from newsgraph.api.templating import render
+from newsgraph.api.urls import Urls
+from newsgraph.errors import NotAcceptable, NotFound
+from newsgraph.pages import describe
+from newsgraph.pages.article import ArticlePage, article_page
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 from starlette.concurrency import run_in_threadpool
-
-from api import openapi
-from api.conneg import choose_format
-from api.deps import SettingsDep, StoreDep
-from api.templating import render
-from api.urls import Urls
-from graph import pages, queries
-from graph.errors import NotAcceptable, NotFound
-from graph.pages import describe
-from graph.pages.article import ArticlePage, article_page
-from graph.store.base import Store
-from vocab.namespaces import Minter
 
 router = APIRouter()
 

@@ -17,18 +17,17 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 from fastapi import APIRouter
+from newsgraph.api import caching, protocol, service_description
+from newsgraph.api.answering import Answering
+from newsgraph.api.conneg import choose_format
+from newsgraph.api.middleware import timing_entry
+from newsgraph.errors import NotAcceptable
+from newsgraph.settings import Settings
+from newsgraph.sparql import QueryRequest, results, sparqltext
+from newsgraph.store.base import Store
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-
-from api import caching, protocol, service_description
-from api.answering import Answering
-from api.conneg import choose_format
-from api.middleware import timing_entry
-from graph.errors import NotAcceptable
-from graph.settings import Settings
-from graph.sparql import QueryRequest, results, sparqltext
-from graph.store.base import Store
 
 router = APIRouter()
 

@@ -13,13 +13,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-
-from api import openapi, vendor
-from api.deps import SettingsDep
-from api.templating import render
-from api.urls import QUERIES, SPARQL, Urls
-from graph import queries
-from graph.pages import INDEX_QUERIES, describe
+from newsgraph import queries
+from newsgraph.api import openapi, vendor
+from newsgraph.api.deps import SettingsDep
+from newsgraph.api.templating import render
+from newsgraph.api.urls import QUERIES, SPARQL, Urls
+from newsgraph.pages import INDEX_QUERIES, describe
 
 router = APIRouter()
 

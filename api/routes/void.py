@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import APIRouter
+from newsgraph.api import caching, openapi, void
+from newsgraph.api.routes.sparql import GRAPH_OFFERS, VOID_PATH, endpoint_url, negotiated, site_url
+from newsgraph.errors import NotAcceptable
+from newsgraph.settings import Settings
+from newsgraph.sparql import results
+from newsgraph.store.base import Store
+from newsgraph.store.snapshots import Version
 from starlette.requests import Request
 from starlette.responses import Response
-
-from api import caching, openapi, void
-from api.routes.sparql import GRAPH_OFFERS, VOID_PATH, endpoint_url, negotiated, site_url
-from graph.errors import NotAcceptable
-from graph.settings import Settings
-from graph.sparql import results
-from graph.store.base import Store
-from graph.store.snapshots import Version
 
 router = APIRouter()
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.cooccurrence.network import NetworkOptions, build_network
+from newsgraph.cooccurrence.shown import shown
+from newsgraph.store import EmbeddedStore
 
 from bench import floor
 from bench.context import Context
 from bench.measure import repeat
 from bench.parts.queries import peer_seconds
 from bench.report import Figure
-from graph import queries
-from graph.cooccurrence.network import NetworkOptions, build_network
-from graph.cooccurrence.shown import shown
-from graph.store import EmbeddedStore
 
 __all__ = ["run"]
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import shutil
 
+from newsgraph.export.exporter import ExportOptions
+from newsgraph.settings import load_settings
+
 from bench.context import BASE, Context
 from bench.export import timed_export
 from bench.measure import Sample
 from bench.report import Figure
-from graph.export.exporter import ExportOptions
-from graph.settings import load_settings
 
 __all__ = ["run"]
 

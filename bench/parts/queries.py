@@ -11,14 +11,14 @@ import http.client
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.vocab.namespaces import SCHEMA
 
 from bench import floor
 from bench.context import Context
 from bench.httpload import Endpoint, answered_from_summaries, timed_get
 from bench.measure import percentile, wait_for
 from bench.report import Figure
-from graph import queries
-from vocab.namespaces import SCHEMA
 
 __all__ = ["QUERIES", "Probe", "peer_seconds", "probes", "run"]
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from graph.cli import (
+from newsgraph.cli import (
     compact,
     cooccur,
     dump,
@@ -25,7 +25,7 @@ from graph.cli import (
     stats,
     validate,
 )
-from graph.errors import NewsgraphError
+from newsgraph.errors import NewsgraphError
 
 COMMANDS = [
     ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,

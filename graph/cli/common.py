@@ -6,9 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from newsgraph.settings import Settings, load_settings
 from rich.console import Console
-
-from graph.settings import Settings, load_settings
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from graph.cli.common import add_store_flags, console, settings_from
-from graph.errors import ConfigError
-from graph.store import EmbeddedStore
-from graph.store.server_info import running_server
+from newsgraph.cli.common import add_store_flags, console, settings_from
+from newsgraph.errors import ConfigError
+from newsgraph.store import EmbeddedStore
+from newsgraph.store.server_info import running_server
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -23,18 +23,17 @@ import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from newsgraph.cli.common import add_store_flags, console, is_terminal, out, settings_from
+from newsgraph.cooccurrence import METHODS
+from newsgraph.cooccurrence.edges import WEIGHTS
+from newsgraph.cooccurrence.window import Window, parse_bound
+from newsgraph.errors import QueryError
+from newsgraph.store import open_store
+from newsgraph.store.base import Store
 from rich.table import Table
 
-from graph.cli.common import add_store_flags, console, is_terminal, out, settings_from
-from graph.cooccurrence import METHODS
-from graph.cooccurrence.edges import WEIGHTS
-from graph.cooccurrence.window import Window, parse_bound
-from graph.errors import QueryError
-from graph.store import open_store
-from graph.store.base import Store
-
 if TYPE_CHECKING:
-    from graph.cooccurrence.network import Network
+    from newsgraph.cooccurrence.network import Network
 
 #: The same as graph.cooccurrence.formats.FORMATS (checked by a test), without importing networkx
 #: and matplotlib into every newsgraph command.
@@ -98,10 +97,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from graph.cooccurrence import formats, resolve
-    from graph.cooccurrence.materialize import materialize
-    from graph.cooccurrence.network import NetworkOptions, build_network
-    from graph.cooccurrence.shown import check_top, shown
+    from newsgraph.cooccurrence import formats, resolve
+    from newsgraph.cooccurrence.materialize import materialize
+    from newsgraph.cooccurrence.network import NetworkOptions, build_network
+    from newsgraph.cooccurrence.shown import check_top, shown
 
     settings = settings_from(args)
     if args.other and not args.entity:
@@ -131,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     part = shown(network, top, nodes=args.nodes)
     _output(network, part, args)
     if args.chart:
-        from graph.cooccurrence import chart
+        from newsgraph.cooccurrence import chart
 
         with open(args.chart, "wb") as handle:
             chart.edges_chart(formats.edge_rows(part), args.weight, handle)
@@ -156,7 +155,7 @@ def _summary(network: Network, part: Network) -> str:
 
 
 def _window(store: Store, args: argparse.Namespace, iris: Any) -> Window:
-    from graph.cooccurrence import resolve
+    from newsgraph.cooccurrence import resolve
 
     return Window(
         since=parse_bound(args.since) if args.since else None,
@@ -188,7 +187,7 @@ def _destination(path: str | None) -> Iterator[IO[bytes]]:
 
 def _output(network: Network, part: Network, args: argparse.Namespace) -> None:
     """Write ``part`` (what --top shows of ``network``) in the format asked for."""
-    from graph.cooccurrence import formats
+    from newsgraph.cooccurrence import formats
 
     if args.format != "table":
         with _destination(args.out) as handle:
@@ -226,7 +225,7 @@ def _edge_table(network: Network, part: Network) -> Table:
 
 def _table_edges(network: Network) -> list[dict[str, Any]]:
     """The edge rows a table lists: all, or of an ego network the ego's own."""
-    from graph.cooccurrence import formats
+    from newsgraph.cooccurrence import formats
 
     rows = formats.edge_rows(network)
     ego = network.options.entity
@@ -235,7 +234,7 @@ def _table_edges(network: Network) -> list[dict[str, Any]]:
 
 def _node_table(network: Network, part: Network) -> Table:
     """The entities ``part`` shows, most central first, and how many of ``network``'s not."""
-    from graph.cooccurrence import formats
+    from newsgraph.cooccurrence import formats
 
     rows = sorted(formats.node_rows(part), key=lambda r: (-r["pagerank"], r["entity"]))
     table = Table("entity", "type", "articles", "degree", "strength", "pagerank",
@@ -264,7 +263,7 @@ def _title(network: Network) -> str:
 
 
 def _pair(store: Store, args: argparse.Namespace, source: str, target: str, window: Window) -> int:
-    from graph.cooccurrence import labels, pair_months, timeseries
+    from newsgraph.cooccurrence import labels, pair_months, timeseries
 
     if source == target:
         raise QueryError("--entity and --with name the same entity")
@@ -285,7 +284,7 @@ def _pair(store: Store, args: argparse.Namespace, source: str, target: str, wind
     else:
         raise QueryError(f"--format {args.format}: a pair's months are a table, csv or json")
     if args.chart:
-        from graph.cooccurrence import chart
+        from newsgraph.cooccurrence import chart
 
         with open(args.chart, "wb") as handle:
             chart.pair_chart(rows, source_name, target_name, handle)

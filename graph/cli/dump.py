@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.cli.common import add_store_flags, console, settings_from
-from graph.errors import ExportError
-from graph.export.dump import FORMATS, dump, format_for
-from graph.store import open_store
+from newsgraph.cli.common import add_store_flags, console, settings_from
+from newsgraph.errors import ExportError
+from newsgraph.export.dump import FORMATS, dump, format_for
+from newsgraph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,11 +6,10 @@ import argparse
 import json
 
 import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.cli.common import add_store_flags, out, settings_from
+from newsgraph.store import open_store
 from rich.table import Table
-
-from graph import queries
-from graph.cli.common import add_store_flags, out, settings_from
-from graph.store import open_store
 
 COLUMNS = ("entity", "name", "type", "aliases", "articles", "first", "last")
 

@@ -7,14 +7,13 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from newsgraph.cli.common import add_store_flags, console, is_terminal, out, settings_from
+from newsgraph.errors import ExportError
+from newsgraph.export.exporter import ExportOptions, ExportSummary, export
+from newsgraph.export.report import RECOMMENDED, tally
+from newsgraph.records import parse_datetime
+from newsgraph.store import open_store
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from graph.cli.common import add_store_flags, console, is_terminal, out, settings_from
-from graph.errors import ExportError
-from graph.export.exporter import ExportOptions, ExportSummary, export
-from graph.export.report import RECOMMENDED, tally
-from graph.records import parse_datetime
-from graph.store import open_store
 
 MAX_DEFAULT_JOBS = 4
 

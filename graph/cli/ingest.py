@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
+from newsgraph.ingest import ingest
+from newsgraph.store import open_store
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-from graph.cli.common import add_store_flags, console, is_terminal, settings_from
-from graph.ingest import ingest
-from graph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

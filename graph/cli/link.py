@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from graph.cli.common import add_store_flags, console, settings_from
-from graph.linking import cache_directory, relink
-from graph.linking.overrides import read_overrides
-from graph.store import open_store
+from newsgraph.cli.common import add_store_flags, console, settings_from
+from newsgraph.linking import cache_directory, relink
+from newsgraph.linking.overrides import read_overrides
+from newsgraph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,11 +6,10 @@ import argparse
 import os
 from collections.abc import Callable
 
+from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
+from newsgraph.ingest.loader import LoadSummary, load_file, rdf_format
+from newsgraph.store import open_store
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-
-from graph.cli.common import add_store_flags, console, is_terminal, settings_from
-from graph.ingest.loader import LoadSummary, load_file, rdf_format
-from graph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,14 +6,13 @@ import argparse
 import json
 import sys
 
+from newsgraph import queries
+from newsgraph.cli.common import add_store_flags, out, settings_from
+from newsgraph.errors import QueryError
+from newsgraph.sparql import QueryRequest, results, sparqltext
+from newsgraph.sparql.client import query_endpoint
+from newsgraph.store import open_store
 from rich.table import Table
-
-from graph import queries
-from graph.cli.common import add_store_flags, out, settings_from
-from graph.errors import QueryError
-from graph.sparql import QueryRequest, results, sparqltext
-from graph.sparql.client import query_endpoint
-from graph.store import open_store
 
 FORMATS = ("table", "json", "csv", "tsv", "turtle")
 #: --format → media type per result kind (None: that kind cannot be shown so).

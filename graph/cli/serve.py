@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from graph.cli.common import add_store_flags, settings_from
+from newsgraph.cli.common import add_store_flags, settings_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from api.server import serve
+    from newsgraph.api.server import serve
 
     settings = settings_from(args)
     serve(settings)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from newsgraph.cli.common import out, settings_from
+from newsgraph.settings import Settings
 from rich.table import Table
-
-from graph.cli.common import out, settings_from
-from graph.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

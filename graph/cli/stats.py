@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from graph.cli.common import add_store_flags, out, settings_from
-from graph.stats import store_stats
-from graph.store import open_store
+from newsgraph.cli.common import add_store_flags, out, settings_from
+from newsgraph.stats import store_stats
+from newsgraph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

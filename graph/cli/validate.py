@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from graph.cli.common import add_store_flags, console, out, settings_from
-from graph.store import open_store
+from newsgraph.cli.common import add_store_flags, console, out, settings_from
+from newsgraph.store import open_store
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     # pySHACL and rdflib load in a third of a second: only when validating.
-    from graph.export.validate import validate_directory, validate_store
+    from newsgraph.export.validate import validate_directory, validate_store
 
     if args.directory:
         summary = validate_directory(Path(args.directory))

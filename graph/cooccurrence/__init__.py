@@ -55,14 +55,13 @@ from itertools import repeat
 
 import numpy as np
 import pyoxigraph as ox
-
-from graph import queries
-from graph.cooccurrence.arrays import distinct, distinct_counts
-from graph.cooccurrence.paircounts import PairCounts
-from graph.cooccurrence.window import Window
-from graph.errors import QueryError
-from graph.store.base import Store, Term
-from vocab.namespaces import XSD
+from newsgraph import queries
+from newsgraph.cooccurrence.arrays import distinct, distinct_counts
+from newsgraph.cooccurrence.paircounts import PairCounts
+from newsgraph.cooccurrence.window import Window
+from newsgraph.errors import QueryError
+from newsgraph.store.base import Store, Term
+from newsgraph.vocab.namespaces import XSD
 
 __all__ = [
     "METHODS",

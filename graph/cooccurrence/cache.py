@@ -34,13 +34,12 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from cachetools import LRUCache
-
-from graph.cooccurrence import Counts, count_window
-from graph.cooccurrence.window import Window
-from graph.store.base import Store
+from newsgraph.cooccurrence import Counts, count_window
+from newsgraph.cooccurrence.window import Window
+from newsgraph.store.base import Store
 
 if TYPE_CHECKING:
-    from graph.cooccurrence.network import Network, NetworkOptions
+    from newsgraph.cooccurrence.network import Network, NetworkOptions
 
 __all__ = ["CountsCache", "NetworkCache", "SnapshotCache", "store_version"]
 
@@ -175,7 +174,9 @@ class NetworkCache:
     def whole(self, store: Store, options: NetworkOptions) -> Network:
         """The analysed network ``options`` describe with every edge (``top`` = 0), as
         ``build_network(store, replace(options, top=0))`` gives it. Shared: never change it."""
-        from graph.cooccurrence.network import build_network  # network.py builds with CountsCache
+        from newsgraph.cooccurrence.network import (
+            build_network,  # network.py builds with CountsCache
+        )
 
         whole = dataclasses.replace(options, top=0)
         return self._cache.get(store, whole, lambda: build_network(store, whole, cache=self.counts))

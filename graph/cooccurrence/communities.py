@@ -17,8 +17,7 @@ True
 from __future__ import annotations
 
 import networkx as nx
-
-from graph.cooccurrence.centrality import positive
+from newsgraph.cooccurrence.centrality import positive
 
 __all__ = ["louvain", "modularity"]
 

@@ -19,10 +19,9 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
-
-from graph.cooccurrence import Counts, jaccard, jaccard_many, npmi, npmi_many
-from graph.cooccurrence.paircounts import PairCounts
-from graph.errors import QueryError
+from newsgraph.cooccurrence import Counts, jaccard, jaccard_many, npmi, npmi_many
+from newsgraph.cooccurrence.paircounts import PairCounts
+from newsgraph.errors import QueryError
 
 __all__ = ["WEIGHTS", "Edge", "make_edge", "rank_key", "select_edges"]
 

@@ -16,8 +16,7 @@ from xml.etree.ElementTree import SubElement
 
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
-
-from graph.cooccurrence.network import Network
+from newsgraph.cooccurrence.network import Network
 
 __all__ = [
     "EDGE_COLUMNS",

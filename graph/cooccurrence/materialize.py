@@ -19,10 +19,9 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
-
-from graph.cooccurrence.network import Network
-from graph.store.base import Store
-from vocab.namespaces import NG, RDF, XSD, Minter
+from newsgraph.cooccurrence.network import Network
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import NG, RDF, XSD, Minter
 
 __all__ = ["edge_quads", "materialize"]
 

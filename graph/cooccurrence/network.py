@@ -19,14 +19,13 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-
-from graph import cooccurrence
-from graph.cooccurrence import backbone, centrality, communities
-from graph.cooccurrence.cache import CountsCache
-from graph.cooccurrence.edges import Edge, check_weight, make_edge, rank_key, select_edges
-from graph.cooccurrence.window import Window
-from graph.errors import QueryError
-from graph.store.base import Store
+from newsgraph import cooccurrence
+from newsgraph.cooccurrence import backbone, centrality, communities
+from newsgraph.cooccurrence.cache import CountsCache
+from newsgraph.cooccurrence.edges import Edge, check_weight, make_edge, rank_key, select_edges
+from newsgraph.cooccurrence.window import Window
+from newsgraph.errors import QueryError
+from newsgraph.store.base import Store
 
 __all__ = ["Network", "NetworkOptions", "analyse", "build_network", "to_graph"]
 

@@ -8,11 +8,10 @@ fits several entities is an error listing them, so the user can pick the IRI.
 from __future__ import annotations
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import NotFound, QueryError
-from graph.store.base import Store
-from vocab.namespaces import PREFIXES, SCHEMA, Minter
+from newsgraph import queries
+from newsgraph.errors import NotFound, QueryError
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import PREFIXES, SCHEMA, Minter
 
 __all__ = ["entity_iri", "is_iri", "topic_iri", "type_iri"]
 

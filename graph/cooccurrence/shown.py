@@ -35,9 +35,8 @@ from __future__ import annotations
 import dataclasses
 
 import networkx as nx
-
-from graph.cooccurrence.network import Network
-from graph.errors import QueryError
+from newsgraph.cooccurrence.network import Network
+from newsgraph.errors import QueryError
 
 __all__ = ["check_top", "most_central", "shown"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from graph.cooccurrence.window import Window, format_bound
+from newsgraph.cooccurrence.window import Window, format_bound
 
 __all__ = ["month_range", "monthly_series", "window_months"]
 

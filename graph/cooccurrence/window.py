@@ -20,9 +20,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph.errors import QueryError
-from vocab.namespaces import XSD
+from newsgraph.errors import QueryError
+from newsgraph.vocab.namespaces import XSD
 
 __all__ = ["Window", "format_bound", "parse_bound", "parse_date"]
 

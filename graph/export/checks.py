@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ExportError
-from graph.export.context import SCHEMA_CONTEXT
-from graph.export.rdf import document_triples
+from newsgraph.errors import ExportError
+from newsgraph.export.context import SCHEMA_CONTEXT
+from newsgraph.export.rdf import document_triples
 
 SCRIPT_TYPE = "application/ld+json"
 

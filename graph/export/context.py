@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from graph import jsonld
-from vocab.namespaces import SCHEMA, SCHEMA_CONTEXT, SCHEMA_CONTEXT_IRIS
+from newsgraph import jsonld
+from newsgraph.vocab.namespaces import SCHEMA, SCHEMA_CONTEXT, SCHEMA_CONTEXT_IRIS
 
 #: The datatype schema.org's context gives datePublished and dateModified.
 SCHEMA_DATE = SCHEMA + "Date"

@@ -26,9 +26,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph.export.context import ID, SCHEMA_CONTEXT, SCHEMA_DATE, Term, TermTable, term_table
-from graph.export.source import (
+from newsgraph.export.context import ID, SCHEMA_CONTEXT, SCHEMA_DATE, Term, TermTable, term_table
+from newsgraph.export.source import (
     Description,
     Listed,
     Properties,
@@ -40,9 +39,9 @@ from graph.export.source import (
     node_key,
     text,
 )
-from graph.store.base import Store
-from graph.store.base import Term as RdfTerm
-from vocab.namespaces import RDF, SCHEMA, XSD, Minter
+from newsgraph.store.base import Store
+from newsgraph.store.base import Term as RdfTerm
+from newsgraph.vocab.namespaces import RDF, SCHEMA, XSD, Minter
 
 RDF_TYPE = RDF + "type"
 XSD_STRING = XSD + "string"

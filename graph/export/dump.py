@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import ExportError
-from graph.store.base import Store
-from vocab.namespaces import PREFIXES
+from newsgraph import queries
+from newsgraph.errors import ExportError
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import PREFIXES
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "nq": ox.RdfFormat.N_QUADS,

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph.export import report, sitemap
-from graph.export.document import batch_documents
-from graph.export.files import ARTICLES, ArticleFiles, locked
-from graph.export.manifest import Entry, Manifest, digest
-from graph.export.source import Listed, SharedNodes, batches, list_articles
-from graph.settings import Settings
-from graph.store import open_store
-from graph.store.base import Store
+from newsgraph.export import report, sitemap
+from newsgraph.export.document import batch_documents
+from newsgraph.export.files import ARTICLES, ArticleFiles, locked
+from newsgraph.export.manifest import Entry, Manifest, digest
+from newsgraph.export.source import Listed, SharedNodes, batches, list_articles
+from newsgraph.settings import Settings
+from newsgraph.store import open_store
+from newsgraph.store.base import Store
 
 #: Shares of the work per worker process: few enough to open the store rarely, enough to
 #: balance the load and move the progress bar.

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ExportError
-from graph.export.html import wrap
+from newsgraph.errors import ExportError
+from newsgraph.export.html import wrap
 
 ARTICLES = "articles"
 EXTENSIONS = ("jsonld", "html")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ExportError
-from graph.export.files import write_atomically
+from newsgraph.errors import ExportError
+from newsgraph.export.files import write_atomically
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -18,11 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph import jsonld
-from graph.errors import ExportError
-from graph.export.context import SCHEMA_DATE
-from vocab.namespaces import XSD
+from newsgraph import jsonld
+from newsgraph.errors import ExportError
+from newsgraph.export.context import SCHEMA_DATE
+from newsgraph.vocab.namespaces import XSD
 
 _DATE_TIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 _DATE = re.compile(r"^-?\d{4,}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})?$")

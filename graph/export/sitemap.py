@@ -22,8 +22,8 @@ from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
-from graph.export.files import write_atomically
-from graph.export.manifest import Entry, Manifest
+from newsgraph.export.files import write_atomically
+from newsgraph.export.manifest import Entry, Manifest
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

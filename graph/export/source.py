@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import ExportError
-from graph.store.base import Store, Term
-from vocab.namespaces import Minter
+from newsgraph import queries
+from newsgraph.errors import ExportError
+from newsgraph.store.base import Store, Term
+from newsgraph.vocab.namespaces import Minter
 
 Subject = ox.NamedNode | ox.BlankNode
 #: (predicate IRI, object) pairs describing one node.

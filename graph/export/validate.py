@@ -19,19 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from newsgraph import vocab
+from newsgraph.errors import ExportError
+from newsgraph.export import checks
+from newsgraph.export.document import store_documents
+from newsgraph.export.files import ARTICLES
+from newsgraph.export.rdf import document_triples
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import PREFIXES, Minter
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from graph.errors import ExportError
-from graph.export import checks
-from graph.export.document import store_documents
-from graph.export.files import ARTICLES
-from graph.export.rdf import document_triples
-from graph.store.base import Store
-from vocab.namespaces import PREFIXES, Minter
-
-SHAPES = Path(__file__).resolve().parent.parent.parent / "vocab" / "shapes.ttl"
+SHAPES = vocab.DIR / "shapes.ttl"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 BATCH = 500
 

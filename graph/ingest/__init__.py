@@ -24,15 +24,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import RecordError
-from graph.ingest import parallel, sources
-from graph.ingest.article_quads import terms_nquads
-from graph.linking import Linker, cache_directory
-from graph.settings import Settings
-from graph.store.base import Store
-from vocab.namespaces import Minter
+from newsgraph import queries
+from newsgraph.errors import RecordError
+from newsgraph.ingest import parallel, sources
+from newsgraph.ingest.article_quads import terms_nquads
+from newsgraph.linking import Linker, cache_directory
+from newsgraph.settings import Settings
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 
 
 @dataclass

@@ -27,9 +27,9 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from graph.ingest.nquads import RDF_TYPE, QuadWriter, Unsupported, by_processor
-from graph.mapping import NEWS_ARTICLE, Article, Part, Shape, article_graph, node
-from vocab.namespaces import Minter
+from newsgraph.ingest.nquads import RDF_TYPE, QuadWriter, Unsupported, by_processor
+from newsgraph.mapping import NEWS_ARTICLE, Article, Part, Shape, article_graph, node
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = ["ArticleWriter", "terms_nquads"]
 

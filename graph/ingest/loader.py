@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph import jsonld
-from graph.errors import NewsgraphError
-from graph.store.base import Store
-from vocab.namespaces import Minter
+from newsgraph import jsonld
+from newsgraph.errors import NewsgraphError
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = ["FORMATS", "LoadError", "LoadSummary", "load_file", "rdf_format"]
 

@@ -29,9 +29,8 @@ from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph.jsonld import batch_text, bundled_context
-from vocab.namespaces import CONTEXT_IRI, RDF
+from newsgraph.jsonld import batch_text, bundled_context
+from newsgraph.vocab.namespaces import CONTEXT_IRI, RDF
 
 __all__ = ["QuadWriter", "Unsupported", "by_processor", "string_literal"]
 

@@ -36,13 +36,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from graph import mapping, records
-from graph.errors import RecordError
-from graph.ingest import sources
-from graph.ingest.article_quads import ArticleWriter
-from graph.ingest.nquads import QuadWriter
-from graph.linking.evidence import Evidence
-from vocab.namespaces import Minter
+from newsgraph import mapping, records
+from newsgraph.errors import RecordError
+from newsgraph.ingest import sources
+from newsgraph.ingest.article_quads import ArticleWriter
+from newsgraph.ingest.nquads import QuadWriter
+from newsgraph.linking.evidence import Evidence
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = ["Mapped", "Mapper", "Rejected", "map_item", "map_items", "prepare", "worker_count"]
 
@@ -211,7 +211,7 @@ class Mapper:
         # wakes whenever results wait in its queue, so with large results it spins, and holds
         # a core and the interpreter lock the results are read with.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["graph.ingest.parallel"])
+        context.set_forkserver_preload(["newsgraph.ingest.parallel"])
         executor = ProcessPoolExecutor(
             self.workers, mp_context=context, initializer=_start_worker, initargs=(self.iris,)
         )

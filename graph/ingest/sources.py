@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-
-from graph.errors import RecordError
+from newsgraph.errors import RecordError
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 _decoder = json.JSONDecoder()

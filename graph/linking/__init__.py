@@ -15,18 +15,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from graph.linking import readback
-from graph.linking.authority import load_authority
-from graph.linking.cache import LinkingCache
-from graph.linking.evidence import Evidence, record_text
-from graph.linking.overrides import Override
-from graph.linking.resolve import Corpus, resolve
-from graph.linking.stamp import evidence_fingerprint, stamp
-from graph.linking.store_pass import LinkSummary, Pass
-from graph.records import Record
-from graph.settings import Settings
-from graph.store.base import Store
-from vocab.namespaces import Minter
+from newsgraph.linking import readback
+from newsgraph.linking.authority import load_authority
+from newsgraph.linking.cache import LinkingCache
+from newsgraph.linking.evidence import Evidence, record_text
+from newsgraph.linking.overrides import Override
+from newsgraph.linking.resolve import Corpus, resolve
+from newsgraph.linking.stamp import evidence_fingerprint, stamp
+from newsgraph.linking.store_pass import LinkSummary, Pass
+from newsgraph.records import Record
+from newsgraph.settings import Settings
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = [
     "Evidence",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from graph.linking.normalise import (
+from newsgraph.linking.normalise import (
     CORPORATE_SUFFIXES,
     INITIAL_SKIPS,
     initials,

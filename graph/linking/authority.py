@@ -18,9 +18,8 @@ from functools import cache
 from importlib import resources
 
 import pycountry
-
-from graph.linking.normalise import key_of
-from vocab.namespaces import keyify
+from newsgraph.linking.normalise import key_of
+from newsgraph.vocab.namespaces import keyify
 
 __all__ = ["TYPES", "Authority", "Entry", "load_authority"]
 
@@ -62,12 +61,18 @@ class Authority:
 
 
 def _rows() -> list[dict[str, object]]:
-    text = resources.files("vocab").joinpath("authority.jsonl").read_text(encoding="utf-8")
+    text = (
+        resources.files("newsgraph.vocab").joinpath("authority.jsonl").read_text(encoding="utf-8")
+    )
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def _country_qids() -> dict[str, tuple[str, str]]:
-    text = resources.files("vocab").joinpath("country-wikidata.csv").read_text(encoding="utf-8")
+    text = (
+        resources.files("newsgraph.vocab")
+        .joinpath("country-wikidata.csv")
+        .read_text(encoding="utf-8")
+    )
     return {
         row["alpha2"]: (row["wikidata"], row["source"]) for row in csv.DictReader(text.splitlines())
     }

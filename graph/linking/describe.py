@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-
-from graph.linking.overrides import Override
-from graph.linking.resolve import Entity
-from vocab.namespaces import NG, RDF, RDFS, SCHEMA, Minter
+from newsgraph.linking.overrides import Override
+from newsgraph.linking.resolve import Entity
+from newsgraph.vocab.namespaces import NG, RDF, RDFS, SCHEMA, Minter
 
 __all__ = ["describe_entity", "entity_quads", "linking_quads"]
 

@@ -14,13 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from graph.linking.authority import Entry, entry_key
-from graph.linking.kinds import choose_type
-from graph.linking.mentions import MAX_EVIDENCE, Assignment
-from graph.linking.names import NameLevel, node
-from graph.linking.normalise import Name, parse
-from graph.linking.overrides import Override
-from vocab.namespaces import keyify
+from newsgraph.linking.authority import Entry, entry_key
+from newsgraph.linking.kinds import choose_type
+from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment
+from newsgraph.linking.names import NameLevel, node
+from newsgraph.linking.normalise import Name, parse
+from newsgraph.linking.overrides import Override
+from newsgraph.vocab.namespaces import keyify
 
 __all__ = ["Entity", "build", "text_index"]
 

@@ -19,9 +19,9 @@ import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.linking import acronyms, textscan
-from graph.linking.acronyms import Definition
-from graph.records import Prepared
+from newsgraph.linking import acronyms, textscan
+from newsgraph.linking.acronyms import Definition
+from newsgraph.records import Prepared
 
 __all__ = ["Evidence", "decode_names", "record_text", "stored_text"]
 

@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
-from graph.linking.authority import TYPES
-from graph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
-from graph.linking.people import looks_like_person, split_title
+from newsgraph.linking.authority import TYPES
+from newsgraph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
+from newsgraph.linking.people import looks_like_person, split_title
 
 __all__ = ["choose_type", "type_of_name"]
 

@@ -17,10 +17,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from graph.linking import acronyms, people
-from graph.linking.authority import Authority
-from graph.linking.names import NameLevel, node
-from graph.linking.normalise import CORPORATE_SUFFIXES, parse
+from newsgraph.linking import acronyms, people
+from newsgraph.linking.authority import Authority
+from newsgraph.linking.names import NameLevel, node
+from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse
 
 __all__ = ["MAX_EVIDENCE", "Assignment", "assign"]
 

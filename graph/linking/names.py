@@ -14,12 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.linking import acronyms, people
-from graph.linking.acronyms import Definition
-from graph.linking.authority import Authority
-from graph.linking.clusters import Clusters
-from graph.linking.normalise import Name, parse
-from graph.linking.overrides import Override
+from newsgraph.linking import acronyms, people
+from newsgraph.linking.acronyms import Definition
+from newsgraph.linking.authority import Authority
+from newsgraph.linking.clusters import Clusters
+from newsgraph.linking.normalise import Name, parse
+from newsgraph.linking.overrides import Override
 
 __all__ = ["DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "NameLevel", "node"]
 

@@ -27,9 +27,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.errors import ConfigError
-from graph.linking.authority import TYPES
-from vocab.namespaces import WIKIDATA
+from newsgraph.errors import ConfigError
+from newsgraph.linking.authority import TYPES
+from newsgraph.vocab.namespaces import WIKIDATA
 
 __all__ = ["ACTIONS", "Override", "parse_overrides", "read_overrides"]
 

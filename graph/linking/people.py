@@ -11,7 +11,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
-from graph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
+from newsgraph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
 
 __all__ = [
     "given_names",
@@ -86,7 +86,9 @@ _WORD = re.compile(r"^[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*$|^[A-Z][a-z]*(?:-
 @cache
 def given_names() -> frozenset[str]:
     """The given names of ``vocab/given-names.txt`` (lower case)."""
-    text = resources.files("vocab").joinpath("given-names.txt").read_text(encoding="utf-8")
+    text = (
+        resources.files("newsgraph.vocab").joinpath("given-names.txt").read_text(encoding="utf-8")
+    )
     return frozenset(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )

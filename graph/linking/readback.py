@@ -10,13 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.linking.cache import Links
-from graph.linking.evidence import Evidence, stored_text
-from graph.linking.overrides import Override
-from graph.store.base import Row, Store
-from vocab.namespaces import Minter
+from newsgraph import queries
+from newsgraph.linking.cache import Links
+from newsgraph.linking.evidence import Evidence, stored_text
+from newsgraph.linking.overrides import Override
+from newsgraph.store.base import Row, Store
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = [
     "article_hashes",

@@ -14,13 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.errors import StoreError
+from newsgraph.linking.resolve import Entity
+from newsgraph.vocab.namespaces import WIKIDATA
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-from graph import queries
-from graph.errors import StoreError
-from graph.linking.resolve import Entity
-from vocab.namespaces import WIKIDATA
 
 __all__ = ["Candidate", "ReconcileReport", "candidates", "reconcile"]
 

@@ -20,12 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from graph.linking.authority import Authority
-from graph.linking.entities import Entity, build, text_index
-from graph.linking.mentions import Assignment, assign
-from graph.linking.names import Corpus, NameLevel
-from graph.linking.overrides import Override
-from graph.linking.textscan import scan
+from newsgraph.linking.authority import Authority
+from newsgraph.linking.entities import Entity, build, text_index
+from newsgraph.linking.mentions import Assignment, assign
+from newsgraph.linking.names import Corpus, NameLevel
+from newsgraph.linking.overrides import Override
+from newsgraph.linking.textscan import scan
 
 __all__ = ["Corpus", "Entity", "Resolution", "resolve"]
 

@@ -16,7 +16,7 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
-from graph.linking.overrides import Override
+from newsgraph.linking.overrides import Override
 
 __all__ = ["evidence_fingerprint", "rules_fingerprint", "stamp"]
 
@@ -52,7 +52,7 @@ def evidence_fingerprint() -> str:
 def rules_fingerprint() -> str:
     """Changes when any linking rule or data changes (every pass result may change)."""
     code = [path.read_bytes() for path in sorted(_PACKAGE.glob("*.py"))]
-    data = [resources.files("vocab").joinpath(name).read_bytes() for name in _DATA]
+    data = [resources.files("newsgraph.vocab").joinpath(name).read_bytes() for name in _DATA]
     return _digest([*code, *data, metadata.version("pycountry").encode()])
 
 

@@ -15,20 +15,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.linking import readback
-from graph.linking.acronyms import Definition
-from graph.linking.authority import load_authority
-from graph.linking.cache import LinkingCache, Links, Span
-from graph.linking.describe import linking_quads
-from graph.linking.evidence import decode_names
-from graph.linking.normalise import key_of
-from graph.linking.overrides import Override
-from graph.linking.reconcile import reconcile
-from graph.linking.resolve import Corpus, Resolution, resolve
-from graph.linking.textscan import match
-from graph.linking.writes import write_entities, write_links
-from graph.store.base import Store
-from vocab.namespaces import Minter
+from newsgraph.linking import readback
+from newsgraph.linking.acronyms import Definition
+from newsgraph.linking.authority import load_authority
+from newsgraph.linking.cache import LinkingCache, Links, Span
+from newsgraph.linking.describe import linking_quads
+from newsgraph.linking.evidence import decode_names
+from newsgraph.linking.normalise import key_of
+from newsgraph.linking.overrides import Override
+from newsgraph.linking.reconcile import reconcile
+from newsgraph.linking.resolve import Corpus, Resolution, resolve
+from newsgraph.linking.textscan import match
+from newsgraph.linking.writes import write_entities, write_links
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import Minter
 
 __all__ = ["LinkSummary", "Pass"]
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
-from graph.linking.normalise import key_of
+from newsgraph.linking.normalise import key_of
 
 __all__ = ["Signature", "Try", "match", "name_spans", "scan", "signatures"]
 

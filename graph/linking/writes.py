@@ -12,13 +12,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
-
-from graph.linking.cache import Links
-from graph.linking.describe import describe_entity
-from graph.linking.entities import Entity
-from graph.linking.readback import subject_quads
-from graph.store.base import Store
-from vocab.namespaces import NG, SCHEMA, Minter
+from newsgraph.linking.cache import Links
+from newsgraph.linking.describe import describe_entity
+from newsgraph.linking.entities import Entity
+from newsgraph.linking.readback import subject_quads
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import NG, SCHEMA, Minter
 
 __all__ = ["write_entities", "write_links"]
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import QueryError
-from graph.pages.describe import compact
-from graph.store.base import Row, Store, Term
-from vocab.namespaces import OWL, PREFIXES, RDF, SCHEMA, XSD
+from newsgraph import queries
+from newsgraph.errors import QueryError
+from newsgraph.pages.describe import compact
+from newsgraph.store.base import Row, Store, Term
+from newsgraph.vocab.namespaces import OWL, PREFIXES, RDF, SCHEMA, XSD
 
 __all__ = [
     "INDEX_QUERIES",

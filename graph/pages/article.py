@@ -10,11 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph.pages import QueryLink, query_links
-from graph.pages.describe import describe
-from graph.store.base import Store
-from vocab.namespaces import NG, RDF, SCHEMA, Minter
+from newsgraph.pages import QueryLink, query_links
+from newsgraph.pages.describe import describe
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import NG, RDF, SCHEMA, Minter
 
 __all__ = ["ArticlePage", "Link", "article_page"]
 

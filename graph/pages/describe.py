@@ -19,10 +19,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.store.base import Store
-from vocab.namespaces import PREFIXES, RDF, XSD, Minter
+from newsgraph import queries
+from newsgraph.store.base import Store
+from newsgraph.vocab.namespaces import PREFIXES, RDF, XSD, Minter
 
 __all__ = [
     "EXTENSIONS",

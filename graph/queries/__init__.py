@@ -8,8 +8,8 @@ query page lists them. newsgraph asks the internal ones itself, bound the same w
 
 from __future__ import annotations
 
-from graph.queries.binder import Reading, Value, bind, read
-from graph.queries.named import (
+from newsgraph.queries.binder import Reading, Value, bind, read
+from newsgraph.queries.named import (
     QUERY_DIR,
     NamedQuery,
     check_params,

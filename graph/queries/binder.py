@@ -47,10 +47,9 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 import pyoxigraph as ox
-
-from graph.errors import QueryError
-from graph.queries.named import NAME, check_params, get, parameter_term
-from graph.sparql import sparqltext
+from newsgraph.errors import QueryError
+from newsgraph.queries.named import NAME, check_params, get, parameter_term
+from newsgraph.sparql import sparqltext
 
 __all__ = ["Reading", "bind", "read"]
 

@@ -17,9 +17,8 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.errors import NotFound, QueryError
-from vocab.namespaces import PREFIXES
+from newsgraph.errors import NotFound, QueryError
+from newsgraph.vocab.namespaces import PREFIXES
 
 __all__ = [
     "QUERY_DIR",

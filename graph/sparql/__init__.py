@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph.errors import NotAcceptable, QueryError, QueryRefused
-from graph.sparql import federation, results, sparqltext
+from newsgraph.errors import NotAcceptable, QueryError, QueryRefused
+from newsgraph.sparql import federation, results, sparqltext
 
 KINDS = ("solutions", "boolean", "graph")
 

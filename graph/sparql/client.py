@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import http.client
 
+from newsgraph.errors import QueryError, StoreError
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
-
-from graph.errors import QueryError, StoreError
 
 #: output format → SPARQLWrapper return format, by result kind.
 RETURN_FORMATS = {"json": JSON, "csv": CSV, "tsv": TSV, "xml": XML, "turtle": TURTLE,

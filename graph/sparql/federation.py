@@ -22,7 +22,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from graph.errors import QueryRefused
+from newsgraph.errors import QueryRefused
 
 __all__ = ["check_endpoint", "public_address"]
 

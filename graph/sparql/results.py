@@ -14,8 +14,7 @@ from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-
-from vocab.namespaces import XSD
+from newsgraph.vocab.namespaces import XSD
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 

@@ -53,8 +53,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
-
-from graph.errors import QueryError
+from newsgraph.errors import QueryError
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 # SPARQL's LANGTAG, with the base direction of RDF 1.2 that Oxigraph reads (``@ar--rtl``).

@@ -12,12 +12,12 @@ opening of a path that holds no store raises :class:`~graph.errors.StoreNotFound
 
 from __future__ import annotations
 
-from graph.settings import Settings
-from graph.store.base import Row, Store, Term
-from graph.store.embedded import EmbeddedStore
-from graph.store.handover import BorrowedStore
-from graph.store.remote import RemoteStore
-from graph.store.server_info import ServerInfo, running_server
+from newsgraph.settings import Settings
+from newsgraph.store.base import Row, Store, Term
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.handover import BorrowedStore
+from newsgraph.store.remote import RemoteStore
+from newsgraph.store.server_info import ServerInfo, running_server
 
 __all__ = [
     "BorrowedStore",

@@ -26,10 +26,9 @@ from types import TracebackType
 from typing import IO, Self
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.sparql import QueryRequest, QueryResponse
-from graph.store.snapshots import Version
+from newsgraph import queries
+from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store.snapshots import Version
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from graph.errors import NewsgraphError
+from newsgraph.errors import NewsgraphError
 
 __all__ = ["Compactor"]
 

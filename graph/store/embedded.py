@@ -42,15 +42,14 @@ from types import TracebackType
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph import queries, sparql
-from graph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
-from graph.sparql import QueryRequest, QueryResponse
-from graph.store import locks
-from graph.store.base import Row, Store, Term
-from graph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
-from graph.store.recovery import PRIMARY, Journal, restore_primary
-from graph.store.snapshots import SnapshotReader, Snapshots, Version
+from newsgraph import queries, sparql
+from newsgraph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
+from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store import locks
+from newsgraph.store.base import Row, Store, Term
+from newsgraph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
+from newsgraph.store.recovery import PRIMARY, Journal, restore_primary
+from newsgraph.store.snapshots import SnapshotReader, Snapshots, Version
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
 META_FILE = "newsgraph.json"

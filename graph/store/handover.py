@@ -18,10 +18,9 @@ import os
 from pathlib import Path
 
 import httpx
-
-from graph.errors import StoreError
-from graph.store.embedded import EmbeddedStore
-from graph.store.server_info import ServerInfo
+from newsgraph.errors import StoreError
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.server_info import ServerInfo
 
 __all__ = ["PRIMARY_PATH", "BorrowedStore"]
 

@@ -40,13 +40,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
-from graph.sparql import QueryRequest, QueryResponse
-from graph.store.base import BulkLoad, Row, Term
+from newsgraph.errors import StoreError
+from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store.base import BulkLoad, Row, Term
 
 if TYPE_CHECKING:
-    from graph.store.embedded import EmbeddedStore
+    from newsgraph.store.embedded import EmbeddedStore
 
 __all__ = [
     "SEGMENTS_DIRECTORY",

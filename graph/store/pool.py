@@ -33,16 +33,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-
-from graph import errors
-from graph.errors import NewsgraphError, QueryTimeout, StoreError
-from graph.sparql import QueryRequest, QueryResponse
-from graph.store.workers import HEADER, encode, worker_main
+from newsgraph import errors
+from newsgraph.errors import NewsgraphError, QueryTimeout, StoreError
+from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store.workers import HEADER, encode, worker_main
 
 log = logging.getLogger("newsgraph.pool")
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["graph.store.workers", "graph.store.embedded", "graph.sparql"])
+_context.set_forkserver_preload(
+    ["newsgraph.store.workers", "newsgraph.store.embedded", "newsgraph.sparql"]
+)
 
 _START_TIMEOUT = 60.0
 _T = TypeVar("_T")

@@ -29,9 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
-from graph.store.snapshots import Snapshots
+from newsgraph.errors import StoreError
+from newsgraph.store.snapshots import Snapshots
 
 __all__ = ["JOURNAL", "Journal", "restore_primary"]
 

@@ -32,16 +32,15 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError, StoreLocked
-from graph.sparql import QueryRequest, QueryResponse
-from graph.store import locks
-from graph.store.base import Executed, Row, Store, Term
-from graph.store.compaction import Compactor
-from graph.store.embedded import EmbeddedStore
-from graph.store.pool import QueryPool
-from graph.store.snapshots import Snapshots, Version, VersionWatch
-from graph.store.summaries import SummaryKeeper
+from newsgraph.errors import StoreError, StoreLocked
+from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store import locks
+from newsgraph.store.base import Executed, Row, Store, Term
+from newsgraph.store.compaction import Compactor
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.pool import QueryPool
+from newsgraph.store.snapshots import Snapshots, Version, VersionWatch
+from newsgraph.store.summaries import SummaryKeeper
 
 log = logging.getLogger("newsgraph.served")
 #: Seconds between the watch's checks of the store directory and of a lent primary.

@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from graph.errors import StoreLocked
+from newsgraph.errors import StoreLocked
 
 FILE_NAME = "server.json"
 

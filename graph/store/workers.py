@@ -19,7 +19,7 @@ import struct
 import time
 from typing import Any
 
-from graph.errors import NewsgraphError, StoreError
+from newsgraph.errors import NewsgraphError, StoreError
 
 HEADER = struct.Struct("!Q")
 #: Frames up to this size are sent in one write (header and body together).
@@ -62,7 +62,7 @@ def _recv_exactly(sock: socket.socket, size: int) -> bytes:
 
 
 def _answer(store: Any, kind: str, payload: Any) -> Any:
-    from graph import sparql
+    from newsgraph import sparql
 
     if kind == "execute":
         return sparql.execute(store.raw, payload)
@@ -90,7 +90,7 @@ def worker_main(sock: socket.socket, store_path: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _prefer_the_server()
-    from graph.store.embedded import EmbeddedStore
+    from newsgraph.store.embedded import EmbeddedStore
 
     sock.setblocking(True)
     store = EmbeddedStore(store_path, write=False)

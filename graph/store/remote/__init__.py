@@ -12,6 +12,6 @@ See docs/REMOTE.md.
 
 from __future__ import annotations
 
-from graph.store.remote.store import RemoteStore, bind
+from newsgraph.store.remote.store import RemoteStore, bind
 
 __all__ = ["RemoteStore", "bind"]

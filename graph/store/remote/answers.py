@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
-from graph.store.base import Row, Term
+from newsgraph.errors import StoreError
+from newsgraph.store.base import Row, Term
 
 #: What newsgraph asks for when it reads results itself (JSON is the one every server writes).
 SOLUTIONS_ACCEPT = "application/sparql-results+json, application/json;q=0.8"

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import httpx
-
-from graph.settings import split_userinfo
+from newsgraph.settings import split_userinfo
 
 MASK = "***"
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")

@@ -38,11 +38,10 @@ from typing import ClassVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pyoxigraph as ox
-
-from graph.sparql import sparqltext
-from graph.store.base import Row, Term
-from graph.store.remote import rewrite
-from vocab.namespaces import XSD
+from newsgraph.sparql import sparqltext
+from newsgraph.store.base import Row, Term
+from newsgraph.store.remote import rewrite
+from newsgraph.vocab.namespaces import XSD
 
 Select = Callable[[str], list[Row]]
 

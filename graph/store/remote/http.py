@@ -22,11 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
-
-from graph.errors import NewsgraphError, QueryError, QueryTimeout, StoreError
-from graph.store.remote import auth
-from graph.store.remote.auth import Credentials
-from graph.store.remote.retry import (
+from newsgraph.errors import NewsgraphError, QueryError, QueryTimeout, StoreError
+from newsgraph.store.remote import auth
+from newsgraph.store.remote.auth import Credentials
+from newsgraph.store.remote.retry import (
     RETRY_STATUSES,
     RetryPolicy,
     TransientFailure,

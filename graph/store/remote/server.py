@@ -13,14 +13,13 @@ import threading
 from collections.abc import Sequence
 
 import pyoxigraph as ox
-
-from graph.errors import QueryTimeout, StoreError
-from graph.sparql import sparqltext
-from graph.store.base import Row
-from graph.store.remote import answers, dialects
-from graph.store.remote.auth import Credentials
-from graph.store.remote.dialects import Dialect
-from graph.store.remote.http import Connection, Reply, TooLarge
+from newsgraph.errors import QueryTimeout, StoreError
+from newsgraph.sparql import sparqltext
+from newsgraph.store.base import Row
+from newsgraph.store.remote import answers, dialects
+from newsgraph.store.remote.auth import Credentials
+from newsgraph.store.remote.dialects import Dialect
+from newsgraph.store.remote.http import Connection, Reply, TooLarge
 
 log = logging.getLogger("newsgraph.store")
 

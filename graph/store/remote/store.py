@@ -25,17 +25,23 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import NotAcceptable, QueryError
-from graph.settings import Settings
-from graph.sparql import QueryRequest, QueryResponse, check_query, check_update, results, sparqltext
-from graph.store.base import Row, Store, Term
-from graph.store.remote import answers, transfer
-from graph.store.remote.auth import Credentials, split_userinfo
-from graph.store.remote.http import Connection, Reply
-from graph.store.remote.retry import RetryPolicy
-from graph.store.remote.server import Server
+from newsgraph import queries
+from newsgraph.errors import NotAcceptable, QueryError
+from newsgraph.settings import Settings
+from newsgraph.sparql import (
+    QueryRequest,
+    QueryResponse,
+    check_query,
+    check_update,
+    results,
+    sparqltext,
+)
+from newsgraph.store.base import Row, Store, Term
+from newsgraph.store.remote import answers, transfer
+from newsgraph.store.remote.auth import Credentials, split_userinfo
+from newsgraph.store.remote.http import Connection, Reply
+from newsgraph.store.remote.retry import RetryPolicy
+from newsgraph.store.remote.server import Server
 
 KINDS = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _CANONICAL = {"solutions": answers.SOLUTIONS_ACCEPT, "boolean": answers.SOLUTIONS_ACCEPT,

@@ -21,12 +21,11 @@ from itertools import islice
 from typing import IO
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
-from graph.store.remote import answers, writes
-from graph.store.remote.http import TooLarge
-from graph.store.remote.server import Server
-from graph.store.remote.writes import GraphWrite
+from newsgraph.errors import StoreError
+from newsgraph.store.remote import answers, writes
+from newsgraph.store.remote.http import TooLarge
+from newsgraph.store.remote.server import Server
+from newsgraph.store.remote.writes import GraphWrite
 
 log = logging.getLogger("newsgraph.store")
 

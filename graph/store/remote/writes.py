@@ -22,8 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
+from newsgraph.errors import StoreError
 
 #: Bytes a graph's block adds to an update besides its triples (GRAPH <…> { }, DROP …).
 OVERHEAD = 64

@@ -11,8 +11,8 @@ For every text they accept they give the engine's answer, errors included, or de
 (``tests/test_summaries_differential.py``).
 """
 
-from graph.store.summaries.index import Summaries, build
-from graph.store.summaries.keeper import SummaryKeeper
-from graph.store.summaries.shapes import Shape, recognise
+from newsgraph.store.summaries.index import Summaries, build
+from newsgraph.store.summaries.keeper import SummaryKeeper
+from newsgraph.store.summaries.shapes import Shape, recognise
 
 __all__ = ["Shape", "Summaries", "SummaryKeeper", "build", "recognise"]

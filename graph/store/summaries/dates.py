@@ -33,8 +33,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pyoxigraph as ox
-
-from vocab.namespaces import XSD
+from newsgraph.vocab.namespaces import XSD
 
 __all__ = ["instant", "month"]
 

@@ -25,11 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyoxigraph as ox
-
-from graph import queries
-from graph.cooccurrence.arrays import distinct
-from graph.store.summaries.dates import instant, month
-from vocab.namespaces import SCHEMA, XSD
+from newsgraph import queries
+from newsgraph.cooccurrence.arrays import distinct
+from newsgraph.store.summaries.dates import instant, month
+from newsgraph.vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["Row", "Summaries", "build"]
 

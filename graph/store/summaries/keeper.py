@@ -19,13 +19,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.errors import NewsgraphError, StoreError
-from graph.sparql import QueryRequest, QueryResponse, results
-from graph.store.embedded import EmbeddedStore
-from graph.store.summaries import shapes
-from graph.store.summaries.index import Row, Summaries, build
+from newsgraph import queries
+from newsgraph.errors import NewsgraphError, StoreError
+from newsgraph.sparql import QueryRequest, QueryResponse, results
+from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.summaries import shapes
+from newsgraph.store.summaries.index import Row, Summaries, build
 
 __all__ = ["SummaryKeeper", "summaries_of"]
 

@@ -34,10 +34,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import pyoxigraph as ox
-
-from graph import queries
-from graph.sparql import sparqltext
-from vocab.namespaces import SCHEMA, XSD
+from newsgraph import queries
+from newsgraph.sparql import sparqltext
+from newsgraph.vocab.namespaces import SCHEMA, XSD
 
 __all__ = ["SHAPES", "Shape", "engine_reads", "recognise"]
 
