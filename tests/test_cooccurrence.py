@@ -238,7 +238,7 @@ def test_the_whole_analysis_runs_on_a_remote_engine(
     store: EmbeddedStore, oxigraph_server: str
 ) -> None:
     from newsgraph.cooccurrence.network import NetworkOptions, build_network
-    from newsgraph.cooccurrence.resolve import entity_iri
+    from newsgraph.resolve import entity_iri
 
     options = NetworkOptions(window=WINDOWS[1], weight="npmi", top=8)
     with RemoteStore(oxigraph_server) as remote:

@@ -1,4 +1,4 @@
-"""Names and words to IRIs (graph/cooccurrence/resolve.py)."""
+"""Names and words to IRIs (graph/resolve.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from newsgraph.cooccurrence.resolve import entity_iri, topic_iri, type_iri
 from newsgraph.errors import NotFound, QueryError
+from newsgraph.resolve import entity_iri, topic_iri, type_iri
 from newsgraph.store import EmbeddedStore
 from newsgraph.vocab.namespaces import Minter
 

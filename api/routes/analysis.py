@@ -23,10 +23,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from newsgraph import resolve
 from newsgraph.api import openapi
 from newsgraph.api.deps import SettingsDep, StoreDep
 from newsgraph.api.vendor import VENDOR_DIR
-from newsgraph.cooccurrence import count_ego, formats, labels, pair_months, resolve, timeseries
+from newsgraph.cooccurrence import count_ego, formats, labels, pair_months, timeseries
 from newsgraph.cooccurrence.cache import NetworkCache
 from newsgraph.cooccurrence.edges import WEIGHTS, select_edges
 from newsgraph.cooccurrence.network import NetworkOptions

@@ -97,7 +97,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsgraph.cooccurrence import formats, resolve
+    from newsgraph import resolve
+    from newsgraph.cooccurrence import formats
     from newsgraph.cooccurrence.materialize import materialize
     from newsgraph.cooccurrence.network import NetworkOptions, build_network
     from newsgraph.cooccurrence.shown import check_top, shown
@@ -155,7 +156,7 @@ def _summary(network: Network, part: Network) -> str:
 
 
 def _window(store: Store, args: argparse.Namespace, iris: Any) -> Window:
-    from newsgraph.cooccurrence import resolve
+    from newsgraph import resolve
 
     return Window(
         since=parse_bound(args.since) if args.since else None,

@@ -11,7 +11,6 @@ then analysed as a networkx graph ``G`` by pure functions (the package's modules
 * :mod:`graph.cooccurrence.timeseries` — a pair's co-mentions month by month;
 * :mod:`graph.cooccurrence.network` — counts from the store → an analysed graph;
 * :mod:`graph.cooccurrence.shown` — what ``--top`` shows of it: a cut, the numbers untouched;
-* :mod:`graph.cooccurrence.resolve` — entity names, topics and types typed by users → IRIs;
 * :mod:`graph.cooccurrence.cache` — analysed networks kept per store version (the server's);
 * :mod:`graph.cooccurrence.formats`, :mod:`graph.cooccurrence.chart`,
   :mod:`graph.cooccurrence.materialize` — writing it out as files, PNG charts and RDF.
