@@ -1,12 +1,16 @@
-"""Linking benchmark: B-cubed precision, recall and F1 on N3 Reuters-128, order independence,
-and what linking adds to the ingest time of the Reuters-21578 corpus.
+"""Linking benchmark: B-cubed precision, recall and F1 on the N3 corpora (News-100, German;
+RSS-500 and Reuters-128, English), order independence, and what linking adds to the ingest
+time of the Reuters-21578 corpus.
 
 Run from the repository root::
 
-    .venv/bin/python bench/linking.py            # quality (N3 Reuters-128) and timing (Reuters)
-    .venv/bin/python bench/linking.py --quality  # quality only
+    .venv/bin/python -m bench.linking            # quality (three N3 corpora) and timing (Reuters)
+    .venv/bin/python -m bench.linking --quality  # quality only
+    .venv/bin/python -m bench.linking --quality --corpus News-100
 
-The gold clustering takes each distinct (article, mention) of ``x_n3.entity_links`` to its
+Reuters-128 is read from ``corpus-n3-reuters128.jsonl`` (the stories with their Reuters
+titles); News-100 and RSS-500 from the collection's NIF files (:mod:`bench.n3`). The gold
+clustering takes each distinct (article, mention) of ``x_n3.entity_links`` to its
 DBpedia IRI (the one mention with no IRI is left out; a mention linked twice in one article
 keeps its first IRI). newsgraph's clustering takes it to the entity IRI that the store gives
 that name in that article: one of the article's ``schema:mentions`` whose names include it.
@@ -33,8 +37,11 @@ from newsgraph.linking.normalise import normalise  # noqa: E402
 from newsgraph.settings import load_settings  # noqa: E402
 from newsgraph.store import EmbeddedStore, Store  # noqa: E402
 
+from bench.n3 import CORPORA, read_nif  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "data"
 N3 = SHARED / "corpus-n3-reuters128.jsonl"
+N3_COLLECTION = SHARED / "n3-collection"
 REUTERS = SHARED / "corpus-reuters21578.jsonl"
 BASE = "http://localhost:8000/"
 
@@ -179,24 +186,49 @@ def timing(records_path: Path, workdir: Path) -> dict[str, float]:
     }
 
 
+def corpus_records(name: str) -> list[dict[str, Any]]:
+    """The records of one N3 corpus (see the module docstring)."""
+    if name == "Reuters-128":
+        return read_jsonl(N3)
+    filename, lang = CORPORA[name]
+    return read_nif(N3_COLLECTION / filename, name, lang)
+
+
+def summary_line(name: str, q: Mapping[str, Any]) -> str:
+    base = q["baseline"]
+    return (
+        f"N3 {name} B-cubed over {q['items']} mentions: P {q['precision']:.3f} "
+        f"R {q['recall']:.3f} F1 {q['f1']:.3f} (exact names: P {base['precision']:.3f} "
+        f"R {base['recall']:.3f} F1 {base['f1']:.3f}); "
+        f"reverse order gives the same clusters: {q['same_clusters_in_reverse_order']}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quality", action="store_true", help="skip the timing run")
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        choices=sorted(CORPORA),
+        help="only this N3 corpus (repeatable)",
+    )
     args = parser.parse_args(argv)
-    if not N3.exists():
-        print(f"{N3} is absent: the benchmark reads the shared corpora", file=sys.stderr)
+    if not N3.exists() or not N3_COLLECTION.exists():
+        print(
+            f"{SHARED} lacks the N3 corpora: the benchmark reads the shared data", file=sys.stderr
+        )
         return 2
+    names = args.corpus or list(CORPORA)
+    result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        result: dict[str, Any] = {"n3_reuters128": quality(read_jsonl(N3), Path(tmp))}
+        for name in names:
+            workdir = Path(tmp) / name
+            workdir.mkdir()
+            result[name] = quality(corpus_records(name), workdir)
+            print(summary_line(name, result[name]), flush=True)
         if not args.quality and REUTERS.exists():
             result["reuters21578"] = timing(REUTERS, Path(tmp))
-    q = result["n3_reuters128"]
-    print(
-        f"N3 Reuters-128 B-cubed over {q['items']} mentions: P {q['precision']:.3f} "
-        f"R {q['recall']:.3f} F1 {q['f1']:.3f} (exact names: P {q['baseline']['precision']:.3f} "
-        f"R {q['baseline']['recall']:.3f} F1 {q['baseline']['f1']:.3f}); "
-        f"reverse order gives the same clusters: {q['same_clusters_in_reverse_order']}"
-    )
     if "reuters21578" in result:
         t = result["reuters21578"]
         print(
