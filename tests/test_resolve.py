@@ -39,7 +39,10 @@ def test_entities_by_name_or_iri(store: EmbeddedStore, text: str, expected: str)
 
 
 def test_ambiguous_and_unknown_names(store: EmbeddedStore) -> None:
-    with pytest.raises(QueryError, match=r"'Shared' names 2 entities: .*astana, .*russia"):
+    listing = (
+        r"'Shared' names 2 entities; give the IRI of one of: Astana <.*astana>, Russia <.*russia>"
+    )
+    with pytest.raises(QueryError, match=listing):
         entity_iri(store, "Shared")
     with pytest.raises(NotFound, match="Atlantis"):
         entity_iri(store, "Atlantis")

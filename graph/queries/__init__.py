@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from newsgraph.queries.binder import Reading, Value, bind, read
 from newsgraph.queries.named import (
+    KINDS,
     QUERY_DIR,
     NamedQuery,
     check_params,
@@ -21,6 +22,7 @@ from newsgraph.queries.named import (
 )
 
 __all__ = [
+    "KINDS",
     "QUERY_DIR",
     "NamedQuery",
     "Reading",

@@ -6,6 +6,20 @@ per variable a caller binds. A parameter whose description says ``(optional`` ma
 unbound; a line of the query ending in ``# when NAME`` (or ``# when A|B``) is part of the query
 only when the caller binds that parameter (or one of them): :func:`graph.queries.bind` reads
 both.
+
+A parameter may declare the kind of value it takes, in parentheses before the colon:
+``# param entity (entity): the entity``. The kinds are :data:`KINDS`; a user may give an
+``entity`` by its IRI, name or other name, a ``topic`` by IRI or name, a ``type`` by IRI,
+``schema:City`` or ``City``, a ``publisher`` by IRI, host or name, an ``article`` by IRI or
+slug, and ``text`` is bound as the plain string typed. :func:`graph.resolve.resolve_params`
+turns what was typed into what is bound; a parameter without a kind is bound as
+:func:`parameter_term` reads it. Every public query declares the kind of each parameter
+(``tests/test_names.py``).
+
+>>> get("entity-articles").kinds
+{'entity': 'entity'}
+>>> get("entity-articles").params
+{'entity': 'the entity (its IRI, name or other name)'}
 """
 
 from __future__ import annotations
@@ -21,6 +35,7 @@ from newsgraph.errors import NotFound, QueryError
 from newsgraph.vocab.namespaces import PREFIXES
 
 __all__ = [
+    "KINDS",
     "QUERY_DIR",
     "NamedQuery",
     "check_params",
@@ -33,7 +48,16 @@ __all__ = [
 
 QUERY_DIR = Path(__file__).resolve().parent
 NAME = re.compile(r"[a-z0-9-]+")
-_PARAM = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^#\s*param\s+(\w+)(?:\s*\((\w+)\))?\s*:\s*(.*)$")
+#: The kinds of value a ``# param NAME (KIND):`` line may declare, and what a user may give.
+KINDS: dict[str, str] = {
+    "entity": "an entity: its IRI, name or other name",
+    "topic": "a topic: its IRI or name",
+    "type": "a type: its IRI, a prefixed name (schema:City) or a schema.org name (City)",
+    "publisher": "a publisher: its IRI, host name or name",
+    "article": "an article: its IRI or slug",
+    "text": "a plain string",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,8 @@ class NamedQuery:
     params: dict[str, str]
     #: Internal queries (used by newsgraph itself) are not listed on the query page.
     internal: bool
+    #: The declared kind of each parameter that declares one (a key of :data:`KINDS`).
+    kinds: dict[str, str]
 
     @property
     def optional(self) -> frozenset[str]:
@@ -59,18 +85,25 @@ def get(name: str) -> NamedQuery:
     text = path.read_text("utf-8")
     title_lines: list[str] = []
     params: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     internal = False
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         param = _PARAM.match(line)
         if param:
-            params[param.group(1)] = param.group(2).strip()
+            variable, kind, what = param.groups()
+            params[variable] = what.strip()
+            if kind is not None:
+                if kind not in KINDS:
+                    raise ValueError(f"{path.name}: param {variable}: unknown kind {kind!r}")
+                kinds[variable] = kind
         elif line.strip() == "# internal":
             internal = True
         else:
             title_lines.append(line.lstrip("# ").rstrip())
-    return NamedQuery(name, text, " ".join(t for t in title_lines if t), params, internal)
+    title = " ".join(t for t in title_lines if t)
+    return NamedQuery(name, text, title, params, internal, kinds)
 
 
 def load(name: str) -> str:
