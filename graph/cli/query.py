@@ -66,7 +66,7 @@ def _query_text(args: argparse.Namespace) -> str:
             raise QueryError(f"--param {item!r}: expected NAME=VALUE")
         bindings[name] = value
     if args.name:
-        return queries.bind(args.name, bindings)
+        return queries.bind(args.name, _resolved(args, bindings) if bindings else bindings)
     if not args.sparql:
         raise QueryError("give a query text, @FILE, - for stdin, or --name")
     if args.sparql == "-":
@@ -77,6 +77,18 @@ def _query_text(args: argparse.Namespace) -> str:
     else:
         text = args.sparql
     return queries.bind(text, bindings) if bindings else text
+
+
+def _resolved(args: argparse.Namespace, bindings: dict[str, str]) -> dict[str, str]:
+    """The named query's parameters as typed (IRIs, names, slugs), resolved in the store that
+    is queried, the endpoint's with ``--endpoint`` (:func:`graph.resolve.resolve_params`)."""
+    from newsgraph.resolve import resolve_params
+
+    settings = settings_from(args)
+    if args.endpoint:
+        settings = settings.model_copy(update={"store": args.endpoint})
+    with open_store(settings) as store:
+        return resolve_params(store, args.name, bindings, settings.minter)
 
 
 def _kind_of(text: str) -> str:
