@@ -46,7 +46,9 @@ ASSETS: dict[str, Asset] = {
             scripts=("build/yasgui.min.js",),
             styles=("build/yasgui.min.css",),
         ),
+        Asset("chartjs", "chart.js", scripts=("dist/chart.umd.min.js",)),
         Asset("cytoscape", "cytoscape", scripts=("dist/cytoscape.min.js",)),
+        Asset("n3", "n3", scripts=("browser/n3.min.js",)),
     )
 }
 

@@ -25,6 +25,10 @@ router = APIRouter()
 #: The query a fresh page opens with, after the PREFIX lines.
 STARTER = "SELECT * WHERE {\n  ?subject ?property ?value\n}\nLIMIT 10\n"
 RESERVED = {"name", "query"}
+#: The front-end packages the page uses when installed: the editor, the chart and graph views,
+#: and the Turtle parser behind the graph view of CONSTRUCT results.
+PAGE_ASSETS = ("yasgui", "chartjs", "cytoscape", "n3")
+LABELS_QUERY = "result-labels"
 
 
 def describe_query(name: str, urls: Urls) -> dict[str, Any]:
@@ -49,6 +53,8 @@ def page_config(urls: Urls, prefixes: dict[str, str], autorun: bool) -> dict[str
         "autorun": autorun,
         "queries": QUERIES,
         "suggestions": {kind: f"{QUERIES}/{name}" for kind, name in INDEX_QUERIES.items()},
+        # The names shown beside result IRIs: this query's text, with the IRIs as VALUES.
+        "labels": f"{QUERIES}/{LABELS_QUERY}.rq",
     }
 
 
@@ -82,7 +88,7 @@ async def query_page(request: Request, settings: SettingsDep) -> Response:
         opened=name,
         examples=examples,
         config=page_config(urls, describe.prefixes_for(settings.minter), autorun),
-        vendor_scripts=vendor.scripts("yasgui"),
+        vendor_scripts=[src for name in PAGE_ASSETS for src in vendor.scripts(name)],
         vendor_styles=vendor.styles("yasgui"),
     )
 
