@@ -2,8 +2,10 @@
 dereference here (under the base's path), as HTML for browsers and as Turtle, JSON-LD,
 N-Triples or RDF/XML by Accept header or by extension (``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``).
 
-``/topic/``, ``/publisher/`` and ``/entity/`` list the topics, publishers and the most mentioned
-entities. An IRI the store says nothing about is a 404, in the one error shape.
+``/entity/``, ``/topic/`` and ``/publisher/`` list the entities, topics and publishers: searched
+by name, sorted by name or by articles, a hundred a page, as HTML or JSON
+(:mod:`graph.pages.listing`). An IRI the store says nothing about is a 404, in the one error
+shape.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from newsgraph import pages, queries
 from newsgraph.api import openapi
 from newsgraph.api.conneg import choose_format
@@ -24,6 +26,7 @@ from newsgraph.api.urls import Urls
 from newsgraph.errors import NotAcceptable, NotFound
 from newsgraph.pages import describe
 from newsgraph.pages.article import ArticlePage, article_page
+from newsgraph.pages.listing import SORTS, ListPage, ListRequest, list_page
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import Minter
 from starlette.concurrency import run_in_threadpool
@@ -142,30 +145,72 @@ async def dereference(
 
 
 async def index(request: Request, store: Store, iris: Minter, kind: str) -> Response:
-    """``/topic/`` (the topic scheme, also as RDF), ``/publisher/``, ``/entity/``: lists."""
-    if kind not in pages.INDEX_QUERIES:
+    """``/entity/``, ``/topic/``, ``/publisher/``: a page of the list (``?search=&sort=&page=``,
+    :mod:`graph.pages.listing`) as HTML or as JSON; ``/topic/`` also as RDF (the topic scheme)."""
+    if kind not in pages.KINDS:
         raise NotFound(f"there is no list of {kind}s; see the query page")
-    offers = OFFERS if kind == "topic" else [HTML, XHTML]
+    offers = [*LIST_OFFERS, *describe.MEDIA_TYPES] if kind == "topic" else LIST_OFFERS
     media_type = negotiate(request, None, offers)
-    if media_type not in (HTML, XHTML):
+    if media_type in describe.MEDIA_TYPES:
         return await rdf_response(store, iris, iris.topic_scheme, media_type, {"Vary": "Accept"})
-    rows = await run_in_threadpool(pages.index, store, kind)
-    listing = queries.get(pages.INDEX_QUERIES[kind])
+    params = request.query_params
+    asked = ListRequest.parse(kind, params.get("search"), params.get("sort"), params.get("page"))
+    found = await run_in_threadpool(list_page, store, asked)
+    urls = Urls(iris.base)
+    if media_type == JSON:
+        return JSONResponse(list_json(urls, found), headers={"Vary": "Accept"})
+    public = queries.get(pages.INDEX_QUERIES[kind])
     return render(
         "index.html",
         headers={"Vary": "Accept"},
-        urls=Urls(iris.base),
+        urls=urls,
         kind=kind,
         kind_label=KIND_LABELS[kind],
-        rows=rows,
-        query=pages.QueryLink(listing.name, listing.title, {}),
+        listing=found,
+        sorts=SORTS,
+        query=pages.QueryLink(public.name, public.title, {}),
     )
+
+
+#: What a list page is offered as (``/topic/`` adds the RDF formats of its scheme).
+LIST_OFFERS = [HTML, JSON, XHTML]
+
+
+def list_json(urls: Urls, found: ListPage) -> dict[str, Any]:
+    """A list page as JSON: its rows, the total, and the URLs of the pages around it."""
+    path = urls.index(found.request.kind)
+
+    def page_url(number: int | None) -> str | None:
+        return None if number is None else urls.page(path, **found.request.params(page=number))
+
+    return {
+        "kind": found.request.kind,
+        "search": found.request.search,
+        "sort": found.request.sort,
+        "page": found.request.page,
+        "per_page": found.per_page,
+        "pages": found.pages,
+        "total": found.total,
+        "previous": page_url(found.previous),
+        "next": page_url(found.next),
+        "rows": [{"iri": row.iri, "name": row.name, "articles": row.count} for row in found.rows],
+    }
 
 
 #: What every resource route answers with (a listing is HTML, or for topics RDF too).
 DOCUMENTED = openapi.responses(400, 404, 406, 503, content=OFFERS)
-#: Where a list of articles continues (entity, topic and publisher pages).
-PAGED = {"parameters": openapi.CURSOR_PARAMETERS}
+#: The list pages' query string (``/entity/``: the path with an empty name).
+LIST_PARAMETERS = [
+    {"name": "search", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "the list: the names containing this text, ignoring case"},
+    {"name": "sort", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": list(SORTS)},
+     "description": "the list: by articles, most first (the default), or by name"},
+    {"name": "page", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1}, "description": "the list: the page, from 1"},
+]  # fmt: skip
+#: Where a list of articles continues (entity, topic and publisher pages), and the list's page.
+PAGED = {"parameters": [*openapi.CURSOR_PARAMETERS, *LIST_PARAMETERS]}
 GET_HEAD = ["GET", "HEAD"]
 
 
