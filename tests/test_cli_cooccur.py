@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from newsgraph.cli import cooccur as cooccur_cli
-from newsgraph.cli import main
+from newsgraph.cli import listing, main
 from newsgraph.cooccurrence import formats
 from newsgraph.cooccurrence.window import parse_bound
 from newsgraph.store import EmbeddedStore
@@ -53,8 +53,10 @@ def ok(cli: Callable[..., tuple[int, bytes, str]], store: Path, *args: str) -> b
     return out
 
 
-def test_formats_are_those_the_writer_knows() -> None:
-    assert cooccur_cli.FORMATS == formats.FORMATS
+def test_formats_are_those_the_writers_know() -> None:
+    """The network's writer's formats, and the listing's (table, csv, tsv): no more, no less."""
+    assert set(cooccur_cli.FORMATS) == set(formats.FORMATS) | set(listing.FORMATS)
+    assert set(cooccur_cli.LISTED) == set(listing.FORMATS) - {"json"}
 
 
 def test_csv_columns_and_numbers_equal_an_independent_count_in_a_window(

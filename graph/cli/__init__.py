@@ -1,7 +1,8 @@
 """The ``newsgraph`` command. Thin: parse arguments, call one function, print, exit.
 
 Each subcommand lives in its own module with ``register(subparsers)``; a user mistake prints one
-line and exits 2, never a traceback.
+line and exits 2, never a traceback; a mistyped option shows its subcommand's usage and the
+nearest option (:mod:`graph.cli.parser`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from newsgraph.cli import (
     stats,
     validate,
 )
+from newsgraph.cli.parser import Parser, parse
 from newsgraph.errors import NewsgraphError
 
 COMMANDS = [
@@ -34,7 +36,7 @@ COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="newsgraph",
         description="A linked-data knowledge graph of news: ingest records, link entities, "
         "serve SPARQL.",
@@ -47,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     try:
         code = args.run(args)
     except NewsgraphError as error:

@@ -12,6 +12,9 @@ One store, one window and the options that shape the network (``--entity``, ``--
 every format: ``--top`` and the table's default of 25 rows only choose what is shown
 (:mod:`graph.cooccurrence.shown`), and the table says how many rows it leaves out. The summary line
 describes the whole network. Tested in tests/test_cooccur_top.py.
+
+The table, CSV and TSV are written by :mod:`graph.cli.listing` (a piped table never cuts a cell;
+tests/test_cli_formats.py); JSON, GEXF and GraphML by :mod:`graph.cooccurrence.formats`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import sys
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from newsgraph.cli.common import add_store_flags, console, is_terminal, out, settings_from
+from newsgraph.cli import listing
+from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
 from newsgraph.cooccurrence import METHODS
 from newsgraph.cooccurrence.edges import WEIGHTS
 from newsgraph.cooccurrence.window import Window, parse_bound
@@ -35,13 +39,17 @@ from rich.table import Table
 if TYPE_CHECKING:
     from newsgraph.cooccurrence.network import Network
 
-#: The same as graph.cooccurrence.formats.FORMATS (checked by a test), without importing networkx
-#: and matplotlib into every newsgraph command.
-FORMATS = ("table", "csv", "json", "gexf", "graphml")
+#: graph.cooccurrence.formats.FORMATS and graph.cli.listing.FORMATS (checked by a test), without
+#: importing networkx and matplotlib into every newsgraph command.
+FORMATS = ("table", "csv", "tsv", "json", "gexf", "graphml")
+#: The formats graph.cli.listing writes; the others are graph.cooccurrence.formats'.
+LISTED = ("table", "csv", "tsv")
 #: The rows the table shows unless --top says otherwise.
 TABLE_TOP = 25
 #: The formats whose output holds the node metrics: the others leave the analysis out.
 ANALYSED = ("json", "gexf", "graphml")
+#: The columns of a pair's months in the table, CSV and TSV.
+PAIR_COLUMNS = ("month", "count", "source_count", "target_count")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -190,38 +198,58 @@ def _output(network: Network, part: Network, args: argparse.Namespace) -> None:
     """Write ``part`` (what --top shows of ``network``) in the format asked for."""
     from newsgraph.cooccurrence import formats
 
-    if args.format != "table":
+    if args.format == "table":
+        _write_table(_node_table(network, part) if args.nodes else _edge_table(network, part),
+                     args.out)  # fmt: skip
+    elif args.format in LISTED:
+        rows, columns = (
+            (formats.node_rows(part), formats.NODE_COLUMNS) if args.nodes
+            else (formats.edge_rows(part), formats.EDGE_COLUMNS)
+        )  # fmt: skip
+        _write_text(listing.text(listing.Listing(columns, rows), args.format), args.out)
+    else:
         with _destination(args.out) as handle:
             formats.write(part, args.format, handle, nodes=args.nodes)
-        return
-    table = _node_table(network, part) if args.nodes else _edge_table(network, part)
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            from rich.console import Console
 
-            Console(file=handle, width=160, highlight=False).print(table)
-    else:
-        out.print(table)
+
+def _write_table(table: Table, path: str | None) -> None:
+    """A table to the file at ``path``, else to standard output (never cut: graph.cli.listing)."""
+    if path is None:
+        listing.print_table(table)
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        listing.print_table(table, handle)
+
+
+def _write_text(text: str, path: str | None) -> None:
+    with _destination(path) as handle:
+        handle.write(text.encode("utf-8"))
 
 
 def _edge_table(network: Network, part: Network) -> Table:
     """The edges ``part`` shows (an ego network: the ego's), and how many of ``network``'s not."""
     ego = network.options.entity
     rows = _table_edges(part)
-    if ego:
-        table = Table("with", "count", "npmi", "jaccard", "articles", title=_title(network))
-    else:
-        table = Table("entity", "entity", "count", "npmi", "jaccard", title=_title(network))
+    shown = []
     for row in rows:
-        measures = [str(row["count"]), f"{row['npmi']:.3f}", f"{row['jaccard']:.3f}"]
+        measures = {"count": row["count"], "npmi": f"{row['npmi']:.3f}",
+                    "jaccard": f"{row['jaccard']:.3f}"}  # fmt: skip
         if ego:
             side = "target" if row["source"] == ego else "source"
-            table.add_row(row[f"{side}_name"], *measures, str(row[f"{side}_count"]))
+            shown.append({"with": row[f"{side}_name"], **measures,
+                          "articles": row[f"{side}_count"]})  # fmt: skip
         else:
-            table.add_row(row["source_name"], row["target_name"], *measures)
+            shown.append({"source": row["source_name"], "target": row["target_name"], **measures})
+    if ego:
+        columns = headings = ("with", "count", "npmi", "jaccard", "articles")
+    else:
+        columns = ("source", "target", "count", "npmi", "jaccard")
+        headings = ("entity", "entity", "count", "npmi", "jaccard")
     hidden = len(network.ego_edges) - len(rows)
-    table.caption = _hidden_caption(hidden, "neighbours" if ego else "edges")
-    return table
+    return listing.table(
+        listing.Listing(columns, shown, headings=headings, title=_title(network),
+                        caption=_hidden_caption(hidden, "neighbours" if ego else "edges"))
+    )  # fmt: skip
 
 
 def _table_edges(network: Network) -> list[dict[str, Any]]:
@@ -238,14 +266,19 @@ def _node_table(network: Network, part: Network) -> Table:
     from newsgraph.cooccurrence import formats
 
     rows = sorted(formats.node_rows(part), key=lambda r: (-r["pagerank"], r["entity"]))
-    table = Table("entity", "type", "articles", "degree", "strength", "pagerank",
-                  "betweenness", "community", title=_title(network))  # fmt: skip
-    for row in rows:
-        table.add_row(row["name"], row["type"], str(row["articles"]), str(row["degree"]),
-                      f"{row['strength']:g}", f"{row['pagerank']:.4f}",
-                      f"{row['betweenness']:.4f}", str(row["community"]))  # fmt: skip
-    table.caption = _hidden_caption(network.graph.number_of_nodes() - len(rows), "entities")
-    return table
+    shown = [
+        {**row, "strength": f"{row['strength']:g}", "pagerank": f"{row['pagerank']:.4f}",
+         "betweenness": f"{row['betweenness']:.4f}"}
+        for row in rows
+    ]  # fmt: skip
+    columns = ("name", "type", "articles", "degree", "strength", "pagerank", "betweenness",
+               "community")  # fmt: skip
+    return listing.table(
+        listing.Listing(
+            columns, shown, headings=("entity", *columns[1:]), title=_title(network),
+            caption=_hidden_caption(network.graph.number_of_nodes() - len(rows), "entities"),
+        )
+    )  # fmt: skip
 
 
 def _hidden_caption(hidden: int, what: str) -> str | None:
@@ -273,17 +306,20 @@ def _pair(store: Store, args: argparse.Namespace, source: str, target: str, wind
                                      last=last)  # fmt: skip
     names = labels(store, [source, target])
     source_name, target_name = names[source][0], names[target][0]
+    months = [{"month": row["month"], "count": row["count"], "source_count": row["source"],
+               "target_count": row["target"]} for row in rows]  # fmt: skip
     if args.format == "table":
-        table = Table("month", "both", source_name, target_name,
-                      title=f"{source_name} and {target_name}: articles per month")  # fmt: skip
-        for row in rows:
-            table.add_row(row["month"], str(row["count"]), str(row["source"]), str(row["target"]))
-        out.print(table)
-    elif args.format in ("csv", "json"):
-        with _destination(args.out) as handle:
-            handle.write(_pair_text(rows, args.format, source, target).encode("utf-8"))
+        _write_table(listing.table(listing.Listing(
+            PAIR_COLUMNS, months, headings=("month", "both", source_name, target_name),
+            title=f"{source_name} and {target_name}: articles per month",
+        )), args.out)  # fmt: skip
+    elif args.format in LISTED:
+        _write_text(listing.text(listing.Listing(PAIR_COLUMNS, months), args.format), args.out)
+    elif args.format == "json":
+        document = {"source": source, "target": target, "months": rows}
+        _write_text(json.dumps(document, indent=2) + "\n", args.out)
     else:
-        raise QueryError(f"--format {args.format}: a pair's months are a table, csv or json")
+        raise QueryError(f"--format {args.format}: a pair's months are a table, csv, tsv or json")
     if args.chart:
         from newsgraph.cooccurrence import chart
 
@@ -292,11 +328,3 @@ def _pair(store: Store, args: argparse.Namespace, source: str, target: str, wind
     total = sum(row["count"] for row in rows)
     console.print(f"{total} articles mention both, over {len(rows)} months", markup=False)
     return 0
-
-
-def _pair_text(rows: list[dict[str, Any]], fmt: str, source: str, target: str) -> str:
-    if fmt == "json":
-        return json.dumps({"source": source, "target": target, "months": rows}, indent=2) + "\n"
-    lines = ["month,count,source_count,target_count"]
-    lines += [f"{r['month']},{r['count']},{r['source']},{r['target']}" for r in rows]
-    return "\r\n".join(lines) + "\r\n"

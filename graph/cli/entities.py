@@ -1,4 +1,8 @@
-"""``newsgraph entities``: the entities of the store, with their names and where they appear."""
+"""``newsgraph entities``: the entities of the store, with their names and where they appear.
+
+Written by :mod:`graph.cli.listing` in every format (``--format table|csv|tsv|json``); ``--json``
+prints JSON lines, as it always has. Tested in tests/test_cli_formats.py.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import json
 
 import pyoxigraph as ox
 from newsgraph import queries
+from newsgraph.cli import listing
 from newsgraph.cli.common import add_store_flags, out, settings_from
 from newsgraph.store import open_store
-from rich.table import Table
 
 COLUMNS = ("entity", "name", "type", "aliases", "articles", "first", "last")
 
@@ -20,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--search", default="", help="only names containing this text")
     parser.add_argument("--limit", type=int, default=0, help="at most this many (0: all)")
+    parser.add_argument("--format", "-f", choices=listing.FORMATS, default="table")
     parser.add_argument("--json", action="store_true", help="print JSON lines")
     add_store_flags(parser)
     parser.set_defaults(run=run)
@@ -47,9 +52,10 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             out.print(json.dumps(row, ensure_ascii=False), markup=False, highlight=False)
         return 0
-    table = Table(*COLUMNS, show_lines=False)
-    for row in rows:
-        table.add_row(*(row[c][:10] if c in ("first", "last") else row[c] for c in COLUMNS))
-    out.print(table)
-    out.print(f"{len(rows)} entities", markup=False)
+    listed: list[dict[str, object]] = [
+        {**row, "articles": int(row["articles"]) if row["articles"] else 0} for row in rows
+    ]
+    listing.write(listing.Listing(COLUMNS, listed), args.format)
+    if args.format == "table":
+        out.print(f"{len(rows)} entities", markup=False)
     return 0

@@ -1,4 +1,9 @@
-"""``newsgraph export``: schema.org JSON-LD and HTML per article, a manifest and sitemaps."""
+"""``newsgraph export``: schema.org JSON-LD and HTML per article, a manifest and sitemaps.
+
+With the default base IRI (``http://localhost:8000/``) the ``@id``s and sitemap locations would
+publish localhost: the export still runs, after one warning line naming ``--base`` and
+``NEWSGRAPH_BASE``. Tested in tests/test_cli_usage.py.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from newsgraph.export.exporter import ExportOptions, ExportSummary, export
 from newsgraph.export.report import RECOMMENDED, tally
 from newsgraph.records import parse_datetime
 from newsgraph.store import open_store
+from newsgraph.vocab.namespaces import DEFAULT_BASE
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 MAX_DEFAULT_JOBS = 4
@@ -82,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     options = options_from(args)
     with open_store(settings) as store:
+        if settings.base == DEFAULT_BASE:
+            console.print(default_base_warning(), markup=False, emoji=False)
         if is_terminal() and not args.quiet:
             columns = (
                 SpinnerColumn(), TextColumn("exporting"), BarColumn(),
@@ -99,6 +107,14 @@ def run(args: argparse.Namespace) -> int:
         print_report(summary)
     console.print(summary.line(), markup=False)
     return 0
+
+
+def default_base_warning() -> str:
+    """The one line that says an export under the default base would publish localhost."""
+    return (
+        f"newsgraph export: warning: the base IRI is the default {DEFAULT_BASE}, so the @ids and "
+        "sitemap locations name localhost; give the site's address with --base or NEWSGRAPH_BASE"
+    )
 
 
 def print_report(summary: ExportSummary) -> None:

@@ -1,4 +1,9 @@
-"""``newsgraph query``: run SPARQL on the store, a named query, or any endpoint."""
+"""``newsgraph query``: run SPARQL on the store, a named query, or any endpoint.
+
+``--format json|csv|tsv`` write the SPARQL results formats (turtle, N-Triples or JSON-LD for a
+graph); the table and ``--list`` in every format go through :mod:`graph.cli.listing`.
+Tested in tests/test_cli.py and tests/test_cli_formats.py.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,16 @@ import json
 import sys
 
 from newsgraph import queries
+from newsgraph.cli import listing
 from newsgraph.cli.common import add_store_flags, out, settings_from
 from newsgraph.errors import QueryError
 from newsgraph.sparql import QueryRequest, results, sparqltext
 from newsgraph.sparql.client import query_endpoint
 from newsgraph.store import open_store
-from rich.table import Table
 
 FORMATS = ("table", "json", "csv", "tsv", "turtle")
+#: The columns of ``--list``.
+LIST_COLUMNS = ("name", "title", "parameters")
 #: --format → media type per result kind (None: that kind cannot be shown so).
 MEDIA_TYPES: dict[str, dict[str, str | None]] = {
     "table": {"solutions": results.JSON, "boolean": results.JSON, "graph": "text/turtle"},
@@ -42,11 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        for name in queries.names(public_only=True):
-            named = queries.get(name)
-            params = " ".join(f"--param {p}=…" for p in named.params)
-            out.print(f"{name:<28} {named.title} {params}", markup=False)
-        return 0
+        return _print_list(args.format)
     text = _query_text(args)
     if args.endpoint:
         body = query_endpoint(args.endpoint, text, _endpoint_format(args.format, text))
@@ -117,13 +120,22 @@ def _print(body: bytes, fmt: str, kind: str) -> int:
     if kind == "boolean" or "boolean" in data:
         out.print("true" if data["boolean"] else "false")
         return 0
-    names = data["head"]["vars"]
-    table = Table(*names, show_lines=False)
-    rows = data["results"]["bindings"]
-    for row in rows:
-        table.add_row(*(_cell(row.get(name)) for name in names))
-    out.print(table)
+    names = tuple(data["head"]["vars"])
+    rows = [{name: _cell(row.get(name)) for name in names} for row in data["results"]["bindings"]]
+    listing.write(listing.Listing(names, rows), "table")
     out.print(f"{len(rows)} row(s)", style="dim")
+    return 0
+
+
+def _print_list(fmt: str) -> int:
+    """The named queries: name, title and the parameters they take (space-separated)."""
+    if fmt not in listing.FORMATS:
+        raise QueryError(f"--format {fmt}: --list writes {', '.join(listing.FORMATS)}")
+    rows = []
+    for name in queries.names(public_only=True):
+        named = queries.get(name)
+        rows.append({"name": name, "title": named.title, "parameters": " ".join(named.params)})
+    listing.write(listing.Listing(LIST_COLUMNS, rows), fmt)
     return 0
 
 

@@ -1,25 +1,39 @@
-"""``newsgraph settings``: every setting, its environment variable, value and meaning."""
+"""``newsgraph settings``: every setting, its environment variable, value and meaning.
+
+Written by :mod:`graph.cli.listing` in every format; a secret's value shows as ``(set)``.
+Tested in tests/test_cli_formats.py.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from newsgraph.cli.common import out, settings_from
+from newsgraph.cli import listing
+from newsgraph.cli.common import settings_from
 from newsgraph.settings import Settings
-from rich.table import Table
+
+COLUMNS = ("variable", "value", "meaning")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("settings", help="show every setting and its current value")
+    parser.add_argument("--format", "-f", choices=listing.FORMATS, default="table")
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    current = settings_from(args)
-    table = Table("variable", "value", "meaning")
+def setting_rows(current: Settings) -> list[dict[str, str]]:
+    """One row per setting: its variable, its value as text, and its description."""
+    rows = []
     for name, info in Settings.model_fields.items():
         value = getattr(current, name)
         shown = "(set)" if "Secret" in type(value).__name__ else str(value)
-        table.add_row(f"NEWSGRAPH_{name.upper()}", shown, info.description or "")
-    out.print(table)
+        rows.append(
+            {"variable": f"NEWSGRAPH_{name.upper()}", "value": shown,
+             "meaning": info.description or ""}
+        )  # fmt: skip
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    listing.write(listing.Listing(COLUMNS, setting_rows(settings_from(args))), args.format)
     return 0

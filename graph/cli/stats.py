@@ -1,18 +1,26 @@
-"""``newsgraph stats``: articles, entities, triples, graphs and the date range."""
+"""``newsgraph stats``: articles, entities, triples, graphs and the date range.
+
+One row per statistic (``statistic``, ``value``), written by :mod:`graph.cli.listing` in every
+format; ``--json`` prints the one object it always has. Tested in tests/test_cli_formats.py.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+from newsgraph.cli import listing
 from newsgraph.cli.common import add_store_flags, out, settings_from
 from newsgraph.stats import store_stats
 from newsgraph.store import open_store
 
+COLUMNS = ("statistic", "value")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("stats", help="count articles, entities, triples and graphs")
-    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--format", "-f", choices=listing.FORMATS, default="table")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     add_store_flags(parser)
     parser.set_defaults(run=run)
 
@@ -23,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         stats = store_stats(store, settings.minter)
     if args.json:
         out.print_json(json.dumps(stats))
-    else:
-        for key, value in stats.items():
-            out.print(f"{key:<10} {value if value is not None else '-'}", markup=False)
+        return 0
+    rows = [{"statistic": key, "value": value} for key, value in stats.items()]
+    listing.write(listing.Listing(COLUMNS, rows), args.format)
     return 0
