@@ -11,6 +11,7 @@ Layout of the store directory::
                    only while one runs, or after a crash
     compaction-due bulk loads wrote the primary since it was last compacted (see compact)
     linking/       the linking cache (graph/linking/cache.py)
+    search/        the full-text index, kept in step by every unit of writes (graph/search/)
     server.json    how to reach the server that owns the store, while one runs
     rejects.jsonl  records that ingest refused
 
@@ -83,6 +84,8 @@ class EmbeddedStore(Store):
         self._unit: str | None = None
         self._in_unit = False
         self._unit_wrote = False
+        #: The graphs the unit under way replaced (None: it wrote what it cannot name).
+        self._touched: set[str] | None = set()
         #: Kept by compaction, rollback and close: each needs the primary to itself.
         self._exclusive = threading.RLock()
         self._closed = False
@@ -106,6 +109,7 @@ class EmbeddedStore(Store):
                 self._store = self._open_primary()
                 if self.snapshots.current() is None:
                     self.snapshots.publish(self._store)
+                self._catch_up_search()
             except BaseException:
                 self._writer_lock.release()
                 raise
@@ -193,17 +197,57 @@ class EmbeddedStore(Store):
             start = self.snapshots.publish(self._store)
         self.journal.begin(start)
         self._unit, self._in_unit, self._unit_wrote = start, True, False
+        self._touched = set()
+        published = None
         try:
             yield
             if self._unit_wrote:
                 self._store.flush()
-                self.snapshots.publish(self._store)
+                published = self.snapshots.publish(self._store)
         except BaseException as error:
             self._in_unit = False
             self._undo(error)
             raise
         self._in_unit = False
+        if published is not None:
+            self._follow_search(published, start)
         self.journal.end()
+
+    # -- the full-text index -------------------------------------------------------------------
+
+    def _follow_search(self, published: str, start: str) -> None:
+        """The full-text index follows the unit just published, before its journal goes: a
+        process killed here leaves the journal, and the next opening catches the index up."""
+        from newsgraph.search import sync
+
+        try:
+            sync.follow(self, self.path, published, since=start, touched=self._touched)
+        except (OSError, ValueError) as error:
+            raise StoreError(
+                f"store {self.path}: the search index could not follow the write ({error}); "
+                "it catches up when the store is next opened for writing"
+            ) from error
+
+    def _catch_up_search(self) -> None:
+        """Bring the full-text index level with the newest snapshot (after a crash, or for a
+        store made before it had one)."""
+        from newsgraph.search import sync
+
+        sync.catch_up(self, self.path, self.snapshots.current())
+
+    def rebuild_search(self) -> int:
+        """Index every article afresh (``newsgraph search --rebuild``); how many."""
+        from newsgraph.search import sync
+
+        self._require_write()
+        return sync.rebuild(self, self.path, self.snapshots.current()).indexed
+
+    def _touch(self, graphs: Collection[str] | None) -> None:
+        """Note what the unit under way writes (None: what it cannot name)."""
+        if graphs is None:
+            self._touched = None
+        elif self._touched is not None:
+            self._touched.update(graphs)
 
     @contextlib.contextmanager
     def _writing(self, *, atomic: bool = False) -> Iterator[None]:
@@ -295,10 +339,14 @@ class EmbeddedStore(Store):
     def update(self, text: str) -> None:
         self._require_write()
         with self._writing(atomic=True):
+            self._touch(None)
             sparql.update(self._store, text)
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         with self._replacing(graphs):
+            self._touch(
+                {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+            )
             if len(quads) < SMALL_WRITE:
                 self._store.extend(quads)
             else:
@@ -327,6 +375,7 @@ class EmbeddedStore(Store):
     def _replacing(self, graphs: Sequence[str], absent: Collection[str] = ()) -> Iterator[None]:
         """Empty the graphs, then let the caller add quads: one write."""
         with self._writing():
+            self._touch(graphs)
             skip = set(absent)
             for graph in graphs:
                 if graph in skip:
@@ -349,6 +398,7 @@ class EmbeddedStore(Store):
         """A bulk load into the empty store starts: part of the unit under way."""
         self.note_bulk_load()
         self._unit_wrote = True
+        self._touch(None)
 
     def end_load(self) -> None:
         """The bulk load is complete: what it loaded is read from here on (and published with
@@ -360,6 +410,7 @@ class EmbeddedStore(Store):
     ) -> int:
         target = ox.NamedNode(graph) if graph else None
         with self._writing():
+            self._touch([graph] if graph else None)
             before = len(self._store)
             self.note_bulk_load()
             try:

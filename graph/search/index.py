@@ -1,0 +1,324 @@
+"""The full-text index: tantivy, in ``STORE/search/``, one document per article.
+
+Each article is one document: its IRI, record digest, slug, headline, date and language, and
+its headline, summary and body as one text in the field of its language
+(:mod:`newsgraph.search.analysis`), stored too, for snippets. Ranking is tantivy's BM25.
+
+The index also holds one ``meta`` document naming the store snapshot it reflects
+(:meth:`SearchIndex.generation`): written in the same tantivy commit as the articles, so that
+the two never disagree. :mod:`newsgraph.search.sync` compares it with the store's newest
+snapshot and catches up when they differ.
+
+A commit is atomic (tantivy writes its segments, then swaps ``meta.json``): a process killed
+while writing leaves the index as its last commit left it. One process writes at a time (the
+store's writer); readers reload the newest commit before each search.
+
+Enforced by ``tests/test_search_index.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import tantivy
+from newsgraph.errors import StoreError
+from newsgraph.search import analysis
+from newsgraph.search.syntax import Item, Phrase, Prefix, Query
+
+__all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex"]
+
+DIRECTORY = "search"
+#: The heap tantivy's writer may use (split between its threads).
+_WRITER_HEAP = 128_000_000
+_SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """What the index holds of one article (read from the store: :mod:`.sync`)."""
+
+    iri: str
+    digest: str
+    slug: str
+    headline: str
+    summary: str
+    body: str
+    lang: str | None
+    date: datetime | None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part for part in (self.headline, self.summary, self.body) if part)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article found: its IRI and BM25 score, and what the index stored of it."""
+
+    iri: str
+    score: float
+    slug: str
+    headline: str
+    date: datetime | None
+    lang: str | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Hits:
+    total: int
+    hits: list[Hit]
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("kind", "iri", "digest", "slug", "lang", "field", "generation"):
+        builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("headline", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_date_field("date", stored=True, indexed=True, fast=True)
+    for field in analysis.FIELDS:
+        builder.add_text_field(field, stored=True, tokenizer_name=field, index_option="position")
+    return builder.build()
+
+
+class SearchIndex:
+    """The index at ``path`` (made when ``create``; else it must exist)."""
+
+    def __init__(self, path: Path, *, create: bool = False) -> None:
+        self.path = path
+        self.schema = _schema()
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
+        elif not tantivy.Index.exists(str(path)):
+            raise StoreError(f"no search index at {path}: `newsgraph search --rebuild` makes one")
+        try:
+            self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except (OSError, ValueError) as error:
+            raise StoreError(f"cannot open the search index at {path}: {error}") from None
+        for field in analysis.FIELDS:
+            self._index.register_tokenizer(field, analysis.analyzer(field))
+
+    @classmethod
+    def of_store(cls, store_path: Path, *, create: bool = False) -> SearchIndex:
+        return cls(store_path / DIRECTORY, create=create)
+
+    @staticmethod
+    def exists(store_path: Path) -> bool:
+        return tantivy.Index.exists(str(store_path / DIRECTORY))
+
+    def searcher(self) -> tantivy.Searcher:
+        self._index.reload()
+        return self._index.searcher()
+
+    # -- what it reflects ----------------------------------------------------------------------
+
+    def generation(self) -> str | None:
+        """The store snapshot the index reflects (None: none yet, an empty index)."""
+        searcher = self.searcher()
+        found = searcher.search(self._term("kind", "meta"), 1, count=False)
+        for _, address in found.hits:
+            return searcher.doc(address).get_first("generation")  # type: ignore[no-any-return]
+        return None
+
+    def manifest(self) -> dict[str, str]:
+        """Every indexed article's IRI → its record digest."""
+        searcher = self.searcher()
+        found = searcher.search(
+            self._term("kind", "article"), max(1, searcher.num_docs), count=False
+        )
+        manifest = {}
+        for _, address in found.hits:
+            document = searcher.doc(address)
+            manifest[_stored(document, "iri")] = _stored(document, "digest")
+        return manifest
+
+    # -- writing -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def writing(self, generation: str | None) -> Iterator[IndexWriting]:
+        """One commit: the caller puts and removes articles; on leaving, the index says it
+        reflects ``generation``. An error inside commits nothing."""
+        try:
+            writer = self._index.writer(_WRITER_HEAP, 2)
+        except ValueError as error:
+            raise StoreError(f"search index {self.path}: {error}") from None
+        try:
+            yield IndexWriting(writer)
+            writer.delete_documents_by_term("kind", "meta")
+            writer.add_document(tantivy.Document(kind="meta", generation=generation or ""))
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            with contextlib.suppress(ValueError):
+                writer.rollback()
+            raise
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _term(self, field: str, value: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+    def compile(
+        self,
+        query: Query,
+        *,
+        lang: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tantivy.Query:
+        """The tantivy query for a parsed search: in each language's field, analysed by its
+        analyzer; ``lang`` keeps one language; ``since``/``until`` bound ``datePublished``
+        (inclusive)."""
+        fields = [analysis.field_for(lang)] if lang else list(analysis.FIELDS)
+        options = []
+        for field in fields:
+            clauses = [
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.const_score_query(self._term("field", field), 0.0),
+                )
+            ]
+            impossible = False
+            for clause in query.clauses:
+                compiled = [(item, self._item(item, field)) for item in clause]
+                if clause[0].negated:
+                    clauses += [(tantivy.Occur.MustNot, q) for _, q in compiled if q is not None]
+                    continue
+                parts = [q for _, q in compiled if q is not None]
+                if len(parts) < len(compiled):
+                    continue  # an item of stop words only: it constrains nothing
+                if not parts:
+                    impossible = True
+                clauses.append(
+                    (tantivy.Occur.Must, parts[0] if len(parts) == 1 else
+                     tantivy.Query.boolean_query([(tantivy.Occur.Should, p) for p in parts]))
+                )  # fmt: skip
+            if not impossible:
+                options.append((tantivy.Occur.Should, tantivy.Query.boolean_query(clauses)))
+        filters = []
+        if lang:
+            filters.append((tantivy.Occur.Must, self._lang_filter(lang)))
+        if since is not None or until is not None:
+            filters.append(
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.range_query(
+                    self.schema, "date", tantivy.FieldType.Date, since, until), 0.0))
+            )  # fmt: skip
+        matched = tantivy.Query.boolean_query(options) if options else tantivy.Query.empty_query()
+        if not filters:
+            return matched
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, matched), *filters])
+
+    def _lang_filter(self, lang: str) -> tantivy.Query:
+        """Articles whose ``inLanguage`` is ``lang`` or a more specific tag of it."""
+        return tantivy.Query.const_score_query(
+            tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, self._term("lang", lang)),
+                    (tantivy.Occur.Should, tantivy.Query.regex_query(
+                        self.schema, "lang", re.escape(lang) + "-.*")),
+                ]
+            ),
+            0.0,
+        )  # fmt: skip
+
+    def _item(self, item: Item, field: str) -> tantivy.Query | None:
+        """One word, phrase or prefix in one field; None when analysis leaves no term (a stop
+        word)."""
+        atom = item.atom
+        analyzer = analysis.analyzer(field)
+        if isinstance(atom, Prefix):
+            pattern = re.escape(atom.text.lower()) + ".*"
+            return tantivy.Query.regex_query(self.schema, field, pattern)
+        words = atom.words if isinstance(atom, Phrase) else (atom.text,)
+        terms: list[str | tuple[int, str]] = []
+        for position, word in enumerate(words):
+            terms += [(position, term) for term in analyzer.analyze(word)]
+        if not terms:
+            return None
+        if len(terms) == 1:
+            return self._term(field, terms[0][1])
+        return tantivy.Query.phrase_query(self.schema, field, terms)
+
+    def search(self, query: tantivy.Query, *, limit: int, offset: int = 0) -> Hits:
+        """The articles ``query`` finds, best first: ``limit`` of them (0: all) from ``offset``,
+        with their stored fields and a snippet (HTML: the text escaped, matched words in
+        ``<b>``)."""
+        searcher = self.searcher()
+        size = limit or max(1, searcher.num_docs)
+        found = searcher.search(query, size, count=True, offset=offset)
+        generators: dict[str, tantivy.SnippetGenerator] = {}
+        hits = []
+        for score, address in found.hits:
+            document = searcher.doc(address)
+            field = _stored(document, "field")
+            generator = generators.get(field)
+            if generator is None:
+                generator = tantivy.SnippetGenerator.create(searcher, query, self.schema, field)
+                generator.set_max_num_chars(_SNIPPET_CHARS)
+                generators[field] = generator
+            hits.append(
+                Hit(
+                    iri=_stored(document, "iri"),
+                    score=float(score),
+                    slug=_stored(document, "slug"),
+                    headline=_stored(document, "headline"),
+                    date=document.get_first("date"),
+                    lang=_stored(document, "lang") or None,
+                    snippet=generator.snippet_from_doc(document).to_html(),
+                )
+            )
+        return Hits(getattr(found, "count", None) or 0, hits)
+
+    def scores(self, query: tantivy.Query) -> list[tuple[str, float]]:
+        """Every article ``query`` finds, best first, with its score (no snippets)."""
+        searcher = self.searcher()
+        found = searcher.search(query, max(1, searcher.num_docs), count=False)
+        return [
+            (_stored(searcher.doc(address), "iri"), float(score)) for score, address in found.hits
+        ]
+
+
+class IndexWriting:
+    """The writes of one commit (:meth:`SearchIndex.writing`)."""
+
+    def __init__(self, writer: tantivy.IndexWriter) -> None:
+        self._writer = writer
+
+    def put(self, articles: Iterable[ArticleText]) -> int:
+        """Index each article, replacing what the index held of it; how many."""
+        count = 0
+        for article in articles:
+            self._writer.delete_documents_by_term("iri", article.iri)
+            field = analysis.field_for(article.lang)
+            document = tantivy.Document(
+                kind="article",
+                iri=article.iri,
+                digest=article.digest,
+                slug=article.slug,
+                headline=article.headline,
+                lang=article.lang or "",
+                field=field,
+            )
+            if article.date is not None:
+                document.add_date("date", article.date)
+            document.add_text(field, article.text)
+            self._writer.add_document(document)
+            count += 1
+        return count
+
+    def remove(self, iris: Iterable[str]) -> None:
+        for iri in iris:
+            self._writer.delete_documents_by_term("iri", iri)
+
+    def clear(self) -> None:
+        self._writer.delete_all_documents()
+
+
+def _stored(document: tantivy.Document, field: str) -> str:
+    value = document.get_first(field)
+    return str(value) if value is not None else ""
