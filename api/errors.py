@@ -1,6 +1,9 @@
 """One error shape for the whole API: ``{"error": code, "message": text, "status": n}``.
 
 A browser (an Accept header that prefers HTML to JSON) gets the same three fields as an HTML page.
+An error about a name that fits several resources or none (:mod:`graph.resolve`) adds
+``candidates``: ``[{"iri", "name", "url"}]``, what the name may have meant, ``url`` the page to
+follow (``tests/test_names.py``).
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from newsgraph.api import error_page
+from newsgraph.api.urls import Urls
 from newsgraph.errors import NewsgraphError
+from newsgraph.vocab.namespaces import DEFAULT_BASE
 from starlette.exceptions import HTTPException
 
 
@@ -19,8 +24,11 @@ def error_response(
     message: str,
     headers: dict[str, str] | None = None,
     request: Request | None = None,
+    candidates: list[dict[str, str | None]] | None = None,
 ) -> Response:
-    body = {"error": code, "message": message, "status": status}
+    body: dict[str, object] = {"error": code, "message": message, "status": status}
+    if candidates:
+        body["candidates"] = candidates
     if request is not None and error_page.wants_html(request):
         return error_page.render_error(request, body, headers)
     return JSONResponse(body, status_code=status, headers=headers)
@@ -36,8 +44,19 @@ _STATUS_HEADERS: dict[int, dict[str, str]] = {
 async def _newsgraph_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, NewsgraphError)
     return error_response(
-        error.status, error.code, str(error), _STATUS_HEADERS.get(error.status), request
-    )
+        error.status, error.code, str(error), _STATUS_HEADERS.get(error.status), request,
+        _candidates(request, error),
+    )  # fmt: skip
+
+
+def _candidates(request: Request, error: NewsgraphError) -> list[dict[str, str | None]]:
+    """The resources a name may have meant (:mod:`graph.resolve`'s errors), with their pages."""
+    settings = getattr(request.app.state, "settings", None)
+    urls = Urls(settings.base if settings else DEFAULT_BASE)
+    return [
+        {"iri": candidate.iri, "name": candidate.name, "url": urls.href(candidate.iri)}
+        for candidate in getattr(error, "candidates", ())
+    ]
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

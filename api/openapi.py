@@ -53,6 +53,11 @@ class ErrorBody(BaseModel):
     error: str = Field(description="a short stable code, e.g. `bad-query`")
     message: str = Field(description="what went wrong, for a person to read")
     status: int = Field(description="the HTTP status, repeated")
+    candidates: list[dict[str, str | None]] = Field(
+        default_factory=list,
+        description="only for a name that fits several resources or none: what it may have "
+        "meant, each `{iri, name, url}` (`url`: its page here, or null)",
+    )
 
 
 def _error(status: int) -> dict[str, Any]:

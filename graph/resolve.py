@@ -170,6 +170,7 @@ class EntityMatch:
 
     iri: str
     name: str
+    #: The local name of its type (``Country``), ``Thing`` only when it has no other.
     type: str | None
     articles: int
 
@@ -188,8 +189,21 @@ def search_entities(store: Store, text: str, limit: int = 10) -> list[EntityMatc
         if iri is None:
             continue
         name = _value(row.get("name")) or iri
-        matches.append(EntityMatch(iri, name, _value(row.get("type")), int(articles or 0)))
+        kind = _display_type((_value(row.get("types")) or "").split())
+        matches.append(EntityMatch(iri, name, kind, int(articles or 0)))
     return matches
+
+
+def _display_type(types: Iterable[str]) -> str | None:
+    """The type shown for an entity: a local name, ``Thing`` only when it is the only one.
+
+    >>> _display_type(["http://schema.org/Thing", "http://schema.org/Country"])
+    'Country'
+    >>> _display_type([]) is None
+    True
+    """
+    local = sorted({iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for iri in types})
+    return min(local, key=lambda name: (name == "Thing", name), default=None)
 
 
 def nearest_entities(store: Store, text: str, limit: int = MAX_LISTED) -> list[Candidate]:

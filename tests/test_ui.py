@@ -94,7 +94,10 @@ def test_the_page_lists_the_same_named_queries_as_the_cli(server: Server) -> Non
                    "newest-articles", "entity-names"):  # fmt: skip
         assert wanted in cli_names
     described = {q["name"]: q for q in as_json}
-    assert described["entity-articles"]["params"] == {"entity": "the entity's IRI"}
+    assert described["entity-articles"]["params"] == {
+        "entity": "the entity (its IRI, name or other name)"
+    }
+    assert described["entity-articles"]["kinds"] == {"entity": "entity"}
     assert described["entity-articles"]["title"] == queries.get("entity-articles").title
     assert described["newest-articles"]["page"] == "/?name=newest-articles"
 

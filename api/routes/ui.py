@@ -2,7 +2,9 @@
 
 ``/?query=TEXT`` opens (and runs) a query: that is the shareable URL. ``/?name=NAME&PARAM=VALUE``
 opens a named query from ``graph/queries/`` with its parameters bound exactly as
-``newsgraph query --name NAME --param PARAM=VALUE`` binds them. The editor is YASGUI when the
+``newsgraph query --name NAME --param PARAM=VALUE`` binds them: each resolved by the kind it
+declares (an entity by IRI, name or other name, …: :func:`graph.resolve.resolve_params`), an
+ambiguous or unknown name answering the error that lists candidates. The editor is YASGUI when the
 set-up step installed it (``api/vendor.py``), else a plain text area; both run queries against
 ``/sparql`` from the browser.
 """
@@ -15,10 +17,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from newsgraph import queries
 from newsgraph.api import openapi, vendor
-from newsgraph.api.deps import SettingsDep
+from newsgraph.api.deps import SettingsDep, StoreDep
 from newsgraph.api.templating import render
 from newsgraph.api.urls import QUERIES, SPARQL, Urls
 from newsgraph.pages import INDEX_QUERIES, describe
+from newsgraph.resolve import resolve_params
+from starlette.concurrency import run_in_threadpool
 
 router = APIRouter()
 
@@ -37,6 +41,7 @@ def describe_query(name: str, urls: Urls) -> dict[str, Any]:
         "name": named.name,
         "title": named.title,
         "params": named.params,
+        "kinds": named.kinds,
         "text": named.text,
         "url": f"{QUERIES}/{named.name}",
         "page": urls.query_page(named.name) if not named.params else None,
@@ -69,7 +74,7 @@ PAGE_PARAMETERS = [
 
 @router.get("/", response_class=HTMLResponse, responses=openapi.responses(400, 404),
             openapi_extra={"parameters": PAGE_PARAMETERS})  # fmt: skip
-async def query_page(request: Request, settings: SettingsDep) -> Response:
+async def query_page(request: Request, settings: SettingsDep, store: StoreDep) -> Response:
     urls = Urls(settings.base)
     params = dict(request.query_params)
     name, text = params.get("name"), params.get("query")
@@ -77,6 +82,8 @@ async def query_page(request: Request, settings: SettingsDep) -> Response:
     if name:
         bound = {key: value for key, value in params.items() if key not in RESERVED}
         # Without parameters, a query that takes some opens unbound, for the user to complete.
+        if bound:
+            bound = await run_in_threadpool(resolve_params, store, name, bound, settings.minter)
         text = queries.bind(name, bound) if bound or not queries.get(name).params else None
         text = text or queries.get(name).text
         autorun = bool(bound) or not queries.get(name).params
@@ -102,8 +109,11 @@ async def list_queries(settings: SettingsDep) -> JSONResponse:
 
 @router.get("/queries/{name}", responses=openapi.responses(
     400, 404, content=["application/json", "application/sparql-query"]))  # fmt: skip
-async def named_query(name: str, request: Request, settings: SettingsDep) -> Response:
-    """One named query; with parameters in the query string, its text has them bound.
+async def named_query(
+    name: str, request: Request, settings: SettingsDep, store: StoreDep
+) -> Response:
+    """One named query; with parameters in the query string, its text has them bound (each
+    resolved by its kind: ``bound`` is what was bound, ``given`` what was typed).
 
     ``/queries/NAME.rq`` is the text alone (``application/sparql-query``).
     """
@@ -112,8 +122,10 @@ async def named_query(name: str, request: Request, settings: SettingsDep) -> Res
     bound = dict(request.query_params)
     described = describe_query(name, Urls(settings.base))
     if bound:
-        described["text"] = queries.bind(name, bound)
-        described["bound"] = bound
+        resolved = await run_in_threadpool(resolve_params, store, name, bound, settings.minter)
+        described["text"] = queries.bind(name, resolved)
+        described["bound"] = resolved
+        described["given"] = bound
     if raw:
         return Response(described["text"], media_type="application/sparql-query")
     return JSONResponse(described)
