@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from newsgraph import pages, queries
 from newsgraph.api import openapi
 from newsgraph.api.conneg import choose_format
@@ -27,6 +27,7 @@ from newsgraph.errors import NotAcceptable, NotFound
 from newsgraph.pages import describe
 from newsgraph.pages.article import ArticlePage, article_page
 from newsgraph.pages.listing import SORTS, ListPage, ListRequest, list_page
+from newsgraph.resolve import UnknownName, entity_named
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import Minter
 from starlette.concurrency import run_in_threadpool
@@ -74,6 +75,40 @@ def resolve(store: Store, iris: Minter, kind: str, name: str) -> Target:
     if exact is None:
         raise NotFound(f"no {kind} named {name!r} here")
     return Target(exact, None)
+
+
+def entity_redirect(store: Store, iris: Minter, name: str) -> str | None:
+    """Where ``/entity/NAME`` sends a request that names an entity rather than giving its key.
+
+    None when NAME (or the stem of ``stem.ext``) is the key of a resource the store knows: the
+    page is served as before. Otherwise NAME is looked up as the name or other name of a
+    mentioned entity, exactly, then ignoring case (:func:`graph.resolve.entity_named`), and the
+    answer is the local URL of that entity's page, keeping a format extension
+    (``/entity/usa.ttl`` → ``/entity/united-states.ttl``). A redirect is a 303 See Other: what a
+    name means may change when the store is linked again, so it is never cached as permanent.
+    A name that fits several entities is the error listing them; one that fits none is a 404
+    listing the nearest names (``tests/test_names.py``).
+    """
+    readings = [(name, "")]
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension in describe.EXTENSIONS:
+        readings.append((stem, "." + extension))
+    for text, _suffix in readings:
+        minted = mint(iris, "entity", text)
+        if minted and store.ask(
+            queries.load("resource-exists"), {"resource": ox.NamedNode(minted)}
+        ):
+            return None
+    unknown: UnknownName | None = None
+    for text, suffix in readings:
+        try:
+            iri = entity_named(store, text)
+        except UnknownName as error:
+            unknown = unknown or error
+            continue
+        return (Urls(iris.base).local(iri) or iri) + suffix
+    assert unknown is not None
+    raise unknown
 
 
 def link_header(urls: Urls, iri: str) -> str:
@@ -219,9 +254,21 @@ async def article(name: str, request: Request, store: StoreDep, settings: Settin
     return await dereference(request, store, settings.minter, "article", name)
 
 
-@router.api_route("/entity/{name:path}", methods=GET_HEAD, responses=DOCUMENTED,
-                  openapi_extra=PAGED)  # fmt: skip
+#: ``/entity/NAME`` for a name or other name of an entity: 303 to the entity's own page.
+REDIRECTED = {303: {"description": "NAME is a name or other name of an entity, not its key: "
+                    "`Location` is the entity's page (with the same extension and query)"}}  # fmt: skip
+
+
+@router.api_route("/entity/{name:path}", methods=GET_HEAD,
+                  responses={**REDIRECTED, **DOCUMENTED}, openapi_extra=PAGED)  # fmt: skip
 async def entity(name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """An entity's page; a name of it (``/entity/usa``, ``/entity/KAZAKHSTAN``) redirects there
+    (:func:`entity_redirect`)."""
+    if name:
+        moved = await run_in_threadpool(entity_redirect, store, settings.minter, name)
+        if moved is not None:
+            query = request.url.query
+            return RedirectResponse(moved + (f"?{query}" if query else ""), status_code=303)
     return await dereference(request, store, settings.minter, "entity", name)
 
 
