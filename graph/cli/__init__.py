@@ -21,6 +21,7 @@ from newsgraph.cli import (
     link,
     load,
     query,
+    search,
     serve,
     settings_cmd,
     stats,
@@ -31,7 +32,7 @@ from newsgraph.errors import NewsgraphError
 
 COMMANDS = [
     ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,
-    validate, compact,
+    validate, compact, search,
 ]  # fmt: skip
 
 
