@@ -22,10 +22,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from newsgraph import resolve
 from newsgraph.api import openapi
 from newsgraph.api.deps import SettingsDep, StoreDep
+from newsgraph.api.templating import render
+from newsgraph.api.urls import Urls
 from newsgraph.api.vendor import VENDOR_DIR
 from newsgraph.cooccurrence import count_ego, formats, labels, pair_months, timeseries
 from newsgraph.cooccurrence.cache import NetworkCache
@@ -40,9 +41,6 @@ from newsgraph.store.base import Store
 router = APIRouter()
 
 API = Path(__file__).resolve().parent.parent
-TEMPLATES = Environment(
-    loader=FileSystemLoader(API / "templates"), autoescape=select_autoescape(["html"])
-)
 #: The page's own files and the graph library copied from npm at set-up (never committed).
 ASSETS = {
     "network.js": (API / "static" / "network" / "network.js", "text/javascript"),
@@ -177,12 +175,16 @@ def network_page(
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Annotated[int, Query(ge=1, le=1_000)] = 60, weight: Weight = "count",
 ) -> HTMLResponse:  # fmt: skip
-    """The interactive network page; without JavaScript (or the library) a plain table. Its data
-    is ``/api/cooccurrence``'s for the same parameters."""
+    """The interactive network page under the site's header; without JavaScript (or the library)
+    a plain table. Its data is ``/api/cooccurrence``'s for the same parameters. Labels that would
+    overlap are shown on hover instead (api/static/network/network.js; tests/test_network_page.py)."""
     data = _network(store, settings, cache, entity or None, since, until, topic, type, min_count, top,
                     weight)  # fmt: skip
     names = {node["entity"]: node["name"] for node in data["nodes"]}
-    html = TEMPLATES.get_template("network.html").render(
+    urls = Urls(settings.base)
+    return render(
+        "network.html",
+        urls=urls,
         data=data,
         data_json=_script_json(data),
         entity_name=names.get(data["entity"] or ""),
@@ -197,17 +199,9 @@ def network_page(
             "weight": weight,
         },
         weights=WEIGHTS,
-        entity_page=_entity_page(data["entity"], settings.base),
+        entity_page=urls.local(data["entity"]) if data["entity"] else None,
         has_library=ASSETS["cytoscape.min.js"][0].exists(),
     )
-    return HTMLResponse(html)
-
-
-def _entity_page(entity: str | None, base: str) -> str | None:
-    """Where this server shows an entity minted under its base (the linked-data page)."""
-    if entity and entity.startswith(base):
-        return "/" + entity[len(base) :]
-    return None
 
 
 def _script_json(data: dict[str, Any]) -> str:

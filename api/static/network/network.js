@@ -1,6 +1,13 @@
 // The interactive co-occurrence network (api/templates/network.html). The page carries its data
 // as JSON; with the graph library (cytoscape, installed from npm at set-up) it draws the network,
 // otherwise the table in the page is the whole story.
+//
+// Labels never overlap: after the layout (and after a node is dragged) the names are placed
+// greedily — the entity the network is about, then the one pointed at or selected, then by
+// PageRank — and a name whose box would overlap one already placed is hidden (class
+// "label-hidden"); pointing at an entity or selecting it places its name first. Boxes are in
+// the graph's own coordinates, so zooming keeps the placement right. Tested in
+// tests/test_network_page.py (bounding boxes in Chromium).
 (function () {
   "use strict";
 
@@ -99,6 +106,49 @@
     showMonths(edge.data("source"), edge.data("target"));
   }
 
+  var LABEL_GAP = 2;  // graph units between two names
+
+  function overlaps(a, b) {
+    return a.x1 < b.x2 + LABEL_GAP && b.x1 < a.x2 + LABEL_GAP &&
+      a.y1 < b.y2 + LABEL_GAP && b.y1 < a.y2 + LABEL_GAP;
+  }
+
+  function labelBox(node) {
+    return node.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true,
+      includeOverlays: false });
+  }
+
+  function priority(cy) {
+    return cy.nodes().sort(function (a, b) {
+      return (b.hasClass("label-focus") - a.hasClass("label-focus")) ||
+        (b.data("ego") - a.data("ego")) ||
+        ((b.data("pagerank") || 0) - (a.data("pagerank") || 0)) ||
+        (b.data("articles") - a.data("articles")) ||
+        (a.id() < b.id() ? -1 : 1);
+    });
+  }
+
+  function placeLabels(cy) {
+    var nodes = cy.nodes();
+    nodes.removeClass("label-hidden");  // measure every name where it would be drawn
+    var boxes = {};
+    nodes.forEach(function (node) { boxes[node.id()] = labelBox(node); });
+    var placed = [];
+    var hidden = cy.collection();
+    priority(cy).forEach(function (node) {
+      var box = boxes[node.id()];
+      if (box.w > 0 && placed.some(function (other) { return overlaps(box, other); })) {
+        hidden = hidden.union(node);
+      } else {
+        placed.push(box);
+      }
+    });
+    hidden.addClass("label-hidden");
+    container.dataset.labelsShown = String(nodes.length - hidden.length);
+    container.dataset.labelsHidden = String(hidden.length);
+    document.getElementById("label-hint").hidden = hidden.length === 0;
+  }
+
   if (typeof window.cytoscape !== "function" || data.nodes.length === 0) { return; }
 
   var maxRank = Math.max.apply(null, data.nodes.map(function (n) { return n.pagerank || 0; })) || 1;
@@ -133,11 +183,24 @@
       { selector: "edge", style: {
         width: "data(width)", "line-color": "#9aa3b5", opacity: 0.6, "curve-style": "haystack" } },
       { selector: ":selected", style: { "line-color": "#2f5fb3", "border-color": "#2f5fb3",
-        "border-width": 3, opacity: 1 } }
+        "border-width": 3, opacity: 1 } },
+      { selector: "node.label-hidden", style: { "text-opacity": 0 } },
+      { selector: "node.label-focus", style: { "z-index": 10, "text-background-color": "#fff",
+        "text-background-opacity": 0.9, "text-background-padding": 2 } }
     ],
     layout: { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000,
       idealEdgeLength: 90, numIter: 1500 }
   });
+  function focus(node, on) {
+    node.toggleClass("label-focus", on || node.selected());
+    placeLabels(cy);
+  }
+  placeLabels(cy);
+  cy.on("layoutstop free", function () { placeLabels(cy); });
+  cy.on("mouseover", "node", function (event) { focus(event.target, true); });
+  cy.on("mouseout", "node", function (event) { focus(event.target, false); });
+  cy.on("select", "node", function (event) { focus(event.target, true); });
+  cy.on("unselect", "node", function (event) { focus(event.target, false); });
   cy.on("tap", "node", function (event) { showNode(event.target); });
   cy.on("tap", "edge", function (event) { showEdge(event.target); });
   cy.on("dbltap", "node", function (event) { window.location.href = pageUrl(event.target.id()); });
