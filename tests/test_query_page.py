@@ -1,8 +1,9 @@
 """The query page and the linked-data pages in a real headless Chromium, driven by Playwright.
 
-Every test records the browser's requests and console: nothing may be requested from anywhere
-but this server, nothing may break the Content-Security-Policy, and markup in the data must
-never run (``window.__pwned``) nor load (``/pwned.png``).
+Every test records the browser's requests and console (tests/query_page.py): nothing may be
+requested from anywhere but this server, nothing may break the Content-Security-Policy, and
+markup in the data must never run (``window.__pwned``) nor load (``/pwned.png``). The results,
+their views and the examples in detail: tests/test_query_page_results.py.
 """
 
 from __future__ import annotations
@@ -10,16 +11,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
+import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser
 
 from tests.browser import launch_chromium, require_vendor
 from tests.conftest import BASE, Server, newsgraph, start_server
 from tests.page_records import MANY, MARKUP_HEADLINE, write_page_records
+from tests.query_page import (
+    Visit,
+    open_query,
+    result_rows,
+    urlencode_query,
+    visiting,
+    without_vendor,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -34,25 +42,6 @@ SELECT ?headline ?entity ?name WHERE {
   FILTER(CONTAINS(?headline, "pwned"))
 }"""
 needs_yasgui = pytest.mark.usefixtures("yasgui")
-
-
-@dataclass
-class Visit:
-    """One browser context, with everything it requested and complained about."""
-
-    context: BrowserContext
-    page: Page
-    requests: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-
-    def check_stayed_home(self, server: Server) -> None:
-        home = urlsplit(server.url).netloc
-        for url in self.requests:
-            parts = urlsplit(url)
-            assert parts.scheme in ("blob", "data") or parts.netloc == home, url
-            assert "pwned" not in parts.path, url
-        assert not [m for m in self.console if "Content Security Policy" in m], self.console
-        assert self.page.evaluate("window.__pwned") is None
 
 
 @pytest.fixture(scope="module")
@@ -81,20 +70,8 @@ def yasgui() -> None:
 
 @pytest.fixture
 def visit(browser: Browser, server: Server) -> Iterator[Visit]:
-    context = browser.new_context(accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    seen = Visit(context, page)
-    context.on("request", lambda request: seen.requests.append(request.url))
-    page.on("console", lambda message: seen.console.append(message.text))
-    yield seen
-    seen.check_stayed_home(server)
-    context.close()
-
-
-def without_vendor(visit: Visit) -> None:
-    """Make the page meet a server whose set-up step had no npm: vendor files fail to load."""
-    visit.context.route("**/static/vendor/**", lambda route: route.abort())
+    with visiting(browser, server) as seen:
+        yield seen
 
 
 def run_plain(visit: Visit, server: Server, query: str) -> None:
@@ -106,13 +83,6 @@ def run_plain(visit: Visit, server: Server, query: str) -> None:
     page.wait_for_selector("#results table")
 
 
-def plain_rows(visit: Visit) -> list[list[str]]:
-    rows: list[list[str]] = visit.page.eval_on_selector_all(
-        "#results tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
-    )
-    return rows
-
-
 @needs_yasgui
 def test_yasgui_runs_a_typed_query_and_shows_the_rows(visit: Visit, server: Server) -> None:
     page = visit.page
@@ -122,12 +92,33 @@ def test_yasgui_runs_a_typed_query_and_shows_the_rows(visit: Visit, server: Serv
     page.click(".CodeMirror")
     page.keyboard.press("Control+A")
     page.keyboard.insert_text(ASTANA_QUERY)
-    page.click(".yasqe_queryButton")
-    rows = page.locator(".yasr table.dataTable tbody tr")
+    page.keyboard.press("Control+Enter")
+    rows = page.locator("#results tbody tr")
     rows.nth(ASTANA_ARTICLES - 1).wait_for()
     assert rows.count() == ASTANA_ARTICLES
-    assert "Story number 0 about Kazakhstan" in page.inner_text(".yasr table.dataTable")
+    assert "Story number 0 about Kazakhstan" in page.inner_text("#results table")
     assert "query=" in page.url  # the address bar can be shared
+    page.click("#run-query")  # the page's own Run button runs the editor's text too
+    page.wait_for_selector("#results tbody tr")
+    assert page.locator("#results tbody tr").count() == ASTANA_ARTICLES
+
+
+@needs_yasgui
+def test_yasgui_has_one_set_of_controls(visit: Visit, server: Server) -> None:
+    """YASGUI's own share button, query button, tabs and results pane are not shown beside
+    the page's (the control: YASGUI draws a share button unless told not to)."""
+    page = open_query(visit, server, ASTANA_QUERY, "yasgui")
+    page.wait_for_selector("#results tbody tr")
+    for theirs in (".yasqe_share", ".yasqe_queryButton", ".yasr", ".tabsList"):
+        assert page.locator(theirs).count() == 0, theirs
+    for ours in ("#run-query", "#copy-link", "#share-link", '[data-download="csv"]'):
+        assert page.locator(ours).count() == 1, ours
+    drawn = page.evaluate(
+        """() => { const host = document.createElement("div"); document.body.append(host);
+                   new Yasgui.Yasqe(host, {persistenceId: null});
+                   return host.querySelectorAll(".yasqe_share").length; }"""
+    )
+    assert drawn == 1
 
 
 @needs_yasgui
@@ -137,7 +128,7 @@ def test_yasgui_links_iris_to_the_local_pages(visit: Visit, server: Server) -> N
         f"SELECT ?entity WHERE {{ <{BASE}article/many-0> <http://schema.org/mentions> ?entity }}"
     )
     page.goto(server.url + "?" + urlencode_query(query))
-    link = page.locator('.yasr a[href="/entity/astana"]')
+    link = page.locator('#results a[href="/entity/astana"]')
     link.wait_for()
     link.click()
     page.wait_for_url("**/entity/astana")
@@ -146,17 +137,16 @@ def test_yasgui_links_iris_to_the_local_pages(visit: Visit, server: Server) -> N
 
 @needs_yasgui
 def test_yasgui_shows_markup_as_text(visit: Visit, server: Server) -> None:
-    page = visit.page
-    page.goto(server.url + "?" + urlencode_query(MARKUP_QUERY))
-    page.locator(".yasr table.dataTable tbody tr").first.wait_for()
-    assert MARKUP_HEADLINE in page.inner_text(".yasr table.dataTable")
-    assert page.locator(".yasr img").count() == 0
+    page = open_query(visit, server, MARKUP_QUERY, "yasgui")
+    page.locator("#results tbody tr").first.wait_for()
+    assert MARKUP_HEADLINE in page.inner_text("#results table")
+    assert page.locator("#results img, #results script").count() == 0
 
 
 def test_plain_editor_without_vendor_assets(visit: Visit, server: Server) -> None:
     without_vendor(visit)
     run_plain(visit, server, ASTANA_QUERY)
-    rows = plain_rows(visit)
+    rows = result_rows(visit.page)
     assert len(rows) == ASTANA_ARTICLES
     assert rows[0] == ["article:many-0", "Story number 0 about Kazakhstan"]
     assert f"{ASTANA_ARTICLES} rows" in visit.page.inner_text("#status")
@@ -170,7 +160,7 @@ def test_plain_editor_without_vendor_assets(visit: Visit, server: Server) -> Non
 def test_plain_editor_shows_markup_as_text_and_reports_errors(visit: Visit, server: Server) -> None:
     without_vendor(visit)
     run_plain(visit, server, MARKUP_QUERY)
-    cells = [cell for row in plain_rows(visit) for cell in row]
+    cells = [cell for row in result_rows(visit.page) for cell in row]
     assert MARKUP_HEADLINE in cells
     assert visit.page.locator("#results img, #results script").count() == 0
     visit.page.fill("#query-text", "SELECT WHERE {")
@@ -206,16 +196,41 @@ def test_an_example_query_runs_with_its_parameter(visit: Visit, server: Server) 
     page = visit.page
     page.goto(server.url)
     example = page.locator('li.example[data-name="entity-articles"]')
+    assert not example.locator("input[name=entity]").is_visible()  # collapsed until opened
+    example.locator("summary").click()
     example.locator("input[name=entity]").fill(BASE + "entity/kazakhstan")
     example.locator("button.open-example").click()
     page.wait_for_selector("#results table")
     assert page.locator("#results tbody tr").count() == MANY + 1
     assert "VALUES (?entity)" in page.input_value("#query-text")
-    suggestions = page.locator('li.example[data-name="entity-comentions"] input[name=entity]')
-    suggestions.focus()
+    topics = page.locator('li.example[data-name="topic-articles"]')
+    topics.locator("summary").click()
+    topics.locator("input[name=topic]").focus()
     options = page.locator("datalist option")
     options.first.wait_for(state="attached")
-    assert BASE + "entity/kazakhstan" in options.evaluate_all("os => os.map(o => o.value)")
+    assert BASE + "topic/energy" in options.evaluate_all("os => os.map(o => o.value)")
+
+
+def test_an_entity_field_offers_names_as_you_type(visit: Visit, server: Server) -> None:
+    """The typeahead on an entity parameter (api/static/typeahead.js over /api/entities) puts
+    the picked entity's IRI in the field; the oracle is /api/entities itself."""
+    page = visit.page
+    page.goto(server.url)
+    example = page.locator('li.example[data-name="entity-comentions"]')
+    example.locator("summary").click()
+    field = example.locator("input[name=entity]")
+    field.press_sequentially("ast")
+    option = example.locator("[role=option]").first
+    option.wait_for()
+    found = httpx.get(server.url + "api/entities", params={"search": "ast"}, timeout=30).json()
+    assert example.locator("[role=option]").count() == len(found["entities"]) == 1
+    assert option.inner_text().startswith("Astana")
+    field.press("ArrowDown")
+    field.press("Enter")
+    assert field.input_value() == BASE + "entity/astana" == found["entities"][0]["iri"]
+    example.locator("button.open-example").click()
+    page.wait_for_selector("#results tbody tr")
+    assert "entity-comentions" in page.inner_text("#query-form")
 
 
 def test_an_entity_page_opens_a_query_about_it(visit: Visit, server: Server) -> None:
@@ -228,7 +243,3 @@ def test_an_entity_page_opens_a_query_about_it(visit: Visit, server: Server) -> 
     page.wait_for_selector("#results table")
     assert page.locator("#results tbody tr").count() == ASTANA_ARTICLES
     assert re.search(r"entity-articles", page.inner_text("#query-form"))
-
-
-def urlencode_query(query: str) -> str:
-    return urlencode({"query": query})

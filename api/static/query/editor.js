@@ -50,8 +50,9 @@ function yasqeEditor(textarea, element, run) {
       editorHeight: "22rem",
     });
     yasqe.setValue(textarea.value);
-    // Ctrl+Enter and Cmd+Enter call query(): run through the page's own results panel instead.
-    yasqe.query = () => { run(); return Promise.resolve(); };
+    // Its Ctrl+Enter and Cmd+Enter would send the query itself: run it through the page instead.
+    yasqe.setOption("extraKeys", Object.assign({}, yasqe.getOption("extraKeys"),
+      { "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() }));
     textarea.hidden = true;
     document.querySelector('label[for="query-text"]').htmlFor = "";
     let marked = null;

@@ -60,10 +60,12 @@ export function graphElements(result, columns, names, labels) {
 
 const STYLE = [
   { selector: "node", style: { label: "data(label)", "font-size": 10, "background-color": "#1f5fa8",
-    width: 14, height: 14, color: "#1d2330", "text-valign": "bottom", "text-margin-y": 3 } },
+    width: 14, height: 14, color: "#1d2330", "text-valign": "bottom", "text-margin-y": 3,
+    "text-wrap": "ellipsis", "text-max-width": "12em", "min-zoomed-font-size": 6 } },
   { selector: "edge", style: { width: "mapData(weight, 1, 20, 1, 8)", "line-color": "#9aa6b8",
     "curve-style": "bezier", "target-arrow-shape": "triangle", "target-arrow-color": "#9aa6b8",
-    label: "data(label)", "font-size": 8, color: "#5b6474", "text-rotation": "autorotate" } },
+    label: "data(label)", "font-size": 8, color: "#5b6474", "text-rotation": "autorotate",
+    "min-zoomed-font-size": 8 } },
   { selector: "node:selected", style: { "background-color": "#a3261b" } },
 ];
 
@@ -91,17 +93,21 @@ export function drawGraph(container, result, names, labels) {
 
   function draw() {
     const { nodes, edges, literals } = graphElements(result, columns, names, labels);
+    const edgeLabels = new Set(edges.map((edge) => edge.data.label));
+    if (edgeLabels.size === 1) for (const edge of edges) edge.data.label = "";
     if (cy) cy.destroy();
     cy = cytoscape({
       container: frame,
       elements: { nodes, edges },
       style: STYLE,
-      layout: { name: nodes.length > 400 ? "grid" : "cose", animate: false },
-      wheelSensitivity: 0.3,
+      layout: { name: nodes.length > 400 ? "grid" : "cose", animate: false, padding: 30 },
+      maxZoom: 2,
     });
     frame.dataset.nodes = String(cy.nodes().length);
     frame.dataset.edges = String(cy.edges().length);
-    const from = result.form === "graph" ? "the triples" : `?${columns.source} → ?${columns.target}`;
+    const only = edgeLabels.size === 1 ? [...edgeLabels][0] : "";
+    const from = result.form === "graph" ? `the triples${only ? ", all " + only : ""}`
+      : `?${columns.source} → ?${columns.target}`;
     note.textContent = `${nodes.length} nodes, ${edges.length} edges (${from})` +
       (literals ? `; ${literals} statements with a literal value are in the table` : "") +
       (result.rows.length > MOST_EDGES ? `; the first ${MOST_EDGES} rows are drawn` : "") + ".";
