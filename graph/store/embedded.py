@@ -32,6 +32,7 @@ Only ``ingest`` and ``load`` make a store; every other command refuses a path th
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import json
 import os
@@ -40,7 +41,7 @@ import threading
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
 from newsgraph import queries, sparql
@@ -86,6 +87,8 @@ class EmbeddedStore(Store):
         self._unit_wrote = False
         #: The graphs the unit under way replaced (None: it wrote what it cannot name).
         self._touched: set[str] | None = set()
+        #: The full-text index, once a query asked it (``ng:matches``).
+        self._search_index: Any = None
         #: Kept by compaction, rollback and close: each needs the primary to itself.
         self._exclusive = threading.RLock()
         self._closed = False
@@ -291,6 +294,7 @@ class EmbeddedStore(Store):
     def _query(self, query: str, bindings: Mapping[str, Term] | None) -> object:
         if bindings:
             query = queries.bind(query, bindings)
+        query = self._joined(query)
         return self._store.query(query, use_default_graph_as_union=True)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
@@ -326,7 +330,28 @@ class EmbeddedStore(Store):
         yield from triples
 
     def execute(self, request: QueryRequest) -> QueryResponse:
+        joined = self._joined(request.query)
+        if joined is not request.query:
+            request = dataclasses.replace(request, query=joined)
         return sparql.execute(self._store, request)
+
+    def _joined(self, query: str) -> str:
+        """The query with its ``ng:matches`` patterns answered by the full-text index
+        (:mod:`newsgraph.search.join`); the same text when it has none."""
+        from newsgraph.search import join
+
+        if not join.mentions_matches(query):
+            return query
+        return join.bind_matches(query, self._search_scores)
+
+    def _search_scores(self, words: str) -> list[tuple[str, float]]:
+        from newsgraph.search.index import SearchIndex
+        from newsgraph.search.syntax import parse
+
+        if self._search_index is None:
+            self._search_index = SearchIndex.of_store(self.path)
+        index = self._search_index
+        return index.scores(index.compile(parse(words)))
 
     # -- writing -------------------------------------------------------------------------------
 

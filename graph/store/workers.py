@@ -62,10 +62,8 @@ def _recv_exactly(sock: socket.socket, size: int) -> bytes:
 
 
 def _answer(store: Any, kind: str, payload: Any) -> Any:
-    from newsgraph import sparql
-
     if kind == "execute":
-        return sparql.execute(store.raw, payload)
+        return store.execute(payload)
     if kind == "select":
         query, bindings = payload
         return list(store.select(query, bindings))

@@ -156,6 +156,7 @@ class RemoteStore(Store):
 
     def execute(self, request: QueryRequest) -> QueryResponse:
         check_query(request.query, allow_service=request.allow_service)
+        _refuse_matches(request.query)
         self.flush()
         form = sparqltext.query_form(request.query)
         if form is None:
@@ -262,3 +263,18 @@ def _secret(value: object) -> str | None:
 
 
 __all__ = ["RemoteStore", "bind"]
+
+
+def _refuse_matches(query: str) -> None:
+    """``ng:matches`` is answered from newsgraph's full-text index, which lives beside a store
+    on disk: a remote endpoint would silently find nothing, so the query is refused."""
+    from newsgraph.search import join
+
+    def no_index(words: str) -> list[tuple[str, float]]:
+        raise QueryError(
+            f"ng:matches {words!r}: full-text search is answered from newsgraph's index, "
+            "which a remote store has not (query the store on disk, or the server's own "
+            "full-text feature)"
+        )
+
+    join.bind_matches(query, no_index)
