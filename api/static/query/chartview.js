@@ -8,13 +8,20 @@ import { isNumeric, isTemporal, termText, timeOf } from "./terms.js";
 
 export const MOST_POINTS = 5000;
 
+/** A date literal, or a plain one written like a date (`2026-01`: a month, as the named queries
+ * give them). */
+function dateLike(term) {
+  return isTemporal(term) || (term.type === "literal" && !term.datatype && !term["xml:lang"] &&
+    /^\d{4}(-\d{2}(-\d{2})?)?$/.test(term.value));
+}
+
 function columnKinds(vars, rows) {
   const kinds = {};
   for (const name of vars) {
     const bound = rows.map((row) => row[name]).filter((term) => term !== undefined);
     kinds[name] = !bound.length ? "empty"
       : bound.every(isNumeric) ? "number"
-      : bound.every(isTemporal) ? "date" : "label";
+      : bound.every(dateLike) ? "date" : "label";
   }
   return kinds;
 }
