@@ -203,6 +203,7 @@ def test_a_syntax_error_shows_its_line_and_column(
     assert page.inner_text(".query-error-title") == f"Syntax error at line {line}, column {column}"
     assert BROKEN.split("\n")[line - 1] in page.inner_text(".query-error pre")
     assert "400 bad-query" in page.inner_text("#status.failed")
+    assert not page.is_visible("#views")  # no views of a result there is not
     if editor == "yasgui":
         assert page.locator(".CodeMirror .query-error-line").count() == 1
     # The control: a query that parses shows no error.
