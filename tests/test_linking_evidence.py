@@ -26,7 +26,7 @@ def test_the_evidence_of_a_prepared_record() -> None:
                  body_md="# Head\n\nThe *World Health Organization* (WHO) met.")  # fmt: skip
     evidence = Evidence.of_prepared(prepare(raw, "x:1"))
     assert evidence == Evidence.of(
-        ["PACE", "WHO"], "WHO meets\nHead\n\nThe World Health Organization (WHO) met."
+        ["PACE", "WHO"], "WHO meets\nHead\n\nThe World Health Organization (WHO) met.", "en"
     )
     assert [(d.short, d.long) for d in evidence.definitions] == [
         ("WHO", "World Health Organization")

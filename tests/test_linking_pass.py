@@ -127,7 +127,7 @@ def test_an_ingest_into_an_empty_store_holds_each_article_once(tmp_path: Path) -
             linker.written(rows)
             linking = Pass(store, settings.minter, linker.cache, linker.hashes,
                            fresh=linker.fresh, trusted=False)  # fmt: skip
-            lists, _definitions, places = linking._evidence()
+            lists, _definitions, places, _langs = linking._evidence()
         finally:
             linker.close()
     held = list(linker.hashes)

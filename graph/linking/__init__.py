@@ -18,7 +18,7 @@ from pathlib import Path
 from newsgraph.linking import readback
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.cache import LinkingCache
-from newsgraph.linking.evidence import Evidence, record_text
+from newsgraph.linking.evidence import Evidence, language, record_text
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.resolve import Corpus, resolve
 from newsgraph.linking.stamp import evidence_fingerprint, stamp
@@ -136,7 +136,8 @@ class Linker:
 def links_alone(record: Record, iris: Minter) -> list[str]:
     """The entity IRIs of a record's entity list in a store that held only this record."""
     article = iris.article(record.slug)
-    resolution = resolve(Corpus({article: record.entities}), load_authority(), find_in_text=False)
+    corpus = Corpus({article: record.entities}, langs={article: language(record.lang)})
+    resolution = resolve(corpus, load_authority(), find_in_text=False)
     return [iris.entity(key) for key in resolution.mentions[article]]
 
 

@@ -20,9 +20,10 @@ from newsgraph.linking.normalise import (
     tokens_of,
 )
 
-__all__ = ["Definition", "abbreviates", "definitions"]
+__all__ = ["Definition", "abbreviates", "definitions", "in_entry"]
 
 _PAREN = re.compile(r"\(([^()\n]{2,80})\)")
+_ENTRY = re.compile(r"^(?P<long>[^()]*\w[^()]*?)\s*\((?P<short>[^()]+)\)$")
 _WORD = re.compile(r"[\w][\w.'’&\-]*")
 #: Longest long form looked for before a parenthesis, in words.
 MAX_LONG_WORDS = 12
@@ -105,6 +106,29 @@ def _short_form_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
 
     kept = sum(1 for word in short if word in long)
     return kept >= 1 and any(word not in long for word in short) and match(0, 0)
+
+
+@lru_cache(maxsize=100_000)
+def in_entry(form: str) -> Definition | None:
+    """The acronym an entity-list entry defines in itself: ``Long Form (SHORT)``, in any
+    language and script. The entry is the evidence, so the letters need not be the long form's
+    initials (a German long form with its English acronym); the short form must be written as
+    an acronym, or abbreviate the long form.
+
+    >>> in_entry("Internationalen Olympischen Komitees (IOC)")
+    Definition(short='IOC', long='Internationalen Olympischen Komitees')
+    >>> in_entry("Парламентская ассамблея Совета Европы (ПАСЕ)")
+    Definition(short='ПАСЕ', long='Парламентская ассамблея Совета Европы')
+    >>> in_entry("Paxar Corp"), in_entry("Georgia (country)")
+    (None, None)
+    """
+    match = _ENTRY.match(form.strip())
+    if not match:
+        return None
+    long, short = match.group("long").strip(), match.group("short").strip()
+    if is_acronym(short) or abbreviates(short, long):
+        return Definition(short, long)
+    return None
 
 
 def definitions(text: str) -> list[Definition]:

@@ -25,8 +25,18 @@ from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse
 __all__ = ["MAX_EVIDENCE", "Assignment", "assign"]
 
 #: Words after a short form that make the longer name something else ("European Commission
-#: for Democracy through Law" is not the European Commission).
-_BREAKING = frozenset({"of", "for", "on", "in", "at", "to", "and", "de", "du", "des", "against"})
+#: for Democracy through Law" is not the European Commission; "Golf von Mexiko" is not Golf),
+#: in the languages newsgraph reads (folded as names are: "für" is "fur").
+_BREAKING = frozenset(
+    {"of", "for", "on", "in", "at", "to", "and", "de", "du", "des", "against", "fur", "pour",
+     "para", "для", "при"}
+)  # fmt: skip
+#: Words before a surname that make the longer name a place or a body, not a person ("Golf von
+#: Mexiko"), unless the name starts with a given name ("Charles de Gaulle").
+_PREPOSITIONS = _BREAKING - {"and"} | {
+    "von", "vom", "der", "del", "della", "di", "da", "do", "dos", "la", "zur", "zum", "am", "im",
+    "en", "по", "в", "на",
+}  # fmt: skip
 #: Heads that make "X Head" a body of its own rather than X ("Venice Commission").
 _BODY_HEADS = frozenset(
     {"commission", "council", "committee", "court", "assembly", "parliament", "ministry",
@@ -34,7 +44,8 @@ _BODY_HEADS = frozenset(
      "authority", "board", "league", "federation", "organization", "program", "office",
      "department", "tribunal", "senate", "congress", "summit", "conference", "forum",
      "exchange", "times", "post", "journal", "radio", "airport", "city", "state", "province",
-     "county", "river", "port", "school", "college", "hospital", "museum", "church"}
+     "county", "river", "port", "school", "college", "hospital", "museum", "church",
+     "channel", "online", "tv", "magazine"}
 )  # fmt: skip
 MAX_EVIDENCE = 10
 
@@ -133,7 +144,22 @@ class _ShortForms:
         if anchored and self.names.authority.entries[anchored].type != "Person":
             return False  # "Africa" is not short for "South Africa"
         display = people.split_title(other)
-        return people.person_shape(display[1] if display else other)
+        return _person_with_surname(display[1] if display else other)
+
+
+def _person_with_surname(name: str) -> bool:
+    """A person-shaped name whose last word is a surname: not "X von Y" unless X is a given
+    name ("Golf von Mexiko" is a gulf, "Charles de Gaulle" a person).
+
+    >>> _person_with_surname("Golf von Mexiko"), _person_with_surname("Charles de Gaulle")
+    (False, True)
+    """
+    if not people.person_shape(name):
+        return False
+    tokens = parse(name).tokens
+    if len(tokens) > 2 and tokens[-2] in _PREPOSITIONS:
+        return tokens[0] in people.given_names()
+    return True
 
 
 def assign(names: NameLevel) -> Assignment:
@@ -189,7 +215,8 @@ def _surnames(
     keys_by_root: dict[str, set[str]] = defaultdict(set)
     titled_keys = {parse(form).key for form in names.titled}
     for name in uf.parent:
-        if name.startswith("k:") and name[2:] not in titled_keys:
+        inflected = uf.joined_by.get(name, ("",))[0] == "inflectedForm"  # "Obamas" is Obama's
+        if name.startswith("k:") and name[2:] not in titled_keys and not inflected:
             keys_by_root[uf.find(name)].add(name[2:])
     persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
     evidence: dict[str, set[str]] = defaultdict(set)
@@ -202,7 +229,7 @@ def _surnames(
         display = people.split_title(form)
         text = display[1] if display else form
         words = roots[form][1]
-        if len(words) > 1 and people.person_shape(text):
+        if len(words) > 1 and _person_with_surname(text):
             for surname in people.surname_keys(text):
                 persons[surname].add(root)
                 evidence[root].update(names.form_articles[form])
@@ -211,16 +238,20 @@ def _surnames(
     for surname, entry_ids in _authority_surnames(names.authority).items():
         persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
     bearers = set().union(*persons.values())
+    owned = _owned_by_places(names.authority)
+    given = people.given_names()
     for form in names.form_articles:
-        key = names.effective[form]
+        key = names.inflected_base.get(form) or names.effective[form]
         root = roots[form][0]
         if (
             " " in key
             or uf.anchor.get(root)
-            or keys_by_root[root] - {key, names.parsed[form].key}
+            or keys_by_root[root] - {names.effective[form], names.parsed[form].key}
             or names.parsed[form].acronym
+            or key in owned
+            or key in given
         ):
-            continue
+            continue  # not a bare surname, or something else in the store could own it
         candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}
         if len(candidates) != 1 or next(iter(candidates)) not in bearers:
             continue
@@ -230,6 +261,20 @@ def _surnames(
             "surname",
             frozenset(sorted(evidence[person])[:MAX_EVIDENCE]),
         )
+
+
+@cache
+def _owned_by_places(authority: Authority) -> frozenset[str]:
+    """Keys that a place or body of the authority file could own: the first word of its
+    names ("Washington" of "Washington, D.C."), and every contested name."""
+    owned = set(authority.contested)
+    for entry in authority.entries.values():
+        if entry.type != "Person":
+            for name in entry.names:
+                tokens = parse(name).key_tokens
+                if tokens:
+                    owned.add(tokens[0])
+    return frozenset(owned)
 
 
 @cache

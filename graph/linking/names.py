@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from newsgraph.linking import acronyms, people
+from newsgraph.linking import acronyms, crosslingual, people
 from newsgraph.linking.acronyms import Definition
 from newsgraph.linking.authority import Authority
 from newsgraph.linking.clusters import Clusters
@@ -38,6 +38,8 @@ class Corpus:
     texts: dict[str, str] = field(default_factory=dict)
     #: Acronym definitions by article; read from ``texts`` when not given.
     definitions: Mapping[str, Sequence[Definition]] | None = None
+    #: article → the primary subtag of its language, where the record gives one.
+    langs: Mapping[str, str] = field(default_factory=dict)
 
 
 def node(key: str) -> str:
@@ -64,6 +66,17 @@ class NameLevel:
         self.effective: dict[str, str] = {}  # form → key after dropping a personal title
         self.titled: set[str] = set()
         self.form_articles: dict[str, set[str]] = defaultdict(set)
+        #: form → the languages of the articles whose lists hold it; name key → the same.
+        self.form_langs: dict[str, frozenset[str]] = {}
+        self.key_langs: dict[str, set[str]] = defaultdict(set)
+        #: node → where the evidence of a cross-language union came from, and the language
+        #: a name was read in (:mod:`graph.linking.crosslingual`).
+        self.sources: dict[str, str] = {}
+        self.node_langs: dict[str, str] = {}
+        #: inflected form → the surname key it inflects ("Nordegrens" → "nordegren").
+        self.inflected_base: dict[str, str] = {}
+        #: article → the acronyms its list's entries define ("British Petroleum (BP)").
+        self.entry_definitions: Mapping[str, Sequence[Definition]] = {}
         #: names a split override keeps apart from a name with the same key: name → its own key.
         self.own_keys: dict[str, str] = {}
         for override in self.overrides:
@@ -78,8 +91,19 @@ class NameLevel:
         for article, forms in corpus.lists.items():
             for form in forms:
                 self.form_articles[form].add(article)
+        langs = corpus.langs
+        form_langs: dict[str, set[str]] = defaultdict(set)
+        if langs:
+            for article, forms in corpus.lists.items():
+                lang = langs.get(article)
+                if lang:
+                    for form in forms:
+                        form_langs[form].add(lang)
         for form in sorted(self.form_articles):
             self.parse(form)
+            if form in form_langs:
+                self.form_langs[form] = frozenset(form_langs[form])
+                self.key_langs[self.effective[form]].update(form_langs[form])
         self.definitions: Mapping[str, Sequence[Definition]] = (
             corpus.definitions
             if corpus.definitions is not None
@@ -123,6 +147,7 @@ class NameLevel:
                 node(self.effective[override.target]), node(self.effective[override.name]),
                 "overrideMerge", force=True,
             )  # fmt: skip
+        self.entry_definitions = crosslingual.entry_definitions(self)
         for definition in (d for ds in self.definitions.values() for d in ds):
             uf.add(node(parse(definition.short).key))
             uf.add(node(parse(definition.long).key))
@@ -131,20 +156,26 @@ class NameLevel:
             if entry is not None:
                 rule = "countryName" if entry.origin == "pycountry" else "authorityName"
                 uf.union("a:" + entry.id, name, rule)
+        crosslingual.link_across(self)
         for form in sorted(self.titled):
             uf.add(node(parse(form).key))
             uf.union(node(self.effective[form]), node(parse(form).key), "titledForm")
         self._acronyms()
+        crosslingual.transliterations(self)
 
     def _acronym_evidence(self) -> dict[str, dict[str, tuple[str, set[str]]]]:
         """short key → long key → (rule, articles) from text definitions and entity lists."""
         evidence: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
-        for article, found in sorted(self.definitions.items()):
-            for definition in found:
-                short, long = parse(definition.short).key, parse(definition.long).key
-                if short != long:
-                    entry = evidence[short].setdefault(long, ("acronymInText", set()))
-                    entry[1].add(article)
+        for rule, definitions in (
+            ("acronymInText", self.definitions),
+            ("acronymInEntry", self.entry_definitions),
+        ):
+            for article, found in sorted(definitions.items()):
+                for definition in found:
+                    short, long = parse(definition.short).key, parse(definition.long).key
+                    if short != long:
+                        entry = evidence[short].setdefault(long, (rule, set()))
+                        entry[1].add(article)
         shorts = {form for form, name in self.parsed.items() if name.acronym}
         with_shorts = [a for a, forms in self.corpus.lists.items() if not shorts.isdisjoint(forms)]
         for article in sorted(with_shorts):

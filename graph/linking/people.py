@@ -37,6 +37,11 @@ TITLES: tuple[tuple[str, ...], ...] = tuple(
                 "chairwoman", "chief executive", "ceo", "ambassador", "commissioner", "speaker",
                 "prof", "professor", "rev", "father", "cardinal", "crown prince", "prince",
                 "princess", "president-elect", "mme", "herr", "monsieur", "madame",
+                # German, French, Spanish, Russian and Kazakh (folded: "prasident" is Präsident)
+                "prinz", "prinzessin", "konig", "konigin", "prasident", "prasidentin", "kanzler",
+                "kanzlerin", "bundeskanzler", "bundeskanzlerin", "ministerin", "frau", "papst",
+                "ministre", "presidente", "ministro", "senor", "senora", "президент", "министр",
+                "премьер министр", "премьер", "глава", "президенті",
             )
         ),
         key=lambda words: -len(words),
@@ -68,7 +73,9 @@ NOT_PERSON_WORDS = frozenset(
         "media", "labs", "pharmaceuticals", "corps", "reserve", "treasury", "budget",
         "org", "orgs", "organisation", "organisations", "organizations", "ngo", "society",
         "alliance", "coalition", "consortium", "initiative", "movement", "front", "corridor",
-        "pipeline", "project", "programme", "fc", "ministries",
+        "pipeline", "project", "programme", "fc", "ministries", "bridge", "channel", "online",
+        "canal", "tunnel", "dam", "stadium", "arena", "palace", "avenue", "valley", "strait",
+        "amt", "rat", "insel", "ministerium", "partei", "regierung", "verband", "stiftung",
         "and", "of", "for", "the", "de", "del", "la", "le",
     }
 ) | CORPORATE_SUFFIXES  # fmt: skip
@@ -80,7 +87,18 @@ PARTICLES = frozenset(
 )  # fmt: skip
 
 _INITIAL = re.compile(r"^[A-Z]\.?$|^(?:[A-Z]\.){2,3}$")
-_WORD = re.compile(r"^[A-Z][A-Za-z'’\-]*[a-z][A-Za-z'’\-]*$|^[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
+_WORD_CHARACTERS = re.compile(r"^[^\W\d_]['’\-\w]*$")
+
+
+def _name_word(word: str) -> bool:
+    """A capitalised word with a lower-case letter, in any script ("McDowell", "Schäfer",
+    "Токаев", "Krause-Dünow")."""
+    return (
+        word[:1].isupper()
+        and bool(_WORD_CHARACTERS.match(word))
+        and not any(ch.isdigit() or ch == "_" for ch in word)
+        and any(ch.islower() for ch in word)
+    )
 
 
 @cache
@@ -139,7 +157,7 @@ def person_shape(text: str) -> bool:
     for word in words:
         if word.lower() in PARTICLES and word.islower():
             continue
-        if not (_WORD.match(word) or _INITIAL.match(word)):
+        if not (_name_word(word) or _INITIAL.match(word)):
             return False
         if word.lower().strip(".") in NOT_PERSON_WORDS:
             return False

@@ -56,7 +56,7 @@ def article_hashes(store: Store) -> dict[str, str]:
 
 
 def read_evidence(store: Store, articles: Sequence[str] | None) -> dict[str, Evidence]:
-    """The evidence of articles, from their stored names and text."""
+    """The evidence of articles, from their stored names, text and language."""
     names: dict[str, list[str]] = defaultdict(list)
     for row in _rows(store, "article-entity-names", "article", articles):
         names[_iri(row["article"])].append(_text(row["name"]))
@@ -64,7 +64,8 @@ def read_evidence(store: Store, articles: Sequence[str] | None) -> dict[str, Evi
     for row in _rows(store, "linking-article-texts", "article", articles):
         parts = (_text(row.get(name)) for name in ("headline", "description", "body"))
         text = stored_text(*parts)
-        found[_iri(row["article"])] = Evidence.of(names.get(_iri(row["article"]), ()), text)
+        listed = names.get(_iri(row["article"]), ())
+        found[_iri(row["article"])] = Evidence.of(listed, text, _text(row.get("lang")))
     return found
 
 

@@ -95,8 +95,8 @@ class Pass:
         reconcile_url: str | None = None,
     ) -> LinkSummary:
         started = time.perf_counter()
-        lists, definitions, places = self._evidence()
-        corpus = Corpus(lists, definitions=dict(sorted(definitions.items())))
+        lists, definitions, places, langs = self._evidence()
+        corpus = Corpus(lists, definitions=dict(sorted(definitions.items())), langs=langs)
         del definitions
         resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled))
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
@@ -123,19 +123,29 @@ class Pass:
 
     def _evidence(
         self,
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[Definition, ...]], dict[str, Span]]:
-        """Every article's entity list, the definitions its text gives, and where its spans
-        are in the cache, reading back from the store what the cache lacks. Each distinct
+    ) -> tuple[
+        dict[str, tuple[str, ...]],
+        dict[str, tuple[Definition, ...]],
+        dict[str, Span],
+        dict[str, str],
+    ]:
+        """Every article's entity list, the definitions its text gives, where its spans
+        are in the cache, and its language (where the record gives one), reading back from the store what the cache lacks. Each distinct
         form is one string however many lists hold it; so is each IRI, as a rule."""
         lists: dict[str, tuple[str, ...]] = {}
         definitions: dict[str, tuple[Definition, ...]] = {}
         places: dict[str, Span] = {}
+        langs: dict[str, str] = {}
         forms: dict[str, str] = {}
         intern = forms.setdefault
 
         def take(iri: str, names: bytes, place: Span) -> None:
-            listed, found = decode_names(names)
+            listed, found, lang = decode_names(names)
             lists[iri] = tuple([intern(form, form) for form in listed])
+            if lang:
+                langs[iri] = intern(lang, lang)
+            else:
+                langs.pop(iri, None)
             if found:
                 definitions[iri] = found
             else:
@@ -163,7 +173,7 @@ class Pass:
             del read
             for row, place in zip(rows, self.cache.put(rows), strict=True):
                 take(row[0], row[2], place)
-        return lists, definitions, places
+        return lists, definitions, places, langs
 
     def _held(self, articles: Iterable[str]) -> Callable[[str, str], Links]:
         """What links an article (with its record digest) holds now: none for those just
