@@ -85,8 +85,8 @@ def page(server: Server, **params: str) -> Page:
 
 
 def test_the_page_lists_the_same_named_queries_as_the_cli(server: Server) -> None:
-    listed = newsgraph("query", "--list").stdout.decode().splitlines()
-    cli_names = [line.split()[0] for line in listed if line.strip()]
+    listed = json.loads(newsgraph("query", "--list", "--format", "json").stdout)
+    cli_names = [row["name"] for row in listed]
     assert page(server).examples == cli_names == queries.names(public_only=True)
     as_json = httpx.get(server.url + "queries", timeout=30).json()
     assert [q["name"] for q in as_json] == cli_names
