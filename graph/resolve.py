@@ -182,9 +182,16 @@ def search_entities(store: Store, text: str, limit: int = 10) -> list[EntityMatc
     needle = text.strip().lower()
     if not needle or limit < 1:
         return []
-    query = queries.bind("entities-matching", {"needle": ox.Literal(needle)}, limit=limit)
+    # Those a name starts with come first: when there are ``limit`` of them, they are the
+    # answer, and the (often many more) that only contain the text need not be counted.
+    term = ox.Literal(needle)
+    rows = store.select_all(
+        queries.bind("entities-matching", {"needle": term, "start": term}, limit=limit)
+    )
+    if len(rows) < limit:
+        rows = store.select_all(queries.bind("entities-matching", {"needle": term}, limit=limit))
     matches = []
-    for row in store.select(query):
+    for row in rows:
         iri, articles = _value(row.get("entity")), _value(row.get("articles"))
         if iri is None:
             continue

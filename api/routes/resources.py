@@ -255,8 +255,12 @@ async def article(name: str, request: Request, store: StoreDep, settings: Settin
 
 
 #: ``/entity/NAME`` for a name or other name of an entity: 303 to the entity's own page.
-REDIRECTED = {303: {"description": "NAME is a name or other name of an entity, not its key: "
-                    "`Location` is the entity's page (with the same extension and query)"}}  # fmt: skip
+REDIRECTED: dict[int | str, dict[str, Any]] = {
+    303: {
+        "description": "NAME is a name or other name of an entity, not its key: `Location` is "
+        "the entity's page (with the same extension and query)"
+    }
+}
 
 
 @router.api_route("/entity/{name:path}", methods=GET_HEAD,
