@@ -24,6 +24,8 @@ from newsgraph.search.index import Hit, Hits, SearchIndex
 from newsgraph.search.syntax import parse
 from newsgraph.store.base import Store
 
+_LANG_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+
 __all__ = ["Search", "as_json", "day_bound", "find", "index_of", "plain"]
 
 
@@ -46,6 +48,8 @@ class Search:
             raise QueryError(f"limit {self.limit}: give 0 (all) or more")
         if self.offset < 0:
             raise QueryError(f"offset {self.offset}: give 0 or more")
+        if self.lang is not None and not _LANG_TAG.fullmatch(self.lang):
+            raise QueryError(f"lang {self.lang!r}: give a language tag (en, de, pt-BR, …)")
 
 
 def index_of(store: Store) -> SearchIndex:
