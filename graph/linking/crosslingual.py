@@ -141,7 +141,9 @@ def _inflections(names: NameLevel) -> None:
             bases = [
                 base
                 for other, base in candidates
-                if base != inflected and (other == words or morphology.related(words, other, lang))
+                if base != inflected
+                and len("".join(other)) <= len("".join(words))  # the longer form is inflected
+                and (other == words or morphology.related(words, other, lang))
             ]
             for base in sorted(set(bases)):
                 if names.uf.union(base, inflected, "inflectedForm"):

@@ -3,8 +3,11 @@
 Each entity is described once, in ``{base}graph/entities``: its type, ``schema:name`` (the
 preferred label), ``schema:alternateName`` for every other surface form seen,
 ``schema:sameAs`` where a Wikidata item was verified (``ng:sameAsSource`` says by whom), and
-one ``ng:NameLink`` per surface form saying which rule linked it (``ng:rule``) and on which
-articles' evidence (``ng:evidence``). The linking graph ``{base}graph/linking`` keeps the
+one ``ng:NameLink`` per surface form saying which rule linked it (``ng:rule``), on which
+articles' evidence (``ng:evidence``) and, for a cross-language rule, from which source
+(``ng:linkSource``: a language's catalogue, a row of the authority file, a library). A name
+in a language other than English carries its language tag (``"Kasachstan"@de``);
+``schema:name`` stays the one preferred name. The linking graph ``{base}graph/linking`` keeps the
 user's overrides and the reconciliations, which every re-link applies again.
 """
 
@@ -45,7 +48,9 @@ def describe_entity(key: str, entity: Entity, iris: Minter) -> list[ox.Quad]:
         ox.Quad(subject, _schema("name"), ox.Literal(entity.name), graph),
     ]
     for form in sorted(set(entity.forms) - {entity.name}):
-        quads.append(ox.Quad(subject, _schema("alternateName"), ox.Literal(form), graph))
+        lang = entity.langs.get(form)
+        literal = ox.Literal(form, language=lang) if lang else ox.Literal(form)
+        quads.append(ox.Quad(subject, _schema("alternateName"), literal, graph))
     if entity.same_as:
         quads.append(ox.Quad(subject, _schema("sameAs"), ox.NamedNode(entity.same_as), graph))
         if entity.same_as_source:
@@ -59,6 +64,9 @@ def describe_entity(key: str, entity: Entity, iris: Minter) -> list[ox.Quad]:
         quads.append(ox.Quad(link, _TYPE, _ng("NameLink"), graph))
         quads.append(ox.Quad(link, _ng("surfaceForm"), ox.Literal(form), graph))
         quads.append(ox.Quad(link, _ng("rule"), _ng(rule), graph))
+        link_source = entity.sources.get((form, rule))
+        if link_source:
+            quads.append(ox.Quad(link, _ng("linkSource"), ox.Literal(link_source), graph))
         for article in sorted(evidence):
             quads.append(ox.Quad(link, _ng("evidence"), ox.NamedNode(article), graph))
     return quads

@@ -37,6 +37,10 @@ class Entity:
     same_as_source: str | None = None
     authority: str | None = None
     authority_source: str | None = None
+    #: (surface form, rule) → where a cross-language link's evidence comes from.
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: surface form → the language it is a name in, where one is known (not English).
+    langs: dict[str, str] = field(default_factory=dict)
 
 
 def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], dict[str, str]]:
@@ -81,18 +85,34 @@ def _draft(
 ) -> tuple[str, Entity]:
     articles = {form: len(names.form_articles.get(form, ())) for form in forms}
     linked = {form for form, _rule in links}
+    sources: dict[tuple[str, str], str] = {}
+    langs: dict[str, str] = {}
+    inflected: set[str] = set()
     for form in forms:
+        name_node = node(names.effective.get(form) or parse(form).key)
         if form not in linked:
-            name_node = node(names.effective.get(form) or parse(form).key)
             rule, evidence = names.uf.joined_by.get(name_node, ("sameName", frozenset()))
             links[(form, rule)] = set(sorted(evidence)[:MAX_EVIDENCE])
+            if name_node in names.sources:
+                sources[(form, rule)] = names.sources[name_node]
+            if rule == "inflectedForm":
+                inflected.add(form)
+        seen_in = names.form_langs.get(form, frozenset())
+        lang = names.node_langs.get(name_node) or (next(iter(seen_in)) if len(seen_in) == 1 else "")
+        if lang and lang != "en":
+            langs[form] = lang
     if entry is not None:
         name, kind, key = entry.name, entry.type, entry_key(entry)
     else:
-        name = min(articles, key=lambda f: _preference(f, articles[f], names.parsed.get(f)))
+        name = min(
+            articles,
+            key=lambda f: (f in inflected, *_preference(f, articles[f], names.parsed.get(f))),
+        )
         kind = "Person" if any(rule == "surname" for _, rule in links) else choose_type(forms)
         key = keyify(names.effective.get(name) or parse(name).key)
-    entity = Entity(key=key, name=name, type=kind, forms=forms, links=links)
+    entity = Entity(
+        key=key, name=name, type=kind, forms=forms, links=links, sources=sources, langs=langs
+    )
     if entry is not None:
         entity.authority = entry.id
         entity.authority_source = entry.source

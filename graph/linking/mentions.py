@@ -221,6 +221,7 @@ def _surnames(
     persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
     evidence: dict[str, set[str]] = defaultdict(set)
     starts: dict[str, set[str]] = defaultdict(set)  # first word → roots of longer names
+    first_names: set[str] = set()  # first words of people's names
     for form in sorted(names.form_articles):
         root = roots[form][0]
         anchored = uf.anchor.get(root)
@@ -230,26 +231,29 @@ def _surnames(
         text = display[1] if display else form
         words = roots[form][1]
         if len(words) > 1 and _person_with_surname(text):
+            last = text.split()[-1]
             for surname in people.surname_keys(text):
+                if "-" in last and " " not in surname:
+                    continue  # "John" is no surname of "Arthur Kwesi-John"
                 persons[surname].add(root)
                 evidence[root].update(names.form_articles[form])
+            first_names.add(words[0])  # "Lee" may be Lee Rainie's as well as Bill Lee's
         elif len(words) > 1:
             starts[words[0]].add(root)
     for surname, entry_ids in _authority_surnames(names.authority).items():
         persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
     bearers = set().union(*persons.values())
     owned = _owned_by_places(names.authority)
-    given = people.given_names()
     for form in names.form_articles:
         key = names.inflected_base.get(form) or names.effective[form]
         root = roots[form][0]
         if (
             " " in key
             or uf.anchor.get(root)
-            or keys_by_root[root] - {names.effective[form], names.parsed[form].key}
+            or keys_by_root[root] - {key, names.effective[form], names.parsed[form].key}
             or names.parsed[form].acronym
             or key in owned
-            or key in given
+            or key in first_names
         ):
             continue  # not a bare surname, or something else in the store could own it
         candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}

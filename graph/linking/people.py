@@ -122,11 +122,15 @@ def split_title(text: str) -> tuple[str, str] | None:
     ('Dr.', 'Steven Rosenberg')
     >>> split_title("General Electric") is None   # a title must be followed by a person shape
     True
+    >>> split_title("MS Deutschland") is None     # an acronym is no title
+    True
     """
     folded = tokens_of(text)
     if not folded or folded[0] not in _TITLES_BY_FIRST_WORD:
         return None
     words = text.split()
+    if len(words[0]) > 1 and words[0].replace(".", "").isupper():
+        return None  # an acronym, not a title: "MS Deutschland", "DR Congo"
     for title in _TITLES_BY_FIRST_WORD[folded[0]]:
         if len(folded) > len(title) and folded[: len(title)] == title:
             # titles are single raw words except multi-word ones; map back by word count
