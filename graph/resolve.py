@@ -261,7 +261,7 @@ def _rows(store: Store, query: str, key: str) -> list[Candidate]:
     return found
 
 
-def _by_name(text: str, kind: str, listed: list[Candidate]) -> str:
+def _by_name(text: str, kind: str, listed: list[Candidate], unknown: str) -> str:
     """The one of ``listed`` named ``text`` ignoring case, else an error listing candidates."""
     folded = text.strip().lower()
     found = [c for c in listed if folded in (c.name.lower(), c.iri.rsplit("/", 1)[-1].lower())]
@@ -274,7 +274,7 @@ def _by_name(text: str, kind: str, listed: list[Candidate]) -> str:
     closest = _closest(folded, by_label, MAX_LISTED, anyway=not containing)
     close = [by_label[label] for label in closest]
     nearest = list(dict.fromkeys(containing + close))[:MAX_LISTED]
-    raise UnknownName(f"no {kind} is named {text.strip()!r}", nearest)
+    raise UnknownName(f"{unknown} {text.strip()!r}", nearest)
 
 
 def topic_iri(store: Store, text: str, iris: Minter) -> str:
@@ -290,7 +290,8 @@ def topic_iri(store: Store, text: str, iris: Minter) -> str:
     node = ox.NamedNode(iris.topic(text.strip()))
     if store.ask(queries.load("topic-in-use"), {"topic": node}):
         return node.value
-    return _by_name(text, "topic", _rows(store, "topics", "topic"))
+    listed = _rows(store, "topics", "topic")
+    return _by_name(text, "topic", listed, "no article is about the topic")
 
 
 def type_iri(store: Store, text: str) -> str:
@@ -331,7 +332,8 @@ def publisher_iri(store: Store, text: str, iris: Minter) -> str:
     node = ox.NamedNode(iris.publisher(text.strip()))
     if store.ask(queries.load("publisher-in-use"), {"publisher": node}):
         return node.value
-    return _by_name(text, "publisher", _rows(store, "publishers", "publisher"))
+    listed = _rows(store, "publishers", "publisher")
+    return _by_name(text, "publisher", listed, "no article has the publisher")
 
 
 def article_iri(store: Store, text: str, iris: Minter) -> str:
