@@ -1,4 +1,5 @@
-"""The N3 Reuters-128 gold standard: B-cubed floors and the same clusters in reverse order."""
+"""The N3 gold standards (Reuters-128, RSS-500, News-100 in German): B-cubed floors and the same
+clusters in reverse order."""
 
 from __future__ import annotations
 
@@ -24,7 +25,22 @@ def test_b_cubed_floor_and_order_independence(tmp_path: Path) -> None:
     result = bench.quality(bench.read_jsonl(shared_file(N3)), tmp_path)
     assert result["items"] == 691
     assert result["precision"] >= 0.97
-    assert result["f1"] >= 0.92
+    assert result["f1"] >= 0.95
+    assert result["f1"] > result["baseline"]["f1"]
+    assert result["same_clusters_in_reverse_order"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("corpus", ["News-100", "RSS-500"])
+def test_b_cubed_on_the_nif_corpora(tmp_path: Path, corpus: str) -> None:
+    """News-100 (German) at least 0.95; RSS-500 (English sentences, where surnames and short
+    forms mislead most) above exact names."""
+    bench = _bench()
+    shared_file(bench.N3_COLLECTION / bench.CORPORA[corpus][0])
+    result = bench.quality(bench.corpus_records(corpus), tmp_path)
+    assert result["items"] == 1000
+    if corpus == "News-100":
+        assert result["f1"] >= 0.95
     assert result["f1"] > result["baseline"]["f1"]
     assert result["same_clusters_in_reverse_order"]
 
