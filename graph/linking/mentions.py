@@ -97,6 +97,8 @@ class _ShortForms:
             name = names.parsed[form]
             if not tokens or names.uf.anchor.get(root) or name.tokens != name.key_tokens:
                 continue
+            if name.key in names.authority.contested:
+                continue  # two known entities own it ("Georgia"): neither a short form
             longer = set(by_prefix.get(tokens, ())) | set(by_suffix.get(tokens, ()))
             if longer or name.acronym:
                 self.longer[form] = longer
