@@ -55,6 +55,8 @@ def test_matches_in_rank_order_and_paged(server) -> None:  # type: ignore[no-unt
         m["article"] for m in whole["matches"]
     ]
     assert "<b>oil</b>" in whole["matches"][0]["snippet"]
+    beyond = _get(server, q="oil", offset=10**18).json()  # past the end: an empty page
+    assert (beyond["total"], beyond["matches"]) == (40, [])
     cli = newsgraph(
         "search", "oil", "--store", str(server.store), "--limit", "0", "--format", "json"
     )

@@ -37,7 +37,7 @@ Topic = Annotated[str | None, Query(description="only articles about it (IRI or 
 Lang = Annotated[str | None, Query(description="only articles in this language (en, de, …)")]
 
 
-@router.get("/api/search", responses=openapi.responses(400, 503))
+@router.get("/api/search", responses=openapi.responses(400, 404, 503))
 def search(
     request: Request,
     store: StoreDep,

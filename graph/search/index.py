@@ -249,7 +249,10 @@ class SearchIndex:
         with their stored fields and a snippet (HTML: the text escaped, matched words in
         ``<b>``)."""
         searcher = self.searcher()
-        size = limit or max(1, searcher.num_docs)
+        if offset >= searcher.num_docs:  # past the end (tantivy cannot even allocate for it)
+            counted = searcher.search(query, 1, count=True)
+            return Hits(getattr(counted, "count", None) or 0, [])
+        size = min(limit or searcher.num_docs, searcher.num_docs) or 1
         found = searcher.search(query, size, count=True, offset=offset)
         generators: dict[str, tantivy.SnippetGenerator] = {}
         hits = []
