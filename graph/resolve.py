@@ -178,27 +178,77 @@ class EntityMatch:
 def search_entities(store: Store, text: str, limit: int = 10) -> list[EntityMatch]:
     """Mentioned entities whose name or other name contains ``text`` ignoring case: those with
     a name that starts with it first, then the rest; in each, the most mentioned first (then
-    by name). At most ``limit``; none for a blank text."""
+    by name, then by IRI). At most ``limit``; none for a blank text.
+
+    Three small questions rather than one, so that the cost follows what matches, not the
+    store's size: the entities a name matches, with their rank (``entities-matching.rq``, one
+    pass over the names); the articles mentioning them (``entity-article-counts.rq``, by
+    VALUES), the starting ones first and the others only when those are too few; the names
+    and types of the ones answered (``entity-labels.rq``).
+    """
     needle = text.strip().lower()
     if not needle or limit < 1:
         return []
-    # Those a name starts with come first: when there are ``limit`` of them, they are the
-    # answer, and the (often many more) that only contain the text need not be counted.
-    term = ox.Literal(needle)
-    rows = store.select_all(
-        queries.bind("entities-matching", {"needle": term, "start": term}, limit=limit)
-    )
-    if len(rows) < limit:
-        rows = store.select_all(queries.bind("entities-matching", {"needle": term}, limit=limit))
-    matches = []
-    for row in rows:
-        iri, articles = _value(row.get("entity")), _value(row.get("articles"))
-        if iri is None:
-            continue
-        name = _value(row.get("name")) or iri
-        kind = _display_type((_value(row.get("types")) or "").split())
-        matches.append(EntityMatch(iri, name, kind, int(articles or 0)))
-    return matches
+    ranks: dict[str, int] = {}
+    query = queries.bind("entities-matching", {"needle": ox.Literal(needle)})
+    for row in store.select(query):
+        entity, rank = _value(row.get("entity")), _value(row.get("rank"))
+        if entity is not None and rank is not None:
+            ranks[entity] = int(rank)
+    counts: dict[str, int] = {}
+    for group in (0, 1):
+        counts |= _article_counts(store, [iri for iri, r in ranks.items() if r == group])
+        if len(counts) >= limit:
+            break
+    order = sorted(counts, key=lambda iri: (ranks[iri], -counts[iri]))
+    if not order:
+        return []
+    # Names break ties: read them for the entities up to the last one tied with the cut.
+    last = order[min(limit, len(order)) - 1]
+    wanted = [iri for iri in order if (ranks[iri], -counts[iri]) <= (ranks[last], -counts[last])]
+    names, types = _names_and_types(store, wanted)
+    wanted.sort(key=lambda iri: (ranks[iri], -counts[iri], names.get(iri, iri).lower(), iri))
+    return [
+        EntityMatch(iri, names.get(iri, iri), _display_type(types.get(iri, ())), counts[iri])
+        for iri in wanted[:limit]
+    ]
+
+
+#: How many IRIs one query's VALUES block carries.
+VALUES_CHUNK = 1_000
+
+
+def _chunks(iris: list[str]) -> Iterable[list[ox.NamedNode]]:
+    for start in range(0, len(iris), VALUES_CHUNK):
+        yield [ox.NamedNode(iri) for iri in iris[start : start + VALUES_CHUNK]]
+
+
+def _article_counts(store: Store, iris: list[str]) -> dict[str, int]:
+    """Entity → the articles that mention it, for those of ``iris`` some article mentions."""
+    counts: dict[str, int] = {}
+    for chunk in _chunks(iris):
+        for row in store.select(queries.bind("entity-article-counts", {"entity": chunk})):
+            iri, articles = _value(row.get("entity")), _value(row.get("articles"))
+            if iri is not None and articles is not None:
+                counts[iri] = int(articles)
+    return counts
+
+
+def _names_and_types(store: Store, iris: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Entity → its preferred name (the smallest, when it has several), and → its types."""
+    names: dict[str, str] = {}
+    types: dict[str, list[str]] = {}
+    for chunk in _chunks(iris):
+        for row in store.select(queries.bind("entity-labels", {"entity": chunk})):
+            iri = _value(row.get("entity"))
+            if iri is None:
+                continue
+            name, kind = _value(row.get("name")), _value(row.get("type"))
+            if name is not None and (iri not in names or name < names[iri]):
+                names[iri] = name
+            if kind is not None:
+                types.setdefault(iri, []).append(kind)
+    return names, types
 
 
 def _display_type(types: Iterable[str]) -> str | None:
