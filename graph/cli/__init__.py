@@ -25,6 +25,7 @@ from newsgraph.cli import (
     serve,
     settings_cmd,
     stats,
+    trends,
     validate,
 )
 from newsgraph.cli.parser import Parser, parse
@@ -32,7 +33,7 @@ from newsgraph.errors import NewsgraphError
 
 COMMANDS = [
     ingest, serve, query, stats, settings_cmd, link, entities, cooccur, load, export, dump,
-    validate, compact, search,
+    validate, compact, search, trends,
 ]  # fmt: skip
 
 

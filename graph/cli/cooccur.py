@@ -6,6 +6,8 @@ newsgraph cooccur --entity Kazakhstan --weight npmi         # an ego network
 newsgraph cooccur --since 1987-03 --until 1987-04 --format gexf --out march-april.gexf
 newsgraph cooccur --entity usa --with japan --chart usa-japan.png   # co-mentions per month
 newsgraph cooccur --min-count 5 --materialize               # edges into a named graph
+newsgraph cooccur --period month --format gexf --out months.gexf   # the network as it changes
+newsgraph cooccur --entity usa --with japan --period week   # a pair's weeks, first and last
 
 One store, one window and the options that shape the network (``--entity``, ``--type``,
 ``--min-count``, ``--weight``, ``--backbone``) give one analysed network, and the same numbers in
@@ -15,6 +17,12 @@ describes the whole network. Tested in tests/test_cooccur_top.py.
 
 The table, CSV and TSV are written by :mod:`graph.cli.listing` (a piped table never cuts a cell;
 tests/test_cli_formats.py); JSON, GEXF and GraphML by :mod:`graph.cooccurrence.formats`.
+
+``--period day|week|month`` makes one network per period (:mod:`graph.cooccurrence.dynamic`):
+the table, CSV and TSV one row per pair and period, JSON the periods, GEXF a dynamic graph; with
+``--materialize`` the periods' edges go into the graph too. With ``--with`` it gives the pair's
+count per period (periods in UTC, :mod:`graph.cooccurrence.periods`). Tested in
+tests/test_dynamic.py and tests/test_dynamic_reuters.py.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from newsgraph.cli import listing
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
 from newsgraph.cooccurrence import METHODS
 from newsgraph.cooccurrence.edges import WEIGHTS
+from newsgraph.cooccurrence.periods import KINDS
 from newsgraph.cooccurrence.window import Window, parse_bound
 from newsgraph.errors import QueryError
 from newsgraph.store import open_store
@@ -97,6 +106,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         "(see --graph)")  # fmt: skip
     parser.add_argument("--graph", metavar="IRI",
                         help="the graph --materialize replaces (default {base}graph/cooccurrence)")  # fmt: skip
+    parser.add_argument(
+        "--period", choices=KINDS, help="one network per day, ISO week or month (UTC): a row per "
+        "pair and period, or a dynamic GEXF; with --with, the pair's count per period",
+    )  # fmt: skip
     parser.add_argument("--method", choices=METHODS, default="auto",
                         help="count by streaming (embedded store) or SPARQL GROUP BY (remote)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=42, help="seed of Louvain and sampling (42)")
@@ -130,6 +143,10 @@ def run(args: argparse.Namespace) -> int:
             entity=entity, window=window, min_count=args.min_count, top=0,
             weight=args.weight, method=args.method, backbone=args.backbone, seed=args.seed,
         )  # fmt: skip
+        if args.period:
+            from newsgraph.cli import cooccur_periods
+
+            return cooccur_periods.run(store, options, args, settings)
         analysed = args.nodes or args.format in ANALYSED
         network = build_network(store, options, analysed=analysed)
         if args.materialize:
@@ -297,34 +314,65 @@ def _title(network: Network) -> str:
 
 
 def _pair(store: Store, args: argparse.Namespace, source: str, target: str, window: Window) -> int:
+    """A pair's months (as datePublished states them) or, with --period, its periods in UTC;
+    both with the first and last article mentioning both and the strongest periods."""
     from newsgraph.cooccurrence import labels, pair_months, timeseries
+    from newsgraph.cooccurrence.pairtimeline import pair_timeline
 
     if source == target:
         raise QueryError("--entity and --with name the same entity")
-    first, last = timeseries.window_months(window)
-    rows = timeseries.monthly_series(pair_months(store, source, target, window), first=first,
-                                     last=last)  # fmt: skip
+    if args.format not in (*LISTED, "json"):
+        raise QueryError(f"--format {args.format}: a pair's periods are a table, csv, tsv or json")
+    timeline = pair_timeline(store, source, target, window, args.period or "month")
     names = labels(store, [source, target])
     source_name, target_name = names[source][0], names[target][0]
-    months = [{"month": row["month"], "count": row["count"], "source_count": row["source"],
+    if args.period:
+        rows = [{"month": row["period"], **row} for row in timeline.rows]  # the chart's key
+        key, per = "period", args.period
+    else:
+        first, last = timeseries.window_months(window)
+        rows = timeseries.monthly_series(pair_months(store, source, target, window), first=first,
+                                         last=last)  # fmt: skip
+        key, per = "month", "month"
+    listed = [{key: row["month"], "count": row["count"], "source_count": row["source"],
                "target_count": row["target"]} for row in rows]  # fmt: skip
+    columns = (key, *PAIR_COLUMNS[1:])
     if args.format == "table":
         _write_table(listing.table(listing.Listing(
-            PAIR_COLUMNS, months, headings=("month", "both", source_name, target_name),
-            title=f"{source_name} and {target_name}: articles per month",
+            columns, listed, headings=(key, "both", source_name, target_name),
+            title=f"{source_name} and {target_name}: articles per {per}",
+            caption=_span_caption(timeline),
         )), args.out)  # fmt: skip
     elif args.format in LISTED:
-        _write_text(listing.text(listing.Listing(PAIR_COLUMNS, months), args.format), args.out)
-    elif args.format == "json":
-        document = {"source": source, "target": target, "months": rows}
-        _write_text(json.dumps(document, indent=2) + "\n", args.out)
+        _write_text(listing.text(listing.Listing(columns, listed), args.format), args.out)
     else:
-        raise QueryError(f"--format {args.format}: a pair's months are a table, csv, tsv or json")
+        document = timeline.to_json() if args.period else {
+            "source": source, "target": target, "months": rows, "first": timeline.first,
+            "last": timeline.last, "strongest": _strongest(rows),
+        }  # fmt: skip
+        document.update(source_name=source_name, target_name=target_name)
+        _write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", args.out)
     if args.chart:
         from newsgraph.cooccurrence import chart
 
         with open(args.chart, "wb") as handle:
             chart.pair_chart(rows, source_name, target_name, handle)
     total = sum(row["count"] for row in rows)
-    console.print(f"{total} articles mention both, over {len(rows)} months", markup=False)
+    span = f"; first {timeline.first}, last {timeline.last}" if timeline.first else ""
+    console.print(f"{total} articles mention both, over {len(rows)} {per}s{span}", markup=False)
     return 0
+
+
+def _strongest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The months with the most co-mentions (ties: the earlier), as the timeline names them."""
+    from newsgraph.cooccurrence.pairtimeline import STRONGEST
+
+    ranked = sorted((row for row in rows if row["count"]), key=lambda row: -row["count"])
+    return [{"month": row["month"], "count": row["count"]} for row in ranked[:STRONGEST]]
+
+
+def _span_caption(timeline: Any) -> str | None:
+    if not timeline.first:
+        return None
+    strongest = ", ".join(f"{s['period']} ({s['count']})" for s in timeline.strongest)
+    return f"first together {timeline.first}, last {timeline.last}; strongest: {strongest}"

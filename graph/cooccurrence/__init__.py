@@ -79,6 +79,7 @@ __all__ = [
     "npmi",
     "npmi_many",
     "pair_months",
+    "pair_positions",
     "resolve_method",
 ]
 
@@ -241,16 +242,29 @@ def _pairs_within(owners: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np
     """Every pair of codes that share an owner, as (low, high) arrays.
 
     ``owners`` is sorted and ``codes`` ascends within each owner, so the element at position
-    i pairs with each later element of its owner's run; those are generated with
-    :func:`numpy.repeat` and a ramp.
+    i pairs with each later element of its owner's run (:func:`pair_positions`).
 
     >>> low, high = _pairs_within(np.array([0, 0, 0, 1, 1]), np.array([1, 2, 5, 0, 3]))
     >>> list(zip(low.tolist(), high.tolist()))
     [(1, 2), (1, 5), (2, 5), (0, 3)]
     """
+    left, right = pair_positions(owners)
+    return codes[left], codes[right]
+
+
+def pair_positions(owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (left, right) of every pair of elements with the same owner, left < right.
+
+    ``owners`` is sorted; the pairs of each run are generated with :func:`numpy.repeat` and a
+    ramp, with no Python work per pair.
+
+    >>> left, right = pair_positions(np.array([0, 0, 0, 1, 1]))
+    >>> list(zip(left.tolist(), right.tolist()))
+    [(0, 1), (0, 2), (1, 2), (3, 4)]
+    """
     size = len(owners)
     if size == 0:
-        return owners, codes
+        return owners, owners
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
     ends = np.r_[starts[1:], size]
     run_end = np.repeat(ends, ends - starts)
@@ -258,7 +272,7 @@ def _pairs_within(owners: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np
     left = np.repeat(np.arange(size), later)
     first_partner = np.repeat(np.cumsum(later) - later, later)
     right = left + 1 + (np.arange(len(left)) - first_partner)
-    return codes[left], codes[right]
+    return left, right
 
 
 def count_window(

@@ -27,7 +27,14 @@ from newsgraph.cooccurrence.window import Window
 from newsgraph.errors import QueryError
 from newsgraph.store.base import Store
 
-__all__ = ["Network", "NetworkOptions", "analyse", "build_network", "to_graph"]
+__all__ = [
+    "Network",
+    "NetworkOptions",
+    "analyse",
+    "build_network",
+    "edge_disparities",
+    "to_graph",
+]
 
 
 @dataclass(frozen=True)
@@ -267,6 +274,13 @@ def _weights(edges: list[Edge], weight: str) -> list[float]:
     check_weight(weight)
     field = Edge._fields.index(weight)
     return [float(edge[field]) for edge in edges]
+
+
+def edge_disparities(edges: list[Edge], weight: str, nodes: Collection[str]) -> list[float]:
+    """The disparity of each edge of a network made of ``edges`` and ``nodes``, in the order of
+    ``edges``: what :func:`to_graph` with ``disparity`` gives them (the networks of periods,
+    :mod:`graph.cooccurrence.dynamic`)."""
+    return _alphas(edges, _weights(edges, weight), nodes)
 
 
 def _alphas(edges: list[Edge], weights: list[float], nodes: Collection[str]) -> list[float]:
