@@ -132,7 +132,8 @@ def entity_named(store: Store, text: str) -> str:
     name = text.strip()
     found = _named(store, "mentioned-entities-named", "name", name)
     if not found:
-        found = _named(store, "mentioned-entities-named-folded", "folded", name.lower())
+        folded = _named(store, "resources-named-folded", "folded", name.lower())
+        found = sorted(_article_counts(store, folded))
     if not found:
         raise UnknownName(
             f"no mentioned entity is named {name!r} (names and other names are searched)",
@@ -207,9 +208,13 @@ def search_entities(store: Store, text: str, limit: int = 10) -> list[EntityMatc
     last = order[min(limit, len(order)) - 1]
     wanted = [iri for iri in order if (ranks[iri], -counts[iri]) <= (ranks[last], -counts[last])]
     names, types = _names_and_types(store, wanted)
-    wanted.sort(key=lambda iri: (ranks[iri], -counts[iri], names.get(iri, iri).lower(), iri))
+
+    def name(iri: str) -> str:
+        return names.get(iri) or iri
+
+    wanted.sort(key=lambda iri: (ranks[iri], -counts[iri], name(iri).lower(), iri))
     return [
-        EntityMatch(iri, names.get(iri, iri), _display_type(types.get(iri, ())), counts[iri])
+        EntityMatch(iri, name(iri), _display_type(types.get(iri, ())), counts[iri])
         for iri in wanted[:limit]
     ]
 
@@ -270,12 +275,16 @@ def nearest_entities(store: Store, text: str, limit: int = MAX_LISTED) -> list[C
     found = {m.iri: Candidate(m.iri, m.name) for m in search_entities(store, text, limit)}
     if len(found) < limit:
         labels: dict[str, list[Candidate]] = {}
-        for row in store.select(queries.load("mentioned-entity-labels")):
+        for row in store.select(queries.load("names-and-other-names")):
             entity, label = _value(row.get("entity")), _value(row.get("label"))
             if entity and label:
                 labels.setdefault(label.lower(), []).append(Candidate(entity, label))
-        for label in _closest(text.strip().lower(), labels, limit, anyway=not found):
-            for candidate in sorted(labels[label], key=lambda c: c.iri):
+        # Some labels name what no article mentions (topics, publishers): ask for more.
+        closest = _closest(text.strip().lower(), labels, 4 * limit, anyway=not found)
+        near = [c for label in closest for c in sorted(labels[label], key=lambda c: c.iri)]
+        mentioned = _article_counts(store, [c.iri for c in near])
+        for candidate in near:
+            if candidate.iri in mentioned:
                 found.setdefault(candidate.iri, candidate)
     return list(found.values())[:limit]
 
