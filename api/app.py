@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from newsgraph.api import errors, middleware, openapi
 from newsgraph.api.answering import Answering
-from newsgraph.api.routes import analysis, entities, internal, resources, search, sparql, ui, void
+from newsgraph.api.routes import (
+    analysis,
+    entities,
+    internal,
+    resources,
+    search,
+    sparql,
+    trends,
+    ui,
+    void,
+)
 from newsgraph.api.urls import STATIC, Urls
 from newsgraph.settings import Settings
 from newsgraph.store import open_store
@@ -93,6 +103,7 @@ def create_app(
     app.include_router(analysis.router)
     app.include_router(entities.router)
     app.include_router(search.router)
+    app.include_router(trends.router)
     openapi.install(app)
     return app
 

@@ -10,7 +10,9 @@ the command line's code paths, so they give the commands' numbers:
 * :meth:`KnowledgeGraph.entity` — one entity by name, other name or IRI: its names, type,
   articles and mentions per month;
 * :meth:`KnowledgeGraph.cooccurrence` — the network of ``newsgraph cooccur`` as a
-  :class:`networkx.Graph`;
+  :class:`networkx.Graph` (with ``period=``, one graph of the periods' networks, as
+  ``newsgraph cooccur --period`` writes it to GEXF);
+* :meth:`KnowledgeGraph.trends` — ``newsgraph trends``: the rising entities per period;
 * :meth:`KnowledgeGraph.ingest`, :meth:`KnowledgeGraph.export` — ``newsgraph ingest`` (of files
   or of records in memory) and ``newsgraph export``.
 
@@ -428,6 +430,7 @@ class KnowledgeGraph:
         backbone: float | None = None,
         analysed: bool = True,
         seed: int = 42,
+        period: str | None = None,
     ) -> nx.Graph:
         """The co-occurrence network of ``newsgraph cooccur`` with the same options, every node
         and edge of it (``--top`` only cuts what the command shows).
@@ -439,6 +442,13 @@ class KnowledgeGraph:
         ``weight`` (the measure ``weight`` names); ``analysed`` adds the node metrics
         (``strength``, ``pagerank``, ``betweenness``, ``community``). ``G.graph`` says what was
         counted (``articles``: N).
+
+        With ``period`` (``"day"``, ``"week"`` or ``"month"``, in UTC) the graph holds the network
+        of every period, as ``newsgraph cooccur --period`` writes it to GEXF
+        (:func:`newsgraph.cooccurrence.dynamic.dynamic_graph`): each node and edge has
+        ``spells`` (its periods, first and last day) and per-period values as lists of
+        (value, first day, last day) — a node's ``articles``, an edge's ``count``, ``npmi``,
+        ``jaccard`` and ``disparity``; no node metrics (``analysed`` is ignored).
         """
         from newsgraph.cooccurrence.network import NetworkOptions, build_network
         from newsgraph.cooccurrence.window import Window
@@ -454,7 +464,44 @@ class KnowledgeGraph:
             entity=resolve.entity_iri(store, entity) if entity else None, window=window,
             min_count=min_count, weight=weight, backbone=backbone, seed=seed,
         )  # fmt: skip
+        if period is not None:
+            from newsgraph.cooccurrence.dynamic import build_dynamic, dynamic_graph
+
+            return dynamic_graph(build_dynamic(store, options, period))
         return build_network(store, options, analysed=analysed).graph
+
+    def trends(
+        self,
+        *,
+        period: str = "month",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        topic: str | None = None,
+        type: str | None = None,
+        top: int = 10,
+        min_count: int = 3,
+        history: int | None = None,
+        entity: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The rows of ``newsgraph trends`` with the same options: per period, the entities
+        whose share of articles rose most (``period``, ``entity``, ``name``, ``type``,
+        ``articles``, ``period_articles``, ``share``, ``baseline``, ``score``); with ``entity``,
+        that entity's timeline (``period``, ``articles``, ``period_articles``, ``share``,
+        ``baseline``, ``score``, ``burst``). The statistic: docs/cooccurrence.md."""
+        from newsgraph.cooccurrence import trends as rising
+        from newsgraph.cooccurrence.window import Window
+
+        store = self._reading()
+        window = Window(
+            since=_bound(since, end=False),
+            until=_bound(until, end=True),
+            topic=resolve.topic_iri(store, topic, self.settings.minter) if topic else None,
+            entity_type=resolve.type_iri(store, type) if type else None,
+        )
+        options = rising.TrendOptions(kind=period, history=history, min_count=min_count, top=top)
+        if entity is not None:
+            return rising.timeline(store, resolve.entity_iri(store, entity), window, options)
+        return rising.trends(store, window, options).rows
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
 MinCount = Annotated[int, Query(ge=1)]
 Top = Annotated[int, Query(ge=1, le=HTTP_TOP_LIMIT)]
 Entity = Annotated[str, Query(min_length=1)]
+Period = Annotated[str | None, Query(pattern="^(day|week|month)$")]
 #: What the analysis routes answer with besides their 200.
 DOCUMENTED = openapi.responses(400, 404, 503)
 
@@ -89,26 +90,38 @@ def _window(store: Store, settings: Settings, since: str | None, until: str | No
 def _network(
     store: Store, settings: Settings, cache: NetworkCache, entity: str | None, since: str | None,
     until: str | None, topic: str | None, entity_type: str | None, min_count: int, top: int,
-    weight: str,
+    weight: str, period: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """The JSON of the ``top`` rows of the whole analysed network (see the module)."""
+    """The JSON of the ``top`` rows of the whole analysed network (see the module); with
+    ``period``, also each period's counts of what is shown (``periods``: the slider's data)."""
     window = _window(store, settings, since, until, topic, entity_type)
     iri = resolve.entity_iri(store, entity) if entity else None
     options = NetworkOptions(entity=iri, window=window, min_count=min_count, weight=weight)
-    return formats.network_json(shown(cache.whole(store, options), top))
+    data = formats.network_json(shown(cache.whole(store, options), top))
+    if period:
+        from newsgraph.cooccurrence.dynamic import period_slices
+        from newsgraph.cooccurrence.periodcounts import count_periods
+
+        counted = count_periods(store, window, period)
+        pairs = [(edge["source"], edge["target"]) for edge in data["edges"]]
+        data["period"] = period
+        data["periods"] = period_slices(counted, pairs, [n["entity"] for n in data["nodes"]])
+    return data
 
 
 @router.get("/api/cooccurrence", responses=DOCUMENTED)
 def network(
     store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
-    top: Top = HTTP_TOP, weight: Weight = "count",
+    top: Top = HTTP_TOP, weight: Weight = "count", period: Period = None,
 ) -> dict[str, Any]:  # fmt: skip
     """The ``top`` strongest edges of the analysed network (with ``entity``: the entity's ``top``
     strongest neighbours and the edges among them), every number the whole network's: nodes
-    with their metrics, edges with count, npmi, jaccard and disparity."""
+    with their metrics, edges with count, npmi, jaccard and disparity. With ``period`` (day,
+    week or month, in UTC), ``periods`` holds each period's N and the counts of the edges and
+    nodes shown."""
     return _network(store, settings, cache, entity, since, until, topic, type, min_count, top,
-                    weight)  # fmt: skip
+                    weight, period)  # fmt: skip
 
 
 @router.get("/api/cooccurrence/neighbours", responses=DOCUMENTED)
@@ -174,12 +187,15 @@ def network_page(
     store: StoreDep, settings: SettingsDep, cache: CacheDep, entity: Text = None, since: Text = None,
     until: Text = None, topic: Text = None, type: Text = None, min_count: MinCount = 1,
     top: Annotated[int, Query(ge=1, le=1_000)] = 60, weight: Weight = "count",
+    period: Period = None,
 ) -> HTMLResponse:  # fmt: skip
     """The interactive network page under the site's header; without JavaScript (or the library)
     a plain table. Its data is ``/api/cooccurrence``'s for the same parameters. Labels that would
-    overlap are shown on hover instead (api/static/network/network.js; tests/test_network_page.py)."""
+    overlap are shown on hover instead (api/static/network/network.js; tests/test_network_page.py).
+    With ``period`` a slider steps through the periods, showing each one's edges
+    (tests/test_dynamic_page.py)."""
     data = _network(store, settings, cache, entity or None, since, until, topic, type, min_count, top,
-                    weight)  # fmt: skip
+                    weight, period or None)  # fmt: skip
     names = {node["entity"]: node["name"] for node in data["nodes"]}
     urls = Urls(settings.base)
     return render(
@@ -197,6 +213,7 @@ def network_page(
             "min_count": min_count,
             "top": top,
             "weight": weight,
+            "period": period or "",
         },
         weights=WEIGHTS,
         entity_page=urls.local(data["entity"]) if data["entity"] else None,

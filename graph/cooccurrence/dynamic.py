@@ -52,6 +52,7 @@ __all__ = [
     "dynamic_json",
     "make_dynamic",
     "period_rows",
+    "period_slices",
 ]
 
 
@@ -238,3 +239,21 @@ def dynamic_json(network: DynamicNetwork, *, top: int = 0) -> dict[str, Any]:
 
 def _instant(value: Any) -> str:
     return str(value.isoformat()).replace("+00:00", "Z")
+
+
+def period_slices(
+    counted: PeriodCounts, pairs: list[tuple[str, str]], nodes: list[str]
+) -> list[dict[str, Any]]:
+    """For a network already shown (``pairs`` and ``nodes`` of one window), each period's N,
+    the pairs' counts (``edges``: [source, target, n_xy,t], those above 0) and the nodes'
+    (``nodes``: entity → n_x,t), what the network page's period slider shows."""
+    slices = []
+    for index, period in enumerate(counted.periods):
+        counts = counted.counts(index)
+        together = counts.pairs
+        edges = [[x, y, together[(x, y)]] for x, y in pairs if (x, y) in together]
+        slices.append({
+            "period": period.label, "articles": counts.articles, "edges": edges,
+            "nodes": {node: counts.entities[node] for node in nodes if node in counts.entities},
+        })  # fmt: skip
+    return slices

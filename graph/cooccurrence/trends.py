@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from newsgraph import cooccurrence
+import pyoxigraph as ox
+from newsgraph import cooccurrence, queries
 from newsgraph.cooccurrence.periodcounts import PeriodCounts, count_periods
-from newsgraph.cooccurrence.periods import Period, check_kind, period_of
+from newsgraph.cooccurrence.periods import Period, PeriodCoder, check_kind, period_of
 from newsgraph.cooccurrence.window import Window
 from newsgraph.errors import QueryError
 from newsgraph.store.base import Store
@@ -261,21 +262,45 @@ def timeline(
     store: Store, entity: str, window: Window, options: TrendOptions
 ) -> list[dict[str, Any]]:
     """One entity's articles in every period of ``window``, with its score and whether the
-    period is a burst (:data:`TIMELINE_COLUMNS`)."""
-    counted = _counted(store, window, options)
-    totals = counted.articles
-    codes = np.flatnonzero(counted.names == entity)
-    row = counted.entity_matrix()[codes[0]] if len(codes) else np.zeros(len(totals), np.int64)
-    z = scores(row[np.newaxis, :], totals, history=options.periods_back)[0]
+    period is a burst (:data:`TIMELINE_COLUMNS`). Reads only the window's dates and the
+    entity's own articles (not every article's entities), so an entity page can show it."""
+    first = (
+        period_of(window.since, options.kind).next(-options.periods_back) if window.since else None
+    )
+    counting = Window(since=first.start if first else None, until=window.until, topic=window.topic)
+    bindings = cooccurrence._window_bindings(counting)
+    coder = PeriodCoder(options.kind)
+    dates = store.select_values(queries.bind("cooccurrence-window-article-dates", bindings),
+                                ("date",))  # fmt: skip
+    totals = coder.codes(d.value for (d,) in dates if isinstance(d, ox.Literal))
+    mine = store.select_values(
+        queries.bind(
+            "cooccurrence-dated-entity-lists", {**bindings, "entity": [ox.NamedNode(entity)]}
+        ),
+        ("date", "entities"),
+    )
+    mentions = coder.codes(d.value for d, _ in mine if isinstance(d, ox.Literal))
+    lows = [int(totals.min())] if len(totals) else []
+    highs = [int(totals.max())] if len(totals) else []
+    lows += [first.code] if first else []
+    highs += [period_of(window.until, options.kind).code] if window.until else []
+    if not lows or not highs:
+        return []
+    low = min(lows)
+    periods = [Period(options.kind, code) for code in range(low, max(highs) + 1)]
+    size = len(periods)
+    total = np.bincount(totals - low, minlength=size)[:size]
+    row = np.bincount(mentions - low, minlength=size)[:size]
+    z = scores(row[np.newaxis, :], total, history=options.periods_back)[0]
     rows = []
-    for index, period in enumerate(counted.periods):
+    for index, period in enumerate(periods):
         if window.since is not None and period.end <= window.since:
             continue
-        count, total, score = int(row[index]), int(totals[index]), float(z[index])
+        count, articles, score = int(row[index]), int(total[index]), float(z[index])
         rows.append({
-            "period": period.label, "articles": count, "period_articles": total,
-            "share": count / total if total else None,
-            "baseline": _baseline(row, totals, index, options),
+            "period": period.label, "articles": count, "period_articles": articles,
+            "share": count / articles if articles else None,
+            "baseline": _baseline(row, total, index, options),
             "score": None if score != score else score,
             "burst": bool(score == score and count >= options.min_count and score >= options.burst),
         })  # fmt: skip

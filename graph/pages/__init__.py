@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import pyoxigraph as ox
 from newsgraph import queries
+from newsgraph.cooccurrence import trends
+from newsgraph.cooccurrence.window import Window
 from newsgraph.errors import QueryError
 from newsgraph.pages.describe import compact
 from newsgraph.store.base import Row, Store, Term
@@ -152,12 +155,19 @@ class ResourcePage:
     articles: ArticleList = field(default_factory=lambda: ArticleList([], 0, None))
     entities: list[Counted] = field(default_factory=list)
     months: list[tuple[str, int]] = field(default_factory=list)
+    #: An entity's months in UTC with their trend score and bursts (graph.cooccurrence.trends).
+    timeline: list[dict[str, Any]] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     queries: list[QueryLink] = field(default_factory=list)
 
     @property
     def busiest_month(self) -> int:
         return max((count for _, count in self.months), default=0)
+
+    @property
+    def bursts(self) -> list[dict[str, Any]]:
+        """The months of :attr:`timeline` that are bursts."""
+        return [row for row in self.timeline if row["burst"]]
 
 
 def _text(row: Row, name: str, default: str = "") -> str:
@@ -265,6 +275,7 @@ def resource_page(
                 queries.load("entity-mentions-per-month"), {"entity": ox.NamedNode(iri)}
             )
         ]
+        page.timeline = trends.timeline(store, iri, Window(), trends.TrendOptions(kind="month"))
     page.queries = query_links(kind, iri)
     return page
 

@@ -204,6 +204,37 @@
   cy.on("tap", "node", function (event) { showNode(event.target); });
   cy.on("tap", "edge", function (event) { showEdge(event.target); });
   cy.on("dbltap", "node", function (event) { window.location.href = pageUrl(event.target.id()); });
+  // The period slider (with ?period=): 0 is the whole window; position i shows period i's edges,
+  // as wide as their count in it, and hides the edges and entities absent from it.
+  var slider = document.getElementById("period-slider");
+  if (slider && data.periods) {
+    var maxCount = Math.max.apply(null, data.edges.map(function (e) { return e.count; }).concat([1]));
+    slider.addEventListener("input", function () {
+      var position = Number(slider.value);
+      var label = document.getElementById("period-label");
+      if (position === 0) {
+        label.textContent = "whole window";
+        cy.elements().style("display", "element");
+        cy.edges().forEach(function (edge) { edge.removeStyle("width"); });
+        return;
+      }
+      var slice = data.periods[position - 1];
+      label.textContent = slice.period + " · " + slice.articles + " articles · " + slice.edges.length + " edges";
+      var counts = {};
+      slice.edges.forEach(function (e) { counts[e[0] + " " + e[1]] = e[2]; });
+      cy.edges().forEach(function (edge) {
+        var count = counts[edge.data("source") + " " + edge.data("target")] ||
+          counts[edge.data("target") + " " + edge.data("source")] || 0;
+        edge.style("display", count ? "element" : "none");
+        if (count) { edge.style("width", 1 + 7 * count / maxCount); }
+      });
+      cy.nodes().forEach(function (node) {
+        node.style("display", slice.nodes[node.id()] ? "element" : "none");
+      });
+      container.dataset.period = slice.period;
+      container.dataset.edgesShown = String(cy.edges().filter(function (e) { return e.style("display") !== "none"; }).length);
+    });
+  }
   window.newsgraphNetwork = cy;
   document.body.classList.add("has-graph");
 }());
