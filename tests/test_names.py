@@ -275,5 +275,8 @@ def test_an_unknown_entity_page_suggests_the_nearest_names(server: Server) -> No
     page = httpx.get(server.url + "entity/Kazakstan", headers={"Accept": "text/html"})
     assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
     assert f"Kazakhstan &lt;{KAZAKHSTAN}&gt;" in page.text
+    # The page links each suggestion to its page (the links a browser follows).
+    links = re.findall(r'<section class="candidates">.*?</section>', page.text, re.S)
+    assert links and '<a href="/entity/kazakhstan">Kazakhstan</a>' in links[0]
     ambiguous = httpx.get(server.url + "entity/cis")
     assert {c["name"] for c in candidates(ambiguous)} == beside("CIS")
