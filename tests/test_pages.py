@@ -11,6 +11,7 @@ from newsgraph.api.urls import Urls
 from newsgraph.errors import QueryError
 from newsgraph.ingest import ingest
 from newsgraph.pages.article import article_page
+from newsgraph.pages.listing import ListRequest, list_page
 from newsgraph.settings import Settings, load_settings
 from newsgraph.store import EmbeddedStore
 from newsgraph.vocab.namespaces import Minter
@@ -100,8 +101,10 @@ def test_topic_and_publisher_pages(store: EmbeddedStore) -> None:
     publisher = pages.resource_page(store, BASE + "publisher/other.example.net", "publisher")
     assert publisher is not None and publisher.url == "https://other.example.net/"
     assert publisher.articles.total == MANY - len(range(0, MANY, 3))
-    topics = {row.name: row.count for row in pages.index(store, "topic")}
-    assert topics == {"energy": 19, "politics": 36, "<topic>": 1}
+    listed = list_page(store, ListRequest("topic"))
+    topics = {row.name: row.count for row in listed.rows}
+    assert topics == {"energy": 19, "politics": 36, "<topic>": 1} and listed.total == 3
+    assert [row.name for row in listed.rows] == ["politics", "energy", "<topic>"]
 
 
 def test_unknown_resources_have_no_page(store: EmbeddedStore) -> None:

@@ -20,7 +20,8 @@
 //   onSelect(entity)  called after a pick; a "newsgraph:typeahead-select" event (detail: the
 //           entity) bubbles from the field too.
 // Every field with a data-typeahead attribute is set up when the page loads. Tested in
-// tests/test_list_pages_browser.py.
+// tests/test_list_pages.py (the list page's search, by keyboard) and tests/test_network_page.py
+// (the network page's entity field, by mouse).
 (function () {
   "use strict";
 

@@ -3,7 +3,8 @@
 Every datum comes from a named query (``graph/queries/*.rq``) with its parameters bound; the
 result is plain data that the API renders as HTML. Articles are listed newest first, a page at a
 time: a :class:`Cursor` (the date and IRI of the last row shown) asks for the rows after it.
-See :mod:`graph.pages.article` for the page of one article.
+See :mod:`graph.pages.article` for the page of one article, :mod:`graph.pages.listing` for the
+list pages.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ __all__ = [
     "ResourcePage",
     "Statement",
     "Value",
-    "index",
     "query_links",
     "resource_page",
 ]
@@ -44,7 +44,8 @@ KINDS: dict[str, str] = {
     "topic": SCHEMA + "about",
     "publisher": SCHEMA + "publisher",
 }
-#: kind of page → the named query that lists such resources with their numbers of articles.
+#: kind of page → the public named query the list page offers to open on the query page (the
+#: list itself: :mod:`graph.pages.listing`).
 INDEX_QUERIES: dict[str, str] = {
     "entity": "most-mentioned-entities",
     "topic": "topics",
@@ -278,8 +279,3 @@ def resource_page(
         page.timeline = trends.timeline(store, iri, Window(), trends.TrendOptions(kind="month"))
     page.queries = query_links(kind, iri)
     return page
-
-
-def index(store: Store, kind: str) -> list[Counted]:
-    """The list page of a kind: every topic or publisher, or the most mentioned entities."""
-    return counted(store.select_all(queries.load(INDEX_QUERIES[kind])), kind)
