@@ -3,7 +3,9 @@ the ingest again, and the index equals one rebuilt from the store; a removal by 
 leaves the index too.
 
 "Equal" is what a search can see: the same articles with the same record digests, the same
-snapshot named, and the same articles found for each search.
+snapshot named, and the same articles found for each search. An index fed by ingest's own
+records (no text read back from the store) holds the same documents, field for field, as one
+rebuilt from the store, also when another write of the same unit removed or changed an article.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+import tantivy
+from newsgraph.ingest import ingest
 from newsgraph.search.index import SearchIndex
+from newsgraph.search.sync import Followed
 from newsgraph.search.syntax import parse
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore, loading
 
 from tests.conftest import BASE, newsgraph, record, start_server, write_jsonl
 from tests.test_crash_safety import _kill_when, _start_ingest, _writing
@@ -118,3 +125,99 @@ def test_an_update_that_removes_an_article_removes_it_from_the_index(tmp_path: P
 def _scores(store: Path, words: str) -> list[tuple[str, float]]:
     index = SearchIndex.of_store(store)
     return index.scores(index.compile(parse(words)))
+
+
+# -- the index fed by ingest's own records ------------------------------------------------------
+
+
+def _varied(version: str = "first") -> list[dict[str, object]]:
+    """Records in several languages, with and without summary and body, dates with and without
+    a zone: every way a record's text can reach the index."""
+    langs = ("en", "de", "ru", "fr", None, "kk")
+    bodies = ("# Öl\n\nDer *Ölpreis* stieg.", "Нефть подорожала.", None, "Crude **oil** rose.")
+    return [
+        record(f"v{i:03d}", lang=langs[i % len(langs)], summary=None if i % 4 else f"Sum {i}",
+               body_md=bodies[i % len(bodies)] and f"{bodies[i % len(bodies)]} {version} {i}",
+               published_at="1987-02-26T10:00:00" if i % 2 else "1987-02-26T10:00:00+02:00",
+               updated_at=None if version == "first" else "1988-01-01T00:00:00Z")
+        for i in range(60)
+    ]  # fmt: skip
+
+
+def _documents(store: Path) -> dict[str, dict[str, object]]:
+    """Every article document the index holds, whole (its stored fields, text included)."""
+    index = SearchIndex.of_store(store)
+    searcher = index.searcher()
+    query = tantivy.Query.term_query(index.schema, "kind", "article")
+    found = searcher.search(query, max(1, searcher.num_docs)).hits
+    documents = {}
+    for _, address in found:
+        document = searcher.doc(address).to_dict()
+        documents[document["iri"][0]] = document
+    return documents
+
+
+def _rebuilt_documents(store: Path, tmp_path: Path) -> dict[str, dict[str, object]]:
+    copy = tmp_path / "rebuilt"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(store, copy)
+    done = newsgraph("search", "--rebuild", "--store", str(copy))
+    assert done.returncode == 0, done.stderr.decode()
+    return _documents(copy)
+
+
+def _in_process(store: Path, *paths: Path) -> Followed:
+    settings = load_settings(store=str(store), base=BASE)
+    with EmbeddedStore(store, write=True, base=BASE) as opened:
+        ingest([str(path) for path in paths], opened, settings)
+        assert opened.search_followed is not None
+        return opened.search_followed  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("streamed", [True, False], ids=["into-empty-store", "into-a-store"])
+def test_an_ingest_indexes_its_own_texts_equal_to_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    store = tmp_path / "store"
+    if streamed:  # the streamed bulk loads of an empty store, from the first byte
+        monkeypatch.setattr(loading, "STREAM_THRESHOLD", 0)
+    else:
+        _ingest(store, write_jsonl(tmp_path / "one.jsonl", [record("held")]))
+    followed = _in_process(store, write_jsonl(tmp_path / "v1.jsonl", _varied()))
+    assert (followed.read, followed.indexed) == (0, 60)  # no text read back from the store
+    fed = _documents(store)
+    assert fed == _rebuilt_documents(store, tmp_path)
+    assert len(fed) == 60 + (not streamed)
+    newer = _in_process(store, write_jsonl(tmp_path / "v2.jsonl", _varied("second")[:10]))
+    assert (newer.read, newer.indexed) == (0, 10)
+    assert _documents(store) == _rebuilt_documents(store, tmp_path)
+    assert _documents(store) != fed  # control: the comparison sees a text that changed
+
+
+def test_a_fed_text_that_another_write_of_the_unit_changed_is_read_from_the_store(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "store"
+    _ingest(store, write_jsonl(tmp_path / "one.jsonl", [record("held")]))
+    first = write_jsonl(tmp_path / "v1.jsonl", _varied())
+    second = write_jsonl(tmp_path / "v2.jsonl", _varied("second")[:5])
+    settings = load_settings(store=str(store), base=BASE)
+    with EmbeddedStore(store, write=True, base=BASE) as opened:
+        with opened.transaction():  # one unit: two ingests (v000 fed twice) and two updates
+            ingest([str(first)], opened, settings)
+            ingest([str(second)], opened, settings)
+            opened.update(f"DROP GRAPH <{BASE}article/v001>")
+            opened.update(
+                "PREFIX schema: <http://schema.org/> PREFIX ng: <https://w3id.org/newsgraph/ns#>\n"
+                f"DELETE {{ GRAPH ?a {{ ?a schema:headline ?h ; ng:recordHash ?d }} }}\n"
+                f'INSERT {{ GRAPH ?a {{ ?a schema:headline "Rewritten zebra" ; ng:recordHash "x" }} }}\n'
+                f"WHERE {{ BIND(<{BASE}article/v007> AS ?a) GRAPH ?a {{ ?a schema:headline ?h ; "
+                "ng:recordHash ?d } }"
+            )
+        followed = opened.search_followed
+    assert followed is not None and followed.compared and followed.read == 1
+    documents = _documents(store)
+    assert documents == _rebuilt_documents(store, tmp_path)
+    assert BASE + "article/v001" not in documents
+    assert "second" in str(documents[BASE + "article/v000"])
+    assert [iri for iri, _ in _scores(store, "zebra")] == [BASE + "article/v007"]

@@ -268,6 +268,7 @@ class Ingester:
             graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
             self.store.replace_graphs_nquads(graphs, data, absent=absent)
+            self.store.wrote_texts(mapped.text for mapped in written if mapped.text)
             self.summary.triples += quads
             self.linker.written([_evidence_row(mapped) for mapped in written])
         if unchanged:

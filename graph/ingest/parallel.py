@@ -9,7 +9,8 @@ Each item read (:func:`graph.ingest.sources.read`) passes each stage once, in :f
    (:meth:`graph.ingest.article_quads.ArticleWriter.nquads`, compiled from the mapping's table) and the
    shared nodes it refers to (:func:`graph.mapping.shared_nodes`);
 4. link — the prepared record → its linking evidence (:meth:`Evidence.of_prepared`), encoded for
-   the linking cache;
+   the linking cache, and its text for the full-text index
+   (:meth:`newsgraph.search.texts.ArticleText.of_prepared`, handed to the store with the batch);
 
 and comes back as one :class:`Mapped` (or :class:`Rejected`), ready for ingest's write stage
 (:class:`graph.ingest.Ingester`). The article graph holds no entity links yet: those depend on
@@ -42,6 +43,7 @@ from newsgraph.ingest import sources
 from newsgraph.ingest.article_quads import ArticleWriter
 from newsgraph.ingest.nquads import QuadWriter
 from newsgraph.linking.evidence import Evidence
+from newsgraph.search.texts import ArticleText
 from newsgraph.vocab.namespaces import Minter
 
 __all__ = ["Mapped", "Mapper", "Rejected", "map_item", "map_items", "prepare", "worker_count"]
@@ -71,6 +73,8 @@ class Mapped(NamedTuple):
     evidence: tuple[bytes, bytes]
     #: Unknown keys the record carried (ignored, with a warning).
     ignored: tuple[str, ...] = ()
+    #: What the full-text index holds of the article (handed to the store with the batch).
+    text: ArticleText | None = None
 
 
 class Rejected(NamedTuple):
@@ -150,6 +154,7 @@ def map_item(item: sources.Item, context: _Context) -> Outcome:
         shared=tuple(mapping.shared_nodes(record, context.iris)),
         evidence=Evidence.of_prepared(prepared).encode(),
         ignored=prepared.ignored,
+        text=ArticleText.of_prepared(prepared, article.iri),
     )
 
 

@@ -29,6 +29,7 @@ import tantivy
 from newsgraph.errors import StoreError
 from newsgraph.search import analysis
 from newsgraph.search.syntax import Item, Phrase, Prefix, Query
+from newsgraph.search.texts import ArticleText
 
 __all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex"]
 
@@ -36,24 +37,6 @@ DIRECTORY = "search"
 #: The heap tantivy's writer may use (split between its threads).
 _WRITER_HEAP = 128_000_000
 _SNIPPET_CHARS = 240
-
-
-@dataclass(frozen=True)
-class ArticleText:
-    """What the index holds of one article (read from the store: :mod:`.sync`)."""
-
-    iri: str
-    digest: str
-    slug: str
-    headline: str
-    summary: str
-    body: str
-    lang: str | None
-    date: datetime | None
-
-    @property
-    def text(self) -> str:
-        return "\n\n".join(part for part in (self.headline, self.summary, self.body) if part)
 
 
 @dataclass(frozen=True)
@@ -143,20 +126,21 @@ class SearchIndex:
     def writing(self, generation: str | None) -> Iterator[IndexWriting]:
         """One commit: the caller puts and removes articles; on leaving, the index says it
         reflects ``generation``. An error inside commits nothing."""
+        writing = self.open_writing()
         try:
-            writer = self._index.writer(_WRITER_HEAP, 2)
+            yield writing
+            writing.commit(generation)
+        except BaseException:
+            writing.rollback()
+            raise
+
+    def open_writing(self) -> IndexWriting:
+        """The writes of one commit, to end by :meth:`IndexWriting.commit` or
+        :meth:`IndexWriting.rollback` (nothing is seen before the commit)."""
+        try:
+            return IndexWriting(self._index.writer(_WRITER_HEAP, 2))
         except ValueError as error:
             raise StoreError(f"search index {self.path}: {error}") from None
-        try:
-            yield IndexWriting(writer)
-            writer.delete_documents_by_term("kind", "meta")
-            writer.add_document(tantivy.Document(kind="meta", generation=generation or ""))
-            writer.commit()
-            writer.wait_merging_threads()
-        except BaseException:
-            with contextlib.suppress(ValueError):
-                writer.rollback()
-            raise
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -320,6 +304,18 @@ class IndexWriting:
 
     def clear(self) -> None:
         self._writer.delete_all_documents()
+
+    def commit(self, generation: str | None) -> None:
+        """Make the writes seen, with the index saying it reflects ``generation``."""
+        self._writer.delete_documents_by_term("kind", "meta")
+        self._writer.add_document(tantivy.Document(kind="meta", generation=generation or ""))
+        self._writer.commit()
+        self._writer.wait_merging_threads()
+
+    def rollback(self) -> None:
+        """Drop the writes (the index stays as its last commit left it)."""
+        with contextlib.suppress(ValueError):
+            self._writer.rollback()
 
 
 def _stored(document: tantivy.Document, field: str) -> str:

@@ -5,6 +5,13 @@ unit's snapshot is published and before its journal is deleted
 (:meth:`newsgraph.store.EmbeddedStore.transaction`). The index then commits the articles that
 changed, with the name of that snapshot (:meth:`SearchIndex.generation`), in one tantivy commit.
 
+An ingest hands the unit the texts of the articles it writes, made from its own records
+(:meth:`newsgraph.store.base.Store.wrote_texts`): a :class:`Feed` indexes them as they come, in
+tantivy's threads beside the ingest, uncommitted, and the index need not read them back from
+the store. At the end of the unit each is checked against the digest the store holds (one
+query for the digests, no texts): a text whose article was since removed or changed by another
+write of the unit is dropped or read from the store.
+
 What changed is known when the unit says which graphs it replaced (an ingest's batches) and the
 index reflected the snapshot the unit started from; otherwise (a SPARQL update, a bulk load, an
 index that lags) the index compares its articles' digests with the store's (``article-hashes``)
@@ -16,24 +23,26 @@ store for writing catches up (:func:`catch_up`): after a crash the store is back
 snapshot, and an index that names another is compared and brought level.
 
 Enforced by ``tests/test_search_sync.py`` (kill -9 during an ingest, then the ingest again: the
-index equals a rebuild).
+index equals a rebuild; an index fed by ingest equals a rebuild, text for text, and read no
+text back).
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 from newsgraph import queries
-from newsgraph.search.index import ArticleText, SearchIndex
+from newsgraph.search.index import IndexWriting, SearchIndex
+from newsgraph.search.texts import ArticleText
 from newsgraph.store.base import Store
 
-__all__ = ["Followed", "catch_up", "follow", "rebuild", "stored_texts"]
+__all__ = ["Feed", "Followed", "catch_up", "follow", "rebuild", "stored_texts"]
 
 #: Articles bound per query when only some are read.
 _CHUNK = 500
@@ -41,12 +50,49 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class Followed:
-    """What one catch-up did."""
+    """What one catch-up did: articles indexed and removed, whether every digest was compared,
+    the seconds, and how many texts were read back from the store (the others came from the
+    unit's :class:`Feed`)."""
 
     indexed: int
     removed: int
     compared: bool
     seconds: float
+    read: int = 0
+
+
+class Feed:
+    """The texts one unit of writes wrote, indexed as they come and committed, checked, at its
+    end (:func:`follow`), or dropped (:meth:`abort`)."""
+
+    def __init__(self, store_path: Path) -> None:
+        self.store_path = store_path
+        #: Each article fed → the digest of its text (the last fed, when fed twice).
+        self.digests: dict[str, str] = {}
+        self.seconds = 0.0
+        self._writing: IndexWriting | None = None
+
+    def add(self, texts: Iterable[ArticleText]) -> None:
+        started = time.perf_counter()
+        if self._writing is None:
+            index = SearchIndex.of_store(self.store_path, create=True)
+            self._writing = index.open_writing()
+        texts = list(texts)
+        self._writing.put(texts)
+        self.digests.update((text.iri, text.digest) for text in texts)
+        self.seconds += time.perf_counter() - started
+
+    def take(self) -> IndexWriting | None:
+        """The writes fed so far (the caller commits them); the feed is empty after."""
+        writing, self._writing = self._writing, None
+        return writing
+
+    def abort(self) -> None:
+        """Drop what was fed: the unit was undone."""
+        writing = self.take()
+        self.digests = {}
+        if writing is not None:
+            writing.rollback()
 
 
 def follow(
@@ -56,22 +102,28 @@ def follow(
     *,
     since: str | None,
     touched: Collection[str] | None,
+    feed: Feed | None = None,
 ) -> Followed:
     """Bring the index to ``generation``, the snapshot just published by a unit of writes that
-    started from ``since`` and replaced the graphs ``touched`` (None: not known)."""
-    started = time.perf_counter()
+    started from ``since`` and replaced the graphs ``touched`` (None: not known), with the texts
+    ``feed`` took from the unit."""
+    started = time.perf_counter() - (feed.seconds if feed else 0.0)
     index = SearchIndex.of_store(store_path, create=True)
-    held = index.generation()
-    if touched is not None and held is not None and held == since:
-        articles = sorted(touched)
-        texts = list(stored_texts(store, articles))
-        present = {text.iri for text in texts}
-        gone = [iri for iri in articles if iri not in present]
-        with index.writing(generation) as writing:
-            writing.remove(gone)
-            indexed = writing.put(texts)
-        return Followed(indexed, len(gone), False, time.perf_counter() - started)
-    return _compared(store, index, generation, started)
+    writing = feed.take() if feed else None
+    fed = feed.digests if feed else {}
+    try:
+        held = index.generation()
+        if touched is not None and held is not None and held == since:
+            stored = _digests(store, sorted(touched))
+            return _level(store, index, writing, generation, stored, dict.fromkeys(touched, ""),
+                          fed, compared=False, started=started)  # fmt: skip
+        stored = _digests(store, None)
+        return _level(store, index, writing, generation, stored, index.manifest(), fed,
+                      compared=True, started=started)  # fmt: skip
+    except BaseException:
+        if writing is not None:
+            writing.rollback()
+        raise
 
 
 def catch_up(store: Store, store_path: Path, generation: str | None) -> Followed | None:
@@ -82,7 +134,7 @@ def catch_up(store: Store, store_path: Path, generation: str | None) -> Followed
     index = SearchIndex.of_store(store_path, create=True)
     if index.generation() == generation:
         return None
-    return _compared(store, index, generation, time.perf_counter())
+    return follow(store, store_path, generation, since=None, touched=None)
 
 
 def rebuild(store: Store, store_path: Path, generation: str | None) -> Followed:
@@ -92,29 +144,78 @@ def rebuild(store: Store, store_path: Path, generation: str | None) -> Followed:
     with index.writing(generation) as writing:
         writing.clear()
         indexed = writing.put(stored_texts(store, None))
-    return Followed(indexed, 0, True, time.perf_counter() - started)
+    return Followed(indexed, 0, True, time.perf_counter() - started, indexed)
 
 
-def _compared(store: Store, index: SearchIndex, generation: str, started: float) -> Followed:
-    stored = {
-        article.value: digest.value
-        for article, digest in store.select_values(
-            queries.load("article-hashes"), ("article", "hash")
-        )
-        if isinstance(article, ox.NamedNode) and isinstance(digest, ox.Literal)
-    }
-    held = index.manifest()
-    changed = [iri for iri, digest in stored.items() if held.get(iri) != digest]
-    gone = [iri for iri in held if iri not in stored]
+def _level(
+    store: Store,
+    index: SearchIndex,
+    writing: IndexWriting | None,
+    generation: str,
+    stored: dict[str, str],
+    held: dict[str, str],
+    fed: dict[str, str],
+    *,
+    compared: bool,
+    started: float,
+) -> Followed:
+    """Commit ``writing`` (the fed texts, or nothing) with what else makes the index hold
+    each article of ``stored`` (IRI → the digest the store holds) and nothing of ``held`` (the
+    index's articles, as far as they may differ) that the store no longer has."""
+    changed = [
+        iri
+        for iri, digest in stored.items()
+        if (fed[iri] != digest if iri in fed else held.get(iri) != digest)
+    ]
+    gone = [iri for iri in itertools.chain(held, fed) if iri not in stored]
     if len(changed) * 4 > len(stored):  # most of the store: one scan is cheaper than lookups
         wanted = set(changed)
         texts: Iterator[ArticleText] = (t for t in stored_texts(store, None) if t.iri in wanted)
     else:
         texts = stored_texts(store, sorted(changed))
-    with index.writing(generation) as writing:
+    if writing is None:
+        writing = index.open_writing()
+    try:
         writing.remove(gone)
-        indexed = writing.put(texts)
-    return Followed(indexed, len(gone), True, time.perf_counter() - started)
+        read = writing.put(texts)
+        writing.commit(generation)
+    except BaseException:
+        writing.rollback()
+        raise
+    indexed = read + sum(1 for iri, digest in fed.items() if stored.get(iri) == digest)
+    return Followed(indexed, len(set(gone)), compared, time.perf_counter() - started, read)
+
+
+def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
+    """The record digest the store holds of each of ``articles`` (None: of every article)."""
+    if articles is None or len(articles) > _SCAN:
+        wanted = None if articles is None else set(articles)
+        query_chunks: Iterator[str] = iter([queries.load("article-hashes")])
+    else:
+        wanted = None
+        query_chunks = (
+            queries.bind("article-hashes", {"article": [ox.NamedNode(iri) for iri in chunk]})
+            for chunk in _chunks(articles)
+        )
+    found = {}
+    for query in query_chunks:
+        for article, digest in store.select_values(query, ("article", "hash")):
+            if (
+                isinstance(article, ox.NamedNode)
+                and isinstance(digest, ox.Literal)
+                and (wanted is None or article.value in wanted)
+            ):
+                found[article.value] = digest.value
+    return found
+
+
+def _chunks(articles: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(articles), _CHUNK):
+        yield articles[start : start + _CHUNK]
+
+
+#: Articles from which their digests are read by one scan of every digest, not by lookups.
+_SCAN = 20_000
 
 
 _COLUMNS = ("article", "hash", "slug", "headline", "description", "body", "lang", "published")

@@ -20,15 +20,18 @@ import asyncio
 import contextlib
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, Self
+from typing import IO, TYPE_CHECKING, Self
 
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.sparql import QueryRequest, QueryResponse
 from newsgraph.store.snapshots import Version
+
+if TYPE_CHECKING:
+    from newsgraph.search.texts import ArticleText
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
@@ -159,6 +162,11 @@ class Store(ABC):
             value = next(iter(row.values()), None)
             return int(value.value) if isinstance(value, ox.Literal) else 0
         return 0
+
+    def wrote_texts(self, texts: Iterable[ArticleText]) -> None:  # noqa: B027 - optional hook
+        """The texts of articles the unit of writes under way wrote (ingest hands them over with
+        its batches): a store with a full-text index indexes them from here, rather than read
+        them back (:mod:`newsgraph.search.sync`). Others ignore them."""
 
     def open_load(self) -> BulkLoad | None:
         """A store that takes the writes of an ingest into this empty store by bulk loads

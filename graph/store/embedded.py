@@ -38,10 +38,10 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from newsgraph import queries, sparql
@@ -52,6 +52,9 @@ from newsgraph.store.base import Row, Store, Term
 from newsgraph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
 from newsgraph.store.recovery import PRIMARY, Journal, restore_primary
 from newsgraph.store.snapshots import SnapshotReader, Snapshots, Version
+
+if TYPE_CHECKING:
+    from newsgraph.search.texts import ArticleText
 
 SMALL_WRITE = 5_000  # quads; below this a transactional insert is cheaper than a bulk load
 META_FILE = "newsgraph.json"
@@ -89,6 +92,10 @@ class EmbeddedStore(Store):
         self._touched: set[str] | None = set()
         #: The full-text index, once a query asked it (``ng:matches``).
         self._search_index: Any = None
+        #: The texts the unit under way wrote (:meth:`wrote_texts`), indexed as they come.
+        self._search_feed: Any = None
+        #: What the index did to follow the last unit (:class:`newsgraph.search.sync.Followed`).
+        self.search_followed: Any = None
         #: Kept by compaction, rollback and close: each needs the primary to itself.
         self._exclusive = threading.RLock()
         self._closed = False
@@ -201,6 +208,7 @@ class EmbeddedStore(Store):
         self.journal.begin(start)
         self._unit, self._in_unit, self._unit_wrote = start, True, False
         self._touched = set()
+        self._search_feed = None
         published = None
         try:
             yield
@@ -209,11 +217,15 @@ class EmbeddedStore(Store):
                 published = self.snapshots.publish(self._store)
         except BaseException as error:
             self._in_unit = False
+            if self._search_feed is not None:
+                self._search_feed.abort()
             self._undo(error)
             raise
         self._in_unit = False
         if published is not None:
             self._follow_search(published, start)
+        elif self._search_feed is not None:
+            self._search_feed.abort()
         self.journal.end()
 
     # -- the full-text index -------------------------------------------------------------------
@@ -223,13 +235,26 @@ class EmbeddedStore(Store):
         process killed here leaves the journal, and the next opening catches the index up."""
         from newsgraph.search import sync
 
+        feed, self._search_feed = self._search_feed, None
         try:
-            sync.follow(self, self.path, published, since=start, touched=self._touched)
+            self.search_followed = sync.follow(
+                self, self.path, published, since=start, touched=self._touched, feed=feed
+            )
         except (OSError, ValueError) as error:
             raise StoreError(
                 f"store {self.path}: the search index could not follow the write ({error}); "
                 "it catches up when the store is next opened for writing"
             ) from error
+
+    def wrote_texts(self, texts: Iterable[ArticleText]) -> None:
+        """Index the texts of articles the unit under way wrote, uncommitted until it ends."""
+        from newsgraph.search import sync
+
+        if not self._in_unit:
+            return
+        if self._search_feed is None:
+            self._search_feed = sync.Feed(self.path)
+        self._search_feed.add(texts)
 
     def _catch_up_search(self) -> None:
         """Bring the full-text index level with the newest snapshot (after a crash, or for a

@@ -35,7 +35,7 @@ from __future__ import annotations
 import queue
 import shutil
 import threading
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -45,6 +45,7 @@ from newsgraph.sparql import QueryRequest, QueryResponse
 from newsgraph.store.base import BulkLoad, Row, Term
 
 if TYPE_CHECKING:
+    from newsgraph.search.texts import ArticleText
     from newsgraph.store.embedded import EmbeddedStore
 
 __all__ = [
@@ -113,6 +114,9 @@ class LoadingStore(BulkLoad):
         if not graphs:
             self._additions = True
         self._append(data)
+
+    def wrote_texts(self, texts: Iterable[ArticleText]) -> None:
+        self.store.wrote_texts(texts)
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         if not self._appendable(graphs):
