@@ -37,7 +37,9 @@ PARTS: dict[str, str] = {
     "throughput": "bench.parts.throughput:run",
     "memory": "bench.parts.memory:run",
     "cooccur": "bench.parts.cooccur:run",
+    "trends": "bench.parts.trends:run",
     "export": "bench.parts.export:run",
+    "trickle": "bench.parts.trickle:run",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 

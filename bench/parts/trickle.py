@@ -1,0 +1,318 @@
+"""Continuous ingest into a served store: how soon a small batch is answered, and what readers
+see while news keeps arriving.
+
+The store is a copy of the run's store (100k articles by default), served with its entity
+summaries on and its result cache off. New articles are the corpus's next records (numbers
+past its size: new slugs, dates after every stored one, entities drawn from the same pool).
+
+* **batch visible**: a batch of 10 or 100 new articles is handed to the running server with
+  ``newsgraph ingest FILE`` (the command borrows the server's primary); the time runs from the
+  command's start to the first answer of ``entity-articles`` that lists the batch's newest
+  article *and* comes from the entity summaries (its Server-Timing says so). The ingest's own
+  seconds are noted beside it.
+* **steady stream**: ``newsgraph ingest -`` is fed ``rate`` articles a second (committing by
+  count and every second) for ``seconds``, while one client sends named entity queries
+  (``entity-articles``, ``entity-comentions``, ``entity-mentions-per-month`` for entities drawn
+  from the whole Zipf range) and another a cheap ad-hoc query (ten articles of a publisher, a
+  text no summary knows); p50/p95 of each, the errors, the share of entity queries the
+  summaries answered, and the server's peak memory (its process tree) over the stream.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.vocab.namespaces import SCHEMA
+
+from bench import corpus
+from bench.context import BASE, ROOT, Context, Server, serve
+from bench.httpload import Endpoint, accept_for
+from bench.measure import MemoryPeak, percentile, wait_for
+from bench.report import Figure
+
+__all__ = ["new_records", "run"]
+
+#: Batches handed to the server, and how many of each size.
+BATCHES = (10, 100)
+#: The steady stream: articles per second, and for how long (``--quick``: a few seconds).
+RATE = 20
+STREAM_SECONDS = 300.0
+#: Seconds a batch may take to be answered from the summaries before it counts as not seen.
+VISIBLE_LIMIT = 600.0
+#: Entities the steady clients ask about (drawn across the mention counts).
+ENTITY_SAMPLE = 200
+MENTION_COUNTS = f"""
+SELECT ?entity (COUNT(*) AS ?n) WHERE {{ ?article <{SCHEMA}mentions> ?entity }}
+GROUP BY ?entity ORDER BY DESC(?n) ?entity
+"""
+ADHOC = f"""PREFIX schema: <{SCHEMA}>
+SELECT ?article ?headline WHERE {{
+  ?article schema:publisher ?publisher ; schema:headline ?headline .
+  ?publisher schema:name ?name . FILTER(STRSTARTS(?name, "{{letter}}"))
+}} LIMIT 10"""
+
+
+def new_records(size: int, seed: int, start: int, count: int) -> list[dict[str, Any]]:
+    """Records ``size + start`` … of the corpus of ``size`` (its entity pool; later dates)."""
+    spec = corpus.CorpusSpec(size, seed)
+    return [corpus.record(spec, size + index) for index in range(start, start + count)]
+
+
+def run(ctx: Context) -> list[Figure]:
+    store = ctx.workdir / "trickle-store"
+    shutil.rmtree(store, ignore_errors=True)
+    # cp -a keeps the snapshots' hard links: the copy takes the primary's room, once.
+    subprocess.run(["cp", "-a", str(ctx.store()), str(store)], check=True)
+    env = {"NEWSGRAPH_RESULT_CACHE_BYTES": "0", "NEWSGRAPH_QUERY_SUMMARIES": "true"}
+    server = serve(store, ["--base", BASE, "--row-limit", "0"], log=ctx.workdir / "trickle.log",
+                   env={**_environ(), **env})  # fmt: skip
+    try:
+        endpoint = Endpoint(server.sparql)
+        entities = _entities(store)
+        _await_summaries(endpoint, entities[0])
+        figures = []
+        taken = 0
+        runs = ctx.options.runs
+        for size in BATCHES:
+            seen, ingest_seconds = [], []
+            for _ in range(runs):
+                records = new_records(ctx.options.size, ctx.options.seed, taken, size)
+                taken += size
+                visible, took = _batch_visible(ctx, store, endpoint, records)
+                seen.append(visible)
+                ingest_seconds.append(took)
+            figures.append(
+                Figure("trickle", f"batch of {size} new articles answered from the summaries",
+                       _median(seen), "s", False, (min(seen), max(seen)),
+                       notes=[f"from `newsgraph ingest` start, {runs} run(s); the ingest "
+                              f"command itself {_median(ingest_seconds):.2f} s"])
+            )  # fmt: skip
+        seconds = 8.0 if ctx.options.size <= 1_000 else STREAM_SECONDS
+        figures += _steady(ctx, store, server, endpoint, entities, taken, seconds)
+        return figures
+    finally:
+        server.stop()
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _entities(store: Path) -> list[str]:
+    """Entities across the mention counts (the most mentioned first), from the newest snapshot."""
+    snapshots = store / "snapshots"
+    reader = ox.Store.read_only(str(snapshots / (snapshots / "CURRENT").read_text().strip()))
+    solutions = reader.query(MENTION_COUNTS, use_default_graph_as_union=True)
+    ranked = [row["entity"].value for row in solutions]  # type: ignore[union-attr]
+    del reader
+    step = max(1, len(ranked) // ENTITY_SAMPLE)
+    return ranked[::step][:ENTITY_SAMPLE]
+
+
+def _entity_query(name: str, entity: str) -> str:
+    return queries.bind(name, {"entity": ox.NamedNode(entity)})
+
+
+def _get(endpoint: Endpoint, connection: http.client.HTTPConnection, query: str) -> Any:
+    connection.request("GET", endpoint.target(query), headers={"Accept": accept_for(query)})
+    response = connection.getresponse()
+    body = response.read()
+    return response.status, response.getheader("Server-Timing") or "", body
+
+
+def _await_summaries(endpoint: Endpoint, entity: str) -> None:
+    query = _entity_query("entity-articles", entity)
+
+    def summarised() -> bool:
+        connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+        try:
+            return "summaries;" in _get(endpoint, connection, query)[1]
+        finally:
+            connection.close()
+
+    wait_for(summarised, VISIBLE_LIMIT, "the entity summaries")
+
+
+def _ingest_command(store: Path, *paths: str) -> list[str]:
+    return [sys.executable, "-m", "newsgraph", "ingest", "--quiet", "--store", str(store),
+            "--base", BASE, *paths]  # fmt: skip
+
+
+def _batch_visible(
+    ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]]
+) -> tuple[float, float]:
+    """Seconds from the ingest's start until the summaries list an article of the batch, and the seconds the ingest command took."""
+    path = ctx.workdir / "trickle-batch.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    # The probe: an article of the batch with an entity the store knows (every new article
+    # is dated after every stored one, so entity-articles lists it first once it is seen).
+    probe = next(
+        ((record, entity) for record in records if (entity := _known_entity(endpoint, record))),
+        None,
+    )
+    if probe is None:
+        raise RuntimeError("no article of the batch names an entity the store knows")
+    article, entity = BASE + "article/" + probe[0]["slug"], probe[1]
+    query = _entity_query("entity-articles", entity)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        _ingest_command(store, str(path)), cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+    ingest_seconds = None
+    try:
+        while time.perf_counter() - started < VISIBLE_LIMIT:
+            if ingest_seconds is None and process.poll() is not None:
+                ingest_seconds = time.perf_counter() - started
+                if process.returncode not in (0, 1):
+                    raise RuntimeError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+            status, timing, body = _get(endpoint, connection, query)
+            if status == 200 and "summaries;" in timing and article.encode() in body:
+                seen = time.perf_counter() - started
+                process.wait()
+                if ingest_seconds is None:
+                    ingest_seconds = time.perf_counter() - started
+                return seen, ingest_seconds
+            time.sleep(0.02)
+    finally:
+        connection.close()
+        if process.poll() is None:
+            process.wait()
+    raise TimeoutError(f"the batch was not answered from the summaries in {VISIBLE_LIMIT} s")
+
+
+def _known_entity(endpoint: Endpoint, record: dict[str, Any]) -> str | None:
+    """An entity of ``record`` that the store already knows by that name (asked of the engine
+    before the batch is written), or None."""
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+    try:
+        for name in record["entities"]:
+            query = queries.bind("entities-by-name", {"name": ox.Literal(name)})
+            status, _timing, body = _get(endpoint, connection, query)
+            rows = json.loads(body)["results"]["bindings"] if status == 200 else []
+            if len(rows) == 1:
+                return str(rows[0]["entity"]["value"])
+    finally:
+        connection.close()
+    return None
+
+
+@dataclass
+class _Client:
+    """One client sending queries one after another on a keep-alive connection."""
+
+    endpoint: Endpoint
+    texts: list[str]
+    seconds: list[float] = field(default_factory=list)
+    summarised: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def run(self, stop: threading.Event) -> None:
+        rng = random.Random(7)
+        connection = http.client.HTTPConnection(self.endpoint.host, self.endpoint.port, timeout=60)
+        while not stop.is_set():
+            query = rng.choice(self.texts)
+            started = time.perf_counter()
+            try:
+                status, timing, body = _get(self.endpoint, connection, query)
+            except (OSError, http.client.HTTPException) as error:
+                self.errors.append(str(error))
+                connection.close()
+                connection = http.client.HTTPConnection(
+                    self.endpoint.host, self.endpoint.port, timeout=60
+                )
+                continue
+            self.seconds.append(time.perf_counter() - started)
+            if status != 200:
+                self.errors.append(f"HTTP {status}: {body[:200]!r}")
+            elif "summaries;" in timing:
+                self.summarised += 1
+            time.sleep(0.01)
+        connection.close()
+
+
+def _steady(
+    ctx: Context, store: Path, server: Server, endpoint: Endpoint, entities: list[str],
+    taken: int, seconds: float,
+) -> list[Figure]:  # fmt: skip
+    named = [
+        _entity_query(name, entity)
+        for entity in entities
+        for name in ("entity-articles", "entity-comentions", "entity-mentions-per-month")
+    ]
+    adhoc = [ADHOC.replace("{letter}", letter) for letter in "ABCDEFGHIJKLMNOPRSTW"]
+    clients = [_Client(endpoint, named), _Client(endpoint, adhoc)]
+    count = int(RATE * seconds)
+    records = new_records(ctx.options.size, ctx.options.seed, taken, count)
+    stop = threading.Event()
+    feeder = subprocess.Popen(
+        [*_ingest_command(store, "-"), "--batch-size", str(RATE)], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    threads = [threading.Thread(target=client.run, args=(stop,)) for client in clients]
+    memory = MemoryPeak(server.pid).__enter__()
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    assert feeder.stdin is not None
+    try:
+        for index, record in enumerate(records):
+            due = started + index / RATE
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            feeder.stdin.write((json.dumps(record) + "\n").encode())
+            feeder.stdin.flush()
+        feeder.stdin.close()
+        feeder.wait(VISIBLE_LIMIT)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+        memory.__exit__()
+        if feeder.poll() is None:
+            feeder.kill()
+    elapsed = time.perf_counter() - started
+    errors = clients[0].errors + clients[1].errors
+    if feeder.returncode not in (0, 1):
+        errors.append(f"ingest exited {feeder.returncode}")
+    named_client, adhoc_client = clients
+    share = named_client.summarised / max(1, len(named_client.seconds))
+    note = (f"{count:,} articles at {RATE}/s through `newsgraph ingest -` over {elapsed:.0f} s; "
+            f"{len(named_client.seconds):,} entity queries, {share:.0%} from the summaries")  # fmt: skip
+    figures = []
+    for label, client in (
+        ("named entity queries", named_client),
+        ("cheap ad-hoc query", adhoc_client),
+    ):
+        values = client.seconds or [float("nan")]
+        for pct in (50, 95):
+            figures.append(
+                Figure("trickle", f"{label} under the stream, p{pct}", percentile(values, pct),
+                       "s", False, (min(values), max(values)),
+                       notes=[note] if (pct == 50 and client is named_client) else [])
+            )  # fmt: skip
+    figures.append(Figure("trickle", "errors under the stream", float(len(errors)), "", False,
+                          notes=errors[:3]))  # fmt: skip
+    figures.append(Figure("trickle", "server peak memory under the stream (process tree)",
+                          float(memory.peak), "bytes", False))  # fmt: skip
+    return figures
