@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 from collections import Counter
 from datetime import datetime
 from itertools import combinations
@@ -136,6 +137,17 @@ def test_stats(store: str) -> None:
     assert (when(values["first"]), when(values["last"])) == (min(dates), max(dates))
     legacy = json.loads(run("stats", "--store", store, "--json"))
     assert {key: "" if v is None else str(v) for key, v in legacy.items()} == values
+    # the sizes on disk, against find's list of files (a hard-linked file counted once)
+    index, every = _file_bytes(store, "-path", f"{store}/search/*"), _file_bytes(store)
+    assert values["search_index_bytes"] == str(index) and index > 0
+    assert values["store_bytes"] == str(every - index) and every - index > index
+
+
+def _file_bytes(store: str, *only: str) -> int:
+    """Bytes of the files under ``store`` (matching ``only``), each inode once."""
+    listed = subprocess.run(["find", store, *only, "-type", "f", "-printf", "%i %s\\n"],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    return sum(int(size) for size in dict(line.split() for line in listed.splitlines()).values())
 
 
 def test_settings() -> None:

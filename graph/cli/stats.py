@@ -1,4 +1,5 @@
-"""``newsgraph stats``: articles, entities, triples, graphs and the date range.
+"""``newsgraph stats``: articles, entities, triples, graphs and the date range; for a store on
+disk, its size and its full-text index's size beside it.
 
 One row per statistic (``statistic``, ``value``), written by :mod:`graph.cli.listing` in every
 format; ``--json`` prints the one object it always has. Tested in tests/test_cli_formats.py.
@@ -28,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with open_store(settings) as store:
-        stats = store_stats(store, settings.minter)
+        on_disk = None if settings.is_remote else settings.store_path
+        stats = store_stats(store, settings.minter, on_disk)
     if args.json:
         out.print_json(json.dumps(stats))
         return 0
