@@ -117,10 +117,11 @@ class Context:
         self.store()
         return int(self.facts["articles"])
 
-    def ingest(self, store: Path) -> dict[str, Any]:
-        """Run ``newsgraph ingest`` into a new store; its summary and peak memory."""
+    def ingest(self, store: Path, module: str = "newsgraph") -> dict[str, Any]:
+        """Run ``newsgraph ingest`` into a new store; its summary and peak memory. ``module``
+        runs it as another module (``bench.unindexed``: without the full-text index)."""
         shutil.rmtree(store, ignore_errors=True)
-        command = [sys.executable, "-m", "newsgraph", "ingest", "--quiet", "--store", str(store),
+        command = [sys.executable, "-m", module, "ingest", "--quiet", "--store", str(store),
                    "--base", BASE, str(self.corpus())]  # fmt: skip
         process = subprocess.Popen(
             command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE

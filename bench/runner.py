@@ -40,6 +40,7 @@ PARTS: dict[str, str] = {
     "trends": "bench.parts.trends:run",
     "export": "bench.parts.export:run",
     "trickle": "bench.parts.trickle:run",
+    "search": "bench.parts.search:run",
 }
 RESULTS = Path(__file__).resolve().parent / "results"
 
