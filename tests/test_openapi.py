@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from newsgraph.api import openapi, protocol
 from newsgraph.api.app import create_app
-from newsgraph.api.routes import analysis, entities, resources, search, sparql, ui, void
+from newsgraph.api.routes import analysis, entities, resources, search, sparql, trends, ui, void
 from newsgraph.settings import load_settings
 from starlette.routing import Route
 
@@ -35,7 +35,7 @@ def operations(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]
 def routed() -> set[tuple[str, str]]:
     """(path, method) of every public route the routers register."""
     found = set()
-    for module in (sparql, void, ui, resources, analysis, entities, search):
+    for module in (sparql, void, ui, resources, analysis, entities, search, trends):
         for route in module.router.routes:
             assert isinstance(route, Route)
             if not route.include_in_schema:
