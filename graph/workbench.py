@@ -13,6 +13,8 @@ the command line's code paths, so they give the commands' numbers:
   :class:`networkx.Graph` (with ``period=``, one graph of the periods' networks, as
   ``newsgraph cooccur --period`` writes it to GEXF);
 * :meth:`KnowledgeGraph.trends` — ``newsgraph trends``: the rising entities per period;
+* :meth:`KnowledgeGraph.search` — ``newsgraph search``: full-text search, best first, with the
+  graph's filters (an entity, a topic);
 * :meth:`KnowledgeGraph.ingest`, :meth:`KnowledgeGraph.export` — ``newsgraph ingest`` (of files
   or of records in memory) and ``newsgraph export``.
 
@@ -85,6 +87,8 @@ _INTEGERS = frozenset(
                  "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
                  "unsignedInt", "unsignedShort", "unsignedByte")
 )  # fmt: skip
+#: The columns of :meth:`KnowledgeGraph.search`.
+_SEARCH_COLUMNS = ("rank", "article", "headline", "date", "lang", "score", "snippet")
 _FLOATS = frozenset({XSD + "double", XSD + "float"})
 _MOMENTS = frozenset({XSD + "dateTime", XSD + "dateTimeStamp", XSD + "date"})
 _PANDAS_MISSING = (
@@ -171,6 +175,8 @@ class Result:
     terms: list[tuple[Term | None, ...]]
     kind: str = "solutions"
     boolean: bool | None = None
+    #: The rows there are in all, where they are a page of them (:meth:`KnowledgeGraph.search`).
+    total: int | None = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self.terms:
@@ -502,6 +508,56 @@ class KnowledgeGraph:
         if entity is not None:
             return rising.timeline(store, resolve.entity_iri(store, entity), window, options)
         return rising.trends(store, window, options).rows
+
+    def search(
+        self,
+        words: str,
+        *,
+        entity: str | None = None,
+        topic: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        lang: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> Result:
+        """The articles holding ``words`` (the syntax of ``newsgraph search``: words ANDed,
+        ``OR``, ``NOT word``, ``"a phrase"``, ``prefix*``), best first (BM25), as the command
+        finds them: one row per article (``rank``, ``article``, ``headline``, ``date``,
+        ``lang``, ``score``, ``snippet``, the matched words in ``[…]``). ``entity`` and
+        ``topic`` (IRIs or names) keep the articles that mention the entity or are about the
+        topic; ``since``/``until`` as :meth:`cooccurrence` takes them; ``limit`` 0 for all.
+        ``Result.total`` is how many articles match in all. Needs a store on disk (its index:
+        docs/search.md)."""
+        from newsgraph.search import finding
+
+        store = self._reading()
+        wanted = finding.Search(
+            text=words,
+            since=_bound(since, end=False),
+            until=_bound(until, end=True),
+            entity=resolve.entity_iri(store, entity) if entity else None,
+            topic=resolve.topic_iri(store, topic, self.settings.minter) if topic else None,
+            lang=lang,
+            limit=limit,
+            offset=offset,
+        )
+        found = finding.find(store, finding.index_of(store), wanted)
+        rows: list[tuple[Term | None, ...]] = [
+            (
+                ox.Literal(str(rank), datatype=ox.NamedNode(XSD + "integer")),
+                ox.NamedNode(hit.iri),
+                ox.Literal(hit.headline),
+                ox.Literal(hit.date.isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))
+                if hit.date
+                else None,
+                ox.Literal(hit.lang) if hit.lang else None,
+                ox.Literal(repr(hit.score), datatype=ox.NamedNode(XSD + "double")),
+                ox.Literal(finding.plain(hit.snippet)),
+            )
+            for rank, hit in enumerate(found.hits, start=offset + 1)
+        ]
+        return Result(_SEARCH_COLUMNS, rows, total=found.total)
 
     # -- writing ---------------------------------------------------------------------------------
 

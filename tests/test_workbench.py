@@ -288,6 +288,42 @@ def test_a_date_bound_is_read_as_the_command_reads_it(kg: newsgraph.KnowledgeGra
     assert sorted(by_text.edges(data="count")) == sorted(by_date.edges(data="count"))
 
 
+# -- search ----------------------------------------------------------------------------------------
+
+
+def test_search_finds_what_the_command_finds(kg: newsgraph.KnowledgeGraph, store: Path) -> None:
+    found = kg.search("title body", entity="Venice Commission", limit=0)
+    expected = {BASE + "article/" + r["slug"] for r in records()
+                if "Venice Commission" in r["entities"]}  # fmt: skip
+    assert set(found.column("article")) == expected and found.total == len(expected) > 0
+    command = json.loads(cli("search", "title body", "--entity", "Venice Commission",
+                             "--limit", "0", "--format", "json", "--store", str(store)))  # fmt: skip
+    assert [(m["article"], m["score"]) for m in command["matches"]] == [
+        (row["article"], round(row["score"], 6)) for row in found
+    ]
+    assert found.column("rank") == list(range(1, len(expected) + 1))
+    assert all("[Title]" in snippet for snippet in found.column("snippet"))
+    every = kg.search("title body", limit=0)  # control: the entity kept fewer than all
+    assert every.total == len(records()) > found.total
+
+
+def test_search_pages_and_frames(kg: newsgraph.KnowledgeGraph) -> None:
+    ranked = kg.search("title", limit=0).column("article")
+    page = kg.search("title", limit=2, offset=2)
+    assert page.column("article") == ranked[2:4] and page.column("rank") == [3, 4]
+    assert page.total == len(ranked)
+    frame = kg.search("title", since="2025-03", until="2025-03", limit=0).to_pandas()
+    assert list(frame.columns) == ["rank", "article", "headline", "date", "lang", "score",
+                                   "snippet"]  # fmt: skip
+    march = {BASE + "article/" + r["slug"] for r in records()
+             if datetime.fromisoformat(r["published_at"]).astimezone(UTC).month == 3}  # fmt: skip
+    assert set(frame["article"]) == march
+    assert isinstance(frame["date"].dtype, pd.DatetimeTZDtype)
+    assert frame["score"].dtype == "float64" and frame["rank"].dtype == "int64"
+    with pytest.raises(QueryError, match="NOT"):
+        kg.search("NOT")
+
+
 # -- writing ---------------------------------------------------------------------------------------
 
 
