@@ -67,6 +67,8 @@ class Dialect:
     parallel_writes: ClassVar[int] = 1
     #: A SPARQL Update request of several operations is applied all or nothing.
     atomic_updates: ClassVar[bool] = True
+    #: A Graph Store GET answers the whole graph (Virtuoso's stops at its row limit, unsaid).
+    whole_graph_store_reads: ClassVar[bool] = True
 
     def __init__(self) -> None:
         #: Largest SPARQL Update body sent; lowered when a server refuses one as too large.
@@ -185,6 +187,7 @@ class Virtuoso(Dialect):
     replace_with_graph_store = True
     parallel_writes = 4
     atomic_updates = False  # each operation of a request commits on its own
+    whole_graph_store_reads = False
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,7 +5,8 @@ whole graphs as fit under the server's body limit — one atomic request for man
 Where the dialect prefers it (Virtuoso), or for a single graph too big for one update, each
 graph is replaced with a Graph Store Protocol PUT instead. Bulk loads use the Graph Store
 Protocol where the server has it (one transaction per chunk of quads on Oxigraph), else
-INSERT DATA. Dumps stream the Graph Store's GET where it can, else page through the quads.
+INSERT DATA. Dumps stream the Graph Store's GET where it can, else read graph by graph
+(:mod:`reading`).
 
 Blank nodes are scoped per request: a blank node shared by quads that land in different
 requests becomes two nodes on the server (newsgraph's own data has none).
@@ -22,7 +23,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from newsgraph.errors import StoreError
-from newsgraph.store.remote import answers, writes
+from newsgraph.store.remote import answers, reading, writes
 from newsgraph.store.remote.http import TooLarge
 from newsgraph.store.remote.server import Server
 from newsgraph.store.remote.writes import GraphWrite
@@ -30,7 +31,6 @@ from newsgraph.store.remote.writes import GraphWrite
 log = logging.getLogger("newsgraph.store")
 
 LOAD_CHUNK = 50_000  # quads per request of a bulk load
-DUMP_PAGE = 10_000  # rows per page when dumping through queries (Virtuoso's default cap)
 NTRIPLES = "application/n-triples"
 NQUADS = "application/n-quads"
 
@@ -196,7 +196,9 @@ def dump(server: Server, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str
     node = ox.NamedNode(graph) if graph else None
     if node is None and not rdf_format.supports_datasets:
         raise StoreError(f"{rdf_format.name} holds one graph: name the graph to dump")
-    if server.graph_store and (node is not None or server.dialect.dataset_graph_store):
+    dialect = server.dialect
+    whole = dialect.whole_graph_store_reads and (node is not None or dialect.dataset_graph_store)
+    if whole and server.graph_store:
         _dump_graph_store(server, output, rdf_format, node)
         return
     _dump_by_queries(server, output, rdf_format, node)
@@ -228,10 +230,10 @@ def _dump_graph_store(
 def _dump_by_queries(
     server: Server, output: IO[bytes], rdf_format: ox.RdfFormat, graph: ox.NamedNode | None
 ) -> None:
-    """Page through the quads in a stable order; line formats are written page by page."""
+    """Read graph by graph (:mod:`reading`); line formats are written page by page."""
     streamable = rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES)
     held: list[ox.Quad] = []
-    for page in _quad_pages(server, graph):
+    for page in reading.quad_pages(server, [graph] if graph else None):
         if streamable:
             output.write(_serialise(page, rdf_format))
         else:
@@ -244,31 +246,6 @@ def _serialise(quads: list[ox.Quad], rdf_format: ox.RdfFormat) -> bytes:
     if rdf_format.supports_datasets:
         return ox.serialize(quads, format=rdf_format) or b""
     return ox.serialize([q.triple for q in quads], format=rdf_format) or b""
-
-
-def _quad_pages(server: Server, graph: ox.NamedNode | None) -> Iterator[list[ox.Quad]]:
-    where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
-    order = "?s ?p ?o" if graph else "?g ?s ?p ?o"
-    page, offset = DUMP_PAGE, 0
-    dialect = server.dialect
-    while True:
-        text = f"SELECT * WHERE {{ {where} }} ORDER BY {order} LIMIT {page} OFFSET {offset}"
-        reply = server.query(text, accept=answers.SOLUTIONS_ACCEPT)
-        cap = dialect.row_cap(reply.headers)
-        if cap is not None and page > 1:
-            # the server cut the page: ask for its size (or, when it does not say, half)
-            page = cap if 0 < cap < page else max(1, page // 2)
-            continue
-        server.refuse_cut(reply)
-        what = f"dump of {server.query_url}"
-        rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
-        yield [
-            ox.Quad(row["s"], row["p"], row["o"], graph or row["g"])  # type: ignore[arg-type]
-            for row in rows
-        ]
-        if len(rows) < page:
-            return
-        offset += page
 
 
 __all__ = ["dump", "load", "replace_graphs"]

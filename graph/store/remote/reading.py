@@ -1,0 +1,133 @@
+"""Reading every quad of a remote store without a sorted page past the server's limits.
+
+A dump through queries cannot page with ``ORDER BY … LIMIT … OFFSET``: Virtuoso refuses a sort
+whose ``OFFSET + LIMIT`` passes 10,000 rows (``SR353``, its ``MaxSortedTopRows``), and cuts every
+answer at its ``ResultSetMaxRows``. So the quads are read graph by graph:
+
+1. the graphs' names in one unsorted answer; where the server cut it, page by page in the order
+   of their IRIs' text, each page starting after the last IRI of the one before (never an
+   ``OFFSET``);
+2. the quads of a few graphs per request (bound with ``VALUES``), unsorted, with a ``LIMIT``:
+   an answer that reaches it (or that the server says it cut) is asked again for half the
+   graphs;
+3. a single graph too large for one answer by subject range: a page of its subjects in the
+   order of their text, after the last whole subject of the page before.
+
+Each request's sort, where there is one, stays within the page size, and no answer is taken
+whole unless it is. ``tests/test_remote_dump.py`` dumps past 10,000 quads from Virtuoso.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.errors import StoreError
+from newsgraph.store.base import Row
+from newsgraph.store.remote import answers
+from newsgraph.store.remote.server import Server
+
+__all__ = ["PAGE", "graph_names", "quad_pages"]
+
+#: Rows asked for per request (within Virtuoso's default ``ResultSetMaxRows``).
+PAGE = 10_000
+#: Graphs asked for in one request at first.
+GRAPHS_PER_REQUEST = 200
+
+
+def _rows(server: Server, text: str) -> tuple[list[Row], int | None]:
+    """The rows of a SELECT, and the row limit at which the server cut it (None: not cut)."""
+    dialect = server.dialect
+    reply = server.query(text, accept=answers.SOLUTIONS_ACCEPT)
+    what = f"dump of {server.query_url}"
+    rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
+    return rows, dialect.row_cap(reply.headers)
+
+
+def _page_size(cap: int | None, page: int) -> int:
+    """The page to ask for once the server cut an answer at ``cap`` (0: it did not say)."""
+    if cap and cap < page:
+        return cap
+    return max(1, page // 2)
+
+
+def graph_names(server: Server) -> list[ox.NamedNode]:
+    """Every named graph the server's dataset holds, sorted by IRI."""
+    rows, cap = _rows(server, queries.bind("remote-graph-names"))
+    if cap is None:
+        return sorted(
+            (g for row in rows if isinstance(g := row.get("g"), ox.NamedNode)),
+            key=lambda node: node.value,
+        )
+    found: list[ox.NamedNode] = []
+    page, after = _page_size(cap, PAGE), ""
+    while True:
+        text = queries.bind("remote-graph-names-after", {"after": ox.Literal(after)}, limit=page)
+        rows, cut = _rows(server, text)
+        if cut is not None and len(rows) >= page > 1:
+            page = _page_size(cut, page)
+            continue
+        names = [g for row in rows if isinstance(g := row.get("g"), ox.NamedNode)]
+        found += names
+        if len(rows) < page or not names:
+            return found
+        after = names[-1].value
+
+
+def quad_pages(
+    server: Server, graphs: Sequence[ox.NamedNode] | None = None
+) -> Iterator[list[ox.Quad]]:
+    """Every quad of ``graphs`` (None: every named graph), a few graphs at a time."""
+    if graphs is None:
+        graphs = graph_names(server)
+    start, width = 0, GRAPHS_PER_REQUEST
+    while start < len(graphs):
+        chosen = graphs[start : start + width]
+        text = queries.bind("remote-graph-quads", {"g": chosen}, limit=PAGE)
+        rows, cap = _rows(server, text)
+        if cap is not None or len(rows) >= PAGE:
+            if len(chosen) > 1:
+                width = max(1, len(chosen) // 2)
+                continue
+            yield from _subject_pages(server, chosen[0])
+        else:
+            yield [
+                ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+                for row in rows
+            ]
+            width = min(GRAPHS_PER_REQUEST, width * 2)
+        start += len(chosen)
+
+
+def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[ox.Quad]]:
+    """One graph, page by page of whole subjects in the order of their text."""
+    page, after = PAGE, ""
+    while True:
+        text = queries.bind("remote-subject-page", {"g": graph, "after": ox.Literal(after)},
+                            limit=page)  # fmt: skip
+        rows, cap = _rows(server, text)
+        if cap is not None and len(rows) >= page > 1 and cap < page:
+            page = cap
+            continue
+        if len(rows) < page:
+            yield _quads(rows, graph)
+            return
+        last = _text(rows[-1]["s"])
+        whole = [row for row in rows if _text(row["s"]) != last]
+        if not whole:
+            raise StoreError(
+                f"{server.query_url}: graph {graph.value} holds more than {page:,} statements "
+                f"about {last}, more than one answer of the server may hold; raise its row "
+                "limit (Virtuoso: ResultSetMaxRows) to dump it"
+            )
+        yield _quads(whole, graph)
+        after = _text(whole[-1]["s"])
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
+
+
+def _quads(rows: Sequence[Row], graph: ox.NamedNode) -> list[ox.Quad]:
+    return [ox.Quad(row["s"], row["p"], row["o"], graph) for row in rows]  # type: ignore[arg-type]
