@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from newsgraph.ingest import ingest
-from newsgraph.linking import Linker, cache_directory, relink, writes
+from newsgraph.linking import Linker, beliefs, cache_directory, relink, store_pass, writes
 from newsgraph.linking import cache as linking_cache
 from newsgraph.linking.cache import LinkingCache
 from newsgraph.linking.evidence import Evidence
@@ -54,7 +54,8 @@ def test_tiny_chunks_give_the_store_and_beliefs_of_one_chunk(
     tmp_path: Path, whole: tuple[set[str], dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(writes, "CHUNK", 3)
-    monkeypatch.setattr(linking_cache, "LINKS_CHUNK", 2)
+    monkeypatch.setattr(beliefs, "_CHUNK", 2)
+    monkeypatch.setattr(store_pass, "KEYS_CHUNK", 3)
     monkeypatch.setattr(linking_cache, "_BLOCK", 16)
     settings = _ingest(tmp_path, "tiny", _records(60), batch_size=4)
     assert (_quads(settings), _beliefs(settings)) == whole

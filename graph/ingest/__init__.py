@@ -49,6 +49,9 @@ class Summary:
     seconds: float = 0.0
     #: Seconds spent in the store-wide linking pass at the end (part of ``seconds``).
     linking_seconds: float = 0.0
+    #: Articles whose links the linking pass looked at: every article of the store, or — into
+    #: a linked store — those the run can change (:mod:`graph.linking.memo`).
+    examined: int = 0
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -176,6 +179,7 @@ class Ingester:
                     self.summary.entities = linked.entities
                     self.summary.articles = len(self.linker.hashes)
                     self.summary.linking_seconds = linked.seconds
+                    self.summary.examined = linked.examined
                     if loading is not None:
                         loading.end()
                     store.flush()
@@ -183,6 +187,7 @@ class Ingester:
                     if loading is not None:
                         loading.abort()
                     raise
+            self.linker.published(store)
         finally:
             self.store = store
             self.linker.close()

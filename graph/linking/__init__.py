@@ -73,9 +73,14 @@ class Linker:
 
     def prepare(self, store: Store, *, verify: bool = False) -> None:
         """Open the cache and learn the store's articles; ``verify`` trusts nothing the
-        cache believes about what the store holds (its evidence is still used)."""
+        cache believes about what the store holds (its evidence is still used).
+
+        The store's articles are read from the cache when the store's newest snapshot is the
+        one the last clean pass's unit of writes published (:meth:`published`): nothing wrote
+        the store since. Otherwise they are read from the store."""
         self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
-        self.hashes = readback.article_hashes(store)
+        kept = None if verify else self._cache.hashes(_generation(store))
+        self.hashes = kept if kept is not None else readback.article_hashes(store)
         self.fresh = {} if self.hashes else self.hashes
         self.overrides = readback.read_overrides(store, self.iris)
         self.reconciled = readback.read_reconciled(store, self.iris)
@@ -114,7 +119,7 @@ class Linker:
         final = stamp(self.hashes, wanted, self.reconciled)
         if self.trusted and final == self._stamp and not reconcile_url:
             entities = self.cache.entity_count
-            self.cache.end(final, entities)
+            self.cache.end(final, entities, self.hashes, self.cache.keys_numbered)
             return LinkSummary(entities=entities, articles=len(self.hashes))
         stored = (self.overrides, dict(self.reconciled))
         reconciled = dict(self.reconciled)
@@ -124,13 +129,26 @@ class Linker:
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
         if reconciled != self.reconciled:
             final = stamp(self.hashes, wanted, reconciled)
-        self.cache.end(final, summary.entities)
+        self.cache.end(final, summary.entities, self.hashes, linking.numbered)
         return summary
+
+    def published(self, store: Store) -> None:
+        """The unit of writes that held :meth:`finish` is over: note the snapshot it left, so
+        that the next run can trust the cache without asking the store for its articles."""
+        generation = _generation(store)
+        if generation is not None and self._cache is not None:
+            self._cache.published(generation)
 
     def close(self) -> None:
         if self._cache is not None:
             self._cache.close()
             self._cache = None
+
+
+def _generation(store: Store) -> str | None:
+    """The store's newest snapshot, for a store that publishes them (an on-disk store)."""
+    generation = getattr(store, "generation", None)
+    return generation if isinstance(generation, str) else None
 
 
 def links_alone(record: Record, iris: Minter) -> list[str]:
@@ -154,6 +172,8 @@ def relink(
     try:
         with store.transaction():  # all of it, or (on an error) none of it
             linker.prepare(store, verify=True)
-            return linker.finish(store, overrides=overrides, reconcile_url=reconcile_url)
+            summary = linker.finish(store, overrides=overrides, reconcile_url=reconcile_url)
+        linker.published(store)
+        return summary
     finally:
         linker.close()

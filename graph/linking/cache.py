@@ -10,16 +10,23 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
                    the last record of an article wins
 ``spans.log``      the articles' text spans, appended beside them; both logs are rewritten
                    without dead records when those are most of them
-``links.bin``      what the last pass left each article linked to (with its record digest),
-                   in marshalled lists of :data:`LINKS_CHUNK` rows, written as the pass goes
-``entities.bin``   the digest of each entity description the last pass left
-``state.json``     whether the last pass ended cleanly, on which records (its stamp)
+``links.sqlite``   what the last pass left each article linked to (with its record digest),
+                   one row per article (:mod:`graph.linking.beliefs`)
+``entities.bin``   the digest of each entity description the last pass left, and of the
+                   entity it described
+``resolution.bin`` the resolution's tables of the last pass, ``keys.bin`` and
+                   ``key-articles.txt`` which articles' spans try which name keys
+                   (:mod:`graph.linking.memo`: what lets a batch look at only the articles it
+                   can change)
+``hashes.bin``     every article's record digest after the last pass, and ``state.json``
+                   whether that pass ended cleanly, on which records (its stamp), and the
+                   snapshot its unit of writes published (then the store need not be asked)
 
 It is a cache, never the truth:
 
 * evidence counts only for the record digest the store holds; an article whose digest differs
   (or that the cache lacks) is read back from the store;
-* ``links.bin`` and ``entities.bin`` are trusted only when the last pass ended cleanly on
+* beliefs (links, entity descriptions, the resolution's tables, the key index) are trusted only when the last pass ended cleanly on
   exactly the store's current records (:attr:`LinkingCache.stamp`); otherwise links are read
   back from the store and the entities graph is written whole;
 * the logs are kept only from runs that ended (a run cut short may have torn them): a cache
@@ -41,12 +48,15 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["FORMAT", "LinkWriter", "LinkingCache", "Links"]
+from newsgraph.linking.beliefs import Beliefs, BeliefWriter, Links
+from newsgraph.linking.memo import KeyIndex, Memo
 
+__all__ = ["FORMAT", "LinkingCache", "Links"]
+
+#: Every file of the cache that holds beliefs about the store.
+_BELIEFS = ("entities.bin", "hashes.bin")
 #: Bump when what the cache holds, or how, changes.
-FORMAT = "newsgraph-linking-5"
-#: (mention IRIs, found-in-text IRIs), both sorted.
-Links = tuple[tuple[str, ...], tuple[str, ...]]
+FORMAT = "newsgraph-linking-6"
 #: Where an article's spans are in the spans log: ``offset << 32 | length``, one int (a pass
 #: holds one per article: an int is a third of the memory of an (offset, length) tuple), which
 #: orders places as their offsets do.
@@ -60,8 +70,6 @@ COMPACT_RATIO = 2.0
 _LENGTH = 8
 #: Bytes read at once from the spans log.
 _BLOCK = 1 << 22
-#: Rows per record of ``links.bin``.
-LINKS_CHUNK = 10_000
 #: An evidence record: (article, record digest, names, where its spans are).
 Record = tuple[str, str, bytes, Span]
 
@@ -78,15 +86,19 @@ class LinkingCache:
         self._lock: IO[str] | None = open(self.directory / "lock", "a+")  # noqa: SIM115
         fcntl.flock(self._lock, fcntl.LOCK_EX)  # one linking run at a time per store
         self.format = f"{FORMAT} {fingerprint}"
+        self._beliefs: Beliefs | None = None
         self._state: dict[str, Any] = self._read_state()
         if self._state.get("format") != self.format or self._state.get("state") == "running":
             # Another format, or a run that never ended: its logs may end in a torn record,
             # or name spans that never reached the disk. Start again (one slow pass).
-            for name in ("evidence.log", "spans.log", "links.bin", "entities.bin"):
+            for name in ("evidence.log", "spans.log", "links.bin", *_BELIEFS):
                 (self.directory / name).unlink(missing_ok=True)
             self._state = {"format": self.format}
             self._write_state()
+            self._forget_beliefs()
         self._logs: tuple[IO[bytes], IO[bytes]] | None = None
+        self.memo = Memo(self.directory)
+        self.keys = KeyIndex(self.directory)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -110,19 +122,51 @@ class LinkingCache:
     def entity_count(self) -> int:
         return int(self._state.get("entities", 0))
 
+    @property
+    def keys_numbered(self) -> int | None:
+        """How many articles the key index numbers, when it covers every article the last
+        clean pass linked (None: it does not; trusted only with the rest of the cache)."""
+        numbered = self._state.get("keys")
+        return numbered if isinstance(numbered, int) else None
+
     def begin(self) -> None:
         """Mark the cache as changing: until :meth:`end`, its beliefs are not to be trusted."""
         self._state["state"] = "running"
+        self._state.pop("generation", None)
         self._write_state()
 
-    def end(self, stamp: str, entities: int) -> None:
-        """Mark the cache as clean for ``stamp``, once its logs are on disk."""
+    def end(
+        self, stamp: str, entities: int, hashes: Mapping[str, str], keys: int | None = None
+    ) -> None:
+        """Mark the cache as clean for ``stamp`` (the records ``hashes``), once its logs are on
+        disk; ``keys``: how many articles the key index now numbers (None: it is not whole)."""
         self.flush()
         if self._logs is not None:
             for log in self._logs:
                 os.fsync(log.fileno())
+        _write_atomically(self.directory / "hashes.bin", marshal.dumps(dict(hashes)))
         self._state.update(stamp=stamp, entities=entities, state="clean")
+        if keys is None:
+            self._state.pop("keys", None)
+        else:
+            self._state["keys"] = keys
         self._write_state()
+
+    def published(self, generation: str) -> None:
+        """The unit of writes of the last clean pass published the store's snapshot
+        ``generation``: while the store's newest snapshot is that one, the cache's beliefs are
+        the store's, and :meth:`hashes` its articles."""
+        if self._state.get("state") == "clean":
+            self._state["generation"] = generation
+            self._write_state()
+
+    def hashes(self, generation: str | None) -> dict[str, str] | None:
+        """Every article's record digest, when the last clean pass's unit published the
+        snapshot ``generation`` (the store's newest); else None (ask the store)."""
+        if generation is None or self.stamp is None or self._state.get("generation") != generation:
+            return None
+        found = self._load("hashes.bin")
+        return found or None
 
     # -- evidence --------------------------------------------------------------------------------
 
@@ -204,37 +248,41 @@ class LinkingCache:
 
     # -- beliefs ---------------------------------------------------------------------------------
 
+    @property
+    def beliefs(self) -> Beliefs:
+        if self._beliefs is None:
+            self._beliefs = Beliefs(self.directory)
+        return self._beliefs
+
     def links(self) -> dict[str, tuple[str, Links]]:
         """iri → (record digest, links the last clean pass left it with)."""
-        found: dict[str, tuple[str, Links]] = {}
-        try:
-            with open(self.directory / "links.bin", "rb") as log:
-                while True:
-                    try:
-                        rows = marshal.load(log)
-                    except (EOFError, ValueError, TypeError):
-                        break
-                    for iri, digest, links in rows:
-                        found[iri] = (digest, links)
-        except OSError:
-            return {}
-        return found
+        return self.beliefs.all()
 
-    def link_writer(self) -> LinkWriter:
-        """Where a pass writes, article by article, what it left each article linked to."""
-        return LinkWriter(self.directory / "links.bin")
+    def link_writer(self, *, whole: bool = True) -> BeliefWriter:
+        """Where a pass writes, article by article, what it left each article linked to
+        (``whole``: every article, replacing what the last pass left)."""
+        return self.beliefs.writer(whole=whole)
 
-    def entities(self) -> dict[str, tuple[str, int]]:
-        """entity IRI → (digest of its description, how many name links it has)."""
+    def entities(self) -> dict[str, tuple[str, int, str]]:
+        """entity IRI → (digest of its description, how many name links it has, the
+        fingerprint of the entity it described)."""
         return self._load("entities.bin")
 
-    def set_entities(self, entities: Mapping[str, tuple[str, int]]) -> None:
+    def set_entities(self, entities: Mapping[str, tuple[str, int, str]]) -> None:
         self._dump("entities.bin", dict(entities))
 
     def forget(self) -> None:
         """Drop every belief about what the store holds (the store is read instead)."""
-        for name in ("links.bin", "entities.bin"):
+        self._forget_beliefs()
+
+    def _forget_beliefs(self) -> None:
+        for name in ("links.bin", *_BELIEFS):
             (self.directory / name).unlink(missing_ok=True)
+        Beliefs(self.directory).forget()
+        Memo(self.directory).forget()
+        KeyIndex(self.directory).forget()
+        self._state.pop("keys", None)
+        self._state.pop("generation", None)
 
     def _load(self, name: str) -> dict[str, Any]:
         try:
@@ -247,6 +295,9 @@ class LinkingCache:
         _write_atomically(self.directory / name, marshal.dumps(value))
 
     def close(self) -> None:
+        if self._beliefs is not None:
+            self._beliefs.close()
+            self._beliefs = None
         if self._logs is not None:
             for log in self._logs:
                 log.close()
@@ -307,38 +358,6 @@ def _records(path: Path) -> Iterator[Record]:
 
 def _is_record(record: object) -> bool:
     return isinstance(record, tuple) and len(record) == 4
-
-
-class LinkWriter:
-    """Writes ``links.bin`` as a pass goes, in records of :data:`LINKS_CHUNK` rows; the file
-    is replaced only by :meth:`commit` (a pass cut short leaves the last one)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.partial = path.with_name(path.name + ".partial")
-        self._file: IO[bytes] = open(self.partial, "wb")  # noqa: SIM115 - closed by commit
-        self._rows: list[tuple[str, str, Links]] = []
-
-    def add(self, iri: str, digest: str, links: Links) -> None:
-        self._rows.append((iri, digest, links))
-        if len(self._rows) >= LINKS_CHUNK:
-            self._write()
-
-    def _write(self) -> None:
-        if self._rows:
-            self._file.write(marshal.dumps(self._rows))
-            self._rows = []
-
-    def commit(self) -> None:
-        self._write()
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self.partial, self.path)
-
-    def discard(self) -> None:
-        self._file.close()
-        self.partial.unlink(missing_ok=True)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -70,6 +70,15 @@ class Resolution:
         return {article: self.keys_of(article, forms) for article, forms in self._lists.items()}
 
     @property
+    def tables(
+        self,
+    ) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, tuple[str, frozenset[str]]]]:
+        """What an article's links depend on besides its own list and spans: each form's entity
+        where no story-level rule applies, the story-level exceptions, and the name index the
+        text scan reads (see :mod:`graph.linking.memo`)."""
+        return self._default, self._exceptions, self.index
+
+    @property
     def names(self) -> dict[str, str]:
         """name key → entity key, for names that mean one entity in every story."""
         return {key: entity for key, (entity, _shapes) in self.index.items()}

@@ -6,13 +6,20 @@ article's cached text spans against the names now known, and compares each artic
 with those it holds: only the differences are written. The entities graph is rewritten per
 entity that changed. The result depends only on the store's records, overrides and
 reconciliations — never on the order, batches, workers or runs that brought them.
+
+When the cache can vouch for what the last pass left (a batch into a linked store), the pass is
+*incremental*: only the articles the batch can change (:func:`graph.linking.memo.affected`:
+the batch's own, and those whose forms, exceptions or span keys resolve differently now) are
+matched and compared, and only entities whose fingerprint changed are described again. Every
+other article has the inputs it had in the last pass, so its links are the ones it holds: the
+store is the one a from-scratch pass leaves (``tests/test_trickle_invariance.py``).
 """
 
 from __future__ import annotations
 
 import marshal
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsgraph.linking import readback
@@ -21,6 +28,7 @@ from newsgraph.linking.authority import load_authority
 from newsgraph.linking.cache import LinkingCache, Links, Span
 from newsgraph.linking.describe import linking_quads
 from newsgraph.linking.evidence import decode_names
+from newsgraph.linking.memo import affected
 from newsgraph.linking.normalise import key_of
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.reconcile import reconcile
@@ -34,6 +42,8 @@ __all__ = ["LinkSummary", "Pass"]
 
 #: Above this share of articles, what the cache lacks is read in one pass over the store.
 READ_ALL_SHARE = 0.2
+#: Articles whose span keys are added to the key index at once.
+KEYS_CHUNK = 10_000
 
 
 @dataclass
@@ -42,6 +52,8 @@ class LinkSummary:
     articles: int = 0
     #: Articles whose links changed.
     rewritten: int = 0
+    #: Articles whose links were looked at (all of them, unless the pass was incremental).
+    examined: int = 0
     seconds: float = 0.0
     reconciled: int = 0
     ambiguous: list[str] = field(default_factory=list)
@@ -86,6 +98,8 @@ class Pass:
         self.fresh = fresh
         #: Whether the cache's beliefs about links and entity descriptions hold.
         self.trusted = trusted
+        #: How many articles the key index numbers once the pass is done.
+        self.numbered = 0
 
     def run(
         self,
@@ -116,7 +130,19 @@ class Pass:
         # ingest into an empty store append both to its bulk load).
         held = self.cache.entities() if self.trusted else None
         self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
-        summary.rewritten = self._links(resolution, places)
+        tables = resolution.tables
+        before = self.cache.memo.load() if self.trusted else None
+        numbered = self.cache.keys_numbered if self.trusted else None
+        if before is not None and numbered is not None:
+            examined = affected(before, tables, lists, self.cache.keys) | self.fresh.keys()
+            wanted = {iri: places[iri] for iri in places if iri in examined}
+            summary.rewritten, self.numbered = self._links(resolution, wanted, numbered)
+        else:
+            self.cache.keys.forget()
+            wanted = dict(places)
+            summary.rewritten, self.numbered = self._links(resolution, wanted, None)
+        summary.examined = len(wanted)
+        self.cache.memo.save(*tables)
         self.cache.compact(places, self.hashes)
         summary.seconds = time.perf_counter() - started
         return summary
@@ -175,11 +201,17 @@ class Pass:
                 take(row[0], row[2], place)
         return lists, definitions, places, langs
 
-    def _held(self, articles: Iterable[str]) -> Callable[[str, str], Links]:
+    def _held(self, articles: Collection[str], every: bool) -> Callable[[str, str], Links]:
         """What links an article (with its record digest) holds now: none for those just
         written; what the last clean pass left, when the cache can vouch for it; else read
-        back from the store (only for the articles neither vouches for)."""
-        believed = self.cache.links() if self.trusted else {}
+        back from the store (only for the articles neither vouches for). ``every``: the
+        articles are all of the store's."""
+        if not self.trusted:
+            believed = {}
+        elif every:
+            believed = self.cache.links()
+        else:
+            believed = self.cache.beliefs.of([iri for iri in articles if iri not in self.fresh])
         fresh = self.fresh
         none: Links = ((), ())
 
@@ -203,24 +235,39 @@ class Pass:
         """``articles``, or None (read them all) when they are most of the store."""
         return None if len(articles) > READ_ALL_SHARE * len(self.hashes) else articles
 
-    def _links(self, resolution: Resolution, places: Mapping[str, Span]) -> int:
-        """Write every article's links that differ from what it holds; return how many.
+    def _links(
+        self, resolution: Resolution, places: Mapping[str, Span], numbered: int | None
+    ) -> tuple[int, int]:
+        """Write the links of the articles of ``places`` that differ from what they hold;
+        return how many, and how many articles the key index numbers after.
+
+        ``numbered`` None: ``places`` are all the store's articles; the key index is made
+        anew and the beliefs replaced. Else only the articles written in this run are added
+        to the key index (which numbers ``numbered`` articles), and only the beliefs of
+        ``places`` replaced.
 
         Articles are read from the cache, matched, compared and written one by one (changes
         in chunks of :data:`graph.linking.writes.CHUNK` quads): nothing per article is kept."""
-        held_by = self._held(places)
+        every = numbered is None
+        held_by = self._held(places, every)
         iri_of = _Iris(self.iris.entity).__getitem__
         loads = marshal.loads
         index = resolution.index
         key_set = resolution.key_set
         hashes = self.hashes
-        beliefs = self.cache.link_writer()
+        beliefs = self.cache.link_writer(whole=every)
+        fresh = self.fresh
         changed = 0
+        new_keys: list[tuple[str, bytes]] = []
 
         def changes() -> Iterator[tuple[str, Links, Links]]:
             nonlocal changed
             for iri, spans in self.cache.spans(places.items()):
                 digest = hashes[iri]
+                if every or iri in fresh:
+                    new_keys.append((iri, spans))
+                    if len(new_keys) >= KEYS_CHUNK:
+                        add_keys()
                 keys = key_set(iri)
                 found = set(match(loads(spans), index))
                 found -= keys
@@ -234,13 +281,21 @@ class Pass:
                     yield iri, held, wanted
                 beliefs.add(iri, digest, wanted)
 
+        count = 0 if every else numbered
+
+        def add_keys() -> None:
+            nonlocal count
+            count = self.cache.keys.add(new_keys, count or 0)
+            new_keys.clear()
+
         try:
             write_links(self.store, changes())
+            add_keys()
         except BaseException:
             beliefs.discard()
             raise
         beliefs.commit()
-        return changed
+        return changed, count or 0
 
 
 class _Iris(dict[str, str]):

@@ -83,33 +83,69 @@ def _flush(store: Store, removed: list[str], added: list[bytes], pending: int) -
     return count
 
 
+def fingerprint(key: str, entity: Entity) -> str:
+    """A digest of everything an entity's description is made of (equal fingerprints: equal
+    descriptions), far cheaper than describing it."""
+    canonical = (
+        key, entity.name, entity.type, sorted(entity.forms.items()),
+        sorted((link, sorted(articles)) for link, articles in entity.links.items()),
+        entity.same_as, entity.same_as_source, entity.authority, entity.authority_source,
+        sorted(entity.sources.items()), sorted(entity.langs.items()),
+    )  # fmt: skip
+    return hashlib.blake2b(repr(canonical).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def write_entities(
     store: Store,
     iris: Minter,
     entities: Mapping[str, Entity],
-    held: Mapping[str, tuple[str, int]] | None,
-) -> dict[str, tuple[str, int]]:
+    held: Mapping[str, tuple[str, int, str]] | None,
+) -> dict[str, tuple[str, int, str]]:
     """Write the entities whose description changed; return what the graph now holds (entity
-    IRI → digest of its description, its number of name links). ``held`` is what the cache
-    believes the graph holds, None when it cannot vouch for the graph."""
-    described: dict[str, tuple[str, int]] = {}
+    IRI → digest of its description, its number of name links, the entity's fingerprint).
+    ``held`` is what the cache believes the graph holds, None when it cannot vouch for the
+    graph. Only the entities whose fingerprint changed are described again."""
+    described: dict[str, tuple[str, int, str]] = {}
     texts: dict[str, bytes] = {}
-    for key in sorted(entities):
+    graph = iris.entities_graph
+
+    def describe(key: str, iri: str, print_: str) -> None:
         entity = entities[key]
         text = ox.serialize(describe_entity(key, entity, iris), format=ox.RdfFormat.N_QUADS)
         assert text is not None
-        iri = iris.entity(key)
-        described[iri] = (hashlib.blake2b(text, digest_size=16).hexdigest(), len(entity.links))
+        digest = hashlib.blake2b(text, digest_size=16).hexdigest()
+        described[iri] = (digest, len(entity.links), print_)
         texts[iri] = text
-    graph = iris.entities_graph
-    if held is None:
-        store.replace_graphs_nquads([graph], b"".join(texts.values()))
-        return described
-    changed = [iri for iri, (digest, _n) in described.items() if held.get(iri, ("",))[0] != digest]
-    removed = sorted(set(held) - set(described))
-    if len(changed) + len(removed) > WHOLE_SHARE * max(1, len(described)):
-        store.replace_graphs_nquads([graph], b"".join(texts.values()))
-        return described
+
+    prints = {key: (iris.entity(key), fingerprint(key, entities[key])) for key in sorted(entities)}
+    if held is not None:
+        stale = [
+            key for key, (iri, print_) in prints.items() if held.get(iri, ("", 0, ""))[2] != print_
+        ]
+        removed = sorted(set(held) - {iri for iri, _print in prints.values()})
+        if len(stale) + len(removed) <= WHOLE_SHARE * max(1, len(prints)):
+            for iri, _print in prints.values():
+                described[iri] = held.get(iri, ("", 0, ""))
+            for key in stale:
+                describe(key, *prints[key])
+            changed = [iri for iri in texts if held.get(iri, ("",))[0] != described[iri][0]]
+            _replace_entities(store, graph, held, changed, removed, texts)
+            return dict(sorted(described.items()))
+    for key, (iri, print_) in prints.items():
+        describe(key, iri, print_)
+    store.replace_graphs_nquads([graph], b"".join(texts.values()))
+    return described
+
+
+def _replace_entities(
+    store: Store,
+    graph: str,
+    held: Mapping[str, tuple[str, int, str]],
+    changed: list[str],
+    removed: list[str],
+    texts: Mapping[str, bytes],
+) -> None:
+    """Replace the descriptions of the ``changed`` entities and delete the ``removed``."""
     subjects: list[str] = []
     for iri in [*(i for i in changed if i in held), *removed]:
         subjects.append(iri)
@@ -122,7 +158,6 @@ def write_entities(
     data = b"".join(texts[iri] for iri in changed)
     if data:
         store.replace_graphs_nquads([], data)
-    return described
 
 
 def _delete_data(nquads: str, graph: str) -> str:
