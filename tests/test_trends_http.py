@@ -144,3 +144,11 @@ def test_the_network_pages_slider_shows_one_periods_edges(server: Server) -> Non
         slide(page, 0)
         assert page.evaluate(visible) == len(data["edges"])
     assert errors == []
+
+
+def test_the_network_forms_empty_period_is_the_whole_window(server: Server) -> None:
+    """The page's form sends ``period=`` when no period is chosen: the whole window, no slider."""
+    page = httpx.get(server.url + "network", params={"top": "5", "period": ""}, timeout=60)
+    assert page.status_code == 200 and 'id="period-slider"' not in page.text
+    assert httpx.get(server.url + "api/cooccurrence", params={"period": "year"},
+                     timeout=30).status_code == 400  # fmt: skip

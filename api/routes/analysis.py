@@ -72,7 +72,7 @@ Weight = Annotated[str, Query(pattern="^(" + "|".join(WEIGHTS) + ")$")]
 MinCount = Annotated[int, Query(ge=1)]
 Top = Annotated[int, Query(ge=1, le=HTTP_TOP_LIMIT)]
 Entity = Annotated[str, Query(min_length=1)]
-Period = Annotated[str | None, Query(pattern="^(day|week|month)$")]
+Period = Annotated[str | None, Query(pattern="^(day|week|month)?$")]  # empty: none (a form)
 #: What the analysis routes answer with besides their 200.
 DOCUMENTED = openapi.responses(400, 404, 503)
 

@@ -24,9 +24,9 @@ as an entities × periods array (what :mod:`graph.cooccurrence.trends` reads).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -209,8 +209,3 @@ def _dated(store: Store, bindings: Mapping[str, queries.Value]) -> Iterator[tupl
     for date, listed in store.select_values(text, ("date", "entities")):
         if isinstance(date, ox.Literal):
             yield date.value, listed.value.split() if isinstance(listed, ox.Literal) else []
-
-
-def period_windows(counts: PeriodCounts, base: Window) -> Sequence[Window]:
-    """The single window of each period of ``counts`` (with ``base``'s topic and type)."""
-    return [replace(period.window(base)) for period in counts.periods]
