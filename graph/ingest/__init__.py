@@ -272,7 +272,8 @@ class Ingester:
             data = b"".join(texts)
             graphs = [mapped.graph for mapped in written]
             absent = [graph for graph in graphs if graph not in present]
-            self.store.replace_graphs_nquads(graphs, data, absent=absent)
+            with self.store.described(articles=graphs, subjects=shared):
+                self.store.replace_graphs_nquads(graphs, data, absent=absent)
             self.store.wrote_texts(mapped.text for mapped in written if mapped.text)
             self.summary.triples += quads
             self.linker.written([_evidence_row(mapped) for mapped in written])

@@ -25,6 +25,7 @@ from newsgraph.linking.stamp import evidence_fingerprint, stamp
 from newsgraph.linking.store_pass import LinkSummary, Pass
 from newsgraph.records import Record
 from newsgraph.settings import Settings
+from newsgraph.store import changes
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import Minter
 
@@ -79,7 +80,9 @@ class Linker:
         one the last clean pass's unit of writes published (:meth:`published`): nothing wrote
         the store since. Otherwise they are read from the store."""
         self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
-        kept = None if verify else self._cache.hashes(_generation(store))
+        kept = None
+        if not verify and _unchanged_since(store, self._cache.generation):
+            kept = self._cache.hashes()
         self.hashes = kept if kept is not None else readback.article_hashes(store)
         self.fresh = {} if self.hashes else self.hashes
         self.overrides = readback.read_overrides(store, self.iris)
@@ -149,6 +152,19 @@ def _generation(store: Store) -> str | None:
     """The store's newest snapshot, for a store that publishes them (an on-disk store)."""
     generation = getattr(store, "generation", None)
     return generation if isinstance(generation, str) else None
+
+
+def _unchanged_since(store: Store, generation: str | None) -> bool:
+    """Whether the store holds what its snapshot ``generation`` held: it is the newest, or
+    only compactions published snapshots since (:mod:`graph.store.changes`)."""
+    current = _generation(store)
+    if generation is None or current is None:
+        return False
+    if current == generation:
+        return True
+    root = getattr(getattr(store, "snapshots", None), "root", None)
+    found = changes.since(root, generation, current) if isinstance(root, Path) else None
+    return found is not None and found.empty
 
 
 def links_alone(record: Record, iris: Minter) -> list[str]:

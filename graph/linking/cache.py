@@ -160,13 +160,17 @@ class LinkingCache:
             self._state["generation"] = generation
             self._write_state()
 
-    def hashes(self, generation: str | None) -> dict[str, str] | None:
-        """Every article's record digest, when the last clean pass's unit published the
-        snapshot ``generation`` (the store's newest); else None (ask the store)."""
-        if generation is None or self.stamp is None or self._state.get("generation") != generation:
-            return None
+    @property
+    def generation(self) -> str | None:
+        """The snapshot the unit of the last clean pass published, if it is known."""
+        generation = self._state.get("generation")
+        return generation if self.stamp is not None and isinstance(generation, str) else None
+
+    def hashes(self) -> dict[str, str] | None:
+        """Every article's record digest after the last clean pass (None: not kept): the
+        store's, while nothing wrote it since (:attr:`generation`)."""
         found = self._load("hashes.bin")
-        return found or None
+        return found if self.stamp is not None and found else None
 
     # -- evidence --------------------------------------------------------------------------------
 

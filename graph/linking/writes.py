@@ -45,8 +45,10 @@ def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> in
     entities = _Terms()
     removed: list[str] = []
     added: list[bytes] = []
+    articles: list[str] = []
     written = pending = 0
     for article, (held_all, held_found), (all_, found) in changes:
+        articles.append(article)
         graph = str(ox.NamedNode(article))
         tail = f" {graph} .\n"
         for predicate, held, wanted in ((_MENTIONS, held_all, all_), (_FOUND, held_found, found)):
@@ -65,9 +67,12 @@ def write_links(store: Store, changes: Iterable[tuple[str, Links, Links]]) -> in
                 added.append("".join(new).encode("utf-8"))
                 pending += len(new)
         if len(removed) >= CHUNK or pending >= CHUNK:
-            written += _flush(store, removed, added, pending)
+            with store.described(articles=articles):
+                written += _flush(store, removed, added, pending)
+            articles.clear()
             pending = 0
-    return written + _flush(store, removed, added, pending)
+    with store.described(articles=articles):
+        return written + _flush(store, removed, added, pending)
 
 
 def _flush(store: Store, removed: list[str], added: list[bytes], pending: int) -> int:
@@ -129,12 +134,31 @@ def write_entities(
             for key in stale:
                 describe(key, *prints[key])
             changed = [iri for iri in texts if held.get(iri, ("",))[0] != described[iri][0]]
-            _replace_entities(store, graph, held, changed, removed, texts)
+            subjects = _subjects(held, changed, removed) + _subjects(described, changed, [])
+            with store.described(subjects=subjects):
+                _replace_entities(store, graph, held, changed, removed, texts)
             return dict(sorted(described.items()))
     for key, (iri, print_) in prints.items():
         describe(key, iri, print_)
-    store.replace_graphs_nquads([graph], b"".join(texts.values()))
+    if held is None:  # what the graph held is not known: its subjects cannot be named
+        store.replace_graphs_nquads([graph], b"".join(texts.values()))
+        return described
+    subjects = _subjects(held, list(held), []) + _subjects(described, list(described), [])
+    with store.described(subjects=subjects):
+        store.replace_graphs_nquads([graph], b"".join(texts.values()))
     return described
+
+
+def _subjects(
+    held: Mapping[str, tuple[str, int, str]], changed: list[str], removed: list[str]
+) -> list[str]:
+    """The subjects of the descriptions of ``changed`` and ``removed`` entities in ``held``:
+    each entity's IRI and its links' (``IRI#link-N``)."""
+    subjects: list[str] = []
+    for iri in [*(i for i in changed if i in held), *removed]:
+        subjects.append(iri)
+        subjects.extend(f"{iri}#link-{number}" for number in range(1, held[iri][1] + 1))
+    return subjects
 
 
 def _replace_entities(
@@ -146,10 +170,7 @@ def _replace_entities(
     texts: Mapping[str, bytes],
 ) -> None:
     """Replace the descriptions of the ``changed`` entities and delete the ``removed``."""
-    subjects: list[str] = []
-    for iri in [*(i for i in changed if i in held), *removed]:
-        subjects.append(iri)
-        subjects.extend(f"{iri}#link-{number}" for number in range(1, held[iri][1] + 1))
+    subjects = _subjects(held, changed, removed)
     old = subject_quads(store, graph, subjects) if subjects else []
     if old:
         text = ox.serialize(old, format=ox.RdfFormat.N_QUADS)

@@ -114,6 +114,17 @@ class Store(ABC):
     def update(self, text: str) -> None:
         """Run a SPARQL Update atomically."""
 
+    @contextlib.contextmanager
+    def described(
+        self, articles: Collection[str] = (), subjects: Collection[str] = ()
+    ) -> Iterator[None]:
+        """Declare what the writes inside change: the graphs of ``articles`` (an article's
+        graph is named by its IRI) and, in other graphs, statements about ``subjects`` only.
+        A store that notes each unit's changes for its readers (:mod:`graph.store.changes`)
+        counts a write outside any declaration as changing what it cannot name; the others
+        ignore it."""
+        yield
+
     @abstractmethod
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         """Replace each named graph in ``graphs`` by its quads in ``quads``, all or nothing.

@@ -47,6 +47,7 @@ import pyoxigraph as ox
 from newsgraph import queries, sparql
 from newsgraph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
 from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store import changes as unit_changes
 from newsgraph.store import locks
 from newsgraph.store.base import Row, Store, Term
 from newsgraph.store.loading import SEGMENTS_DIRECTORY, LoadingStore
@@ -90,6 +91,10 @@ class EmbeddedStore(Store):
         self._unit_wrote = False
         #: The graphs the unit under way replaced (None: it wrote what it cannot name).
         self._touched: set[str] | None = set()
+        #: What the unit under way changed, as its writes declared it (:meth:`described`;
+        #: None: a write did not), noted beside its snapshot (:mod:`graph.store.changes`).
+        self._changes: unit_changes.Changes | None = unit_changes.NOTHING
+        self._declared: list[unit_changes.Changes] = []
         #: The full-text index, once a query asked it (``ng:matches``).
         self._search_index: Any = None
         #: The texts the unit under way wrote (:meth:`wrote_texts`), indexed as they come.
@@ -208,13 +213,16 @@ class EmbeddedStore(Store):
         self.journal.begin(start)
         self._unit, self._in_unit, self._unit_wrote = start, True, False
         self._touched = set()
+        self._changes = unit_changes.NOTHING
+        for declared in self._declared:
+            self._changes = self._changes | declared
         self._search_feed = None
         published = None
         try:
             yield
             if self._unit_wrote:
                 self._store.flush()
-                published = self.snapshots.publish(self._store)
+                published = self.snapshots.publish(self._store, noted=(start, self._changes))
         except BaseException as error:
             self._in_unit = False
             if self._search_feed is not None:
@@ -271,11 +279,33 @@ class EmbeddedStore(Store):
         return sync.rebuild(self, self.path, self.snapshots.current()).indexed
 
     def _touch(self, graphs: Collection[str] | None) -> None:
-        """Note what the unit under way writes (None: what it cannot name)."""
+        """Note what the unit under way writes (None: what it cannot name). A write inside
+        :meth:`described` writes the articles declared there, whatever it names."""
+        if self._declared:
+            if graphs is None:
+                graphs = {article for d in self._declared for article in d.articles}
+        else:
+            self._changes = None
         if graphs is None:
             self._touched = None
         elif self._touched is not None:
             self._touched.update(graphs)
+
+    @contextlib.contextmanager
+    def described(
+        self, articles: Collection[str] = (), subjects: Collection[str] = ()
+    ) -> Iterator[None]:
+        """The writes inside change the graphs of ``articles`` and statements about
+        ``subjects`` elsewhere, nothing else (see :meth:`Store.described`): the unit's note
+        names them, and the entity summaries of readers follow it without reading the rest."""
+        declared = unit_changes.Changes(frozenset(articles), frozenset(subjects))
+        self._declared.append(declared)
+        if self._in_unit and self._changes is not None:
+            self._changes = self._changes | declared
+        try:
+            yield
+        finally:
+            self._declared.pop()
 
     @contextlib.contextmanager
     def _writing(self, *, atomic: bool = False) -> Iterator[None]:
@@ -516,7 +546,7 @@ class EmbeddedStore(Store):
             self.snapshots.root / current
         ):
             return False
-        self.snapshots.publish(self._store)
+        self.snapshots.publish(self._store, noted=(current, unit_changes.NOTHING))
         return True
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:

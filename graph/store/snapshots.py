@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from cachetools import LRUCache
+from newsgraph.store import changes
+from newsgraph.store.changes import Changes
 
 __all__ = ["SnapshotReader", "Snapshots", "Version", "VersionWatch"]
 
@@ -61,8 +63,12 @@ class Snapshots:
             return None
         return name or None
 
-    def publish(self, store: ox.Store) -> str:
-        """Checkpoint ``store`` as the next generation and make it current."""
+    def publish(
+        self, store: ox.Store, noted: tuple[str | None, Changes | None] | None = None
+    ) -> str:
+        """Checkpoint ``store`` as the next generation and make it current; ``noted``: the
+        snapshot the unit started from and what it changed (:mod:`graph.store.changes`),
+        written beside the new one before it becomes current."""
         self.root.mkdir(parents=True, exist_ok=True)
         previous = self.current()
         generation = int(previous) + 1 if previous else 1
@@ -73,6 +79,8 @@ class Snapshots:
         store.backup(str(self.root / name))
         before = _published_ns(self.root / f"{previous}.lock") if previous else None
         (self.root / f"{name}.lock").write_text(json.dumps({"previous_ns": before}))
+        if noted is not None:
+            changes.note(self.root, name, *noted)
         temporary = self.root / "CURRENT.tmp"
         temporary.write_text(name)
         os.replace(temporary, self.current_file)
