@@ -37,6 +37,9 @@ def store() -> ox.Store:
         ('SELECT ?a ?s { ?a <https://w3id.org/newsgraph/ns#matches> "crude oil" . '
          '?a <https://w3id.org/newsgraph/ns#score> ?s . ?a <http://schema.org/headline> ?h }', {("http://n/a/1", 2.0), ("http://n/a/2", 1.0)}),
         (NG + 'SELECT ?a ?s { ?a ng:matches """crude oil""" ; ng:score ?s FILTER(?s > 1.5) }', {("http://n/a/1", 2.0)}),
+        # a variable bound to one string by VALUES, as queries.bind writes a parameter
+        (NG + 'SELECT ?a ?s { VALUES (?w ?e) { ("crude oil" <http://n/e/x>) } ?a ng:matches ?w ; ng:score ?s ; s:mentions ?e }', {("http://n/a/2", 1.0)}),
+        (NG + 'SELECT ?a ?s { VALUES ?w { "crude oil" } ?a ng:matches ?w ; ng:score ?s }', {("http://n/a/1", 2.0), ("http://n/a/2", 1.0)}),
     ],
 )  # fmt: skip
 def test_bound_and_joined(store: ox.Store, query: str, expected: set[tuple[str, float]]) -> None:
@@ -66,6 +69,8 @@ def test_left_alone(query: str) -> None:
         (NG + "SELECT * { ?a ng:score ?s }", "needs ng:matches on the same subject"),
         (NG + 'SELECT * { <http://n/a/1> ng:matches "crude oil" }', "variable subject"),
         (NG + "SELECT * { ?a ng:matches ?words }", "takes a string"),
+        (NG + 'SELECT * { VALUES ?w { "crude oil" "gas" } ?a ng:matches ?w }', "one plain string"),
+        (NG + "SELECT * { VALUES ?w { <http://n/a/1> } ?a ng:matches ?w }", "takes a string"),
         (NG + 'SELECT * { ?a ng:matches "crude oil", "gas" }', "one object"),
         (NG + 'SELECT * { ?a ng:matches "crude oil"@en }', "language tag"),
     ],
@@ -73,3 +78,11 @@ def test_left_alone(query: str) -> None:
 def test_mistakes(query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         bind_matches(query, _lookup)
+
+
+def test_the_named_joined_search_binds_its_words() -> None:
+    from newsgraph import queries
+
+    text = queries.bind("search-entity-articles", {"words": "crude oil", "entity": "http://n/e/x"})
+    rewritten = bind_matches(text, _lookup)
+    assert "ng:matches" not in rewritten and "<http://n/a/1>" in rewritten

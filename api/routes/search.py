@@ -7,6 +7,10 @@ matched words in ``<b>``. ``q`` takes the search syntax (words ANDed, ``OR``, ``
 ``"phrases"``, ``prefix*``); ``since``, ``until``, ``entity`` (IRI or name), ``topic`` and
 ``lang`` filter; ``limit`` (1 to 100, default 10) and ``offset`` page. A bad search or an
 unknown name is the one JSON error (400). Tested in tests/test_search_http.py.
+
+``GET /search?q=WORDS[&entity=NAME][&page=N]``: the results page the search box of every page
+opens (:mod:`newsgraph.pages.search`): twenty matches a page, each with its snippet, date and
+the entities it mentions, linked to their pages. Tested in tests/test_search_page.py.
 """
 
 from __future__ import annotations
@@ -14,8 +18,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
 from newsgraph.api import openapi
 from newsgraph.api.deps import SettingsDep, StoreDep
+from newsgraph.api.templating import render
+from newsgraph.api.urls import Urls
+from newsgraph.pages.search import SearchRequest, search_page
 from newsgraph.resolve import entity_iri, topic_iri
 from newsgraph.search import finding
 from newsgraph.search.index import SearchIndex
@@ -72,3 +80,23 @@ def _index(request: Request, store: Any) -> SearchIndex:
         index = finding.index_of(store)
         request.app.state.search_index = index
     return index
+
+
+PageWords = Annotated[str | None, Query(description="the search (as q of /api/search)")]
+PageEntity = Annotated[str | None, Query(description="only articles mentioning it (IRI or name)")]
+PageNumber = Annotated[str | None, Query(description="the page, from 1 (twenty matches each)")]
+
+
+@router.get("/search", response_class=HTMLResponse, responses=openapi.responses(400, 404, 503))
+def search_results_page(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    q: PageWords = None,
+    entity: PageEntity = None,
+    page: PageNumber = None,
+) -> HTMLResponse:
+    """The results page: the matches best first, with snippets, dates and mentioned entities."""
+    asked = SearchRequest.parse(q, entity_iri(store, entity) if entity else None, page)
+    found = search_page(store, _index(request, store), asked)
+    return render("search.html", urls=Urls(settings.base), found=found)

@@ -18,6 +18,10 @@ the query in their place: the patterns go, and a ``VALUES (?article ?score) { â€
 their group. The engine then answers the query as any other, inside the same time and row
 limits. A query without the predicate is left as it is, character for character.
 
+The search may also be a variable that a ``VALUES`` block of the query binds to one string, as
+:func:`newsgraph.queries.bind` writes a parameter (``?article ng:matches ?words`` in a named
+query such as ``search-entity-articles``): the index is asked for that string.
+
 >>> text = 'PREFIX ng: <https://w3id.org/newsgraph/ns#> SELECT * { ?a ng:matches "oil" ; ng:score ?s . ?a ?p ?o }'
 >>> print(bind_matches(text, lambda words: [("http://n/article/1", 2.5)]))
 PREFIX ng: <https://w3id.org/newsgraph/ns#> SELECT * { VALUES (?a ?s) { (<http://n/article/1> "2.5"^^<http://www.w3.org/2001/XMLSchema#double>) }  ?a ?p ?o }
@@ -159,7 +163,10 @@ def _pattern(
     name = "ng:matches" if predicate == MATCHES else "ng:score"
     obj = stream[index + 1]
     after = _gap(text, stream, index + 2) if index + 2 < len(stream) else ""
-    if predicate == MATCHES and obj.kind not in ("string", "long"):
+    searched = obj
+    if predicate == MATCHES and obj.kind == "var":
+        searched = _bound_string(stream, obj.text)
+    if predicate == MATCHES and searched.kind not in ("string", "long"):
         raise QueryError(f"{name} takes a string (the search), not {obj.text!r}")
     if predicate == SCORE and obj.kind != "var":
         raise QueryError(f"{name} takes a variable (the score), not {obj.text!r}")
@@ -185,8 +192,39 @@ def _pattern(
     if subject.kind != "var":
         raise QueryError(f"{name} needs a variable subject, not {subject.text!r}")
     group = _group_open(stream, subject_at)
-    value = _unescaped(obj.text) if predicate == MATCHES else obj.text
+    value = _unescaped(searched.text) if predicate == MATCHES else obj.text
     return _Pattern(predicate, subject.text, value, group, start, end)
+
+
+def _bound_string(stream: list[sparqltext.Token], variable: str) -> sparqltext.Token:
+    """The string a ``VALUES`` block binds ``variable`` to: one row, one plain string (as
+    :func:`newsgraph.queries.bind` writes one value); else the variable's own token, which the
+    caller refuses."""
+    name = variable[1:]
+    for index, token in enumerate(stream):
+        if token.word != "VALUES":
+            continue
+        names = []
+        position = index + 1
+        while position < len(stream) and stream[position].kind == "var":
+            names.append(stream[position].text[1:])
+            position += 1
+        if name not in names or position >= len(stream) or stream[position].kind != "open":
+            continue
+        row = []
+        for value in stream[position + 1 :]:
+            if value.kind == "close":
+                break
+            row.append(value)
+        if len(row) != len(names):
+            raise QueryError(
+                f"ng:matches {variable}: VALUES must bind it to one plain string (one row)"
+            )
+        return row[names.index(name)]
+    raise QueryError(
+        f"ng:matches takes a string (the search), or a variable a VALUES block binds to one, "
+        f"not {variable!r}"
+    )
 
 
 def _statement_start(text: str, stream: list[sparqltext.Token], index: int) -> int:
