@@ -258,6 +258,8 @@ class ServedStore(Store):
         if self.compactor is not None:
             self.compactor.stop()
         self.pool.close()
+        if self.summaries is not None:
+            self.summaries.close()
         with self._write_lock:
             if self._writer is not None:
                 self._writer.close()

@@ -62,7 +62,8 @@ def expand(value: Value) -> Term | None:
 
 @dataclass
 class Summaries:
-    """The summaries of the snapshot ``generation``."""
+    """The summaries of the snapshot ``generation`` (a version's tag; ``name``: the snapshot's
+    name)."""
 
     generation: str | None
     entity_ids: dict[str, int]
@@ -93,6 +94,13 @@ class Summaries:
     articles_declined: Flags
     comentions_declined: Flags
     months_declined: Flags
+    #: Each listed article's instant (microseconds since the epoch; 0 for the others).
+    moments: Ints
+    name: str | None = None
+    #: Made when first needed by :mod:`graph.store.summaries.overlay` (never sent between
+    #: processes): article IRI → number, and the articles in the order of their instants.
+    article_ids: dict[str, int] | None = None
+    moment_order: tuple[Ints, Ints] | None = None
 
     def entity_articles(self, entity: str, limit: int | None) -> list[Row] | None:
         """``entity-articles`` for ``entity``: (article, headline, date) rows, or None to decline."""
@@ -204,10 +212,11 @@ class _Builder:
             values[index] = compact(term)
         return values, several
 
-    def date_order(self, dates: list[Value], listable: Flags) -> tuple[Ints, Flags]:
-        """Each listable article's place in ``ORDER BY DESC(?date) ?article`` (else -1), and
+    def date_order(self, dates: list[Value], listable: Flags) -> tuple[Ints, Flags, Ints]:
+        """Each listable article's place in ``ORDER BY DESC(?date) ?article`` (else -1),
         which listable articles have a date the summaries cannot place: not an instant, or an
-        instant spelled two ways in the store (the engine then decides their order)."""
+        instant spelled two ways in the store (the engine then decides their order), and each
+        placed article's instant."""
         article_iris = list(self.article_ids)
         moments: dict[int, int] = {}
         spellings: dict[int, set[str]] = {}
@@ -226,11 +235,13 @@ class _Builder:
                 keyed.append((-moment, article_iris[article], article))
         keyed.sort()
         place = np.full(len(article_iris), -1, dtype=np.int64)
-        for position, (_, _, article) in enumerate(keyed):
+        instants = np.zeros(len(article_iris), dtype=np.int64)
+        for position, (moment, _, article) in enumerate(keyed):
             place[article] = position
-        return place, unplaceable
+            instants[article] = -moment
+        return place, unplaceable, instants
 
-    def finish(self, generation: str | None) -> Summaries:
+    def finish(self, generation: str | None, name: str | None = None) -> Summaries:
         entity_count, article_count = len(self.entity_ids), len(self.article_ids)
         pairs = np.array(self.pairs, dtype=np.int64).reshape(-1, 2)
         article, entity = pairs[:, 0], pairs[:, 1]
@@ -241,7 +252,9 @@ class _Builder:
             [h is not None and d is not None for h, d in zip(headlines, dates, strict=True)],
             dtype=np.bool_,
         )
-        place, unplaceable = self.date_order(dates, has_both & ~many_headlines & ~many_dates)
+        place, unplaceable, instants = self.date_order(
+            dates, has_both & ~many_headlines & ~many_dates
+        )
         awkward = (has_both & (many_headlines | many_dates)) | unplaceable
         articles_declined = np.zeros(entity_count, dtype=np.bool_)
         articles_declined[entity[awkward[article]]] = True
@@ -296,6 +309,8 @@ class _Builder:
             articles_declined=articles_declined,
             comentions_declined=comentions_declined,
             months_declined=months_declined,
+            moments=instants,
+            name=name,
         )
 
 
@@ -318,8 +333,8 @@ def _starts(sorted_keys: Ints, count: int) -> Ints:
     return np.searchsorted(sorted_keys, np.arange(count + 1)).astype(np.int64)
 
 
-def build(store: ox.Store, generation: str | None = None) -> Summaries:
+def build(store: ox.Store, generation: str | None = None, name: str | None = None) -> Summaries:
     """The summaries of ``store`` (a snapshot opened read-only, or any pyoxigraph store)."""
     builder = _Builder(store)
     builder.read_mentions()
-    return builder.finish(generation)
+    return builder.finish(generation, name)

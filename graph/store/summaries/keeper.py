@@ -3,9 +3,13 @@ are the newest snapshot's, and only for the query texts :mod:`graph.store.summar
 
 Until the summaries of the snapshot a request sees are ready, the request goes to the engine as
 if there were none; a write therefore never makes an answer stale, it only makes the next few
-answers as slow as the engine. Builds run one at a time, and after a build the next waits at
-least as long as the last one took, so that a store being written continuously (a long ingest
-publishing a snapshot after each of many small ingests) costs the server at most half a core.
+answers as slow as the engine. After a write whose unit noted what it changed
+(:mod:`graph.store.changes`), the summaries follow it by reading those articles and entities
+alone from the newest snapshot (:class:`~graph.store.summaries.overlay.Overlaid`: milliseconds
+for a batch); otherwise, or once :data:`OVERLAY_LIMIT` articles were read again since, they are
+built whole. Full builds run one at a time, in a process of their own, and after one the next
+waits at least as long as the last one took, so that a store being written continuously costs
+the server at most half a core.
 """
 
 from __future__ import annotations
@@ -22,15 +26,20 @@ import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.errors import NewsgraphError, StoreError
 from newsgraph.sparql import QueryRequest, QueryResponse, results
+from newsgraph.store import changes
 from newsgraph.store.embedded import EmbeddedStore
+from newsgraph.store.snapshots import SnapshotReader, Snapshots
 from newsgraph.store.summaries import shapes
 from newsgraph.store.summaries.index import Row, Summaries, build
+from newsgraph.store.summaries.overlay import Overlaid, read_statements
 
 __all__ = ["SummaryKeeper", "summaries_of"]
 
 log = logging.getLogger(__name__)
 #: After a failed build, the next waits at least this long.
 _RETRY_SECONDS = 30.0
+#: Articles read again over one full build before the summaries are built whole again.
+OVERLAY_LIMIT = 20_000
 _context = multiprocessing.get_context("forkserver")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
 
@@ -51,12 +60,16 @@ class SummaryKeeper:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.current: Summaries | None = None
+        self.current: Summaries | Overlaid | None = None
         self.builds = 0
+        #: Updates that followed a write by reading what it changed (no full build).
+        self.followed = 0
         self.last_build_seconds = 0.0
         self._lock = threading.Lock()
         self._building = False
+        self._following = False
         self._next_start = 0.0
+        self._snapshots = Snapshots(path / "snapshots")
         self._heads = {name: _head(name) for name in shapes.SHAPES}
 
     def answer(self, request: QueryRequest, generation: str | None) -> QueryResponse | None:
@@ -93,7 +106,70 @@ class SummaryKeeper:
         body = results.write_solutions(variables, kept, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
         return QueryResponse(body, media_type, "solutions", truncated, len(kept))
 
+    def close(self) -> None:
+        """Nothing is held between updates (kept for the server's shutdown)."""
+
     def refresh(self) -> None:
+        """Bring the summaries to the newest snapshot: by following what the writes since
+        changed, when their units noted it; else by a full build, unless one runs or rests."""
+        with self._lock:
+            if self._following:
+                return
+            self._following = True
+        threading.Thread(target=self._follow, name="summaries-follow", daemon=True).start()
+
+    def _follow(self) -> None:
+        try:
+            if not self._follow_changes():
+                self._start_build()
+        except (OSError, ValueError, NewsgraphError) as error:
+            log.warning("the entity summaries could not follow a write (%s)", error)
+            self._start_build()
+        finally:
+            with self._lock:
+                self._following = False
+
+    def _follow_changes(self) -> bool:
+        """Lay what the writes since the current summaries changed over them; whether it
+        could (not without summaries, or across a write that did not say what it changed)."""
+        current = self.current
+        newest = self._snapshots.current()
+        if current is None or current.name is None or newest is None:
+            return False
+        if newest == current.name:
+            return True
+        found = changes.since(self._snapshots.root, current.name, newest)
+        if found is None:
+            return False
+        size = current.size if isinstance(current, Overlaid) else 0
+        if size + len(found.articles) + len(found.subjects) > OVERLAY_LIMIT:
+            self._start_build()  # the overlay still serves meanwhile
+        reader = SnapshotReader(self._snapshots)
+        try:
+            store = reader.refresh()
+            name = reader.name
+            version = self._snapshots.version(name)
+            if store is None or name is None or version is None:
+                return False
+            if name != newest:  # a newer one was published meanwhile: follow up to it
+                found = changes.since(self._snapshots.root, current.name, name)
+                if found is None:
+                    return False
+            read = read_statements(store, found.articles | found.subjects)
+            overlaid = Overlaid.over(current, version.tag, name, read)
+            unnamed = overlaid.unnamed()
+            if unnamed:
+                read = read_statements(store, unnamed)
+                overlaid = Overlaid.over(overlaid, version.tag, name, read)
+        finally:
+            reader.close()
+        with self._lock:
+            if self.current is current:  # else a full build came meanwhile: keep it
+                self.current = overlaid
+                self.followed += 1
+        return True
+
+    def _start_build(self) -> None:
         """Start building the newest snapshot's summaries, unless a build runs or rests."""
         with self._lock:
             if self._building or time.monotonic() < self._next_start:
@@ -106,7 +182,17 @@ class SummaryKeeper:
         return self._keep(summaries_of(self.path), time.monotonic())
 
     def _keep(self, summaries: Summaries, started: float) -> Summaries:
-        self.current = summaries
+        current = self.current
+        if (
+            current is None
+            or current.name is None
+            or summaries.name is None
+            or int(summaries.name) >= int(current.name)
+        ):
+            self.current = summaries
+        elif isinstance(current, Overlaid) and int(summaries.name) > int(current.base.name or 0):
+            # the overlay is newer than the build: it continues from the build (next refresh)
+            self.current = summaries
         self.builds += 1
         self.last_build_seconds = time.monotonic() - started
         return summaries
@@ -141,7 +227,7 @@ class SummaryKeeper:
 def summaries_of(path: Path) -> Summaries:
     """The summaries of the newest snapshot of the store at ``path``."""
     with EmbeddedStore(path, write=False) as store:
-        return build(store.raw, snapshot_tag(store))
+        return build(store.raw, snapshot_tag(store), store.generation)
 
 
 def snapshot_tag(store: EmbeddedStore) -> str | None:
