@@ -4,6 +4,8 @@
 #   .ci/virtuoso.sh start DIR   start one whose database lives in DIR; print the shell lines
 #                               NEWSGRAPH_TEST_VIRTUOSO=<query URL> and
 #                               NEWSGRAPH_TEST_VIRTUOSO_PASSWORD=<dba password>
+#                               NEWSGRAPH_TEST_VIRTUOSO_STAGING=<DIR/stage>, a directory the
+#                               server reads N-Quads from (in its DirsAllowed)
 #   .ci/virtuoso.sh stop DIR    stop it (by the process id it recorded in DIR)
 #
 # The database is new each time; its dba password is replaced by a random one (never the
@@ -29,7 +31,7 @@ start() {
     command -v virtuoso-t >/dev/null || die "virtuoso-t is not installed (Debian: virtuoso-opensource)"
     command -v isql-vt >/dev/null || die "isql-vt is not installed (Debian: virtuoso-opensource)"
     [ -r "$INI" ] || die "$INI is missing"
-    mkdir -p "$dir/db"
+    mkdir -p "$dir/db" "$dir/stage"
     dir=$(cd "$dir" && pwd)
     local sql_port http_port password
     sql_port=$(free_port)
@@ -43,6 +45,7 @@ start() {
         -e "0,/^ServerPort/s#^ServerPort.*#ServerPort = 127.0.0.1:$sql_port#" \
         -e "/^\[HTTPServer\]/,/^\[/s#^ServerPort.*#ServerPort = 127.0.0.1:$http_port#" \
         -e "s#^DefaultHost.*#DefaultHost = 127.0.0.1:$http_port#" \
+        -e "s#^DirsAllowed.*#&, $dir/stage#" \
         "$INI" >"$dir/virtuoso.ini"
 
     (cd "$dir/db" && exec virtuoso-t +foreground +configfile "$dir/virtuoso.ini" \
@@ -70,6 +73,7 @@ start() {
     grep -q "Error" "$dir/isql.out" && { stop "$dir"; die "could not set the dba password (log: $dir/isql.out)"; }
     echo "NEWSGRAPH_TEST_VIRTUOSO=$url"
     echo "NEWSGRAPH_TEST_VIRTUOSO_PASSWORD=$password"
+    echo "NEWSGRAPH_TEST_VIRTUOSO_STAGING=$dir/stage"
 }
 
 stop() {

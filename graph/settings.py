@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         "auto",
         description="Remote store: which server it is (default: read from its Server header).",
     )
+    store_staging: str | None = Field(
+        None,
+        description="Remote store: a directory newsgraph writes N-Quads files to and the server "
+        "reads them from, at the same path (Virtuoso: listed in DirsAllowed); new graphs are "
+        "then bulk-loaded from it (default: none, sent over HTTP).",
+    )
     store_timeout: float = Field(
         300.0, gt=0, description="Remote store: seconds to wait for one request to the server."
     )

@@ -2,7 +2,8 @@
 
 The Oxigraph server (PyPI ``oxigraph``, a dev dependency) is started here on loopback, once per
 session. Virtuoso is started by ``.ci/run`` (``.ci/virtuoso.sh``), which passes its query URL
-in ``NEWSGRAPH_TEST_VIRTUOSO`` and its dba password in ``NEWSGRAPH_TEST_VIRTUOSO_PASSWORD``;
+in ``NEWSGRAPH_TEST_VIRTUOSO``, its dba password in ``NEWSGRAPH_TEST_VIRTUOSO_PASSWORD`` and the
+directory it bulk-loads from in ``NEWSGRAPH_TEST_VIRTUOSO_STAGING``;
 without them its tests skip with one line saying so, unless ``NEWSGRAPH_TEST_REQUIRE_VIRTUOSO``
 is set (CI sets it), in which case they fail.
 
@@ -41,12 +42,15 @@ class Endpoint:
     query_url: str
     user: str | None = None
     password: str | None = None
+    #: A directory the server reads N-Quads from (its bulk path; ``NEWSGRAPH_STORE_STAGING``).
+    staging: str | None = None
 
     @property
     def update_url(self) -> str:
         return self.query_url.removesuffix("/query") + "/update"
 
     def store(self, **options: object) -> RemoteStore:
+        options = {"staging": self.staging, **options}
         return RemoteStore(self.query_url, user=self.user, password=self.password, **options)  # type: ignore[arg-type]
 
     @property
@@ -56,6 +60,8 @@ class Endpoint:
         if self.user:
             env |= {"NEWSGRAPH_STORE_USER": self.user,
                     "NEWSGRAPH_STORE_PASSWORD": self.password or ""}  # fmt: skip
+        if self.staging:
+            env["NEWSGRAPH_STORE_STAGING"] = self.staging
         return env
 
 
@@ -119,7 +125,13 @@ def virtuoso() -> Endpoint:
         if os.environ.get("NEWSGRAPH_TEST_REQUIRE_VIRTUOSO"):
             pytest.fail(message)
         pytest.skip(message)
-    return Endpoint("virtuoso", url, "dba", os.environ.get(f"{VIRTUOSO_ENV}_PASSWORD", "dba"))
+    return Endpoint(
+        "virtuoso",
+        url,
+        "dba",
+        os.environ.get(f"{VIRTUOSO_ENV}_PASSWORD", "dba"),
+        os.environ.get(f"{VIRTUOSO_ENV}_STAGING") or None,
+    )
 
 
 def empty(store: RemoteStore) -> None:

@@ -12,6 +12,10 @@ def test_named_query_parses_and_is_documented(name: str) -> None:
     named = queries.get(name)
     assert named.title, f"{name}.rq must start with a comment saying what it answers"
     store = ox.Store()
-    store.query(named.text)  # raises SyntaxError when the query does not parse
+    if name.startswith("virtuoso-"):  # calls Virtuoso's own functions, which Oxigraph parses
+        with pytest.raises(RuntimeError, match="custom function"):
+            store.query(named.text)
+    else:
+        store.query(named.text)  # raises SyntaxError when the query does not parse
     for param in named.params:
         assert f"?{param}" in named.text

@@ -141,6 +141,8 @@ def named_queries(server: Server) -> dict[str, str]:
     given = values(server)
     found = {}
     for name in queries.names():
+        if name.startswith("virtuoso-"):  # calls to Virtuoso's own procedures, not questions
+            continue
         bound: dict[str, queries.Value] = {}
         for param, what in queries.get(name).params.items():
             if "one or many" in what:
@@ -199,7 +201,9 @@ def test_stats_agree_and_reingest_is_idempotent(
     found, _ = remote
     local = newsgraph("stats", "--json", "--store", str(embedded.store), "--base", BASE)
     served = newsgraph("stats", "--json", "--base", BASE, env=found.env)
-    assert json.loads(served.stdout) == json.loads(local.stdout)
+    on_disk = {"store_bytes", "search_index_bytes"}  # sizes of a store on disk: none remotely
+    expected = {k: v for k, v in json.loads(local.stdout).items() if k not in on_disk}
+    assert json.loads(served.stdout) == expected
     before = io.BytesIO()
     with found.store() as store:
         store.dump(before, ox.RdfFormat.N_QUADS)

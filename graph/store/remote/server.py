@@ -205,6 +205,22 @@ class Server:
             raise TooLarge(str(error))
         raise error
 
+    def call(self, text: str, *, idempotent: bool) -> None:
+        """Send a query that runs one of the server's own procedures (Virtuoso's ``sql:`` and
+        ``bif:`` functions) to the update endpoint, where the credentials that may run it go."""
+        url = self.update_url
+        what = f"call to {url}"
+        reply = self.connection.request(
+            "POST",
+            url,
+            what=what,
+            idempotent=idempotent,
+            form=[("query", text)],
+            headers={"Accept": answers.SOLUTIONS_ACCEPT},
+        )
+        if not reply.ok:
+            raise self.connection.error(reply, what)
+
     def graph_store_request(
         self,
         method: str,

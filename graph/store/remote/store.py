@@ -20,7 +20,7 @@ first waits for it and raises its error, so that no caller ever reads around its
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
 
@@ -37,7 +37,7 @@ from newsgraph.sparql import (
     sparqltext,
 )
 from newsgraph.store.base import Row, Store, Term
-from newsgraph.store.remote import answers, transfer
+from newsgraph.store.remote import answers, bulk, transfer
 from newsgraph.store.remote.auth import Credentials, split_userinfo
 from newsgraph.store.remote.http import Connection, Reply
 from newsgraph.store.remote.retry import RetryPolicy
@@ -69,6 +69,7 @@ class RemoteStore(Store):
         query_timeout: float | None = None,
         retries: int = 3,
         dialect: str = "auto",
+        staging: str | None = None,
     ) -> None:
         query_url, url_user, url_password = split_userinfo(query_url)
         if update_url:
@@ -90,6 +91,9 @@ class RemoteStore(Store):
             graph_store_url=graph_store_url,
             dialect=dialect,
         )
+        #: Where newsgraph stages N-Quads for the server's loader (``NEWSGRAPH_STORE_STAGING``).
+        self.staging = staging
+        self._bulk_loaded = False
         self._writer: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
         self._pending_lock = threading.Lock()
@@ -107,6 +111,7 @@ class RemoteStore(Store):
             query_timeout=settings.query_timeout,
             retries=settings.store_retries,
             dialect=settings.store_dialect,
+            staging=settings.store_staging,
         )
 
     @property
@@ -221,19 +226,46 @@ class RemoteStore(Store):
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         """Queue the replacement behind the one in flight (see the module's docstring)."""
         self.flush()
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-write")
-        future = self._writer.submit(
+        future = self._writer_pool().submit(
             transfer.replace_graphs, self.server, list(graphs), list(quads)
         )
         with self._pending_lock:
             self._pending = future
 
+    def replace_graphs_nquads(
+        self, graphs: Sequence[str], data: bytes, absent: Collection[str] = ()
+    ) -> None:
+        """Queued as :meth:`replace_graphs`; the graphs ``absent`` names (and quads of graphs
+        not listed) go through the server's bulk path (:mod:`bulk`)."""
+        self.flush()
+        add = self._adder()
+        future = self._writer_pool().submit(
+            transfer.replace_graphs_nquads, self.server, add, list(graphs), data, set(absent)
+        )
+        with self._pending_lock:
+            self._pending = future
+
+    def _adder(self) -> bulk.Adder | None:
+        add = bulk.adder(self.server, self.staging)
+        if add is None:
+            return None
+
+        def counted(data: bytes) -> None:
+            add(data)
+            self._bulk_loaded = True
+
+        return counted
+
+    def _writer_pool(self) -> ThreadPoolExecutor:
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-write")
+        return self._writer
+
     def load(
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
         self.flush()
-        return transfer.load(self.server, data, rdf_format, graph)
+        return transfer.load(self.server, data, rdf_format, graph, self._adder())
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
         self.flush()
@@ -243,6 +275,9 @@ class RemoteStore(Store):
         """Finish the write in flight (raising its error), then release the connection."""
         try:
             self.flush()
+            if self._bulk_loaded:
+                bulk.checkpoint(self.server)
+                self._bulk_loaded = False
         finally:
             if self._writer is not None:
                 self._writer.shutdown(wait=True)

@@ -1,6 +1,7 @@
 """Moving graphs to and from a remote server: replacing graphs, bulk loads, dumps.
 
-Replacing graphs (what ingest does) sends SPARQL Updates that each drop and re-insert as many
+New graphs (every graph of a first load, the new articles of a later one) go through the
+server's bulk path where it has one (:mod:`bulk`). Replacing graphs (what ingest does) sends SPARQL Updates that each drop and re-insert as many
 whole graphs as fit under the server's body limit — one atomic request for many articles.
 Where the dialect prefers it (Virtuoso), or for a single graph too big for one update, each
 graph is replaced with a Graph Store Protocol PUT instead. Bulk loads use the Graph Store
@@ -15,7 +16,7 @@ requests becomes two nodes on the server (newsgraph's own data has none).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from itertools import islice
@@ -23,7 +24,7 @@ from typing import IO
 
 import pyoxigraph as ox
 from newsgraph.errors import StoreError
-from newsgraph.store.remote import answers, reading, writes
+from newsgraph.store.remote import answers, bulk, reading, writes
 from newsgraph.store.remote.http import TooLarge
 from newsgraph.store.remote.server import Server
 from newsgraph.store.remote.writes import GraphWrite
@@ -40,6 +41,32 @@ NQUADS = "application/n-quads"
 
 def replace_graphs(server: Server, graphs: Sequence[str], quads: Iterable[ox.Quad]) -> None:
     write_all(server, writes.group(graphs, quads))
+
+
+def replace_graphs_nquads(
+    server: Server, add: bulk.Adder | None, graphs: Sequence[str], data: bytes,
+    absent: Collection[str],
+) -> None:  # fmt: skip
+    """:func:`replace_graphs` with the quads as N-Quads: the graphs ``absent`` names and those
+    not listed are only added to, through the server's bulk path ``add`` where it has one (the
+    text sent as it is when no listed graph is held); the held graphs are replaced as ever."""
+    held = [graph for graph in graphs if graph not in absent]
+    if add is None:
+        replace_graphs(server, graphs, ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        return
+    if not held:
+        if data:
+            add(data)
+        return
+    keep = set(held)
+    replaced: list[ox.Quad] = []
+    added: list[ox.Quad] = []
+    for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name
+        (replaced if isinstance(name, ox.NamedNode) and name.value in keep else added).append(quad)
+    replace_graphs(server, held, replaced)
+    if added:
+        add(ox.serialize(added, format=ox.RdfFormat.N_QUADS) or b"")
 
 
 def write_all(server: Server, pending: list[GraphWrite]) -> None:
@@ -150,7 +177,11 @@ def _graph_store_write(server: Server, write: GraphWrite) -> None:
 
 
 def load(
-    server: Server, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None
+    server: Server,
+    data: bytes | IO[bytes],
+    rdf_format: ox.RdfFormat,
+    graph: str | None,
+    add: bulk.Adder | None = None,
 ) -> int:
     """Add the quads of ``data`` (into ``graph`` for triple formats); return how many were sent."""
     target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
@@ -161,7 +192,10 @@ def load(
         )
         sent = 0
         while chunk := list(islice(quads, LOAD_CHUNK)):
-            _load_chunk(server, chunk)
+            if add is not None and all(isinstance(q.graph_name, ox.NamedNode) for q in chunk):
+                add(ox.serialize(chunk, format=ox.RdfFormat.N_QUADS) or b"")
+            else:
+                _load_chunk(server, chunk)
             sent += len(chunk)
     except SyntaxError as error:
         raise StoreError(f"cannot parse the {rdf_format.name} input: {error}") from None
@@ -220,7 +254,8 @@ def _dump_graph_store(
         if not head.ok:
             raise server.connection.error(head, what)
         if head.media_type == rdf_format.media_type:
-            output.writelines(chunks)
+            for chunk in chunks:
+                output.write(chunk)
             return
         received = answers.rdf_format(head.media_type, what)
         body = b"".join(chunks)
@@ -248,4 +283,4 @@ def _serialise(quads: list[ox.Quad], rdf_format: ox.RdfFormat) -> bytes:
     return ox.serialize([q.triple for q in quads], format=rdf_format) or b""
 
 
-__all__ = ["dump", "load", "replace_graphs"]
+__all__ = ["dump", "load", "replace_graphs", "replace_graphs_nquads"]
