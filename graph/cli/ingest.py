@@ -1,5 +1,10 @@
 """``newsgraph ingest PATH...``: load records; a bad one is named FILE:LINE and set aside.
 
+``newsgraph ingest -`` commits what standard input brings in batches as it arrives (by count,
+``--batch-size``, or every second); ``newsgraph ingest --watch DIR`` follows a directory until
+Ctrl-C, which stops it after the batch under way (:mod:`graph.ingest.follow`, tested in
+tests/test_ingest_follow.py).
+
 An RDF file given by name (``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``, ``.rdf``…, maybe
 ``.gz``) is refused before anything is written, pointing to ``newsgraph load``: ingest reads news
 records, load reads RDF. Tested in tests/test_cli_usage.py.
@@ -8,12 +13,17 @@ records, load reads RDF. Tested in tests/test_cli_usage.py.
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
-from newsgraph.ingest import ingest
+from newsgraph.errors import ConfigError
+from newsgraph.ingest import Summary, follow, ingest
 from newsgraph.ingest.loader import FORMATS as RDF_FORMATS
 from newsgraph.ingest.sources import SUFFIXES, InputError
+from newsgraph.settings import Settings
 from newsgraph.store import open_store
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -23,7 +33,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "ingest",
         help="load news records (.json, .jsonl, .ndjson, .gz, directories, - for stdin)",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("paths", nargs="*", metavar="PATH")
+    parser.add_argument(
+        "--watch", metavar="DIR",
+        help="follow a directory: ingest new and grown files as they land, until Ctrl-C",
+    )  # fmt: skip
     parser.add_argument("--batch-size", type=int, help="records per transaction")
     parser.add_argument("--rejects", help="file that rejected records are appended to")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
@@ -53,9 +67,15 @@ def refuse_rdf(paths: list[str]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if bool(args.paths) == bool(args.watch):
+        raise ConfigError("give the paths to ingest, or --watch DIR (not both)")
     refuse_rdf(args.paths)
     settings = settings_from(args)
     report = (lambda line: None) if args.quiet else (lambda line: console.print(line, markup=False))
+    if args.watch:
+        return _watch(Path(args.watch), settings, report)
+    if args.paths == ["-"]:
+        return _stream(settings, report)
     with open_store(settings, write=True, create=True, what="newsgraph ingest") as store:
         if is_terminal() and not args.quiet:
             columns = (
@@ -78,3 +98,38 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"rejected records were appended to {settings.rejects_path}", markup=False)
         return 1
     return 0
+
+
+def _ended(summary: Summary, settings: Settings) -> int:
+    console.print(summary.line(), markup=False)
+    if summary.rejected:
+        console.print(f"rejected records were appended to {settings.rejects_path}", markup=False)
+        return 1
+    return 0
+
+
+def _stream(settings: Settings, report: Callable[[str], None]) -> int:
+    """Standard input, committed in batches as it arrives."""
+    with open_store(settings, write=True, create=True, what="newsgraph ingest -") as store:
+        totals = follow.stream(sys.stdin.buffer, store, settings, report=report)
+    return _ended(totals, settings)
+
+
+def _watch(directory: Path, settings: Settings, report: Callable[[str], None]) -> int:
+    """Follow ``directory`` until Ctrl-C (or SIGTERM), which ends it after the batch under way."""
+    if not directory.is_dir():
+        raise ConfigError(f"--watch {directory}: not a directory")
+    with open_store(settings, write=True, create=True, what="newsgraph ingest --watch") as store:
+        watch = follow.Watch(directory, store, settings, report=report)
+
+        def stop(signum: int, frame: object) -> None:
+            watch.stop.set()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            report(f"watching {directory} (Ctrl-C stops after the batch under way)")
+            totals = watch.run()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+    return _ended(totals, settings)

@@ -160,6 +160,17 @@ class Ingester:
         """Ingest, as one unit of writes (:meth:`Store.transaction`): readers see the run's
         articles with their links and entity descriptions, all at once, and a run that fails or
         is killed leaves the store as it was."""
+        return self.run_items(sources.read(paths, decode=False))
+
+    def run_items(
+        self,
+        items: Iterable[sources.Item],
+        *,
+        before_commit: Callable[[Store], None] = lambda store: None,
+    ) -> Summary:
+        """:meth:`run` on items already read (:mod:`graph.ingest.follow` hands each batch of a
+        stream or a watched directory); ``before_commit`` writes, last, in the same unit (where
+        a watch records how far it read)."""
         started = time.perf_counter()
         store = self.store
         loading = None
@@ -171,7 +182,7 @@ class Ingester:
                         self._started_empty = True
                         loading = store.open_load() if self.streamed else None
                         self.store = loading or store
-                    self.write(self.mapped(paths))
+                    self.write(self.mapped(items))
                     if loading is not None:
                         loading.hand_off()  # the loader loads the last articles while linking runs
                     self.store.flush()  # a remote store writes behind: the pass reads its writes
@@ -182,6 +193,7 @@ class Ingester:
                     self.summary.examined = linked.examined
                     if loading is not None:
                         loading.end()
+                    before_commit(store)
                     store.flush()
                 except BaseException:
                     if loading is not None:
@@ -197,11 +209,11 @@ class Ingester:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def mapped(self, paths: Iterable[str]) -> Iterator[parallel.Mapped]:
+    def mapped(self, items: Iterable[sources.Item]) -> Iterator[parallel.Mapped]:
         """The valid records, mapped; rejects and warnings reported on the way."""
         workers = parallel.worker_count(self.settings.ingest_workers)
         mapper = parallel.Mapper(self.iris, workers, ahead=self.settings.batch_size)
-        for outcomes in mapper.map(sources.read(paths, decode=False)):
+        for outcomes in mapper.map(items):
             for outcome in outcomes:
                 if isinstance(outcome, parallel.Rejected):
                     self.reject(outcome.error, raw=outcome.raw, text=outcome.text)

@@ -97,6 +97,23 @@ def read_one(path: str, *, decode: bool = True) -> Iterator[Item]:
         yield from _document(label, data)
 
 
+def read_stdin_data(data: bytes, *, decode: bool = True) -> Iterator[Item]:
+    """What :func:`read_one` reads from standard input, given the bytes it held (gzip, JSON
+    Lines or one JSON document)."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if _looks_like_lines(data):
+        yield from _lines("<stdin>", io.BytesIO(data), decode)
+    else:
+        yield from _document("<stdin>", data)
+
+
+def starts_lines(head: bytes) -> bool:
+    """Whether input whose first line is ``head`` reads as JSON Lines (not gzip, not a
+    document spread over lines)."""
+    return head[:2] != b"\x1f\x8b" and _looks_like_lines(head)
+
+
 def _open(path: str) -> IO[bytes]:
     if path == "-":
         raw = sys.stdin.buffer.read()
