@@ -69,6 +69,8 @@ class Dialect:
     atomic_updates: ClassVar[bool] = True
     #: A Graph Store GET answers the whole graph (Virtuoso's stops at its row limit, unsaid).
     whole_graph_store_reads: ClassVar[bool] = True
+    #: The server keeps newsgraph's write stamp where no query sees it (Virtuoso's registry).
+    write_stamps: ClassVar[bool] = False
 
     def __init__(self) -> None:
         #: Largest SPARQL Update body sent; lowered when a server refuses one as too large.
@@ -188,6 +190,7 @@ class Virtuoso(Dialect):
     parallel_writes = 4
     atomic_updates = False  # each operation of a request commits on its own
     whole_graph_store_reads = False
+    write_stamps = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -19,7 +19,10 @@ first waits for it and raises its error, so that no caller ever reads around its
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import time
+import uuid
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO
@@ -36,12 +39,16 @@ from newsgraph.sparql import (
     results,
     sparqltext,
 )
-from newsgraph.store.base import Row, Store, Term
+from newsgraph.store.base import Executed, Row, Store, Term
 from newsgraph.store.remote import answers, bulk, transfer
 from newsgraph.store.remote.auth import Credentials, split_userinfo
 from newsgraph.store.remote.http import Connection, Reply
 from newsgraph.store.remote.retry import RetryPolicy
 from newsgraph.store.remote.server import Server
+from newsgraph.store.summaries import shapes as summaries
+from newsgraph.store.summaries.remote import RemoteSummaryKeeper
+
+SUMMARISED = "answered from the per-entity summaries of what the server holds"
 
 KINDS = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 _CANONICAL = {"solutions": answers.SOLUTIONS_ACCEPT, "boolean": answers.SOLUTIONS_ACCEPT,
@@ -94,12 +101,23 @@ class RemoteStore(Store):
         #: Where newsgraph stages N-Quads for the server's loader (``NEWSGRAPH_STORE_STAGING``).
         self.staging = staging
         self._bulk_loaded = False
+        #: Whether the server's write stamp says "writing" for writes of this store.
+        self._stamped_writing = False
+        #: The entity summaries, where the server keeps a write stamp (``from_settings``).
+        self.summaries: RemoteSummaryKeeper | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
         self._pending_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
+        store = cls._from_settings(settings)
+        if settings.query_summaries:
+            store.summaries = RemoteSummaryKeeper(store)
+        return store
+
+    @classmethod
+    def _from_settings(cls, settings: Settings) -> RemoteStore:
         return cls(
             settings.store,
             update_url=settings.update_url,
@@ -128,11 +146,46 @@ class RemoteStore(Store):
     # -- reading ---------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Wait for the write in flight, if any; raise its error."""
+        """Wait for the write in flight, if any; raise its error. Once every write is stored,
+        the server's write stamp gets a new token."""
         with self._pending_lock:
             pending, self._pending = self._pending, None
         if pending is not None:
             pending.result()
+        if self._stamped_writing:
+            self._set_stamp(uuid.uuid4().hex)
+            self._stamped_writing = False
+
+    # -- the write stamp (graph/store/summaries/remote.py) ------------------------------------
+
+    def write_stamp(self) -> str | None:
+        """The server's write stamp now; None where the server keeps none."""
+        if not self.server.dialect.write_stamps:
+            return None
+        rows = self.server.select_rows(queries.load("virtuoso-write-stamp"))
+        value = rows[0].get("stamp") if rows else None
+        return value.value if isinstance(value, ox.Literal) else "0"
+
+    def _writing(self) -> None:
+        """Before a write: the stamp says writes are on their way."""
+        if not self._stamped_writing and self.server.dialect.write_stamps:
+            self._set_stamp(f"writing {uuid.uuid4().hex}")
+            self._stamped_writing = True
+
+    def _set_stamp(self, value: str) -> None:
+        text = queries.bind("virtuoso-set-write-stamp", {"stamp": ox.Literal(value)})
+        self.server.call(text, idempotent=True)
+
+    async def execute_async(self, request: QueryRequest) -> Executed:
+        """From the entity summaries where they hold the answer for what the server holds now
+        (:mod:`graph.store.summaries.remote`), else from the server."""
+        if self.summaries is not None and summaries.recognise(request.query, request.base_iri):
+            started = time.monotonic()
+            response = await asyncio.to_thread(self.summaries.answer_now, request)
+            if response is not None:
+                seconds = time.monotonic() - started
+                return Executed(response, None, (("summaries", seconds, SUMMARISED),))
+        return await super().execute_async(request)
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
         self.flush()
@@ -221,11 +274,14 @@ class RemoteStore(Store):
     def update(self, text: str) -> None:
         check_update(text)
         self.flush()
+        self._writing()
         self.server.update(text, idempotent=False)
+        self.flush()
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         """Queue the replacement behind the one in flight (see the module's docstring)."""
         self.flush()
+        self._writing()
         future = self._writer_pool().submit(
             transfer.replace_graphs, self.server, list(graphs), list(quads)
         )
@@ -238,6 +294,7 @@ class RemoteStore(Store):
         """Queued as :meth:`replace_graphs`; the graphs ``absent`` names (and quads of graphs
         not listed) go through the server's bulk path (:mod:`bulk`)."""
         self.flush()
+        self._writing()
         add = self._adder()
         future = self._writer_pool().submit(
             transfer.replace_graphs_nquads, self.server, add, list(graphs), data, set(absent)
@@ -265,7 +322,11 @@ class RemoteStore(Store):
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
         self.flush()
-        return transfer.load(self.server, data, rdf_format, graph, self._adder())
+        self._writing()
+        try:
+            return transfer.load(self.server, data, rdf_format, graph, self._adder())
+        finally:
+            self.flush()
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
         self.flush()

@@ -1,0 +1,121 @@
+"""The entity summaries over a remote store (``graph/store/summaries/remote.py``).
+
+`newsgraph serve` on Virtuoso answers ``entity-articles``, ``entity-comentions`` and
+``entity-mentions-per-month`` from summaries built from the server's answers — with the
+engine's answers (the oracle: the same text sent by a server with the summaries off), and in
+step with newsgraph's writes: after an ingest by another process the next answers come from the
+engine (never the stale summaries) until the summaries of the new data are built.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from newsgraph import queries
+
+from bench import corpus
+from tests.backends import Endpoint, empty
+from tests.conftest import BASE, newsgraph
+from tests.test_remote_endpoint import records, start_remote_server
+
+SHAPES = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
+KAZAKHSTAN = ox.NamedNode(f"{BASE}entity/kazakhstan")
+
+
+def asked(server_url: str, name: str, entity: ox.NamedNode = KAZAKHSTAN) -> tuple[object, str]:
+    """The answer's rows and the ``Server-Timing`` entry that says who answered."""
+    reply = httpx.post(
+        server_url + "sparql",
+        data={"query": queries.bind(name, {"entity": entity})},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    assert reply.status_code == 200, reply.text
+    return json.loads(reply.content)["results"]["bindings"], reply.headers["server-timing"]
+
+
+def summarised(server_url: str, name: str, seconds: float = 60) -> object:
+    """The answer once the summaries give it (they are built in the background)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        rows, timing = asked(server_url, name)
+        if timing.startswith("summaries"):
+            return rows
+        assert time.monotonic() < deadline, f"{name}: still answered by the engine ({timing})"
+        time.sleep(0.5)
+
+
+def test_virtuoso_answers_from_summaries_in_step_with_writes(
+    virtuoso: Endpoint, tmp_path: Path
+) -> None:
+    with virtuoso.store() as store:
+        empty(store)
+    env = virtuoso.env
+    first = newsgraph("ingest", "--quiet", "--base", BASE, *records(), env=env)
+    assert first.returncode == 0, first.stderr.decode()
+    served = start_remote_server(virtuoso.query_url, env, tmp_path / "on.log")
+    engine = start_remote_server(
+        virtuoso.query_url, {**env, "NEWSGRAPH_QUERY_SUMMARIES": "false"}, tmp_path / "off.log"
+    )
+    try:
+        for name in SHAPES:
+            expected, timing = asked(engine.url, name)
+            assert timing.startswith("query") and expected, name  # the engine's answer
+            assert summarised(served.url, name) == expected, name
+        before = asked(engine.url, "entity-articles")[0]
+        more = corpus.write(tmp_path / "more.jsonl", 40, seed=5)
+        with more.open("a", encoding="utf-8") as extra:  # one more article about Kazakhstan
+            extra.write(json.dumps({
+                "slug": "kazakhstan-extra", "title": "Kazakhstan opens a new railway line",
+                "body_md": "Kazakhstan opened a railway line on Monday.",
+                "published_at": "2031-01-01T00:00:00Z", "lang": "en",
+                "entities": ["Kazakhstan"],
+            }) + "\n")  # fmt: skip
+        again = newsgraph("ingest", "--quiet", "--base", BASE, str(more), env=env)
+        assert again.returncode == 0, again.stderr.decode()
+        after, timing = asked(served.url, "entity-articles")
+        expected = asked(engine.url, "entity-articles")[0]
+        assert after == expected and after != before  # never the summaries of before
+        assert timing.startswith("query")  # the control: the engine answered this one
+        for name in SHAPES:
+            assert summarised(served.url, name) == asked(engine.url, name)[0], name
+    finally:
+        served.stop()
+        engine.stop()
+
+
+def test_no_summaries_where_the_server_keeps_no_stamp(oxigraph: Endpoint) -> None:
+    with oxigraph.store() as store:
+        assert store.write_stamp() is None  # the engine answers (Oxigraph server)
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_summaries_built_remotely_equal_the_local_ones(
+    virtuoso: Endpoint, tmp_path: Path, name: str
+) -> None:
+    """Built from the server's answers or from an embedded store of the same records, the
+    summaries give the same rows (an independent reading of the same data)."""
+    from newsgraph.store import EmbeddedStore
+    from newsgraph.store.summaries import build
+    from newsgraph.store.summaries.remote import build_remote
+
+    local = tmp_path / "store"
+    done = newsgraph("ingest", "--quiet", "--store", str(local), "--base", BASE, *records())
+    assert done.returncode == 0, done.stderr.decode()
+    with virtuoso.store() as store:
+        empty(store)
+    done = newsgraph("ingest", "--quiet", "--base", BASE, *records(), env=virtuoso.env)
+    assert done.returncode == 0, done.stderr.decode()
+    with EmbeddedStore(local, write=False) as embedded:
+        mine = build(embedded.raw)
+    with virtuoso.store() as store:
+        theirs = build_remote(store, None)
+    method = name.replace("entity-", "entity_").replace("mentions-per-month", "months")
+    assert getattr(theirs, method)(KAZAKHSTAN.value, None) == getattr(mine, method)(
+        KAZAKHSTAN.value, None
+    )
