@@ -111,7 +111,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "pair and period, or a dynamic GEXF; with --with, the pair's count per period",
     )  # fmt: skip
     parser.add_argument("--method", choices=METHODS, default="auto",
-                        help="count by streaming (embedded store) or SPARQL GROUP BY (remote)")  # fmt: skip
+                        help="count by streaming the article-entity lists (auto: every store) or by the engine's SPARQL GROUP BY")  # fmt: skip
     parser.add_argument("--seed", type=int, default=42, help="seed of Louvain and sampling (42)")
     add_store_flags(parser)
     parser.set_defaults(run=run)

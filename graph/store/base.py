@@ -55,8 +55,8 @@ class Store(ABC):
     writable: bool = True
     #: Whether :meth:`transaction` makes its writes visible whole and undoes them on failure.
     transactional: bool = False
-    #: Whether the engine is reached over a network (it then aggregates better than a stream
-    #: of solutions read in this process: ``graph/cooccurrence/__init__.py`` chooses by it).
+    #: Whether the engine is reached over a network (``graph/cooccurrence/__init__.py`` then
+    #: reads a stream in one answer, never split by a sorted OFFSET a server may refuse).
     remote: bool = False
 
     def version(self) -> Version | None:
