@@ -322,3 +322,44 @@ def test_url_settings_never_hold_a_secret() -> None:
     shown = newsgraph("settings", env={"NEWSGRAPH_STORE": url, "COLUMNS": "400"})
     assert shown.returncode == 0 and b"127.0.0.1:9/sparql" in shown.stdout
     assert PASSWORD.encode() not in shown.stdout and b"pa%3Ass" not in shown.stdout
+
+
+def test_no_system_graph_triple_reaches_a_user_query(virtuoso: Endpoint, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through newsgraph's /sparql, Virtuoso's own graphs (its RDF views, bundled ontologies,
+    WebDAV metadata, service description) are in no answer, whatever the query asks; sent to
+    Virtuoso directly, the same texts find them (the control)."""
+    import httpx
+    from tests.test_remote_endpoint import start_remote_server
+
+    with virtuoso.store() as store:
+        empty(store)
+        store.replace_graphs([G + "user"], quads(G + "user", 3))
+        system = store.server.dialect.system_graphs  # type: ignore[attr-defined]
+    texts = {
+        "every triple": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "every graph": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+        "a service": "SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sparql-service-description#Service> }",
+        "an ontology": "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> }",
+        **{f"graph {g}": f"SELECT * WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}" for g in system},
+    }
+    served = start_remote_server(virtuoso.query_url, virtuoso.env, tmp_path / "serve.log")
+    try:
+        for label, text in texts.items():
+            found = []
+            for url in (served.sparql, virtuoso.query_url):
+                reply = httpx.post(url, data={"query": text}, timeout=60,
+                                   headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+                assert reply.status_code == 200, reply.text
+                found.append(reply.json()["results"]["bindings"])
+            through, direct = found
+            terms = {v["value"] for row in through for v in row.values()}
+            assert not terms & set(system), label
+            assert not any(v.startswith("http://www.openlinksw.com/") for v in terms), label
+            if label == "every triple":
+                assert len(through) == 3  # the user's triples, and nothing else
+            if label.startswith("graph "):
+                assert through == [], label  # some of them are empty on a fresh install
+            else:
+                assert len(direct) > len(through), f"{label}: the control finds them"
+    finally:
+        served.stop()
