@@ -329,6 +329,7 @@ def test_no_system_graph_triple_reaches_a_user_query(virtuoso: Endpoint, tmp_pat
     WebDAV metadata, service description) are in no answer, whatever the query asks; sent to
     Virtuoso directly, the same texts find them (the control)."""
     import httpx
+
     from tests.test_remote_endpoint import start_remote_server
 
     with virtuoso.store() as store:
