@@ -2,6 +2,7 @@
 
     python -m bench.remote                 # 10k articles, 3 rounds
     python -m bench.remote --size 2000 --rounds 1
+    python -m bench.remote --server virtuoso --size 100k   # at scale: bench/remote_scale.py
 
 Each round ingests the same records into a new embedded store and into a new Oxigraph server
 (``oxigraph serve`` on loopback, started here), alternating so that both meet the same load on
@@ -172,7 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--size", type=lambda v: int(v.lower().replace("k", "000")), default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--server", choices=("oxigraph", "virtuoso"), default="oxigraph",
+                        help="virtuoso: the run at scale (bench/remote_scale.py)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.server == "virtuoso":
+        from bench import remote_scale
+
+        return remote_scale.run(args.size)
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as temporary:
         root = Path(temporary)
         records = root / "records.jsonl"

@@ -1,0 +1,250 @@
+"""The remote store at scale: newsgraph on Virtuoso beside the embedded store, on the same
+records (``python -m bench.remote --server virtuoso --size 100k``).
+
+Measured, in this order, each on a new private Virtuoso set up for the size
+(:mod:`bench.virtuoso`):
+
+1. ``newsgraph ingest`` into an embedded store: articles/s, peak memory; its N-Quads dump is
+   what the bulk loader is given;
+2. Virtuoso's own bulk loader on those quads (``ld_dir`` + ``rdf_loader_run`` + ``checkpoint``
+   through ``isql-vt``): the baseline;
+3. ``newsgraph ingest`` into a new Virtuoso (its bulk path: ``NEWSGRAPH_STORE_STAGING``):
+   articles/s, the rate of each tenth of the run (flat or not), peak memory of newsgraph and of
+   the server; the ratio to the loader;
+4. the named entity queries through ``newsgraph serve`` on it (from the remote summaries), p50;
+5. ad-hoc queries through ``newsgraph serve`` against the same text sent to Virtuoso directly:
+   the per-query overhead, and within it the cost of keeping the system graphs out (the text
+   with and without the dialect's ``DEFINE`` clauses, sent directly);
+6. ``newsgraph cooccur --top 50`` on Virtuoso and on the embedded store.
+
+The figures are printed as a Markdown table and written to ``bench/results/``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+from newsgraph import queries
+from newsgraph.ingest import ingest
+from newsgraph.settings import load_settings
+from newsgraph.store import RemoteStore
+
+from bench import corpus, virtuoso
+from bench.measure import MemoryPeak, free_port, wait_for
+
+__all__ = ["run"]
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "http://localhost:8000/"
+CACHE = Path(__file__).resolve().parent / ".cache"
+RESULTS = Path(__file__).resolve().parent / "results"
+AD_HOC = {
+    "an entity by name": 'SELECT ?e WHERE {{ ?e <http://schema.org/name> "{name}" }}',
+    "articles of an entity by name": (
+        'SELECT ?a ?h WHERE {{ ?e <http://schema.org/name> "{name}" . '
+        "?a <http://schema.org/mentions> ?e ; <http://schema.org/headline> ?h }} LIMIT 20"
+    ),
+    "the graph stating a name": (
+        'SELECT ?g WHERE {{ GRAPH ?g {{ ?e <http://schema.org/name> "{name}" }} }}'
+    ),
+}
+MOST_MENTIONED = (
+    "SELECT ?e (COUNT(*) AS ?n) WHERE { ?a <http://schema.org/mentions> ?e } "
+    "GROUP BY ?e ORDER BY DESC(?n) LIMIT 1"
+)
+LEAST_MENTIONED = (
+    "SELECT ?e ?name (COUNT(*) AS ?n) WHERE { ?a <http://schema.org/mentions> ?e . "
+    "?e <http://schema.org/name> ?name } GROUP BY ?e ?name ORDER BY ?n ?e LIMIT 1"
+)
+
+
+def _records(size: int) -> Path:
+    path = CACHE / f"corpus-{size}-seed1-v{corpus.VERSION}.jsonl.gz"
+    if not path.exists():
+        corpus.write(path, size, 1)
+    return path
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run the newsgraph command; seconds, peak memory of its process tree, standard error."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgraph", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    with MemoryPeak(process.pid) as memory:
+        _, err = process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"newsgraph {args[0]} failed: {err.decode(errors='replace')[-800:]}")
+    return time.monotonic() - started, memory.peak, err.decode(errors="replace")
+
+
+def _p50(url: str, text: str, client: httpx.Client, requests: int = 15) -> tuple[float, str]:
+    """The median seconds of ``requests`` POSTs of ``text``, and who answered (Server-Timing)."""
+    seconds, timing = [], ""
+    for _ in range(requests):
+        started = time.perf_counter()
+        reply = client.post(url, data={"query": text},
+                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        seconds.append(time.perf_counter() - started)
+        if reply.status_code != 200:
+            raise RuntimeError(f"{url}: {reply.status_code} {reply.text[:300]}")
+        timing = reply.headers.get("server-timing", "").split(";")[0]
+    return statistics.median(seconds), timing
+
+
+def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, Any]:
+    """newsgraph's ingest into Virtuoso, in this process, timing each tenth of the run."""
+    settings = load_settings(store=server.query_url, base=BASE, store_user="dba",
+                             store_password=virtuoso.PASSWORD, store_staging=str(server.staging),
+                             rejects=str(server.directory / "rejects.jsonl"))  # fmt: skip
+    marks: list[tuple[int, float]] = [(0, time.monotonic())]
+    done = 0
+
+    def progress(count: int) -> None:
+        nonlocal done
+        done += count
+        marks.append((done, time.monotonic()))
+
+    with MemoryPeak() as memory, RemoteStore.from_settings(settings) as store:
+        summary = ingest([str(records)], store, settings, progress=progress)
+    total = marks[-1][0]
+    tenths = []
+    for tenth in range(1, 11):
+        lo = next(m for m in marks if m[0] >= total * (tenth - 1) / 10)
+        hi = next(m for m in marks if m[0] >= total * tenth / 10)
+        if hi[1] > lo[1]:
+            tenths.append((hi[0] - lo[0]) / (hi[1] - lo[1]))
+    return {"summary": summary, "tenths": tenths, "peak": memory.peak}
+
+
+def _serve(url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    handle = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsgraph", "serve", "--store", url, "--port", str(port)],
+        cwd=ROOT, env={**os.environ, **env, "NEWSGRAPH_RESULT_CACHE_BYTES": "0"},
+        stdout=handle, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/sparql"
+
+    def up() -> bool:
+        try:
+            return httpx.get(base, params={"query": "ASK {}"}, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(up, 120, "newsgraph serve")
+    return process, base
+
+
+def run(size: int, workdir: Path | None = None) -> int:
+    records = _records(size)
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="newsgraph-remote-", dir=workdir) as temporary:
+        root = Path(temporary)
+        load = os.getloadavg()[0]
+        print(f"{size:,} articles ({records.name}); load average {load:.1f}", flush=True)
+
+        seconds, peak, _ = _cli("ingest", "--quiet", "--store", str(root / "embedded"),
+                                  "--base", BASE, str(records))  # fmt: skip
+        embedded_rate = size / seconds
+        rows.append(("ingest, embedded store", f"{embedded_rate:,.0f} articles/s",
+                     f"{seconds:.0f} s; peak memory {peak / 2**20:,.0f} MiB"))  # fmt: skip
+        print(rows[-1], flush=True)
+
+        with virtuoso.running(root / "loader", size) as server:
+            nquads = server.staging / "all.nq"
+            _cli("dump", "--quiet", "--store", str(root / "embedded"), "--out", str(nquads))
+            started = time.monotonic()
+            server.isql(f"ld_dir('{server.staging}', 'all.nq', 'urn:newsgraph:no-graph');\n"
+                        "rdf_loader_run();\ncheckpoint;\n")  # fmt: skip
+            loader = time.monotonic() - started
+            nquads.unlink()
+        rows.append(("Virtuoso's bulk loader on the same quads", f"{size / loader:,.0f} articles/s",
+                     f"{loader:.0f} s (ld_dir + rdf_loader_run + checkpoint)"))  # fmt: skip
+        print(rows[-1], flush=True)
+
+        with virtuoso.running(root / "newsgraph", size) as server:
+            measured = _ingest_in_process(records, server)
+            summary = measured["summary"]
+            rate = summary.articles_per_second
+            tenths = measured["tenths"]
+            rows.append(("ingest into Virtuoso (bulk path)", f"{rate:,.0f} articles/s",
+                         f"{summary.seconds:.0f} s, {rate * seconds / size:.2f}× embedded, "
+                         f"**{rate / (size / loader):.2f}× the bulk loader**; each tenth of the "
+                         f"run: {', '.join(f'{t:,.0f}' for t in tenths)} articles/s; peak memory "
+                         f"newsgraph {measured['peak'] / 2**20:,.0f} MiB"))  # fmt: skip
+            print(rows[-1], flush=True)
+            rows += _queries(server, root)
+            rows.append(("cooccur --top 50, Virtuoso", *_cooccur(server.env)))
+            rows.append(("cooccur --top 50, embedded",
+                         *_cooccur({"NEWSGRAPH_STORE": str(root / "embedded")})))  # fmt: skip
+            rows.append(("Virtuoso peak memory", f"{server.peak_memory() / 2**20:,.0f} MiB",
+                         f"NumberOfBuffers {virtuoso.buffers_for(size)[0]:,}"))  # fmt: skip
+    table = _table(size, load, rows)
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
+    (RESULTS / f"{stamp}-remote-{size}.md").write_text(table)
+    return 0
+
+
+def _queries(server: virtuoso.Virtuoso, root: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    client = httpx.Client(timeout=600)
+    with RemoteStore(server.query_url) as store:
+        top = store.select_all(MOST_MENTIONED)[0]
+        rare = store.select_all(LEAST_MENTIONED)[0]
+        dialect = store.server.dialect
+    process, via = _serve(server.query_url, server.env, root / "serve.log")
+    try:
+        frequent = top["e"]
+        text = queries.bind("entity-articles", {"entity": frequent})
+        wait_for(lambda: _p50(via, text, client, 1)[1] == "summaries", 1800, "the summaries")
+        for name, label in (("entity-articles", "articles"), ("entity-comentions", "co-mentioned"),
+                            ("entity-mentions-per-month", "per month")):  # fmt: skip
+            seconds, who = _p50(via, queries.bind(name, {"entity": frequent}), client)
+            rows.append((f"named: {label}, most mentioned entity ({_text(top['n'])} mentions)",
+                         f"{seconds * 1000:.1f} ms", f"p50 through newsgraph serve; {who}"))  # fmt: skip
+        name = _text(rare["name"])
+        for label, template in AD_HOC.items():
+            query = template.format(name=name)
+            direct, _ = _p50(server.query_url, query, client)
+            plain, _ = _p50(server.query_url, dialect.query_text(query, own_dataset=False), client)
+            through, _ = _p50(via, query, client)
+            rows.append((f"ad hoc: {label}", f"+{(through - direct) * 1000:.1f} ms",
+                         f"p50 through newsgraph serve {through * 1000:.1f} ms, direct "
+                         f"{direct * 1000:.1f} ms; the system-graph exclusion alone "
+                         f"{(plain - direct) * 1000:+.1f} ms"))  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(30)
+    return rows
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.Literal | ox.NamedNode) else str(term)
+
+
+def _cooccur(env: dict[str, str]) -> tuple[str, str]:
+    seconds, peak, err = _cli("cooccur", "--top", "50", "--format", "csv", env=env)
+    return f"{seconds:.1f} s", f"peak memory {peak / 2**20:,.0f} MiB; {err.strip()[:120]}"
+
+
+def _table(size: int, load: float, rows: list[tuple[str, str, str]]) -> str:
+    head = (f"# newsgraph on Virtuoso at {size:,} articles\n\n"
+            f"{os.cpu_count()} cores, load average {load:.1f} at the start; "
+            f"{json.dumps(sys.version.split()[0])}\n\n| what | figure | notes |\n|---|---:|---|\n")  # fmt: skip
+    return head + "".join(f"| {a} | {b} | {c} |\n" for a, b, c in rows)
