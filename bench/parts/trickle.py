@@ -49,6 +49,9 @@ BATCHES = (10, 100)
 #: The steady stream: articles per second, and for how long (``--quick``: a few seconds).
 RATE = 20
 STREAM_SECONDS = 300.0
+#: The feeder's --batch-size: a batch takes what arrived while the one before was written (a
+#: second's worth when it keeps up), so that a slow batch is followed by a larger one.
+FEED_BATCH = 2_000
 #: Seconds a batch may take to be answered from the summaries before it counts as not seen.
 VISIBLE_LIMIT = 600.0
 #: Entities the steady clients ask about (drawn across the mention counts).
@@ -265,7 +268,7 @@ def _steady(
     records = new_records(ctx.options.size, ctx.options.seed, taken, count)
     stop = threading.Event()
     feeder = subprocess.Popen(
-        [*_ingest_command(store, "-"), "--batch-size", str(RATE)], cwd=ROOT,
+        [*_ingest_command(store, "-"), "--batch-size", str(FEED_BATCH)], cwd=ROOT,
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     threads = [threading.Thread(target=client.run, args=(stop,)) for client in clients]
@@ -282,6 +285,7 @@ def _steady(
                 time.sleep(pause)
             feeder.stdin.write((json.dumps(record) + "\n").encode())
             feeder.stdin.flush()
+        fed = time.perf_counter() - started
         feeder.stdin.close()
         feeder.wait(VISIBLE_LIMIT)
     finally:
@@ -292,12 +296,14 @@ def _steady(
         if feeder.poll() is None:
             feeder.kill()
     elapsed = time.perf_counter() - started
+    behind = elapsed - fed  # the feeder blocks when ingest falls behind (a full pipe)
     errors = clients[0].errors + clients[1].errors
     if feeder.returncode not in (0, 1):
         errors.append(f"ingest exited {feeder.returncode}")
     named_client, adhoc_client = clients
     share = named_client.summarised / max(1, len(named_client.seconds))
-    note = (f"{count:,} articles at {RATE}/s through `newsgraph ingest -` over {elapsed:.0f} s; "
+    note = (f"{count:,} articles offered at {RATE}/s through `newsgraph ingest -`, taken in "
+            f"{fed:.0f} s, the last committed {behind:.0f} s after; "
             f"{len(named_client.seconds):,} entity queries, {share:.0%} from the summaries")  # fmt: skip
     figures = []
     for label, client in (
