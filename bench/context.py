@@ -135,7 +135,8 @@ class Context:
             raise RuntimeError(f"no summary line in: {err.decode()[-500:]}")
         loaded, triples, seconds, entities = match.groups()
         return {"articles": int(loaded), "triples": int(triples), "entities": int(entities),
-                "seconds": float(seconds), "peak_rss": memory.peak}  # fmt: skip
+                "seconds": float(seconds), "peak_rss": memory.peak,
+                "cpu_seconds": memory.cpu_seconds}  # fmt: skip
 
     def store(self) -> Path:
         """The newsgraph store of this run's corpus (ingested once)."""

@@ -116,23 +116,45 @@ def free_port() -> int:
         return port
 
 
+def cpu_ticks(pid: int) -> int | None:
+    """User and system CPU time a process has used so far, in clock ticks (/proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
 class MemoryPeak:
-    """Samples the resident memory of a process tree in the background; keeps the peak.
+    """Samples the resident memory of a process tree in the background; keeps the peak, and
+    the CPU seconds each process of the tree was last seen to have used.
 
     The tree's sum is what the machine must hold: a server with query workers, an ingest with
-    mapping workers. Sampling every 50 ms can miss a spike shorter than that.
+    mapping workers. Sampling every 50 ms can miss a spike shorter than that, and the CPU a
+    process uses in its last 50 ms.
     """
 
     def __init__(self, pid: int | None = None, interval: float = 0.05) -> None:
         self.pid = pid if pid is not None else os.getpid()
         self.interval = interval
         self.peak = 0
+        self._ticks: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user and system) the process tree used while sampled."""
+        return sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            tree = process_tree(self.pid)
+            self.peak = max(self.peak, sum((_status_kib(p, "VmRSS") or 0) * 1024 for p in tree))
+            for process in tree:
+                ticks = cpu_ticks(process)
+                if ticks is not None:
+                    self._ticks[process] = max(ticks, self._ticks.get(process, 0))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> MemoryPeak:

@@ -138,7 +138,7 @@ def test_quick_run_measures_every_part_end_to_end(tmp_path: Path) -> None:
     by_part = Counter(row[0].lstrip("| ") for row in rows)
     assert by_part["ingest"] == 4 and by_part["queries"] == 10 and by_part["throughput"] == 2
     assert by_part["memory"] == 1 and by_part["cooccur"] == 2 and by_part["export"] == 2
-    assert by_part["search"] == 4
+    assert by_part["search"] == 5
     for row in rows:
         part, value, floor = row[0].lstrip("| "), row[2], row[4]
         assert "failed" not in row[-1], row
