@@ -87,8 +87,15 @@ class Linker:
         self.fresh = {} if self.hashes else self.hashes
         self.overrides = readback.read_overrides(store, self.iris)
         self.reconciled = readback.read_reconciled(store, self.iris)
-        self._stamp = stamp(self.hashes, self.overrides, self.reconciled)
-        self.trusted = not verify and self.cache.stamp == self._stamp
+        held = self.cache.stamp
+        # Nothing wrote the store since the last clean pass (``kept``): its inputs, and so its
+        # stamp, are the store's; else the stamp says whether they are.
+        self._stamp = (
+            held
+            if kept is not None and held
+            else stamp(self.hashes, self.overrides, self.reconciled)
+        )
+        self.trusted = not verify and held == self._stamp
         if not self.trusted:
             self.cache.forget()
         self.cache.begin()
