@@ -185,18 +185,29 @@
       { selector: ":selected", style: { "line-color": "#2f5fb3", "border-color": "#2f5fb3",
         "border-width": 3, opacity: 1 } },
       { selector: "node.label-hidden", style: { "text-opacity": 0 } },
-      { selector: "node.label-focus", style: { "z-index": 10, "text-background-color": "#fff",
-        "text-background-opacity": 0.9, "text-background-padding": 2 } }
+      { selector: "node.label-focus", style: { "font-weight": "bold" } }
     ],
     layout: { name: "cose", animate: false, randomize: true, nodeRepulsion: 9000,
       idealEdgeLength: 90, numIter: 1500 }
   });
+  // Placing waits for the event that asked for it to finish (outside cytoscape's own handling
+  // of it), and many requests in one turn place once; data-labels-pending says one is due.
+  var placing = null;
+  function placeSoon() {
+    if (placing !== null) { return; }
+    container.dataset.labelsPending = "1";
+    placing = window.setTimeout(function () {
+      placing = null;
+      placeLabels(cy);
+      delete container.dataset.labelsPending;
+    }, 0);
+  }
   function focus(node, on) {
     node.toggleClass("label-focus", on || node.selected());
-    placeLabels(cy);
+    placeSoon();
   }
   placeLabels(cy);
-  cy.on("layoutstop free", function () { placeLabels(cy); });
+  cy.on("layoutstop free", placeSoon);
   cy.on("mouseover", "node", function (event) { focus(event.target, true); });
   cy.on("mouseout", "node", function (event) { focus(event.target, false); });
   cy.on("select", "node", function (event) { focus(event.target, true); });
