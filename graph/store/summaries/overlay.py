@@ -41,7 +41,6 @@ from newsgraph.store.summaries.index import (
 __all__ = ["Overlaid", "Statements", "read_statements"]
 
 _INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-_PREDICATES = [MENTIONS, HEADLINE, DATE_PUBLISHED, NAME]
 #: Subjects bound per query.
 _CHUNK = 500
 
@@ -65,13 +64,14 @@ def read_statements(store: ox.Store, subjects: Iterable[str]) -> dict[str, State
     for start in range(0, len(ordered), _CHUNK):
         chunk = ordered[start : start + _CHUNK]
         text = queries.bind(
-            "summary-subject-statements",
-            {"subject": [ox.NamedNode(iri) for iri in chunk], "predicate": _PREDICATES},
+            "summary-subject-statements", {"subject": [ox.NamedNode(iri) for iri in chunk]}
         )
         solutions = store.query(text, use_default_graph_as_union=True)
         assert isinstance(solutions, ox.QuerySolutions)
         for subject, predicate, value in solutions:
-            getattr(found[subject.value], slots[predicate.value]).append(value)  # type: ignore[union-attr]
+            slot = slots.get(predicate.value)  # type: ignore[union-attr]
+            if slot is not None:
+                getattr(found[subject.value], slot).append(value)  # type: ignore[union-attr]
     return found
 
 
