@@ -77,8 +77,9 @@ Period = Annotated[str | None, Query(pattern="^(day|week|month)?$")]  # empty: n
 DOCUMENTED = openapi.responses(400, 404, 503)
 
 
-def _window(store: Store, settings: Settings, since: str | None, until: str | None,
-            topic: str | None, entity_type: str | None) -> Window:  # fmt: skip
+def request_window(store: Store, settings: Settings, since: str | None, until: str | None,
+                   topic: str | None, entity_type: str | None) -> Window:  # fmt: skip
+    """The window a request's since, until, topic and type name (the analysis and trends routes)."""
     return Window(
         since=parse_bound(since) if since else None,
         until=parse_bound(until, end=True) if until else None,
@@ -94,7 +95,7 @@ def _network(
 ) -> dict[str, Any]:  # fmt: skip
     """The JSON of the ``top`` rows of the whole analysed network (see the module); with
     ``period``, also each period's counts of what is shown (``periods``: the slider's data)."""
-    window = _window(store, settings, since, until, topic, entity_type)
+    window = request_window(store, settings, since, until, topic, entity_type)
     iri = resolve.entity_iri(store, entity) if entity else None
     options = NetworkOptions(entity=iri, window=window, min_count=min_count, weight=weight)
     data = formats.network_json(shown(cache.whole(store, options), top))
@@ -131,7 +132,7 @@ def neighbours(
     min_count: MinCount = 1, top: Top = HTTP_TOP, weight: Weight = "count",
 ) -> dict[str, Any]:  # fmt: skip
     """The entities mentioned with ``entity`` (an IRI or a name), strongest first."""
-    window = _window(store, settings, since, until, topic, type)
+    window = request_window(store, settings, since, until, topic, type)
     iri = resolve.entity_iri(store, entity)
     by_count = top if weight == "count" else 0
     counts = count_ego(store, iri, window, min_count=min_count, top_by_count=by_count)
@@ -162,7 +163,7 @@ def pair(
     until: Text = None, topic: Text = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Month by month: the articles mentioning both entities, and each of them."""
-    window = _window(store, settings, since, until, topic, None)
+    window = request_window(store, settings, since, until, topic, None)
     first_iri, second_iri = resolve.entity_iri(store, source), resolve.entity_iri(store, target)
     if first_iri == second_iri:
         raise QueryError("source and target name the same entity")

@@ -18,14 +18,12 @@ from fastapi.responses import HTMLResponse
 from newsgraph import resolve
 from newsgraph.api import openapi
 from newsgraph.api.deps import SettingsDep, StoreDep
+from newsgraph.api.routes.analysis import request_window
 from newsgraph.api.templating import render
 from newsgraph.api.urls import Urls
 from newsgraph.cooccurrence import labels, sparkline
 from newsgraph.cooccurrence import trends as rising
 from newsgraph.cooccurrence.periods import KINDS
-from newsgraph.cooccurrence.window import Window, parse_bound
-from newsgraph.settings import Settings
-from newsgraph.store.base import Store
 
 router = APIRouter()
 
@@ -37,16 +35,6 @@ History = Annotated[int | None, Query(ge=1, le=1_000)]
 DOCUMENTED = openapi.responses(400, 404, 503)
 
 
-def _window(store: Store, settings: Settings, since: str | None, until: str | None,
-            topic: str | None, entity_type: str | None) -> Window:  # fmt: skip
-    return Window(
-        since=parse_bound(since) if since else None,
-        until=parse_bound(until, end=True) if until else None,
-        topic=resolve.topic_iri(store, topic, settings.minter) if topic else None,
-        entity_type=resolve.type_iri(store, entity_type) if entity_type else None,
-    )
-
-
 @router.get("/api/trends", responses=DOCUMENTED)
 def trends(
     store: StoreDep, settings: SettingsDep, period: Kind = "month", since: Text = None,
@@ -56,7 +44,7 @@ def trends(
     """Per period, the ``top`` entities whose share of articles rose most against their own
     trailing window (``history`` periods), with the counts behind each score; with ``entity``,
     that entity's articles per period, scores and bursts."""
-    window = _window(store, settings, since, until, topic, type)
+    window = request_window(store, settings, since, until, topic, type)
     options = rising.TrendOptions(kind=period, history=history, min_count=min_count, top=top)
     if entity:
         iri = resolve.entity_iri(store, entity)
@@ -77,7 +65,7 @@ def trends_page(
     min_count: MinCount = 3, history: History = None,
 ) -> HTMLResponse:  # fmt: skip
     """The rising entities of every period, newest period first, with sparklines."""
-    window = _window(store, settings, since, until, topic, type)
+    window = request_window(store, settings, since, until, topic, type)
     options = rising.TrendOptions(kind=period, history=history, min_count=min_count, top=top)
     found = rising.trends(store, window, options)
     urls = Urls(settings.base)
