@@ -171,3 +171,27 @@ def test_mistakes_are_one_line_and_exit_2(reuters: Path) -> None:
         assert done.returncode == 2, (words, done.stdout, done.stderr)
         assert done.stderr.decode().startswith("newsgraph search: "), done.stderr
         assert len(done.stderr.decode().strip().splitlines()) == 1
+
+
+def test_equal_scores_rank_by_iri_on_every_page_as_in_sparql(tmp_path: Path) -> None:
+    """Ties are listed by IRI (``ORDER BY DESC(?score) ?article``), whatever order tantivy
+    keeps its documents in, on every page and with an entity kept alike."""
+    slugs = [f"t{(index * 7) % 23:02d}" for index in range(23)]  # written out of IRI order
+    rows = [record(slug, entities=["Ruritania"], body_md="# T\n\nzebra " * 3) for slug in slugs]
+    store = tmp_path / "store"
+    _run("ingest", "-q", "--store", str(store), "--base", BASE,
+         str(write_jsonl(tmp_path / "ties.jsonl", rows)))  # fmt: skip
+    expected = sorted(f"{BASE}article/{slug}" for slug in slugs)
+    for flags in ((), ("--entity", "Ruritania")):
+        paged = [
+            match["article"]
+            for offset in range(0, 23, 5)
+            for match in json.loads(_run("search", "zebra", "--store", str(store), "--format",
+                                         "json", "--limit", "5", "--offset", str(offset),
+                                         *flags))["matches"]
+        ]  # fmt: skip
+        assert paged == expected
+    assert len({match["score"] for match in _found(store, "zebra")}) == 1  # control: all tied
+    joined = _sparql(store, f"PREFIX ng: <{NG}> SELECT ?article WHERE {{ ?article ng:matches "
+                            '"zebra" ; ng:score ?s } ORDER BY DESC(?s) ?article')  # fmt: skip
+    assert [row["article"] for row in joined] == expected

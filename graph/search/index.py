@@ -31,7 +31,7 @@ from newsgraph.search import analysis
 from newsgraph.search.syntax import Item, Phrase, Prefix, Query
 from newsgraph.search.texts import ArticleText
 
-__all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex"]
+__all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex", "rank_key"]
 
 DIRECTORY = "search"
 #: The heap tantivy's writer may use (split between its threads).
@@ -229,19 +229,19 @@ class SearchIndex:
         return tantivy.Query.phrase_query(self.schema, field, terms)
 
     def search(self, query: tantivy.Query, *, limit: int, offset: int = 0) -> Hits:
-        """The articles ``query`` finds, best first: ``limit`` of them (0: all) from ``offset``,
-        with their stored fields and a snippet (HTML: the text escaped, matched words in
-        ``<b>``)."""
+        """The articles ``query`` finds in rank order (:func:`rank_key`: best first, equal
+        scores by IRI, as ``ORDER BY DESC(?score) ?article``): ``limit`` of them (0: all) from
+        ``offset``, with their stored fields and a snippet (HTML: the text escaped, matched
+        words in ``<b>``)."""
         searcher = self.searcher()
         if offset >= searcher.num_docs:  # past the end (tantivy cannot even allocate for it)
             counted = searcher.search(query, 1, count=True)
             return Hits(getattr(counted, "count", None) or 0, [])
-        size = min(limit or searcher.num_docs, searcher.num_docs) or 1
-        found = searcher.search(query, size, count=True, offset=offset)
+        end = min(offset + limit if limit else searcher.num_docs, searcher.num_docs)
+        total, page = _ranked_page(searcher, query, offset, end)
         generators: dict[str, tantivy.SnippetGenerator] = {}
         hits = []
-        for score, address in found.hits:
-            document = searcher.doc(address)
+        for score, document in page:
             field = _stored(document, "field")
             generator = generators.get(field)
             if generator is None:
@@ -251,7 +251,7 @@ class SearchIndex:
             hits.append(
                 Hit(
                     iri=_stored(document, "iri"),
-                    score=float(score),
+                    score=score,
                     slug=_stored(document, "slug"),
                     headline=_stored(document, "headline"),
                     date=document.get_first("date"),
@@ -259,15 +259,58 @@ class SearchIndex:
                     snippet=generator.snippet_from_doc(document).to_html(),
                 )
             )
-        return Hits(getattr(found, "count", None) or 0, hits)
+        return Hits(total, hits)
 
     def scores(self, query: tantivy.Query) -> list[tuple[str, float]]:
-        """Every article ``query`` finds, best first, with its score (no snippets)."""
+        """Every article ``query`` finds in rank order (:func:`rank_key`), with its score (no
+        snippets)."""
         searcher = self.searcher()
         found = searcher.search(query, max(1, searcher.num_docs), count=False)
-        return [
+        scored = [
             (_stored(searcher.doc(address), "iri"), float(score)) for score, address in found.hits
         ]
+        return sorted(scored, key=lambda pair: rank_key(pair[1], pair[0]))
+
+
+def rank_key(score: float, iri: str) -> tuple[float, str]:
+    """The one rank order of search answers: higher scores first, equal scores by IRI — what
+    ``ORDER BY DESC(?score) ?article`` gives in SPARQL, so that ``/api/search``, ``newsgraph
+    search`` and ``ng:matches`` list ties alike (``tests/test_search_page.py``).
+
+    >>> sorted([(1.0, "b"), (2.0, "c"), (1.0, "a")], key=lambda hit: rank_key(*hit))
+    [(2.0, 'c'), (1.0, 'a'), (1.0, 'b')]
+    """
+    return (-score, iri)
+
+
+def _ranked_page(
+    searcher: tantivy.Searcher, query: tantivy.Query, offset: int, end: int
+) -> tuple[int, list[tuple[float, tantivy.Document]]]:
+    """How many articles ``query`` finds, and those ranked ``offset`` to ``end`` (exclusive) by
+    :func:`rank_key` with their stored documents. tantivy breaks ties by its own document
+    order, so the hits are read on past ``end`` while the score stays that of the last one,
+    and only the runs of equal scores the page touches are read and ordered by IRI."""
+    size = end
+    found = searcher.search(query, size, count=True)
+    total = getattr(found, "count", None) or 0
+    hits = [(float(score), address) for score, address in found.hits]
+    while len(hits) == size and size < total:  # the last score may go on past the page
+        size = min(2 * size, total)
+        more = searcher.search(query, size, count=False)
+        hits = [(float(score), address) for score, address in more.hits]
+        if hits[end - 1][0] != hits[-1][0]:
+            break
+    if offset >= len(hits):
+        return total, []
+    first = offset
+    while first > 0 and hits[first - 1][0] == hits[offset][0]:
+        first -= 1
+    last = min(end, len(hits))
+    while last < len(hits) and hits[last][0] == hits[last - 1][0]:
+        last += 1
+    touched = [(score, searcher.doc(address)) for score, address in hits[first:last]]
+    touched.sort(key=lambda hit: rank_key(hit[0], _stored(hit[1], "iri")))
+    return total, touched[offset - first : end - first]
 
 
 class IndexWriting:
