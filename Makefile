@@ -37,10 +37,11 @@ serve: setup
 	$(BIN)/newsgraph serve --store $(STORE) --host 127.0.0.1 --port $(PORT)
 
 # The suite on every core (pytest-xdist; JOBS=0 for one process), every module's doctests
-# (pyproject.toml: --doctest-modules) and the coverage floor (pyproject.toml: [tool.coverage.*]).
+# (tests/test_doctests.py) and the coverage floor (pyproject.toml: [tool.coverage.*]); the
+# slowest tests listed at the end, to keep the whole under 15 minutes.
 JOBS ?= auto
 test: setup
-	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term
+	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term --durations=40
 
 lint: setup
 	$(BIN)/ruff check graph vocab api tests bench
