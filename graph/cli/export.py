@@ -11,15 +11,17 @@ import argparse
 import os
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgraph.cli.common import add_store_flags, console, is_terminal, out, settings_from
 from newsgraph.errors import ExportError
-from newsgraph.export.exporter import ExportOptions, ExportSummary, export
-from newsgraph.export.report import RECOMMENDED, tally
 from newsgraph.records import parse_datetime
 from newsgraph.store import open_store
 from newsgraph.vocab.namespaces import DEFAULT_BASE
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:  # imported when run: pyld is a tenth of a second of every command
+    from newsgraph.export.exporter import ExportOptions, ExportSummary
 
 MAX_DEFAULT_JOBS = 4
 
@@ -59,6 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def options_from(args: argparse.Namespace) -> ExportOptions:
+    from newsgraph.export.exporter import ExportOptions
+
     since: datetime | None = None
     if args.since:
         try:
@@ -85,6 +89,8 @@ def options_from(args: argparse.Namespace) -> ExportOptions:
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsgraph.export.exporter import export
+
     settings = settings_from(args)
     options = options_from(args)
     with open_store(settings) as store:
@@ -119,6 +125,8 @@ def default_base_warning() -> str:
 
 def print_report(summary: ExportSummary) -> None:
     """One line per article that lacks a recommended property, then the counts."""
+    from newsgraph.export.report import RECOMMENDED, tally
+
     for slug in sorted(summary.missing):
         absent = summary.missing[slug]
         if absent:

@@ -17,15 +17,16 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
 from newsgraph.errors import ConfigError
-from newsgraph.ingest import Summary, follow, ingest
-from newsgraph.ingest.loader import FORMATS as RDF_FORMATS
-from newsgraph.ingest.sources import SUFFIXES, InputError
 from newsgraph.settings import Settings
 from newsgraph.store import open_store
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:  # imported when run: linking costs every other command a tenth of a second
+    from newsgraph.ingest import Summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -54,6 +55,9 @@ def refuse_rdf(paths: list[str]) -> None:
     ...
     newsgraph.ingest.sources.InputError: papers.ttl.gz: is RDF, not news records: load it into a named graph with `newsgraph load papers.ttl.gz --graph IRI`
     """
+    from newsgraph.ingest.loader import FORMATS as RDF_FORMATS
+    from newsgraph.ingest.sources import SUFFIXES, InputError
+
     for path in paths:
         suffixes = [suffix.lower() for suffix in Path(path).suffixes]
         if suffixes[-1:] == [".gz"]:
@@ -76,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return _watch(Path(args.watch), settings, report)
     if args.paths == ["-"]:
         return _stream(settings, report)
+    from newsgraph.ingest import ingest
+
     with open_store(settings, write=True, create=True, what="newsgraph ingest") as store:
         if is_terminal() and not args.quiet:
             columns = (
@@ -93,11 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 )  # fmt: skip
         else:
             summary = ingest(args.paths, store, settings, report=report)
-    console.print(summary.line(), markup=False)
-    if summary.rejected:
-        console.print(f"rejected records were appended to {settings.rejects_path}", markup=False)
-        return 1
-    return 0
+    return _ended(summary, settings)
 
 
 def _ended(summary: Summary, settings: Settings) -> int:
@@ -110,6 +112,8 @@ def _ended(summary: Summary, settings: Settings) -> int:
 
 def _stream(settings: Settings, report: Callable[[str], None]) -> int:
     """Standard input, committed in batches as it arrives."""
+    from newsgraph.ingest import follow
+
     with open_store(settings, write=True, create=True, what="newsgraph ingest -") as store:
         totals = follow.stream(sys.stdin.buffer, store, settings, report=report)
     return _ended(totals, settings)
@@ -119,6 +123,8 @@ def _watch(directory: Path, settings: Settings, report: Callable[[str], None]) -
     """Follow ``directory`` until Ctrl-C (or SIGTERM), which ends it after the batch under way."""
     if not directory.is_dir():
         raise ConfigError(f"--watch {directory}: not a directory")
+    from newsgraph.ingest import follow
+
     with open_store(settings, write=True, create=True, what="newsgraph ingest --watch") as store:
         watch = follow.Watch(directory, store, settings, report=report)
 

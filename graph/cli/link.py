@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 
 from newsgraph.cli.common import add_store_flags, console, settings_from
-from newsgraph.linking import cache_directory, relink
-from newsgraph.linking.overrides import read_overrides
 from newsgraph.store import open_store
 
 
@@ -27,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsgraph.linking import cache_directory, relink
+    from newsgraph.linking.overrides import read_overrides
+
     settings = settings_from(args)
     overrides = read_overrides(args.overrides) if args.overrides else None
     with open_store(settings, write=True, what="newsgraph link") as store:

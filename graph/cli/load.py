@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
-from newsgraph.ingest.loader import LoadSummary, load_file, rdf_format
 from newsgraph.store import open_store
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:  # imported when run, as ingest's
+    from newsgraph.ingest.loader import LoadSummary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
+    from newsgraph.ingest.loader import load_file, rdf_format
+
     settings = settings_from(args)
     chosen = rdf_format(args.file, args.rdf_format)
     with open_store(settings, write=True, create=True, what="newsgraph load") as store:
