@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import random
 
-import igraph
 import networkx as nx
 
 __all__ = ["betweenness", "pagerank", "positive", "weighted_degree"]
@@ -169,6 +168,8 @@ def betweenness(
     if size * len(ends) > budget:
         k = min(size, samples or max(16, min(500, budget // len(ends))))
     sources = None if k is None or k == size else random.Random(seed).sample(range(size), k)
+    import igraph  # when needed: it imports matplotlib, a third of a second of every start
+
     paths = igraph.Graph(n=size, edges=ends)
     # igraph counts each unordered pair of an undirected graph once, networkx each ordered pair
     counted = paths.betweenness(directed=False, weights=distances, sources=sources)
