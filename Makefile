@@ -41,7 +41,7 @@ serve: setup
 # slowest tests listed at the end, to keep the whole under 15 minutes.
 JOBS ?= auto
 test: setup
-	$(BIN)/python -m pytest -n $(JOBS) --cov --cov-report=term --durations=40
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal --cov --cov-report=term --durations=40
 
 lint: setup
 	$(BIN)/ruff check graph vocab api tests bench
