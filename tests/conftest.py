@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -144,6 +145,23 @@ def start_server(store: Path, *args: str, env: dict[str, str] | None = None) -> 
         time.sleep(0.2)
     process.kill()
     raise RuntimeError("server did not answer within 60 s")
+
+
+def ingested(store: Path, *paths: Path | str, base: str = BASE) -> Path:
+    """``store`` after ``newsgraph ingest`` of ``paths`` (which must succeed)."""
+    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", base, *map(str, paths))
+    assert result.returncode == 0, result.stderr.decode()
+    return store
+
+
+@contextmanager
+def served(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A real server on ``store`` (``args``: its flags) for the block, stopped after it."""
+    running = start_server(store, *args, env=env)
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture

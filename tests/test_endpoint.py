@@ -11,22 +11,17 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 
-from tests.conftest import BASE, SAMPLE, SEED, newsgraph, shared_file
+from tests.conftest import BASE, SAMPLE, SEED, ingested, served, shared_file
 
 PREFIXES = "PREFIX schema: <http://schema.org/>\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from tests.conftest import start_server
 
     store = tmp_path_factory.mktemp("endpoint") / "store"
-    paths = [str(SAMPLE)] + ([str(SEED)] if SEED.exists() else [])
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE, *paths)
-    assert result.returncode == 0, result.stderr.decode()
-    running = start_server(store)
-    yield running
-    running.stop()
+    with served(ingested(store, SAMPLE, *([SEED] if SEED.exists() else []))) as running:
+        yield running
 
 
 def select(server: Any, query: str) -> list[dict[str, Any]]:

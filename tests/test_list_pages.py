@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -15,7 +14,7 @@ import httpx
 import pytest
 
 from tests.browser import launch_chromium
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import BASE, Server, ingested, served
 from tests.list_records import (
     ENTITIES,
     articles_per_entity,
@@ -27,19 +26,11 @@ from tests.list_records import (
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-def ingested(directory: Path) -> Path:
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
-                       str(write_list_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    return store
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(ingested(tmp_path_factory.mktemp("lists")))
-    yield running
-    running.stop()
+    directory = tmp_path_factory.mktemp("lists")
+    with served(ingested(directory / "store", write_list_records(directory))) as running:
+        yield running
 
 
 class Page(HTMLParser):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.browser import launch_chromium, require_vendor
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import Server, ingested, served
 from tests.list_records import HUB, articles_per_entity, write_list_records
 
 pytestmark = pytest.mark.slow
@@ -32,13 +32,8 @@ LABEL_BOXES = """() => window.newsgraphNetwork.nodes().map(node => {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("network-page")
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
-                       str(write_list_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    running = start_server(store)
-    yield running
-    running.stop()
+    with served(ingested(directory / "store", write_list_records(directory))) as running:
+        yield running
 
 
 def overlapping(boxes: list[dict[str, Any]]) -> list[tuple[str, str]]:

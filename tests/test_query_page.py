@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser import launch_chromium, require_vendor
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import BASE, Server, ingested, served
 from tests.page_records import MANY, MARKUP_HEADLINE, write_page_records
 from tests.query_page import (
     Visit,
@@ -47,13 +47,8 @@ needs_yasgui = pytest.mark.usefixtures("yasgui")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("browser")
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
-                       str(write_page_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    running = start_server(store)
-    yield running
-    running.stop()
+    with served(ingested(directory / "store", write_page_records(directory))) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser import launch_chromium, require_vendor
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import BASE, Server, ingested, served
 from tests.page_records import write_page_records
 from tests.query_page import EDITORS, Visit, open_query, result_rows, use_editor, visiting
 
@@ -55,13 +55,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     directory = tmp_path_factory.mktemp("results")
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
-                       str(write_page_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    running = start_server(store, "--row-limit", str(ROW_LIMIT))
-    yield running
-    running.stop()
+    store = ingested(directory / "store", write_page_records(directory))
+    with served(store, "--row-limit", str(ROW_LIMIT)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from newsgraph import queries
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import BASE, Server, ingested, served
 from tests.page_records import MARKUP_ENTITY, MARKUP_HEADLINE, MARKUP_SLUG, write_page_records
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
@@ -26,19 +26,14 @@ EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json",
               "nt": "application/n-triples", "rdf": "application/rdf+xml"}  # fmt: skip
 
 
-def ingested(directory: Path, base: str = BASE) -> Path:
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", base,
-                       str(write_page_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    return store
+def page_store(directory: Path, base: str = BASE) -> Path:
+    return ingested(directory / "store", write_page_records(directory), base=base)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(ingested(tmp_path_factory.mktemp("resources")))
-    yield running
-    running.stop()
+    with served(page_store(tmp_path_factory.mktemp("resources"))) as running:
+        yield running
     client().close()
     client.cache_clear()
 
@@ -254,8 +249,7 @@ def test_lists_of_topics_publishers_and_entities(server: Server) -> None:
 
 def test_a_base_with_a_path_serves_its_iris_under_that_path(tmp_path: Path) -> None:
     base = "http://news.example/graph/"
-    running = start_server(ingested(tmp_path, base), "--base", base)
-    try:
+    with served(page_store(tmp_path, base), "--base", base) as running:
         page = get(running, "/graph/entity/kazakhstan", BROWSER)
         assert page.status_code == 200
         assert "/graph/entity/astana" in Tags(page.text).links()
@@ -263,5 +257,3 @@ def test_a_base_with_a_path_serves_its_iris_under_that_path(tmp_path: Path) -> N
         parsed: Any = Graph().parse(data=turtle.content, format="turtle")
         assert any(str(s) == base + "entity/kazakhstan" for s in parsed.subjects())
         assert get(running, "/entity/kazakhstan").status_code == 404
-    finally:
-        running.stop()

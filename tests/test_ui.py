@@ -13,7 +13,7 @@ import pytest
 from newsgraph import queries
 from newsgraph.api import vendor
 
-from tests.conftest import BASE, Server, newsgraph, start_server
+from tests.conftest import BASE, Server, ingested, newsgraph, start_server
 from tests.page_records import write_page_records
 
 KAZAKHSTAN = BASE + "entity/kazakhstan"
@@ -22,11 +22,7 @@ KAZAKHSTAN = BASE + "entity/kazakhstan"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("ui")
-    store = directory / "store"
-    result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE,
-                       str(write_page_records(directory)))  # fmt: skip
-    assert result.returncode == 0, result.stderr.decode()
-    return store
+    return ingested(directory / "store", write_page_records(directory))
 
 
 @pytest.fixture(scope="module")
