@@ -78,3 +78,14 @@ def describe(noted: dict[str, object]) -> str:
     elif noted.get("what"):
         parts.append(str(noted["what"]))
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -96,7 +96,7 @@ class ServedStore(Store):
         """Open the primary for writing if no other process holds it (nor is about to: a
         process it was lent to keeps it while it lives)."""
         if self._writer is None:
-            if self._lent_to is not None and _alive(self._lent_to):
+            if self._lent_to is not None and locks.process_alive(self._lent_to):
                 return False
             self._lent_to = None
             try:
@@ -273,16 +273,6 @@ def _identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_dev, status.st_ino
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _writer_hint(path: Path) -> str:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from newsgraph.errors import StoreLocked
+from newsgraph.store import locks
 
 FILE_NAME = "server.json"
 
@@ -91,11 +92,11 @@ def running_server(store_path: Path) -> ServerInfo | None:
     :class:`StoreLocked` when a live server still serves a store that was at this path and
     was deleted or replaced: writing a new store there would go around it."""
     info = read(store_path)
-    if info is not None and info.pid != os.getpid() and _alive(info.pid):
+    if info is not None and info.pid != os.getpid() and locks.process_alive(info.pid):
         return info
     noted = _registered(_registry_entry(store_path))
     pid = noted.get("pid")
-    if isinstance(pid, int) and pid != os.getpid() and _alive(pid):
+    if isinstance(pid, int) and pid != os.getpid() and locks.process_alive(pid):
         try:
             status = os.stat(store_path)
             same = (status.st_dev, status.st_ino) == (noted.get("device"), noted.get("inode"))
@@ -108,16 +109,6 @@ def running_server(store_path: Path) -> ServerInfo | None:
                 "making a new store there"
             )
     return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def registry_directory() -> Path:
