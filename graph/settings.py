@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         description="Remote store: attempts after the first for a request that failed on the "
         "way (idempotent requests only, with exponential backoff).",
     )
+    search_index: str | None = Field(
+        None,
+        description="Remote store: the directory of newsgraph's full-text index of it, fed by "
+        "newsgraph's writes and checked against the server's before each search (default: one "
+        "per store URL under $XDG_STATE_HOME/newsgraph/search, ~/.local/state/newsgraph/search "
+        "when unset; `none` keeps no index, and searches are refused). An embedded store keeps "
+        "its index in STORE/search/.",
+    )
 
     result_cache_bytes: int = Field(
         64 * 1024 * 1024,

@@ -19,6 +19,12 @@ def add_store_flags(parser: argparse.ArgumentParser) -> None:
         help="store directory or SPARQL endpoint URL (env NEWSGRAPH_STORE; default .newsgraph)",
     )
     parser.add_argument("--base", help="base IRI for minted IRIs (env NEWSGRAPH_BASE)")
+    parser.add_argument(
+        "--search-index",
+        metavar="DIR",
+        help="remote store: directory of newsgraph's full-text index of it, or none "
+        "(env NEWSGRAPH_SEARCH_INDEX; default: one per store URL in the user's state directory)",
+    )
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:

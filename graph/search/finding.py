@@ -53,18 +53,22 @@ class Search:
 
 
 def index_of(store: Store) -> SearchIndex:
-    """The full-text index of a store on disk (its directory is ``store.path``)."""
+    """The full-text index of a store: in ``STORE/search/`` for a store on disk, in its own
+    directory for a remote store (``store.search_index()``: :mod:`newsgraph.search.remote`)."""
+    opener = getattr(store, "search_index", None)
+    if callable(opener):
+        index: SearchIndex = opener()
+        return index
     path = getattr(store, "path", None)
     if not isinstance(path, Path):
-        raise StoreError(
-            "full-text search needs a store on disk (NEWSGRAPH_STORE names a directory); "
-            "a remote SPARQL endpoint has no newsgraph index"
-        )
+        raise StoreError(f"{store!r} keeps no full-text index")
     return SearchIndex.of_store(path)
 
 
 def find(store: Store, index: SearchIndex, search: Search) -> Hits:
-    """The articles ``search`` finds, best first: the page asked for, and how many in all."""
+    """The articles ``search`` finds, best first: the page asked for, and how many in all
+    (from an index level with the store: :meth:`SearchIndex.ensure_current`)."""
+    index.ensure_current()
     query = index.compile(
         parse(search.text), lang=search.lang, since=search.since, until=search.until
     )

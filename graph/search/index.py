@@ -94,6 +94,12 @@ class SearchIndex:
     def exists(store_path: Path) -> bool:
         return tantivy.Index.exists(str(store_path / DIRECTORY))
 
+    def ensure_current(self) -> None:
+        """Bring the index level with its store where it may lag it: a remote store's index
+        checks the server (:class:`newsgraph.search.remote.RemoteSearchIndex`); the embedded
+        store's is kept level by its writer, so here nothing is done. Called before each
+        search (:func:`newsgraph.search.finding.find`)."""
+
     def searcher(self) -> tantivy.Searcher:
         self._index.reload()
         return self._index.searcher()

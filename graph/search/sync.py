@@ -22,9 +22,15 @@ A process killed anywhere in between leaves either an index that reflects the sn
 store for writing catches up (:func:`catch_up`): after a crash the store is back at its newest
 snapshot, and an index that names another is compared and brought level.
 
+The same functions keep a remote store's index (:mod:`.remote`): they speak to the store only
+through the :class:`~newsgraph.store.base.Store` interface, and ``store_path`` is then the local
+directory that holds the index. A remote server caps its answers (Virtuoso: 10,000 rows), so
+there every article's digest is read in pages of IRIs in order, each after the last IRI of the
+one before (``article-hashes-after``: never an ``OFFSET``), and texts by chunks of articles.
+
 Enforced by ``tests/test_search_sync.py`` (kill -9 during an ingest, then the ingest again: the
 index equals a rebuild; an index fed by ingest equals a rebuild, text for text, and read no
-text back).
+text back) and ``tests/test_remote_search.py`` (the same on remote stores).
 """
 
 from __future__ import annotations
@@ -168,7 +174,11 @@ def _level(
         if (fed[iri] != digest if iri in fed else held.get(iri) != digest)
     ]
     gone = [iri for iri in itertools.chain(held, fed) if iri not in stored]
-    if len(changed) * 4 > len(stored):  # most of the store: one scan is cheaper than lookups
+    if writing is None and not changed and not gone and (index.generation() or "") == generation:
+        return Followed(0, 0, compared, time.perf_counter() - started)  # nothing to commit
+    if (
+        len(changed) * 4 > len(stored) and not store.remote
+    ):  # most of the store: one scan is cheaper than lookups
         wanted = set(changed)
         texts: Iterator[ArticleText] = (t for t in stored_texts(store, None) if t.iri in wanted)
     else:
@@ -188,6 +198,9 @@ def _level(
 
 def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
     """The record digest the store holds of each of ``articles`` (None: of every article)."""
+    if store.remote and (articles is None or len(articles) > _SCAN):
+        every = dict(_paged_digests(store))
+        return every if articles is None else {a: every[a] for a in articles if a in every}
     if articles is None or len(articles) > _SCAN:
         wanted = None if articles is None else set(articles)
         query_chunks: Iterator[str] = iter([queries.load("article-hashes")])
@@ -209,6 +222,24 @@ def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
     return found
 
 
+def _paged_digests(store: Store) -> Iterator[tuple[str, str]]:
+    """Every article's IRI and digest, in pages of :data:`_PAGE` in the order of the IRIs'
+    text, each page after the last IRI of the one before (a remote server's answers are capped,
+    and an ``OFFSET`` past its sort limit refused)."""
+    after = ""
+    while True:
+        text = queries.bind("article-hashes-after", {"after": ox.Literal(after)}, limit=_PAGE)
+        count = 0
+        for article, digest in store.select_values(text, ("article", "hash")):
+            count += 1
+            if isinstance(article, ox.NamedNode):
+                after = article.value
+                if isinstance(digest, ox.Literal):
+                    yield article.value, digest.value
+        if count < _PAGE:
+            return
+
+
 def _chunks(articles: list[str]) -> Iterator[list[str]]:
     for start in range(0, len(articles), _CHUNK):
         yield articles[start : start + _CHUNK]
@@ -216,29 +247,65 @@ def _chunks(articles: list[str]) -> Iterator[list[str]]:
 
 #: Articles from which their digests are read by one scan of every digest, not by lookups.
 _SCAN = 20_000
+#: Rows per page of a remote store's digests (within Virtuoso's default ``ResultSetMaxRows``).
+_PAGE = 10_000
 
 
 _COLUMNS = ("article", "hash", "slug", "headline", "description", "body", "lang", "published")
 
 
 def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[ArticleText]:
-    """What the index holds of the ``articles`` the store has (None: of every article)."""
+    """What the index holds of the ``articles`` the store has (None: of every article): every
+    article by one scan, one row each (``search-article-texts``); some by chunks, one
+    statement a row (``search-article-fields``) — as on a remote store every article, whose
+    server caps its answers."""
+    if articles is None and store.remote:  # one answer would pass the server's row limit
+        articles = [article for article, _ in _paged_digests(store)]
     if articles is None:
-        chunks: Iterator[list[str] | None] = iter([None])
-    else:
-        ordered = iter(articles)
-        chunks = iter(lambda: list(itertools.islice(ordered, _CHUNK)), [])
-    for chunk in chunks:
-        if chunk is not None:
-            if not chunk:
-                continue
-            query = queries.bind(
-                "search-article-texts", {"article": [ox.NamedNode(iri) for iri in chunk]}
-            )
-        else:
-            query = queries.load("search-article-texts")
-        for row in store.select_values(query, _COLUMNS):
+        for row in store.select_values(queries.load("search-article-texts"), _COLUMNS):
             yield _text(row)
+        return
+    ordered = iter(articles)
+    for chunk in iter(lambda: list(itertools.islice(ordered, _CHUNK)), []):
+        query = queries.bind(
+            "search-article-fields", {"article": [ox.NamedNode(iri) for iri in chunk]}
+        )
+        fields: dict[str, dict[str, list[object]]] = {}
+        for article, field, value in store.select_values(query, ("article", "field", "value")):
+            if isinstance(article, ox.NamedNode) and isinstance(field, ox.NamedNode):
+                held = fields.setdefault(article.value, {})
+                held.setdefault(field.value, []).append(value)
+        for iri in chunk:
+            row = _assembled(iri, fields.get(iri, {}))
+            if row is not None:
+                yield _text(row)
+
+
+_NEWS_ARTICLE = "http://schema.org/NewsArticle"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: The statement behind each column of ``search-article-texts`` but the article.
+_FIELDS = (
+    "https://w3id.org/newsgraph/ns#recordHash",
+    "http://schema.org/identifier",
+    "http://schema.org/headline",
+    "http://schema.org/description",
+    "http://schema.org/articleBody",
+    "http://schema.org/inLanguage",
+    "http://schema.org/datePublished",
+)
+
+
+def _assembled(iri: str, fields: dict[str, list[object]]) -> tuple[object, ...] | None:
+    """One row of ``search-article-texts`` from an article's statements (None: not a news
+    article with a digest); of several values, the least by its text."""
+    types = {getattr(value, "value", None) for value in fields.get(_RDF_TYPE, [])}
+    if _NEWS_ARTICLE not in types or not fields.get(_FIELDS[0]):
+        return None
+    values = [
+        min(found, key=lambda value: str(getattr(value, "value", value))) if found else None
+        for found in (fields.get(field, []) for field in _FIELDS)
+    ]
+    return (ox.NamedNode(iri), *values)
 
 
 def _text(row: tuple[object, ...]) -> ArticleText:

@@ -15,21 +15,28 @@ Graph replacements are written behind: ``replace_graphs`` hands its requests to 
 thread and returns, so that the caller prepares the next batch while the server stores this
 one. At most one replacement is in flight; every other call (a query, an update, ``close``)
 first waits for it and raises its error, so that no caller ever reads around its own writes.
+
+Full-text search (``ng:matches``, ``newsgraph search``) is answered from newsgraph's own index
+of the store, kept in a local directory (:mod:`newsgraph.search.remote`): a unit of writes
+(:meth:`RemoteStore.transaction`) feeds it the texts ingest hands over, and each search first
+checks it against what the server holds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import IO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 from newsgraph import queries
-from newsgraph.errors import NotAcceptable, QueryError
+from newsgraph.errors import NotAcceptable, QueryError, StoreError
 from newsgraph.settings import Settings
 from newsgraph.sparql import (
     QueryRequest,
@@ -47,6 +54,10 @@ from newsgraph.store.remote.retry import RetryPolicy
 from newsgraph.store.remote.server import Server
 from newsgraph.store.summaries import shapes as summaries
 from newsgraph.store.summaries.remote import RemoteSummaryKeeper
+
+if TYPE_CHECKING:
+    from newsgraph.search.remote import RemoteSearch, RemoteSearchIndex
+    from newsgraph.search.texts import ArticleText
 
 SUMMARISED = "answered from the per-entity summaries of what the server holds"
 
@@ -77,7 +88,10 @@ class RemoteStore(Store):
         retries: int = 3,
         dialect: str = "auto",
         staging: str | None = None,
+        search_index: Path | None = None,
     ) -> None:
+        """``search_index``: the directory of newsgraph's full-text index of the store (None:
+        none kept; :meth:`from_settings` gives ``NEWSGRAPH_SEARCH_INDEX``'s)."""
         query_url, url_user, url_password = split_userinfo(query_url)
         if update_url:
             update_url, update_user, update_password = split_userinfo(update_url)
@@ -108,6 +122,13 @@ class RemoteStore(Store):
         self._writer: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
         self._pending_lock = threading.Lock()
+        #: newsgraph's full-text index of the store (:mod:`newsgraph.search.remote`).
+        self.search: RemoteSearch | None = None
+        if search_index is not None:
+            from newsgraph.search.remote import RemoteSearch
+
+            self.search = RemoteSearch(self, search_index)
+        self._in_unit = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RemoteStore:
@@ -118,6 +139,8 @@ class RemoteStore(Store):
 
     @classmethod
     def _from_settings(cls, settings: Settings) -> RemoteStore:
+        from newsgraph.search.remote import home_of
+
         return cls(
             settings.store,
             update_url=settings.update_url,
@@ -130,6 +153,7 @@ class RemoteStore(Store):
             retries=settings.store_retries,
             dialect=settings.store_dialect,
             staging=settings.store_staging,
+            search_index=home_of(settings.search_index, settings.store),
         )
 
     @property
@@ -189,18 +213,20 @@ class RemoteStore(Store):
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
         self.flush()
-        return iter(self.server.select_rows(bind(query, bindings)))
+        return iter(self.server.select_rows(self._joined(bind(query, bindings))))
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         self.flush()
-        reply = self.server.query(bind(query, bindings), accept=answers.SOLUTIONS_ACCEPT)
+        text = self._joined(bind(query, bindings))
+        reply = self.server.query(text, accept=answers.SOLUTIONS_ACCEPT)
         return answers.parse_boolean(reply.body, f"query to {self.query_url}")
 
     def construct(
         self, query: str, bindings: Mapping[str, Term] | None = None
     ) -> Iterator[ox.Triple]:
         self.flush()
-        reply = self.server.query(bind(query, bindings), accept=answers.RDF_ACCEPT)
+        text = self._joined(bind(query, bindings))
+        reply = self.server.query(text, accept=answers.RDF_ACCEPT)
         self.server.refuse_cut(reply)
         what = f"query to {self.query_url}"
         return iter(
@@ -214,7 +240,6 @@ class RemoteStore(Store):
 
     def execute(self, request: QueryRequest) -> QueryResponse:
         check_query(request.query, allow_service=request.allow_service)
-        _refuse_matches(request.query)
         self.flush()
         form = sparqltext.query_form(request.query)
         if form is None:
@@ -225,7 +250,7 @@ class RemoteStore(Store):
             raise NotAcceptable(
                 f"no acceptable format for {kind} results; the Accept header allows none"
             )
-        text = request.query
+        text = self._joined(request.query)
         if request.base_iri:
             text = f"BASE {ox.NamedNode(request.base_iri)}\n{text}"
         dialect = self.server.dialect
@@ -269,11 +294,74 @@ class RemoteStore(Store):
         body = results.write_triples(kept, results.GRAPH_TYPES[media_type])  # type: ignore[arg-type]
         return QueryResponse(body, media_type, kind, truncated or cut_by_server, len(kept))
 
+    # -- full-text search (newsgraph.search.remote) ----------------------------------------------
+
+    def _joined(self, query: str) -> str:
+        """The query with its ``ng:matches`` patterns answered by newsgraph's index of the
+        store (:mod:`newsgraph.search.join`: the matches sent to the server in a ``VALUES``
+        block); the same text when it has none."""
+        from newsgraph.search import join
+
+        if not join.mentions_matches(query):
+            return query
+        if self.search is None:
+            return join.bind_matches(query, _no_index)
+        return join.bind_matches(query, self.search.lookup())
+
+    def search_index(self) -> RemoteSearchIndex:
+        """newsgraph's full-text index of the store (checked against the server before each
+        search: :meth:`RemoteSearchIndex.ensure_current`)."""
+        if self.search is None:
+            _no_index("")
+        assert self.search is not None
+        return self.search.index()
+
+    def rebuild_search(self) -> int:
+        """Index every article of the server afresh (``newsgraph search --rebuild``)."""
+        if self.search is None:
+            _no_index("")
+        assert self.search is not None
+        self.flush()
+        return self.search.rebuild()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes are applied as they are made (the server has no units); once the unit's
+        writes are stored, newsgraph's full-text index follows them."""
+        search = self.search
+        if search is None or self._in_unit:
+            yield
+            return
+        self._in_unit = True
+        try:
+            search.begin()
+            try:
+                yield
+                self.flush()
+                search.end()
+            except BaseException:
+                search.abort()
+                raise
+        finally:
+            self._in_unit = False
+
+    def wrote_texts(self, texts: Iterable[ArticleText]) -> None:
+        """The texts of articles the unit under way wrote: the index takes them in as they
+        come, and commits them when the unit ends."""
+        if self.search is not None and self._in_unit:
+            self.search.wrote(texts)
+
+    def _touch(self, graphs: Collection[str] | None) -> None:
+        """Note the graphs the unit under way replaces (None: what it cannot name)."""
+        if self.search is not None and self._in_unit:
+            self.search.touched(graphs)
+
     # -- writing ---------------------------------------------------------------------------------
 
     def update(self, text: str) -> None:
         check_update(text)
         self.flush()
+        self._touch(None)
         self._writing()
         self.server.update(text, idempotent=False)
         self.flush()
@@ -281,6 +369,12 @@ class RemoteStore(Store):
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
         """Queue the replacement behind the one in flight (see the module's docstring)."""
         self.flush()
+        self._touch(
+            {
+                *graphs,
+                *(q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)),
+            }
+        )
         self._writing()
         future = self._writer_pool().submit(
             transfer.replace_graphs, self.server, list(graphs), list(quads)
@@ -294,6 +388,7 @@ class RemoteStore(Store):
         """Queued as :meth:`replace_graphs`; the graphs ``absent`` names (and quads of graphs
         not listed) go through the server's bulk path (:mod:`bulk`)."""
         self.flush()
+        self._touch(graphs)
         self._writing()
         add = self._adder()
         future = self._writer_pool().submit(
@@ -322,6 +417,7 @@ class RemoteStore(Store):
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
         self.flush()
+        self._touch(None)
         self._writing()
         try:
             return transfer.load(self.server, data, rdf_format, graph, self._adder())
@@ -361,16 +457,12 @@ def _secret(value: object) -> str | None:
 __all__ = ["RemoteStore", "bind"]
 
 
-def _refuse_matches(query: str) -> None:
-    """``ng:matches`` is answered from newsgraph's full-text index, which lives beside a store
-    on disk: a remote endpoint would silently find nothing, so the query is refused."""
-    from newsgraph.search import join
-
-    def no_index(words: str) -> list[tuple[str, float]]:
-        raise QueryError(
-            f"ng:matches {words!r}: full-text search is answered from newsgraph's index, "
-            "which a remote store has not (query the store on disk, or the server's own "
-            "full-text feature)"
-        )
-
-    join.bind_matches(query, no_index)
+def _no_index(words: str) -> list[tuple[str, float]]:
+    """A store opened with no full-text index (``NEWSGRAPH_SEARCH_INDEX=none``): a search, or
+    a query using ``ng:matches``, is refused rather than answered with nothing."""
+    what = f"ng:matches {words!r}: " if words else ""
+    raise StoreError(
+        f"{what}full-text search is answered from newsgraph's index of the store, and none "
+        "is kept for it (NEWSGRAPH_SEARCH_INDEX=none): set NEWSGRAPH_SEARCH_INDEX to a "
+        "directory, or leave it unset for the default"
+    )
