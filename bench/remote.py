@@ -7,7 +7,9 @@
 Each round ingests the same records into a new embedded store and into a new Oxigraph server
 (``oxigraph serve`` on loopback, started here), alternating so that both meet the same load on
 the machine; the figures are the medians. A final re-ingest into the server checks that it is
-idempotent (every record "unchanged"). The records come from ``bench.corpus`` when that module
+idempotent (every record "unchanged"). Then ``newsgraph serve`` on that server: what it adds to
+ad-hoc queries against the same text sent to the server directly (p50 of each,
+``bench.remote_scale.ad_hoc_overhead``, the figures Virtuoso's run gives too). The records come from ``bench.corpus`` when that module
 is present, else from the small deterministic generator below.
 """
 
@@ -164,7 +166,25 @@ def remote_round(records: Path, where: Path, *, again: bool = False) -> tuple[Ru
             first = ingest([str(records)], store, settings)
             run = Run(first, time.process_time() - started, server.cpu_seconds() - server_started)
             second = ingest([str(records)], store, settings) if again else None
+            if again:
+                for row in _overhead(server, store, where.parent):
+                    print(" | ".join(row), flush=True)
         return run, second
+
+
+def _overhead(server: Server, store: RemoteStore, root: Path) -> list[tuple[str, str, str]]:
+    """The ad-hoc overhead of ``newsgraph serve`` on this server (its least mentioned entity)."""
+    from bench import remote_scale
+
+    rare = store.select_all(remote_scale.LEAST_MENTIONED)[0]["name"]
+    process, via = remote_scale.serve(server.url, {}, root / "serve.log")
+    try:
+        with httpx.Client(timeout=600) as client:
+            name = getattr(rare, "value", str(rare))
+            return remote_scale.ad_hoc_overhead(server.url, via, store.server.dialect, name, client)
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 def main(argv: list[str] | None = None) -> int:
