@@ -41,7 +41,7 @@ from newsgraph.errors import QueryError
 from newsgraph.sparql import sparqltext
 from newsgraph.vocab.namespaces import NG
 
-__all__ = ["MATCHES", "SCORE", "bind_matches", "mentions_matches"]
+__all__ = ["MATCHES", "SCORE", "Bound", "bind_matches", "mentions_matches"]
 
 MATCHES = NG + "matches"
 SCORE = NG + "score"
@@ -51,6 +51,9 @@ _ESCAPES = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTAL
 _ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 Lookup = Callable[[str], list[tuple[str, float]]]
+#: One search bound into a query: its subject variable, its score variable (None: no
+#: ``ng:score``) and the matches (IRI, score) put in their place.
+Bound = tuple[str, str | None, list[tuple[str, float]]]
 
 
 def mentions_matches(text: str) -> bool:
@@ -69,9 +72,10 @@ class _Pattern:
     end: int
 
 
-def bind_matches(text: str, lookup: Lookup) -> str:
+def bind_matches(text: str, lookup: Lookup, bound: list[Bound] | None = None) -> str:
     """The query with every ``ng:matches`` pattern answered by ``lookup`` (search text → the
-    articles it finds with their scores, best first) and bound in a VALUES block."""
+    articles it finds with their scores, best first) and bound in a VALUES block; each search
+    bound is appended to ``bound`` when given (:mod:`.scores` reads it)."""
     if not mentions_matches(text):
         return text
     found: list[_Pattern] = []
@@ -93,9 +97,10 @@ def bind_matches(text: str, lookup: Lookup) -> str:
     inserts: list[tuple[int, str]] = []
     for search in searches:
         score = scores.get((search.group, search.subject))
-        inserts.append(
-            (search.group + 1, " " + _values(search.subject, score, lookup(search.value)))
-        )
+        matches = lookup(search.value)
+        if bound is not None:
+            bound.append((search.subject, score, matches))
+        inserts.append((search.group + 1, " " + _values(search.subject, score, matches)))
     for offset, block in sorted(inserts, key=lambda item: item[0], reverse=True):
         text = text[:offset] + block + text[offset:]
     return text

@@ -276,9 +276,9 @@ def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[Art
                 held = fields.setdefault(article.value, {})
                 held.setdefault(field.value, []).append(value)
         for iri in chunk:
-            row = _assembled(iri, fields.get(iri, {}))
-            if row is not None:
-                yield _text(row)
+            assembled = _assembled(iri, fields.get(iri, {}))
+            if assembled is not None:
+                yield _text(assembled)
 
 
 _NEWS_ARTICLE = "http://schema.org/NewsArticle"

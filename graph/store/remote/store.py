@@ -37,6 +37,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.errors import NotAcceptable, QueryError, StoreError
+from newsgraph.search import scores
 from newsgraph.settings import Settings
 from newsgraph.sparql import (
     QueryRequest,
@@ -56,6 +57,7 @@ from newsgraph.store.summaries import shapes as summaries
 from newsgraph.store.summaries.remote import RemoteSummaryKeeper
 
 if TYPE_CHECKING:
+    from newsgraph.search.join import Bound
     from newsgraph.search.remote import RemoteSearch, RemoteSearchIndex
     from newsgraph.search.texts import ArticleText
 
@@ -213,11 +215,13 @@ class RemoteStore(Store):
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> Iterator[Row]:
         self.flush()
-        return iter(self.server.select_rows(self._joined(bind(query, bindings))))
+        text, bound = self._joined(bind(query, bindings))
+        rows = self.server.select_rows(text)
+        return iter(scores.restore(rows, bound) if bound else rows)
 
     def ask(self, query: str, bindings: Mapping[str, Term] | None = None) -> bool:
         self.flush()
-        text = self._joined(bind(query, bindings))
+        text = self._joined(bind(query, bindings))[0]
         reply = self.server.query(text, accept=answers.SOLUTIONS_ACCEPT)
         return answers.parse_boolean(reply.body, f"query to {self.query_url}")
 
@@ -225,7 +229,7 @@ class RemoteStore(Store):
         self, query: str, bindings: Mapping[str, Term] | None = None
     ) -> Iterator[ox.Triple]:
         self.flush()
-        text = self._joined(bind(query, bindings))
+        text = self._joined(bind(query, bindings))[0]
         reply = self.server.query(text, accept=answers.RDF_ACCEPT)
         self.server.refuse_cut(reply)
         what = f"query to {self.query_url}"
@@ -250,7 +254,7 @@ class RemoteStore(Store):
             raise NotAcceptable(
                 f"no acceptable format for {kind} results; the Accept header allows none"
             )
-        text = self._joined(request.query)
+        text, bound = self._joined(request.query)
         if request.base_iri:
             text = f"BASE {ox.NamedNode(request.base_iri)}\n{text}"
         dialect = self.server.dialect
@@ -266,10 +270,16 @@ class RemoteStore(Store):
         )
         if direct and reply.media_type == media_type:
             return QueryResponse(reply.body, media_type, kind)
-        return self._rewrite(reply, kind, media_type, request.row_limit, text)
+        return self._rewrite(reply, kind, media_type, request.row_limit, text, bound)
 
     def _rewrite(
-        self, reply: Reply, kind: str, media_type: str, limit: int, query: str
+        self,
+        reply: Reply,
+        kind: str,
+        media_type: str,
+        limit: int,
+        query: str,
+        bound: list[Bound] | None = None,
     ) -> QueryResponse:
         """Read the server's answer and write it as the embedded store would, cut at ``limit``."""
         what = f"query to {self.query_url}"
@@ -284,6 +294,8 @@ class RemoteStore(Store):
                 reply.body, what, self._normalise, dialect.visible
             )
             rows = dialect.fix_rows(query, rows)
+            if bound:
+                rows = scores.restore(rows, bound)
             kept, truncated = results.capped(
                 ([row.get(name) for name in variables] for row in rows), limit
             )
@@ -296,17 +308,18 @@ class RemoteStore(Store):
 
     # -- full-text search (newsgraph.search.remote) ----------------------------------------------
 
-    def _joined(self, query: str) -> str:
+    def _joined(self, query: str) -> tuple[str, list[Bound]]:
         """The query with its ``ng:matches`` patterns answered by newsgraph's index of the
         store (:mod:`newsgraph.search.join`: the matches sent to the server in a ``VALUES``
-        block); the same text when it has none."""
+        block), and the searches bound, whose scores :func:`scores.restore` puts back whole
+        in the answer; the same text when it has none."""
         from newsgraph.search import join
 
+        bound: list[Bound] = []
         if not join.mentions_matches(query):
-            return query
-        if self.search is None:
-            return join.bind_matches(query, _no_index)
-        return join.bind_matches(query, self.search.lookup())
+            return query, bound
+        lookup = _no_index if self.search is None else self.search.lookup()
+        return join.bind_matches(query, lookup, bound), bound
 
     def search_index(self) -> RemoteSearchIndex:
         """newsgraph's full-text index of the store (checked against the server before each
