@@ -4,7 +4,6 @@ next run completes."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from newsgraph.linking import Linker, beliefs, cache_directory, relink, store_pa
 from newsgraph.linking import cache as linking_cache
 from newsgraph.linking.cache import LinkingCache
 from newsgraph.linking.evidence import Evidence
-from newsgraph.linking.stamp import evidence_fingerprint, rules_fingerprint, stamp
+from newsgraph.linking.stamp import Records, evidence_fingerprint, stamp
 from newsgraph.linking.store_pass import Pass
 from newsgraph.settings import Settings, load_settings
 from newsgraph.store import EmbeddedStore
@@ -99,16 +98,21 @@ def test_a_pass_cut_short_is_completed_by_the_next_run(
     assert (_quads(settings), _beliefs(settings)) == whole
 
 
-def test_the_stamp_hashes_the_article_list_as_one_part() -> None:
-    """Streaming the article list into the stamp keeps the digest of the list joined whole
-    (a clean cache stays trusted across the change)."""
+def test_the_stamp_kept_across_writes_is_the_stamp_of_the_records_whole() -> None:
+    """A batch updates the records' digest for its own articles (no pass hashes every article
+    of the store again): kept that way, the stamp is the one the records give whole, in any
+    order; a changed digest, an added or a missing article changes it."""
     hashes = {f"{BASE}article/é{n}": f"{n * 7919:x}" for n in range(50, 0, -1)}
-    joined = "\n".join(f"{iri} {digest}" for iri, digest in sorted(hashes.items())).encode()
-    hasher = hashlib.sha256()
-    for part in (rules_fingerprint().encode(), joined, b"", b""):
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    assert stamp(hashes, [], {}) == hasher.hexdigest()[:32]
+    kept = Records()
+    for iri, digest in hashes.items():
+        kept.replace(iri, None, "0")
+        kept.replace(iri, "0", digest)
+    whole = stamp(dict(sorted(hashes.items())), [], {})
+    assert stamp(kept, [], {}) == whole == stamp(Records.parse(kept.hex()), [], {})  # type: ignore[arg-type]
+    changed = {**hashes, f"{BASE}article/é1": "1"}
+    assert stamp(changed, [], {}) != whole
+    assert stamp({**hashes, f"{BASE}article/new": "0"}, [], {}) != whole
+    assert stamp(dict(list(hashes.items())[1:]), [], {}) != whole
     assert stamp({}, [], {}) != stamp({f"{BASE}article/a": "0"}, [], {})
 
 
@@ -128,7 +132,8 @@ def test_an_ingest_into_an_empty_store_holds_each_article_once(tmp_path: Path) -
             linker.written(rows)
             linking = Pass(store, settings.minter, linker.cache, linker.hashes,
                            fresh=linker.fresh, trusted=False)  # fmt: skip
-            lists, _definitions, places, _langs = linking._evidence()
+            inputs = linking._evidence()
+            lists, places = inputs.lists, inputs.places
         finally:
             linker.close()
     held = list(linker.hashes)

@@ -21,7 +21,7 @@ from newsgraph.linking.cache import LinkingCache
 from newsgraph.linking.evidence import Evidence, language, record_text
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.resolve import Corpus, resolve
-from newsgraph.linking.stamp import evidence_fingerprint, stamp
+from newsgraph.linking.stamp import Records, evidence_fingerprint, stamp
 from newsgraph.linking.store_pass import LinkSummary, Pass
 from newsgraph.records import Record
 from newsgraph.settings import Settings
@@ -38,6 +38,10 @@ __all__ = [
     "record_text",
     "relink",
 ]
+
+
+#: At most this many articles written in one run have their evidence kept for the pass.
+KEPT_WRITTEN = 50_000
 
 
 def cache_directory(settings: Settings) -> Path | None:
@@ -58,6 +62,8 @@ class Linker:
         self._cache: LinkingCache | None = None
         #: article IRI → record digest, for every article of the store.
         self.hashes: dict[str, str] = {}
+        #: The digest of ``hashes`` that the stamp is made of, kept as articles are written.
+        self.records = Records()
         self.overrides: list[Override] = []
         self.reconciled: dict[str, tuple[str, str, str]] = {}
         self.trusted = False
@@ -65,6 +71,9 @@ class Linker:
         #: Articles written in this run (their graphs hold no links yet) → record digest: the
         #: very ``hashes`` when the store held no article before the run (one table, not two).
         self.fresh: dict[str, str] = {}
+        #: Evidence (names, where the spans are) of the articles written in this run, kept
+        #: while the cache is trusted and they are few (:mod:`graph.linking.inputs`).
+        self._written: dict[str, tuple[bytes, int]] | None = None
 
     @property
     def cache(self) -> LinkingCache:
@@ -84,6 +93,8 @@ class Linker:
         if not verify and _unchanged_since(store, self._cache.generation):
             kept = self._cache.hashes()
         self.hashes = kept if kept is not None else readback.article_hashes(store)
+        records = Records.parse(self._cache.records) if kept is not None else None
+        self.records = records if records is not None else Records.of(self.hashes)
         self.fresh = {} if self.hashes else self.hashes
         self.overrides = readback.read_overrides(store, self.iris)
         self.reconciled = readback.read_reconciled(store, self.iris)
@@ -93,18 +104,25 @@ class Linker:
         self._stamp = (
             held
             if kept is not None and held
-            else stamp(self.hashes, self.overrides, self.reconciled)
+            else stamp(self.records, self.overrides, self.reconciled)
         )
         self.trusted = not verify and held == self._stamp
+        self._written = {} if self.trusted else None
         if not self.trusted:
             self.cache.forget()
         self.cache.begin()
 
     def written(self, rows: Sequence[tuple[str, str, bytes, bytes]]) -> None:
         """Articles (IRI, record digest, encoded evidence) whose graphs were just replaced."""
-        self.cache.put(rows)
-        hashes, fresh = self.hashes, self.fresh
+        places = self.cache.put(rows)
+        kept = self._written
+        if kept is not None:
+            kept.update((row[0], (row[2], place)) for row, place in zip(rows, places, strict=True))
+            if len(kept) > KEPT_WRITTEN:
+                self._written = None  # a pass over the whole log costs less than keeping them
+        hashes, fresh, records = self.hashes, self.fresh, self.records
         for iri, digest, _names, _spans in rows:
+            records.replace(iri, hashes.get(iri), digest)
             hashes[iri] = digest
             if fresh is not hashes:
                 fresh[iri] = digest
@@ -126,20 +144,23 @@ class Linker:
         ``overrides``, when given, replace the ones kept in the store; ``reconcile_url`` asks
         that endpoint for the Wikidata items of entities that have none."""
         wanted = list(overrides) if overrides is not None else self.overrides
-        final = stamp(self.hashes, wanted, self.reconciled)
+        final = stamp(self.records, wanted, self.reconciled)
         if self.trusted and final == self._stamp and not reconcile_url:
             entities = self.cache.entity_count
-            self.cache.end(final, entities, self.hashes, self.cache.keys_numbered)
+            self.cache.end(final, entities, self.hashes, self.cache.keys_numbered, self.records)
             return LinkSummary(entities=entities, articles=len(self.hashes))
         stored = (self.overrides, dict(self.reconciled))
         reconciled = dict(self.reconciled)
+        kept = self.cache.inputs.load(self._stamp) if self._written is not None else None
         linking = Pass(
-            store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted
-        )
+            store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted,
+            known=(kept, self._written) if kept is not None and self._written is not None else None,
+        )  # fmt: skip
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
         if reconciled != self.reconciled:
-            final = stamp(self.hashes, wanted, reconciled)
-        self.cache.end(final, summary.entities, self.hashes, linking.numbered)
+            final = stamp(self.records, wanted, reconciled)
+        self.cache.inputs.save(final, linking.inputs)
+        self.cache.end(final, summary.entities, self.hashes, linking.numbered, self.records)
         return summary
 
     def published(self, store: Store) -> None:

@@ -18,9 +18,13 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
                    ``key-articles.txt`` which articles' spans try which name keys
                    (:mod:`graph.linking.memo`: what lets a batch look at only the articles it
                    can change)
+``inputs.bin``     every article's names, definitions, language and span place as the last
+                   pass read them (:mod:`graph.linking.inputs`: a batch reads only its own
+                   evidence from the logs)
 ``hashes.bin``     every article's record digest after the last pass, and ``state.json``
-                   whether that pass ended cleanly, on which records (its stamp), and the
-                   snapshot its unit of writes published (then the store need not be asked)
+                   whether that pass ended cleanly, on which records (its stamp and their
+                   order-free digest), and the snapshot its unit of writes published (then the
+                   store need not be asked)
 
 It is a cache, never the truth:
 
@@ -49,14 +53,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsgraph.linking.beliefs import Beliefs, BeliefWriter, Links
+from newsgraph.linking.inputs import KeptInputs
 from newsgraph.linking.memo import KeyIndex, Memo
+from newsgraph.linking.stamp import Records
 
 __all__ = ["FORMAT", "LinkingCache", "Links"]
 
 #: Every file of the cache that holds beliefs about the store.
 _BELIEFS = ("entities.bin", "hashes.bin")
 #: Bump when what the cache holds, or how, changes.
-FORMAT = "newsgraph-linking-6"
+FORMAT = "newsgraph-linking-7"
 #: Where an article's spans are in the spans log: ``offset << 32 | length``, one int (a pass
 #: holds one per article: an int is a third of the memory of an (offset, length) tuple), which
 #: orders places as their offsets do.
@@ -99,6 +105,7 @@ class LinkingCache:
         self._logs: tuple[IO[bytes], IO[bytes]] | None = None
         self.memo = Memo(self.directory)
         self.keys = KeyIndex(self.directory)
+        self.inputs = KeptInputs(self.directory)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -119,6 +126,12 @@ class LinkingCache:
         return self._state.get("stamp") if self._state.get("state") == "clean" else None
 
     @property
+    def records(self) -> str | None:
+        """The :class:`~graph.linking.stamp.Records` digest of :meth:`hashes`, as kept."""
+        found = self._state.get("records")
+        return found if isinstance(found, str) else None
+
+    @property
     def entity_count(self) -> int:
         return int(self._state.get("entities", 0))
 
@@ -136,16 +149,26 @@ class LinkingCache:
         self._write_state()
 
     def end(
-        self, stamp: str, entities: int, hashes: Mapping[str, str], keys: int | None = None
+        self,
+        stamp: str,
+        entities: int,
+        hashes: Mapping[str, str],
+        keys: int | None = None,
+        records: Records | None = None,
     ) -> None:
-        """Mark the cache as clean for ``stamp`` (the records ``hashes``), once its logs are on
-        disk; ``keys``: how many articles the key index now numbers (None: it is not whole)."""
+        """Mark the cache as clean for ``stamp`` (the records ``hashes``, whose digest is
+        ``records``), once its logs are on disk; ``keys``: how many articles the key index now
+        numbers (None: it is not whole)."""
         self.flush()
         if self._logs is not None:
             for log in self._logs:
                 os.fsync(log.fileno())
         _write_atomically(self.directory / "hashes.bin", marshal.dumps(dict(hashes)))
         self._state.update(stamp=stamp, entities=entities, state="clean")
+        if records is None:
+            self._state.pop("records", None)
+        else:
+            self._state["records"] = records.hex()
         if keys is None:
             self._state.pop("keys", None)
         else:
@@ -232,12 +255,13 @@ class LinkingCache:
                     block, start = log.read(max(length, _BLOCK)), offset
                 yield iri, block[offset - start : offset - start + length]
 
-    def compact(self, live: Mapping[str, Span], hashes: Mapping[str, str]) -> None:
+    def compact(self, live: Mapping[str, Span], hashes: Mapping[str, str]) -> dict[str, Span]:
         """Rewrite the logs with only the ``live`` records (article → where its spans are, of
-        the articles in ``hashes``), when most of what they hold is dead."""
+        the articles in ``hashes``), when most of what they hold is dead; return where the
+        spans of ``live`` are now (nothing when the logs were kept as they were)."""
         kept = sum(place & _LENGTH_MASK for place in live.values())
         if _size(self.directory / "spans.log") <= COMPACT_RATIO * max(kept, 1):
-            return
+            return {}
         self.flush()
         names = {iri: text for iri, text, place in self.evidence(hashes) if live.get(iri) == place}
         if self._logs is not None:
@@ -247,8 +271,9 @@ class LinkingCache:
         rows = [(iri, hashes[iri], names[iri], text) for iri, text in self.spans(live.items())]
         for name in ("evidence.log", "spans.log"):
             (self.directory / name).unlink(missing_ok=True)
-        self.put(rows)
+        moved = self.put(rows)
         self.flush()
+        return {row[0]: place for row, place in zip(rows, moved, strict=True)}
 
     # -- beliefs ---------------------------------------------------------------------------------
 
@@ -285,6 +310,7 @@ class LinkingCache:
         Beliefs(self.directory).forget()
         Memo(self.directory).forget()
         KeyIndex(self.directory).forget()
+        KeptInputs(self.directory).forget()
         self._state.pop("keys", None)
         self._state.pop("generation", None)
 

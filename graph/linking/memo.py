@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["KeyIndex", "Memo", "affected", "span_keys"]
+__all__ = ["KeyIndex", "Memo", "affected", "span_keys", "write_atomically"]
 
 Index = Mapping[str, tuple[str, frozenset[str]]]
 
@@ -65,7 +65,7 @@ class Memo:
     def save(
         self, default: Mapping[str, str], exceptions: Mapping[tuple[str, str], str], index: Index
     ) -> None:
-        _write_atomically(self.path, marshal.dumps((dict(default), dict(exceptions), dict(index))))
+        write_atomically(self.path, marshal.dumps((dict(default), dict(exceptions), dict(index))))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -152,7 +152,8 @@ def affected(
     return {article for article in found if article in lists}
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` whole (a crash leaves the old file or the new one)."""
     partial = path.with_name(path.name + ".partial")
     with open(partial, "wb") as handle:
         handle.write(data)

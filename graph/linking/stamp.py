@@ -5,20 +5,24 @@ overrides and reconciliations kept in the store, and the rules (this package's c
 authority file, pycountry's countries, the given names). :func:`stamp` digests all of them, so
 two equal stamps mean two equal results: a pass whose stamp equals the last clean pass's has
 nothing to do, and a cache whose stamp differs from the store's is not trusted.
+
+The records enter the stamp as a :class:`Records` digest: a sum of one hash per (article,
+record digest), which a batch updates for its own articles instead of hashing every article of
+the store again (``tests/test_linking_pass.py``: kept and computed whole, they agree).
 """
 
 from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
 from newsgraph.linking.overrides import Override
 
-__all__ = ["evidence_fingerprint", "rules_fingerprint", "stamp"]
+__all__ = ["Records", "evidence_fingerprint", "rules_fingerprint", "stamp"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _DATA = ("authority.jsonl", "country-wikidata.csv", "given-names.txt")
@@ -26,18 +30,12 @@ _DATA = ("authority.jsonl", "country-wikidata.csv", "given-names.txt")
 _EVIDENCE = ("evidence.py", "textscan.py", "acronyms.py", "normalise.py", "cache.py")
 
 
-def _digest(parts: Iterable[bytes | Callable[[], Iterable[bytes]]]) -> str:
-    """The digest of parts, each given whole or as a function that yields its pieces (read
-    twice, for its length and to hash it, so a large part is never held whole)."""
+def _digest(parts: Iterable[bytes]) -> str:
+    """The digest of parts, each preceded by its length."""
     hasher = hashlib.sha256()
     for part in parts:
-        if isinstance(part, bytes):
-            hasher.update(len(part).to_bytes(8, "big"))
-            hasher.update(part)
-            continue
-        hasher.update(sum(map(len, part())).to_bytes(8, "big"))
-        for piece in part():
-            hasher.update(piece)
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
     return hasher.hexdigest()[:32]
 
 
@@ -56,21 +54,69 @@ def rules_fingerprint() -> str:
     return _digest([*code, *data, metadata.version("pycountry").encode()])
 
 
+class Records:
+    """An order-free digest of a store's articles (article IRI → record digest): the sum, modulo
+    2**256, of a hash of each pair, so that replacing one article's digest costs one hash.
+
+    >>> whole = Records.of({"a": "1", "b": "2"})
+    >>> kept = Records.of({"a": "1"})
+    >>> kept.replace("b", None, "2")
+    >>> kept.hex() == whole.hex()
+    True
+    >>> kept.replace("a", "1", "3")
+    >>> kept.hex() == Records.of({"a": "3", "b": "2"}).hex()
+    True
+    """
+
+    _MODULUS = 1 << 256
+
+    def __init__(self, value: int = 0) -> None:
+        self.value = value
+
+    @classmethod
+    def of(cls, hashes: Mapping[str, str]) -> Records:
+        records = cls()
+        records.value = sum(map(_term, hashes.items())) % cls._MODULUS
+        return records
+
+    @classmethod
+    def parse(cls, text: object) -> Records | None:
+        """The digest :meth:`hex` wrote, or None for anything else."""
+        if not isinstance(text, str) or len(text) != 64:
+            return None
+        try:
+            return cls(int(text, 16))
+        except ValueError:
+            return None
+
+    def replace(self, iri: str, old: str | None, new: str) -> None:
+        """Article ``iri`` now has record digest ``new`` (it had ``old``, or was not there)."""
+        value = self.value + _term((iri, new))
+        if old is not None:
+            value -= _term((iri, old))
+        self.value = value % self._MODULUS
+
+    def hex(self) -> str:
+        return f"{self.value:064x}"
+
+
+def _term(pair: tuple[str, str]) -> int:
+    line = f"{pair[0]} {pair[1]}".encode()
+    return int.from_bytes(hashlib.blake2b(line, digest_size=32).digest(), "big")
+
+
 def stamp(
-    hashes: Mapping[str, str],
+    records: Records | Mapping[str, str],
     overrides: Iterable[Override],
     reconciled: Mapping[str, tuple[str, str, str]],
 ) -> str:
-    """The fingerprint of a pass's inputs: article → record digest, overrides, reconciliations."""
-    order = sorted(hashes)
-
-    def records() -> Iterator[bytes]:  # the lines "{iri} {digest}", joined by newlines
-        for number, iri in enumerate(order):
-            line = f"{iri} {hashes[iri]}".encode()
-            yield b"\n" + line if number else line
-
+    """The fingerprint of a pass's inputs: the articles (their :class:`Records` digest, or
+    article → record digest), overrides, reconciliations."""
+    digest = records if isinstance(records, Records) else Records.of(records)
     corrections = "\n".join(
         "\t".join((o.action, o.name, o.target, o.article, o.note)) for o in overrides
     )
     found = "\n".join("\t".join((form, *item)) for form, item in sorted(reconciled.items()))
-    return _digest([rules_fingerprint().encode(), records, corrections.encode(), found.encode()])
+    return _digest(
+        [rules_fingerprint().encode(), digest.hex().encode(), corrections.encode(), found.encode()]
+    )

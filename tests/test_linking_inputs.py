@@ -1,0 +1,112 @@
+"""A batch into a linked store reads from the evidence log only its own articles: the rest of
+what the pass resolves is the last pass's inputs (``graph/linking/inputs.py``), used only while
+the store's records are the ones that pass linked. Either way the store is the one a single
+ingest of the same records makes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from newsgraph.ingest import ingest
+from newsgraph.linking import cache as linking_cache
+from newsgraph.linking.cache import LinkingCache
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore
+
+from bench import corpus
+from tests.conftest import BASE, record, write_jsonl
+from tests.test_linking_invariance import STORIES
+
+FIRST = STORIES + list(corpus.generate(16, seed=3))
+#: A newer version of an earlier article, with another entity list.
+NEWER_D = record("d", entities=["Paxar Corp", "Leonardo Brito"], updated_at="2026-03-01T00:00:00Z")
+#: A later batch: a new article that changes an earlier one's links (a second Brito), one that
+#: defines an acronym, and a newer version of an earlier article.
+LATER = [
+    record("later-1", entities=["Maria Brito", "Astana"]),
+    record("later-2", entities=["Zeta Holdings"], body_md="# N\n\nZeta Holdings (ZH) grew."),
+    NEWER_D,
+]
+THIRD = [record("third", entities=["ZH", "Paxar"])]
+
+
+def _ingest(store: Path, rows: list[dict[str, Any]], name: str) -> None:
+    settings = load_settings(store=str(store), base=BASE)
+    path = write_jsonl(store.parent / f"{store.name}-{name}.jsonl", rows)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        ingest([str(path)], opened, settings)
+
+
+def _quads(store: Path) -> set[ox.Quad]:
+    with EmbeddedStore(store, base=BASE) as opened:
+        return set(opened.raw.quads_for_pattern(None, None, None, None))
+
+
+class _LogReads:
+    """Counts the records the evidence log yields (the real reader runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        read = LinkingCache.evidence
+
+        def counted(cache: LinkingCache, hashes: Any) -> Iterator[tuple[str, bytes, int]]:
+            for row in read(cache, hashes):
+                self.count += 1
+                yield row
+
+        monkeypatch.setattr(linking_cache.LinkingCache, "evidence", counted)
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> set[ox.Quad]:
+    store = tmp_path / "scratch"
+    _ingest(store, FIRST + LATER + THIRD, "all")
+    return _quads(store)
+
+
+def test_a_batch_reads_no_other_articles_evidence(
+    tmp_path: Path, scratch: set[ox.Quad], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "trickled"
+    _ingest(store, FIRST, "first")
+    assert (store / "linking" / "inputs.bin").exists()
+    reads = _LogReads(monkeypatch)
+    _ingest(store, LATER, "later")
+    _ingest(store, THIRD, "third")
+    assert reads.count == 0
+    assert _quads(store) == scratch
+
+
+def test_control_without_kept_inputs_the_whole_log_is_read(
+    tmp_path: Path, scratch: set[ox.Quad], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = tmp_path / "trickled"
+    _ingest(store, FIRST, "first")
+    (store / "linking" / "inputs.bin").unlink()
+    reads = _LogReads(monkeypatch)
+    _ingest(store, LATER + THIRD, "later")
+    assert reads.count >= len(FIRST)
+    assert _quads(store) == scratch
+
+
+def test_inputs_of_another_pass_are_not_used(
+    tmp_path: Path, scratch: set[ox.Quad], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inputs kept by an earlier pass (they hold the older version of an article the next batch
+    replaced) are refused by their stamp: the pass reads the log, and the store is the one a
+    single ingest makes."""
+    store = tmp_path / "trickled"
+    kept = tmp_path / "inputs-after-first.bin"
+    _ingest(store, FIRST + LATER[:2], "first")
+    shutil.copy(store / "linking" / "inputs.bin", kept)
+    _ingest(store, [NEWER_D], "later")
+    shutil.copy(kept, store / "linking" / "inputs.bin")
+    reads = _LogReads(monkeypatch)
+    _ingest(store, THIRD, "third")
+    assert reads.count >= len(FIRST)
+    assert _quads(store) == scratch
