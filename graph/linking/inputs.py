@@ -12,7 +12,6 @@ articles written since — the batch's own (``tests/test_linking_inputs.py``).
 from __future__ import annotations
 
 import marshal
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,12 +31,6 @@ class Inputs:
     #: article → where its spans are (:data:`graph.linking.cache.Span`).
     places: dict[str, int]
     langs: dict[str, str]
-
-    def drop_others(self, hashes: Mapping[str, str]) -> None:
-        """Forget the articles that are not in ``hashes``."""
-        for iri in [iri for iri in self.lists if iri not in hashes]:
-            for table in (self.lists, self.definitions, self.places, self.langs):
-                table.pop(iri, None)  # type: ignore[attr-defined]
 
 
 class KeptInputs:

@@ -208,10 +208,12 @@ class Pass:
             return None
         inputs, written = self.known
         self.known = None
-        inputs.drop_others(self.hashes)
         take = _taker(inputs)
         for iri, (names, place) in written.items():
             take(iri, names, place)
+        # The kept inputs are those of the store's articles when this run began (their stamp
+        # is the store's), and articles are only added or replaced since: so both hold the
+        # same articles when they are as many.
         return inputs if len(inputs.lists) == len(self.hashes) else None
 
     def _held(self, articles: Collection[str], every: bool) -> Callable[[str, str], Links]:
