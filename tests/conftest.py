@@ -191,6 +191,19 @@ def sample_store(path: Path, template: Path | None = None) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The user's state directory (remote stores' search indexes) inside the session's temporary
+    directory, for the tests and every command and server they start: never the real home."""
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state-home"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample ingested once per session, for :func:`sample_store` to copy."""
