@@ -16,20 +16,9 @@ import pytest
 
 from tests.conftest import BASE, ROOT, newsgraph, record, start_server, write_jsonl
 from tests.test_crash_safety import _kill_when
+from tests.test_handover import _dump, _run
 
 ARTICLES = 1_200
-
-
-def _run(*args: str) -> str:
-    done = newsgraph(*args, "--base", BASE)
-    assert done.returncode == 0, done.stderr.decode()
-    return done.stderr.decode()
-
-
-def _dump(store: Path) -> set[bytes]:
-    done = newsgraph("dump", "--store", str(store))
-    assert done.returncode == 0, done.stderr.decode()
-    return set(done.stdout.splitlines())
 
 
 def _articles(store: Path) -> int:
