@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +106,18 @@ def run(ctx: Context) -> list[Figure]:
                        notes=[f"from `newsgraph ingest` start, {runs} run(s); the ingest "
                               f"command itself {_median(ingest_seconds):.2f} s"])
             )  # fmt: skip
+        batches = []
+        for _ in range(runs + 1):
+            batches.append(new_records(ctx.options.size, ctx.options.seed, taken, BATCHES[-1]))
+            taken += BATCHES[-1]
+        followed = _follower_visible(ctx, store, endpoint, batches)
+        figures.append(
+            Figure("trickle", f"batch of {BATCHES[-1]} new articles landing where `newsgraph "
+                   "ingest --watch` follows, answered from the summaries", _median(followed[1:]),
+                   "s", False, (min(followed[1:]), max(followed[1:])),
+                   notes=[f"from the file landing, {runs} run(s) after the follower's first "
+                          f"batch ({followed[0]:.2f} s: it reads the store's linking state)"])
+        )  # fmt: skip
         seconds = 8.0 if ctx.options.size <= 1_000 else STREAM_SECONDS
         figures += _steady(ctx, store, server, endpoint, (entities, articles), taken, seconds)
         return figures
@@ -163,48 +178,102 @@ def _ingest_command(store: Path, *paths: str) -> list[str]:
             "--base", BASE, *paths]  # fmt: skip
 
 
-def _batch_visible(
-    ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]]
-) -> tuple[float, float]:
-    """Seconds from the ingest's start until the summaries list an article of the batch, and the seconds the ingest command took."""
-    path = ctx.workdir / "trickle-batch.jsonl"
-    path.write_text("".join(json.dumps(record) + "\n" for record in records))
-    # The probe: an article of the batch with an entity the store knows (every new article
-    # is dated after every stored one, so entity-articles lists it first once it is seen).
+def _probe(endpoint: Endpoint, records: list[dict[str, Any]]) -> tuple[bytes, str]:
+    """An article of the batch with an entity the store knows (every new article is dated
+    after every stored one, so ``entity-articles`` lists it first once it is seen), and the
+    query that shows it."""
     probe = next(
         ((record, entity) for record in records if (entity := _known_entity(endpoint, record))),
         None,
     )
     if probe is None:
         raise RuntimeError("no article of the batch names an entity the store knows")
-    article, entity = BASE + "article/" + probe[0]["slug"], probe[1]
-    query = _entity_query("entity-articles", entity)
+    article = (BASE + "article/" + probe[0]["slug"]).encode()
+    return article, _entity_query("entity-articles", probe[1])
+
+
+def _seen(
+    endpoint: Endpoint,
+    probe: tuple[bytes, str],
+    started: float,
+    ended: Callable[[], float | None] = lambda: None,
+) -> float:
+    """Seconds from ``started`` until the summaries answer the probe's query with its article
+    (``ended``, polled meanwhile: notes when the writer's own work ended)."""
+    article, query = probe
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+    try:
+        while time.perf_counter() - started < VISIBLE_LIMIT:
+            ended()
+            status, timing, body = _get(endpoint, connection, query)
+            if status == 200 and "summaries;" in timing and article in body:
+                return time.perf_counter() - started
+            time.sleep(0.02)
+    finally:
+        connection.close()
+    raise TimeoutError(f"the batch was not answered from the summaries in {VISIBLE_LIMIT} s")
+
+
+def _batch_visible(
+    ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]]
+) -> tuple[float, float]:
+    """Seconds from the ingest's start until the summaries list an article of the batch, and
+    the seconds the ingest command took."""
+    path = ctx.workdir / "trickle-batch.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    probe = _probe(endpoint, records)
     started = time.perf_counter()
     process = subprocess.Popen(
         _ingest_command(store, str(path)), cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
-    ingest_seconds = None
+    ingest_seconds: list[float] = []
+
+    def ended() -> float | None:
+        if not ingest_seconds and process.poll() is not None:
+            ingest_seconds.append(time.perf_counter() - started)
+            if process.returncode not in (0, 1):
+                raise RuntimeError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+        return ingest_seconds[0] if ingest_seconds else None
+
     try:
-        while time.perf_counter() - started < VISIBLE_LIMIT:
-            if ingest_seconds is None and process.poll() is not None:
-                ingest_seconds = time.perf_counter() - started
-                if process.returncode not in (0, 1):
-                    raise RuntimeError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
-            status, timing, body = _get(endpoint, connection, query)
-            if status == 200 and "summaries;" in timing and article.encode() in body:
-                seen = time.perf_counter() - started
-                process.wait()
-                if ingest_seconds is None:
-                    ingest_seconds = time.perf_counter() - started
-                return seen, ingest_seconds
-            time.sleep(0.02)
+        seen = _seen(endpoint, probe, started, ended)
     finally:
-        connection.close()
-        if process.poll() is None:
-            process.wait()
-    raise TimeoutError(f"the batch was not answered from the summaries in {VISIBLE_LIMIT} s")
+        process.wait()
+    ended()
+    return seen, ingest_seconds[0]
+
+
+def _follower_visible(
+    ctx: Context, store: Path, endpoint: Endpoint, batches: list[list[dict[str, Any]]]
+) -> list[float]:
+    """Seconds from each batch's file landing in a directory that a running ``newsgraph
+    ingest --watch`` follows until the summaries list an article of it (the first batch
+    included: the follower reads the store's linking state then)."""
+    inbox = ctx.workdir / "trickle-inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir()
+    command = [sys.executable, "-m", "newsgraph", "ingest", "--store", str(store), "--base", BASE,
+               "--watch", str(inbox)]  # fmt: skip
+    follower = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        follower.stderr.readline()  # type: ignore[union-attr]  # "watching DIR …": it follows
+        seconds = []
+        for number, records in enumerate(batches):
+            staged = ctx.workdir / f"trickle-follow-{number}.jsonl"
+            staged.write_text("".join(json.dumps(record) + "\n" for record in records))
+            probe = _probe(endpoint, records)
+            started = time.perf_counter()
+            os.replace(staged, inbox / staged.name)  # lands whole
+            seconds.append(_seen(endpoint, probe, started))
+            if follower.poll() is not None:
+                raise RuntimeError(follower.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+        return seconds
+    finally:
+        follower.send_signal(signal.SIGINT)  # stops after the batch under way
+        follower.wait(120)
 
 
 def _known_entity(endpoint: Endpoint, record: dict[str, Any]) -> str | None:
