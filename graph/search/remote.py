@@ -87,7 +87,7 @@ def default_home(url: str, state: Path | None = None) -> Path:
     URL (readable, and with a digest of the whole URL, so that two URLs never share one).
 
     >>> default_home("http://127.0.0.1:8890/sparql", Path("/s")).as_posix()
-    '/s/search/127.0.0.1-8890-sparql-80dc82dc0d3d59e1'
+    '/s/search/127.0.0.1-8890-sparql-b94c9de5a57b4d79'
     """
     digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     readable = re.sub(r"[^A-Za-z0-9.]+", "-", url.split("://", 1)[-1]).strip("-.")[:60]
