@@ -60,7 +60,7 @@ from tests.test_crash_safety import _alive, _descendants
 LONG = os.environ.get("NEWSGRAPH_MODEL_LONG") == "1"
 #: Articles in the store the sequences start from, and in each part they ingest.
 BASE_ARTICLES, PART = (12_000, 600) if LONG else (800, 80)
-EXAMPLES = int(os.environ.get("NEWSGRAPH_MODEL_EXAMPLES", "12" if LONG else "8"))
+EXAMPLES = int(os.environ.get("NEWSGRAPH_MODEL_EXAMPLES", "12" if LONG else "6"))
 STEPS = 7
 PARTS = ("new-a", "new-b", "newer-base", "newer-a")
 SCHEMA = "http://schema.org/"

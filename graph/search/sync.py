@@ -257,7 +257,7 @@ _COLUMNS = ("article", "hash", "slug", "headline", "description", "body", "lang"
 def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[ArticleText]:
     """What the index holds of the ``articles`` the store has (None: of every article): every
     article by one scan, one row each (``search-article-texts``); some by chunks, one
-    statement a row (``search-article-fields``) — as on a remote store every article, whose
+    statement a row (``article-fields``) — as on a remote store every article, whose
     server caps its answers."""
     if articles is None and store.remote:  # one answer would pass the server's row limit
         articles = [article for article, _ in _paged_digests(store)]
@@ -268,7 +268,11 @@ def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[Art
     ordered = iter(articles)
     for chunk in iter(lambda: list(itertools.islice(ordered, _CHUNK)), []):
         query = queries.bind(
-            "search-article-fields", {"article": [ox.NamedNode(iri) for iri in chunk]}
+            "article-fields",
+            {
+                "article": [ox.NamedNode(iri) for iri in chunk],
+                "field": [ox.NamedNode(field) for field in (_RDF_TYPE, *_FIELDS)],
+            },
         )
         fields: dict[str, dict[str, list[object]]] = {}
         for article, field, value in store.select_values(query, ("article", "field", "value")):
