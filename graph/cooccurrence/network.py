@@ -9,17 +9,15 @@ top ones, when ``top`` is set) and the edges among them, as :func:`networkx.ego_
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import numpy as np
-from newsgraph import cooccurrence
+from newsgraph import collector, cooccurrence
 from newsgraph.cooccurrence import backbone, centrality, communities
 from newsgraph.cooccurrence.cache import CountsCache
 from newsgraph.cooccurrence.edges import Edge, check_weight, make_edge, rank_key, select_edges
@@ -106,23 +104,10 @@ def build_network(
     A ``cache`` keeps whole-window counts between calls (the server's, keyed by snapshot).
     """
     started = time.perf_counter()
-    with _collector_paused():
+    with collector.paused():
         network = _build(store, options, analysed=analysed, cache=cache)
     network.seconds = time.perf_counter() - started
     return network
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: a whole network makes millions of small objects, none
-    in a cycle (reference counting frees them), and each collection would walk them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _build(
