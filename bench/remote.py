@@ -38,6 +38,7 @@ from newsgraph.ingest import Summary, ingest
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore, RemoteStore
 
+from bench import corpus
 from bench.measure import free_port
 
 BASE = "http://localhost:8000/"
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.remote", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--size", type=lambda v: int(v.lower().replace("k", "000")), default=10_000)
+    parser.add_argument("--size", type=corpus.parse_size, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--server", choices=("oxigraph", "virtuoso"), default="oxigraph",
                         help="virtuoso: the run at scale (bench/remote_scale.py)")  # fmt: skip

@@ -5,15 +5,13 @@ A query using ``ng:matches`` reaches the engine with each match's BM25 score bou
 character for character, but Virtuoso writes every double of an answer with six significant
 digits (``14.627290725708008`` comes back as ``14.6273``). Its ordering and filters use the
 whole value; only the answer's text is short. So newsgraph, which knows what it bound, puts the
-whole value back (:func:`restore`):
+whole value back (:func:`restore`).
 
-* in a row where the search's subject variable and its score variable are both bound, the
-  score is the one bound for that article (a match is one ``VALUES`` row: the server cannot
-  have paired them otherwise);
-* any other double of the answer that is, written short, one bound score and no other (a score
-  projected without its article, or under another name) is that score.
-
-A double that could be several bound scores is left as the server wrote it.
+In a row where the search's subject variable and its score variable are both bound, the score
+is the one bound for that article (a match is one ``VALUES`` row: the server cannot have paired
+them otherwise). Nothing else is touched: a double without its article beside it (an aggregate
+of scores, a number the data holds) is the server's answer as written, even where it reads like
+a bound score written short, since newsgraph cannot know it is one.
 
 Enforced by ``tests/test_remote_search.py`` (Virtuoso's answers to joined queries, scores
 included, equal the embedded store's).
@@ -22,6 +20,9 @@ included, equal the embedded store's).
 >>> row = {"a": ox.NamedNode("http://n/a/1"), "s": short(14.627290725708008)}
 >>> restore([row], [("?a", "?s", [("http://n/a/1", 14.627290725708008)])])[0]["s"].value
 '14.627290725708008'
+>>> alone = {"best": short(14.627290725708008)}
+>>> restore([alone], [("?a", "?s", [("http://n/a/1", 14.627290725708008)])])[0]["best"].value
+'14.6273'
 """
 
 from __future__ import annotations
@@ -70,18 +71,15 @@ def _double(term: object) -> bool:
 def restore(rows: list[Row], bound: Sequence[Bound]) -> list[Row]:
     """The rows with the scores ``bound`` put back whole (see the module); changed in place."""
     pairs: dict[tuple[str, str], dict[str, list[float]]] = {}
-    by_text: dict[float, set[float]] = {}
     for subject, score, matches in bound:
         if score is None:
             continue
         held = pairs.setdefault((subject[1:], score[1:]), {})
         for iri, value in matches:
             held.setdefault(iri, []).append(value)
-            by_text.setdefault(float(f"{value:.{_DIGITS}g}"), set()).add(value)
     if not pairs:
         return rows
     for row in rows:
-        done = set()
         for (subject, score), held in pairs.items():
             term, article = row.get(score), row.get(subject)
             if not (_double(term) and isinstance(article, ox.NamedNode)):
@@ -89,15 +87,4 @@ def restore(rows: list[Row], bound: Sequence[Bound]) -> list[Row]:
             fitting = {value for value in held.get(article.value, ()) if _written(term, value)}
             if len(fitting) == 1:
                 row[score] = _exact(fitting.pop())
-                done.add(score)
-        for name, term in list(row.items()):
-            if name in done or not _double(term):
-                continue
-            assert isinstance(term, ox.Literal)
-            try:
-                candidates = by_text.get(float(term.value), set())
-            except ValueError:
-                continue
-            if len(candidates) == 1:
-                row[name] = _exact(next(iter(candidates)))
     return rows
