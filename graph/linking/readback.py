@@ -14,8 +14,9 @@ from newsgraph import queries
 from newsgraph.linking.cache import Links
 from newsgraph.linking.evidence import Evidence, stored_text
 from newsgraph.linking.overrides import Override
+from newsgraph.store.article_fields import news_article_fields
 from newsgraph.store.base import Row, Store
-from newsgraph.vocab.namespaces import RDF, SCHEMA, Minter
+from newsgraph.vocab.namespaces import SCHEMA, Minter
 
 __all__ = [
     "article_hashes",
@@ -67,7 +68,6 @@ def read_evidence(store: Store, articles: Sequence[str] | None) -> dict[str, Evi
     return found
 
 
-RDF_TYPE = RDF + "type"
 #: The statements behind an article's text: field name → predicate.
 _TEXT_FIELDS = {
     "headline": SCHEMA + "headline",
@@ -79,11 +79,8 @@ _TEXT_FIELDS = {
 
 def _texts(store: Store, articles: Sequence[str] | None) -> Iterator[tuple[str, dict[str, str]]]:
     """Each news article's text fields (headline, description, body, lang; absent ones left
-    out): every article by one scan (``linking-article-texts``); some by VALUES blocks of
-    articles, one statement a row (``article-fields``), which a remote server answers where
-    Virtuoso refuses the scan's OPTIONALs under a VALUES block as too costly
-    (``tests/test_remote_search.py``: a newer version re-ingested into a Virtuoso that holds
-    other stores' articles)."""
+    out): every article by one scan (``linking-article-texts``); some by
+    :func:`~graph.store.article_fields.news_article_fields`."""
     if articles is None:
         for row in store.select(queries.load("linking-article-texts")):
             yield (
@@ -91,26 +88,12 @@ def _texts(store: Store, articles: Sequence[str] | None) -> Iterator[tuple[str, 
                 {name: _text(row.get(name)) for name in _TEXT_FIELDS if row.get(name) is not None},
             )
         return
-    fields = [ox.NamedNode(RDF_TYPE), *(ox.NamedNode(iri) for iri in _TEXT_FIELDS.values())]
-    by_predicate = {iri: name for name, iri in _TEXT_FIELDS.items()}
-    for start in range(0, len(articles), BATCH):
-        chunk = articles[start : start + BATCH]
-        terms = [ox.NamedNode(article) for article in chunk]
-        query = queries.bind("article-fields", {"article": terms, "field": fields})
-        held: dict[str, dict[str, str]] = {}
-        news: set[str] = set()
-        for row in store.select(query):
-            article, field, value = _iri(row["article"]), _iri(row["field"]), row["value"]
-            if field == RDF_TYPE:
-                if _iri(value) == SCHEMA + "NewsArticle":
-                    news.add(article)
-            elif isinstance(value, ox.Literal):  # of several values, the least by its text
-                name = by_predicate[field]
-                kept = held.setdefault(article, {})
-                kept[name] = min(kept.get(name, value.value), value.value)
-        for article in chunk:
-            if article in news:
-                yield article, held.get(article, {})
+    predicates = list(_TEXT_FIELDS.values())
+    for article, values in news_article_fields(store, articles, predicates, BATCH):
+        yield (
+            article,
+            {name: _text(values[iri]) for name, iri in _TEXT_FIELDS.items() if iri in values},
+        )
 
 
 def read_links(store: Store, articles: Sequence[str] | None) -> dict[str, Links]:

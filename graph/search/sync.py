@@ -46,6 +46,7 @@ import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.search.index import IndexWriting, SearchIndex
 from newsgraph.search.texts import ArticleText
+from newsgraph.store.article_fields import news_article_fields
 from newsgraph.store.base import Store
 
 __all__ = ["Feed", "Followed", "catch_up", "follow", "rebuild", "stored_texts"]
@@ -256,37 +257,20 @@ _COLUMNS = ("article", "hash", "slug", "headline", "description", "body", "lang"
 
 def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[ArticleText]:
     """What the index holds of the ``articles`` the store has (None: of every article): every
-    article by one scan, one row each (``search-article-texts``); some by chunks, one
-    statement a row (``article-fields``) — as on a remote store every article, whose
-    server caps its answers."""
+    article by one scan, one row each (``search-article-texts``); some by
+    :func:`~graph.store.article_fields.news_article_fields` — as on a remote store every
+    article, whose server caps its answers."""
     if articles is None and store.remote:  # one answer would pass the server's row limit
         articles = [article for article, _ in _paged_digests(store)]
     if articles is None:
         for row in store.select_values(queries.load("search-article-texts"), _COLUMNS):
             yield _text(row)
         return
-    ordered = iter(articles)
-    for chunk in iter(lambda: list(itertools.islice(ordered, _CHUNK)), []):
-        query = queries.bind(
-            "article-fields",
-            {
-                "article": [ox.NamedNode(iri) for iri in chunk],
-                "field": [ox.NamedNode(field) for field in (_RDF_TYPE, *_FIELDS)],
-            },
-        )
-        fields: dict[str, dict[str, list[object]]] = {}
-        for article, field, value in store.select_values(query, ("article", "field", "value")):
-            if isinstance(article, ox.NamedNode) and isinstance(field, ox.NamedNode):
-                held = fields.setdefault(article.value, {})
-                held.setdefault(field.value, []).append(value)
-        for iri in chunk:
-            assembled = _assembled(iri, fields.get(iri, {}))
-            if assembled is not None:
-                yield _text(assembled)
+    for iri, values in news_article_fields(store, articles, _FIELDS, _CHUNK):
+        if _FIELDS[0] in values:  # a news article with a digest
+            yield _text((ox.NamedNode(iri), *(values.get(field) for field in _FIELDS)))
 
 
-_NEWS_ARTICLE = "http://schema.org/NewsArticle"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: The statement behind each column of ``search-article-texts`` but the article.
 _FIELDS = (
     "https://w3id.org/newsgraph/ns#recordHash",
@@ -297,19 +281,6 @@ _FIELDS = (
     "http://schema.org/inLanguage",
     "http://schema.org/datePublished",
 )
-
-
-def _assembled(iri: str, fields: dict[str, list[object]]) -> tuple[object, ...] | None:
-    """One row of ``search-article-texts`` from an article's statements (None: not a news
-    article with a digest); of several values, the least by its text."""
-    types = {getattr(value, "value", None) for value in fields.get(_RDF_TYPE, [])}
-    if _NEWS_ARTICLE not in types or not fields.get(_FIELDS[0]):
-        return None
-    values = [
-        min(found, key=lambda value: str(getattr(value, "value", value))) if found else None
-        for found in (fields.get(field, []) for field in _FIELDS)
-    ]
-    return (ox.NamedNode(iri), *values)
 
 
 def _text(row: tuple[object, ...]) -> ArticleText:
