@@ -257,6 +257,8 @@ def test_the_index_lives_per_store_url_in_the_state_directory(
     # none: no index kept, and a search says so
     off = newsgraph("search", "quokka", "--search-index", "none", env=env)
     assert off.returncode == 2 and "NEWSGRAPH_SEARCH_INDEX=none" in off.stderr.decode()
+    off = newsgraph("search", "--rebuild", "--search-index", "none", env=env)
+    assert off.returncode == 2 and "NEWSGRAPH_SEARCH_INDEX=none" in off.stderr.decode()
 
 
 # -- Virtuoso's own text index, written by hand ---------------------------------------------------

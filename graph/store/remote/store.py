@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NoReturn
 
 import pyoxigraph as ox
 from newsgraph import queries
@@ -324,18 +324,19 @@ class RemoteStore(Store):
     def search_index(self) -> RemoteSearchIndex:
         """newsgraph's full-text index of the store (checked against the server before each
         search: :meth:`RemoteSearchIndex.ensure_current`)."""
-        if self.search is None:
-            _no_index("")
-        assert self.search is not None
-        return self.search.index()
+        return self._kept_search().index()
 
     def rebuild_search(self) -> int:
         """Index every article of the server afresh (``newsgraph search --rebuild``)."""
+        search = self._kept_search()
+        self.flush()
+        return search.rebuild()
+
+    def _kept_search(self) -> RemoteSearch:
+        """The store's full-text index; refused where none is kept (:func:`_no_index`)."""
         if self.search is None:
             _no_index("")
-        assert self.search is not None
-        self.flush()
-        return self.search.rebuild()
+        return self.search
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -470,7 +471,7 @@ def _secret(value: object) -> str | None:
 __all__ = ["RemoteStore", "bind"]
 
 
-def _no_index(words: str) -> list[tuple[str, float]]:
+def _no_index(words: str) -> NoReturn:
     """A store opened with no full-text index (``NEWSGRAPH_SEARCH_INDEX=none``): a search, or
     a query using ``ng:matches``, is refused rather than answered with nothing."""
     what = f"ng:matches {words!r}: " if words else ""
