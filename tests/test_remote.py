@@ -15,6 +15,7 @@ import threading
 import time
 from urllib.parse import quote
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from newsgraph.errors import QueryError, QueryTimeout, StoreError
@@ -300,6 +301,21 @@ def test_virtuoso_answers_cut_at_its_row_limit_are_flagged(virtuoso: Endpoint) -
 def test_virtuoso_refuses_what_oxigraph_takes_and_says_so(virtuoso: Endpoint) -> None:
     with virtuoso.store() as store, pytest.raises(QueryError, match="Virtuoso"):
         store.update(f"INSERT DATA {{ <http://s> {P} 'no graph' }}")
+
+
+def test_a_refused_query_is_quoted_without_newsgraphs_prelude(virtuoso: Endpoint) -> None:
+    # Virtuoso quotes the query it refused, DEFINEs for the system graphs first; newsgraph's
+    # message keeps the user's text in view, its end included
+    query = "SELECT ?x WHERE { ?x <http://schema.org/name> ?n . FILTER(bif:nosuch_fn(?n)) }"
+    with virtuoso.store() as store, pytest.raises(QueryError) as refused:
+        store.select_all(query)
+    message = str(refused.value)
+    assert "bif:nosuch_fn" in message and "FILTER(bif:nosuch_fn(?n)) }" in message
+    assert "graph-exclude" not in message
+    # control: the server's own reply does quote the DEFINEs (what the message leaves out)
+    direct = httpx.post(virtuoso.query_url, data={"query": "DEFINE input:default-graph-exclude "
+                        "<http://example.org/g> " + query})  # fmt: skip
+    assert direct.status_code >= 400 and "graph-exclude" in direct.text
 
 
 def test_an_endpoint_that_is_not_there(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -57,13 +57,30 @@ class Reply:
         return 200 <= self.status < 300
 
     def text(self, limit: int = 500) -> str:
-        """The server's message: plain text, JSON ``message``, or the text of an HTML page."""
+        """The server's message: plain text, JSON ``message``, or the text of an HTML page;
+        where it quotes the query, without the ``DEFINE`` clauses newsgraph put before the
+        user's text (:mod:`.dialects`), which would fill the ``limit`` and hide the query
+        (``tests/test_remote.py::test_a_refused_query_is_quoted_without_newsgraphs_prelude``).
+
+        >>> Reply(400, {}, b"Error SP031: no bif:x SPARQL query: DEFINE input:default-graph-"
+        ...       b"exclude <http://g/1> define input:named-graph-exclude <http://g/1> "
+        ...       b"SELECT * {}").text()
+        'Error SP031: no bif:x SPARQL query: SELECT * {}'
+        """
         text = self.body[:20_000].decode("utf-8", errors="replace")
         if "html" in self.media_type or text.lstrip().startswith("<"):
             text = re.sub(r"(?s)<(script|style|title|head)\b.*?</\1>", " ", text)
             text = re.sub(r"<[^>]+>", " ", text)
+        text = _PRELUDE.sub("", text)
         text = " ".join(text.split())
         return text[:limit]
+
+
+#: The ``DEFINE`` clauses a dialect puts before a query (:mod:`.dialects`), as a server that
+#: quotes the query it refused writes them.
+_PRELUDE = re.compile(
+    r'(?i)\bdefine\s+(?:input:(?:default|named)-graph-exclude\s+<[^>\s]*>|sql:describe-mode\s+"CBD")\s*'
+)
 
 
 class Connection:
