@@ -90,7 +90,8 @@ def running(directory: Path, articles: int) -> Iterator[Virtuoso]:
     tail = re.sub(r"(?m)^ServerPort\s*=.*$", f"ServerPort = 127.0.0.1:{http_port}", tail, count=1)
     text = head + "[HTTPServer]" + tail
     for key, value in (("NumberOfBuffers", buffers), ("MaxDirtyBuffers", dirty),
-                       ("ResultSetMaxRows", 100_000_000), ("MaxQueryExecutionTime", 0)):  # fmt: skip
+                       ("ResultSetMaxRows", 100_000_000), ("MaxQueryExecutionTime", 0),
+                       ("MaxQueryCostEstimationTime", 0)):  # fmt: skip
         text = re.sub(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
     text = re.sub(r"(?m)^DirsAllowed\s*=.*$", f"\\g<0>, {directory / 'stage'}", text)
     (directory / "virtuoso.ini").write_text(text)
