@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
+import orjson
 import pyoxigraph as ox
 from newsgraph.vocab.namespaces import XSD
 
@@ -109,7 +110,9 @@ def _json_solutions(variables: Sequence[str], rows: Iterable[Sequence[Term | Non
         for row in rows
     ]
     body = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # orjson writes what json.dumps(body, ensure_ascii=False, separators=(",", ":")) writes,
+    # about twice as fast (tests/test_results.py::test_json_solutions_are_written_as_json_writes)
+    return orjson.dumps(body)
 
 
 def _xml_term(term: Term) -> str:

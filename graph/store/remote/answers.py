@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 from newsgraph.errors import StoreError
 from newsgraph.store.base import Row, Term
@@ -58,10 +58,13 @@ def term_from_json(binding: Mapping[str, Any]) -> Term:
 
 
 def _json(body: bytes, what: str) -> dict[str, Any]:
+    """The server's JSON document, read by orjson (about twice as fast as json on large
+    answers); what it refuses — not JSON, or text no term can hold, such as an escaped lone
+    surrogate — is one :class:`StoreError` (``tests/test_results.py``)."""
     try:
-        document = json.loads(body)
-    except ValueError:
-        raise StoreError(f"{what}: the answer is not SPARQL JSON results") from None
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise StoreError(f"{what}: the answer is not SPARQL JSON results ({error})") from None
     if not isinstance(document, dict):
         raise StoreError(f"{what}: the answer is not SPARQL JSON results")
     return document
