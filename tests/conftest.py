@@ -154,6 +154,14 @@ def ingested(store: Path, *paths: Path | str, base: str = BASE) -> Path:
     return store
 
 
+@pytest.fixture(scope="session")
+def reuters_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Reuters-21578 corpus ingested with ``newsgraph ingest`` once per test process, for the
+    modules that only read it (a test that writes makes its own store)."""
+    store = tmp_path_factory.mktemp("reuters") / "store"
+    return ingested(store, shared_file(REUTERS))
+
+
 @contextmanager
 def served(store: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """A real server on ``store`` (``args``: its flags) for the block, stopped after it."""

@@ -32,7 +32,7 @@ from newsgraph.settings import Settings
 from newsgraph.store import EmbeddedStore
 from rich.console import Console
 
-from tests.conftest import BASE, REUTERS, record, shared_file, write_jsonl
+from tests.conftest import BASE, record, write_jsonl
 from tests.cooccur_corpus import independent_counts
 
 Run = Callable[..., tuple[bytes, str]]
@@ -354,10 +354,10 @@ def test_control_the_comparison_catches_the_network_of_the_top_25_edges(
 
 
 @pytest.mark.slow
-def test_reuters_gives_the_same_numbers_in_every_format(tmp_path: Path, run: Run) -> None:
+def test_reuters_gives_the_same_numbers_in_every_format(reuters_store: Path, run: Run) -> None:
     """The issue's figures: United States' degree, PageRank and community, and the backbone's
     entities at 0.05, the same in the table, CSV and JSON and with ``--top 0``."""
-    store = ingested(tmp_path, shared_file(REUTERS))
+    store = reuters_store
     usa = BASE + "entity/united-states"
     exact = node_rows(run, store, "csv")
     assert node_rows(run, store, "json")[usa]["degree"] == int(exact[usa]["degree"])

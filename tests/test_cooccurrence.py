@@ -194,17 +194,14 @@ def test_a_remote_engine_aggregates_and_gives_the_same_numbers(
 
 
 @pytest.mark.slow
-def test_reuters_counts_equal_an_independent_count(settings: Settings) -> None:
+def test_reuters_counts_equal_an_independent_count(reuters_store: Path) -> None:
     from newsgraph.cooccurrence.communities import louvain
     from newsgraph.cooccurrence.edges import select_edges
     from newsgraph.cooccurrence.network import to_graph
 
-    from tests.conftest import REUTERS, shared_file
     from tests.cooccur_corpus import dataset
 
-    path = shared_file(REUTERS)
-    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
-        ingest([str(path)], opened, settings)
+    with EmbeddedStore(reuters_store) as opened:
         quads = dataset(opened)
         march = Window(since=parse_bound("1987-03-02"), until=parse_bound("1987-03-31", end=True))
         for window in (Window(), march):

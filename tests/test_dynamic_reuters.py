@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,20 +14,14 @@ from newsgraph.cli import main
 from newsgraph.cooccurrence import count_window
 from newsgraph.cooccurrence.periodcounts import count_periods
 from newsgraph.cooccurrence.window import Window
-from newsgraph.ingest import ingest
-from newsgraph.settings import Settings
 from newsgraph.store import EmbeddedStore
 
-from tests.conftest import BASE, REUTERS, shared_file
+from tests.conftest import BASE
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = shared_file(REUTERS)
-    settings = Settings(store=str(tmp_path_factory.mktemp("dynamic-reuters") / "store"), base=BASE)
-    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
-        ingest([str(path)], opened, settings)
-    yield settings.store_path
+def store(reuters_store: Path) -> Path:
+    return reuters_store
 
 
 @pytest.mark.parametrize("kind", ["month", "week", "day"])

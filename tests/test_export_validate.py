@@ -18,14 +18,13 @@ from newsgraph.export.validate import (
     validate_directory,
     validate_store,
 )
-from newsgraph.ingest import ingest
 from newsgraph.settings import Settings, load_settings
 from newsgraph.store import EmbeddedStore
 from pyld import jsonld as pyld
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 
-from tests.conftest import BASE, REUTERS, newsgraph, shared_file
+from tests.conftest import BASE, newsgraph
 from tests.exportdata import build_store, real_context, varied_records
 
 
@@ -164,11 +163,8 @@ def test_not_an_export_directory(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_reuters_corpus_exports_with_no_violations(tmp_path: Path) -> None:
-    corpus = shared_file(REUTERS)
-    settings = load_settings(store=str(tmp_path / "store"), base=BASE)
-    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
-        ingest([str(corpus)], store, settings)
+def test_the_reuters_corpus_exports_with_no_violations(tmp_path: Path, reuters_store: Path) -> None:
+    settings = load_settings(store=str(reuters_store), base=BASE)
     out = tmp_path / "out"
     with EmbeddedStore(settings.store_path) as store:
         summary = export(store, settings, ExportOptions(out=out, jobs=2))

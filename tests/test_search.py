@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import Stemmer
 
-from tests.conftest import BASE, REUTERS, newsgraph, record, shared_file, write_jsonl
+from tests.conftest import BASE, newsgraph, record, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -51,10 +51,8 @@ def _found(store: Path, words: str, *flags: str) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def reuters(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("search") / "store"
-    _run("ingest", "-q", "--store", str(store), "--base", BASE, str(shared_file(REUTERS)))
-    return store
+def reuters(reuters_store: Path) -> Path:
+    return reuters_store
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,12 @@ import csv
 import io
 import math
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from newsgraph.ingest import ingest
-from newsgraph.settings import Settings
 from newsgraph.store import EmbeddedStore
 
-from tests.conftest import BASE, REUTERS, newsgraph, shared_file
+from tests.conftest import newsgraph
 
 MONTHS = ["1987-02", "1987-03", "1987-04", "1987-05", "1987-06", "1987-07", "1987-08", "1987-09",
           "1987-10"]  # fmt: skip
@@ -37,12 +34,8 @@ SELECT (COUNT(*) AS ?n) WHERE { ?article schema:datePublished ?date .
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = shared_file(REUTERS)
-    settings = Settings(store=str(tmp_path_factory.mktemp("trends") / "store"), base=BASE)
-    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
-        ingest([str(path)], opened, settings)
-    yield settings.store_path
+def store(reuters_store: Path) -> Path:
+    return reuters_store
 
 
 @pytest.fixture(scope="module")
