@@ -20,11 +20,12 @@ from newsgraph import queries
 
 from bench import corpus
 from tests.backends import Endpoint, empty
-from tests.conftest import BASE, newsgraph
+from tests.conftest import BASE, REUTERS, newsgraph
 from tests.test_remote_endpoint import records, start_remote_server
 
 SHAPES = ("entity-articles", "entity-comentions", "entity-mentions-per-month")
 KAZAKHSTAN = ox.NamedNode(f"{BASE}entity/kazakhstan")
+MENTIONS = ox.NamedNode("http://schema.org/mentions")
 
 
 def asked(server_url: str, name: str, entity: ox.NamedNode = KAZAKHSTAN) -> tuple[object, str]:
@@ -119,3 +120,34 @@ def test_the_summaries_built_remotely_equal_the_local_ones(
     assert getattr(theirs, method)(KAZAKHSTAN.value, None) == getattr(mine, method)(
         KAZAKHSTAN.value, None
     )
+
+
+def test_summaries_past_the_servers_row_limit_are_read_graph_by_graph(
+    virtuoso: Endpoint, reuters_store: Path
+) -> None:
+    """Reuters states more mentions (10,660) than one answer of the test server holds (its
+    ``ResultSetMaxRows``, 10,000, as Virtuoso packages it; a million articles pass Virtuoso's
+    own cap of 1,048,576 whatever it is set to): the summaries read them graph by graph, and
+    every entity's three answers equal those of the embedded store's summaries."""
+    from newsgraph.errors import StoreError
+    from newsgraph.store import EmbeddedStore
+    from newsgraph.store.summaries import build
+    from newsgraph.store.summaries.remote import build_remote
+
+    with virtuoso.store() as store:
+        empty(store)
+    done = newsgraph("ingest", "--quiet", "--base", BASE, str(REUTERS), env=virtuoso.env)
+    assert done.returncode == 0, done.stderr.decode()
+    mentions = queries.bind("summary-statements", {"predicate": MENTIONS})
+    with virtuoso.store() as store:
+        # control: one answer of every mention is cut, so the whole read would have failed
+        with pytest.raises(StoreError, match="cut the answer"):
+            store.select_all(mentions)
+        theirs = build_remote(store, None)
+    with EmbeddedStore(reuters_store, write=False) as embedded:
+        mine = build(embedded.raw)
+    assert len(mine.entity_ids) == len(theirs.entity_ids) > 300
+    for entity in mine.entity_ids:
+        for method in ("entity_articles", "entity_comentions", "entity_months"):
+            assert getattr(theirs, method)(entity, None) == getattr(mine, method)(entity, None), (
+                entity, method)  # fmt: skip

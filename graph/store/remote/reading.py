@@ -19,21 +19,23 @@ whole unless it is. ``tests/test_remote_dump.py`` dumps past 10,000 quads from V
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.errors import StoreError
-from newsgraph.store.base import Row
+from newsgraph.store.base import Row, Term
 from newsgraph.store.remote import answers
 from newsgraph.store.remote.server import Server
 
-__all__ = ["PAGE", "graph_names", "quad_pages"]
+__all__ = ["PAGE", "graph_names", "predicate_statements", "quad_pages"]
 
 #: Rows asked for per request (within Virtuoso's default ``ResultSetMaxRows``).
 PAGE = 10_000
-#: Graphs asked for in one request at first.
+#: Graphs asked for in one request at first, and at most, for their quads…
 GRAPHS_PER_REQUEST = 200
+#: … and for their statements of one predicate (a few an article).
+STATEMENT_GRAPHS_PER_REQUEST = 2_000
 
 
 def _rows(server: Server, text: str) -> tuple[list[Row], int | None]:
@@ -81,27 +83,70 @@ def quad_pages(
     """Every quad of ``graphs`` (None: every named graph), a few graphs at a time."""
     if graphs is None:
         graphs = graph_names(server)
-    start, width = 0, GRAPHS_PER_REQUEST
+    for rows in _graph_rows(server, graphs, "remote-graph-quads", {}, GRAPHS_PER_REQUEST,
+                            lambda graph: _subject_pages(server, graph)):  # fmt: skip
+        yield [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]  # type: ignore[arg-type]
+
+
+def predicate_statements(server: Server, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
+    """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
+    graph stating it: one answer (``summary-statements``) where the server gives it whole,
+    else graph by graph (``remote-graph-statements``) — as Virtuoso, which cuts every answer
+    at 1,048,576 rows whatever its ``ResultSetMaxRows``, does for the mentions of a million
+    articles (``tests/test_remote_summaries.py``: Reuters past the 10,000 rows of the test
+    server)."""
+    rows, cap = _rows(server, queries.bind("summary-statements", {"predicate": predicate}))
+    if cap is None:
+        pages: Iterator[list[Row]] = iter([rows])
+    else:
+        del rows
+
+        def too_large(graph: ox.NamedNode) -> Iterator[list[Row]]:
+            raise StoreError(
+                f"{server.query_url}: graph {graph.value} states {predicate.value} more than "
+                f"{PAGE:,} times, more than one answer of the server may hold; raise its row "
+                "limit (Virtuoso: ResultSetMaxRows)"
+            )
+
+        pages = _graph_rows(server, graph_names(server), "remote-graph-statements",
+                            {"predicate": predicate}, STATEMENT_GRAPHS_PER_REQUEST, too_large)  # fmt: skip
+    for page in pages:
+        for row in page:
+            subject, obj = row.get("subject"), row.get("object")
+            if subject is not None and obj is not None:
+                yield subject, obj
+
+
+def _graph_rows(
+    server: Server,
+    graphs: Sequence[ox.NamedNode],
+    name: str,
+    bound: dict[str, ox.NamedNode],
+    widest: int,
+    single: Callable[[ox.NamedNode], Iterator[list[Row]]],
+) -> Iterator[list[Row]]:
+    """The rows of the named query ``name`` for ``graphs`` (bound to ``?g``, a few at a time,
+    beside ``bound``): a batch whose answer reaches :data:`PAGE` rows, or that the server cut,
+    is asked again for half as many graphs, and one graph alone goes to ``single``; after a
+    whole answer the batch doubles, up to ``widest`` graphs."""
+    start, width = 0, widest
     while start < len(graphs):
         chosen = graphs[start : start + width]
-        text = queries.bind("remote-graph-quads", {"g": chosen}, limit=PAGE)
-        rows, cap = _rows(server, text)
+        rows, cap = _rows(server, queries.bind(name, {**bound, "g": chosen}, limit=PAGE))
         if cap is not None or len(rows) >= PAGE:
             if len(chosen) > 1:
                 width = max(1, len(chosen) // 2)
                 continue
-            yield from _subject_pages(server, chosen[0])
+            yield from single(chosen[0])
         else:
-            yield [
-                ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
-                for row in rows
-            ]
-            width = min(GRAPHS_PER_REQUEST, width * 2)
+            yield rows
+            width = min(widest, width * 2)
         start += len(chosen)
 
 
-def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[ox.Quad]]:
-    """One graph, page by page of whole subjects in the order of their text."""
+def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[Row]]:
+    """One graph's statements (``?g ?s ?p ?o``), page by page of whole subjects in the order of
+    their text."""
     page, after = PAGE, ""
     while True:
         text = queries.bind("remote-subject-page", {"g": graph, "after": ox.Literal(after)},
@@ -111,7 +156,7 @@ def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[ox.Quad
             page = cap
             continue
         if len(rows) < page:
-            yield _quads(rows, graph)
+            yield [{**row, "g": graph} for row in rows]
             return
         last = _text(rows[-1]["s"])
         whole = [row for row in rows if _text(row["s"]) != last]
@@ -121,13 +166,9 @@ def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[ox.Quad
                 f"about {last}, more than one answer of the server may hold; raise its row "
                 "limit (Virtuoso: ResultSetMaxRows) to dump it"
             )
-        yield _quads(whole, graph)
+        yield [{**row, "g": graph} for row in whole]
         after = _text(whole[-1]["s"])
 
 
 def _text(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
-
-
-def _quads(rows: Sequence[Row], graph: ox.NamedNode) -> list[ox.Quad]:
-    return [ox.Quad(row["s"], row["p"], row["o"], graph) for row in rows]  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ from this process or any other — never makes an answer stale; writes made arou
 for the stamp (Oxigraph server, generic servers) has no summaries: its engine answers.
 
 The summaries themselves are :mod:`graph.store.summaries.index`'s, built from the same four
-predicates read through the store (``summary-statements``), so they give the engine's answers
+predicates read through the store (``summary-statements``; graph by graph where the server
+cuts one answer: :func:`~graph.store.remote.reading.predicate_statements`), so they give the engine's answers
 exactly where they answer at all (``tests/test_remote_summaries.py``).
 """
 
@@ -26,7 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from newsgraph import queries
 from newsgraph.errors import NewsgraphError
 from newsgraph.sparql import QueryRequest, QueryResponse
 from newsgraph.store.summaries.index import Summaries, Term, _Builder
@@ -48,10 +48,9 @@ class _RemoteBuilder(_Builder):
         self.remote = store
 
     def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
-        text = queries.bind("summary-statements", {"predicate": predicate})
-        for subject, obj in self.remote.select_values(text, ("subject", "object")):
-            if subject is not None and obj is not None:
-                yield subject, obj
+        from newsgraph.store.remote.reading import predicate_statements  # a cycle at import
+
+        return predicate_statements(self.remote.server, predicate)
 
 
 def build_remote(store: RemoteStore, generation: str | None) -> Summaries:
