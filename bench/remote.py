@@ -196,11 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--server", choices=("oxigraph", "virtuoso"), default="oxigraph",
                         help="virtuoso: the run at scale (bench/remote_scale.py)")  # fmt: skip
+    parser.add_argument("--virtuoso-only", action="store_true",
+                        help="with --server virtuoso: newsgraph on Virtuoso alone (no embedded "
+                             "ingest, no bulk loader baseline)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.server == "virtuoso":
         from bench import remote_scale
 
-        return remote_scale.run(args.size)
+        return remote_scale.run(args.size, baselines=not args.virtuoso_only)
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as temporary:
         root = Path(temporary)
         records = root / "records.jsonl"
