@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,11 +70,13 @@ def _children(pid: int) -> list[int]:
     return [int(part) for part in text.split()]
 
 
-def process_tree(pid: int) -> list[int]:
-    """A process and all its descendants, ``pid`` first."""
+def process_tree(pid: int, exclude: Collection[int] = ()) -> list[int]:
+    """A process and all its descendants, ``pid`` first, but the subtrees of ``exclude``."""
     tree, stack = [], [pid]
     while stack:
         current = stack.pop()
+        if current in exclude:
+            continue
         tree.append(current)
         stack.extend(_children(current))
     return tree
@@ -130,12 +132,16 @@ class MemoryPeak:
     the CPU seconds each process of the tree was last seen to have used.
 
     The tree's sum is what the machine must hold: a server with query workers, an ingest with
-    mapping workers. Sampling every 50 ms can miss a spike shorter than that, and the CPU a
-    process uses in its last 50 ms.
+    mapping workers; ``exclude`` leaves out the subtrees of those processes (a server the
+    measuring process started, measured on its own). Sampling every 50 ms can miss a spike
+    shorter than that, and the CPU a process uses in its last 50 ms.
     """
 
-    def __init__(self, pid: int | None = None, interval: float = 0.05) -> None:
+    def __init__(
+        self, pid: int | None = None, interval: float = 0.05, exclude: Collection[int] = ()
+    ) -> None:
         self.pid = pid if pid is not None else os.getpid()
+        self.exclude = frozenset(exclude)
         self.interval = interval
         self.peak = 0
         self._ticks: dict[int, int] = {}
@@ -149,7 +155,7 @@ class MemoryPeak:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            tree = process_tree(self.pid)
+            tree = process_tree(self.pid, self.exclude)
             self.peak = max(self.peak, sum((_status_kib(p, "VmRSS") or 0) * 1024 for p in tree))
             for process in tree:
                 ticks = cpu_ticks(process)

@@ -118,7 +118,10 @@ def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, An
         done += count
         marks.append((done, time.monotonic()))
 
-    with MemoryPeak() as memory, RemoteStore.from_settings(settings) as store:
+    with (
+        MemoryPeak(exclude=[server.process.pid]) as memory,
+        RemoteStore.from_settings(settings) as store,
+    ):
         summary = ingest([str(records)], store, settings, progress=progress)
     total = marks[-1][0]
     tenths = []
