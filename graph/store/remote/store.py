@@ -48,7 +48,7 @@ from newsgraph.sparql import (
     sparqltext,
 )
 from newsgraph.store.base import Executed, Row, Store, Term
-from newsgraph.store.remote import answers, bulk, transfer
+from newsgraph.store.remote import answers, bulk, reading, transfer
 from newsgraph.store.remote.auth import Credentials, split_userinfo
 from newsgraph.store.remote.http import Connection, Reply
 from newsgraph.store.remote.retry import RetryPolicy
@@ -441,6 +441,13 @@ class RemoteStore(Store):
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
         self.flush()
         transfer.dump(self.server, output, rdf_format, graph)
+
+    def predicate_statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
+        """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
+        graph stating it, whatever the server's row limit
+        (:func:`~graph.store.remote.reading.predicate_statements`; the remote summaries)."""
+        self.flush()
+        return reading.predicate_statements(self.server, predicate)
 
     def close(self) -> None:
         """Finish the write in flight (raising its error), then release the connection."""

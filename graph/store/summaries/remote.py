@@ -12,8 +12,8 @@ from this process or any other — never makes an answer stale; writes made arou
 for the stamp (Oxigraph server, generic servers) has no summaries: its engine answers.
 
 The summaries themselves are :mod:`graph.store.summaries.index`'s, built from the same four
-predicates read through the store (``summary-statements``; graph by graph where the server
-cuts one answer: :func:`~graph.store.remote.reading.predicate_statements`), so they give the engine's answers
+predicates read through the store (``RemoteStore.predicate_statements``: one answer, or graph
+by graph where the server cuts it), so they give the engine's answers
 exactly where they answer at all (``tests/test_remote_summaries.py``).
 """
 
@@ -48,9 +48,7 @@ class _RemoteBuilder(_Builder):
         self.remote = store
 
     def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
-        from newsgraph.store.remote.reading import predicate_statements  # a cycle at import
-
-        return predicate_statements(self.remote.server, predicate)
+        return self.remote.predicate_statements(predicate)
 
 
 def build_remote(store: RemoteStore, generation: str | None) -> Summaries:
