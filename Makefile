@@ -39,7 +39,8 @@ serve: setup
 # The suite on every core (pytest-xdist; JOBS=0 for one process), every module's doctests
 # (tests/test_doctests.py) and the coverage floor (pyproject.toml: [tool.coverage.*]); the
 # slowest tests listed at the end, to keep the whole under 15 minutes. (loadscope, a module's
-# tests on one worker, spends less but leaves the Virtuoso endpoint test failing on the state the server reaches.)
+# tests on one worker, spends less but left the Virtuoso endpoint test failing on the state the
+# server reaches.)
 JOBS ?= auto
 test: setup
 	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal --cov --cov-report=term --durations=40

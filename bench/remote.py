@@ -9,8 +9,8 @@ Each round ingests the same records into a new embedded store and into a new Oxi
 the machine; the figures are the medians. A final re-ingest into the server checks that it is
 idempotent (every record "unchanged"). Then ``newsgraph serve`` on that server: what it adds to
 ad-hoc queries against the same text sent to the server directly (p50 of each,
-``bench.remote_scale.ad_hoc_overhead``, the figures Virtuoso's run gives too). The records come from ``bench.corpus`` when that module
-is present, else from the small deterministic generator below.
+``bench.remote_scale.ad_hoc_overhead``, the figures Virtuoso's run gives too). The records come
+from ``bench.corpus`` (seed 7).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -28,10 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from itertools import accumulate
 from pathlib import Path
-from typing import Any
 
 import httpx
 from newsgraph.ingest import Summary, ingest
@@ -42,52 +38,14 @@ from bench import corpus
 from bench.measure import free_port
 
 BASE = "http://localhost:8000/"
-TEXT = (
-    "the government said on monday that it would review the proposal after talks with officials "
-    "in the capital where ministers met to discuss energy prices trade and the budget for next "
-    "year analysts expect growth to slow as demand weakens while exports recover"
-)
-WORDS = TEXT.split()
-
-
-def fallback_records(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
-    """Deterministic records shaped like the real corpora (about 1,300 characters of body,
-    three entities from a Zipf-like pool, one or two topics)."""
-    rng = random.Random(seed)
-    pool = [f"Entity {i}" for i in range(4000)]
-    cumulative = list(accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(pool))))
-    start = datetime(2019, 1, 1, tzinfo=UTC)
-    for i in range(count):
-        words = [rng.choice(WORDS) for _ in range(int(rng.lognormvariate(5.2, 0.4)))]
-        entities = list(dict.fromkeys(rng.choices(pool, cum_weights=cumulative, k=3)))
-        when = start + timedelta(minutes=rng.randrange(4_000_000))
-        yield {
-            "slug": f"story-{i}",
-            "title": f"Story {i}: {' '.join(words[:6])}",
-            "summary": " ".join(words[:25]),
-            "body_md": f"# Story {i}\n\n{' '.join(words)} [source](https://example.org/{i}).",
-            "url": f"https://news{i % 40}.example.org/{i}",
-            "published_at": when.isoformat(),
-            "lang": "en",
-            "topics": rng.sample(["politics", "energy", "trade", "health", "sport"], 2),
-            "entities": entities,
-        }
 
 
 def write_records(path: Path, count: int) -> str:
-    """Write ``count`` records to ``path``; return where they came from."""
-    try:
-        from bench import corpus  # type: ignore[attr-defined]
-
-        records: Iterator[dict[str, Any]] = corpus.generate(count, seed=7)
-        origin = "bench.corpus"
-    except (ImportError, AttributeError):
-        records = fallback_records(count)
-        origin = "bench.remote's fallback generator"
+    """Write ``count`` records of :mod:`bench.corpus` to ``path``; return where they came from."""
     with path.open("w", encoding="utf-8") as handle:
-        for record in records:
+        for record in corpus.generate(count, seed=7):
             handle.write(json.dumps(record) + "\n")
-    return origin
+    return "bench.corpus"
 
 
 def oxigraph_binary() -> str:

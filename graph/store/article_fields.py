@@ -42,9 +42,9 @@ def news_article_fields(
         held: dict[str, dict[str, Term]] = {}
         news: set[str] = set()
         for article, field, value in store.select_values(query, ("article", "field", "value")):
-            if not (isinstance(article, ox.NamedNode) and isinstance(field, ox.NamedNode)):
+            if not isinstance(article, ox.NamedNode) or not isinstance(field, ox.NamedNode):
                 continue
-            if value is None:
+            if value is None:  # never from this query: each row states a value
                 continue
             if field.value == _RDF_TYPE:
                 if isinstance(value, ox.NamedNode) and value.value == _NEWS_ARTICLE:
