@@ -71,6 +71,8 @@ class Dialect:
     whole_graph_store_reads: ClassVar[bool] = True
     #: The server keeps newsgraph's write stamp where no query sees it (Virtuoso's registry).
     write_stamps: ClassVar[bool] = False
+    #: Rows past which the server cuts every answer, whatever it is set to (None: no such cap).
+    answer_rows_cap: ClassVar[int | None] = None
 
     def __init__(self) -> None:
         #: Largest SPARQL Update body sent; lowered when a server refuses one as too large.
@@ -191,6 +193,7 @@ class Virtuoso(Dialect):
     atomic_updates = False  # each operation of a request commits on its own
     whole_graph_store_reads = False
     write_stamps = True
+    answer_rows_cap = 1_048_576
 
     def __init__(self) -> None:
         super().__init__()

@@ -32,10 +32,12 @@ __all__ = ["PAGE", "graph_names", "predicate_statements", "quad_pages"]
 
 #: Rows asked for per request (within Virtuoso's default ``ResultSetMaxRows``).
 PAGE = 10_000
-#: Graphs asked for in one request at first, and at most, for their quads…
+#: Graphs asked for in one request at first, and at most, for their quads.
 GRAPHS_PER_REQUEST = 200
-#: … and for their statements of one predicate (a few an article).
-STATEMENT_GRAPHS_PER_REQUEST = 2_000
+#: Hash buckets of a predicate's subjects (the first four hex digits of an MD5)…
+BUCKETS = 16**4
+#: … and the share of the server's cap that one range of them is sized to hold.
+RANGE_FILL = 0.85
 
 
 def _rows(server: Server, text: str) -> tuple[list[Row], int | None]:
@@ -90,31 +92,67 @@ def quad_pages(
 
 def predicate_statements(server: Server, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
     """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
-    graph stating it: one answer (``summary-statements``) where the server gives it whole,
-    else graph by graph (``remote-graph-statements``) — as Virtuoso, which cuts every answer
-    at 1,048,576 rows whatever its ``ResultSetMaxRows``, does for the mentions of a million
-    articles (``tests/test_remote_summaries.py``: Reuters past the 10,000 rows of the test
-    server)."""
-    rows, cap = _rows(server, queries.bind("summary-statements", {"predicate": predicate}))
-    if cap is None:
-        pages: Iterator[list[Row]] = iter([rows])
+    graph stating it: one answer (``summary-statements``) where the server gives it whole
+    (counted first: past the cap the dialect knows, it could not), else in ranges of the subjects' hash buckets (``remote-statements-in-hash-range``), each
+    sized to a share of the server's cap and halved where it is cut — as Virtuoso, which cuts
+    every answer at 1,048,576 rows whatever its ``ResultSetMaxRows``, does for the mentions of
+    a million articles. Each range is one scan of the predicate, so the work grows with the
+    statements times the ranges, never with the graphs (``tests/test_remote_summaries.py``:
+    Reuters past the 10,000 rows of the test server)."""
+    total = _count(server, predicate)
+    known = server.dialect.answer_rows_cap
+    if known is not None and total >= known:
+        pages: Iterator[list[Row]] = _hash_ranges(server, predicate, known, total)
     else:
+        rows, cap = _rows(server, queries.bind("summary-statements", {"predicate": predicate}))
+        pages = iter([rows]) if cap is None else _hash_ranges(server, predicate, cap, total)
         del rows
-
-        def too_large(graph: ox.NamedNode) -> Iterator[list[Row]]:
-            raise StoreError(
-                f"{server.query_url}: graph {graph.value} states {predicate.value} more than "
-                f"{PAGE:,} times, more than one answer of the server may hold; raise its row "
-                "limit (Virtuoso: ResultSetMaxRows)"
-            )
-
-        pages = _graph_rows(server, graph_names(server), "remote-graph-statements",
-                            {"predicate": predicate}, STATEMENT_GRAPHS_PER_REQUEST, too_large)  # fmt: skip
     for page in pages:
         for row in page:
             subject, obj = row.get("subject"), row.get("object")
             if subject is not None and obj is not None:
                 yield subject, obj
+
+
+def _hash_ranges(
+    server: Server, predicate: ox.NamedNode, cap: int, total: int
+) -> Iterator[list[Row]]:
+    """The ``total`` statements of ``predicate``, range by range of :data:`BUCKETS` (see
+    :func:`predicate_statements`)."""
+    page = cap or PAGE
+    parts = min(BUCKETS, max(1, -(-total // max(1, int(page * RANGE_FILL)))))
+    ranges = [(BUCKETS * part // parts, BUCKETS * (part + 1) // parts) for part in range(parts)]
+    while ranges:
+        low, high = ranges.pop(0)
+        bound: dict[str, queries.Value] = {
+            "predicate": predicate, "low": ox.Literal(_bucket(low) if low else ""),
+            "high": ox.Literal(_bucket(high) if high < BUCKETS else "g"),
+        }  # fmt: skip
+        rows, cut = _rows(server, queries.bind("remote-statements-in-hash-range", bound,
+                                               limit=page))  # fmt: skip
+        if cut is None and len(rows) < page:
+            yield rows
+        elif high - low > 1:
+            middle = (low + high) // 2
+            ranges[:0] = [(low, middle), (middle, high)]
+        else:
+            raise StoreError(
+                f"{server.query_url}: the subjects of hash bucket {_bucket(low)} state "
+                f"{predicate.value} {page:,} times or more, more than one answer of the server "
+                "may hold; raise its row limit (Virtuoso: ResultSetMaxRows)"
+            )
+
+
+def _count(server: Server, predicate: ox.NamedNode) -> int:
+    """How many statements of ``predicate`` the union holds, once per graph stating it."""
+    rows = _rows(server, queries.bind("predicate-statement-count", {"predicate": predicate}))[0]
+    count = rows[0].get("count") if rows else None
+    return int(count.value) if isinstance(count, ox.Literal) and count.value.isdigit() else 0
+
+
+def _bucket(number: int) -> str:
+    """A hash bucket's text: four hex digits, as the query cuts them from an MD5."""
+    return f"{number:04x}"
 
 
 def _graph_rows(
