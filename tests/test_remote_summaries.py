@@ -124,22 +124,21 @@ def test_the_summaries_built_remotely_equal_the_local_ones(
     )
 
 
-@pytest.mark.parametrize(("fill", "known"), [(reading.RANGE_FILL, None), (3.0, None),
-                                             (reading.RANGE_FILL, 10_000)])  # fmt: skip
+#: How the hash ranges are sized (``RANGE_FILL``), the cap the dialect knows (None: its own,
+#: which Reuters does not reach), and how many ranges are asked for.
+RANGE_CASES = [(reading.RANGE_FILL, None, 2), (3.0, None, 3), (reading.RANGE_FILL, 10_000, 2)]
+
+
 def test_summaries_past_the_servers_row_limit_are_read_in_hash_ranges(
-    virtuoso: Endpoint,
-    reuters_store: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    fill: float,
-    known: int | None,
+    virtuoso: Endpoint, reuters_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reuters states more mentions (10,660) than one answer of the test server holds (its
     ``ResultSetMaxRows``, 10,000, as Virtuoso packages it; a million articles pass Virtuoso's
     own cap of 1,048,576 whatever it is set to): the summaries read them in ranges of the
     subjects' hash buckets, and every entity's three answers equal those of the embedded
-    store's summaries. Ranges sized past the cap (``fill`` 3.0: one range, cut) are halved
-    until each answer is whole; where the dialect knows the cap (``known``: Virtuoso's
-    1,048,576, here the test server's), the one answer is not asked for at all."""
+    store's summaries. Ranges sized past the cap (fill 3.0: one range, cut) are halved until
+    each answer is whole (three requests); where the dialect knows the cap (here the test
+    server's, as it knows Virtuoso's 1,048,576), the one answer is not asked for at all."""
     from newsgraph.errors import StoreError
     from newsgraph.store import EmbeddedStore
     from newsgraph.store.summaries import build
@@ -150,6 +149,11 @@ def test_summaries_past_the_servers_row_limit_are_read_in_hash_ranges(
     done = newsgraph("ingest", "--quiet", "--base", BASE, str(REUTERS), env=virtuoso.env)
     assert done.returncode == 0, done.stderr.decode()
     mentions = queries.bind("summary-statements", {"predicate": MENTIONS})
+    with EmbeddedStore(reuters_store, write=False) as embedded:
+        mine = build(embedded.raw)
+    # control: one answer of every mention is cut, so the whole read would have failed
+    with virtuoso.store() as store, pytest.raises(StoreError, match="cut the answer"):
+        store.select_all(mentions)
     asked: list[str] = []
     read = reading._rows
 
@@ -157,21 +161,18 @@ def test_summaries_past_the_servers_row_limit_are_read_in_hash_ranges(
         asked.append(text)
         return read(server, text)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(reading, "RANGE_FILL", fill)
-    monkeypatch.setattr(Virtuoso, "answer_rows_cap", known or Virtuoso.answer_rows_cap)
     monkeypatch.setattr(reading, "_rows", noted)
-    with virtuoso.store() as store:
-        # control: one answer of every mention is cut, so the whole read would have failed
-        with pytest.raises(StoreError, match="cut the answer"):
-            store.select_all(mentions)
-        theirs = build_remote(store, None)
-    ranges = [text for text in asked if "?bucket" in text]
-    assert len(ranges) == (2 if fill < 1 else 3)  # 3.0: one range, cut, then its two halves
-    assert (mentions in asked) == (known is None)
-    with EmbeddedStore(reuters_store, write=False) as embedded:
-        mine = build(embedded.raw)
-    assert len(mine.entity_ids) == len(theirs.entity_ids) > 300
-    for entity in mine.entity_ids:
-        for method in ("entity_articles", "entity_comentions", "entity_months"):
-            assert getattr(theirs, method)(entity, None) == getattr(mine, method)(entity, None), (
-                entity, method)  # fmt: skip
+    for fill, known, requests in RANGE_CASES:
+        asked.clear()
+        monkeypatch.setattr(reading, "RANGE_FILL", fill)
+        monkeypatch.setattr(Virtuoso, "answer_rows_cap", known or Virtuoso.answer_rows_cap)
+        with virtuoso.store() as store:
+            theirs = build_remote(store, None)
+        assert len([text for text in asked if "?bucket" in text]) == requests, (fill, known)
+        assert (mentions in asked) == (known is None)
+        assert len(mine.entity_ids) == len(theirs.entity_ids) > 300
+        for entity in mine.entity_ids:
+            for method in ("entity_articles", "entity_comentions", "entity_months"):
+                assert getattr(theirs, method)(entity, None) == getattr(mine, method)(
+                    entity, None
+                ), (entity, method, fill, known)
