@@ -49,10 +49,11 @@ def _rows(store: Store, name: str, variable: str, values: Sequence[str] | None) 
 
 
 def article_hashes(store: Store) -> dict[str, str]:
-    """article IRI → the digest of the record it holds."""
+    """article IRI → the digest of the record it holds (every one, whatever a remote
+    server's row limit: ``Store.every_row``)."""
     return {
         _iri(row["article"]): _text(row["hash"])
-        for row in store.select(queries.load("article-hashes"))
+        for row in store.every_row("article-hashes", {}, "article-hash-count")
     }
 
 

@@ -24,9 +24,10 @@ snapshot, and an index that names another is compared and brought level.
 
 The same functions keep a remote store's index (:mod:`.remote`): they speak to the store only
 through the :class:`~newsgraph.store.base.Store` interface, and ``store_path`` is then the local
-directory that holds the index. A remote server caps its answers (Virtuoso: 10,000 rows), so
-there every article's digest is read in pages of IRIs in order, each after the last IRI of the
-one before (``article-hashes-after``: never an ``OFFSET``), and texts by chunks of articles.
+directory that holds the index. A remote server caps its answers (Virtuoso: 10,000 rows by
+default, 1,048,576 whatever it is set to), so there every article's digest is read through
+``Store.every_row`` (in shares of the articles' hash buckets where one answer would be cut,
+never a sorted page), and texts by chunks of articles.
 
 Enforced by ``tests/test_search_sync.py`` (kill -9 during an ingest, then the ingest again: the
 index equals a rebuild; an index fed by ingest equals a rebuild, text for text, and read no
@@ -201,14 +202,13 @@ def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
     """The record digest the store holds of each of ``articles`` (None: of every article).
 
     Of many articles the embedded store reads every digest in one scan; a remote store looks
-    the articles up a chunk at a time all the same, since its every digest comes in sorted
-    pages, each of which the server sorts the store's digests for (a first load of a million
-    articles into Virtuoso spent minutes on them)."""
+    the articles up a chunk at a time all the same, since reading its every digest scans the
+    store once per share of the answer (:func:`_every_digest`)."""
     if store.remote and articles is None:
-        return dict(_paged_digests(store))
+        return dict(_every_digest(store))
     if articles is None or (len(articles) > _SCAN and not store.remote):
         wanted = None if articles is None else set(articles)
-        query_chunks: Iterator[str] = iter([queries.load("article-hashes")])
+        query_chunks: Iterator[str] = iter([queries.bind("article-hashes")])
     else:
         wanted = None
         query_chunks = (
@@ -227,22 +227,13 @@ def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
     return found
 
 
-def _paged_digests(store: Store) -> Iterator[tuple[str, str]]:
-    """Every article's IRI and digest, in pages of :data:`_PAGE` in the order of the IRIs'
-    text, each page after the last IRI of the one before (a remote server's answers are capped,
-    and an ``OFFSET`` past its sort limit refused)."""
-    after = ""
-    while True:
-        text = queries.bind("article-hashes-after", {"after": ox.Literal(after)}, limit=_PAGE)
-        count = 0
-        for article, digest in store.select_values(text, ("article", "hash")):
-            count += 1
-            if isinstance(article, ox.NamedNode):
-                after = article.value
-                if isinstance(digest, ox.Literal):
-                    yield article.value, digest.value
-        if count < _PAGE:
-            return
+def _every_digest(store: Store) -> Iterator[tuple[str, str]]:
+    """Every article's IRI and digest, however many (``Store.every_row``: a remote server's
+    answers are capped, and a sorted page past its sort limit refused)."""
+    for row in store.every_row("article-hashes", {}, "article-hash-count"):
+        article, digest = row.get("article"), row.get("hash")
+        if isinstance(article, ox.NamedNode) and isinstance(digest, ox.Literal):
+            yield article.value, digest.value
 
 
 def _chunks(articles: list[str]) -> Iterator[list[str]]:
@@ -252,8 +243,6 @@ def _chunks(articles: list[str]) -> Iterator[list[str]]:
 
 #: Articles from which their digests are read by one scan of every digest, not by lookups.
 _SCAN = 20_000
-#: Rows per page of a remote store's digests (within Virtuoso's default ``ResultSetMaxRows``).
-_PAGE = 10_000
 
 
 _COLUMNS = ("article", "hash", "slug", "headline", "description", "body", "lang", "published")
@@ -265,7 +254,7 @@ def stored_texts(store: Store, articles: Collection[str] | None) -> Iterator[Art
     :func:`~graph.store.article_fields.news_article_fields` — as on a remote store every
     article, whose server caps its answers."""
     if articles is None and store.remote:  # one answer would pass the server's row limit
-        articles = [article for article, _ in _paged_digests(store)]
+        articles = [article for article, _ in _every_digest(store)]
     if articles is None:
         for row in store.select_values(queries.load("search-article-texts"), _COLUMNS):
             yield _text(row)

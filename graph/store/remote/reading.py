@@ -19,7 +19,7 @@ whole unless it is. ``tests/test_remote_dump.py`` dumps past 10,000 quads from V
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from newsgraph import queries
@@ -28,7 +28,7 @@ from newsgraph.store.base import Row, Term
 from newsgraph.store.remote import answers
 from newsgraph.store.remote.server import Server
 
-__all__ = ["PAGE", "graph_names", "predicate_statements", "quad_pages"]
+__all__ = ["PAGE", "count", "every_row", "graph_names", "predicate_statements", "quad_pages"]
 
 #: Rows asked for per request (within Virtuoso's default ``ResultSetMaxRows``).
 PAGE = 10_000
@@ -92,44 +92,61 @@ def quad_pages(
 
 def predicate_statements(server: Server, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
     """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
-    graph stating it: one answer (``summary-statements``) where the server gives it whole
-    (counted first: past the cap the dialect knows, it could not), else in ranges of the subjects' hash buckets (``remote-statements-in-hash-range``), each
-    sized to a share of the server's cap and halved where it is cut — as Virtuoso, which cuts
-    every answer at 1,048,576 rows whatever its ``ResultSetMaxRows``, does for the mentions of
-    a million articles. Each range is one scan of the predicate, so the work grows with the
-    statements times the ranges, never with the graphs (``tests/test_remote_summaries.py``:
+    graph stating it (``summary-statements``, read by :func:`every_row`: at a million
+    articles Virtuoso would cut the mentions' one answer; ``tests/test_remote_summaries.py``:
     Reuters past the 10,000 rows of the test server)."""
-    total = _count(server, predicate)
-    known = server.dialect.answer_rows_cap
-    if known is not None and total >= known:
-        pages: Iterator[list[Row]] = _hash_ranges(server, predicate, known, total)
-    else:
-        rows, cap = _rows(server, queries.bind("summary-statements", {"predicate": predicate}))
-        pages = iter([rows]) if cap is None else _hash_ranges(server, predicate, cap, total)
-        del rows
-    for page in pages:
+    bound = {"predicate": predicate}
+    total = count(server, queries.bind("predicate-statement-count", bound))
+    for page in every_row(server, "summary-statements", bound, total):
         for row in page:
             subject, obj = row.get("subject"), row.get("object")
             if subject is not None and obj is not None:
                 yield subject, obj
 
 
-def _hash_ranges(
-    server: Server, predicate: ox.NamedNode, cap: int, total: int
+def every_row(
+    server: Server, name: str, bound: Mapping[str, queries.Value], total: int
 ) -> Iterator[list[Row]]:
-    """The ``total`` statements of ``predicate``, range by range of :data:`BUCKETS` (see
-    :func:`predicate_statements`)."""
+    """Every row of the named query ``name`` (about ``total`` rows, counted by the caller),
+    whatever the server's answer cap: one answer where the server gives it whole, else in
+    ranges of :data:`BUCKETS` of the subjects' hash buckets, which ``name`` selects when its
+    optional ``low`` and ``high`` are bound (``summary-statements``, ``article-hashes``).
+
+    Past the cap the dialect knows (Virtuoso cuts every answer at 1,048,576 rows, whatever its
+    ``ResultSetMaxRows``) the one answer is not asked for. Each range is sized to
+    :data:`RANGE_FILL` of the cap and halved where the server cuts it all the same; each is one
+    scan of what the query reads, never a sort."""
+    known = server.dialect.answer_rows_cap
+    if known is not None and total >= known:
+        yield from _hash_ranges(server, name, bound, known, total)
+        return
+    rows, cap = _rows(server, queries.bind(name, bound))
+    if cap is None:
+        yield rows
+        return
+    del rows
+    yield from _hash_ranges(server, name, bound, cap, total)
+
+
+def count(server: Server, text: str) -> int:
+    """The one number a counting query answers (0 where it answers none)."""
+    rows = _rows(server, text)[0]
+    value = next(iter(rows[0].values()), None) if rows else None
+    return int(value.value) if isinstance(value, ox.Literal) and value.value.isdigit() else 0
+
+
+def _hash_ranges(
+    server: Server, name: str, bound: Mapping[str, queries.Value], cap: int, total: int
+) -> Iterator[list[Row]]:
+    """The rows of ``name`` range by range of :data:`BUCKETS` (see :func:`every_row`)."""
     page = cap or PAGE
     parts = min(BUCKETS, max(1, -(-total // max(1, int(page * RANGE_FILL)))))
     ranges = [(BUCKETS * part // parts, BUCKETS * (part + 1) // parts) for part in range(parts)]
     while ranges:
         low, high = ranges.pop(0)
-        bound: dict[str, queries.Value] = {
-            "predicate": predicate, "low": ox.Literal(_bucket(low) if low else ""),
-            "high": ox.Literal(_bucket(high) if high < BUCKETS else "g"),
-        }  # fmt: skip
-        rows, cut = _rows(server, queries.bind("remote-statements-in-hash-range", bound,
-                                               limit=page))  # fmt: skip
+        ranged = {**bound, "low": ox.Literal(_bucket(low) if low else ""),
+                  "high": ox.Literal(_bucket(high) if high < BUCKETS else "g")}  # fmt: skip
+        rows, cut = _rows(server, queries.bind(name, ranged, limit=page))
         if cut is None and len(rows) < page:
             yield rows
         elif high - low > 1:
@@ -137,17 +154,10 @@ def _hash_ranges(
             ranges[:0] = [(low, middle), (middle, high)]
         else:
             raise StoreError(
-                f"{server.query_url}: the subjects of hash bucket {_bucket(low)} state "
-                f"{predicate.value} {page:,} times or more, more than one answer of the server "
-                "may hold; raise its row limit (Virtuoso: ResultSetMaxRows)"
+                f"{server.query_url}: the subjects of hash bucket {_bucket(low)} give {page:,} "
+                f"rows or more of {name}, more than one answer of the server may hold; raise "
+                "its row limit (Virtuoso: ResultSetMaxRows)"
             )
-
-
-def _count(server: Server, predicate: ox.NamedNode) -> int:
-    """How many statements of ``predicate`` the union holds, once per graph stating it."""
-    rows = _rows(server, queries.bind("predicate-statement-count", {"predicate": predicate}))[0]
-    count = rows[0].get("count") if rows else None
-    return int(count.value) if isinstance(count, ox.Literal) and count.value.isdigit() else 0
 
 
 def _bucket(number: int) -> str:

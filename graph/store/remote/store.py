@@ -449,6 +449,17 @@ class RemoteStore(Store):
         self.flush()
         return reading.predicate_statements(self.server, predicate)
 
+    def every_row(
+        self, name: str, bound: Mapping[str, queries.Value], count_name: str
+    ) -> Iterator[Row]:
+        """Every row of the named query ``name`` (which takes the optional ``low`` and ``high``
+        of a hash range), whatever the server's row limit; ``count_name`` counts them
+        (:func:`~graph.store.remote.reading.every_row`; a search index's digests)."""
+        self.flush()
+        total = reading.count(self.server, queries.bind(count_name, bound))
+        for page in reading.every_row(self.server, name, bound, total):
+            yield from page
+
     def close(self) -> None:
         """Finish the write in flight (raising its error), then release the connection."""
         try:
