@@ -129,7 +129,7 @@ def test_the_summaries_built_remotely_equal_the_local_ones(
 RANGE_CASES = [(reading.RANGE_FILL, None, 2), (3.0, None, 3), (reading.RANGE_FILL, 10_000, 2)]
 
 
-def test_summaries_past_the_servers_row_limit_are_read_in_hash_ranges(
+def test_answers_past_the_servers_row_limit_are_read_in_hash_ranges(
     virtuoso: Endpoint, reuters_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reuters states more mentions (10,660) than one answer of the test server holds (its
@@ -179,10 +179,24 @@ def test_summaries_past_the_servers_row_limit_are_read_in_hash_ranges(
     # the same door reads every article's digest (a search index's catch-up) past a cap
     asked.clear()
     monkeypatch.setattr(Virtuoso, "answer_rows_cap", 1_000)
-    every = ("article-hashes", {}, "article-hash-count")
+    every = ("article-hashes", {}, ("article", "hash"), "article-hash-count")
     with virtuoso.store() as store:
-        theirs_digests = {(row["article"], row["hash"]) for row in store.every_row(*every)}
+        theirs_digests = set(store.every_value(*every))
     with EmbeddedStore(reuters_store, write=False) as embedded:
-        mine_digests = {(row["article"], row["hash"]) for row in embedded.every_row(*every)}
+        mine_digests = set(embedded.every_value(*every))
     assert theirs_digests == mine_digests and len(mine_digests) > 4_000
     assert len([text for text in asked if "?bucket" in text]) >= len(mine_digests) // 1_000
+    # and cooccur's one row an article (Virtuoso past 1,048,576 articles), a window's too
+    from newsgraph.cooccurrence import count_window
+    from newsgraph.cooccurrence.window import Window, parse_bound
+
+    spring = Window(since=parse_bound("1987-03-01"), until=parse_bound("1987-06-30", end=True))
+    windows = [Window(), spring]
+    for window in windows:
+        asked.clear()
+        with virtuoso.store() as store:
+            theirs_counts = count_window(store, window)
+        with EmbeddedStore(reuters_store, write=False) as embedded:
+            mine_counts = count_window(embedded, window)
+        assert theirs_counts == mine_counts
+        assert len([text for text in asked if "?bucket" in text]) >= 2, window

@@ -50,11 +50,9 @@ def _rows(store: Store, name: str, variable: str, values: Sequence[str] | None) 
 
 def article_hashes(store: Store) -> dict[str, str]:
     """article IRI → the digest of the record it holds (every one, whatever a remote
-    server's row limit: ``Store.every_row``)."""
-    return {
-        _iri(row["article"]): _text(row["hash"])
-        for row in store.every_row("article-hashes", {}, "article-hash-count")
-    }
+    server's row limit: ``Store.every_value``)."""
+    every = store.every_value("article-hashes", {}, ("article", "hash"), "article-hash-count")
+    return {_iri(article): _text(digest) for article, digest in every}
 
 
 def read_evidence(store: Store, articles: Sequence[str] | None) -> dict[str, Evidence]:

@@ -26,7 +26,7 @@ The same functions keep a remote store's index (:mod:`.remote`): they speak to t
 through the :class:`~newsgraph.store.base.Store` interface, and ``store_path`` is then the local
 directory that holds the index. A remote server caps its answers (Virtuoso: 10,000 rows by
 default, 1,048,576 whatever it is set to), so there every article's digest is read through
-``Store.every_row`` (in shares of the articles' hash buckets where one answer would be cut,
+``Store.every_value`` (in shares of the articles' hash buckets where one answer would be cut,
 never a sorted page), and texts by chunks of articles.
 
 Enforced by ``tests/test_search_sync.py`` (kill -9 during an ingest, then the ingest again: the
@@ -228,10 +228,10 @@ def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
 
 
 def _every_digest(store: Store) -> Iterator[tuple[str, str]]:
-    """Every article's IRI and digest, however many (``Store.every_row``: a remote server's
+    """Every article's IRI and digest, however many (``Store.every_value``: a remote server's
     answers are capped, and a sorted page past its sort limit refused)."""
-    for row in store.every_row("article-hashes", {}, "article-hash-count"):
-        article, digest = row.get("article"), row.get("hash")
+    every = store.every_value("article-hashes", {}, ("article", "hash"), "article-hash-count")
+    for article, digest in every:
         if isinstance(article, ox.NamedNode) and isinstance(digest, ox.Literal):
             yield article.value, digest.value
 

@@ -110,14 +110,19 @@ class Store(ABC):
         for row in self.select(query, bindings):
             yield tuple(row.get(variable) for variable in variables)
 
-    def every_row(
-        self, name: str, bound: Mapping[str, queries.Value], count_name: str
-    ) -> Iterator[Row]:
-        """Every row of the named query ``name``, bound with ``bound``, however many: one
-        answer here; a remote store whose server caps its answers reads them in shares (its
-        ``name`` then takes the optional ``low`` and ``high`` of a hash range, and
-        ``count_name`` counts the rows first)."""
-        return self.select(queries.bind(name, bound))
+    def every_value(
+        self,
+        name: str,
+        bound: Mapping[str, queries.Value],
+        variables: Sequence[str],
+        count_name: str,
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """:meth:`select_values` of the named query ``name`` bound with ``bound``, however
+        many rows it has: one answer here; a remote store whose server caps its answers reads
+        them in shares (``name`` then takes the optional ``low`` and ``high`` of a hash range
+        of its subjects, and ``count_name``, given the bindings it takes, counts the rows
+        first)."""
+        return self.select_values(queries.bind(name, bound), variables)
 
     @abstractmethod
     def update(self, text: str) -> None:

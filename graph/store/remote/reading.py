@@ -41,12 +41,13 @@ RANGE_FILL = 0.85
 
 
 def _rows(server: Server, text: str) -> tuple[list[Row], int | None]:
-    """The rows of a SELECT, and the row limit at which the server cut it (None: not cut)."""
+    """The rows of a SELECT, as :meth:`Server.select_rows` gives them, and the row limit at
+    which the server cut it (None: not cut)."""
     dialect = server.dialect
     reply = server.query(text, accept=answers.SOLUTIONS_ACCEPT)
-    what = f"dump of {server.query_url}"
+    what = f"query to {server.query_url}"
     rows = answers.parse_solutions(reply.body, what, dialect.normalise, dialect.visible)[1]
-    return rows, dialect.row_cap(reply.headers)
+    return dialect.fix_rows(text, rows), dialect.row_cap(reply.headers)
 
 
 def _page_size(cap: int | None, page: int) -> int:

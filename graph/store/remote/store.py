@@ -449,16 +449,24 @@ class RemoteStore(Store):
         self.flush()
         return reading.predicate_statements(self.server, predicate)
 
-    def every_row(
-        self, name: str, bound: Mapping[str, queries.Value], count_name: str
-    ) -> Iterator[Row]:
-        """Every row of the named query ``name`` (which takes the optional ``low`` and ``high``
-        of a hash range), whatever the server's row limit; ``count_name`` counts them
-        (:func:`~graph.store.remote.reading.every_row`; a search index's digests)."""
+    def every_value(
+        self,
+        name: str,
+        bound: Mapping[str, queries.Value],
+        variables: Sequence[str],
+        count_name: str,
+    ) -> Iterator[tuple[Term | None, ...]]:
+        """Every row of the named query ``name``, whatever the server's row limit
+        (:func:`~graph.store.remote.reading.every_row`; the digests of every article,
+        ``cooccur``'s entity lists)."""
         self.flush()
-        total = reading.count(self.server, queries.bind(count_name, bound))
+        counted = {
+            key: value for key, value in bound.items() if key in queries.get(count_name).params
+        }
+        total = reading.count(self.server, queries.bind(count_name, counted))
         for page in reading.every_row(self.server, name, bound, total):
-            yield from page
+            for row in page:
+                yield tuple(row.get(variable) for variable in variables)
 
     def close(self) -> None:
         """Finish the write in flight (raising its error), then release the connection."""
