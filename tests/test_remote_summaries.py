@@ -200,3 +200,17 @@ def test_answers_past_the_servers_row_limit_are_read_in_hash_ranges(
             mine_counts = count_window(embedded, window)
         assert theirs_counts == mine_counts
         assert len([text for text in asked if "?bucket" in text]) >= 2, window
+
+    # and linking's store-wide reads (a relink with an empty linking cache)
+    from newsgraph.linking import readback
+
+    asked.clear()
+    with virtuoso.store() as store:
+        theirs_evidence = readback.read_evidence(store, None)
+        theirs_links = readback.read_links(store, None)
+    with EmbeddedStore(reuters_store, write=False) as embedded:
+        mine_evidence = readback.read_evidence(embedded, None)
+        mine_links = readback.read_links(embedded, None)
+    assert theirs_evidence == mine_evidence and len(mine_evidence) > 4_000
+    assert theirs_links == mine_links
+    assert len([text for text in asked if "?bucket" in text]) >= 3 * 4

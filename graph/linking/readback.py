@@ -40,8 +40,17 @@ def _iri(term: object) -> str:
 
 
 def _rows(store: Store, name: str, variable: str, values: Sequence[str] | None) -> Iterator[Row]:
+    """The rows of ``name`` for the articles ``values`` (bound to ``variable``, a batch at a
+    time), or for every article (None: through ``Store.every_value``, whatever a remote
+    server's row limit)."""
     if values is None:
-        yield from store.select(queries.bind(name))
+        columns, count_name = _WHOLE[name]
+        for found in store.every_value(name, {}, columns, count_name):
+            yield {
+                column: term
+                for column, term in zip(columns, found, strict=True)
+                if term is not None
+            }
         return
     for start in range(0, len(values), BATCH):
         terms = [ox.NamedNode(value) for value in values[start : start + BATCH]]
@@ -76,12 +85,21 @@ _TEXT_FIELDS = {
 }
 
 
+#: Each store-wide read's columns, and the query that counts its rows (a remote store reads
+#: an answer its server would cut in shares).
+_WHOLE = {
+    "article-entity-names": (("article", "name"), "article-entity-name-count"),
+    "linking-article-mentions": (("article", "entity", "inText"), "linking-article-mention-count"),
+    "linking-article-texts": (("article", *_TEXT_FIELDS), "count-articles"),
+}
+
+
 def _texts(store: Store, articles: Sequence[str] | None) -> Iterator[tuple[str, dict[str, str]]]:
     """Each news article's text fields (headline, description, body, lang; absent ones left
     out): every article by one scan (``linking-article-texts``); some by
     :func:`~graph.store.article_fields.news_article_fields`."""
     if articles is None:
-        for row in store.select(queries.load("linking-article-texts")):
+        for row in _rows(store, "linking-article-texts", "article", None):
             yield (
                 _iri(row["article"]),
                 {name: _text(row.get(name)) for name in _TEXT_FIELDS if row.get(name) is not None},
