@@ -126,7 +126,14 @@ def test_the_summaries_built_remotely_equal_the_local_ones(
 
 #: How the hash ranges are sized (``RANGE_FILL``), the cap the dialect knows (None: its own,
 #: which Reuters does not reach), and how many ranges are asked for.
-RANGE_CASES = [(reading.RANGE_FILL, None, 2), (3.0, None, 3), (reading.RANGE_FILL, 10_000, 2)]
+#: (3.0, 10,500: sized for a cap above the server's, the range is cut at 10,000, sized again for
+#: it, cut again as too large, then halved.)
+RANGE_CASES = [
+    (reading.RANGE_FILL, None, 2),
+    (3.0, None, 3),
+    (reading.RANGE_FILL, 10_000, 2),
+    (3.0, 10_500, 4),
+]
 
 
 def test_answers_past_the_servers_row_limit_are_read_in_hash_ranges(

@@ -1,4 +1,4 @@
-"""Reading every quad of a remote store without a sorted page past the server's limits.
+"""Reading what a remote server would cut: every quad, and every row of a named query.
 
 A dump through queries cannot page with ``ORDER BY … LIMIT … OFFSET``: Virtuoso refuses a sort
 whose ``OFFSET + LIMIT`` passes 10,000 rows (``SR353``, its ``MaxSortedTopRows``), and cuts every
@@ -15,6 +15,12 @@ answer at its ``ResultSetMaxRows``. So the quads are read graph by graph:
 
 Each request's sort, where there is one, stays within the page size, and no answer is taken
 whole unless it is. ``tests/test_remote_dump.py`` dumps past 10,000 quads from Virtuoso.
+
+Every row of a named query (:func:`every_row`: the summaries' statements, every article's
+digest, linking's store-wide reads, ``cooccur``'s lists) comes in one answer, or, past the
+server's cap, in ranges of the hash buckets of the query's subjects (the first four hex digits
+of the MD5 of their IRIs): each range one scan, sized to a share of the cap, halved where it is
+cut all the same (``tests/test_remote_summaries.py``).
 """
 
 from __future__ import annotations
@@ -139,10 +145,11 @@ def count(server: Server, text: str) -> int:
 def _hash_ranges(
     server: Server, name: str, bound: Mapping[str, queries.Value], cap: int, total: int
 ) -> Iterator[list[Row]]:
-    """The rows of ``name`` range by range of :data:`BUCKETS` (see :func:`every_row`)."""
+    """The rows of ``name`` range by range of :data:`BUCKETS` (see :func:`every_row`). A
+    server that cuts a range at a lower cap than the one they were sized for has the rest
+    sized again for it."""
     page = cap or PAGE
-    parts = min(BUCKETS, max(1, -(-total // max(1, int(page * RANGE_FILL)))))
-    ranges = [(BUCKETS * part // parts, BUCKETS * (part + 1) // parts) for part in range(parts)]
+    ranges = _split(0, BUCKETS, total, page)
     while ranges:
         low, high = ranges.pop(0)
         ranged = {**bound, "low": ox.Literal(_bucket(low) if low else ""),
@@ -150,6 +157,9 @@ def _hash_ranges(
         rows, cut = _rows(server, queries.bind(name, ranged, limit=page))
         if cut is None and len(rows) < page:
             yield rows
+        elif cut and cut < page:
+            page = cut
+            ranges = _split(low, BUCKETS, total * (BUCKETS - low) // BUCKETS, page)
         elif high - low > 1:
             middle = (low + high) // 2
             ranges[:0] = [(low, middle), (middle, high)]
@@ -159,6 +169,20 @@ def _hash_ranges(
                 f"rows or more of {name}, more than one answer of the server may hold; raise "
                 "its row limit (Virtuoso: ResultSetMaxRows)"
             )
+
+
+def _split(low: int, high: int, rows: int, page: int) -> list[tuple[int, int]]:
+    """Buckets ``low`` to ``high`` (about ``rows`` rows) in equal ranges, each sized to
+    :data:`RANGE_FILL` of ``page`` rows.
+
+    >>> _split(0, 16, 100, 40)  # 34 rows a range: three ranges
+    [(0, 5), (5, 10), (10, 16)]
+    """
+    parts = min(high - low, max(1, -(-rows // max(1, int(page * RANGE_FILL)))))
+    width = high - low
+    return [
+        (low + width * part // parts, low + width * (part + 1) // parts) for part in range(parts)
+    ]
 
 
 def _bucket(number: int) -> str:
