@@ -48,7 +48,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 from newsgraph.errors import QueryError
-from newsgraph.queries.named import NAME, check_params, get, parameter_term
+from newsgraph.queries.named import NAME, applying, check_params, get, parameter_term
 from newsgraph.sparql import sparqltext
 
 __all__ = ["Reading", "bind", "read"]
@@ -58,7 +58,6 @@ Term = ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple
 Value = Term | str | Iterable[Term | str]
 
 _VARIABLE = re.compile(r"\w+")
-_WHEN = re.compile(r"#\s*when\s+([\w|]+)\s*$")
 #: The words that must not stand at the end of a text that ``offset`` or ``limit`` end.
 _ENDINGS = frozenset({"LIMIT", "OFFSET", "VALUES"})
 
@@ -75,7 +74,7 @@ def bind(
     bindings = bindings or {}
     if NAME.fullmatch(query):
         check_params(query, bindings)
-        text = _applying(query, frozenset(bindings))
+        text = applying(query, frozenset(bindings))
     else:
         text = query
     if bindings:
@@ -83,21 +82,6 @@ def bind(
     if offset is not None or limit is not None:
         text = _ended(text, offset, limit)
     return text
-
-
-@cache
-def _applying(name: str, bound: frozenset[str]) -> str:
-    """The named query with the lines that apply when ``bound`` are bound."""
-    text = get(name).text
-    if "# when" not in text:
-        return text
-    kept = []
-    for line in text.splitlines():
-        condition = _WHEN.search(line)
-        if condition and not set(condition.group(1).split("|")) & bound:
-            continue
-        kept.append(line)
-    return "\n".join(kept) + "\n"
 
 
 def _term(name: str, value: object) -> str:

@@ -38,6 +38,7 @@ __all__ = [
     "KINDS",
     "QUERY_DIR",
     "NamedQuery",
+    "applying",
     "check_params",
     "get",
     "load",
@@ -107,8 +108,28 @@ def get(name: str) -> NamedQuery:
 
 
 def load(name: str) -> str:
-    """The text of the named query, as its file holds it (nothing bound)."""
-    return get(name).text
+    """The text of the named query with nothing bound: without the lines that apply only when
+    an optional parameter is bound (``# when NAME``), which would leave it unbound in them."""
+    return applying(name, frozenset())
+
+
+#: A line that applies only when one of some parameters is bound: ``… # when NAME|OTHER``.
+_WHEN = re.compile(r"#\s*when\s+([\w|]+)\s*$")
+
+
+@cache
+def applying(name: str, bound: frozenset[str]) -> str:
+    """The named query with the lines that apply when ``bound`` are bound."""
+    text = get(name).text
+    if "# when" not in text:
+        return text
+    kept = []
+    for line in text.splitlines():
+        condition = _WHEN.search(line)
+        if condition and not set(condition.group(1).split("|")) & bound:
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def names(*, public_only: bool = False) -> list[str]:
