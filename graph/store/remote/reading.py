@@ -25,22 +25,22 @@ cut all the same (``tests/test_remote_summaries.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.errors import StoreError
-from newsgraph.store.base import Row, Term
+from newsgraph.store.base import Row
 from newsgraph.store.remote import answers
 from newsgraph.store.remote.server import Server
 
-__all__ = ["PAGE", "count", "every_row", "graph_names", "predicate_statements", "quad_pages"]
+__all__ = ["PAGE", "count", "every_row", "graph_names", "quad_pages"]
 
 #: Rows asked for per request (within Virtuoso's default ``ResultSetMaxRows``).
 PAGE = 10_000
 #: Graphs asked for in one request at first, and at most, for their quads.
 GRAPHS_PER_REQUEST = 200
-#: Hash buckets of a predicate's subjects (the first four hex digits of an MD5)…
+#: Hash buckets of a query's subjects (the first four hex digits of an MD5)…
 BUCKETS = 16**4
 #: … and the share of the server's cap that one range of them is sized to hold.
 RANGE_FILL = 0.85
@@ -92,23 +92,23 @@ def quad_pages(
     """Every quad of ``graphs`` (None: every named graph), a few graphs at a time."""
     if graphs is None:
         graphs = graph_names(server)
-    for rows in _graph_rows(server, graphs, "remote-graph-quads", {}, GRAPHS_PER_REQUEST,
-                            lambda graph: _subject_pages(server, graph)):  # fmt: skip
-        yield [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]  # type: ignore[arg-type]
-
-
-def predicate_statements(server: Server, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
-    """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
-    graph stating it (``summary-statements``, read by :func:`every_row`: at a million
-    articles Virtuoso would cut the mentions' one answer; ``tests/test_remote_summaries.py``:
-    Reuters past the 10,000 rows of the test server)."""
-    bound = {"predicate": predicate}
-    total = count(server, queries.bind("predicate-statement-count", bound))
-    for page in every_row(server, "summary-statements", bound, total):
-        for row in page:
-            subject, obj = row.get("subject"), row.get("object")
-            if subject is not None and obj is not None:
-                yield subject, obj
+    start, width = 0, GRAPHS_PER_REQUEST
+    while start < len(graphs):
+        chosen = graphs[start : start + width]
+        text = queries.bind("remote-graph-quads", {"g": chosen}, limit=PAGE)
+        rows, cap = _rows(server, text)
+        if cap is not None or len(rows) >= PAGE:
+            if len(chosen) > 1:
+                width = max(1, len(chosen) // 2)
+                continue
+            yield from _subject_pages(server, chosen[0])
+        else:
+            yield [
+                ox.Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+                for row in rows
+            ]
+            width = min(GRAPHS_PER_REQUEST, width * 2)
+        start += len(chosen)
 
 
 def every_row(
@@ -190,36 +190,8 @@ def _bucket(number: int) -> str:
     return f"{number:04x}"
 
 
-def _graph_rows(
-    server: Server,
-    graphs: Sequence[ox.NamedNode],
-    name: str,
-    bound: dict[str, ox.NamedNode],
-    widest: int,
-    single: Callable[[ox.NamedNode], Iterator[list[Row]]],
-) -> Iterator[list[Row]]:
-    """The rows of the named query ``name`` for ``graphs`` (bound to ``?g``, a few at a time,
-    beside ``bound``): a batch whose answer reaches :data:`PAGE` rows, or that the server cut,
-    is asked again for half as many graphs, and one graph alone goes to ``single``; after a
-    whole answer the batch doubles, up to ``widest`` graphs."""
-    start, width = 0, widest
-    while start < len(graphs):
-        chosen = graphs[start : start + width]
-        rows, cap = _rows(server, queries.bind(name, {**bound, "g": chosen}, limit=PAGE))
-        if cap is not None or len(rows) >= PAGE:
-            if len(chosen) > 1:
-                width = max(1, len(chosen) // 2)
-                continue
-            yield from single(chosen[0])
-        else:
-            yield rows
-            width = min(widest, width * 2)
-        start += len(chosen)
-
-
-def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[Row]]:
-    """One graph's statements (``?g ?s ?p ?o``), page by page of whole subjects in the order of
-    their text."""
+def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[ox.Quad]]:
+    """One graph, page by page of whole subjects in the order of their text."""
     page, after = PAGE, ""
     while True:
         text = queries.bind("remote-subject-page", {"g": graph, "after": ox.Literal(after)},
@@ -229,7 +201,7 @@ def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[Row]]:
             page = cap
             continue
         if len(rows) < page:
-            yield [{**row, "g": graph} for row in rows]
+            yield _quads(rows, graph)
             return
         last = _text(rows[-1]["s"])
         whole = [row for row in rows if _text(row["s"]) != last]
@@ -239,9 +211,13 @@ def _subject_pages(server: Server, graph: ox.NamedNode) -> Iterator[list[Row]]:
                 f"about {last}, more than one answer of the server may hold; raise its row "
                 "limit (Virtuoso: ResultSetMaxRows) to dump it"
             )
-        yield [{**row, "g": graph} for row in whole]
+        yield _quads(whole, graph)
         after = _text(whole[-1]["s"])
 
 
 def _text(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal) else str(term)
+
+
+def _quads(rows: Sequence[Row], graph: ox.NamedNode) -> list[ox.Quad]:
+    return [ox.Quad(row["s"], row["p"], row["o"], graph) for row in rows]  # type: ignore[arg-type]

@@ -442,13 +442,6 @@ class RemoteStore(Store):
         self.flush()
         transfer.dump(self.server, output, rdf_format, graph)
 
-    def predicate_statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
-        """Every (subject, object) of ``predicate`` in the union of the named graphs, once per
-        graph stating it, whatever the server's row limit
-        (:func:`~graph.store.remote.reading.predicate_statements`; the remote summaries)."""
-        self.flush()
-        return reading.predicate_statements(self.server, predicate)
-
     def every_value(
         self,
         name: str,
@@ -457,8 +450,8 @@ class RemoteStore(Store):
         count_name: str,
     ) -> Iterator[tuple[Term | None, ...]]:
         """Every row of the named query ``name``, whatever the server's row limit
-        (:func:`~graph.store.remote.reading.every_row`; the digests of every article,
-        ``cooccur``'s entity lists)."""
+        (:func:`~graph.store.remote.reading.every_row`; the summaries' statements, the digests
+        of every article, linking's store-wide reads, ``cooccur``'s entity lists)."""
         self.flush()
         counted = {
             key: value for key, value in bound.items() if key in queries.get(count_name).params

@@ -12,8 +12,8 @@ from this process or any other — never makes an answer stale; writes made arou
 for the stamp (Oxigraph server, generic servers) has no summaries: its engine answers.
 
 The summaries themselves are :mod:`graph.store.summaries.index`'s, built from the same four
-predicates read through the store (``RemoteStore.predicate_statements``: one answer, or graph
-by graph where the server cuts it), so they give the engine's answers
+predicates read through the store (``summary-statements`` by ``Store.every_value``: one answer,
+or shares of it where the server would cut it), so they give the engine's answers
 exactly where they answer at all (``tests/test_remote_summaries.py``).
 """
 
@@ -48,7 +48,11 @@ class _RemoteBuilder(_Builder):
         self.remote = store
 
     def statements(self, predicate: ox.NamedNode) -> Iterator[tuple[Term, Term]]:
-        return self.remote.predicate_statements(predicate)
+        every = self.remote.every_value("summary-statements", {"predicate": predicate},
+                                        ("subject", "object"), "predicate-statement-count")  # fmt: skip
+        for subject, obj in every:
+            if subject is not None and obj is not None:
+                yield subject, obj
 
 
 def build_remote(store: RemoteStore, generation: str | None) -> Summaries:
