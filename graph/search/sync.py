@@ -204,25 +204,16 @@ def _digests(store: Store, articles: list[str] | None) -> dict[str, str]:
     Of many articles the embedded store reads every digest in one scan; a remote store looks
     the articles up a chunk at a time all the same, since reading its every digest scans the
     store once per share of the answer (:func:`_every_digest`)."""
-    if store.remote and articles is None:
+    if articles is None:
         return dict(_every_digest(store))
-    if articles is None or (len(articles) > _SCAN and not store.remote):
-        wanted = None if articles is None else set(articles)
-        query_chunks: Iterator[str] = iter([queries.bind("article-hashes")])
-    else:
-        wanted = None
-        query_chunks = (
-            queries.bind("article-hashes", {"article": [ox.NamedNode(iri) for iri in chunk]})
-            for chunk in _chunks(articles)
-        )
+    if len(articles) > _SCAN and not store.remote:
+        wanted = set(articles)
+        return {article: digest for article, digest in _every_digest(store) if article in wanted}
     found = {}
-    for query in query_chunks:
+    for chunk in _chunks(articles):
+        query = queries.bind("article-hashes", {"article": [ox.NamedNode(iri) for iri in chunk]})
         for article, digest in store.select_values(query, ("article", "hash")):
-            if (
-                isinstance(article, ox.NamedNode)
-                and isinstance(digest, ox.Literal)
-                and (wanted is None or article.value in wanted)
-            ):
+            if isinstance(article, ox.NamedNode) and isinstance(digest, ox.Literal):
                 found[article.value] = digest.value
     return found
 
