@@ -3,7 +3,8 @@
 pyld is the processor of record: every call gets :func:`document_loader`, which serves the
 contexts bundled in ``vocab/`` and refuses every other URL. The ingest hot path parses with
 pyoxigraph instead (about twenty times faster); ``tests/test_jsonld.py`` proves both give the
-same graph for every sample record.
+same graph for every sample record. pyld (and the HTTP client it brings) is imported when first
+used: an ingest never needs it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import pyoxigraph as ox
 from newsgraph import vocab
 from newsgraph.errors import NewsgraphError
 from newsgraph.vocab.namespaces import CONTEXT_IRI, SCHEMA_CONTEXT_IRIS
-from pyld import jsonld
 
 VOCAB_DIR = vocab.DIR
 
@@ -69,17 +69,23 @@ def _options(**extra: Any) -> dict[str, Any]:
 
 
 def expand(document: Any) -> list[Any]:
+    from pyld import jsonld
+
     result: list[Any] = jsonld.expand(document, _options())
     return result
 
 
 def compact(document: Any, context: Any) -> dict[str, Any]:
+    from pyld import jsonld
+
     result: dict[str, Any] = jsonld.compact(document, context, _options())
     return result
 
 
 def to_nquads(document: Any) -> str:
     """N-Quads by pyld (the reference path)."""
+    from pyld import jsonld
+
     result: str = jsonld.to_rdf(document, _options(format="application/n-quads"))
     return result
 

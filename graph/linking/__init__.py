@@ -21,7 +21,7 @@ from newsgraph.linking.cache import LinkingCache
 from newsgraph.linking.evidence import Evidence, language, record_text
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.resolve import Corpus, resolve
-from newsgraph.linking.stamp import Records, evidence_fingerprint, stamp
+from newsgraph.linking.stamp import Records, evidence_fingerprint, rules_fingerprint, stamp
 from newsgraph.linking.store_pass import LinkSummary, Pass
 from newsgraph.records import Record
 from newsgraph.settings import Settings
@@ -89,6 +89,7 @@ class Linker:
         one the last clean pass's unit of writes published (:meth:`published`): nothing wrote
         the store since. Otherwise they are read from the store."""
         self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
+        self._cache.answers.load(rules_fingerprint())
         kept = None
         if not verify and _unchanged_since(store, self._cache.generation):
             kept = self._cache.hashes()
@@ -160,6 +161,7 @@ class Linker:
         if reconciled != self.reconciled:
             final = stamp(self.records, wanted, reconciled)
         self.cache.inputs.save(final, linking.inputs)
+        self.cache.answers.save(rules_fingerprint())
         self.cache.end(final, summary.entities, self.hashes, linking.numbered, self.records)
         return summary
 

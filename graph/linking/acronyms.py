@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from newsgraph.linking.normalise import (
     CORPORATE_SUFFIXES,
@@ -19,6 +18,7 @@ from newsgraph.linking.normalise import (
     is_acronym,
     tokens_of,
 )
+from newsgraph.linking.remembered import remembered
 
 __all__ = ["Definition", "abbreviates", "definitions", "in_entry"]
 
@@ -35,7 +35,7 @@ class Definition:
     long: str
 
 
-@lru_cache(maxsize=100_000)
+@remembered("abbreviates")
 def abbreviates(short: str, long: str) -> bool:
     """Whether ``short`` is an acronym or short form of ``long``.
 
@@ -108,7 +108,15 @@ def _short_form_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return kept >= 1 and any(word not in long for word in short) and match(0, 0)
 
 
-@lru_cache(maxsize=100_000)
+def _definition_fields(found: Definition | None) -> tuple[str, str] | None:
+    return None if found is None else (found.short, found.long)
+
+
+def _definition_of(fields: tuple[str, str] | None, _args: tuple[str]) -> Definition | None:
+    return None if fields is None else Definition(*fields)
+
+
+@remembered("in_entry", encode=_definition_fields, decode=_definition_of)
 def in_entry(form: str) -> Definition | None:
     """The acronym an entity-list entry defines in itself: ``Long Form (SHORT)``, in any
     language and script. The entry is the evidence, so the letters need not be the long form's

@@ -21,6 +21,8 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
 ``inputs.bin``     every article's names, definitions, language and span place as the last
                    pass read them (:mod:`graph.linking.inputs`: a batch reads only its own
                    evidence from the logs)
+``answers-*.bin``  the linking rules' answers about each distinct form, kept for the next run
+                   (:mod:`graph.linking.remembered`: a fresh process need not compute them)
 ``hashes.bin``     every article's record digest after the last pass, and ``state.json``
                    whether that pass ended cleanly, on which records (its stamp and their
                    order-free digest), and the snapshot its unit of writes published (then the
@@ -55,6 +57,7 @@ from typing import IO, Any
 from newsgraph.linking.beliefs import Beliefs, BeliefWriter, Links
 from newsgraph.linking.inputs import KeptInputs
 from newsgraph.linking.memo import KeyIndex, Memo
+from newsgraph.linking.remembered import KeptAnswers
 from newsgraph.linking.stamp import Records
 
 __all__ = ["FORMAT", "LinkingCache", "Links"]
@@ -106,6 +109,7 @@ class LinkingCache:
         self.memo = Memo(self.directory)
         self.keys = KeyIndex(self.directory)
         self.inputs = KeptInputs(self.directory)
+        self.answers = KeptAnswers(self.directory)
 
     # -- state -----------------------------------------------------------------------------------
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
 
 from newsgraph.linking.authority import TYPES
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
 from newsgraph.linking.people import looks_like_person, split_title
+from newsgraph.linking.remembered import remembered
 
 __all__ = ["choose_type", "type_of_name"]
 
@@ -53,7 +53,7 @@ def _head(tokens: tuple[str, ...]) -> str:
     return tokens[-1]
 
 
-@lru_cache(maxsize=200_000)
+@remembered("type_of_name")
 def type_of_name(name: str) -> str:
     """The type one surface form suggests (``Thing`` when it suggests none).
 

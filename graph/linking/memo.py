@@ -19,7 +19,7 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -128,8 +128,10 @@ def affected(
     after: tuple[Mapping[str, str], Mapping[tuple[str, str], str], Index],
     lists: Mapping[str, tuple[str, ...]],
     keys: KeyIndex,
+    listing: Mapping[str, Collection[str]],
 ) -> set[str]:
-    """The articles (of ``lists``) whose links may differ between the two resolutions."""
+    """The articles (of ``lists``) whose links may differ between the two resolutions;
+    ``listing``: form → the articles whose lists hold it."""
     old_default, old_exceptions, old_index = before
     new_default, new_exceptions, new_index = after
     forms = {
@@ -143,7 +145,8 @@ def affected(
         if old_exceptions.get((article, form)) != new_exceptions.get((article, form))
     }
     if forms:
-        found.update(article for article, listed in lists.items() if not forms.isdisjoint(listed))
+        for form in forms:
+            found.update(listing.get(form, ()))
     changed_keys = [
         k for k in old_index.keys() | new_index.keys() if old_index.get(k) != new_index.get(k)
     ]

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from newsgraph.linking.remembered import remembered
+
 __all__ = [
     "CORPORATE_SUFFIXES",
     "Name",
@@ -206,7 +208,15 @@ class Name:
         return tuple(self.key.split())
 
 
-@lru_cache(maxsize=200_000)
+def _name_fields(name: Name) -> tuple[str, str, tuple[str, ...], bool]:
+    return name.norm, name.key, name.tokens, name.acronym
+
+
+def _name_of(fields: tuple[str, str, tuple[str, ...], bool], args: tuple[str]) -> Name:
+    return Name(args[0], *fields)
+
+
+@remembered("parse", encode=_name_fields, decode=_name_of)
 def parse(text: str) -> Name:
     norm = normalise(text)
     return Name(text, norm, key_of(text), tuple(norm.split()), is_acronym(text))

@@ -8,10 +8,11 @@ known given name, an initial, or the name is also seen with a personal title.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
+from newsgraph.linking.remembered import remembered
 
 __all__ = [
     "given_names",
@@ -112,7 +113,7 @@ def given_names() -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=200_000)
+@remembered("split_title")
 def split_title(text: str) -> tuple[str, str] | None:
     """``(title, rest)`` when a name starts with a personal title followed by a name.
 
@@ -143,7 +144,7 @@ def split_title(text: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
+@remembered("person_shape")
 def person_shape(text: str) -> bool:
     """Whether a name is shaped like a person's: 1–4 capitalised words, initials or particles,
     none naming an organisation or place.
@@ -168,7 +169,7 @@ def person_shape(text: str) -> bool:
     return True
 
 
-@lru_cache(maxsize=200_000)
+@remembered("looks_like_person")
 def looks_like_person(text: str) -> bool:
     """A person-shaped name of two or more words whose first word is a given name or initial.
 

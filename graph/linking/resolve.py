@@ -46,6 +46,8 @@ class Resolution:
     #: (article, form) → entity key where a story-level rule applies.
     _exceptions: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _with_exceptions: set[str] = field(default_factory=set, repr=False)
+    #: form → the articles whose lists hold it.
+    listing: Mapping[str, set[str]] = field(default_factory=dict, repr=False)
 
     def keys_of(self, article: str, forms: Sequence[str] | None = None) -> list[str]:
         """The keys of the entities an article's list names, in list order (``forms``: its
@@ -113,8 +115,9 @@ def resolve(
     with_exceptions = {article for article, _form in exceptions}
     index = text_index(names, keys)
     resolution = Resolution(
-        entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions
-    )
+        entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions,
+        names.form_articles,
+    )  # fmt: skip
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
         extra = [key for key in scan(text, index) if key not in listed]

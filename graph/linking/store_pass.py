@@ -153,7 +153,10 @@ class Pass:
         before = self.cache.memo.load() if self.trusted else None
         numbered = self.cache.keys_numbered if self.trusted else None
         if before is not None and numbered is not None:
-            examined = affected(before, tables, lists, self.cache.keys) | self.fresh.keys()
+            examined = (
+                affected(before, tables, lists, self.cache.keys, resolution.listing)
+                | self.fresh.keys()
+            )
             wanted = {iri: places[iri] for iri in places if iri in examined}
             summary.rewritten, self.numbered = self._links(resolution, wanted, numbered)
         else:
