@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from newsgraph import collector
 from newsgraph.linking import readback
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.cache import LinkingCache
@@ -92,7 +93,8 @@ class Linker:
         self._cache.answers.load(rules_fingerprint())
         kept = None
         if not verify and _unchanged_since(store, self._cache.generation):
-            kept = self._cache.hashes()
+            with collector.paused():  # a dict of every article
+                kept = self._cache.hashes()
         self.hashes = kept if kept is not None else readback.article_hashes(store)
         records = Records.parse(self._cache.records) if kept is not None else None
         self.records = records if records is not None else Records.of(self.hashes)
@@ -150,6 +152,12 @@ class Linker:
             entities = self.cache.entity_count
             self.cache.end(final, entities, self.hashes, self.cache.keys_numbered, self.records)
             return LinkSummary(entities=entities, articles=len(self.hashes))
+        with collector.paused():  # the pass, and the store-wide tables it reads and keeps
+            return self._pass(store, wanted, final, reconcile_url)
+
+    def _pass(
+        self, store: Store, wanted: list[Override], final: str, reconcile_url: str | None
+    ) -> LinkSummary:
         stored = (self.overrides, dict(self.reconciled))
         reconciled = dict(self.reconciled)
         kept = self.cache.inputs.load(self._stamp) if self._written is not None else None

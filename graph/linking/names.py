@@ -88,17 +88,14 @@ class NameLevel:
                 self.own_keys[override.name] = (
                     own if own != parse(override.target).key else "=" + override.name
                 )
-        for article, forms in corpus.lists.items():
-            for form in forms:
-                self.form_articles[form].add(article)
-        langs = corpus.langs
+        form_articles, langs = self.form_articles, corpus.langs
         form_langs: dict[str, set[str]] = defaultdict(set)
-        if langs:
-            for article, forms in corpus.lists.items():
-                lang = langs.get(article)
+        for article, forms in corpus.lists.items():
+            lang = langs.get(article)
+            for form in forms:
+                form_articles[form].add(article)
                 if lang:
-                    for form in forms:
-                        form_langs[form].add(lang)
+                    form_langs[form].add(lang)
         for form in sorted(self.form_articles):
             self.parse(form)
             if form in form_langs:
