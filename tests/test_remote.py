@@ -287,6 +287,24 @@ def test_virtuoso_keeps_its_system_graphs_to_itself(virtuoso: Endpoint) -> None:
         )
 
 
+def test_virtuoso_keeps_the_connection_open_between_queries(virtuoso: Endpoint) -> None:
+    """Virtuoso closes the connection after every gzipped answer; the store asks for answers as
+    they are, so its queries share one connection."""
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    accept = {"Accept": "application/sparql-results+json"}
+    with virtuoso.store() as store:
+        replies = [store.server.query(text, accept=accept["Accept"]) for _ in range(3)]
+        assert [reply.headers.get("connection", "").lower() for reply in replies] == [
+            "keep-alive"
+        ] * 3
+        assert all("content-encoding" not in reply.headers for reply in replies)
+    # The control: asked as httpx asks by default (gzip), Virtuoso closes the connection.
+    with httpx.Client() as client:
+        reply = client.post(virtuoso.query_url, data={"query": text}, headers=accept)
+        assert reply.headers["content-encoding"] == "gzip"
+        assert reply.headers["connection"].lower() == "close"
+
+
 def test_virtuoso_answers_cut_at_its_row_limit_are_flagged(virtuoso: Endpoint) -> None:
     with virtuoso.store() as store:
         empty(store)

@@ -105,6 +105,10 @@ class Connection:
     def close(self) -> None:
         self._client.close()
 
+    def refuse_compression(self) -> None:
+        """Ask for every answer as it is (``Accept-Encoding: identity``) from now on."""
+        self._client.headers["Accept-Encoding"] = "identity"
+
     def redact(self, text: str) -> str:
         return self.credentials.redact(text)
 

@@ -88,6 +88,8 @@ class Server:
             if not reply.ok:
                 raise self.connection.error(reply, what)
             found = dialects.from_server_header(reply.headers.get("server", ""))
+        if not found.keeps_compressed_connections:
+            self.connection.refuse_compression()
         found.discover(lambda text: self.select_rows(text, dialect=found))
         log.info("remote store %s: %s dialect", self.query_url, found.name)
         return found
