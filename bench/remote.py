@@ -138,7 +138,7 @@ def _overhead(server: Server, store: RemoteStore, root: Path) -> list[tuple[str,
     rare = store.select_all(remote_scale.LEAST_MENTIONED)[0]["name"]
     process, via = remote_scale.serve(server.url, {}, root / "serve.log")
     try:
-        with httpx.Client(timeout=600) as client:
+        with httpx.Client(timeout=600, headers=remote_scale.CLIENT_HEADERS) as client:
             name = getattr(rare, "value", str(rare))
             return remote_scale.ad_hoc_overhead(server.url, via, store.server.dialect, name, client)
     finally:
