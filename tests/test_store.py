@@ -259,3 +259,15 @@ def test_the_base_iri_is_fixed_when_the_store_is_made(tmp_path: Path) -> None:
     EmbeddedStore(tmp_path, write=True, base="http://a.example/").close()
     with pytest.raises(ConfigError, match="NEWSGRAPH_BASE"):
         EmbeddedStore(tmp_path, write=True, base="http://b.example/")
+
+
+def test_existing_graphs_are_found_among_thousands(store: Store) -> None:
+    """An ingest batch asks which of its article graphs the store holds: thousands at a time
+    (Virtuoso refuses one query naming some 5,000 of them)."""
+    held = [f"http://g.example/held-{number}" for number in range(0, 6_000, 997)]
+    store.replace_graphs(held, [quad("http://s.example/s", "http://o.example/o", g) for g in held])
+    store.flush()
+    asked = [f"http://g.example/{'held' if n % 997 == 0 else 'new'}-{n}" for n in range(6_000)]
+    assert len(asked) > 5 * 1_000  # past what Virtuoso takes in one query
+    assert store.existing_graphs(asked) == set(held)
+    assert store.existing_graphs([]) == set()
