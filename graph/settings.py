@@ -7,7 +7,10 @@ Each field's description is the documentation: ``newsgraph settings`` prints the
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -191,6 +194,31 @@ class Settings(BaseSettings):
     @property
     def worker_count(self) -> int:
         return self.query_workers or max(2, os.cpu_count() or 2)
+
+
+def state_directory(environ: Mapping[str, str] = os.environ) -> Path:
+    """The user's state directory for newsgraph: ``$XDG_STATE_HOME/newsgraph``, or
+    ``~/.local/state/newsgraph`` when that is unset (what platformdirs' ``user_state_dir``
+    gives on Linux).
+
+    >>> state_directory({"XDG_STATE_HOME": "/var/x"}).as_posix()
+    '/var/x/newsgraph'
+    """
+    root = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(root) / "newsgraph"
+
+
+def kept_for(url: str, kind: str, state: Path | None = None) -> Path:
+    """Where newsgraph keeps its ``kind`` of state for the store at ``url`` (its full-text
+    index, its linking cache): a directory named from the URL (readable, and with a digest of
+    the whole URL, so that two URLs never share one).
+
+    >>> kept_for("http://127.0.0.1:8890/sparql", "search", Path("/s")).as_posix()
+    '/s/search/127.0.0.1-8890-sparql-b94c9de5a57b4d79'
+    """
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    readable = re.sub(r"[^A-Za-z0-9.]+", "-", url.split("://", 1)[-1]).strip("-.")[:60]
+    return (state or state_directory()) / kind / f"{readable}-{digest}"
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:

@@ -25,7 +25,7 @@ from newsgraph.linking.resolve import Corpus, resolve
 from newsgraph.linking.stamp import Records, evidence_fingerprint, rules_fingerprint, stamp
 from newsgraph.linking.store_pass import LinkSummary, Pass
 from newsgraph.records import Record
-from newsgraph.settings import Settings
+from newsgraph.settings import Settings, kept_for, split_userinfo
 from newsgraph.store import changes
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import Minter
@@ -45,9 +45,12 @@ __all__ = [
 KEPT_WRITTEN = 50_000
 
 
-def cache_directory(settings: Settings) -> Path | None:
-    """Where a store's linking cache lives: beside an on-disk store; none for a URL."""
-    return None if settings.is_remote else settings.store_path / "linking"
+def cache_directory(settings: Settings) -> Path:
+    """Where a store's linking cache lives: beside an on-disk store; for a remote one, under
+    the user's state directory, one per store URL (:func:`graph.settings.kept_for`)."""
+    if settings.is_remote:
+        return kept_for(split_userinfo(settings.store)[0], "linking")
+    return settings.store_path / "linking"
 
 
 class Linker:
@@ -109,7 +112,10 @@ class Linker:
             if kept is not None and held
             else stamp(self.records, self.overrides, self.reconciled)
         )
-        self.trusted = not verify and held == self._stamp
+        # A remote store's cache lives apart from it: what it believes of the links and
+        # entities the store holds counts only while nothing wrote the store since the last
+        # clean pass (its write stamp says so); its evidence counts by each record's digest.
+        self.trusted = not verify and held == self._stamp and (kept is not None or _beside(store))
         self._written = {} if self.trusted else None
         if not self.trusted:
             self.cache.forget()
@@ -187,9 +193,21 @@ class Linker:
 
 
 def _generation(store: Store) -> str | None:
-    """The store's newest snapshot, for a store that publishes them (an on-disk store)."""
+    """What names the store's state: its newest snapshot (an on-disk store), or the write
+    stamp every newsgraph write to a remote server changes (where the server keeps one, and
+    no write is on its way)."""
     generation = getattr(store, "generation", None)
-    return generation if isinstance(generation, str) else None
+    if isinstance(generation, str):
+        return generation
+    write_stamp = getattr(store, "write_stamp", None)
+    found = write_stamp() if callable(write_stamp) else None
+    return found if isinstance(found, str) and not found.startswith("writing") else None
+
+
+def _beside(store: Store) -> bool:
+    """Whether the store's linking cache lives beside it: any store but a remote one (which
+    keeps a write stamp)."""
+    return not callable(getattr(store, "write_stamp", None))
 
 
 def _unchanged_since(store: Store, generation: str | None) -> bool:

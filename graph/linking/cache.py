@@ -39,7 +39,10 @@ It is a cache, never the truth:
   whose last run never ended starts again empty.
 
 Deleting the directory costs one slow pass; it never changes a result. A remote store (a URL)
-gets a cache in a temporary directory that lasts one run.
+has its cache under the user's state directory, one per store URL
+(:func:`graph.linking.cache_directory`); since the server can be written around it, its beliefs
+count only while the server's write stamp is the one the last clean pass left (where the
+server keeps none, every run reads the links back), and its evidence by each record's digest.
 """
 
 from __future__ import annotations

@@ -38,12 +38,9 @@ noticed).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
-import os
-import re
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +50,7 @@ from newsgraph.search import sync
 from newsgraph.search.index import DIRECTORY, SearchIndex
 from newsgraph.search.syntax import parse
 from newsgraph.search.texts import ArticleText
+from newsgraph.settings import kept_for
 from newsgraph.store import locks
 
 if TYPE_CHECKING:
@@ -70,28 +68,13 @@ SEARCH_WAIT = 5.0
 WRITE_WAIT = 300.0
 
 
-def state_directory(environ: Mapping[str, str] = os.environ) -> Path:
-    """The user's state directory for newsgraph: ``$XDG_STATE_HOME/newsgraph``, or
-    ``~/.local/state/newsgraph`` when that is unset (what platformdirs' ``user_state_dir``
-    gives on Linux).
-
-    >>> state_directory({"XDG_STATE_HOME": "/var/x"}).as_posix()
-    '/var/x/newsgraph'
-    """
-    root = environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(root) / "newsgraph"
-
-
 def default_home(url: str, state: Path | None = None) -> Path:
-    """Where the index of the store at ``url`` lives by default: a directory named from the
-    URL (readable, and with a digest of the whole URL, so that two URLs never share one).
+    """Where the index of the store at ``url`` lives by default (:func:`settings.kept_for`).
 
     >>> default_home("http://127.0.0.1:8890/sparql", Path("/s")).as_posix()
     '/s/search/127.0.0.1-8890-sparql-b94c9de5a57b4d79'
     """
-    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-    readable = re.sub(r"[^A-Za-z0-9.]+", "-", url.split("://", 1)[-1]).strip("-.")[:60]
-    return (state or state_directory()) / "search" / f"{readable}-{digest}"
+    return kept_for(url, "search", state)
 
 
 def home_of(setting: str | None, url: str) -> Path | None:
