@@ -22,6 +22,7 @@ from newsgraph.ingest import ingest
 from newsgraph.search.index import SearchIndex
 from newsgraph.search.sync import Followed
 from newsgraph.search.syntax import parse
+from newsgraph.search.texts import ArticleText
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore, loading
 
@@ -221,3 +222,24 @@ def test_a_fed_text_that_another_write_of_the_unit_changed_is_read_from_the_stor
     assert BASE + "article/v001" not in documents
     assert "second" in str(documents[BASE + "article/v000"])
     assert [iri for iri, _ in _scores(store, "zebra")] == [BASE + "article/v007"]
+
+
+def _text(slug: str, digest: str, body: str) -> ArticleText:
+    return ArticleText(f"{BASE}article/{slug}", digest, slug, slug.title(), "", body, "en", None)
+
+
+def test_a_first_load_replaces_an_article_fed_twice_and_a_later_one_replaces_any(
+    tmp_path: Path,
+) -> None:
+    """Into an empty index the writes skip the delete an article never put needs; one put twice
+    in the same writes, or put again later, is still replaced, never doubled."""
+    index = SearchIndex(tmp_path / "index", create=True)
+    with index.writing("g1") as writing:
+        writing.put([_text("a", "1", "alpha"), _text("b", "1", "beta")])
+        writing.put([_text("a", "2", "gamma")])  # a newer version in the same unit
+    assert index.manifest() == {f"{BASE}article/a": "2", f"{BASE}article/b": "1"}
+    assert [hit for hit in index.scores(index.compile(parse("alpha")))] == []
+    with index.writing("g2") as writing:  # the index holds documents now
+        writing.put([_text("b", "3", "delta")])
+    assert index.manifest() == {f"{BASE}article/a": "2", f"{BASE}article/b": "3"}
+    assert index.searcher().num_docs == 3  # two articles and the index's own note
