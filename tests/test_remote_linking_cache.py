@@ -91,3 +91,22 @@ def test_a_write_around_the_cache_makes_it_read_the_links_back(
     with virtuoso.store() as store:
         store.update("DROP SILENT GRAPH <http://example.org/elsewhere>")
         assert relink(store, load_settings(base=BASE).minter).rewritten == 0
+
+
+@pytest.mark.parametrize("endpoint", ["oxigraph"], indirect=True)
+def test_without_a_state_directory_each_ingest_reads_the_store_back(
+    endpoint: Endpoint, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    """Where the user's state directory cannot be made, the cache lasts one run: the ingest
+    still works, and says why it reads the store back."""
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
+    _ingest(endpoint, FIRST, tmp_path / "first.jsonl")
+    reads = _Reads(monkeypatch)
+    with caplog.at_level("WARNING", logger="newsgraph.linking"):
+        _ingest(endpoint, LATER, tmp_path / "later.jsonl")
+    assert reads.evidence == 1  # the earlier articles' evidence, read back from the server
+    assert "no linking cache is kept" in caplog.text
+    with endpoint.store() as store:
+        assert relink(store, load_settings(base=BASE).minter).rewritten == 0

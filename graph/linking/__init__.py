@@ -12,6 +12,7 @@ only on what the store holds — never on ingest order, batches, workers or runs
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -41,16 +42,30 @@ __all__ = [
 ]
 
 
+log = logging.getLogger(__name__)
+
 #: At most this many articles written in one run have their evidence kept for the pass.
 KEPT_WRITTEN = 50_000
 
 
-def cache_directory(settings: Settings) -> Path:
+def cache_directory(settings: Settings) -> Path | None:
     """Where a store's linking cache lives: beside an on-disk store; for a remote one, under
-    the user's state directory, one per store URL (:func:`graph.settings.kept_for`)."""
-    if settings.is_remote:
-        return kept_for(split_userinfo(settings.store)[0], "linking")
-    return settings.store_path / "linking"
+    the user's state directory, one per store URL (:func:`graph.settings.kept_for`), or —
+    where that directory cannot be made — a temporary one for the run (None), with a warning
+    (``tests/test_remote_linking_cache.py``)."""
+    if not settings.is_remote:
+        return settings.store_path / "linking"
+    url = split_userinfo(settings.store)[0]
+    directory = kept_for(url, "linking")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        log.warning(
+            "no linking cache is kept for %s (%s): each ingest reads the store's articles back",
+            url, error,
+        )  # fmt: skip
+        return None
+    return directory
 
 
 class Linker:
