@@ -108,7 +108,6 @@ class Linker:
         one the last clean pass's unit of writes published (:meth:`published`): nothing wrote
         the store since. Otherwise they are read from the store."""
         self._cache = LinkingCache(self.cache_dir, evidence_fingerprint())
-        self._cache.answers.load(rules_fingerprint())
         kept = None
         if not verify and _unchanged_since(store, self._cache.generation):
             with collector.paused():  # a dict of every article
@@ -130,7 +129,7 @@ class Linker:
         # A remote store's cache lives apart from it: what it believes of the links and
         # entities the store holds counts only while nothing wrote the store since the last
         # clean pass (its write stamp says so); its evidence counts by each record's digest.
-        self.trusted = not verify and held == self._stamp and (kept is not None or _beside(store))
+        self.trusted = not verify and held == self._stamp and (kept is not None or not store.remote)
         self._written = {} if self.trusted else None
         if not self.trusted:
             self.cache.forget()
@@ -179,6 +178,7 @@ class Linker:
     def _pass(
         self, store: Store, wanted: list[Override], final: str, reconcile_url: str | None
     ) -> LinkSummary:
+        self.cache.answers.load(rules_fingerprint())
         stored = (self.overrides, dict(self.reconciled))
         reconciled = dict(self.reconciled)
         kept = self.cache.inputs.load(self._stamp) if self._written is not None else None
@@ -217,12 +217,6 @@ def _generation(store: Store) -> str | None:
     write_stamp = getattr(store, "write_stamp", None)
     found = write_stamp() if callable(write_stamp) else None
     return found if isinstance(found, str) and not found.startswith("writing") else None
-
-
-def _beside(store: Store) -> bool:
-    """Whether the store's linking cache lives beside it: any store but a remote one (which
-    keeps a write stamp)."""
-    return not callable(getattr(store, "write_stamp", None))
 
 
 def _unchanged_since(store: Store, generation: str | None) -> bool:

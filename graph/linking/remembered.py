@@ -19,7 +19,6 @@ file only saves computing it again (``tests/test_remembered.py``).
 from __future__ import annotations
 
 import marshal
-import os
 import struct
 import zlib
 from collections.abc import Callable, Iterator
@@ -63,6 +62,8 @@ class _Answers(Generic[R]):
 
 _MISSING = object()
 _FUNCTIONS: dict[str, _Answers[Any]] = {}
+#: The answer files this process has read (a process reads each once).
+_READ: set[Path] = set()
 
 
 def _same(value: Any) -> Any:
@@ -116,21 +117,21 @@ class KeptAnswers:
 
     def load(self, fingerprint: str) -> int:
         """Give every remembered function the answers kept under ``fingerprint``; return how
-        many. A process reads them once: after that, its memory holds all the file does."""
-        if any(answers.kept or answers.asked for answers in _FUNCTIONS.values()):
+        many. A process reads a file once: after that, its memory holds all the file does."""
+        path = self._path(fingerprint)
+        if path in _READ:
             return 0
         try:
-            data = self._path(fingerprint).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return 0
-        tables: dict[str, dict[Any, Any]] = {name: {} for name in _FUNCTIONS}
+        _READ.add(path)
+        self.held = 0
         for record in _records(data):
             for name, found in record.items():
-                if name in tables and isinstance(found, dict):
-                    tables[name].update(found)
-        for name, answers in _FUNCTIONS.items():
-            answers.kept = tables[name]
-        self.held = sum(map(len, tables.values()))
+                if name in _FUNCTIONS and isinstance(found, dict):
+                    _FUNCTIONS[name].kept.update(found)
+                    self.held += len(found)
         return self.held
 
     def save(self, fingerprint: str) -> bool:
@@ -142,9 +143,9 @@ class KeptAnswers:
         path = self._path(fingerprint)
         asked = sum(len(answers.asked) for _name, answers in functions)
         if self.held is not None and self.held > 2 * asked:
-            whole = {name: answers.asked for name, answers in functions}
-            path.with_name(path.name + ".partial").write_bytes(_record(whole))
-            os.replace(path.with_name(path.name + ".partial"), path)
+            from newsgraph.linking.memo import write_atomically  # (memo imports numpy)
+
+            write_atomically(path, _record({name: answers.asked for name, answers in functions}))
         else:
             with open(path, "ab") as handle:
                 handle.write(_record({name: answers.fresh for name, answers in functions}))
