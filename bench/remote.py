@@ -34,7 +34,7 @@ from newsgraph.ingest import Summary, ingest
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore, RemoteStore
 
-from bench import corpus
+from bench import corpus, installed
 from bench.measure import free_port
 
 BASE = "http://localhost:8000/"
@@ -158,6 +158,22 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --server virtuoso: newsgraph on Virtuoso alone (no embedded "
                              "ingest, no bulk loader baseline)")  # fmt: skip
     args = parser.parse_args(argv)
+    installed.compile_package()
+    # What newsgraph keeps per server URL (the search index, the linking cache) goes with the
+    # run, not into the user's state directory: each run's server has a URL of its own.
+    with tempfile.TemporaryDirectory(prefix="newsgraph-bench-state-") as state:
+        previous = os.environ.get("XDG_STATE_HOME")
+        os.environ["XDG_STATE_HOME"] = state
+        try:
+            return _run(args)
+        finally:
+            if previous is None:
+                os.environ.pop("XDG_STATE_HOME", None)
+            else:
+                os.environ["XDG_STATE_HOME"] = previous
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.server == "virtuoso":
         from bench import remote_scale
 

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from bench import corpus
+from bench import corpus, installed
 from bench.context import Context, Options
 from bench.report import Figure, table
 
@@ -106,7 +106,9 @@ def header(options: Options, facts_corpus: str, seconds: float) -> str:
         "no newsgraph code. peer: rdflib in memory, served by rdflib-endpoint.\n"
         "- × floor, × peer: newsgraph's speed relative to the baseline (rates: newsgraph ÷ "
         "baseline; times and memory: baseline ÷ newsgraph), so above 1 means newsgraph is "
-        "better. Ratios within one run hold; absolute figures drift on a shared machine.\n\n"
+        "better. Ratios within one run hold; absolute figures drift on a shared machine.\n"
+        "- newsgraph's modules are compiled to bytecode first, as `pip install` does "
+        "(bench/installed.py).\n\n"
     )
 
 
@@ -161,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))
     names = args.parts or list(PARTS)
+    installed.compile_package()
     started = time.perf_counter()
     figures = run_parts(names, options, lambda line: print(line, file=sys.stderr, flush=True))
     corpus_name = str(
