@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 from newsgraph.ingest import ingest
 from newsgraph.linking import cache as linking_cache
+from newsgraph.linking import readback as linking_readback
 from newsgraph.linking.cache import LinkingCache
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore
@@ -109,4 +110,30 @@ def test_inputs_of_another_pass_are_not_used(
     reads = _LogReads(monkeypatch)
     _ingest(store, THIRD, "third")
     assert reads.count >= len(FIRST)
+    assert _quads(store) == scratch
+
+
+def test_a_batch_appends_to_the_kept_tables_and_the_next_reads_them(
+    tmp_path: Path, scratch: set[ox.Quad], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``inputs.bin`` and ``hashes.bin`` keep a small batch as appended changes (each file
+    after the batch begins with its bytes before), and the next batch starts from them: it
+    reads no other article's evidence, nor the store's articles back."""
+    store = tmp_path / "trickled"
+    _ingest(store, FIRST, "first")
+    files = [store / "linking" / name for name in ("inputs.bin", "hashes.bin")]
+    read_back = []
+    monkeypatch.setattr(
+        linking_readback, "article_hashes", lambda opened: read_back.append(1) or {}
+    )
+    reads = _LogReads(monkeypatch)
+    for name, rows in (("later", LATER[:1]), ("third", THIRD), ("newer", [NEWER_D])):
+        before = [path.read_bytes() for path in files]
+        _ingest(store, rows, name)
+        for path, held in zip(files, before, strict=True):
+            after = path.read_bytes()
+            assert after.startswith(held) and len(after) > len(held), (name, path.name)
+    assert reads.count == 0 and not read_back
+    monkeypatch.undo()
+    _ingest(store, LATER[1:2], "rest")
     assert _quads(store) == scratch

@@ -13,7 +13,7 @@ only on what the store holds — never on ingest order, batches, workers or runs
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from newsgraph import collector
@@ -90,6 +90,7 @@ class Linker:
         #: Articles written in this run (their graphs hold no links yet) → record digest: the
         #: very ``hashes`` when the store held no article before the run (one table, not two).
         self.fresh: dict[str, str] = {}
+        self._hashes_kept = False
         #: Evidence (names, where the spans are) of the articles written in this run, kept
         #: while the cache is trusted and they are few (:mod:`graph.linking.inputs`).
         self._written: dict[str, tuple[bytes, int]] | None = None
@@ -113,6 +114,8 @@ class Linker:
             with collector.paused():  # a dict of every article
                 kept = self._cache.hashes()
         self.hashes = kept if kept is not None else readback.article_hashes(store)
+        #: Whether ``hashes`` are the cache's (then only ``fresh`` ones change in this run).
+        self._hashes_kept = kept is not None
         records = Records.parse(self._cache.records) if kept is not None else None
         self.records = records if records is not None else Records.of(self.hashes)
         self.fresh = {} if self.hashes else self.hashes
@@ -170,7 +173,10 @@ class Linker:
         final = stamp(self.records, wanted, self.reconciled)
         if self.trusted and final == self._stamp and not reconcile_url:
             entities = self.cache.entity_count
-            self.cache.end(final, entities, self.hashes, self.cache.keys_numbered, self.records)
+            self.cache.end(
+                final, entities, self.hashes, self.cache.keys_numbered, self.records,
+                self._changed_hashes(),
+            )  # fmt: skip
             return LinkSummary(entities=entities, articles=len(self.hashes))
         with collector.paused():  # the pass, and the store-wide tables it reads and keeps
             return self._pass(store, wanted, final, reconcile_url)
@@ -186,13 +192,24 @@ class Linker:
             store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted,
             known=(kept, self._written) if kept is not None and self._written is not None else None,
         )  # fmt: skip
+        written = self._written
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
         if reconciled != self.reconciled:
             final = stamp(self.records, wanted, reconciled)
-        self.cache.inputs.save(final, linking.inputs)
+        # The kept inputs with this run's articles taken in: only theirs changed.
+        changed = written if kept is not None and linking.inputs is kept else None
+        self.cache.inputs.save(final, linking.inputs, changed)
         self.cache.answers.save(rules_fingerprint())
-        self.cache.end(final, summary.entities, self.hashes, linking.numbered, self.records)
+        self.cache.end(
+            final, summary.entities, self.hashes, linking.numbered, self.records,
+            self._changed_hashes(),
+        )  # fmt: skip
         return summary
+
+    def _changed_hashes(self) -> Collection[str] | None:
+        """The articles whose digests this run may have changed in the cache's ``hashes``
+        (None: they are not the cache's)."""
+        return self.fresh if self._hashes_kept and self.fresh is not self.hashes else None
 
     def published(self, store: Store) -> None:
         """The unit of writes that held :meth:`finish` is over: note the snapshot it left, so

@@ -14,8 +14,8 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
                    one row per article (:mod:`graph.linking.beliefs`)
 ``entities.bin``   the digest of each entity description the last pass left, and of the
                    entity it described
-``resolution.bin`` the resolution's tables of the last pass, ``keys.bin`` and
-                   ``key-articles.txt`` which articles' spans try which name keys
+``resolution.bin`` the resolution's tables of the last pass, ``keys-sorted.bin``,
+                   ``keys.bin`` and ``key-articles.txt`` which articles' spans try which name keys
                    (:mod:`graph.linking.memo`: what lets a batch look at only the articles it
                    can change)
 ``inputs.bin``     every article's names, definitions, language and span place as the last
@@ -23,7 +23,8 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
                    evidence from the logs)
 ``answers-*.bin``  the linking rules' answers about each distinct form, kept for the next run
                    (:mod:`graph.linking.remembered`: a fresh process need not compute them)
-``hashes.bin``     every article's record digest after the last pass, and ``state.json``
+``hashes.bin``     every article's record digest after the last pass (a journal, as
+                   ``inputs.bin``: :mod:`graph.linking.journal`), and ``state.json``
                    whether that pass ended cleanly, on which records (its stamp and their
                    order-free digest), and the snapshot its unit of writes published (then the
                    store need not be asked)
@@ -59,6 +60,7 @@ from typing import IO, Any
 
 from newsgraph.linking.beliefs import Beliefs, BeliefWriter, Links
 from newsgraph.linking.inputs import KeptInputs
+from newsgraph.linking.journal import Journal, write_atomically
 from newsgraph.linking.memo import KeyIndex, Memo
 from newsgraph.linking.remembered import KeptAnswers
 from newsgraph.linking.stamp import Records
@@ -113,6 +115,7 @@ class LinkingCache:
         self.keys = KeyIndex(self.directory)
         self.inputs = KeptInputs(self.directory)
         self.answers = KeptAnswers(self.directory)
+        self._hashes = Journal(self.directory / "hashes.bin", tables=1)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -124,7 +127,7 @@ class LinkingCache:
         return state
 
     def _write_state(self) -> None:
-        _write_atomically(self.directory / "state.json", json.dumps(self._state).encode())
+        write_atomically(self.directory / "state.json", json.dumps(self._state).encode())
 
     @property
     def stamp(self) -> str | None:
@@ -162,15 +165,17 @@ class LinkingCache:
         hashes: Mapping[str, str],
         keys: int | None = None,
         records: Records | None = None,
+        changed: Collection[str] | None = None,
     ) -> None:
         """Mark the cache as clean for ``stamp`` (the records ``hashes``, whose digest is
         ``records``), once its logs are on disk; ``keys``: how many articles the key index now
-        numbers (None: it is not whole)."""
+        numbers (None: it is not whole); ``changed``: the only articles whose digests may differ
+        from those :meth:`hashes` gave (None: any may)."""
         self.flush()
         if self._logs is not None:
             for log in self._logs:
                 os.fsync(log.fileno())
-        _write_atomically(self.directory / "hashes.bin", marshal.dumps(dict(hashes)))
+        self._hashes.save(stamp, [hashes], changed)
         self._state.update(stamp=stamp, entities=entities, state="clean")
         if records is None:
             self._state.pop("records", None)
@@ -199,8 +204,9 @@ class LinkingCache:
     def hashes(self) -> dict[str, str] | None:
         """Every article's record digest after the last clean pass (None: not kept): the
         store's, while nothing wrote it since (:attr:`generation`)."""
-        found = self._load("hashes.bin")
-        return found if self.stamp is not None and found else None
+        stamp = self.stamp
+        kept = self._hashes.load() if stamp is not None else None
+        return kept[1][0] if kept is not None and kept[0] == stamp and kept[1][0] else None
 
     # -- evidence --------------------------------------------------------------------------------
 
@@ -329,7 +335,7 @@ class LinkingCache:
         return data
 
     def _dump(self, name: str, value: dict[str, Any]) -> None:
-        _write_atomically(self.directory / name, marshal.dumps(value))
+        write_atomically(self.directory / name, marshal.dumps(value))
 
     def close(self) -> None:
         if self._beliefs is not None:
@@ -395,12 +401,3 @@ def _records(path: Path) -> Iterator[Record]:
 
 def _is_record(record: object) -> bool:
     return isinstance(record, tuple) and len(record) == 4
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)

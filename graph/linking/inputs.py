@@ -3,20 +3,21 @@
 A pass resolves every article's entity list, with the acronyms its text defines and its
 language, and finds each article's spans in the spans log. Reading those from the evidence log
 means decoding every record of it; a batch into a linked store would pay that for the whole
-store. So each pass keeps what it read in ``inputs.bin`` (one marshalled tuple, its strings
-shared), tagged with the pass's stamp (:mod:`graph.linking.stamp`): the next pass starts from it
-when the store's records are still the ones that stamp names, and reads from the log only the
-articles written since — the batch's own (``tests/test_linking_inputs.py``).
+store. So each pass keeps what it read in ``inputs.bin`` (a journal, :mod:`graph.linking.journal`:
+a batch appends its own articles' entries), tagged with the pass's stamp
+(:mod:`graph.linking.stamp`): the next pass starts from it when the store's records are still
+the ones that stamp names, and reads from the log only the articles written since — the
+batch's own (``tests/test_linking_inputs.py``).
 """
 
 from __future__ import annotations
 
-import marshal
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsgraph.linking.acronyms import Definition
-from newsgraph.linking.memo import write_atomically
+from newsgraph.linking.journal import Journal
 
 __all__ = ["Inputs", "KeptInputs"]
 
@@ -34,32 +35,33 @@ class Inputs:
 
 
 class KeptInputs:
-    """``inputs.bin`` of one cache directory."""
+    """``inputs.bin`` of one cache directory: a :class:`~graph.linking.journal.Journal` of the
+    four tables, so that a batch appends its own articles' entries."""
 
     def __init__(self, directory: Path) -> None:
-        self.path = directory / "inputs.bin"
+        self.journal = Journal(directory / "inputs.bin", tables=4)
 
     def load(self, stamp: str) -> Inputs | None:
         """What the pass of ``stamp`` read, or None when the file holds another pass's."""
-        try:
-            kept, lists, definitions, places, langs = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+        kept = self.journal.load()
+        if kept is None or kept[0] != stamp:
             return None
-        if kept != stamp:
-            return None
+        lists, definitions, places, langs = kept[1]
         found = {
             iri: tuple(Definition(short, long) for short, long in pairs)
             for iri, pairs in definitions.items()
         }
         return Inputs(lists, found, places, langs)
 
-    def save(self, stamp: str, inputs: Inputs) -> None:
+    def save(self, stamp: str, inputs: Inputs, changed: Collection[str] | None = None) -> None:
+        """Keep ``inputs`` as the pass of ``stamp`` read them; ``changed``: the only articles
+        whose entries may differ from those :meth:`load` gave (None: any may)."""
         definitions = {
             iri: tuple((d.short, d.long) for d in found)
             for iri, found in inputs.definitions.items()
         }
-        data = (stamp, inputs.lists, definitions, inputs.places, inputs.langs)
-        write_atomically(self.path, marshal.dumps(data))
+        tables = (inputs.lists, definitions, inputs.places, inputs.langs)
+        self.journal.save(stamp, tables, changed)
 
     def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
+        self.journal.forget()

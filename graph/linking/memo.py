@@ -7,8 +7,8 @@ batch, only these articles can link differently: the batch's own; those that lis
 entity changed; those with an exception that changed; and those whose spans try a name key whose
 index entry changed. The memo keeps the three tables of the last clean pass
 (``resolution.bin``), and :class:`KeyIndex` which articles try which keys — as 32-bit hashes, so
-a collision only makes an article be looked at for nothing (``keys.bin``: pairs of a key's hash
-and an article number; ``key-articles.txt``: the article of each number).
+a collision only makes an article be looked at for nothing (``keys-sorted.bin`` and ``keys.bin``:
+pairs of a key's hash and an article number; ``key-articles.txt``: the article of each number).
 
 :func:`affected` is exact by construction: every article outside it gets the same inputs as in
 the last pass. ``tests/test_trickle_invariance.py`` compares trickles with from-scratch ingests.
@@ -17,7 +17,6 @@ the last pass. ``tests/test_trickle_invariance.py`` compares trickles with from-
 from __future__ import annotations
 
 import marshal
-import os
 import zlib
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
@@ -25,8 +24,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from newsgraph.linking.journal import write_atomically
 
-__all__ = ["KeyIndex", "Memo", "affected", "span_keys", "write_atomically"]
+__all__ = ["KeyIndex", "Memo", "affected", "span_keys"]
 
 Index = Mapping[str, tuple[str, frozenset[str]]]
 
@@ -72,10 +72,21 @@ class Memo:
 
 
 class KeyIndex:
-    """Which articles' spans try which name keys, appended to as articles are linked."""
+    """Which articles' spans try which name keys, appended to as articles are linked.
+
+    The pairs live in two files, so that a lookup reads what it finds, not the store: most in
+    ``keys-sorted.bin`` (every hash, in order, then the article number of each), binary-searched
+    in place; the newest in ``keys.bin``, in the order they came, scanned whole. When the second
+    outgrows :data:`MERGE_AT` or a quarter of the first, the two are merged. A crash between
+    writing the merged file and emptying the other leaves pairs in both, which only repeats an
+    answer (``tests/test_key_index.py``)."""
+
+    #: Pairs the unsorted file may hold before a merge, whatever the sorted one holds.
+    MERGE_AT = 1 << 18
 
     def __init__(self, directory: Path) -> None:
         self.pairs = directory / "keys.bin"
+        self.sorted = directory / "keys-sorted.bin"
         self.names = directory / "key-articles.txt"
 
     def articles(self) -> list[str]:
@@ -104,19 +115,15 @@ class KeyIndex:
                 handle.write(pairs.tobytes())
             with open(self.names, "a", encoding="utf-8") as handle:
                 handle.write("".join(name + "\n" for name in names))
+            self._merge_if_due()
         return numbered + len(names)
 
     def trying(self, keys: Iterable[str]) -> set[str]:
         """The articles whose spans try any of ``keys`` (and perhaps a few more)."""
-        wanted = np.sort(np.fromiter({_hash(key) for key in keys}, dtype=np.uint32))
-        if not len(wanted) or not self.pairs.exists():
+        wanted = np.unique(np.fromiter({_hash(key) for key in keys}, dtype=np.uint32))
+        if not len(wanted):
             return set()
-        pairs: npt.NDArray[np.uint32] = np.fromfile(self.pairs, dtype=np.uint32).reshape(-1, 2)
-        # Each pair's hash looked up in the sorted wanted ones: one binary search per pair
-        # (np.isin compares every pair with every wanted hash: 0.25 s for 200 keys at 100k).
-        hashes = pairs[:, 0]
-        at = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
-        numbers = np.unique(pairs[wanted[at] == hashes, 1])
+        numbers = np.unique(np.concatenate([self._in_sorted(wanted), self._in_newest(wanted)]))
         if not len(numbers):
             return set()
         names = self.articles()
@@ -124,7 +131,61 @@ class KeyIndex:
 
     def forget(self) -> None:
         self.pairs.unlink(missing_ok=True)
+        self.sorted.unlink(missing_ok=True)
         self.names.unlink(missing_ok=True)
+
+    def _sorted_columns(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+        """The sorted file's hashes and numbers, mapped (not read)."""
+        try:
+            count = self.sorted.stat().st_size // 8
+        except FileNotFoundError:
+            count = 0
+        if not count:
+            empty = np.empty(0, dtype=np.uint32)
+            return empty, empty
+        mapped = np.memmap(self.sorted, dtype=np.uint32, mode="r", shape=(2 * count,))
+        return mapped[:count], mapped[count:]
+
+    def _in_sorted(self, wanted: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        hashes, numbers = self._sorted_columns()
+        if not len(hashes):
+            return np.empty(0, dtype=np.uint32)
+        low = np.searchsorted(hashes, wanted, side="left")
+        counts = np.searchsorted(hashes, wanted, side="right") - low
+        total = int(counts.sum())
+        if not total:
+            return np.empty(0, dtype=np.uint32)
+        # every position of every run of equal hashes: each run's start, plus 0, 1, … within it
+        runs = np.repeat(low - (np.cumsum(counts) - counts), counts)
+        return np.asarray(numbers[runs + np.arange(total)])
+
+    def _newest(self) -> npt.NDArray[np.uint32]:
+        try:
+            return np.fromfile(self.pairs, dtype=np.uint32).reshape(-1, 2)
+        except FileNotFoundError:
+            return np.empty((0, 2), dtype=np.uint32)
+
+    def _in_newest(self, wanted: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+        pairs = self._newest()
+        if not len(pairs):
+            return np.empty(0, dtype=np.uint32)
+        hashes = np.ascontiguousarray(pairs[:, 0])
+        at = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
+        return pairs[wanted[at] == hashes, 1]
+
+    def _merge_if_due(self) -> None:
+        newest = self._newest()
+        hashes, numbers = self._sorted_columns()
+        if len(newest) <= max(self.MERGE_AT, len(hashes) // 4):
+            return
+        all_hashes = np.concatenate([hashes, newest[:, 0]])
+        all_numbers = np.concatenate([numbers, newest[:, 1]])
+        order = np.argsort(all_hashes, kind="stable")
+        merged = np.concatenate([all_hashes[order], all_numbers[order]]).astype(np.uint32)
+        del hashes, numbers  # the mapping is released before the file is replaced
+        write_atomically(self.sorted, merged.tobytes())
+        with open(self.pairs, "wb"):
+            pass
 
 
 def affected(
@@ -157,13 +218,3 @@ def affected(
     if changed_keys:
         found |= keys.trying(changed_keys)
     return {article for article in found if article in lists}
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` whole (a crash leaves the old file or the new one)."""
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)

@@ -18,14 +18,13 @@ file only saves computing it again (``tests/test_remembered.py``).
 
 from __future__ import annotations
 
-import marshal
-import struct
-import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, update_wrapper
 from pathlib import Path
 from typing import Any, Generic, ParamSpec, TypeVar
+
+from newsgraph.linking.journal import record, records, write_atomically
 
 __all__ = ["KeptAnswers", "computed", "remembered"]
 
@@ -127,8 +126,8 @@ class KeptAnswers:
             return 0
         _READ.add(path)
         self.held = 0
-        for record in _records(data):
-            for name, found in record.items():
+        for value, _end in records(data):
+            for name, found in value.items() if isinstance(value, dict) else ():
                 if name in _FUNCTIONS and isinstance(found, dict):
                     _FUNCTIONS[name].kept.update(found)
                     self.held += len(found)
@@ -143,42 +142,13 @@ class KeptAnswers:
         path = self._path(fingerprint)
         asked = sum(len(answers.asked) for _name, answers in functions)
         if self.held is not None and self.held > 2 * asked:
-            from newsgraph.linking.memo import write_atomically  # (memo imports numpy)
-
-            write_atomically(path, _record({name: answers.asked for name, answers in functions}))
+            write_atomically(path, record({name: answers.asked for name, answers in functions}))
         else:
             with open(path, "ab") as handle:
-                handle.write(_record({name: answers.fresh for name, answers in functions}))
+                handle.write(record({name: answers.fresh for name, answers in functions}))
         for stale in self.directory.glob("answers-*.bin"):
             if stale != path:
                 stale.unlink(missing_ok=True)
         for _name, answers in functions:
             answers.fresh = {}
         return True
-
-
-#: A record's header: its length and the CRC-32 of its bytes.
-_HEADER = struct.Struct(">II")
-
-
-def _record(tables: dict[str, dict[Any, Any]]) -> bytes:
-    data = marshal.dumps(tables)
-    return _HEADER.pack(len(data), zlib.crc32(data)) + data
-
-
-def _records(data: bytes) -> Iterator[dict[str, Any]]:
-    """The whole records of a file, up to the first torn or damaged one."""
-    offset = 0
-    while offset + _HEADER.size <= len(data):
-        length, checksum = _HEADER.unpack_from(data, offset)
-        start = offset + _HEADER.size
-        body = data[start : start + length]
-        if len(body) < length or zlib.crc32(body) != checksum:
-            return
-        try:
-            record = marshal.loads(body)
-        except (EOFError, ValueError, TypeError):
-            return
-        if isinstance(record, dict):
-            yield record
-        offset = start + length
