@@ -13,7 +13,9 @@ from newsgraph.linking.journal import Journal, record
 
 def _tables(count: int, seed: int) -> list[dict[str, object]]:
     rng = random.Random(seed)
-    names = {f"http://example.org/article/{n}": (f"form {rng.randint(0, 50)}",) for n in range(count)}
+    names = {
+        f"http://example.org/article/{n}": (f"form {rng.randint(0, 50)}",) for n in range(count)
+    }
     places = {iri: rng.randint(0, 1 << 40) for iri in names}
     return [names, places]
 

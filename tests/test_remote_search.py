@@ -21,9 +21,12 @@ from pathlib import Path
 import httpx
 import pytest
 from newsgraph import workbench
+from newsgraph.ingest import ingest
+from newsgraph.search import sync
 from newsgraph.search.index import DIRECTORY, SearchIndex
 from newsgraph.search.remote import default_home, version
 from newsgraph.search.syntax import parse
+from newsgraph.settings import load_settings
 from newsgraph.store import RemoteStore
 
 from tests.backends import Endpoint
@@ -232,6 +235,36 @@ def test_rebuild_reads_the_texts_back_from_the_server(remote: Remote, tmp_path: 
     assert out.returncode == 0 and "indexed 20 articles" in out.stderr.decode(), out.stderr
     assert SearchIndex(remote.index / DIRECTORY).manifest() == fed
     assert searched(remote.run, "harbour OR quokka") == before
+
+
+@pytest.mark.parametrize("endpoint", ["virtuoso"], indirect=True)
+def test_a_first_load_reads_no_digest_back_and_a_later_one_checks_its_own(
+    remote: Remote, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into a store without articles, the index takes the fed texts as the store's once the
+    server holds as many articles as were fed (its version says so); the index then holds
+    every article with the digest the server holds. The control: a later load, into a store
+    that held articles, reads back the digests of the articles it wrote, and only theirs."""
+    asked: list[list[str] | None] = []
+    read = sync._digests
+
+    def counted(store: object, articles: list[str] | None) -> dict[str, str]:
+        asked.append(articles)
+        return read(store, articles)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync, "_digests", counted)
+    settings = load_settings(store=remote.endpoint.query_url, base=BASE)
+    with remote.endpoint.store(search_index=remote.index) as store:
+        ingest([str(small_corpus(tmp_path / "first.jsonl"))], store, settings)
+        assert asked == []
+        held = dict(sync._every_digest(store))
+    assert len(held) == 20
+    assert SearchIndex(remote.index / DIRECTORY).manifest() == held
+    assert articles(searched(remote.run, "quokka")) == [STORY_3]
+    with remote.endpoint.store(search_index=remote.index) as store:
+        ingest([str(small_corpus(tmp_path / "newer.jsonl", replaced=True))], store, settings)
+    assert asked and all(wanted is not None and STORY_3 in wanted for wanted in asked)
+    assert articles(searched(remote.run, "lighthouse")) == [STORY_3]
 
 
 # -- where the index lives -----------------------------------------------------------------------

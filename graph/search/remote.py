@@ -98,6 +98,16 @@ def version(store: RemoteStore) -> str | None:
     return f"{stamp} {store.count(queries.load('article-hash-count'))}"
 
 
+def _fed_all(since: str | None, current: str | None, feed: sync.Feed | None) -> bool:
+    """Whether the unit began on a store without articles and left it holding as many as it
+    fed the index: then the store's articles are the fed ones, with the fed digests, as far as
+    a version can tell (an article replaced around newsgraph, the number unchanged, is not
+    seen by the version either: docs/REMOTE.md)."""
+    if since is None or current is None or feed is None:
+        return False
+    return since.rpartition(" ")[2] == "0" and current.rpartition(" ")[2] == str(len(feed.digests))
+
+
 class RemoteSearchIndex(SearchIndex):
     """The index of a remote store; :meth:`ensure_current` checks it against the server."""
 
@@ -258,7 +268,8 @@ class RemoteSearch:
             with self._writer(WRITE_WAIT):
                 current = version(self.store)
                 sync.follow(self.store, self.home, current or "", since=self._since,
-                            touched=touched, feed=feed)  # fmt: skip
+                            touched=touched, feed=feed,
+                            fed_all=_fed_all(self._since, current, feed))  # fmt: skip
         except BaseException:
             if feed is not None:
                 feed.abort()

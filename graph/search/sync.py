@@ -111,16 +111,22 @@ def follow(
     since: str | None,
     touched: Collection[str] | None,
     feed: Feed | None = None,
+    fed_all: bool = False,
 ) -> Followed:
     """Bring the index to ``generation``, the snapshot just published by a unit of writes that
     started from ``since`` and replaced the graphs ``touched`` (None: not known), with the texts
-    ``feed`` took from the unit."""
+    ``feed`` took from the unit. ``fed_all``: the store's articles are the fed ones (a first
+    load, :func:`graph.search.remote._fed_all`), so an index that held nothing needs no digest
+    read back (a million articles: a scan of the store per page of the answer)."""
     started = time.perf_counter() - (feed.seconds if feed else 0.0)
     index = SearchIndex.of_store(store_path, create=True)
     writing = feed.take() if feed else None
     fed = feed.digests if feed else {}
     try:
         held = index.generation()
+        if fed_all and held is None and writing is not None:
+            return _level(store, index, writing, generation, dict(fed), {}, fed,
+                          compared=False, started=started)  # fmt: skip
         if touched is not None and held is not None and held == since:
             stored = _digests(store, sorted(touched))
             return _level(store, index, writing, generation, stored, dict.fromkeys(touched, ""),
