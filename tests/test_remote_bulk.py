@@ -76,3 +76,12 @@ def test_oxigraph_bulk_post_equals_sparql_updates(
                "NEWSGRAPH_UPDATE_URL": oxigraph.update_url}  # fmt: skip
     by_update = ingested_dump(oxigraph, records, tmp_path / "update", **generic)
     assert len(bulk) > RECORDS * 10 and bulk == by_update
+
+
+def test_virtuoso_bulk_load_in_many_batches_equals_graph_by_graph(
+    virtuoso: Endpoint, records: Path, tmp_path: Path
+) -> None:
+    """Batches of 40: each is loaded while the next is mapped (written behind)."""
+    batched = ingested_dump(virtuoso, records, tmp_path / "bulk", NEWSGRAPH_BATCH_SIZE="40")
+    by_graph = ingested_dump(virtuoso, records, tmp_path / "put", NEWSGRAPH_STORE_STAGING="")
+    assert batched == by_graph

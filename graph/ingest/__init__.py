@@ -110,6 +110,8 @@ class Rejects:
 
 
 _ANY_NAMED_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+#: Records in a unit's first batch (those after double, up to ``batch_size``).
+FIRST_BATCH = 1_000
 
 
 def newer(candidate: tuple[datetime, str], current: tuple[datetime, str]) -> bool:
@@ -185,7 +187,8 @@ class Ingester:
                     self.write(self.mapped(items))
                     if loading is not None:
                         loading.hand_off()  # the loader loads the last articles while linking runs
-                    self.store.flush()  # a remote store writes behind: the pass reads its writes
+                    # A remote store still writes the last batch: linking resolves names from
+                    # its cache meanwhile (the store's every read and write waits for it first).
                     linked = self.linker.finish(self.store)
                     self.summary.entities = linked.entities
                     self.summary.articles = len(self.linker.hashes)
@@ -227,12 +230,17 @@ class Ingester:
     # -- writing ---------------------------------------------------------------------------------
 
     def write(self, records: Iterable[parallel.Mapped]) -> None:
+        """Write the records in batches of ``batch_size``; the first ones smaller (from
+        :data:`FIRST_BATCH`, doubling), so that a store that writes behind its caller (a remote
+        server) starts storing while the rest is mapped."""
         batch: list[parallel.Mapped] = []
+        limit = min(self.settings.batch_size, FIRST_BATCH)
         for mapped in records:
             batch.append(mapped)
-            if len(batch) >= self.settings.batch_size:
+            if len(batch) >= limit:
                 self.write_batch(batch)
                 batch = []
+                limit = min(self.settings.batch_size, limit * 2)
         if batch:
             self.write_batch(batch)
 
