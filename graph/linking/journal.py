@@ -38,10 +38,11 @@ def records(data: bytes) -> Iterator[tuple[Any, int]]:
     """Each whole record's value, and the offset just past it, up to the first torn or
     damaged one."""
     offset = 0
+    view = memoryview(data)  # a record's bytes are read in place, not copied
     while offset + _HEADER.size <= len(data):
         length, checksum = _HEADER.unpack_from(data, offset)
         start = offset + _HEADER.size
-        body = data[start : start + length]
+        body = view[start : start + length]
         if len(body) < length or zlib.crc32(body) != checksum:
             return
         try:
@@ -91,7 +92,7 @@ class Journal:
         tag = ""
         whole = end = 0
         for value, offset in records(data):
-            if not isinstance(value, tuple) or not value:
+            if not isinstance(value, tuple) or len(value) not in (3, 4):
                 break
             if value[0] == "whole" and not end and len(value[2]) == self.tables:
                 _kind, tag, tables = value
