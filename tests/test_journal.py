@@ -4,6 +4,7 @@ across a record torn by a crash or damaged on disk, and from a file another vers
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import random
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_a_journal_outweighing_half_its_whole_record_is_written_whole(tmp_path: 
         sizes.append(path.stat().st_size)
         # never more than half a whole record of changes after the whole record it follows
         assert sizes[-1] <= 1.5 * len(record(("whole", str(number), tables))) + 100
-    assert any(later < earlier for earlier, later in zip(sizes, sizes[1:], strict=False))
+    assert any(later < earlier for earlier, later in itertools.pairwise(sizes))
     assert max(sizes) > 1.2 * whole  # control: changes were appended in between
     assert Journal(path, 2).load() == ("19", tables)
 
