@@ -232,7 +232,8 @@ class Ingester:
     def write(self, records: Iterable[parallel.Mapped]) -> None:
         """Write the records in batches of ``batch_size``; the first ones smaller (from
         :data:`FIRST_BATCH`, doubling), so that a store that writes behind its caller (a remote
-        server) starts storing while the rest is mapped."""
+        server) starts storing while the rest is mapped (the store is the same whatever the
+        batches: ``tests/test_remote_bulk.py``, ``tests/test_linking_invariance.py``)."""
         batch: list[parallel.Mapped] = []
         limit = min(self.settings.batch_size, FIRST_BATCH)
         for mapped in records:

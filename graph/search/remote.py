@@ -102,7 +102,8 @@ def _fed_all(since: str | None, current: str | None, feed: sync.Feed | None) -> 
     """Whether the unit began on a store without articles and left it holding as many as it
     fed the index: then the store's articles are the fed ones, with the fed digests, as far as
     a version can tell (an article replaced around newsgraph, the number unchanged, is not
-    seen by the version either: docs/REMOTE.md)."""
+    seen by the version either: docs/REMOTE.md). ``tests/test_remote_search.py``: a first load
+    reads no digest back, a later one its own articles'."""
     if since is None or current is None or feed is None:
         return False
     return since.rpartition(" ")[2] == "0" and current.rpartition(" ")[2] == str(len(feed.digests))
