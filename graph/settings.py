@@ -165,6 +165,16 @@ class Settings(BaseSettings):
                     data.setdefault("store_password", password)
         return data
 
+    @field_validator("store")
+    @classmethod
+    def _store(cls, value: str) -> str:
+        # Path("") is the working directory: an unset shell variable would fill it with a store.
+        if not value.strip():
+            raise ValueError(
+                "is empty: name a directory or a SPARQL endpoint URL (unset it for .newsgraph)"
+            )
+        return value
+
     @field_validator("base")
     @classmethod
     def _base(cls, value: str) -> str:
