@@ -8,6 +8,7 @@ Each field's description is the documentation: ``newsgraph settings`` prints the
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -79,7 +80,9 @@ class Settings(BaseSettings):
         0,
         ge=0,
         description="Processes that validate and map records during ingest; 0 means one per "
-        "CPU core, 1 maps every record in the ingesting process (the same store either way).",
+        "CPU core, or, into a remote store served from this machine (a loopback URL), 1: the "
+        "server needs those cores. 1 maps every record in the ingesting process (the same store "
+        "either way).",
     )
     rejects: str | None = Field(
         None,
@@ -184,6 +187,30 @@ class Settings(BaseSettings):
     @property
     def is_remote(self) -> bool:
         return self.store.startswith(("http://", "https://"))
+
+    @property
+    def served_here(self) -> bool:
+        """Whether the store is a server on this machine: a remote store whose URL names a
+        loopback host (``localhost`` or a loopback address; no name is looked up).
+
+        >>> Settings(store="http://127.0.0.1:8890/sparql").served_here
+        True
+        >>> Settings(store="http://[::1]:8890/sparql").served_here
+        True
+        >>> Settings(store="https://db.example/sparql").served_here
+        False
+        >>> Settings(store="/data/store").served_here
+        False
+        """
+        if not self.is_remote:
+            return False
+        host = (urlsplit(self.store).hostname or "").rstrip(".").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
 
     @property
     def store_path(self) -> Path:

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsgraph.ingest import Summary, ingest, parallel, sources
+from newsgraph.ingest import Ingester, Summary, ingest, parallel, sources
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore
 
 from bench import corpus
+from tests.backends import Endpoint
 from tests.conftest import BASE, REUTERS, SAMPLE, SEED, record, shared_file, write_jsonl
 
 ODD_TEXT = 'Quotes " and \\ backslashes,\ttabs,\r\nCRLF, \u2028 separators, émoji 🗞 and <tags>'
@@ -111,3 +112,20 @@ def test_reingesting_through_the_fast_path_changes_nothing(tmp_path: Path) -> No
         after = {str(q) for q in store.raw.quads_for_pattern(None, None, None, None)}
     assert after == before
     assert (again.loaded, again.replaced, again.rejected) == (0, 0, 2)
+
+
+def test_into_a_server_on_this_machine_records_are_mapped_in_process(
+    oxigraph: Endpoint, tmp_path: Path
+) -> None:
+    """A store served from this machine shares its cores with the ingest: unless told
+    otherwise, ingest maps every record in its own process. On disk, workers map them (the
+    control: the same default gives a pool there)."""
+    assert oxigraph.query_url.startswith("http://127.0.0.1:")
+    here = load_settings(store=oxigraph.query_url, base=BASE)
+    told = load_settings(store=oxigraph.query_url, base=BASE, ingest_workers=3)
+    with oxigraph.store() as remote:
+        assert Ingester(remote, here).workers == 1
+        assert Ingester(remote, told).workers == 3
+    on_disk = load_settings(store=str(tmp_path / "s"), base=BASE)
+    with EmbeddedStore(on_disk.store_path, write=True, base=BASE) as store:
+        assert Ingester(store, on_disk).workers >= 2

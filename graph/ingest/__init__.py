@@ -141,6 +141,10 @@ class Ingester:
         self.settings = settings
         self.iris: Minter = settings.minter
         self.linker = Linker(self.iris, cache_directory(settings))
+        #: Worker processes that map records (:func:`graph.ingest.parallel.worker_count`).
+        self.workers = parallel.worker_count(
+            settings.ingest_workers, served_here=settings.served_here
+        )
         self.report = report
         self.progress = progress
         self.summary = Summary()
@@ -214,8 +218,7 @@ class Ingester:
 
     def mapped(self, items: Iterable[sources.Item]) -> Iterator[parallel.Mapped]:
         """The valid records, mapped; rejects and warnings reported on the way."""
-        workers = parallel.worker_count(self.settings.ingest_workers)
-        mapper = parallel.Mapper(self.iris, workers, ahead=self.settings.batch_size)
+        mapper = parallel.Mapper(self.iris, self.workers, ahead=self.settings.batch_size)
         for outcomes in mapper.map(items):
             for outcome in outcomes:
                 if isinstance(outcome, parallel.Rejected):

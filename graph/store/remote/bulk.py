@@ -10,7 +10,8 @@ one) need no replacing, only adding, which each server does fastest its own way:
   written to a file there and parsed by the server's own loader, ``DB.DBA.TTLP_MT`` (what
   ``rdf_loader_run`` calls for each file), called through the SPARQL endpoint as ``sql:TTLP_MT``
   without the transaction log, as the bulk loader runs; the file is removed once loaded, and
-  :func:`checkpoint` makes the loads durable (``RemoteStore.close`` calls it). Without a staging
+  :func:`checkpoint` makes the loads durable (``RemoteStore.flush`` calls it once the
+  loads are stored, before anything logged follows them). Without a staging
   directory Virtuoso has no bulk door over HTTP (its Graph Store endpoint takes one graph per
   request, and a large SPARQL literal crashes it), so graphs go one ``PUT`` each.
 
