@@ -151,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench.remote", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--size", type=corpus.parse_size, default=10_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds measured (medians taken); with --server virtuoso: loader "
+                             "and ingest runs, in turn (1 for a million)")  # fmt: skip
     parser.add_argument("--server", choices=("oxigraph", "virtuoso"), default="oxigraph",
                         help="virtuoso: the run at scale (bench/remote_scale.py)")  # fmt: skip
     parser.add_argument("--virtuoso-only", action="store_true",
@@ -177,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.server == "virtuoso":
         from bench import remote_scale
 
-        return remote_scale.run(args.size, baselines=not args.virtuoso_only)
+        return remote_scale.run(args.size, baselines=not args.virtuoso_only, rounds=args.rounds)
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as temporary:
         root = Path(temporary)
         records = root / "records.jsonl"

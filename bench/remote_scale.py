@@ -10,7 +10,8 @@ Measured, in this order, each on a new private Virtuoso set up for the size
    through ``isql-vt``): the baseline;
 3. ``newsgraph ingest`` into a new Virtuoso (its bulk path: ``NEWSGRAPH_STORE_STAGING``):
    articles/s, the rate of each tenth of the run (flat or not), peak memory of newsgraph and of
-   the server; the ratio to the loader;
+   the server; the ratio to the loader. Steps 2 and 3 run ``--rounds`` times, in turn, each on
+   a new server, and the ratio is of their medians;
 4. the named entity queries through ``newsgraph serve`` on it (from the remote summaries), p50;
 5. ad-hoc queries through ``newsgraph serve`` against the same text sent to Virtuoso directly:
    the per-query overhead, and within it the cost of keeping the system graphs out (the text
@@ -27,6 +28,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -155,47 +157,53 @@ def serve(url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[by
     return process, base
 
 
-def run(size: int, workdir: Path | None = None, *, baselines: bool = True) -> int:
+def run(size: int, workdir: Path | None = None, *, baselines: bool = True, rounds: int = 1) -> int:
     """The run at ``size`` articles; without ``baselines``, newsgraph on Virtuoso alone (steps
-    3–6 but the embedded ``cooccur``: no ratio to the loader or to the embedded store)."""
+    3–6 but the embedded ``cooccur``: no ratio to the loader or to the embedded store).
+
+    ``rounds``: the bulk loader and newsgraph's ingest are each measured that many times, in
+    turn (loader, ingest, loader, ingest …), each on a new server, and the ratio is of their
+    medians: one loader run moved from 17 s to 22 s between two runs on this machine. The
+    queries run on the last round's server."""
     records = _records(size)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="newsgraph-remote-", dir=workdir) as temporary:
         root = Path(temporary)
         load = os.getloadavg()[0]
         print(f"{size:,} articles ({records.name}); load average {load:.1f}", flush=True)
-        seconds = loader = 0.0
+        seconds = 0.0
+        loaders: list[float] = []
+        measured: list[dict[str, Any]] = []
         if baselines:
             seconds, peak, _ = _cli("ingest", "--quiet", "--store", str(root / "embedded"),
                                       "--base", BASE, str(records))  # fmt: skip
             rows.append(("ingest, embedded store", f"{size / seconds:,.0f} articles/s",
                          f"{seconds:.0f} s; peak memory {peak / 2**20:,.0f} MiB"))  # fmt: skip
             print(rows[-1], flush=True)
-            loader = _bulk_loader(root, size)
-            rows.append(("Virtuoso's bulk loader on the same quads",
-                         f"{size / loader:,.0f} articles/s",
-                         f"{loader:.0f} s (ld_dir + rdf_loader_run + checkpoint)"))  # fmt: skip
-            print(rows[-1], flush=True)
-
-        with virtuoso.running(root / "newsgraph", size) as server:
-            measured = _ingest_in_process(records, server)
-            summary = measured["summary"]
-            rate = summary.articles_per_second
-            tenths = measured["tenths"]
-            ratios = (f"{rate * seconds / size:.2f}× embedded, **{rate / (size / loader):.2f}× "
-                      "the bulk loader**; " if baselines else "")  # fmt: skip
-            rows.append(("ingest into Virtuoso (bulk path)", f"{rate:,.0f} articles/s",
-                         f"{summary.seconds:.0f} s, {ratios}each tenth of the run: "
-                         f"{', '.join(f'{t:,.0f}' for t in tenths)} articles/s; peak memory "
-                         f"newsgraph {measured['peak'] / 2**20:,.0f} MiB"))  # fmt: skip
-            print(rows[-1], flush=True)
-            rows += _queries(server, root)
-            rows.append(("cooccur --top 50, Virtuoso", *_cooccur(server.env)))
+            _cli("dump", "--quiet", "--store", str(root / "embedded"), "--out",
+                 str(root / "all.nq"))  # fmt: skip
+        for round_ in range(rounds):
             if baselines:
-                rows.append(("cooccur --top 50, embedded",
-                             *_cooccur({"NEWSGRAPH_STORE": str(root / "embedded")})))  # fmt: skip
-            rows.append(("Virtuoso peak memory", f"{server.peak_memory() / 2**20:,.0f} MiB",
-                         f"NumberOfBuffers {virtuoso.buffers_for(size)[0]:,}"))  # fmt: skip
+                loaders.append(_bulk_loader(root, size, root / "all.nq", round_))
+                print(f"round {round_ + 1}: the bulk loader {loaders[-1]:.1f} s", flush=True)
+            last = round_ == rounds - 1
+            with virtuoso.running(root / f"newsgraph-{round_}", size) as server:
+                measured.append(_ingest_in_process(records, server))
+                print(f"round {round_ + 1}: newsgraph {measured[-1]['summary'].seconds:.1f} s",
+                      flush=True)  # fmt: skip
+                if not last:
+                    continue
+                if baselines:
+                    rows.append(_loader_row(size, loaders))
+                rows.append(_ingest_row(size, measured, loaders, seconds))
+                print(rows[-1], flush=True)
+                rows += _queries(server, root)
+                rows.append(("cooccur --top 50, Virtuoso", *_cooccur(server.env)))
+                if baselines:
+                    rows.append(("cooccur --top 50, embedded",
+                                 *_cooccur({"NEWSGRAPH_STORE": str(root / "embedded")})))  # fmt: skip
+                rows.append(("Virtuoso peak memory", f"{server.peak_memory() / 2**20:,.0f} MiB",
+                             f"NumberOfBuffers {virtuoso.buffers_for(size)[0]:,}"))  # fmt: skip
     table = _table(size, load, rows)
     print(table)
     RESULTS.mkdir(exist_ok=True)
@@ -204,16 +212,44 @@ def run(size: int, workdir: Path | None = None, *, baselines: bool = True) -> in
     return 0
 
 
-def _bulk_loader(root: Path, size: int) -> float:
-    """Seconds Virtuoso's own bulk loader takes on the N-Quads of the embedded store."""
-    with virtuoso.running(root / "loader", size) as server:
-        nquads = server.staging / "all.nq"
-        _cli("dump", "--quiet", "--store", str(root / "embedded"), "--out", str(nquads))
+def _loader_row(size: int, loaders: list[float]) -> tuple[str, str, str]:
+    loader = statistics.median(loaders)
+    each = ", ".join(f"{value:.1f}" for value in loaders)
+    return ("Virtuoso's bulk loader on the same quads", f"{size / loader:,.0f} articles/s",
+            f"median {loader:.1f} s of {len(loaders)} (each: {each} s); ld_dir + "
+            "rdf_loader_run + checkpoint")  # fmt: skip
+
+
+def _ingest_row(
+    size: int, measured: list[dict[str, Any]], loaders: list[float], embedded: float
+) -> tuple[str, str, str]:
+    """newsgraph's ingest: the median rate, the ratios to the embedded store and to the loader
+    (medians), each round's seconds, and the last round's tenths and memory."""
+    rate = statistics.median(m["summary"].articles_per_second for m in measured)
+    each = ", ".join(f"{m['summary'].seconds:.1f}" for m in measured)
+    ratios = ""
+    if loaders:
+        loader = statistics.median(loaders)
+        ratios = (f"{rate * embedded / size:.2f}× embedded, **{rate / (size / loader):.2f}× "
+                  "the bulk loader** (medians); ")  # fmt: skip
+    last = measured[-1]
+    return ("ingest into Virtuoso (bulk path)", f"{rate:,.0f} articles/s",
+            f"median of {len(measured)} (each: {each} s), {ratios}each tenth of the last run: "
+            f"{', '.join(f'{t:,.0f}' for t in last['tenths'])} articles/s; peak memory "
+            f"newsgraph {last['peak'] / 2**20:,.0f} MiB")  # fmt: skip
+
+
+def _bulk_loader(root: Path, size: int, nquads: Path, round_: int) -> float:
+    """Seconds Virtuoso's own bulk loader takes on ``nquads`` (the embedded store's dump), on
+    a new server."""
+    with virtuoso.running(root / f"loader-{round_}", size) as server:
+        staged = server.staging / "all.nq"
+        shutil.copyfile(nquads, staged)
         started = time.monotonic()
         server.isql(f"ld_dir('{server.staging}', 'all.nq', 'urn:newsgraph:no-graph');\n"
                     "rdf_loader_run();\ncheckpoint;\n")  # fmt: skip
         loader = time.monotonic() - started
-        nquads.unlink()
+        staged.unlink()
     return loader
 
 
