@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -113,6 +114,13 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     process.wait(15)
 
 
+def absent(message: str) -> NoReturn:
+    """Virtuoso cannot be had: a skip saying why, or a failure where CI requires it."""
+    if os.environ.get("NEWSGRAPH_TEST_REQUIRE_VIRTUOSO"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def virtuoso() -> Endpoint:
     """The Virtuoso that ``.ci/run`` started, or a skip (a failure in CI) saying it is absent."""
@@ -122,9 +130,7 @@ def virtuoso() -> Endpoint:
             f"Virtuoso is not running: {VIRTUOSO_ENV} is unset (.ci/run starts one with "
             ".ci/virtuoso.sh)"
         )
-        if os.environ.get("NEWSGRAPH_TEST_REQUIRE_VIRTUOSO"):
-            pytest.fail(message)
-        pytest.skip(message)
+        absent(message)
     return Endpoint(
         "virtuoso",
         url,

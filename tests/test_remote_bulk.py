@@ -26,7 +26,7 @@ from newsgraph.settings import load_settings
 from newsgraph.store import RemoteStore
 
 from bench import corpus
-from tests.backends import VIRTUOSO_ENV, Endpoint, empty
+from tests.backends import VIRTUOSO_ENV, Endpoint, absent, empty
 from tests.conftest import BASE, ROOT, newsgraph
 
 RECORDS = 300
@@ -50,10 +50,7 @@ def ingested_dump(endpoint: Endpoint, records: Path, where: Path, **env: str) ->
     )
     assert done.returncode == 0, done.stderr.decode()
     assert f"loaded {RECORDS}," in done.stderr.decode() + done.stdout.decode()
-    out = where / "dump.nq"
-    dumped = newsgraph("dump", "-q", "--out", str(out), env=settings)
-    assert dumped.returncode == 0, dumped.stderr.decode()
-    return set(ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS))
+    return dumped(settings, where / "dump.nq")
 
 
 def test_virtuoso_bulk_load_equals_graph_by_graph(
@@ -101,10 +98,7 @@ def test_virtuoso_bulk_load_in_many_batches_equals_graph_by_graph(
 def _private_virtuoso(directory: Path) -> Endpoint:
     """A Virtuoso of this test's own (it is killed): started by ``.ci/virtuoso.sh``."""
     if shutil.which("virtuoso-t") is None:
-        message = "virtuoso-t is not installed (Debian: virtuoso-opensource)"
-        if os.environ.get("NEWSGRAPH_TEST_REQUIRE_VIRTUOSO"):
-            pytest.fail(message)
-        pytest.skip(message)
+        absent("virtuoso-t is not installed (Debian: virtuoso-opensource)")
     started = subprocess.run([str(ROOT / ".ci" / "virtuoso.sh"), "start", str(directory)],
                              capture_output=True, text=True, check=True)  # fmt: skip
     found = dict(line.split("=", 1) for line in started.stdout.split())
@@ -150,18 +144,17 @@ def test_a_virtuoso_killed_after_an_ingest_keeps_what_the_ingest_said_it_wrote(
         store = RemoteStore.from_settings(settings)
         summary = Ingester(store, settings).run([str(records)])
         assert summary.loaded == RECORDS
-        before = _dump(endpoint, tmp_path / "before.nq")
+        before = dumped(endpoint.env, tmp_path / "before.nq")
         assert sum(1 for quad in before if quad.predicate.value == SCHEMA_MENTIONS) > RECORDS
-        restarted = _restart_after_kill(
-            directory, endpoint
-        )  # the store never closed: no checkpoint there
+        # The store never closed: no checkpoint there.
+        restarted = _restart_after_kill(directory, endpoint)
         store.close()  # its connection (the unit had nothing left to write)
-        assert _dump(endpoint, tmp_path / "after-kill.nq") == before
+        assert dumped(endpoint.env, tmp_path / "after-kill.nq") == before
         again = newsgraph("ingest", "-q", "--rejects", str(tmp_path / "r.jsonl"), str(records),
                           env={**endpoint.env, "NEWSGRAPH_BASE": BASE})  # fmt: skip
         assert again.returncode == 0, again.stderr.decode()
         assert f"unchanged {RECORDS}," in again.stdout.decode() + again.stderr.decode()
-        assert _dump(endpoint, tmp_path / "again.nq") == before
+        assert dumped(endpoint.env, tmp_path / "again.nq") == before
     finally:
         subprocess.run([str(ROOT / ".ci" / "virtuoso.sh"), "stop", str(directory)],
                        capture_output=True)  # fmt: skip
@@ -169,7 +162,8 @@ def test_a_virtuoso_killed_after_an_ingest_keeps_what_the_ingest_said_it_wrote(
             restarted.wait(60)
 
 
-def _dump(endpoint: Endpoint, out: Path) -> set[ox.Quad]:
-    dumped = newsgraph("dump", "-q", "--out", str(out), env=endpoint.env)
-    assert dumped.returncode == 0, dumped.stderr.decode()
+def dumped(env: dict[str, str], out: Path) -> set[ox.Quad]:
+    """The quads of `newsgraph dump` of the store ``env`` points at."""
+    done = newsgraph("dump", "-q", "--out", str(out), env=env)
+    assert done.returncode == 0, done.stderr.decode()
     return set(ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS))

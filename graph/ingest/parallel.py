@@ -178,7 +178,7 @@ def worker_count(setting: int, *, served_here: bool = False) -> int:
     shorter: it is bound by the CPU time of both, and workers add their own (each result
     pickled, sent and read back). Mapped in-process, a first load of 100,000 articles into
     Virtuoso on two cores took 38.6 s against 40.2 s with two workers (bench/README.md).
-    ``tests/test_ingest_parallel.py`` holds the rule.
+    ``tests/test_parallel.py`` holds the rule.
 
     >>> worker_count(3), worker_count(0, served_here=True), worker_count(2, served_here=True)
     (3, 1, 2)
