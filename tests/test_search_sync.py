@@ -243,3 +243,48 @@ def test_a_first_load_replaces_an_article_fed_twice_and_a_later_one_replaces_any
         writing.put([_text("b", "3", "delta")])
     assert index.manifest() == {f"{BASE}article/a": "2", f"{BASE}article/b": "3"}
     assert index.searcher().num_docs == 3  # two articles and the index's own note
+
+
+def test_after_a_compaction_the_index_catches_up_without_comparing(tmp_path: Path) -> None:
+    """A compaction publishes a snapshot that changed nothing (its note says so): the next
+    unit, in the same process or after the store is opened again, follows it by the articles
+    it wrote alone, and the index still equals a rebuild."""
+    store = tmp_path / "store"
+    _ingest(store, write_jsonl(tmp_path / "v1.jsonl", _varied()))
+    settings = load_settings(store=str(store), base=BASE)
+    newer = write_jsonl(tmp_path / "v2.jsonl", _varied("second")[:10])
+    with EmbeddedStore(store, write=True, base=BASE) as opened:
+        assert opened.search_followed is None  # the index names the newest snapshot
+        opened.merge_files()
+        assert opened.publish_merged()  # a new snapshot, the same content
+        ingest([str(newer)], opened, settings)
+        followed = opened.search_followed
+        assert followed is not None and not followed.compared, followed
+        assert (followed.read, followed.indexed) == (0, 10)
+    assert _documents(store) == _rebuilt_documents(store, tmp_path)
+    compacted = _compacted_after_the_index(store)
+    with EmbeddedStore(store, write=True, base=BASE) as opened:  # the catch-up as it opens
+        caught = opened.search_followed
+        assert caught is not None and not caught.compared and caught.indexed == 0, caught
+    assert SearchIndex.of_store(store).generation() == compacted
+    assert _documents(store) == _rebuilt_documents(store, tmp_path)
+    # control: where a note is missing, what changed is not known and every digest compared
+    _compacted_after_the_index(store, lose_the_note=True)
+    with EmbeddedStore(store, write=True, base=BASE) as opened:
+        assert opened.search_followed is not None and opened.search_followed.compared
+
+
+def _compacted_after_the_index(store: Path, *, lose_the_note: bool = False) -> str:
+    """Publish a compaction's snapshot with the index left naming the one before (as a
+    server's compaction leaves it for the next writer); the new snapshot's name."""
+    from newsgraph.store.changes import NOTHING
+
+    index = SearchIndex.of_store(store)
+    held = index.generation()
+    with EmbeddedStore(store, write=True, base=BASE) as opened:
+        assert opened.search_followed is None
+        published = opened.snapshots.publish(opened.raw, noted=(opened.generation, NOTHING))
+    if lose_the_note:
+        (store / "snapshots" / f"{published}.changes").unlink()
+    assert SearchIndex.of_store(store).generation() == held
+    return published

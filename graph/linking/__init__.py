@@ -27,7 +27,6 @@ from newsgraph.linking.stamp import Records, evidence_fingerprint, rules_fingerp
 from newsgraph.linking.store_pass import LinkSummary, Pass
 from newsgraph.records import Record
 from newsgraph.settings import Settings, kept_for, split_userinfo
-from newsgraph.store import changes
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import Minter
 
@@ -244,8 +243,7 @@ def _unchanged_since(store: Store, generation: str | None) -> bool:
         return False
     if current == generation:
         return True
-    root = getattr(getattr(store, "snapshots", None), "root", None)
-    found = changes.since(root, generation, current) if isinstance(root, Path) else None
+    found = store.changed_between(generation, current)
     return found is not None and found.empty
 
 

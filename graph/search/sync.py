@@ -13,7 +13,9 @@ query for the digests, no texts): a text whose article was since removed or chan
 write of the unit is dropped or read from the store.
 
 What changed is known when the unit says which graphs it replaced (an ingest's batches) and the
-index reflected the snapshot the unit started from; otherwise (a SPARQL update, a bulk load, an
+index reflected the snapshot the unit started from, or an earlier one from which the store's
+notes say what changed (:meth:`~newsgraph.store.base.Store.changed_between`: a compaction
+changed nothing, so the first writer after one compares no digest); otherwise (a SPARQL update, a bulk load, an
 index that lags) the index compares its articles' digests with the store's (``article-hashes``)
 and re-indexes those that differ — so the index always ends equal to a rebuild from the store.
 
@@ -49,6 +51,7 @@ from newsgraph.search.index import IndexWriting, SearchIndex
 from newsgraph.search.texts import ArticleText
 from newsgraph.store.article_fields import news_article_fields
 from newsgraph.store.base import Store
+from newsgraph.store.changes import NOTHING
 
 __all__ = ["Feed", "Followed", "catch_up", "follow", "rebuild", "stored_texts"]
 
@@ -127,8 +130,10 @@ def follow(
         if fed_all and held is None and writing is not None:
             return _level(store, index, writing, generation, dict(fed), {}, fed,
                           compared=False, started=started)  # fmt: skip
-        if touched is not None and held is not None and held == since:
-            stored = _digests(store, sorted(touched))
+        lag = NOTHING if held is not None and held == since else store.changed_between(held, since)
+        if touched is not None and lag is not None:
+            touched = set(touched) | lag.articles
+            stored = _digests(store, sorted(touched)) if touched else {}
             return _level(store, index, writing, generation, stored, dict.fromkeys(touched, ""),
                           fed, compared=False, started=started)  # fmt: skip
         stored = _digests(store, None)
@@ -148,7 +153,9 @@ def catch_up(store: Store, store_path: Path, generation: str | None) -> Followed
     index = SearchIndex.of_store(store_path, create=True)
     if index.generation() == generation:
         return None
-    return follow(store, store_path, generation, since=None, touched=None)
+    # as if an empty unit had published ``generation``: what the units since the index's
+    # generation changed is compared, all of it where that is not known
+    return follow(store, store_path, generation, since=generation, touched=())
 
 
 def rebuild(store: Store, store_path: Path, generation: str | None) -> Followed:

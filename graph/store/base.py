@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Self
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.sparql import QueryRequest, QueryResponse
+from newsgraph.store.changes import Changes
 from newsgraph.store.snapshots import Version
 
 if TYPE_CHECKING:
@@ -195,6 +196,13 @@ class Store(ABC):
         """The texts of articles the unit of writes under way wrote (ingest hands them over with
         its batches): a store with a full-text index indexes them from here, rather than read
         them back (:mod:`newsgraph.search.sync`). Others ignore them."""
+
+    def changed_between(self, old: str | None, new: str | None) -> Changes | None:
+        """What the units of writes from the store's generation ``old`` to its later
+        generation ``new`` changed (:mod:`graph.store.changes`): empty when only compactions
+        published in between; None where that is not known (then a reader reads everything
+        again). A store that keeps no such notes knows nothing."""
+        return None
 
     def open_load(self) -> BulkLoad | None:
         """A store that takes the writes of an ingest into this empty store by bulk loads

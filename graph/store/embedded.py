@@ -99,7 +99,8 @@ class EmbeddedStore(Store):
         self._search_index: Any = None
         #: The texts the unit under way wrote (:meth:`wrote_texts`), indexed as they come.
         self._search_feed: Any = None
-        #: What the index did to follow the last unit (:class:`newsgraph.search.sync.Followed`).
+        #: What the index did to follow the last unit, or to catch up as the store opened
+        #: (:class:`newsgraph.search.sync.Followed`; None: nothing to do).
         self.search_followed: Any = None
         #: Kept by compaction, rollback and close: each needs the primary to itself.
         self._exclusive = threading.RLock()
@@ -180,6 +181,9 @@ class EmbeddedStore(Store):
         if self._reader is not None:
             return self._reader.name
         return self.snapshots.current()
+
+    def changed_between(self, old: str | None, new: str | None) -> unit_changes.Changes | None:
+        return unit_changes.since(self.snapshots.root, old, new)
 
     def version(self) -> Version | None:
         """The snapshot this reader reads; for a writer, the newest it published — None in the
@@ -269,7 +273,7 @@ class EmbeddedStore(Store):
         store made before it had one)."""
         from newsgraph.search import sync
 
-        sync.catch_up(self, self.path, self.snapshots.current())
+        self.search_followed = sync.catch_up(self, self.path, self.snapshots.current())
 
     def rebuild_search(self) -> int:
         """Index every article afresh (``newsgraph search --rebuild``); how many."""
