@@ -8,7 +8,7 @@ Each round ingests the same records into a new embedded store and into a new Oxi
 (``oxigraph serve`` on loopback, started here), alternating so that both meet the same load on
 the machine; the figures are the medians. A final re-ingest into the server checks that it is
 idempotent (every record "unchanged"). Then ``newsgraph serve`` on that server: what it adds to
-ad-hoc queries against the same text sent to the server directly (p50 of each,
+ad-hoc queries against the same text sent to the server directly (p50 of each, sent in turn,
 ``bench.remote_scale.ad_hoc_overhead``, the figures Virtuoso's run gives too). The records come
 from ``bench.corpus`` (seed 7).
 """

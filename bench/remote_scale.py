@@ -15,7 +15,8 @@ Measured, in this order, each on a new private Virtuoso set up for the size
 4. the named entity queries through ``newsgraph serve`` on it (from the remote summaries), p50;
 5. ad-hoc queries through ``newsgraph serve`` against the same text sent to Virtuoso directly:
    the per-query overhead, and within it the cost of keeping the system graphs out (the text
-   with and without the dialect's ``DEFINE`` clauses, sent directly). The client asks for answers
+   with and without the dialect's ``DEFINE`` clauses, sent directly), each a p50 of
+   :data:`AD_HOC_ROUNDS` requests sent in turn with the others. The client asks for answers
    as they are (:data:`CLIENT_HEADERS`), as newsgraph asks Virtuoso: Virtuoso closes the
    connection after every gzipped answer, which would add a new connection to each direct query;
 6. ``newsgraph cooccur --top 50`` on Virtuoso and on the embedded store.
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,8 @@ AD_HOC = {
         'SELECT ?g WHERE {{ GRAPH ?g {{ ?e <http://schema.org/name> "{name}" }} }}'
     ),
 }
+#: Rounds of the ad-hoc comparison: a p50 of 15 moved by half a millisecond between runs.
+AD_HOC_ROUNDS = 101
 MOST_MENTIONED = (
     "SELECT ?e (COUNT(*) AS ?n) WHERE { ?a <http://schema.org/mentions> ?e } "
     "GROUP BY ?e ORDER BY DESC(?n) LIMIT 1"
@@ -99,14 +103,33 @@ def _p50(url: str, text: str, client: httpx.Client, requests: int = 15) -> tuple
     """The median seconds of ``requests`` POSTs of ``text``, and who answered (Server-Timing)."""
     seconds, timing = [], ""
     for _ in range(requests):
-        started = time.perf_counter()
-        reply = client.post(url, data={"query": text},
-                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
-        seconds.append(time.perf_counter() - started)
-        if reply.status_code != 200:
-            raise RuntimeError(f"{url}: {reply.status_code} {reply.text[:300]}")
+        took, reply = _posted(url, text, client)
+        seconds.append(took)
         timing = reply.headers.get("server-timing", "").split(";")[0]
     return statistics.median(seconds), timing
+
+
+def _p50_in_turn(
+    requests: Sequence[tuple[str, str]], client: httpx.Client, rounds: int = AD_HOC_ROUNDS
+) -> list[float]:
+    """The median seconds of each (URL, query text) of ``requests``, sent in turn ``rounds``
+    times (each round in another order): a drift of the machine meanwhile moves all alike."""
+    seconds: list[list[float]] = [[] for _ in requests]
+    for round_ in range(rounds):
+        for index in range(len(requests)) if round_ % 2 else reversed(range(len(requests))):
+            seconds[index].append(_posted(*requests[index], client)[0])
+    return [statistics.median(each) for each in seconds]
+
+
+def _posted(url: str, text: str, client: httpx.Client) -> tuple[float, httpx.Response]:
+    """One POST of the query ``text``: its seconds and its (successful) reply."""
+    started = time.perf_counter()
+    reply = client.post(url, data={"query": text},
+                        headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    took = time.perf_counter() - started
+    if reply.status_code != 200:
+        raise RuntimeError(f"{url}: {reply.status_code} {reply.text[:300]}")
+    return took, reply
 
 
 def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, Any]:
@@ -291,9 +314,9 @@ def ad_hoc_overhead(
     rows = []
     for label, template in AD_HOC.items():
         query = template.format(name=name)
-        direct, _ = _p50(direct_url, query, client)
-        plain, _ = _p50(direct_url, dialect.query_text(query, own_dataset=False), client)
-        through, _ = _p50(via, query, client)
+        direct, plain, through = _p50_in_turn(
+            [(direct_url, query), (direct_url, dialect.query_text(query, own_dataset=False)),
+             (via, query)], client)  # fmt: skip
         rows.append((f"ad hoc: {label}", f"+{(through - direct) * 1000:.1f} ms",
                      f"p50 through newsgraph serve {through * 1000:.1f} ms, direct "
                      f"{direct * 1000:.1f} ms; the system-graph exclusion alone "

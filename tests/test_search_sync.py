@@ -288,3 +288,30 @@ def _compacted_after_the_index(store: Path, *, lose_the_note: bool = False) -> s
         (store / "snapshots" / f"{published}.changes").unlink()
     assert SearchIndex.of_store(store).generation() == held
     return published
+
+
+def test_articles_whose_links_alone_changed_are_not_read_again(tmp_path: Path) -> None:
+    """A batch's linking rewrites the links of older articles (here a bare surname that the
+    batch's person now owns): the unit touched them, but their texts are those the index
+    holds, so none is read back from the store — nor, as before, every text of the store
+    because they outnumbered the batch."""
+    store = tmp_path / "store"
+    older = [record(f"o{i:02d}", entities=["Ottinger", f"Firm {i}"]) for i in range(6)]
+    _ingest(store, write_jsonl(tmp_path / "older.jsonl", older))
+    assert _ottinger_of(store) == f"{BASE}entity/ottinger"
+    newer = [record(f"n{i:02d}", entities=["James Ottinger"]) for i in range(8)]
+    followed = _in_process(store, write_jsonl(tmp_path / "newer.jsonl", newer))
+    assert _ottinger_of(store) == f"{BASE}entity/james-ottinger"  # control: older links changed
+    assert (followed.read, followed.indexed, followed.compared) == (0, 8, False), followed
+    assert _documents(store) == _rebuilt_documents(store, tmp_path)
+
+
+def _ottinger_of(store: Path) -> str:
+    """The entity the older article o00 mentions beside Firm 0."""
+    query = (
+        "PREFIX schema: <http://schema.org/> SELECT ?e WHERE { "
+        f"<{BASE}article/o00> schema:mentions ?e FILTER(?e != <{BASE}entity/firm-0>) }}"
+    )
+    with EmbeddedStore(store, base=BASE) as opened:
+        (row,) = opened.select(query)
+        return row["e"].value  # type: ignore[union-attr]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +36,8 @@ __all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex", "rank_key"]
 DIRECTORY = "search"
 #: The heap tantivy's writer may use (split between its threads).
 _WRITER_HEAP = 128_000_000
+#: Articles looked up by IRI in one query (:meth:`SearchIndex.digests`).
+_LOOKUP_CHUNK = 1_000
 _SNIPPET_CHARS = 240
 
 
@@ -125,6 +127,19 @@ class SearchIndex:
             document = searcher.doc(address)
             manifest[_stored(document, "iri")] = _stored(document, "digest")
         return manifest
+
+    def digests(self, articles: Collection[str]) -> dict[str, str]:
+        """The record digest of each of ``articles`` the index holds (the others are absent)."""
+        found: dict[str, str] = {}
+        wanted = list(articles)
+        searcher = self.searcher()
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            query = tantivy.Query.term_set_query(self.schema, "iri", chunk)
+            for _, address in searcher.search(query, len(chunk), count=False).hits:
+                document = searcher.doc(address)
+                found[_stored(document, "iri")] = _stored(document, "digest")
+        return found
 
     # -- writing -------------------------------------------------------------------------------
 
