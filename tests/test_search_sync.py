@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import tantivy
 from newsgraph.ingest import ingest
@@ -25,6 +26,7 @@ from newsgraph.search.syntax import parse
 from newsgraph.search.texts import ArticleText
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore, loading
+from newsgraph.store.changes import NOTHING
 
 from tests.conftest import BASE, newsgraph, record, start_server, write_jsonl
 from tests.test_crash_safety import _kill_when, _start_ingest, _writing
@@ -277,8 +279,6 @@ def test_after_a_compaction_the_index_catches_up_without_comparing(tmp_path: Pat
 def _compacted_after_the_index(store: Path, *, lose_the_note: bool = False) -> str:
     """Publish a compaction's snapshot with the index left naming the one before (as a
     server's compaction leaves it for the next writer); the new snapshot's name."""
-    from newsgraph.store.changes import NOTHING
-
     index = SearchIndex.of_store(store)
     held = index.generation()
     with EmbeddedStore(store, write=True, base=BASE) as opened:
@@ -308,10 +308,8 @@ def test_articles_whose_links_alone_changed_are_not_read_again(tmp_path: Path) -
 
 def _ottinger_of(store: Path) -> str:
     """The entity the older article o00 mentions beside Firm 0."""
-    query = (
-        "PREFIX schema: <http://schema.org/> SELECT ?e WHERE { "
-        f"<{BASE}article/o00> schema:mentions ?e FILTER(?e != <{BASE}entity/firm-0>) }}"
-    )
+    query = "SELECT ?e WHERE { ?a <http://schema.org/mentions> ?e FILTER(?e != ?firm) }"
+    bound = {"a": ox.NamedNode(f"{BASE}article/o00"), "firm": ox.NamedNode(f"{BASE}entity/firm-0")}
     with EmbeddedStore(store, base=BASE) as opened:
-        (row,) = opened.select(query)
+        (row,) = opened.select(query, bound)
         return row["e"].value  # type: ignore[union-attr]

@@ -239,10 +239,6 @@ def _unchanged_since(store: Store, generation: str | None) -> bool:
     """Whether the store holds what its snapshot ``generation`` held: it is the newest, or
     only compactions published snapshots since (:mod:`graph.store.changes`)."""
     current = _generation(store)
-    if generation is None or current is None:
-        return False
-    if current == generation:
-        return True
     found = store.changed_between(generation, current)
     return found is not None and found.empty
 

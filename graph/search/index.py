@@ -119,14 +119,7 @@ class SearchIndex:
     def manifest(self) -> dict[str, str]:
         """Every indexed article's IRI → its record digest."""
         searcher = self.searcher()
-        found = searcher.search(
-            self._term("kind", "article"), max(1, searcher.num_docs), count=False
-        )
-        manifest = {}
-        for _, address in found.hits:
-            document = searcher.doc(address)
-            manifest[_stored(document, "iri")] = _stored(document, "digest")
-        return manifest
+        return _digests_found(searcher, self._term("kind", "article"), max(1, searcher.num_docs))
 
     def digests(self, articles: Collection[str]) -> dict[str, str]:
         """The record digest of each of ``articles`` the index holds (the others are absent)."""
@@ -136,9 +129,7 @@ class SearchIndex:
         for start in range(0, len(wanted), _LOOKUP_CHUNK):
             chunk = wanted[start : start + _LOOKUP_CHUNK]
             query = tantivy.Query.term_set_query(self.schema, "iri", chunk)
-            for _, address in searcher.search(query, len(chunk), count=False).hits:
-                document = searcher.doc(address)
-                found[_stored(document, "iri")] = _stored(document, "digest")
+            found.update(_digests_found(searcher, query, len(chunk)))
         return found
 
     # -- writing -------------------------------------------------------------------------------
@@ -389,6 +380,15 @@ class IndexWriting:
         """Drop the writes (the index stays as its last commit left it)."""
         with contextlib.suppress(ValueError):
             self._writer.rollback()
+
+
+def _digests_found(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> dict[str, str]:
+    """IRI → record digest of the (at most ``limit``) articles ``query`` finds."""
+    found = {}
+    for _, address in searcher.search(query, limit, count=False).hits:
+        document = searcher.doc(address)
+        found[_stored(document, "iri")] = _stored(document, "digest")
+    return found
 
 
 def _stored(document: tantivy.Document, field: str) -> str:

@@ -55,7 +55,6 @@ from newsgraph.search.index import IndexWriting, SearchIndex
 from newsgraph.search.texts import ArticleText
 from newsgraph.store.article_fields import news_article_fields
 from newsgraph.store.base import Store
-from newsgraph.store.changes import NOTHING
 
 __all__ = ["Feed", "Followed", "catch_up", "follow", "rebuild", "stored_texts"]
 
@@ -134,7 +133,7 @@ def follow(
         if fed_all and held is None and writing is not None:
             return _level(store, index, writing, generation, dict(fed), {}, fed,
                           compared=False, started=started)  # fmt: skip
-        lag = NOTHING if held is not None and held == since else store.changed_between(held, since)
+        lag = store.changed_between(held, since)
         if touched is not None and lag is not None:
             touched = set(touched) | lag.articles
             stored = _digests(store, sorted(touched)) if touched else {}

@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Self
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.sparql import QueryRequest, QueryResponse
-from newsgraph.store.changes import Changes
+from newsgraph.store.changes import NOTHING, Changes
 from newsgraph.store.snapshots import Version
 
 if TYPE_CHECKING:
@@ -201,8 +201,8 @@ class Store(ABC):
         """What the units of writes from the store's generation ``old`` to its later
         generation ``new`` changed (:mod:`graph.store.changes`): empty when only compactions
         published in between; None where that is not known (then a reader reads everything
-        again). A store that keeps no such notes knows nothing."""
-        return None
+        again). A store that keeps no such notes knows only that a generation is itself."""
+        return NOTHING if old is not None and old == new else None
 
     def open_load(self) -> BulkLoad | None:
         """A store that takes the writes of an ingest into this empty store by bulk loads
