@@ -67,7 +67,7 @@ def link_across(names: NameLevel) -> None:
 def entry_definitions(names: NameLevel) -> dict[str, list[acronyms.Definition]]:
     """article → the acronyms its entity list defines inside entries; the entries themselves
     join their long forms here."""
-    found: dict[str, list[acronyms.Definition]] = defaultdict(list)
+    entries: list[tuple[str, acronyms.Definition]] = []
     for form in sorted(names.form_articles):
         definition = acronyms.in_entry(form)
         if definition is None:
@@ -76,7 +76,11 @@ def entry_definitions(names: NameLevel) -> dict[str, list[acronyms.Definition]]:
         names.uf.add(_node(key_of(definition.short)))
         long_node = _node(names.effective[definition.long])
         names.uf.union(long_node, _node(names.effective[form]), "acronymInEntry")
-        for article in sorted(names.form_articles[form]):
+        entries.append((form, definition))
+    listing = names.form_articles.articles(form for form, _definition in entries)
+    found: dict[str, list[acronyms.Definition]] = defaultdict(list)
+    for form, definition in entries:
+        for article in sorted(listing[form]):
             found[article].append(definition)
     return found
 

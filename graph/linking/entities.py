@@ -48,7 +48,7 @@ def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], 
     uf = names.uf
     members: dict[str, Counter[str]] = defaultdict(Counter)
     links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-    for form, (root, rule, evidence), count in assignment.counts(names.form_articles):
+    for form, (root, rule, evidence), count in assignment.counts(names.form_articles.counts):
         members[root][form] += count
         if rule:
             links[root].setdefault((form, rule), set()).update(evidence)
@@ -83,7 +83,7 @@ def _draft(
     entry: Entry | None,
     overrides_by_key: Mapping[str, list[Override]],
 ) -> tuple[str, Entity]:
-    articles = {form: len(names.form_articles.get(form, ())) for form in forms}
+    articles = {form: names.form_articles.count(form) for form in forms}
     linked = {form for form, _rule in links}
     sources: dict[tuple[str, str], str] = {}
     langs: dict[str, str] = {}

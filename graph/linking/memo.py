@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import marshal
 import zlib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from newsgraph.linking.journal import write_atomically
+from newsgraph.linking.listing import Listing
 
 __all__ = ["KeyIndex", "Memo", "affected", "span_keys"]
 
@@ -193,7 +194,7 @@ def affected(
     after: tuple[Mapping[str, str], Mapping[tuple[str, str], str], Index],
     lists: Mapping[str, tuple[str, ...]],
     keys: KeyIndex,
-    listing: Mapping[str, Collection[str]],
+    listing: Listing,
 ) -> set[str]:
     """The articles (of ``lists``) whose links may differ between the two resolutions;
     ``listing``: form → the articles whose lists hold it."""
@@ -209,9 +210,8 @@ def affected(
         for article, form in old_exceptions.keys() | new_exceptions.keys()
         if old_exceptions.get((article, form)) != new_exceptions.get((article, form))
     }
-    if forms:
-        for form in forms:
-            found.update(listing.get(form, ()))
+    for articles in listing.articles(forms).values():
+        found.update(articles)
     changed_keys = [
         k for k in old_index.keys() | new_index.keys() if old_index.get(k) != new_index.get(k)
     ]

@@ -12,6 +12,7 @@ form, so the work per story is a few look-ups.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -66,14 +67,15 @@ class Assignment:
         found = self.exceptions.get((article, form)) if self.exceptions else None
         return (found or self.default[form])[0]
 
-    def counts(self, form_articles: Mapping[str, set[str]]) -> Iterator[tuple[str, Link, int]]:
-        """(form, link, number of mentions) for every distinct way a form was linked."""
+    def counts(self, listed: Mapping[str, int]) -> Iterator[tuple[str, Link, int]]:
+        """(form, link, number of mentions) for every distinct way a form was linked;
+        ``listed``: form → how many lists hold it."""
         taken: dict[str, int] = defaultdict(int)
         for (_article, form), link in self.exceptions.items():
             taken[form] += 1
             yield form, link, 1
         for form, link in self.default.items():
-            count = len(form_articles.get(form, ())) - taken[form]
+            count = listed.get(form, 0) - taken[form]
             if count > 0:
                 yield form, link, count
 
@@ -183,6 +185,7 @@ def assign(names: NameLevel) -> Assignment:
         if plain and (len(forms) < 2 or longer.isdisjoint(forms)):
             continue  # the fast path: no story-level rule can apply
         slug = article.rsplit("/", 1)[-1]
+        defines = article in acronym_articles
         for form in forms:
             if local_merges:
                 target = local_merges.get((article, form)) or local_merges.get((slug, form))
@@ -191,7 +194,7 @@ def assign(names: NameLevel) -> Assignment:
                     root = names.root(target)
                     exceptions[(article, form)] = (root, "overrideMerge", frozenset({article}))
                     continue
-            local = local_acronyms.get((article, parsed[form].key))
+            local = local_acronyms.get((article, parsed[form].key)) if defines else None
             if local is not None:
                 exceptions[(article, form)] = (find(local), "acronymInText", frozenset({article}))
                 continue
@@ -221,7 +224,7 @@ def _surnames(
         if name.startswith("k:") and name[2:] not in titled_keys and not inflected:
             keys_by_root[uf.find(name)].add(name[2:])
     persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
-    evidence: dict[str, set[str]] = defaultdict(set)
+    evidence: dict[str, set[str]] = defaultdict(set)  # root → its person-shaped forms
     starts: dict[str, set[str]] = defaultdict(set)  # first word → roots of longer names
     first_names: set[str] = set()  # first words of people's names
     for form in sorted(names.form_articles):
@@ -238,7 +241,7 @@ def _surnames(
                 if "-" in last and " " not in surname:
                     continue  # "John" is no surname of "Arthur Kwesi-John"
                 persons[surname].add(root)
-                evidence[root].update(names.form_articles[form])
+                evidence[root].add(form)
             first_names.add(words[0])  # "Lee" may be Lee Rainie's as well as Bill Lee's
         elif len(words) > 1:
             starts[words[0]].add(root)
@@ -246,6 +249,7 @@ def _surnames(
         persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
     bearers = set().union(*persons.values())
     owned = _owned_by_places(names.authority)
+    given: dict[str, str] = {}  # bare surname form → the person it means
     for form in names.form_articles:
         key = names.inflected_base.get(form) or names.effective[form]
         root = roots[form][0]
@@ -261,12 +265,16 @@ def _surnames(
         candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}
         if len(candidates) != 1 or next(iter(candidates)) not in bearers:
             continue
-        person = next(iter(candidates))
-        result.default[form] = (
-            person,
-            "surname",
-            frozenset(sorted(evidence[person])[:MAX_EVIDENCE]),
-        )
+        given[form] = next(iter(candidates))
+    listing = names.form_articles.articles(
+        sorted({form for person in given.values() for form in evidence[person]})
+    )
+    shown: dict[str, frozenset[str]] = {}  # person → the first articles of its forms
+    for form, person in given.items():
+        if person not in shown:
+            articles = {a for person_form in evidence[person] for a in listing[person_form]}
+            shown[person] = frozenset(heapq.nsmallest(MAX_EVIDENCE, articles))
+        result.default[form] = (person, "surname", shown[person])
 
 
 @cache

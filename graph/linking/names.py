@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from newsgraph.linking import acronyms, crosslingual, people
 from newsgraph.linking.acronyms import Definition
 from newsgraph.linking.authority import Authority
 from newsgraph.linking.clusters import Clusters
+from newsgraph.linking.listing import Listing
 from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 
@@ -31,8 +33,8 @@ DOMINANT_MINIMUM = 10
 
 @dataclass
 class Corpus:
-    """What linking reads: each article's entity list (as given), and either its text or what
-    the text defines (acronyms and short forms)."""
+    """What linking reads: each article's entity list (as given, each name once), and either
+    its text or what the text defines (acronyms and short forms)."""
 
     lists: dict[str, tuple[str, ...]]
     texts: dict[str, str] = field(default_factory=dict)
@@ -65,7 +67,8 @@ class NameLevel:
         self.parsed: dict[str, Name] = {}
         self.effective: dict[str, str] = {}  # form → key after dropping a personal title
         self.titled: set[str] = set()
-        self.form_articles: dict[str, set[str]] = defaultdict(set)
+        #: form → the articles whose lists hold it (counted for every form, found on demand).
+        self.form_articles = Listing(corpus.lists)
         #: form → the languages of the articles whose lists hold it; name key → the same.
         self.form_langs: dict[str, frozenset[str]] = {}
         self.key_langs: dict[str, set[str]] = defaultdict(set)
@@ -88,14 +91,15 @@ class NameLevel:
                 self.own_keys[override.name] = (
                     own if own != parse(override.target).key else "=" + override.name
                 )
-        form_articles, langs = self.form_articles, corpus.langs
+        lists = corpus.lists
+        by_lang: dict[str, list[Sequence[str]]] = defaultdict(list)
+        for article, lang in corpus.langs.items():
+            if lang and article in lists:
+                by_lang[lang].append(lists[article])
         form_langs: dict[str, set[str]] = defaultdict(set)
-        for article, forms in corpus.lists.items():
-            lang = langs.get(article)
-            for form in forms:
-                form_articles[form].add(article)
-                if lang:
-                    form_langs[form].add(lang)
+        for lang, listed in by_lang.items():
+            for form in set(chain.from_iterable(listed)):
+                form_langs[form].add(lang)
         for form in sorted(self.form_articles):
             self.parse(form)
             if form in form_langs:

@@ -22,6 +22,7 @@ from functools import cached_property
 
 from newsgraph.linking.authority import Authority
 from newsgraph.linking.entities import Entity, build, text_index
+from newsgraph.linking.listing import Listing
 from newsgraph.linking.mentions import Assignment, assign
 from newsgraph.linking.names import Corpus, NameLevel
 from newsgraph.linking.overrides import Override
@@ -47,7 +48,7 @@ class Resolution:
     _exceptions: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _with_exceptions: set[str] = field(default_factory=set, repr=False)
     #: form → the articles whose lists hold it.
-    listing: Mapping[str, set[str]] = field(default_factory=dict, repr=False)
+    listing: Listing = field(default_factory=lambda: Listing({}), repr=False)
 
     def keys_of(self, article: str, forms: Sequence[str] | None = None) -> list[str]:
         """The keys of the entities an article's list names, in list order (``forms``: its

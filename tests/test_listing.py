@@ -1,0 +1,100 @@
+"""Which articles list a form (``graph/linking/listing.py``): counted for every form, found only
+for the forms a rule asks about, and the same as a set per form built from every list.
+
+Linking used to build that set per form, a set insertion per mention of the store, in every
+batch; resolution now asks for the articles of a few forms only (an entry defining an acronym,
+the forms of a person a bare surname is given to), and the evidence it shows is unchanged."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from newsgraph.linking.authority import load_authority
+from newsgraph.linking.listing import Listing
+from newsgraph.linking.mentions import MAX_EVIDENCE
+from newsgraph.linking.people import person_shape
+from newsgraph.linking.resolve import Corpus, resolve
+
+from bench import corpus
+
+FORMS = st.sampled_from(["PACE", "Kazakhstan", "Казахстан", "Tokayev", "Astana", "UN", "EU"])
+LISTS = st.dictionaries(
+    st.text("abcdef", min_size=1, max_size=3).map(lambda s: f"http://n.example/article/{s}"),
+    st.lists(FORMS, unique=True, max_size=5).map(tuple),
+    max_size=12,
+)
+
+
+def oracle(lists: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """form → the articles listing it, in the lists' order: a set per form, as before."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for article, forms in lists.items():
+        for form in forms:
+            found[form].append(article)
+    return found
+
+
+@given(LISTS, st.lists(st.lists(FORMS | st.just("Atlantis"), max_size=4), max_size=3))
+@settings(max_examples=200, deadline=None)
+def test_counts_and_articles_equal_a_set_per_form(lists, questions):
+    listing, expected = Listing(lists), oracle(lists)
+    assert list(listing) == list(expected), "every form, in the order the lists first name it"
+    assert len(listing) == len(expected)
+    assert {form: listing.count(form) for form in FORMS.elements} == {
+        form: len(expected.get(form, ())) for form in FORMS.elements
+    }
+    for asked in questions:  # asked in pieces, some forms twice, some never listed
+        found = listing.articles(asked)
+        assert found == {form: tuple(expected[form]) for form in asked if form in expected}
+    assert listing.count("Atlantis") == 0 and "Atlantis" not in listing
+
+
+def test_forms_asked_again_are_not_looked_for_again():
+    listing = Listing({"a": ("PACE", "UN"), "b": ("UN",)})
+    listing.articles(["UN"])
+    listing.articles(["UN"])
+    assert listing.passes == 1
+    listing.articles(["UN", "PACE"])
+    assert listing.passes == 2, "the control: a form not asked before takes a pass"
+    assert listing.articles(["PACE", "UN"]) == {"PACE": ("a",), "UN": ("a", "b")}
+
+
+def test_resolution_asks_for_the_articles_of_few_forms_and_shows_the_same_evidence():
+    records = list(corpus.generate(2000, seed=11))
+    lists = {
+        f"http://n.example/article/{r['slug']}": tuple(dict.fromkeys(r["entities"]))
+        for r in records
+    }
+    # People whose surnames no one else bears, named in full in 3 to 24 of the stories, and
+    # by surname alone in one story each.
+    surnames = [a + b for a in ("Quill", "Thorn", "Brack", "Wend") for b in ("feather", "holm")]
+    stories = sorted(lists)
+    for number, surname in enumerate(surnames):
+        person = f"Maria {surname}"
+        assert person_shape(person)
+        for story in stories[number :: 2000 // (3 + 3 * number)]:
+            lists[story] += (person,)
+        lists[f"http://n.example/article/bare-{number:02}"] = (surname,)
+    resolution = resolve(Corpus(lists), load_authority(), find_in_text=False)
+    listing = resolution.listing
+    assert len(listing) > 1000
+    assert listing.found < len(listing) / 5, "articles are found for a few forms, not every one"
+    assert listing.passes <= 3
+    # The surname links' evidence: the first articles, in order, of the forms of the person
+    # a bare surname was given to, by a set per form (the independent count).
+    expected = oracle(lists)
+    given = 0
+    for entity in resolution.entities.values():
+        for (form, rule), evidence in entity.links.items():
+            if rule != "surname":
+                continue
+            given += 1
+            full = [f for f in entity.forms if f != form and " " in f]
+            articles = {a for f in full for a in expected.get(f, ())}
+            assert set(evidence) <= articles
+            assert sorted(evidence) == heapq.nsmallest(len(evidence), articles)
+            assert len(evidence) == min(MAX_EVIDENCE, len(articles))
+    assert given == len(surnames), "each bare surname was given to its person"
