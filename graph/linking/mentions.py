@@ -110,8 +110,10 @@ class _ShortForms:
         longer = self.longer.get(form)
         if longer is None:
             return None
-        roots = self.roots
         acronym = self.names.parsed[form].acronym
+        if not acronym and longer.isdisjoint(others):
+            return None  # nothing in the list it could shorten
+        roots = self.roots
         candidates = [o for o in others if o != form and (o in longer or acronym)]
         if not candidates:
             return None
