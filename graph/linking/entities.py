@@ -48,7 +48,7 @@ def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], 
     uf = names.uf
     members: dict[str, Counter[str]] = defaultdict(Counter)
     links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-    for form, (root, rule, evidence), count in assignment.counts(names.form_articles.counts):
+    for form, (root, rule, evidence), count in assignment.counts(names.form_articles):
         members[root][form] += count
         if rule:
             links[root].setdefault((form, rule), set()).update(evidence)

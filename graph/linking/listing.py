@@ -30,21 +30,20 @@ class Listing:
 
     def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
         self.lists = lists
-        #: form → how many lists hold it.
-        self.counts: Counter[str] = Counter(chain.from_iterable(lists.values()))
+        self._counts: Counter[str] = Counter(chain.from_iterable(lists.values()))
         self._found: dict[str, tuple[str, ...]] = {}
         #: How many passes over the lists :meth:`articles` made.
         self.passes = 0
 
     def __iter__(self) -> Iterator[str]:
         """Every form, in the order the lists first name them."""
-        return iter(self.counts)
+        return iter(self._counts)
 
     def __len__(self) -> int:
-        return len(self.counts)
+        return len(self._counts)
 
     def __contains__(self, form: object) -> bool:
-        return form in self.counts
+        return form in self._counts
 
     @property
     def found(self) -> int:
@@ -53,12 +52,12 @@ class Listing:
 
     def count(self, form: str) -> int:
         """How many lists hold ``form``."""
-        return self.counts.get(form, 0)
+        return self._counts.get(form, 0)
 
     def articles(self, forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """form → the articles whose lists hold it (in the lists' order), for each of
         ``forms`` some list holds; one pass over the lists for those not asked before."""
-        wanted = [form for form in dict.fromkeys(forms) if form in self.counts]
+        wanted = [form for form in dict.fromkeys(forms) if form in self._counts]
         found: dict[str, list[str]] = {form: [] for form in wanted if form not in self._found}
         if found:
             self.passes += 1

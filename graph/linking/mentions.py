@@ -20,6 +20,7 @@ from functools import cache
 
 from newsgraph.linking import acronyms, people
 from newsgraph.linking.authority import Authority
+from newsgraph.linking.listing import Listing
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse
 
@@ -67,15 +68,15 @@ class Assignment:
         found = self.exceptions.get((article, form)) if self.exceptions else None
         return (found or self.default[form])[0]
 
-    def counts(self, listed: Mapping[str, int]) -> Iterator[tuple[str, Link, int]]:
+    def counts(self, listing: Listing) -> Iterator[tuple[str, Link, int]]:
         """(form, link, number of mentions) for every distinct way a form was linked;
-        ``listed``: form → how many lists hold it."""
+        ``listing``: which articles' lists hold each form."""
         taken: dict[str, int] = defaultdict(int)
         for (_article, form), link in self.exceptions.items():
             taken[form] += 1
             yield form, link, 1
         for form, link in self.default.items():
-            count = listed.get(form, 0) - taken[form]
+            count = listing.count(form) - taken[form]
             if count > 0:
                 yield form, link, count
 
