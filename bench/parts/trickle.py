@@ -15,7 +15,14 @@ past its size: new slugs, dates after every stored one, entities drawn from the 
   (``entity-articles``, ``entity-comentions``, ``entity-mentions-per-month`` for entities drawn
   from the whole Zipf range) and another a cheap ad-hoc query (an article's headline and date, a
   text no summary knows); p50/p95 of each, the errors, the share of entity queries the
-  summaries answered, and the server's peak memory (its process tree) over the stream.
+  summaries answered, and the server's peak memory (its process tree) over the stream. Every
+  query slower than :data:`SLOW` is counted, and the slowest are noted with their Server-Timing
+  (what the server spent the time on: a worker, the engine, waiting for the summaries to follow
+  a write).
+* **compaction**: a batch large enough to be bulk loaded marks the store for compaction; the
+  same two clients run from the batch until the server has compacted it and published the
+  merged files (``NEWSGRAPH_COMPACT_AFTER`` seconds after the last write, 10 by default), and
+  the slowest query of that window is reported.
 """
 
 from __future__ import annotations
@@ -57,6 +64,12 @@ STREAM_SECONDS = 300.0
 FEED_BATCH = 2_000
 #: Seconds a batch may take to be answered from the summaries before it counts as not seen.
 VISIBLE_LIMIT = 600.0
+#: Queries slower than this (seconds) are counted and described.
+SLOW = 0.1
+#: Articles in the batch that marks the store for compaction (written by the bulk loader).
+BULK_BATCH = 400
+#: Seconds the compaction may take to be published before the window ends regardless.
+COMPACTION_LIMIT = 300.0
 #: Entities the steady clients ask about (drawn across the mention counts).
 ENTITY_SAMPLE = 200
 MENTION_COUNTS = f"""
@@ -120,6 +133,8 @@ def run(ctx: Context) -> list[Figure]:
         )  # fmt: skip
         seconds = 8.0 if ctx.options.size <= 1_000 else STREAM_SECONDS
         figures += _steady(ctx, store, server, endpoint, (entities, articles), taken, seconds)
+        taken += int(RATE * seconds)
+        figures += _compaction(ctx, store, endpoint, (entities, articles), taken)
         return figures
     finally:
         server.stop()
@@ -301,6 +316,8 @@ class _Client:
     seconds: list[float] = field(default_factory=list)
     summarised: int = 0
     errors: list[str] = field(default_factory=list)
+    #: (seconds, Server-Timing) of each query slower than SLOW.
+    slow: list[tuple[float, str]] = field(default_factory=list)
 
     def run(self, stop: threading.Event) -> None:
         rng = random.Random(7)
@@ -317,7 +334,10 @@ class _Client:
                     self.endpoint.host, self.endpoint.port, timeout=60
                 )
                 continue
-            self.seconds.append(time.perf_counter() - started)
+            took = time.perf_counter() - started
+            self.seconds.append(took)
+            if took > SLOW:
+                self.slow.append((took, timing))
             if status != 200:
                 self.errors.append(f"HTTP {status}: {body[:200]!r}")
             elif "summaries;" in timing:
@@ -326,10 +346,8 @@ class _Client:
         connection.close()
 
 
-def _steady(
-    ctx: Context, store: Path, server: Server, endpoint: Endpoint,
-    subjects: tuple[list[str], list[str]], taken: int, seconds: float,
-) -> list[Figure]:  # fmt: skip
+def _clients(endpoint: Endpoint, subjects: tuple[list[str], list[str]]) -> list[_Client]:
+    """The named-query client and the ad-hoc client."""
     entities, articles = subjects
     named = [
         _entity_query(name, entity)
@@ -337,7 +355,32 @@ def _steady(
         for name in ("entity-articles", "entity-comentions", "entity-mentions-per-month")
     ]
     adhoc = [ADHOC.replace("{article}", article) for article in articles]
-    clients = [_Client(endpoint, named), _Client(endpoint, adhoc)]
+    return [_Client(endpoint, named), _Client(endpoint, adhoc)]
+
+
+def _slowest(clients: list[_Client], shown: int = 3) -> list[str]:
+    """The slowest queries of the clients, each with what the server said it spent the time on."""
+    slow = sorted((entry for client in clients for entry in client.slow), reverse=True)
+    return [f"{seconds * 1000:.0f} ms (Server-Timing: {_timing_summary(timing)})"
+            for seconds, timing in slow[:shown]]  # fmt: skip
+
+
+def _timing_summary(timing: str) -> str:
+    """``name dur`` of each Server-Timing entry (its descriptions dropped)."""
+    entries = []
+    for entry in timing.split(","):
+        fields = dict(
+            part.strip().partition("=")[::2] for part in entry.split(";")[1:] if "=" in part
+        )
+        entries.append(f"{entry.split(';')[0].strip()} {float(fields.get('dur', 'nan')):.0f} ms")
+    return ", ".join(entries) or "none"
+
+
+def _steady(
+    ctx: Context, store: Path, server: Server, endpoint: Endpoint,
+    subjects: tuple[list[str], list[str]], taken: int, seconds: float,
+) -> list[Figure]:  # fmt: skip
+    clients = _clients(endpoint, subjects)
     count = int(RATE * seconds)
     records = new_records(ctx.options.size, ctx.options.seed, taken, count)
     stop = threading.Event()
@@ -391,8 +434,59 @@ def _steady(
                        "s", False, (min(values), max(values)),
                        notes=[note] if (pct == 50 and client is named_client) else [])
             )  # fmt: skip
+    slow = sum(len(client.slow) for client in clients)
+    total = sum(len(client.seconds) for client in clients)
+    figures.append(Figure("trickle", f"queries over {SLOW * 1000:.0f} ms under the stream",
+                          float(slow), "", False,
+                          notes=[f"of {total:,}; the slowest: " + "; ".join(_slowest(clients))]
+                          if slow else [f"of {total:,}"]))  # fmt: skip
     figures.append(Figure("trickle", "errors under the stream", float(len(errors)), "", False,
                           notes=errors[:3]))  # fmt: skip
     figures.append(Figure("trickle", "server peak memory under the stream (process tree)",
                           float(memory.peak), "bytes", False))  # fmt: skip
     return figures
+
+
+def _compaction(
+    ctx: Context, store: Path, endpoint: Endpoint, subjects: tuple[list[str], list[str]],
+    taken: int,
+) -> list[Figure]:  # fmt: skip
+    """The slowest query from a bulk-loaded batch until the server published the compacted
+    store."""
+    records = new_records(ctx.options.size, ctx.options.seed, taken, BULK_BATCH)
+    path = ctx.workdir / "trickle-bulk.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    due = store / "compaction-due"
+    clients = _clients(endpoint, subjects)
+    stop = threading.Event()
+    threads = [threading.Thread(target=client.run, args=(stop,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    started = time.perf_counter()
+    notes = []
+    try:
+        subprocess.run(_ingest_command(store, str(path)), cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        written = time.perf_counter()
+        if due.exists():
+            wait_for(lambda: not due.exists(), COMPACTION_LIMIT, "the compaction")
+            compacted = time.perf_counter()
+            notes.append(f"the batch of {BULK_BATCH} written in {written - started:.1f} s; "
+                         f"compacted and published {compacted - written:.1f} s after")  # fmt: skip
+            time.sleep(2.0)  # the first queries of the merged snapshot
+        else:
+            notes.append(f"the batch of {BULK_BATCH} did not mark the store for compaction")
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    slow = sum(len(client.slow) for client in clients)
+    total = sum(len(client.seconds) for client in clients)
+    longest = max((max(client.seconds, default=0.0) for client in clients), default=0.0)
+    notes.append(f"{slow} of {total:,} queries over {SLOW * 1000:.0f} ms"
+                 + (": " + "; ".join(_slowest(clients)) if slow else ""))  # fmt: skip
+    errors = clients[0].errors + clients[1].errors
+    if errors:
+        notes.append(f"{len(errors)} errors: {errors[0]}")
+    return [Figure("trickle", "slowest query while the server compacts", longest, "s", False,
+                   notes=notes)]  # fmt: skip

@@ -175,6 +175,12 @@ class EmbeddedStore(Store):
         if self._reader is not None:
             self._store = self._reader.refresh() or self._store
 
+    def prepare(self) -> None:
+        """Open the newest snapshot for the next :meth:`refresh`, from another thread (readers
+        only; :meth:`SnapshotReader.prepare`)."""
+        if self._reader is not None:
+            self._reader.prepare()
+
     @property
     def generation(self) -> str | None:
         """The snapshot this reader reads (for a writer: the newest published), if any."""

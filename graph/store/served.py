@@ -22,6 +22,7 @@ endpoint can tie ETags and Last-Modified to it: every unit of writes publishes a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -41,11 +42,13 @@ from newsgraph.store.embedded import EmbeddedStore
 from newsgraph.store.pool import QueryPool
 from newsgraph.store.snapshots import Snapshots, Version, VersionWatch
 from newsgraph.store.summaries import SummaryKeeper
+from newsgraph.store.summaries.keeper import FOLLOW_WAIT
 
 log = logging.getLogger("newsgraph.served")
 #: Seconds between the watch's checks of the store directory and of a lent primary.
 WATCH_SECONDS = 1.0
 SUMMARISED = "answered from the per-entity summaries of this snapshot"
+FOLLOWING = "waiting for the summaries to follow the write just published"
 
 
 class ServedStore(Store):
@@ -79,6 +82,8 @@ class ServedStore(Store):
         self.try_acquire()
         self.versions = VersionWatch(Snapshots(path / "snapshots"))
         self.summaries = SummaryKeeper(path) if summaries else None
+        if self.summaries is not None:
+            self.summaries.watch()
         self.pool = QueryPool(path, workers, timeout)
         self._stopping = threading.Event()
         self._watch = threading.Thread(target=self._watch_store, name="store-watch", daemon=True)
@@ -204,10 +209,22 @@ class ServedStore(Store):
         current = self.versions.current()
         if self.summaries is not None and current is not None:
             started = time.monotonic()
+            timings: tuple[tuple[str, float, str], ...] = ()
             response = self.summaries.answer(request, current.tag)
+            followed = (
+                None if response is not None else self.summaries.pending(request, current.tag)
+            )
+            if followed is not None:  # a write was just published: its follow ends soon
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(followed)),
+                                           FOLLOW_WAIT)  # fmt: skip
+                timings = (("follow", time.monotonic() - started, FOLLOWING),)
+                started = time.monotonic()
+                current = self.versions.current() or current
+                response = self.summaries.answer(request, current.tag)
             if response is not None:
                 seconds = time.monotonic() - started
-                return Executed(response, current, (("summaries", seconds, SUMMARISED),))
+                return Executed(response, current, (*timings, ("summaries", seconds, SUMMARISED)))
         hint = current.name if current else None
         reply = await self.pool.call_async("execute", request, hint=hint)
         version = current if reply.generation == hint else self.versions.named(reply.generation)

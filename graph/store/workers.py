@@ -5,25 +5,35 @@ A frame is an 8-byte big-endian length and a pickle. The pool sends ``(kind, pay
 store only when a newer one was published. The worker answers
 ``(status, result, generation, seconds)``: ``status`` is ``"ok"`` or ``"error"`` (then
 ``result`` is ``(error class name, message)``), ``generation`` the snapshot it read and
-``seconds`` how long the work took.
+``seconds`` how long the work took. Meanwhile a thread of the worker opens each snapshot as it
+is published, so that the reopening is done before the query that needs it comes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import signal
 import socket
 import struct
+import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsgraph.errors import NewsgraphError, StoreError
+
+if TYPE_CHECKING:
+    from newsgraph.store.embedded import EmbeddedStore
+
+log = logging.getLogger("newsgraph.pool")
 
 HEADER = struct.Struct("!Q")
 #: Frames up to this size are sent in one write (header and body together).
 _SMALL_FRAME = 64 * 1024
+#: Seconds between a worker's looks for a newly published snapshot.
+PREPARE_SECONDS = 0.02
 
 
 def encode(message: object) -> bytes:
@@ -83,6 +93,17 @@ def _prefer_the_server() -> None:
         os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
 
 
+def _prepare_snapshots(store: EmbeddedStore) -> None:
+    """Open each snapshot as it is published, in the background, so that the first query to
+    read it does not wait for the opening (:meth:`SnapshotReader.prepare`)."""
+    while True:
+        time.sleep(PREPARE_SECONDS)
+        try:
+            store.prepare()
+        except OSError as error:  # the next query opens it, and reports what is wrong
+            log.debug("could not open the newest snapshot ahead (%s)", error)
+
+
 def worker_main(sock: socket.socket, store_path: str) -> None:
     """The loop of one worker process: open the newest snapshot, answer requests until EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -92,6 +113,7 @@ def worker_main(sock: socket.socket, store_path: str) -> None:
 
     sock.setblocking(True)
     store = EmbeddedStore(store_path, write=False)
+    threading.Thread(target=_prepare_snapshots, args=(store,), name="prepare", daemon=True).start()
     send_frame(sock, ("ready", os.getpid(), store.generation, 0.0))
     while True:
         try:

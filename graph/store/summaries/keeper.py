@@ -7,13 +7,18 @@ answers as slow as the engine. After a write whose unit noted what it changed
 (:mod:`graph.store.changes`), the summaries follow it by reading those articles and entities
 alone from the newest snapshot (:class:`~graph.store.summaries.overlay.Overlaid`: milliseconds
 for a batch); otherwise, or once :data:`OVERLAY_LIMIT` articles were read again since, they are
-built whole. Full builds run one at a time, in a process of their own, and after one the next
+built whole. In a server the keeper watches for new snapshots (:meth:`~SummaryKeeper.watch`) and
+starts following one as soon as it is published, not at the first request that sees it; a request that comes while a
+follow is under way waits for it, up to :data:`FOLLOW_WAIT` (:meth:`~SummaryKeeper.pending`),
+rather than go to the engine, which takes up to seconds for the most mentioned entities
+(``tests/test_summaries_follow.py``). Full builds run one at a time, in a process of their own, and after one the next
 waits at least as long as the last one took, so that a store being written continuously costs
 the server at most half a core.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import multiprocessing
 import re
@@ -40,6 +45,11 @@ log = logging.getLogger(__name__)
 _RETRY_SECONDS = 30.0
 #: Articles read again over one full build before the summaries are built whole again.
 OVERLAY_LIMIT = 20_000
+#: Seconds a request the summaries would answer waits for a follow under way (then the engine
+#: answers it); a follow of a batch of a few thousand articles takes well under it.
+FOLLOW_WAIT = 1.0
+#: Seconds between a watching keeper's looks at the newest snapshot (a ``stat``).
+WATCH_SECONDS = 0.02
 _context = multiprocessing.get_context("forkserver")
 _LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*$")
 
@@ -68,7 +78,12 @@ class SummaryKeeper:
         self._lock = threading.Lock()
         self._building = False
         self._following = False
+        #: Done when the follow under way ends (None while none runs).
+        self._followed: concurrent.futures.Future[None] | None = None
+        #: Seconds the last follow took.
+        self.last_follow_seconds = 0.0
         self._next_start = 0.0
+        self._stopping = threading.Event()
         self._snapshots = Snapshots(path / "snapshots")
         self._heads = {name: _head(name) for name in shapes.SHAPES}
 
@@ -79,11 +94,9 @@ class SummaryKeeper:
         engine would refuse, or read otherwise, among them
         (:func:`~graph.store.summaries.shapes.recognise`). ``tests/test_summaries_differential.py``
         enforces it on generated IRIs and dates."""
-        if request.default_graphs or request.named_graphs or generation is None:
-            return None
+        shape = self._shape(request)
         media_type = request.media_types.get("solutions")
-        shape = shapes.recognise(request.query, request.base_iri)
-        if shape is None or media_type is None:
+        if shape is None or media_type is None or generation is None:
             return None
         summaries = self.current
         if summaries is None or summaries.generation != generation:
@@ -106,8 +119,51 @@ class SummaryKeeper:
         body = results.write_solutions(variables, kept, results.SOLUTION_TYPES[media_type])  # type: ignore[arg-type]
         return QueryResponse(body, media_type, "solutions", truncated, len(kept))
 
+    @staticmethod
+    def _shape(request: QueryRequest) -> shapes.Shape | None:
+        """The shape of a request the summaries could answer (None: the engine's)."""
+        if request.default_graphs or request.named_graphs:
+            return None
+        if request.media_types.get("solutions") is None:
+            return None
+        return shapes.recognise(request.query, request.base_iri)
+
+    def pending(
+        self, request: QueryRequest, generation: str | None
+    ) -> concurrent.futures.Future[None] | None:
+        """When the summaries would answer ``request`` but are not yet those of the snapshot
+        tagged ``generation``, and a follow (not a full build) is under way to it: done when
+        that follow ends. None otherwise (the engine answers at once)."""
+        if generation is None or self._shape(request) is None:
+            return None
+        current = self.current
+        if current is not None and current.generation == generation:
+            return None
+        self.refresh()
+        return self._followed
+
+    def watch(self) -> None:
+        """Follow each new snapshot as soon as it is published (a thread, until :meth:`close`),
+        once the summaries were built: a server that is never asked an entity query builds none."""
+        threading.Thread(target=self._watch, name="summaries-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        current_file = self._snapshots.current_file
+        seen = None
+        while not self._stopping.wait(WATCH_SECONDS):
+            try:
+                status = current_file.stat()
+            except FileNotFoundError:
+                continue
+            if (status.st_ino, status.st_mtime_ns) != seen:
+                seen = (status.st_ino, status.st_mtime_ns)
+                summaries = self.current
+                if summaries is not None and summaries.name != self._snapshots.current():
+                    self.refresh()
+
     def close(self) -> None:
-        """Nothing is held between updates (kept for the server's shutdown)."""
+        """Stop watching (nothing else is held between updates)."""
+        self._stopping.set()
 
     def refresh(self) -> None:
         """Bring the summaries to the newest snapshot: by following what the writes since
@@ -116,9 +172,11 @@ class SummaryKeeper:
             if self._following:
                 return
             self._following = True
+            self._followed = concurrent.futures.Future()
         threading.Thread(target=self._follow, name="summaries-follow", daemon=True).start()
 
     def _follow(self) -> None:
+        started = time.monotonic()
         try:
             if not self._follow_changes():
                 self._start_build()
@@ -128,6 +186,10 @@ class SummaryKeeper:
         finally:
             with self._lock:
                 self._following = False
+                followed, self._followed = self._followed, None
+            self.last_follow_seconds = time.monotonic() - started
+            if followed is not None and not followed.done():
+                followed.set_result(None)
 
     def _follow_changes(self) -> bool:
         """Lay what the writes since the current summaries changed over them; whether it
@@ -167,6 +229,9 @@ class SummaryKeeper:
             if self.current is current:  # else a full build came meanwhile: keep it
                 self.current = overlaid
                 self.followed += 1
+            followed = self._followed
+        if followed is not None and not followed.done():  # before the snapshot is closed
+            followed.set_result(None)
         return True
 
     def _start_build(self) -> None:
