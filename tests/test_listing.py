@@ -98,3 +98,46 @@ def test_resolution_asks_for_the_articles_of_few_forms_and_shows_the_same_eviden
             assert sorted(evidence) == heapq.nsmallest(len(evidence), articles)
             assert len(evidence) == min(MAX_EVIDENCE, len(articles))
     assert given == len(surnames), "each bare surname was given to its person"
+
+
+LANGS = st.sampled_from(["en", "ru", "de", ""])
+
+
+def languages_oracle(
+    lists: dict[str, tuple[str, ...]], langs: dict[str, str]
+) -> dict[str, set[str]]:
+    """form → the languages of the articles listing it, every list read."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for article, forms in lists.items():
+        if langs.get(article):
+            for form in forms:
+                found[form].add(langs[article])
+    return dict(found)
+
+
+@given(LISTS, st.data())
+@settings(max_examples=300, deadline=None)
+def test_languages_equal_every_list_read(lists, data):
+    # languages for some of the articles (and for articles with no list), empty ones among them
+    articles = [*sorted(lists), "http://n.example/article/unlisted"]
+    langs = {a: data.draw(LANGS) for a in articles if data.draw(st.booleans())}
+    assert Listing(lists).languages(langs) == languages_oracle(lists, langs)
+
+
+def test_languages_read_only_the_lists_outside_the_main_language():
+    lists = {f"a{i}": ("Kazakhstan", "PACE") for i in range(50)} | {"r": ("Казахстан", "PACE")}
+    langs = {f"a{i}": "en" for i in range(50)} | {"r": "ru"}
+    read: list[str] = []
+
+    class Counted(dict[str, tuple[str, ...]]):
+        def __getitem__(self, article: str) -> tuple[str, ...]:
+            read.append(article)
+            return super().__getitem__(article)
+
+    found = Listing(Counted(lists)).languages(langs)
+    assert found == {"Kazakhstan": {"en"}, "PACE": {"en", "ru"}, "Казахстан": {"ru"}}
+    assert set(read) == {"r"}, "the 50 English lists are not read again"
+    # control: the oracle reads them all, and the answer does not depend on which is main
+    assert languages_oracle(lists, langs) == found
+    flipped = {a: "ru" if lang == "en" else "en" for a, lang in langs.items()}
+    assert Listing(lists).languages(flipped) == languages_oracle(lists, flipped)

@@ -6,7 +6,9 @@ themselves are wanted for a few forms: an entry that defines an acronym, the for
 a bare surname is given to, the forms whose entity a batch changed. A set per form would cost a
 set insertion per mention (at a million articles, two seconds of every batch), so the counts
 are one pass in C (:class:`collections.Counter`) and the articles are found for all the forms
-asked about at once, in one pass over the lists (``tests/test_listing.py``).
+asked about at once, in one pass over the lists (``tests/test_listing.py``). The languages of
+each form are found the same way: the lists of the language most articles share are never read
+again, only those of the other articles.
 
 >>> listing = Listing({"a1": ("PACE", "Kazakhstan"), "a2": ("Kazakhstan",)})
 >>> listing.count("Kazakhstan"), listing.count("Astana")
@@ -17,9 +19,10 @@ asked about at once, in one pass over the lists (``tests/test_listing.py``).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import ne
 
 __all__ = ["Listing"]
 
@@ -69,3 +72,31 @@ class Listing:
                             found[form].append(article)
             self._found.update((form, tuple(articles)) for form, articles in found.items())
         return {form: self._found[form] for form in wanted}
+
+    def languages(self, langs: Mapping[str, str]) -> dict[str, set[str]]:
+        """form → the languages of the articles whose lists hold it (``langs``: article → its
+        language; an article without one adds none), for every form some such article lists.
+
+        A form is in the language most articles share exactly when more lists hold it than the
+        lists of the other articles, so only those are read (at a million articles of one
+        language: none, instead of every list)."""
+        lists = self.lists
+        if not lists or not langs:
+            return {}
+        named = Counter(langs.values())  # any language would do: the most common reads least
+        major = max((lang for lang in named if lang), key=lambda lang: (named[lang], lang),
+                    default=None)  # fmt: skip
+        if major is None:
+            return {}
+        others = list(compress(lists, map(ne, repeat(major), map(langs.get, lists))))
+        found: dict[str, set[str]] = defaultdict(set)
+        for article in others:
+            lang = langs.get(article)
+            if lang:
+                for form in lists[article]:
+                    found[form].add(lang)
+        elsewhere = Counter(chain.from_iterable(map(lists.__getitem__, others)))
+        for form, count in self._counts.items():
+            if count > elsewhere.get(form, 0):
+                found[form].add(major)
+        return dict(found)

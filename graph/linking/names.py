@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 
 from newsgraph.linking import acronyms, crosslingual, people
 from newsgraph.linking.acronyms import Definition
@@ -91,15 +90,7 @@ class NameLevel:
                 self.own_keys[override.name] = (
                     own if own != parse(override.target).key else "=" + override.name
                 )
-        lists = corpus.lists
-        by_lang: dict[str, list[Sequence[str]]] = defaultdict(list)
-        for article, lang in corpus.langs.items():
-            if lang and article in lists:
-                by_lang[lang].append(lists[article])
-        form_langs: dict[str, set[str]] = defaultdict(set)
-        for lang, listed in by_lang.items():
-            for form in set(chain.from_iterable(listed)):
-                form_langs[form].add(lang)
+        form_langs = self.form_articles.languages(corpus.langs)
         for form in sorted(self.form_articles):
             self.parse(form)
             if form in form_langs:
