@@ -96,10 +96,15 @@ def _prefer_the_server() -> None:
 def _prepare_snapshots(store: EmbeddedStore) -> None:
     """Open each snapshot as it is published, in the background, so that the first query to
     read it does not wait for the opening (:meth:`SnapshotReader.prepare`)."""
+    current_file = store.snapshots.current_file
+    seen = None
     while True:
         time.sleep(PREPARE_SECONDS)
         try:
-            store.prepare()
+            status = current_file.stat()
+            if (status.st_ino, status.st_mtime_ns) != seen:  # published since: one stat a look
+                store.prepare()
+                seen = (status.st_ino, status.st_mtime_ns)
         except OSError as error:  # the next query opens it, and reports what is wrong
             log.debug("could not open the newest snapshot ahead (%s)", error)
 
