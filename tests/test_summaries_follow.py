@@ -1,8 +1,8 @@
 """A write published while the server runs is answered from the entity summaries at once: the
 server follows each new snapshot as soon as it appears, and a named query that comes while the
 follow is under way waits for it rather than go to the engine (``graph/store/summaries/keeper.py``).
-The query workers open each new snapshot ahead of the first query that reads it
-(``graph/store/snapshots.py``, :meth:`SnapshotReader.prepare`).
+The query workers open each new snapshot ahead of the first query that reads it, and let the
+one before go while idle (``graph/store/workers.py``, :meth:`SnapshotReader.prepare`).
 """
 
 from __future__ import annotations
@@ -170,6 +170,7 @@ def test_the_workers_open_a_new_snapshot_before_any_query_reads_it(
     server = serve(store, env={"NEWSGRAPH_QUERY_SUMMARIES": "false"})
     snapshots = Snapshots(store / "snapshots")
     before = snapshots.current()
+    assert _held_by_a_reader(snapshots.root / f"{before}.lock"), "the workers read it"
     path = write_jsonl(tmp_path / "batch.jsonl", _newest_first(records, FIRST, 5))
     result = newsgraph("ingest", "--quiet", "--store", str(store), "--base", BASE, str(path))
     assert result.returncode == 0, result.stderr.decode()
@@ -180,7 +181,11 @@ def test_the_workers_open_a_new_snapshot_before_any_query_reads_it(
     while not _held_by_a_reader(lock):  # no query was sent since the write
         assert time.monotonic() < deadline, "no worker opened the new snapshot"
         time.sleep(0.05)
-    # control: once the server is gone, nothing holds it
+    # idle, they read it from then on, and let the one before go
+    while _held_by_a_reader(snapshots.root / f"{before}.lock"):
+        assert time.monotonic() < deadline, "a worker still holds the snapshot before"
+        time.sleep(0.05)
+    # control: once the server is gone, nothing holds the new one either
     server.stop()
     assert not _held_by_a_reader(lock)
 

@@ -93,18 +93,26 @@ def _prefer_the_server() -> None:
         os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
 
 
-def _prepare_snapshots(store: EmbeddedStore) -> None:
-    """Open each snapshot as it is published, in the background, so that the first query to
-    read it does not wait for the opening (:meth:`SnapshotReader.prepare`)."""
+def _prepare_snapshots(store: EmbeddedStore, busy: threading.Lock) -> None:
+    """Open each snapshot as it is published, in the background, and read it from then on
+    while no request is being answered (``busy``): the first query to read it does not wait for
+    the opening, and the snapshot before is let go at once (:meth:`SnapshotReader.prepare`)."""
     current_file = store.snapshots.current_file
     seen = None
+    prepared = False
     while True:
         time.sleep(PREPARE_SECONDS)
         try:
             status = current_file.stat()
             if (status.st_ino, status.st_mtime_ns) != seen:  # published since: one stat a look
                 store.prepare()
-                seen = (status.st_ino, status.st_mtime_ns)
+                seen, prepared = (status.st_ino, status.st_mtime_ns), True
+            if prepared and busy.acquire(blocking=False):
+                try:
+                    store.refresh()
+                    prepared = False
+                finally:
+                    busy.release()
         except OSError as error:  # the next query opens it, and reports what is wrong
             log.debug("could not open the newest snapshot ahead (%s)", error)
 
@@ -118,7 +126,10 @@ def worker_main(sock: socket.socket, store_path: str) -> None:
 
     sock.setblocking(True)
     store = EmbeddedStore(store_path, write=False)
-    threading.Thread(target=_prepare_snapshots, args=(store,), name="prepare", daemon=True).start()
+    busy = threading.Lock()
+    threading.Thread(
+        target=_prepare_snapshots, args=(store, busy), name="prepare", daemon=True
+    ).start()
     send_frame(sock, ("ready", os.getpid(), store.generation, 0.0))
     while True:
         try:
@@ -126,18 +137,29 @@ def worker_main(sock: socket.socket, store_path: str) -> None:
         except (EOFError, OSError):
             return
         started = time.perf_counter()
-        try:
-            if hint is None or hint != store.generation:
-                store.refresh()
-            result = _answer(store, kind, payload)
-            reply: tuple[object, ...] = ("ok", result)
-        except NewsgraphError as error:
-            reply = ("error", (type(error).__name__, str(error)))
-        except (OSError, SyntaxError, ValueError) as error:
-            reply = ("error", ("QueryError", str(error)))
-        try:
-            send_frame(sock, (*reply, store.generation, time.perf_counter() - started))
-        except (pickle.PicklingError, TypeError) as error:
-            send_frame(sock, ("error", ("StoreError", f"cannot send the result: {error}"), None, 0))
-        except OSError:
-            return
+        with busy:
+            if not _answer_request(sock, store, (kind, payload, hint), started):
+                return
+
+
+def _answer_request(
+    sock: socket.socket, store: EmbeddedStore, request: tuple[str, Any, str | None], started: float
+) -> bool:
+    """Answer one request; whether the pool is still there to answer."""
+    kind, payload, hint = request
+    try:
+        if hint is None or hint != store.generation:
+            store.refresh()
+        result = _answer(store, kind, payload)
+        reply: tuple[object, ...] = ("ok", result)
+    except NewsgraphError as error:
+        reply = ("error", (type(error).__name__, str(error)))
+    except (OSError, SyntaxError, ValueError) as error:
+        reply = ("error", ("QueryError", str(error)))
+    try:
+        send_frame(sock, (*reply, store.generation, time.perf_counter() - started))
+    except (pickle.PicklingError, TypeError) as error:
+        send_frame(sock, ("error", ("StoreError", f"cannot send the result: {error}"), None, 0))
+    except OSError:
+        return False
+    return True
