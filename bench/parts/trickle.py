@@ -375,6 +375,16 @@ def _slowest(clients: list[_Client], shown: int = 3, since: float = 0.0) -> list
             for seconds, timing in slow[:shown]]  # fmt: skip
 
 
+def _sent(clients: list[_Client], since: float, until: float = math.inf) -> list[float]:
+    """The seconds of the clients' queries sent from ``since`` until before ``until``."""
+    return [
+        took
+        for client in clients
+        for took, sent in zip(client.seconds, client.starts, strict=True)
+        if since <= sent < until
+    ]
+
+
 def _timing_summary(timing: str) -> str:
     """``name dur`` of each Server-Timing entry (its descriptions dropped)."""
     entries = []
@@ -494,10 +504,7 @@ def _compaction(
         stop.set()
         for thread in threads:
             thread.join()
-    during = [took for client in clients
-              for took, sent in zip(client.seconds, client.starts, strict=True) if sent >= visible]  # fmt: skip
-    before = [took for client in clients
-              for took, sent in zip(client.seconds, client.starts, strict=True) if sent < visible]  # fmt: skip
+    during, before = _sent(clients, visible), _sent(clients, 0.0, visible)
     slow = sum(took > SLOW for took in during)
     notes.append(f"{slow} of {len(during):,} queries over {SLOW * 1000:.0f} ms"
                  + (": " + "; ".join(_slowest(clients, since=visible)) if slow else ""))  # fmt: skip

@@ -7,13 +7,13 @@ answers as slow as the engine. After a write whose unit noted what it changed
 (:mod:`graph.store.changes`), the summaries follow it by reading those articles and entities
 alone from the newest snapshot (:class:`~graph.store.summaries.overlay.Overlaid`: milliseconds
 for a batch); otherwise, or once :data:`OVERLAY_LIMIT` articles were read again since, they are
-built whole. In a server the keeper watches for new snapshots (:meth:`~SummaryKeeper.watch`) and
-starts following one as soon as it is published, not at the first request that sees it; a request that comes while a
-follow is under way waits for it, up to :data:`FOLLOW_WAIT` (:meth:`~SummaryKeeper.pending`),
-rather than go to the engine, which takes up to seconds for the most mentioned entities
-(``tests/test_summaries_follow.py``). Full builds run one at a time, in a process of their own, and after one the next
-waits at least as long as the last one took, so that a store being written continuously costs
-the server at most half a core.
+built whole. In a server the keeper watches for new snapshots (:meth:`~SummaryKeeper.watch`)
+and starts following one as soon as it is published, not at the first request that sees it;
+a request that comes while a follow is under way waits for it, up to :data:`FOLLOW_WAIT`
+(:meth:`~SummaryKeeper.pending`), rather than go to the engine, which takes up to seconds for
+the most mentioned entities (``tests/test_summaries_follow.py``). Full builds run one at a
+time, in a process of their own, and after one the next waits at least as long as the last one
+took, so that a store being written continuously costs the server at most half a core.
 """
 
 from __future__ import annotations
@@ -80,8 +80,6 @@ class SummaryKeeper:
         self._following = False
         #: Done when the follow under way ends (None while none runs).
         self._followed: concurrent.futures.Future[None] | None = None
-        #: Seconds the last follow took.
-        self.last_follow_seconds = 0.0
         self._next_start = 0.0
         self._stopping = threading.Event()
         self._snapshots = Snapshots(path / "snapshots")
@@ -176,7 +174,6 @@ class SummaryKeeper:
         threading.Thread(target=self._follow, name="summaries-follow", daemon=True).start()
 
     def _follow(self) -> None:
-        started = time.monotonic()
         try:
             if not self._follow_changes():
                 self._start_build()
@@ -187,7 +184,6 @@ class SummaryKeeper:
             with self._lock:
                 self._following = False
                 followed, self._followed = self._followed, None
-            self.last_follow_seconds = time.monotonic() - started
             if followed is not None and not followed.done():
                 followed.set_result(None)
 
