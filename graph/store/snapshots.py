@@ -51,10 +51,20 @@ class Version:
 class Snapshots:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._current_path = str(root / "CURRENT")  # stat on every request: made once
 
     @property
     def current_file(self) -> Path:
         return self.root / "CURRENT"
+
+    def stamp(self) -> tuple[int, int] | None:
+        """What tells one publication from the next, in one ``stat`` (``CURRENT``'s inode and
+        time, which every publish replaces): the servers' watches look for a change in it."""
+        try:
+            status = os.stat(self._current_path)
+        except FileNotFoundError:
+            return None
+        return status.st_ino, status.st_mtime_ns
 
     def current(self) -> str | None:
         """The newest generation's name, or None when no snapshot was published."""
@@ -213,17 +223,14 @@ class VersionWatch:
 
     def __init__(self, snapshots: Snapshots) -> None:
         self.snapshots = snapshots
-        self._current_file = str(snapshots.current_file)  # stat on every request: made once
         self._seen: tuple[int, int] | None = None
         self._current: Version | None = None
         self._known: LRUCache[str, Version] = LRUCache(maxsize=64)
 
     def current(self) -> Version | None:
-        try:
-            status = os.stat(self._current_file)
-        except FileNotFoundError:
+        key = self.snapshots.stamp()
+        if key is None:
             return None
-        key = (status.st_ino, status.st_mtime_ns)
         if key != self._seen:
             self._current = self.named(self.snapshots.current())
             self._seen = key

@@ -97,16 +97,15 @@ def _prepare_snapshots(store: EmbeddedStore, busy: threading.Lock) -> None:
     """Open each snapshot as it is published, in the background, and read it from then on
     while no request is being answered (``busy``): the first query to read it does not wait for
     the opening, and the snapshot before is let go at once (:meth:`SnapshotReader.prepare`)."""
-    current_file = store.snapshots.current_file
     seen = None
     prepared = False
     while True:
         time.sleep(PREPARE_SECONDS)
         try:
-            status = current_file.stat()
-            if (status.st_ino, status.st_mtime_ns) != seen:  # published since: one stat a look
+            stamp = store.snapshots.stamp()
+            if stamp != seen:  # published since
                 store.prepare()
-                seen, prepared = (status.st_ino, status.st_mtime_ns), True
+                seen, prepared = stamp, True
             if prepared and busy.acquire(blocking=False):
                 try:
                     store.refresh()

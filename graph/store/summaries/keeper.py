@@ -146,15 +146,11 @@ class SummaryKeeper:
         threading.Thread(target=self._watch, name="summaries-watch", daemon=True).start()
 
     def _watch(self) -> None:
-        current_file = self._snapshots.current_file
         seen = None
         while not self._stopping.wait(WATCH_SECONDS):
-            try:
-                status = current_file.stat()
-            except FileNotFoundError:
-                continue
-            if (status.st_ino, status.st_mtime_ns) != seen:
-                seen = (status.st_ino, status.st_mtime_ns)
+            stamp = self._snapshots.stamp()
+            if stamp is not None and stamp != seen:
+                seen = stamp
                 summaries = self.current
                 if summaries is not None and summaries.name != self._snapshots.current():
                     self.refresh()
@@ -184,8 +180,7 @@ class SummaryKeeper:
             with self._lock:
                 self._following = False
                 followed, self._followed = self._followed, None
-            if followed is not None and not followed.done():
-                followed.set_result(None)
+            _wake(followed)
 
     def _follow_changes(self) -> bool:
         """Lay what the writes since the current summaries changed over them; whether it
@@ -226,8 +221,7 @@ class SummaryKeeper:
                 self.current = overlaid
                 self.followed += 1
             followed = self._followed
-        if followed is not None and not followed.done():  # before the snapshot is closed
-            followed.set_result(None)
+        _wake(followed)  # before the snapshot is closed
         return True
 
     def _start_build(self) -> None:
@@ -283,6 +277,13 @@ class SummaryKeeper:
             with self._lock:
                 self._building = False
                 self._next_start = time.monotonic() + self.last_build_seconds
+
+
+def _wake(followed: concurrent.futures.Future[None] | None) -> None:
+    """Let the requests waiting for a follow go on (once: the follow may wake them before it
+    ends)."""
+    if followed is not None and not followed.done():
+        followed.set_result(None)
 
 
 def summaries_of(path: Path) -> Summaries:
