@@ -313,3 +313,53 @@ def _ottinger_of(store: Path) -> str:
     with EmbeddedStore(store, base=BASE) as opened:
         (row,) = opened.select(query, bound)
         return row["e"].value  # type: ignore[union-attr]
+
+
+def _texts(digest: str, count: int) -> list[ArticleText]:
+    return [
+        ArticleText(f"{BASE}article/a{i}", digest, f"a{i}", "Headline", "", f"body {digest}", "en",
+                    None)
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def _commit_cut_before_its_meta(path: Path) -> None:
+    """What a writer killed inside its commit leaves: the commit's new files written, while the
+    index's ``meta.json`` (a commit's last step) and every file it names are the ones before."""
+    index = SearchIndex(path, create=True)
+    with index.writing("one") as writing:
+        writing.put(_texts("1", 20))
+    before = {file.name: file.read_bytes() for file in path.iterdir() if file.is_file()}
+    with index.writing("two") as writing:
+        writing.put(_texts("2", 10))  # replaces half the articles: a deletes file for the segment
+    for name, data in before.items():
+        if name == "meta.json" or not (path / name).exists():
+            (path / name).write_bytes(data)
+
+
+def test_a_writer_killed_inside_its_commit_does_not_stop_the_next(tmp_path: Path) -> None:
+    """The next writer, doing the same writes, names its files as the killed one did: the files
+    no commit names are removed first, so its commit goes through (``watch`` and ingest after
+    ``kill -9`` used to fail here with FileAlreadyExists)."""
+    path = tmp_path / "search"
+    _commit_cut_before_its_meta(path)
+    index = SearchIndex(path)
+    assert index.generation() == "one"
+    with index.writing("two") as writing:
+        writing.put(_texts("2", 10))
+    assert index.generation() == "two"
+    assert sorted(index.manifest().values()) == ["1"] * 10 + ["2"] * 10
+
+
+def test_control_without_the_sweep_the_killed_writers_files_stop_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsgraph.search import index as index_module
+
+    monkeypatch.setattr(index_module, "_sweep", lambda writer: None)
+    path = tmp_path / "search"
+    _commit_cut_before_its_meta(path)
+    index = SearchIndex(path)
+    with pytest.raises(ValueError, match="FileAlreadyExists"), index.writing("two") as writing:
+        writing.put(_texts("2", 10))
+    assert index.generation() == "one"

@@ -148,10 +148,16 @@ class SearchIndex:
 
     def open_writing(self) -> IndexWriting:
         """The writes of one commit, to end by :meth:`IndexWriting.commit` or
-        :meth:`IndexWriting.rollback` (nothing is seen before the commit)."""
+        :meth:`IndexWriting.rollback` (nothing is seen before the commit).
+
+        The files that no commit names are removed first: a writer killed inside its commit
+        (``kill -9``) leaves files that the next commit, counting its operations from the same
+        last commit, would name alike and fail to create (``tests/test_search_sync.py``)."""
         try:
             held = self.searcher().num_docs > 0
-            return IndexWriting(self._index.writer(_WRITER_HEAP, 2), held=held)
+            writer = self._index.writer(_WRITER_HEAP, 2)
+            _sweep(writer)
+            return IndexWriting(writer, held=held)
         except ValueError as error:
             raise StoreError(f"search index {self.path}: {error}") from None
 
@@ -380,6 +386,11 @@ class IndexWriting:
         """Drop the writes (the index stays as its last commit left it)."""
         with contextlib.suppress(ValueError):
             self._writer.rollback()
+
+
+def _sweep(writer: tantivy.IndexWriter) -> None:
+    """Remove the index's files that its last commit does not name (a killed writer's)."""
+    writer.garbage_collect_files()
 
 
 def _digests_found(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> dict[str, str]:
