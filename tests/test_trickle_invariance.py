@@ -10,6 +10,7 @@ articles written before it was known, and newer versions with other entity lists
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsgraph.ingest import Summary, ingest
-from newsgraph.linking import memo, store_pass
+from newsgraph.linking import carry, memo, store_pass
 from newsgraph.settings import Settings, load_settings
 from newsgraph.store import EmbeddedStore
 
@@ -82,12 +83,16 @@ def references(tmp_path_factory: pytest.TempPathFactory) -> References:
     order=st.permutations(range(len(POOL))),
     sizes=st.lists(st.integers(min_value=1, max_value=15), min_size=1, max_size=8),
 )
+@pytest.mark.parametrize("carried", [False, True], ids=["runs", "one-stream"])
 def test_every_trickle_equals_a_store_made_from_scratch(
     tmp_path_factory: pytest.TempPathFactory,
     references: References,
     order: list[int],
     sizes: list[int],
+    carried: bool,
 ) -> None:
+    """Batches as separate runs, or as one stream's batches handing each other the linking
+    tables (:mod:`graph.linking.carry`)."""
     store = tmp_path_factory.mktemp("trickle") / "store"
     batches, start = [], 0
     for size in [*sizes, len(order)]:
@@ -95,10 +100,12 @@ def test_every_trickle_equals_a_store_made_from_scratch(
             batches.append(order[start : start + size])
             start += size
     seen: set[int] = set()
-    for number, batch in enumerate(batches):
-        _ingest(store, [POOL[i] for i in batch], str(number), batch_size=max(1, len(batch) // 2))
-        seen.update(batch)
-        assert _store_quads(store) == references.of(frozenset(seen)), f"after batch {number}"
+    with carry.carrying() if carried else contextlib.nullcontext():
+        for number, batch in enumerate(batches):
+            rows = [POOL[i] for i in batch]
+            _ingest(store, rows, str(number), batch_size=max(1, len(batch) // 2))
+            seen.update(batch)
+            assert _store_quads(store) == references.of(frozenset(seen)), f"after batch {number}"
 
 
 def test_a_batch_looks_at_the_articles_it_can_change_only(

@@ -16,6 +16,10 @@ follows the batch (:mod:`graph.linking.memo`).
   again. Changes are waited for with ``watchfiles`` (and looked for every second regardless).
   ``stop`` (Ctrl-C) ends the watch after the batch under way.
 
+Either way the batches run in one process, and each hands the next the linking tables it wrote
+(:mod:`graph.linking.carry`): into a large store, a batch does not read back every article's
+names and digests that the batch before it just wrote.
+
 Enforced by ``tests/test_ingest_follow.py`` (real processes: files appended while watched,
 ``kill -9`` and a restart against the records written; stdin visible before its end).
 """
@@ -36,6 +40,7 @@ from typing import IO
 import pyoxigraph as ox
 from newsgraph import queries
 from newsgraph.ingest import Ingester, Summary, sources
+from newsgraph.linking import carry
 from newsgraph.settings import Settings
 from newsgraph.store.base import Store
 from newsgraph.vocab.namespaces import NG, XSD
@@ -101,9 +106,10 @@ def stream(
         )
         return totals
     lines = itertools.chain(leading, source)
-    for items in _timed_batches(lines, settings.batch_size, seconds):
-        totals.add(_batch(store, settings, items, report))
-        progress(len(items))
+    with carry.carrying():  # each batch hands the next the linking tables it wrote
+        for items in _timed_batches(lines, settings.batch_size, seconds):
+            totals.add(_batch(store, settings, items, report))
+            progress(len(items))
     return totals
 
 
@@ -229,14 +235,15 @@ class Watch:
         """Ingest what is there, then what lands, until :attr:`stop` is set."""
         import watchfiles
 
-        while not self.stop.is_set():
-            if self.step():
-                continue  # more may be waiting: look again before waiting
-            for _changes in watchfiles.watch(
-                self.directory, stop_event=self.stop, rust_timeout=int(SECONDS * 1000),
-                yield_on_timeout=True, debounce=50, step=20,
-            ):  # fmt: skip
-                break
+        with carry.carrying():  # each batch hands the next the linking tables it wrote
+            while not self.stop.is_set():
+                if self.step():
+                    continue  # more may be waiting: look again before waiting
+                for _changes in watchfiles.watch(
+                    self.directory, stop_event=self.stop, rust_timeout=int(SECONDS * 1000),
+                    yield_on_timeout=True, debounce=50, step=20,
+                ):  # fmt: skip
+                    break
         return self.totals
 
     def step(self) -> bool:

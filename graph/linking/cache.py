@@ -58,6 +58,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from newsgraph.linking import carry
 from newsgraph.linking.beliefs import Beliefs, BeliefWriter, Links
 from newsgraph.linking.inputs import KeptInputs
 from newsgraph.linking.journal import Journal, write_atomically
@@ -328,6 +329,9 @@ class LinkingCache:
         self._state.pop("generation", None)
 
     def _load(self, name: str) -> dict[str, Any]:
+        carried = carry.recall(self.directory / name)
+        if carried is not None:
+            return carried  # type: ignore[no-any-return]
         try:
             data: dict[str, Any] = marshal.loads((self.directory / name).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -336,6 +340,7 @@ class LinkingCache:
 
     def _dump(self, name: str, value: dict[str, Any]) -> None:
         write_atomically(self.directory / name, marshal.dumps(value))
+        carry.remember(self.directory / name, value)
 
     def close(self) -> None:
         if self._beliefs is not None:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsgraph.linking import carry
+
 __all__ = ["Journal", "record", "records", "write_atomically"]
 
 #: A record's header: its length and the CRC-32 of its bytes.
@@ -82,8 +84,14 @@ class Journal:
         self._read: _Read | None = None
 
     def load(self) -> tuple[str, list[dict[Any, Any]]] | None:
-        """The tag and tables of the last whole save (None: there is none)."""
+        """The tag and tables of the last whole save (None: there is none); those this process
+        saved last, without reading the file, while it is as that save left it
+        (:mod:`graph.linking.carry`)."""
         self._read = None
+        carried = carry.recall(self.path)
+        if carried is not None:
+            self._read = carried[2]
+            return carried[0], carried[1]
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -115,13 +123,15 @@ class Journal:
         self, tag: str, tables: Sequence[Mapping[Any, Any]], changed: Collection[Any] | None = None
     ) -> None:
         """Keep ``tables`` under ``tag``. ``changed``: the only keys whose entries may differ
-        from the tables :meth:`load` gave (None: any may) — then only they are appended."""
+        from the tables :meth:`load` gave (None: any may) — then only they are appended. The
+        caller changes none of ``tables`` after (a stream's next batch may take them)."""
+        whole = [t if type(t) is dict else dict(t) for t in tables]
         read = self._read
         if changed is not None and read is not None and _size(self.path) == read.end:
             changes = [
                 ({key: table[key] for key in changed if key in table},
                  [key for key in changed if key not in table])
-                for table in tables
+                for table in whole
             ]  # fmt: skip
             data = record(("since", read.tag, tag, changes))
             if read.end - read.whole + len(data) <= read.whole // 2:
@@ -130,10 +140,12 @@ class Journal:
                     handle.flush()
                     os.fsync(handle.fileno())
                 self._read = _Read(tag, read.end + len(data), read.whole)
+                carry.remember(self.path, (tag, whole, self._read))
                 return
-        data = record(("whole", tag, [t if type(t) is dict else dict(t) for t in tables]))
+        data = record(("whole", tag, whole))
         write_atomically(self.path, data)
         self._read = _Read(tag, len(data), len(data))
+        carry.remember(self.path, (tag, whole, self._read))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

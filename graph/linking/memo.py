@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from newsgraph.linking import carry
 from newsgraph.linking.journal import write_atomically
 from newsgraph.linking.listing import Listing
 
@@ -57,6 +58,9 @@ class Memo:
         self.path = directory / "resolution.bin"
 
     def load(self) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]] | None:
+        carried = carry.recall(self.path)
+        if carried is not None:
+            return carried  # type: ignore[no-any-return]
         try:
             default, exceptions, index = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -66,7 +70,9 @@ class Memo:
     def save(
         self, default: Mapping[str, str], exceptions: Mapping[tuple[str, str], str], index: Index
     ) -> None:
-        write_atomically(self.path, marshal.dumps((dict(default), dict(exceptions), dict(index))))
+        tables = (dict(default), dict(exceptions), dict(index))
+        write_atomically(self.path, marshal.dumps(tables))
+        carry.remember(self.path, tables)
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)

@@ -1,0 +1,78 @@
+"""What one batch of a stream hands the next: the linking cache's tables, kept in memory.
+
+A batch into a linked store reads the tables the last pass left (every article's record digest,
+names and language, the resolution's tables, the entities' digests) and writes them back
+changed. At a million articles reading them takes longer than the rest of a small batch. An
+ingest that commits batch after batch in one process (standard input, ``--watch``) need not read
+again what it has just written: inside :func:`carrying`, each table written is kept with the
+identity of the file it went to (device, inode, size, modification time), and the next read of
+that file takes it instead of decoding the file, as long as the file is still the one this
+process left.
+
+A table is *taken*, never shared: :func:`recall` hands it over and forgets it, and only the next
+:func:`remember` keeps a table again. A batch that fails after changing a table it took (the
+caller changes them in place) therefore leaves nothing behind, and the next batch reads the file.
+A file that another process wrote since (another ingest, a relink) has another identity, so
+it is read. Outside :func:`carrying` nothing is kept: a one-off run holds nothing after it ends.
+
+``tests/test_linking_carry.py``: a stream's second batch reads none of the tables, and its
+store equals a from-scratch ingest; a write by another process in between, or a failed batch,
+makes the next one read the files again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+__all__ = ["carrying", "recall", "remember"]
+
+Identity = tuple[int, int, int, int]
+
+#: path → (the identity of the file when the value was kept, the value); None: not carrying.
+_held: dict[Path, tuple[Identity, Any]] | None = None
+
+
+@contextmanager
+def carrying() -> Iterator[None]:
+    """Keep the tables written inside this block for the reads that follow them."""
+    global _held
+    outer = _held
+    _held = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _held = outer
+
+
+def remember(path: Path, value: Any) -> None:
+    """``value`` was just written to ``path`` (and the caller will not change it again)."""
+    if _held is None:
+        return
+    identity = _identity(path)
+    if identity is None:
+        _held.pop(path, None)
+    else:
+        _held[path] = (identity, value)
+
+
+def recall(path: Path) -> Any | None:
+    """The value last remembered for ``path``, taken (the caller may change it), while the file
+    is the one it was written to; else None (read the file)."""
+    if _held is None:
+        return None
+    found = _held.pop(path, None)
+    if found is None or found[0] != _identity(path):
+        return None
+    return found[1]
+
+
+def _identity(path: Path) -> Identity | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns)

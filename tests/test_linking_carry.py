@@ -1,0 +1,148 @@
+"""A stream's batches hand each other the linking tables (``graph/linking/carry.py``).
+
+The oracle is a store made from scratch of the same records (as in
+``tests/test_trickle_invariance.py``); the spy counts the records the linking cache's journals
+decode, so that a carried table can be told from one read back. The controls: without
+:func:`carry.carrying` every batch decodes the journals; a write by another process, or a batch
+that failed, makes the next batch decode them again, and the store is still right.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from newsgraph.ingest import Ingester, sources
+from newsgraph.linking import carry, journal
+from newsgraph.settings import load_settings
+from newsgraph.store import EmbeddedStore
+
+from tests.conftest import BASE, ROOT, write_jsonl
+from tests.test_trickle_invariance import POOL, References, _store_quads
+
+BATCHES = [POOL[0:12], POOL[12:20], POOL[20:24], POOL[24:]]
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many journal records were decoded so far (one count per whole read of a file)."""
+    reads: list[int] = []
+    real = journal.records
+
+    def counted(data: bytes) -> Iterator[tuple[Any, int]]:
+        reads.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(journal, "records", counted)
+    return reads
+
+
+@pytest.fixture(scope="module")
+def references(tmp_path_factory: pytest.TempPathFactory) -> References:
+    return References(tmp_path_factory.mktemp("references"))
+
+
+def _batch(store: Path, rows: list[dict[str, Any]], name: str, *, fail: bool = False) -> None:
+    """One batch, as a stream runs it (:func:`graph.ingest.follow._batch`)."""
+    settings = load_settings(store=str(store), base=BASE)
+    path = write_jsonl(store.parent / f"{name}.jsonl", rows)
+
+    def before_commit(_store: object) -> None:
+        if fail:
+            raise RuntimeError("the batch fails before it commits")
+
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as opened:
+        items = sources.read([str(path)], decode=False)
+        Ingester(opened, settings).run_items(items, before_commit=before_commit)
+
+
+def _seen(count: int) -> frozenset[int]:
+    return frozenset(range(sum(len(batch) for batch in BATCHES[:count])))
+
+
+def test_a_streams_later_batches_read_no_table_and_the_store_is_right(
+    tmp_path: Path, references: References, decoded: list[int]
+) -> None:
+    store = tmp_path / "store"
+    with carry.carrying():
+        for number, rows in enumerate(BATCHES):
+            before = len(decoded)
+            _batch(store, rows, f"batch-{number}")
+            if number:
+                assert len(decoded) == before, f"batch {number} read the journals back"
+            assert _store_quads(store) == references.of(_seen(number + 1)), f"after {number}"
+
+
+def test_control_without_carrying_every_batch_reads_the_tables(
+    tmp_path: Path, references: References, decoded: list[int]
+) -> None:
+    store = tmp_path / "store"
+    for number, rows in enumerate(BATCHES[:2]):
+        before = len(decoded)
+        _batch(store, rows, f"batch-{number}")
+    assert len(decoded) > before  # the second batch read hashes.bin and inputs.bin
+    assert _store_quads(store) == references.of(_seen(2))
+
+
+def test_a_write_by_another_process_in_between_is_read(
+    tmp_path: Path, references: References, decoded: list[int]
+) -> None:
+    """A stream's batch, then `newsgraph ingest` in another process, then the stream's next
+    batch: it must not take the tables it carried (they no longer are the store's)."""
+    store = tmp_path / "store"
+    with carry.carrying():
+        _batch(store, BATCHES[0], "batch-0")
+        path = write_jsonl(tmp_path / "other.jsonl", BATCHES[1])
+        subprocess.run(
+            [sys.executable, "-m", "newsgraph", "ingest", "--quiet", "--store", str(store),
+             "--base", BASE, str(path)], cwd=ROOT, check=True, env={**os.environ},
+        )  # fmt: skip
+        before = len(decoded)
+        _batch(store, BATCHES[2], "batch-2")
+        assert len(decoded) > before
+    assert _store_quads(store) == references.of(_seen(3))
+
+
+def test_a_failed_batch_leaves_nothing_carried(
+    tmp_path: Path, references: References, decoded: list[int]
+) -> None:
+    """The failed batch took the carried tables (it decoded nothing) and changed them in place
+    before it failed; the next batch is right all the same."""
+    store = tmp_path / "store"
+    with carry.carrying():
+        _batch(store, BATCHES[0], "batch-0")
+        before = len(decoded)
+        with pytest.raises(RuntimeError, match="fails before it commits"):
+            _batch(store, BATCHES[1], "batch-1", fail=True)
+        assert len(decoded) == before
+        assert _store_quads(store) == references.of(_seen(1))
+        _batch(store, BATCHES[1] + BATCHES[2], "batch-2")
+        _batch(store, BATCHES[3], "batch-3")
+    assert _store_quads(store) == references.of(_seen(4))
+
+
+def test_a_table_is_taken_once_and_only_while_its_file_is_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "table.bin"
+    path.write_bytes(b"one")
+    carry.remember(path, {"a": 1})
+    assert carry.recall(path) is None  # outside carrying nothing is kept
+    with carry.carrying():
+        table = {"a": 1}
+        carry.remember(path, table)
+        assert carry.recall(path) is table
+        assert carry.recall(path) is None  # taken
+        carry.remember(path, table)
+        with open(path, "ab") as handle:
+            handle.write(b"more")  # another writer appended
+        assert carry.recall(path) is None
+        carry.remember(path, table)
+        replaced = tmp_path / "new.bin"
+        replaced.write_bytes(b"onemorE")  # another writer replaced it, same size
+        os.replace(replaced, path)
+        assert carry.recall(path) is None
+    assert carry.recall(path) is None
