@@ -6,6 +6,12 @@
   connection, for the first request) is answered ``408`` and the connection closed. Idle
   keep-alive connections are closed by uvicorn itself (``timeout_keep_alive``).
 
+A refused connection is closed the way the answer reaches the client: the server ends its side
+(``write_eof``) and reads and drops what the client still sends, until the client closes or
+:data:`LINGER_SECONDS` pass. Closing at once with unread bytes in the socket sends a reset in
+place of the end of stream, and a client still sending its head reads "connection reset" where
+the 431 should be (``test_a_client_still_sending_reads_the_431_whole`` and its control).
+
 The body has the same time limit, and a size limit, enforced by the app where it is read
 (:func:`api.protocol.read_body`): after the head, public ASGI is enough.
 
@@ -33,10 +39,12 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-__all__ = ["HEAD_BYTES", "BoundedHttpToolsProtocol", "bounded_protocol"]
+__all__ = ["HEAD_BYTES", "LINGER_SECONDS", "BoundedHttpToolsProtocol", "bounded_protocol"]
 
 #: The largest request head accepted (the request line alone is bounded at 64 KiB already).
 HEAD_BYTES = 64 * 1024
+#: How long a refused connection drops what the client still sends before it is closed.
+LINGER_SECONDS = 2.0
 
 _RESPONSES = {
     408: b"HTTP/1.1 408 Request Timeout\r\n",
@@ -48,6 +56,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol, with the request head bounded in size and in time."""
 
     head_timeout = 20.0
+    #: How long a refused connection drops what the client still sends (0: closed at once).
+    linger_seconds = LINGER_SECONDS
 
     # Per-connection state: class defaults, set on the instance once it changes, so that
     # uvicorn's constructor is not overridden.
@@ -55,6 +65,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     _in_head = True
     _head_bytes = 0
     _head_clock: asyncio.TimerHandle | None = None
+    _refused = False
+    _linger: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._channel = transport
@@ -63,9 +75,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_clock()
+        if self._linger is not None:
+            self._linger.cancel()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # answered already: dropped until the client closes or the linger ends
         if (
             self._in_head
             and self._head_bytes + len(data) > HEAD_BYTES
@@ -118,13 +134,24 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
             + body
         )
-        self._channel.close()
+        self._refused = True
         self._in_head = False
         self._stop_head_clock()
+        if self.linger_seconds > 0 and self._channel.can_write_eof():
+            self._channel.write_eof()  # sent after the answer; the client's EOF closes the rest
+            self._linger = asyncio.get_running_loop().call_later(
+                self.linger_seconds, self._channel.close
+            )
+        else:
+            self._channel.close()
 
 
-def bounded_protocol(head_timeout: float) -> type[BoundedHttpToolsProtocol]:
-    """The protocol class for ``uvicorn.Config(http=…)``, with this head timeout."""
+def bounded_protocol(
+    head_timeout: float, linger_seconds: float = LINGER_SECONDS
+) -> type[BoundedHttpToolsProtocol]:
+    """The protocol class for ``uvicorn.Config(http=…)``, with this head timeout and linger."""
     return type(
-        "BoundedHttpToolsProtocol", (BoundedHttpToolsProtocol,), {"head_timeout": head_timeout}
+        "BoundedHttpToolsProtocol",
+        (BoundedHttpToolsProtocol,),
+        {"head_timeout": head_timeout, "linger_seconds": linger_seconds},
     )

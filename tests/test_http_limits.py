@@ -7,6 +7,7 @@ reason api/http_limits.py extends uvicorn's protocol class; and the hooks it ext
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import threading
 import time
@@ -67,6 +68,35 @@ def test_a_head_over_the_limit_is_431(server: Server) -> None:
     assert answer.startswith(b"HTTP/1.1 431 ")
     assert b"connection: close" in answer.lower()
     _still_answers(server)
+
+
+def _oversized_head_in_one_send(url: str) -> bytes:
+    """What a client reads after sending a head far over the limit in one go: more than the
+    server reads at once, so bytes are still unread when it answers."""
+    with _connect(url) as sock:
+        sock.sendall(f"GET /sparql?query={CHEAP} HTTP/1.1\r\nHost: x\r\n".encode())
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused meanwhile
+            sock.sendall(b"X-Pad: " + b"p" * (8 * HEAD_BYTES))
+        time.sleep(0.3)  # a reset, had the server closed without draining, has arrived
+        return _answer(sock)
+
+
+def test_a_client_still_sending_reads_the_431_whole(server: Server) -> None:
+    """After the answer the server drains what the client still sends: closing a socket with
+    unread bytes sends a reset, and the client reads "connection reset" in place of the 431
+    (the race the test above can lose, made certain here)."""
+    assert _oversized_head_in_one_send(server.url).startswith(b"HTTP/1.1 431 ")
+    _still_answers(server)
+
+
+def test_control_a_refusal_that_closes_at_once_resets_the_client() -> None:
+    """The control: the same protocol with no linger closes on the client's unread bytes, and
+    the client's read fails with a reset."""
+    with _uvicorn_alone(http=bounded_protocol(REQUEST_TIMEOUT, linger_seconds=0)) as alone:
+        with pytest.raises(ConnectionResetError):
+            _oversized_head_in_one_send(alone)
+        with _uvicorn_alone(http=bounded_protocol(REQUEST_TIMEOUT)) as lingering:
+            assert _oversized_head_in_one_send(lingering).startswith(b"HTTP/1.1 431 ")
 
 
 def test_a_large_head_within_the_limit_is_answered(server: Server) -> None:
