@@ -4,6 +4,11 @@ binder that puts values into query text (:mod:`graph.queries.binder`).
 Researchers run the public ones with ``newsgraph query --name NAME --param NAME=VALUE``; the
 query page lists them. newsgraph asks the internal ones itself, bound the same way:
 ``queries.bind(name, bindings)``.
+
+A parameter that names graphs (``GRAPH ?article { … }``) keeps every ``OPTIONAL`` outside its
+block, as ``OPTIONAL { GRAPH ?article { … } }``: Oxigraph evaluates an OPTIONAL inside the block
+over every graph before the bound values narrow it, a cost that grows with the store
+(``tests/test_queries.py::test_no_optional_inside_the_graph_of_a_parameter``).
 """
 
 from __future__ import annotations
