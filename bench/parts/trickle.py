@@ -10,6 +10,10 @@ past its size: new slugs, dates after every stored one, entities drawn from the 
   command's start to the first answer of ``entity-articles`` that lists the batch's newest
   article *and* comes from the entity summaries (its Server-Timing says so). The ingest's own
   seconds are noted beside it.
+* **batch updated**: the same for a batch of 100 stored articles sent again as their newer
+  versions (a later ``updated_at``, a changed headline), until ``entity-articles`` shows a new
+  headline from the summaries: news is corrected and updated all day, and a batch that
+  replaces stored articles reads their stored versions first.
 * **steady stream**: ``newsgraph ingest -`` is fed ``rate`` articles a second (committing by
   count and every second) for ``seconds``, while one client sends named entity queries
   (``entity-articles``, ``entity-comentions``, ``entity-mentions-per-month`` for entities drawn
@@ -41,6 +45,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +112,7 @@ def run(ctx: Context) -> list[Figure]:
         figures = []
         taken = FIRST_RECORD
         runs = ctx.options.runs
+        written: list[list[dict[str, Any]]] = []
         for size in BATCHES:
             seen, ingest_seconds = [], []
             for _ in range(runs):
@@ -115,12 +121,27 @@ def run(ctx: Context) -> list[Figure]:
                 visible, took = _batch_visible(ctx, store, endpoint, records)
                 seen.append(visible)
                 ingest_seconds.append(took)
+                written.append(records)
             figures.append(
                 Figure("trickle", f"batch of {size} new articles answered from the summaries",
                        _median(seen), "s", False, (min(seen), max(seen)),
                        notes=[f"from `newsgraph ingest` start, {runs} run(s); the ingest "
                               f"command itself {_median(ingest_seconds):.2f} s"])
             )  # fmt: skip
+        seen, ingest_seconds = [], []
+        for number, records in enumerate(written[-runs:]):
+            updated = _updated(records, f"rev {number}")
+            probe = (f"(rev {number})".encode(), _listing_query(endpoint, records))
+            visible, took = _batch_visible(ctx, store, endpoint, updated, probe)
+            seen.append(visible)
+            ingest_seconds.append(took)
+        figures.append(
+            Figure("trickle", f"batch of {BATCHES[-1]} updated articles answered from the "
+                   "summaries", _median(seen), "s", False, (min(seen), max(seen)),
+                   notes=[f"stored articles sent again with a later `updated_at` and a new "
+                          f"headline, {runs} run(s); the ingest command itself "
+                          f"{_median(ingest_seconds):.2f} s"])
+        )  # fmt: skip
         batches = []
         for _ in range(runs + 1):
             batches.append(new_records(ctx.options.size, ctx.options.seed, taken, BATCHES[-1]))
@@ -195,6 +216,35 @@ def _ingest_command(store: Path, *paths: str) -> list[str]:
             "--base", BASE, *paths]  # fmt: skip
 
 
+def _updated(records: list[dict[str, Any]], mark: str) -> list[dict[str, Any]]:
+    """Newer versions of ``records``: updated an hour after publication, ``mark`` in the
+    headline."""
+    return [
+        {**record, "title": f"{record['title']} ({mark})",
+         "updated_at": (datetime.fromisoformat(record["published_at"].replace("Z", "+00:00"))
+                        + timedelta(hours=1)).isoformat()}
+        for record in records
+    ]  # fmt: skip
+
+
+def _listing_query(endpoint: Endpoint, records: list[dict[str, Any]]) -> str:
+    """An ``entity-articles`` query whose answer (from the summaries) lists an article of the
+    stored ``records`` now, so that it shows the article's next headline too."""
+    connection = http.client.HTTPConnection(endpoint.host, endpoint.port, timeout=120)
+    try:
+        for record in records:
+            entity = _known_entity(endpoint, record)
+            if entity is not None:
+                query = _entity_query("entity-articles", entity)
+                status, timing, body = _get(endpoint, connection, query)
+                article = (BASE + "article/" + record["slug"]).encode()
+                if status == 200 and "summaries;" in timing and article in body:
+                    return query
+    finally:
+        connection.close()
+    raise RuntimeError("no stored article of the batch is listed by an entity's articles")
+
+
 def _probe(endpoint: Endpoint, records: list[dict[str, Any]]) -> tuple[bytes, str]:
     """An article of the batch with an entity the store knows (every new article is dated
     after every stored one, so ``entity-articles`` lists it first once it is seen), and the
@@ -232,13 +282,14 @@ def _seen(
 
 
 def _batch_visible(
-    ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]]
-) -> tuple[float, float]:
-    """Seconds from the ingest's start until the summaries list an article of the batch, and
-    the seconds the ingest command took."""
+    ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]],
+    probe: tuple[bytes, str] | None = None,
+) -> tuple[float, float]:  # fmt: skip
+    """Seconds from the ingest's start until the summaries list an article of the batch (or
+    show ``probe``'s bytes in its query's answer), and the seconds the ingest command took."""
     path = ctx.workdir / "trickle-batch.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
-    probe = _probe(endpoint, records)
+    probe = probe or _probe(endpoint, records)
     started = time.perf_counter()
     process = subprocess.Popen(
         _ingest_command(store, str(path)), cwd=ROOT,
