@@ -136,7 +136,7 @@ def test_quick_run_measures_every_part_end_to_end(tmp_path: Path) -> None:
     text = written[0].read_text()
     rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| ")][1:]
     by_part = Counter(row[0].lstrip("| ") for row in rows)
-    assert by_part["ingest"] == 4 and by_part["queries"] == 10 and by_part["throughput"] == 2
+    assert by_part["ingest"] == 4 and by_part["queries"] == 12 and by_part["throughput"] == 2
     assert by_part["memory"] == 1 and by_part["cooccur"] == 2 and by_part["export"] == 2
     assert by_part["search"] == 5
     for row in rows:

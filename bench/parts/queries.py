@@ -45,6 +45,7 @@ class Probe:
 #: Cheapest first: the peer runs them in this order under a time limit.
 QUERIES = [
     Probe("an article's description", "article-description", "article"),
+    Probe("an article's RDF, as its page and IRI serve it", "article-graph", "article"),
     Probe("articles mentioning a rare entity", "entity-articles", "rare"),
     Probe("articles mentioning the most frequent entity", "entity-articles", "frequent"),
     Probe("mentions per month (most frequent entity)", "entity-mentions-per-month", "frequent"),
