@@ -7,7 +7,10 @@ import re
 import pyoxigraph as ox
 import pytest
 from newsgraph import queries
-from newsgraph.vocab.namespaces import RDF
+from newsgraph.vocab.namespaces import NG, RDF, SCHEMA
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 
 @pytest.mark.parametrize("name", queries.names())
@@ -49,8 +52,6 @@ SELECT ?article ?hash ?modified WHERE {
   BIND(COALESCE(?updated, ?published) AS ?modified)
 }"""
 
-
-RDF_TYPE = RDF + "type"
 UNION_DESCRIPTION = """PREFIX schema: <http://schema.org/>
 CONSTRUCT { ?s ?p ?o . ?linked schema:name ?name . ?linked a ?type . } WHERE {
   { GRAPH ?article { ?s ?p ?o } }
@@ -69,10 +70,6 @@ def _slow_shapes(text: str, params: set[str]) -> list[str]:
     a branch of a UNION, read from rdflib's algebra of the query (not from its text). A block
     alone in a branch is answered in time (``resource-exists``: 0.6 ms for an IRI the store
     does not know)."""
-    from rdflib.plugins.sparql import prepareQuery
-    from rdflib.plugins.sparql.parserutils import CompValue
-    from rdflib.term import Variable
-
     found: list[str] = []
 
     def walk(node: object, inside: tuple[str, ...], union: bool, joined: bool) -> None:
@@ -110,17 +107,16 @@ def test_control_the_nested_and_the_union_shapes_are_found() -> None:
 def test_the_versions_query_answers_as_its_nested_form() -> None:
     """The oracle: the nested form on a store of articles with and without either date."""
     store = ox.Store()
-    ng, schema = "https://w3id.org/newsgraph/ns#", "http://schema.org/"
     articles = [ox.NamedNode(f"http://n.example/article/a{i}") for i in range(6)]
     for i, article in enumerate(articles[:5]):  # a5: no graph at all
-        facts = [(ox.NamedNode(ng + "recordHash"), ox.Literal(f"h{i}"))]
+        facts = [(ox.NamedNode(NG + "recordHash"), ox.Literal(f"h{i}"))]
         if i % 2 == 0:
-            facts.append((ox.NamedNode(schema + "datePublished"), ox.Literal(f"2026-01-0{i + 1}")))
+            facts.append((ox.NamedNode(SCHEMA + "datePublished"), ox.Literal(f"2026-01-0{i + 1}")))
         if i % 3 == 0:
-            facts.append((ox.NamedNode(schema + "dateModified"), ox.Literal(f"2026-02-0{i + 1}")))
+            facts.append((ox.NamedNode(SCHEMA + "dateModified"), ox.Literal(f"2026-02-0{i + 1}")))
         store.extend(ox.Quad(article, p, o, article) for p, o in facts)
     store.add(
-        ox.Quad(articles[1], ox.NamedNode(schema + "dateModified"), ox.Literal("x"), articles[2])
+        ox.Quad(articles[1], ox.NamedNode(SCHEMA + "dateModified"), ox.Literal("x"), articles[2])
     )  # another graph's statement about a1: not its version
     bound = queries.bind("article-versions", {"article": articles})
 
@@ -139,24 +135,23 @@ def test_the_article_description_answers_as_its_union_form() -> None:
     """The oracle: the UNION form, on an article graph linking to named and typed, named only
     and unnamed IRIs, with a literal, and another subject whose object has a name."""
     store = ox.Store()
-    schema = "http://schema.org/"
-    name, kind = ox.NamedNode(schema + "name"), ox.NamedNode(RDF_TYPE)
+    name, kind = ox.NamedNode(SCHEMA + "name"), ox.NamedNode(RDF + "type")
     article, other = ox.NamedNode("http://n.example/article/a"), ox.NamedNode("http://n.example/b")
     typed, named, unnamed, aside = (ox.NamedNode(f"http://n.example/entity/{n}") for n in "tnua")
     entities = ox.NamedNode("http://n.example/graph/entities")
-    mentions = ox.NamedNode(schema + "mentions")
+    mentions = ox.NamedNode(SCHEMA + "mentions")
     store.extend(
         ox.Quad(s, p, o, article)
         for s, p, o in [
             (article, mentions, typed), (article, mentions, named), (article, mentions, unnamed),
-            (article, ox.NamedNode(schema + "headline"), ox.Literal("Oil")),
-            (other, ox.NamedNode(schema + "about"), aside),  # not the article's own link
+            (article, ox.NamedNode(SCHEMA + "headline"), ox.Literal("Oil")),
+            (other, ox.NamedNode(SCHEMA + "about"), aside),  # not the article's own link
         ]
     )  # fmt: skip
     store.extend(
         ox.Quad(s, p, o, entities)
         for s, p, o in [
-            (typed, name, ox.Literal("T")), (typed, kind, ox.NamedNode(schema + "Person")),
+            (typed, name, ox.Literal("T")), (typed, kind, ox.NamedNode(SCHEMA + "Person")),
             (named, name, ox.Literal("N")), (named, name, ox.Literal("N2")),
             (aside, name, ox.Literal("A")),
         ]

@@ -6,9 +6,10 @@ query page lists them. newsgraph asks the internal ones itself, bound the same w
 ``queries.bind(name, bindings)``.
 
 A parameter that names graphs (``GRAPH ?article { … }``) keeps every ``OPTIONAL`` outside its
-block, as ``OPTIONAL { GRAPH ?article { … } }``: Oxigraph evaluates an OPTIONAL inside the block
-over every graph before the bound values narrow it, a cost that grows with the store
-(``tests/test_queries.py::test_no_optional_inside_the_graph_of_a_parameter``).
+block, as ``OPTIONAL { GRAPH ?article { … } }``, and its block out of a UNION branch that joins
+it with more patterns: Oxigraph evaluates either shape over every graph before the bound values
+narrow it, a cost that grows with the store
+(``tests/test_queries.py::test_no_optional_inside_or_union_around_the_graph_of_a_parameter``).
 """
 
 from __future__ import annotations
