@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from newsgraph.ingest import Ingester, sources
-from newsgraph.linking import carry, journal
+from newsgraph.linking import carry, journal, store_pass
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore
 
@@ -40,6 +40,21 @@ def decoded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(journal, "records", counted)
     return reads
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each pass's resolution started from what the last one kept (the references
+    made on demand add theirs: a test empties it before the batch it looks at)."""
+    kinds: list[bool] = []
+    real = store_pass.resolve
+
+    def spied(*args: Any, **options: Any) -> Any:
+        kinds.append(options.get("since") is not None)
+        return real(*args, **options)
+
+    monkeypatch.setattr(store_pass, "resolve", spied)
+    return kinds
 
 
 @pytest.fixture(scope="module")
@@ -66,31 +81,34 @@ def _seen(count: int) -> frozenset[int]:
 
 
 def test_a_streams_later_batches_read_no_table_and_the_store_is_right(
-    tmp_path: Path, references: References, decoded: list[int]
+    tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
     store = tmp_path / "store"
     with carry.carrying():
         for number, rows in enumerate(BATCHES):
             before = len(decoded)
+            started.clear()
             _batch(store, rows, f"batch-{number}")
             if number:
                 assert len(decoded) == before, f"batch {number} read the journals back"
+            assert started == [bool(number)], "later batches resolve from the kept parts"
             assert _store_quads(store) == references.of(_seen(number + 1)), f"after {number}"
 
 
 def test_control_without_carrying_every_batch_reads_the_tables(
-    tmp_path: Path, references: References, decoded: list[int]
+    tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
     store = tmp_path / "store"
     for number, rows in enumerate(BATCHES[:2]):
         before = len(decoded)
         _batch(store, rows, f"batch-{number}")
     assert len(decoded) > before  # the second batch read hashes.bin and inputs.bin
+    assert started == [False, False], "nothing is kept outside carrying"
     assert _store_quads(store) == references.of(_seen(2))
 
 
 def test_a_write_by_another_process_in_between_is_read(
-    tmp_path: Path, references: References, decoded: list[int]
+    tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
     """A stream's batch, then `newsgraph ingest` in another process, then the stream's next
     batch: it must not take the tables it carried (they no longer are the store's)."""
@@ -105,11 +123,14 @@ def test_a_write_by_another_process_in_between_is_read(
         before = len(decoded)
         _batch(store, BATCHES[2], "batch-2")
         assert len(decoded) > before
-    assert _store_quads(store) == references.of(_seen(3))
+        assert started == [False, False], "the stream's next batch resolves from scratch"
+        _batch(store, BATCHES[3], "batch-3")
+        assert started == [False, False, True], "and the one after from what it kept"
+    assert _store_quads(store) == references.of(_seen(4))
 
 
 def test_a_failed_batch_leaves_nothing_carried(
-    tmp_path: Path, references: References, decoded: list[int]
+    tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
     """The failed batch took the carried tables (it decoded nothing) and changed them in place
     before it failed; the next batch is right all the same."""
@@ -120,9 +141,12 @@ def test_a_failed_batch_leaves_nothing_carried(
         with pytest.raises(RuntimeError, match="fails before it commits"):
             _batch(store, BATCHES[1], "batch-1", fail=True)
         assert len(decoded) == before
+        assert started == [False, True], "the failed batch took the kept parts"
         assert _store_quads(store) == references.of(_seen(1))
+        started.clear()
         _batch(store, BATCHES[1] + BATCHES[2], "batch-2")
         _batch(store, BATCHES[3], "batch-3")
+        assert started == [False, True], "the next resolves from scratch, and keeps again"
     assert _store_quads(store) == references.of(_seen(4))
 
 

@@ -7,7 +7,9 @@ ingest that commits batch after batch in one process (standard input, ``--watch`
 again what it has just written: inside :func:`carrying`, each table written is kept with the
 identity of the file it went to (device, inode, size, modification time), and the next read of
 that file takes it instead of decoding the file, as long as the file is still the one this
-process left.
+process left. What was derived from a file may be kept beside it under another *part*: the
+resolution's :class:`~graph.linking.resolve.Kept` parts go with ``inputs.bin``, the inputs they
+resolved, so that the next batch's resolution reads only the lists the batch changed.
 
 A table is *taken*, never shared: :func:`recall` hands it over and forgets it, and only the next
 :func:`remember` keeps a table again. A batch that fails after changing a table it took (the
@@ -32,8 +34,9 @@ __all__ = ["carrying", "recall", "remember"]
 
 Identity = tuple[int, int, int, int]
 
-#: path → (the identity of the file when the value was kept, the value); None: not carrying.
-_held: dict[Path, tuple[Identity, Any]] | None = None
+#: (path, part) → (the identity of the file when the value was kept, the value); None: not
+#: carrying.
+_held: dict[tuple[Path, str], tuple[Identity, Any]] | None = None
 
 
 @contextmanager
@@ -48,23 +51,24 @@ def carrying() -> Iterator[None]:
         _held = outer
 
 
-def remember(path: Path, value: Any) -> None:
-    """``value`` was just written to ``path`` (and the caller will not change it again)."""
+def remember(path: Path, value: Any, part: str = "") -> None:
+    """``value`` was just written to ``path`` (and the caller will not change it again);
+    ``part`` names one of several values kept with the same file (what was derived from it)."""
     if _held is None:
         return
     identity = _identity(path)
     if identity is None:
-        _held.pop(path, None)
+        _held.pop((path, part), None)
     else:
-        _held[path] = (identity, value)
+        _held[(path, part)] = (identity, value)
 
 
-def recall(path: Path) -> Any | None:
-    """The value last remembered for ``path``, taken (the caller may change it), while the file
-    is the one it was written to; else None (read the file)."""
+def recall(path: Path, part: str = "") -> Any | None:
+    """The value last remembered for ``path`` (and ``part``), taken (the caller may change it),
+    while the file is the one it was written to; else None (read the file)."""
     if _held is None:
         return None
-    found = _held.pop(path, None)
+    found = _held.pop((path, part), None)
     if found is None or found[0] != _identity(path):
         return None
     return found[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsgraph.linking.authority import Entry, entry_key
 from newsgraph.linking.kinds import choose_type
@@ -22,7 +22,7 @@ from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 from newsgraph.vocab.namespaces import keyify
 
-__all__ = ["Entity", "build", "text_index"]
+__all__ = ["Drafts", "Entity", "build", "text_index"]
 
 
 @dataclass
@@ -43,8 +43,36 @@ class Entity:
     langs: dict[str, str] = field(default_factory=dict)
 
 
-def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], dict[str, str]]:
-    """The entities by key, and each cluster root's entity key."""
+#: What an entity's description reads of one of its forms besides the mentions: the name key
+#: it counts under, the rule (and evidence) that joined it, where a cross-language link's
+#: evidence comes from, the languages it was read in, and how many lists hold it.
+FormSay = tuple[str, object, str | None, str | None, frozenset[str] | None, int]
+
+
+@dataclass
+class Drafts:
+    """The entities a resolution drafted (by cluster root, before keys are told apart), and
+    what each was drafted from: its forms with their counts, its rule-made links, and each
+    form's :data:`FormSay`; with the overrides and reconciliations they were drafted under."""
+
+    made: dict[str, Entity] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    members: dict[str, Counter[str]] = field(default_factory=dict)
+    links: dict[str, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
+    says: dict[str, FormSay] = field(default_factory=dict)
+    rules: tuple[object, ...] = ()
+    #: How many entities were drafted anew.
+    drafted: int = 0
+
+
+def build(
+    names: NameLevel, assignment: Assignment, before: Drafts | None = None
+) -> tuple[dict[str, Entity], dict[str, str], Drafts]:
+    """The entities by key, each cluster root's entity key, and the drafts made.
+
+    ``before``: the drafts of an earlier resolution; a cluster whose forms, links, anchor and
+    forms' says are what they were then is not drafted again (its entity is the same:
+    ``tests/test_resolve_since.py``)."""
     uf = names.uf
     members: dict[str, Counter[str]] = defaultdict(Counter)
     links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
@@ -61,18 +89,53 @@ def build(names: NameLevel, assignment: Assignment) -> tuple[dict[str, Entity], 
     for override in names.overrides:
         if override.action in ("type", "sameas"):
             overrides_by_key[parse(override.name).key].append(override)
-    drafts = []
+    rules = (tuple(names.overrides), tuple(sorted(names.reconciled.items())))
+    drafts = Drafts(members=dict(members), links=dict(links), rules=rules)
+    says = drafts.says
+    says.update((form, _say(names, form)) for forms in members.values() for form in forms)
+    if before is not None and before.rules == rules:
+        old_says, old_made, old_members, old_links = (
+            before.says, before.made, before.members, before.links
+        )  # fmt: skip
+    else:
+        old_says, old_made, old_members, old_links = {}, {}, {}, {}
+    made = drafts.made
     for root, forms in members.items():
+        kept = old_made.get(root)
+        own_links = links.get(root, {})
+        if (
+            kept is not None
+            and old_members.get(root) == forms
+            and old_links.get(root, {}) == own_links
+            and kept.authority == uf.anchor.get(root)
+            and all(old_says.get(form) == says[form] for form in forms)
+        ):
+            made[root] = kept
+            continue
         entry = names.authority.entries[uf.anchor[root]] if root in uf.anchor else None
-        drafts.append(_draft(names, root, forms, links[root], entry, overrides_by_key))
+        made[root] = _draft(names, root, forms, dict(own_links), entry, overrides_by_key)[1]
+        drafts.drafted += 1
     keys: dict[str, str] = {}
     taken: Counter[str] = Counter()
-    for root, entity in sorted(drafts, key=_precedence):
+    for root, entity in sorted(made.items(), key=_precedence):
         taken[entity.key] += 1
-        if taken[entity.key] > 1:
-            entity.key = f"{entity.key}-{taken[entity.key]}"
-        keys[root] = entity.key
-    return {keys[root]: entity for root, entity in drafts}, keys
+        keys[root] = entity.key if taken[entity.key] == 1 else f"{entity.key}-{taken[entity.key]}"
+    drafts.keys = keys
+    entities = {
+        keys[root]: entity if entity.key == keys[root] else replace(entity, key=keys[root])
+        for root, entity in made.items()
+    }
+    return entities, keys, drafts
+
+
+def _say(names: NameLevel, form: str) -> FormSay:
+    effective = names.effective.get(form) or parse(form).key
+    name_node = node(effective)
+    return (
+        effective, names.uf.joined_by.get(name_node), names.sources.get(name_node),
+        names.node_langs.get(name_node), names.form_langs.get(form),
+        names.form_articles.count(form),
+    )  # fmt: skip
 
 
 def _draft(

@@ -16,8 +16,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsgraph.linking import carry
 from newsgraph.linking.acronyms import Definition
 from newsgraph.linking.journal import Journal
+from newsgraph.linking.resolve import Kept
 
 __all__ = ["Inputs", "KeptInputs"]
 
@@ -62,6 +64,19 @@ class KeptInputs:
         }
         tables = (inputs.lists, definitions, inputs.places, inputs.langs)
         self.journal.save(stamp, tables, changed)
+
+    def keep_resolution(self, kept: Kept | None) -> None:
+        """Hand what the resolution of the inputs just saved kept to the next pass of this
+        process (inside :func:`graph.linking.carry.carrying`), for as long as the file is the
+        one just saved."""
+        if kept is not None:
+            carry.remember(self.journal.path, kept, "resolution")
+
+    def kept_resolution(self) -> Kept | None:
+        """What the resolution of the inputs :meth:`load` gives kept, where this process
+        made it (taken: the caller changes it)."""
+        found = carry.recall(self.journal.path, "resolution")
+        return found if isinstance(found, Kept) else None
 
     def forget(self) -> None:
         self.journal.forget()

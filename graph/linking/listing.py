@@ -15,16 +15,60 @@ again, only those of the other articles.
 (2, 0)
 >>> listing.articles(["Kazakhstan", "Astana"])
 {'Kazakhstan': ('a1', 'a2')}
+
+A batch changes the lists of a few articles. :meth:`Listing.advance` takes the new lists from
+the articles that changed (with what they listed before): the counts, the languages and the
+articles found so far are brought up to date by those articles alone, never by reading every
+list again (``tests/test_listing.py``: an advanced listing answers as one built from scratch).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
 from operator import ne
 
-__all__ = ["Listing"]
+__all__ = ["Before", "Listing"]
+
+#: article → its list and its language before a batch (list None: the article was not there).
+Before = Mapping[str, tuple[Sequence[str] | None, str]]
+
+
+@dataclass
+class _Tongues:
+    """What :meth:`Listing.languages` counts: the language most articles share, how many lists
+    of the other articles hold each form, and the other languages' lists that hold it."""
+
+    major: str
+    elsewhere: Counter[str]
+    others: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def take(self, forms: Sequence[str], lang: str, sign: int) -> None:
+        """Count (``sign`` 1) or uncount (-1) one article's list in language ``lang``."""
+        if lang == self.major:
+            return
+        _add(self.elsewhere, forms, sign)
+        if lang:
+            others = self.others
+            for form in forms:
+                counted = others.setdefault(form, Counter())
+                counted[lang] += sign
+                if not counted[lang]:
+                    del counted[lang]
+                    if not counted:
+                        del others[form]
+
+
+def _add(counts: Counter[str], forms: Sequence[str], sign: int) -> None:
+    """Add ``sign`` to each form's count, forgetting forms no list holds any more."""
+    for form in forms:
+        count = counts[form] + sign
+        if count:
+            counts[form] = count
+        else:
+            del counts[form]
 
 
 class Listing:
@@ -34,12 +78,16 @@ class Listing:
     def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
         self.lists = lists
         self._counts: Counter[str] = Counter(chain.from_iterable(lists.values()))
-        self._found: dict[str, tuple[str, ...]] = {}
+        #: form → the articles found to list it (a dict for its order and quick removals).
+        self._found: dict[str, dict[str, None]] = {}
+        self._tongues: _Tongues | None = None
+        self._langs: Mapping[str, str] | None = None
         #: How many passes over the lists :meth:`articles` made.
         self.passes = 0
 
     def __iter__(self) -> Iterator[str]:
-        """Every form, in the order the lists first name them."""
+        """Every form, in the order the lists first name them (for an advanced listing: in
+        the order they were first counted)."""
         return iter(self._counts)
 
     def __len__(self) -> int:
@@ -58,10 +106,11 @@ class Listing:
         return self._counts.get(form, 0)
 
     def articles(self, forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """form → the articles whose lists hold it (in the lists' order), for each of
-        ``forms`` some list holds; one pass over the lists for those not asked before."""
+        """form → the articles whose lists hold it (in the lists' order; an advanced listing's
+        new ones last), for each of ``forms`` some list holds; one pass over the lists for
+        those not asked before."""
         wanted = [form for form in dict.fromkeys(forms) if form in self._counts]
-        found: dict[str, list[str]] = {form: [] for form in wanted if form not in self._found}
+        found: dict[str, dict[str, None]] = {form: {} for form in wanted if form not in self._found}
         if found:
             self.passes += 1
             isdisjoint = found.keys().isdisjoint
@@ -69,9 +118,34 @@ class Listing:
                 if not isdisjoint(listed):
                     for form in listed:
                         if form in found:
-                            found[form].append(article)
-            self._found.update((form, tuple(articles)) for form, articles in found.items())
-        return {form: self._found[form] for form in wanted}
+                            found[form][article] = None
+            self._found.update(found)
+        return {form: tuple(self._found[form]) for form in wanted}
+
+    def advance(self, lists: Mapping[str, Sequence[str]], langs: Mapping[str, str],
+                before: Before) -> None:  # fmt: skip
+        """Become the listing of ``lists`` (and ``langs``), where only the articles of
+        ``before`` list (or speak) otherwise than in this listing's: the work grows with
+        them, not with the lists."""
+        counts, found, tongues = self._counts, self._found, self._tongues
+        for article, (listed, lang) in before.items():
+            now = lists.get(article)
+            if listed is not None:
+                _add(counts, listed, -1)
+                for form in found.keys() & listed:
+                    found[form].pop(article, None)
+                if tongues is not None:
+                    tongues.take(listed, lang, -1)
+            if now is not None:
+                _add(counts, now, 1)
+                for form in found.keys() & now:
+                    found[form][article] = None
+                if tongues is not None:
+                    tongues.take(now, langs.get(article, ""), 1)
+        for form in [form for form in found if form not in counts]:
+            del found[form]
+        self.lists = lists
+        self._langs = langs
 
     def languages(self, langs: Mapping[str, str]) -> dict[str, set[str]]:
         """form → the languages of the articles whose lists hold it (``langs``: article → its
@@ -79,24 +153,37 @@ class Listing:
 
         A form is in the language most articles share exactly when more lists hold it than the
         lists of the other articles, so only those are read (at a million articles of one
-        language: none, instead of every list)."""
-        lists = self.lists
-        if not lists or not langs:
+        language: none, instead of every list). What is counted is kept, for :meth:`advance`."""
+        tongues = self._tongues
+        if tongues is None or langs is not self._langs:
+            tongues = self._tongues = self._count_tongues(langs)
+            self._langs = langs
+        if tongues is None:
             return {}
-        named = Counter(langs.values())  # any language would do: the most common reads least
-        major = max((lang for lang in named if lang), key=lambda lang: (named[lang], lang),
-                    default=None)  # fmt: skip
-        if major is None:
-            return {}
-        others = list(compress(lists, map(ne, repeat(major), map(langs.get, lists))))
         found: dict[str, set[str]] = defaultdict(set)
-        for article in others:
-            lang = langs.get(article)
-            if lang:
-                for form in lists[article]:
-                    found[form].add(lang)
-        elsewhere = Counter(chain.from_iterable(map(lists.__getitem__, others)))
+        for form, counted in tongues.others.items():
+            found[form].update(counted)
+        elsewhere, major = tongues.elsewhere, tongues.major
         for form, count in self._counts.items():
             if count > elsewhere.get(form, 0):
                 found[form].add(major)
         return dict(found)
+
+    def _count_tongues(self, langs: Mapping[str, str]) -> _Tongues | None:
+        lists = self.lists
+        if not lists or not langs:
+            return None
+        named = Counter(langs.values())  # any language would do: the most common reads least
+        major = max((lang for lang in named if lang), key=lambda lang: (named[lang], lang),
+                    default=None)  # fmt: skip
+        if major is None:
+            return None
+        others = list(compress(lists, map(ne, repeat(major), map(langs.get, lists))))
+        tongues = _Tongues(major, Counter(chain.from_iterable(map(lists.__getitem__, others))))
+        kept = tongues.others
+        for article in others:
+            lang = langs.get(article)
+            if lang:
+                for form in lists[article]:
+                    kept.setdefault(form, Counter())[lang] += 1
+        return tongues

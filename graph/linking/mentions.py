@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -24,7 +24,7 @@ from newsgraph.linking.listing import Listing
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse
 
-__all__ = ["MAX_EVIDENCE", "Assignment", "assign"]
+__all__ = ["MAX_EVIDENCE", "Assignment", "ShortFormLinks", "assign"]
 
 #: Words after a short form that make the longer name something else ("European Commission
 #: for Democracy through Law" is not the European Commission; "Golf von Mexiko" is not Golf),
@@ -169,25 +169,54 @@ def _person_with_surname(name: str) -> bool:
     return True
 
 
-def assign(names: NameLevel) -> Assignment:
-    """Every mention's cluster (see the module docstring)."""
+#: A form's say in the short-form rule: its cluster's root and words, the authority entry the
+#: root is anchored to, and the longer forms it may shorten (None: none).
+Say = tuple[str, tuple[str, ...], str | None, frozenset[str] | None]
+
+
+@dataclass
+class ShortFormLinks:
+    """The short-form rule's links of a corpus: article → form → the root it stands for, and
+    each form's say (what those links depend on besides the article's own list)."""
+
+    links: dict[str, dict[str, str]]
+    says: dict[str, Say]
+    #: How many articles' lists were looked at to make them.
+    looked_at: int = 0
+
+
+def assign(
+    names: NameLevel, before: ShortFormLinks | None = None, changed: Collection[str] = ()
+) -> tuple[Assignment, ShortFormLinks]:
+    """Every mention's cluster (see the module docstring), and the short-form links made.
+
+    ``before``: the short-form links of the corpus before the articles of ``changed`` changed
+    their lists; an article's links depend only on its list and its forms' says, so only the
+    articles of ``changed`` and those that list a form whose say changed are looked at again
+    (``tests/test_resolve.py`` compares them with links made from scratch)."""
     find = names.uf.find
     local_merges = {
         (o.article, o.name): o.target for o in names.overrides if o.action == "merge" and o.article
     }
     roots = {form: (find(node(key)), tuple(key.split())) for form, key in names.effective.items()}
     shorts = _ShortForms(names, roots)
+    short_links = _short_form_links(names, roots, shorts, before, changed)
     local_acronyms = names.local_acronyms
     acronym_articles = {article for article, _short in local_acronyms}
+    merge_articles = {article for article, _form in local_merges}
     parsed = names.parsed
-    longer = shorts.longer.keys()
+    lists = names.corpus.lists
+    slugs = {article.rsplit("/", 1)[-1]: article for article in lists} if local_merges else {}
     result = Assignment()
     exceptions = result.exceptions
-    for article, forms in names.corpus.lists.items():
-        plain = not local_merges and article not in acronym_articles
-        if plain and (len(forms) < 2 or longer.isdisjoint(forms)):
-            continue  # the fast path: no story-level rule can apply
+    articles = acronym_articles | short_links.links.keys()
+    articles.update(slugs.get(article, article) for article in merge_articles)
+    for article in sorted(articles):
+        forms = lists.get(article)
+        if forms is None:
+            continue
         slug = article.rsplit("/", 1)[-1]
+        shortened = short_links.links.get(article, {})
         defines = article in acronym_articles
         for form in forms:
             if local_merges:
@@ -201,18 +230,64 @@ def assign(names: NameLevel) -> Assignment:
             if local is not None:
                 exceptions[(article, form)] = (find(local), "acronymInText", frozenset({article}))
                 continue
-            if len(forms) > 1 and form in longer:
-                short = shorts.target(form, forms)
-                if short is not None:
-                    exceptions[(article, form)] = (
-                        short,
-                        "shortFormInArticle",
-                        frozenset({article}),
-                    )
+            short = shortened.get(form)
+            if short is not None:
+                exceptions[(article, form)] = (short, "shortFormInArticle", frozenset({article}))
     for form in names.form_articles:
         result.default[form] = (roots[form][0], "", frozenset())
     _surnames(names, roots, result)
-    return result
+    return result, short_links
+
+
+def _short_form_links(
+    names: NameLevel,
+    roots: Mapping[str, tuple[str, tuple[str, ...]]],
+    shorts: _ShortForms,
+    before: ShortFormLinks | None,
+    changed: Collection[str],
+) -> ShortFormLinks:
+    anchor, longer = names.uf.anchor, shorts.longer
+    says: dict[str, Say] = {}
+    for form, (root, words) in roots.items():
+        shortens = longer.get(form)
+        says[form] = (
+            root,
+            words,
+            anchor.get(root),
+            None if shortens is None else frozenset(shortens),
+        )
+    lists = names.corpus.lists
+    if before is None:
+        return ShortFormLinks(_shortened(lists, lists, shorts), says, len(lists))
+    old = before.says
+    moved = [form for form, say in says.items() if old.get(form) != say]
+    again = set(changed)
+    for found in names.form_articles.articles(moved).values():
+        again.update(found)
+    links = {article: kept for article, kept in before.links.items() if article not in again}
+    links.update(_shortened(again, lists, shorts))
+    return ShortFormLinks(links, says, len(again))
+
+
+def _shortened(
+    articles: Iterable[str], lists: Mapping[str, tuple[str, ...]], shorts: _ShortForms
+) -> dict[str, dict[str, str]]:
+    """article → form → the root of the longer name beside it that it stands for."""
+    longer = shorts.longer.keys()
+    found: dict[str, dict[str, str]] = {}
+    for article in articles:
+        forms = lists.get(article)
+        if forms is None or len(forms) < 2 or longer.isdisjoint(forms):
+            continue  # the fast path: no short form, or nothing it could shorten
+        targets = {}
+        for form in forms:
+            if form in longer:
+                target = shorts.target(form, forms)
+                if target is not None:
+                    targets[form] = target
+        if targets:
+            found[article] = targets
+    return found
 
 
 def _surnames(

@@ -11,7 +11,7 @@ keys; the work grows with the number of distinct forms, not with the number of s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newsgraph.linking import acronyms, crosslingual, people
@@ -22,7 +22,10 @@ from newsgraph.linking.listing import Listing
 from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 
-__all__ = ["DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "NameLevel", "node"]
+__all__ = [
+    "DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "ListAcronyms", "NameLevel", "list_acronyms",
+    "node",
+]  # fmt: skip
 
 #: An acronym defined differently in different stories means, outside them, the expansion
 #: that at least this share of its definitions give (and at least DOMINANT_MINIMUM of them).
@@ -43,9 +46,43 @@ class Corpus:
     langs: Mapping[str, str] = field(default_factory=dict)
 
 
+#: article → the (short key, long key) pairs its entity list gives: an acronym or short form
+#: beside the name it abbreviates.
+ListAcronyms = dict[str, tuple[tuple[str, str], ...]]
+
+
 def node(key: str) -> str:
     """The clusters' node of a name key."""
     return "k:" + key
+
+
+def list_acronyms(forms: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The (short key, long key) pairs of one entity list: an acronym beside a name it
+    abbreviates ("NATO" beside "North Atlantic Treaty Organization"). A function of the list
+    alone, so a batch finds them for its own articles only.
+
+    >>> list_acronyms(("NATO", "North Atlantic Treaty Organization", "Kazakhstan"))
+    (('nato', 'north atlantic treaty organization'),)
+    """
+    pairs = []
+    for short in forms:
+        if parse(short).acronym:
+            for long in forms:
+                if long != short and acronyms.abbreviates(short, long):
+                    pairs.append((parse(short).key, parse(long).key))
+    return tuple(pairs)
+
+
+def find_list_acronyms(lists: Mapping[str, Sequence[str]], forms: Iterable[str]) -> ListAcronyms:
+    """:func:`list_acronyms` of every list that holds an acronym (``forms``: every form)."""
+    shorts = {form for form in forms if parse(form).acronym}
+    found: ListAcronyms = {}
+    for article, listed in lists.items():
+        if not shorts.isdisjoint(listed):
+            pairs = list_acronyms(listed)
+            if pairs:
+                found[article] = pairs
+    return found
 
 
 class NameLevel:
@@ -57,7 +94,11 @@ class NameLevel:
         authority: Authority,
         overrides: Sequence[Override],
         reconciled: Mapping[str, tuple[str, str]],
+        listing: Listing | None = None,
+        pairs: ListAcronyms | None = None,
     ) -> None:
+        """``listing`` and ``pairs``: the corpus's listing and list acronyms, where the caller
+        has them (else they are found here)."""
         self.corpus = corpus
         self.authority = authority
         self.overrides = list(overrides)
@@ -67,7 +108,7 @@ class NameLevel:
         self.effective: dict[str, str] = {}  # form → key after dropping a personal title
         self.titled: set[str] = set()
         #: form → the articles whose lists hold it (counted for every form, found on demand).
-        self.form_articles = Listing(corpus.lists)
+        self.form_articles = listing if listing is not None else Listing(corpus.lists)
         #: form → the languages of the articles whose lists hold it; name key → the same.
         self.form_langs: dict[str, frozenset[str]] = {}
         self.key_langs: dict[str, set[str]] = defaultdict(set)
@@ -104,6 +145,9 @@ class NameLevel:
         #: (article, short key) → the node of the long form that story defines it as, where
         #: the corpus as a whole does not agree on the acronym.
         self.local_acronyms: dict[tuple[str, str], str] = {}
+        self.list_acronyms: ListAcronyms = (
+            pairs if pairs is not None else find_list_acronyms(corpus.lists, self.form_articles)
+        )
 
     def parse(self, form: str) -> Name:
         name = self.parsed.get(form)
@@ -168,18 +212,10 @@ class NameLevel:
                     if short != long:
                         entry = evidence[short].setdefault(long, (rule, set()))
                         entry[1].add(article)
-        shorts = {form for form, name in self.parsed.items() if name.acronym}
-        with_shorts = [a for a, forms in self.corpus.lists.items() if not shorts.isdisjoint(forms)]
-        for article in sorted(with_shorts):
-            forms = self.corpus.lists[article]
-            for short in forms:
-                if short not in shorts:
-                    continue
-                for long in forms:
-                    if long != short and acronyms.abbreviates(short, long):
-                        pair = (self.parsed[short].key, self.parsed[long].key)
-                        entry = evidence[pair[0]].setdefault(pair[1], ("acronymInList", set()))
-                        entry[1].add(article)
+        for article, pairs in self.list_acronyms.items():
+            for pair in pairs:
+                entry = evidence[pair[0]].setdefault(pair[1], ("acronymInList", set()))
+                entry[1].add(article)
         return evidence
 
     def _acronyms(self) -> None:

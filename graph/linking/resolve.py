@@ -21,14 +21,36 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from newsgraph.linking.authority import Authority
-from newsgraph.linking.entities import Entity, build, text_index
-from newsgraph.linking.listing import Listing
-from newsgraph.linking.mentions import Assignment, assign
-from newsgraph.linking.names import Corpus, NameLevel
+from newsgraph.linking.entities import Drafts, Entity, build, text_index
+from newsgraph.linking.listing import Before, Listing
+from newsgraph.linking.mentions import Assignment, ShortFormLinks, assign
+from newsgraph.linking.names import Corpus, ListAcronyms, NameLevel, list_acronyms
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.textscan import scan
 
-__all__ = ["Corpus", "Entity", "Resolution", "resolve"]
+__all__ = ["Corpus", "Entity", "Kept", "Resolution", "Since", "resolve"]
+
+
+@dataclass
+class Kept:
+    """What a resolution keeps for the next over the same corpus after a batch: the parts
+    that would otherwise be found by reading every article's list again (which articles list
+    each form, the acronyms lists give, the short-form links). Each is brought up to date by
+    the articles whose lists changed alone; the next resolution takes it (changes it)."""
+
+    listing: Listing
+    pairs: ListAcronyms
+    short_forms: ShortFormLinks
+    drafts: Drafts
+
+
+@dataclass
+class Since:
+    """A resolution's :class:`Kept` parts, and what the articles whose lists or languages
+    changed since listed (and spoke) then."""
+
+    kept: Kept
+    before: Before
 
 
 @dataclass
@@ -49,6 +71,8 @@ class Resolution:
     _with_exceptions: set[str] = field(default_factory=set, repr=False)
     #: form → the articles whose lists hold it.
     listing: Listing = field(default_factory=lambda: Listing({}), repr=False)
+    #: What the next resolution may start from (:class:`Kept`).
+    kept: Kept | None = field(default=None, repr=False)
 
     def keys_of(self, article: str, forms: Sequence[str] | None = None) -> list[str]:
         """The keys of the entities an article's list names, in list order (``forms``: its
@@ -103,21 +127,36 @@ def resolve(
     reconciled: Mapping[str, tuple[str, str]] | None = None,
     *,
     find_in_text: bool = True,
+    since: Since | None = None,
 ) -> Resolution:
     """Link every name of the corpus; see the module docstring for the rules. Texts are read
     for acronym definitions (unless the corpus gives them) and, with ``find_in_text``, for
-    mentions of known entities."""
-    names = NameLevel(corpus, authority, overrides, reconciled or {})
+    mentions of known entities. ``since``: what the resolution of the corpus before a batch
+    kept, and what the batch changed; the answer is the one from scratch
+    (``tests/test_resolve.py``)."""
+    listing, pairs, short_forms, drafts = None, None, None, None
+    if since is not None:
+        listing, pairs = since.kept.listing, since.kept.pairs
+        short_forms, drafts = since.kept.short_forms, since.kept.drafts
+        listing.advance(corpus.lists, corpus.langs, since.before)
+        for article in since.before:
+            now = corpus.lists.get(article)
+            found = list_acronyms(now) if now is not None else ()
+            if found:
+                pairs[article] = found
+            else:
+                pairs.pop(article, None)
+    names = NameLevel(corpus, authority, overrides, reconciled or {}, listing, pairs)
     names.link()
-    assignment = assign(names)
-    entities, keys = build(names, assignment)
+    assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
+    entities, keys, drafts = build(names, assignment, drafts)
     default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
     exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
     with_exceptions = {article for article, _form in exceptions}
     index = text_index(names, keys)
     resolution = Resolution(
         entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions,
-        names.form_articles,
+        names.form_articles, Kept(names.form_articles, names.list_acronyms, short_forms, drafts),
     )  # fmt: skip
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()

@@ -29,11 +29,12 @@ from newsgraph.linking.cache import LinkingCache, Links, Span
 from newsgraph.linking.describe import linking_quads
 from newsgraph.linking.evidence import decode_names
 from newsgraph.linking.inputs import Inputs
+from newsgraph.linking.listing import Before
 from newsgraph.linking.memo import affected
 from newsgraph.linking.normalise import key_of
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.reconcile import reconcile
-from newsgraph.linking.resolve import Corpus, Resolution, resolve
+from newsgraph.linking.resolve import Corpus, Kept, Resolution, Since, resolve
 from newsgraph.linking.textscan import match
 from newsgraph.linking.writes import write_entities, write_links
 from newsgraph.store.base import Store
@@ -91,6 +92,7 @@ class Pass:
         fresh: Mapping[str, str],
         trusted: bool,
         known: tuple[Inputs, Mapping[str, tuple[bytes, Span]]] | None = None,
+        resolved: Kept | None = None,
     ) -> None:
         self.store = store
         self.iris = iris
@@ -107,6 +109,12 @@ class Pass:
         self.known = known
         #: What this pass read (:meth:`_evidence`), for the next pass to start from.
         self.inputs = Inputs({}, {}, {}, {})
+        #: What the resolution of ``known``'s inputs kept (:class:`~graph.linking.resolve.Kept`),
+        #: and what this pass's resolution keeps for the next.
+        self.resolved = resolved
+        self.kept: Kept | None = None
+        #: The lists and languages that the articles written since ``known`` had in it.
+        self._before: Before | None = None
 
     def run(
         self,
@@ -131,9 +139,14 @@ class Pass:
         corpus = Corpus(
             lists, definitions=dict(sorted(inputs.definitions.items())), langs=inputs.langs
         )
-        resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled))
+        resolved, changed = self.resolved, self._before
+        self.resolved = None
+        since = Since(resolved, changed) if resolved is not None and changed is not None else None
+        resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled), since=since)
+        self.kept = resolution.kept
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
         if reconcile_url:
+            self.kept = None  # its drafts are the entities changed below
             report = reconcile(reconcile_url, resolution.entities)
             reconciled.update(report.linked)
             for entity in resolution.entities.values():
@@ -210,13 +223,18 @@ class Pass:
             return None
         inputs, written = self.known
         self.known = None
+        lists, langs = inputs.lists, inputs.langs
+        before = {iri: (lists.get(iri), langs.get(iri, "")) for iri in written}
         take = _taker(inputs)
         for iri, (names, place) in written.items():
             take(iri, names, place)
         # The kept inputs are those of the store's articles when this run began (their stamp
         # is the store's), and articles are only added or replaced since: so both hold the
         # same articles when they are as many.
-        return inputs if len(inputs.lists) == len(self.hashes) else None
+        if len(inputs.lists) != len(self.hashes):
+            return None
+        self._before = before
+        return inputs
 
     def _held(self, articles: Collection[str], every: bool) -> Callable[[str, str], Links]:
         """What links an article (with its record digest) holds now: none for those just
