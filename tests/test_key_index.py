@@ -108,7 +108,7 @@ def test_an_index_written_before_the_sorted_file_existed_is_read_and_merged(
     assert index.trying(keys) == _oracle(rows + more, keys)
 
 
-def test_forget_removes_both_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forget_removes_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(KeyIndex, "MERGE_AT", 10)
     index = KeyIndex(tmp_path)
     index.add(_rows(100, seed=8), 0)
@@ -118,3 +118,48 @@ def test_forget_removes_both_files(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     shutil.rmtree(tmp_path)
     tmp_path.mkdir()
     assert KeyIndex(tmp_path).trying(WORDS) == set()
+
+
+def _unread(index: KeyIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make reading the articles' file whole fail (a lookup must not need it)."""
+
+    def whole() -> list[str]:
+        raise AssertionError("the articles' file was read whole")
+
+    monkeypatch.setattr(index, "articles", whole)
+
+
+def test_a_lookup_reads_only_the_lines_of_the_articles_it_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = _rows(700, seed=12)
+    rows[5] = ("http://example.org/article/ünïcode-5", rows[5][1])
+    index = KeyIndex(tmp_path)
+    _fill(index, rows, 90)
+    _unread(index, monkeypatch)
+    for key in WORDS[:40]:
+        assert index.trying([key]) == _oracle(rows, [key])
+    assert index.named([5, 699, 700, 10_000]) == [rows[5][0], rows[699][0]]
+
+
+def test_an_index_without_the_offsets_is_read_whole_then_given_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache written before the offsets were kept, or whose offsets a crash cut short,
+    answers the same (reading the file whole) until the next append writes them again."""
+    rows = _rows(300, seed=13)
+    index = KeyIndex(tmp_path)
+    index.add(rows, 0)
+    with open(index.starts, "r+b") as handle:
+        handle.truncate(index.starts.stat().st_size - 8)  # cut short
+    keys = WORDS[:30]
+    assert index.trying(keys) == _oracle(rows, keys)
+    index.starts.unlink()  # never written
+    assert index.trying(keys) == _oracle(rows, keys)
+    more = _rows(4, seed=14, start=300)
+    index.add(more, 300)
+    _unread(index, monkeypatch)
+    assert index.trying(keys) == _oracle(rows + more, keys)
+    with pytest.raises(AssertionError, match="read whole"):  # the control
+        index.starts.unlink()
+        index.trying(keys)

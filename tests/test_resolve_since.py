@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.listing import Before
+from newsgraph.linking.memo import KeyIndex, affected
 from newsgraph.linking.resolve import Corpus, Resolution, Since, resolve
 
 from bench import corpus
@@ -32,6 +33,12 @@ CRAFTED = [
     ("Bill Lee",), ("Lee",),
 ]  # fmt: skip
 LANGS = ["en", "en", "en", "de", "ru", ""]
+#: Texts of some lists: acronyms they define (a form its entity holds without a mention).
+TEXTS = {
+    ("ZPQ", "Kazakhstan"): "The Zentral Pharma Quality (ZPQ) inspectors came.",
+    ("Paxar", "Astana"): "Analysts at Zeta Holdings (ZH) said so.",
+    ("ABC",): "Arab Banking Council (ABC) met.",
+}
 
 
 def _pool() -> list[tuple[str, ...]]:
@@ -44,6 +51,8 @@ POOL = _pool()
 
 def _equal(made: Resolution, scratch: Resolution, langs: dict[str, str]) -> None:
     assert made.entities == scratch.entities
+    forms = {key: sorted(entity.forms.items()) for key, entity in scratch.entities.items()}
+    assert {key: sorted(entity.forms.items()) for key, entity in made.entities.items()} == forms
     assert made.tables == scratch.tables
     assert made.mentions == scratch.mentions
     assert made.assigned == scratch.assigned
@@ -64,7 +73,10 @@ class Trickle:
         self.authority = load_authority()
 
     def corpus(self) -> Corpus:
-        return Corpus(self.lists, langs=self.langs)
+        return Corpus(self.lists, texts=self.texts(), langs=self.langs)
+
+    def texts(self) -> dict[str, str]:
+        return {article: TEXTS[listed] for article, listed in self.lists.items() if listed in TEXTS}
 
     def batch(
         self, changes: dict[str, tuple[tuple[str, ...], str]], *, told: bool = True
@@ -86,7 +98,8 @@ class Trickle:
         return self.last
 
     def scratch(self) -> Resolution:
-        return resolve(Corpus(dict(self.lists), langs=dict(self.langs)), self.authority)
+        corpus = Corpus(dict(self.lists), texts=self.texts(), langs=dict(self.langs))
+        return resolve(corpus, self.authority)
 
 
 BATCHES = st.lists(
@@ -146,3 +159,43 @@ def test_a_batch_drafts_again_only_the_entities_it_changes():
     assert made.kept is not None
     assert 0 < made.kept.drafts.drafted <= 4, "the entities whose mentions the batch counts"
     _equal(made, trickle.scratch(), trickle.langs)
+
+
+def test_the_articles_of_forms_new_to_the_store_are_not_looked_for(tmp_path):
+    """A batch's new forms are listed by the batch's articles alone: ``affected`` does not read
+    every list for them. The control: a batch that gives an older form another entity (a
+    second Brito makes the bare surname no one's) finds the older articles that list it."""
+    trickle = Trickle()
+    stories = {f"{ARTICLE}{n:03}": (POOL[30 + n], "en") for n in range(100)}
+    stories[f"{ARTICLE}leonardo"] = (("Leonardo Brito", "Astana"), "en")
+    stories[f"{ARTICLE}bare"] = (("Brito",), "en")
+    first = trickle.batch(stories)
+    keys = KeyIndex(tmp_path)
+    made = trickle.batch({f"{ARTICLE}new": (("Zyxwv Quorum Holdings", "Astana"), "en")})
+    passes = made.listing.passes
+    assert affected(first.tables, made.tables, trickle.lists, keys, made.listing) == set()
+    assert made.listing.passes == passes, "no list was read"
+    brito = trickle.batch({f"{ARTICLE}maria": (("Maria Brito",), "en")})
+    found = affected(made.tables, brito.tables, trickle.lists, keys, brito.listing)
+    assert f"{ARTICLE}bare" in found
+
+
+def test_a_name_only_a_text_defines_is_part_of_what_a_draft_is_compared_on():
+    """An acronym a text defines joins its entity's names with no mention (counted 0); when
+    the text no longer defines it, the entity is drafted again (a ``Counter`` compares a form
+    counted 0 as absent: the control, the same resolution from scratch, differs)."""
+    authority = load_authority()
+    article = f"{ARTICLE}zpq"
+    lists = {article: ("Zentral Pharma Quality",), f"{ARTICLE}other": ("Astana",)}
+    defined = resolve(
+        Corpus(lists, texts={article: "The Zentral Pharma Quality (ZPQ) audit."}), authority
+    )
+    assert defined.kept is not None
+    names = {key: set(entity.forms) for key, entity in defined.entities.items()}
+    assert "ZPQ" in names["zentral-pharma-quality"]
+    plain = {article: "The Zentral Pharma Quality audit."}
+    since = Since(defined.kept, {article: (lists[article], "")})
+    made = resolve(Corpus(lists, texts=plain), authority, since=since)
+    scratch = resolve(Corpus(dict(lists), texts=plain), authority)
+    assert "ZPQ" not in scratch.entities["zentral-pharma-quality"].forms
+    _equal(made, scratch, {})

@@ -15,7 +15,8 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
 ``entities.bin``   the digest of each entity description the last pass left, and of the
                    entity it described
 ``resolution.bin`` the resolution's tables of the last pass, ``keys-sorted.bin``,
-                   ``keys.bin`` and ``key-articles.txt`` which articles' spans try which name keys
+                   ``keys.bin``, ``key-articles.txt`` and ``key-articles.at`` which articles'
+                   spans try which name keys
                    (:mod:`graph.linking.memo`: what lets a batch look at only the articles it
                    can change)
 ``inputs.bin``     every article's names, definitions, language and span place as the last

@@ -41,6 +41,12 @@ class Entity:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     #: surface form → the language it is a name in, where one is known (not English).
     langs: dict[str, str] = field(default_factory=dict)
+    #: (key, IRI, fingerprint) once :func:`graph.linking.writes.fingerprint` has been asked;
+    #: an entity is never changed in place, so a copy (:func:`dataclasses.replace`) starts
+    #: without it.
+    printed: tuple[str, str, str] | None = field(
+        default=None, init=False, compare=False, repr=False
+    )
 
 
 #: What an entity's description reads of one of its forms besides the mentions: the name key
@@ -56,7 +62,8 @@ class Drafts:
     form's :data:`FormSay`; with the overrides and reconciliations they were drafted under."""
 
     made: dict[str, Entity] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)
+    #: root → where its draft stands among those wanting one key (:func:`_precedence`).
+    order: dict[str, tuple[object, ...]] = field(default_factory=dict)
     members: dict[str, Counter[str]] = field(default_factory=dict)
     links: dict[str, dict[tuple[str, str], set[str]]] = field(default_factory=dict)
     says: dict[str, FormSay] = field(default_factory=dict)
@@ -94,33 +101,35 @@ def build(
     says = drafts.says
     says.update((form, _say(names, form)) for forms in members.values() for form in forms)
     if before is not None and before.rules == rules:
-        old_says, old_made, old_members, old_links = (
-            before.says, before.made, before.members, before.links
+        old_says, old_made, old_members, old_links, old_order = (
+            before.says, before.made, before.members, before.links, before.order
         )  # fmt: skip
     else:
-        old_says, old_made, old_members, old_links = {}, {}, {}, {}
-    made = drafts.made
+        old_says, old_made, old_members, old_links, old_order = {}, {}, {}, {}, {}
+    made, order = drafts.made, drafts.order
     for root, forms in members.items():
-        kept = old_made.get(root)
+        kept, held = old_made.get(root), old_members.get(root)
         own_links = links.get(root, {})
         if (
             kept is not None
-            and old_members.get(root) == forms
+            and held is not None
+            and held.items() == forms.items()  # a Counter's == takes a form counted 0 as absent
             and old_links.get(root, {}) == own_links
             and kept.authority == uf.anchor.get(root)
             and all(old_says.get(form) == says[form] for form in forms)
         ):
-            made[root] = kept
+            made[root], order[root] = kept, old_order[root]
             continue
         entry = names.authority.entries[uf.anchor[root]] if root in uf.anchor else None
         made[root] = _draft(names, root, forms, dict(own_links), entry, overrides_by_key)[1]
+        order[root] = _precedence((root, made[root]))
         drafts.drafted += 1
     keys: dict[str, str] = {}
     taken: Counter[str] = Counter()
-    for root, entity in sorted(made.items(), key=_precedence):
+    for root in sorted(made, key=order.__getitem__):
+        entity = made[root]
         taken[entity.key] += 1
         keys[root] = entity.key if taken[entity.key] == 1 else f"{entity.key}-{taken[entity.key]}"
-    drafts.keys = keys
     entities = {
         keys[root]: entity if entity.key == keys[root] else replace(entity, key=keys[root])
         for root, entity in made.items()
@@ -226,7 +235,7 @@ def _preference(form: str, articles: int, name: Name | None) -> tuple[int, int, 
     return (1 if code else 0, -articles, -len(form), form)
 
 
-def _precedence(draft: tuple[str, Entity]) -> tuple[int, int, str, tuple[str, ...], str]:
+def _precedence(draft: tuple[str, Entity]) -> tuple[object, ...]:
     """Who keeps a key that several clusters want: authority entries, then the most mentioned,
     then by name, forms and, last, the cluster's root (a name key, so never the input order)."""
     root, entity = draft

@@ -17,6 +17,8 @@ the last pass. ``tests/test_trickle_invariance.py`` compares trickles with from-
 from __future__ import annotations
 
 import marshal
+import mmap
+import os
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -86,7 +88,10 @@ class KeyIndex:
     in place; the newest in ``keys.bin``, in the order they came, scanned whole. When the second
     outgrows :data:`MERGE_AT` or a quarter of the first, the two are merged. A crash between
     writing the merged file and emptying the other leaves pairs in both, which only repeats an
-    answer (``tests/test_key_index.py``)."""
+    answer. The articles' IRIs are lines of ``key-articles.txt``, found by the offsets in
+    ``key-articles.at``; where those do not tell every line (a cache written before them), the
+    file is read whole and the offsets written again at the next append
+    (``tests/test_key_index.py``)."""
 
     #: Pairs the unsorted file may hold before a merge, whatever the sorted one holds.
     MERGE_AT = 1 << 18
@@ -95,12 +100,49 @@ class KeyIndex:
         self.pairs = directory / "keys.bin"
         self.sorted = directory / "keys-sorted.bin"
         self.names = directory / "key-articles.txt"
+        #: Where each article's line starts in ``names`` (64-bit offsets, by number): a lookup
+        #: reads the lines of the articles it found, not the file (100 MB at a million).
+        self.starts = directory / "key-articles.at"
 
     def articles(self) -> list[str]:
         try:
             return self.names.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return []
+
+    def named(self, numbers: Iterable[int]) -> list[str]:
+        """The articles of ``numbers`` (numbers past the last article are none)."""
+        starts = self._starts()
+        if starts is None:  # written before the offsets were kept, or torn: read it whole
+            names = self.articles()
+            return [names[number] for number in numbers if number < len(names)]
+        found = []
+        with open(self.names, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if not size:
+                return []
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
+                ends = len(starts)
+                for number in numbers:
+                    if number < ends:
+                        end = int(starts[number + 1]) if number + 1 < ends else size
+                        found.append(text[int(starts[number]) : end - 1].decode("utf-8"))
+        return found
+
+    def _starts(self) -> npt.NDArray[np.uint64] | None:
+        """The offsets, when they tell every line of ``names`` (else None)."""
+        try:
+            starts = np.fromfile(self.starts, dtype=np.uint64)
+            size = self.names.stat().st_size
+        except FileNotFoundError:
+            return None
+        if not len(starts):
+            return None if size else starts
+        with open(self.names, "rb") as handle:
+            handle.seek(int(starts[-1]))
+            last = handle.read()
+        whole = last.endswith(b"\n") and last.count(b"\n") == 1
+        return starts if whole and int(starts[0]) == 0 else None
 
     def add(self, rows: Iterable[tuple[str, bytes]], numbered: int) -> int:
         """Append (article, encoded spans) rows; ``numbered`` articles are known already.
@@ -120,8 +162,20 @@ class KeyIndex:
             pairs[:, 1] = numbers
             with open(self.pairs, "ab") as handle:
                 handle.write(pairs.tobytes())
-            with open(self.names, "a", encoding="utf-8") as handle:
-                handle.write("".join(name + "\n" for name in names))
+            lines = [(name + "\n").encode("utf-8") for name in names]
+            try:
+                known = self.starts.stat().st_size // 8 if numbered else 0
+            except FileNotFoundError:
+                known = -1
+            with open(self.names, "ab") as handle:
+                at = handle.seek(0, os.SEEK_END)
+                handle.write(b"".join(lines))
+            if known == numbered:
+                starts = at + np.cumsum([0] + [len(line) for line in lines[:-1]], dtype=np.uint64)
+                with open(self.starts, "ab" if numbered else "wb") as handle:
+                    handle.write(starts.astype(np.uint64).tobytes())
+            else:
+                self._count_starts()
             self._merge_if_due()
         return numbered + len(names)
 
@@ -133,13 +187,20 @@ class KeyIndex:
         numbers = np.unique(np.concatenate([self._in_sorted(wanted), self._in_newest(wanted)]))
         if not len(numbers):
             return set()
-        names = self.articles()
-        return {names[number] for number in numbers.tolist() if number < len(names)}
+        return set(self.named(numbers.tolist()))
 
     def forget(self) -> None:
         self.pairs.unlink(missing_ok=True)
         self.sorted.unlink(missing_ok=True)
         self.names.unlink(missing_ok=True)
+        self.starts.unlink(missing_ok=True)
+
+    def _count_starts(self) -> None:
+        """Write the offsets of every line of ``names`` anew."""
+        data = self.names.read_bytes()
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        starts = np.concatenate([[0], ends[:-1] + 1]) if len(ends) else ends
+        write_atomically(self.starts, starts.astype(np.uint64).tobytes())
 
     def _sorted_columns(self) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
         """The sorted file's hashes and numbers, mapped (not read)."""
@@ -202,15 +263,16 @@ def affected(
     keys: KeyIndex,
     listing: Listing,
 ) -> set[str]:
-    """The articles (of ``lists``) whose links may differ between the two resolutions;
-    ``listing``: form → the articles whose lists hold it."""
+    """The articles (of ``lists``) whose links may differ between the two resolutions, besides
+    those whose lists changed (the caller's: they are looked at anyway); ``listing``: form →
+    the articles whose lists hold it.
+
+    Every form some list holds has an entry in ``default``: a form only one of the two holds
+    is listed, in the other, by no article, and in this one only by articles whose lists
+    changed. So the articles of such a form are not looked for (that would read every list)."""
     old_default, old_exceptions, old_index = before
     new_default, new_exceptions, new_index = after
-    forms = {
-        f
-        for f in old_default.keys() | new_default.keys()
-        if old_default.get(f) != new_default.get(f)
-    }
+    forms = {f for f in old_default.keys() & new_default.keys() if old_default[f] != new_default[f]}
     found = {
         article
         for article, form in old_exceptions.keys() | new_exceptions.keys()

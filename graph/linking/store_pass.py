@@ -20,7 +20,7 @@ from __future__ import annotations
 import marshal
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsgraph import collector
 from newsgraph.linking import readback
@@ -146,14 +146,16 @@ class Pass:
         self.kept = resolution.kept
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))
         if reconcile_url:
-            self.kept = None  # its drafts are the entities changed below
             report = reconcile(reconcile_url, resolution.entities)
             reconciled.update(report.linked)
-            for entity in resolution.entities.values():
+            entities = resolution.entities
+            for key, entity in entities.items():
                 found_item = report.linked.get(entity.name)
-                if found_item and not entity.same_as:
-                    entity.same_as = found_item[0]
-                    entity.same_as_source = f"reconciled with {found_item[1]}"
+                if found_item and not entity.same_as:  # a copy: the drafts are kept as made
+                    entities[key] = replace(
+                        entity, same_as=found_item[0],
+                        same_as_source=f"reconciled with {found_item[1]}",
+                    )  # fmt: skip
             summary.reconciled, summary.ambiguous = len(report.linked), sorted(report.ambiguous)
         if (list(overrides), reconciled) != stored:
             quads = list(linking_quads(overrides, reconciled, self.iris))

@@ -100,6 +100,15 @@ def fingerprint(key: str, entity: Entity) -> str:
     return hashlib.blake2b(repr(canonical).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _printed(iris: Minter, key: str, entity: Entity) -> tuple[str, str]:
+    """An entity's IRI and fingerprint, worked out once per entity and key (a batch's
+    resolution hands on the entities it did not draft again, :class:`graph.linking.entities.Drafts`)."""
+    printed = entity.printed
+    if printed is None or printed[0] != key:
+        printed = entity.printed = (key, iris.entity(key), fingerprint(key, entity))
+    return printed[1], printed[2]
+
+
 def write_entities(
     store: Store,
     iris: Minter,
@@ -122,7 +131,7 @@ def write_entities(
         described[iri] = (digest, len(entity.links), print_)
         texts[iri] = text
 
-    prints = {key: (iris.entity(key), fingerprint(key, entities[key])) for key in sorted(entities)}
+    prints = {key: _printed(iris, key, entities[key]) for key in sorted(entities)}
     if held is not None:
         stale = [
             key for key, (iri, print_) in prints.items() if held.get(iri, ("", 0, ""))[2] != print_
