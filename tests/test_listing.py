@@ -141,3 +141,54 @@ def test_languages_read_only_the_lists_outside_the_main_language():
     assert languages_oracle(lists, langs) == found
     flipped = {a: "ru" if lang == "en" else "en" for a, lang in langs.items()}
     assert Listing(lists).languages(flipped) == languages_oracle(lists, flipped)
+
+
+LANGUAGES = st.sampled_from(["en", "en", "de", "ru", ""])
+
+
+@given(
+    LISTS,
+    st.dictionaries(
+        st.sampled_from("abcdefgh"), st.lists(FORMS, unique=True, max_size=5), max_size=5
+    ),
+    st.dictionaries(st.sampled_from("abcdefgh"), LANGUAGES),
+    st.lists(FORMS, max_size=3),
+)
+@settings(max_examples=200, deadline=None)
+def test_an_advanced_listing_answers_as_one_built_from_scratch(lists, changes, langs, asked):
+    """A listing advanced by the articles a batch changed (some new, some with another list or
+    language) answers every question as one built over the new lists."""
+    langs = {article: langs.get(article[-1], "en") for article in lists}
+    listing = Listing(lists)
+    listing.languages(langs)
+    listing.articles(asked)  # some articles found before the batch
+    before = {}
+    new_lists, new_langs = dict(lists), dict(langs)
+    for letter, forms in changes.items():
+        article = f"http://n.example/article/{letter}"
+        before[article] = (lists.get(article), langs.get(article, ""))
+        new_lists[article] = tuple(forms)
+        new_langs[article] = "de" if letter in "aeiou" else "en"
+    listing.advance(new_lists, new_langs, before)
+    scratch = Listing(dict(new_lists))
+    assert set(listing) == set(scratch) and len(listing) == len(scratch)
+    assert {f: listing.count(f) for f in FORMS.elements} == {
+        f: scratch.count(f) for f in FORMS.elements
+    }
+    assert listing.languages(new_langs) == scratch.languages(dict(new_langs))
+    every = list(FORMS.elements)
+    found, expected = listing.articles(every), scratch.articles(every)
+    assert {f: sorted(a) for f, a in found.items()} == {f: sorted(a) for f, a in expected.items()}
+
+
+def test_an_advanced_listing_forgets_what_it_found_once_it_outgrows_its_share():
+    lists = {f"a{n}": ("UN",) if n < 8 else ("PACE",) for n in range(40)}
+    listing = Listing(lists)
+    listing.articles(["UN"])
+    listing.advance(lists, {}, {})
+    assert listing.found == 1, "8 articles found for 40 lists: under a quarter, kept"
+    more = {**lists, **{f"a{n}": ("UN",) for n in range(8, 12)}}
+    listing.advance(more, {}, {f"a{n}": (("PACE",), "") for n in range(8, 12)})
+    assert listing.found == 0, "12 of 40: forgotten"
+    assert listing.articles(["UN"]) == {"UN": tuple(f"a{n}" for n in range(12))}
+    assert listing.passes == 2

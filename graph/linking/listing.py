@@ -32,6 +32,9 @@ from operator import ne
 
 __all__ = ["Before", "Listing"]
 
+#: An advanced listing forgets the articles found for names once they outnumber this share of
+#: the lists (memory; they are found again, in one pass, when asked for).
+FOUND_SHARE = 0.25
 #: article → its list and its language before a batch (list None: the article was not there).
 Before = Mapping[str, tuple[Sequence[str] | None, str]]
 
@@ -144,6 +147,8 @@ class Listing:
                     tongues.take(now, langs.get(article, ""), 1)
         for form in [form for form in found if form not in counts]:
             del found[form]
+        if sum(map(len, found.values())) > FOUND_SHARE * len(lists):
+            found.clear()  # a long stream asks about ever more names: found again on demand
         self.lists = lists
         self._langs = langs
 
