@@ -135,6 +135,10 @@ def test_a_batch_looks_at_its_own_lists_not_every_list():
     assert made.kept.short_forms.looked_at < 100, "the batch's own and those its forms moved"
     assert made.listing.passes <= passes + 1
     _equal(made, trickle.scratch(), trickle.langs)
+    passes = made.listing.passes
+    fresh = trickle.batch({f"{ARTICLE}fresh": (("Zyxwv Quorum", "Qwert Holdings"), "en")})
+    assert fresh.listing.passes == passes, "names new to the corpus: no list read"
+    _equal(fresh, trickle.scratch(), trickle.langs)
 
 
 def test_control_a_kept_resolution_not_told_of_a_change_answers_otherwise():

@@ -193,7 +193,7 @@ def assign(
     ``before``: the short-form links of the corpus before the articles of ``changed`` changed
     their lists; an article's links depend only on its list and its forms' says, so only the
     articles of ``changed`` and those that list a form whose say changed are looked at again
-    (``tests/test_resolve.py`` compares them with links made from scratch)."""
+    (``tests/test_resolve_since.py`` compares them with links made from scratch)."""
     find = names.uf.find
     local_merges = {
         (o.article, o.name): o.target for o in names.overrides if o.action == "merge" and o.article
@@ -260,7 +260,8 @@ def _short_form_links(
     if before is None:
         return ShortFormLinks(_shortened(lists, lists, shorts), says, len(lists))
     old = before.says
-    moved = [form for form, say in says.items() if old.get(form) != say]
+    # a form new to the corpus is listed by changed articles alone: not looked for
+    moved = [form for form, say in says.items() if form in old and old[form] != say]
     again = set(changed)
     for found in names.form_articles.articles(moved).values():
         again.update(found)
