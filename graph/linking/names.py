@@ -145,6 +145,7 @@ class NameLevel:
         #: (article, short key) → the node of the long form that story defines it as, where
         #: the corpus as a whole does not agree on the acronym.
         self.local_acronyms: dict[tuple[str, str], str] = {}
+        #: article → the acronyms its entity list gives beside their expansions.
         self.list_acronyms: ListAcronyms = (
             pairs if pairs is not None else find_list_acronyms(corpus.lists, self.form_articles)
         )

@@ -35,8 +35,9 @@ __all__ = ["Corpus", "Entity", "Kept", "Resolution", "Since", "resolve"]
 class Kept:
     """What a resolution keeps for the next over the same corpus after a batch: the parts
     that would otherwise be found by reading every article's list again (which articles list
-    each form, the acronyms lists give, the short-form links). Each is brought up to date by
-    the articles whose lists changed alone; the next resolution takes it (changes it)."""
+    each form, the acronyms lists give, the short-form links) or by drafting every entity
+    again (the drafts). Each is brought up to date by the articles whose lists changed alone;
+    the next resolution takes it (changes it)."""
 
     listing: Listing
     pairs: ListAcronyms
@@ -133,7 +134,7 @@ def resolve(
     for acronym definitions (unless the corpus gives them) and, with ``find_in_text``, for
     mentions of known entities. ``since``: what the resolution of the corpus before a batch
     kept, and what the batch changed; the answer is the one from scratch
-    (``tests/test_resolve.py``)."""
+    (``tests/test_resolve_since.py``)."""
     listing, pairs, short_forms, drafts = None, None, None, None
     if since is not None:
         listing, pairs = since.kept.listing, since.kept.pairs
