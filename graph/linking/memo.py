@@ -130,14 +130,15 @@ class KeyIndex:
         return found
 
     def _starts(self) -> npt.NDArray[np.uint64] | None:
-        """The offsets, when they tell every line of ``names`` (else None)."""
+        """The offsets, mapped (not read), when they tell every line of ``names`` (else None)."""
         try:
-            starts = np.fromfile(self.starts, dtype=np.uint64)
+            count = self.starts.stat().st_size // 8
             size = self.names.stat().st_size
         except FileNotFoundError:
             return None
-        if not len(starts):
-            return None if size else starts
+        if not count:
+            return None if size else np.empty(0, dtype=np.uint64)
+        starts = np.memmap(self.starts, dtype=np.uint64, mode="r", shape=(count,))
         with open(self.names, "rb") as handle:
             handle.seek(int(starts[-1]))
             last = handle.read()
