@@ -98,28 +98,82 @@ def test_a_streams_later_batches_read_no_table_and_the_store_is_right(
 def test_control_without_carrying_every_batch_reads_the_tables(
     tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
+    """One-off runs read the tables back, and resolve from the parts the last run wrote down
+    (``kept-resolution.bin``); without the file, from scratch."""
     store = tmp_path / "store"
-    for number, rows in enumerate(BATCHES[:2]):
+    for number, rows in enumerate(BATCHES[:3]):
         before = len(decoded)
+        if number == 2:
+            (store / "linking" / "kept-resolution.bin").unlink()
         _batch(store, rows, f"batch-{number}")
-    assert len(decoded) > before  # the second batch read hashes.bin and inputs.bin
-    assert started == [False, False], "nothing is kept outside carrying"
-    assert _store_quads(store) == references.of(_seen(2))
+        if number:
+            assert len(decoded) > before, "each later batch read hashes.bin and inputs.bin"
+    assert started == [False, True, False], "nothing is carried outside carrying"
+    assert _store_quads(store) == references.of(_seen(3))
+
+
+def test_one_off_runs_resolve_from_the_parts_the_last_wrote_down(
+    tmp_path: Path, references: References, started: list[bool]
+) -> None:
+    """Each `newsgraph ingest` of its own resolves from what the last wrote down, and the
+    store is the one from scratch; parts written under another tag (the records changed
+    since: here a relink wrote the inputs again, without the parts) are not taken."""
+    store = tmp_path / "store"
+    kept = store / "linking" / "kept-resolution.bin"
+    for number, rows in enumerate(BATCHES[:2]):
+        path = write_jsonl(tmp_path / f"batch-{number}.jsonl", rows)
+        _cli(store, "ingest", str(path))
+        assert kept.exists()
+        assert _store_quads(store) == references.of(_seen(number + 1)), f"after {number}"
+    older = kept.read_bytes()
+    _batch(store, BATCHES[2], "batch-2")
+    assert started == [True]
+    assert kept.read_bytes() != older, "the batch wrote its own parts down"
+    started.clear()
+    _batch(store, BATCHES[3][:1], "batch-3")
+    kept.write_bytes(older)  # the parts of two batches ago: not those of the store's inputs
+    _batch(store, BATCHES[3][1:], "batch-4")
+    assert started == [True, False]
+    assert _store_quads(store) == references.of(_seen(4))
+
+
+def test_a_stream_writes_the_parts_down_once_when_it_ends(
+    tmp_path: Path, references: References, started: list[bool]
+) -> None:
+    store = tmp_path / "store"
+    kept = store / "linking" / "kept-resolution.bin"
+    _batch(store, BATCHES[0], "batch-0")
+    first = kept.stat().st_mtime_ns
+    with carry.carrying():
+        for number, rows in enumerate(BATCHES[1:3], start=1):
+            _batch(store, rows, f"batch-{number}")
+            assert kept.stat().st_mtime_ns == first, "not written batch by batch"
+    assert kept.stat().st_mtime_ns != first, "written when the stream ended"
+    started.clear()
+    _batch(store, BATCHES[3], "batch-3")
+    assert started == [True], "the next one-off run takes what the stream wrote down"
+    assert _store_quads(store) == references.of(_seen(4))
+
+
+def _cli(store: Path, *arguments: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "newsgraph", arguments[0], "--quiet", "--store", str(store),
+         "--base", BASE, *arguments[1:]], cwd=ROOT, check=True, env={**os.environ},
+    )  # fmt: skip
 
 
 def test_a_write_by_another_process_in_between_is_read(
     tmp_path: Path, references: References, decoded: list[int], started: list[bool]
 ) -> None:
     """A stream's batch, then `newsgraph ingest` in another process, then the stream's next
-    batch: it must not take the tables it carried (they no longer are the store's)."""
+    batch: it must not take the tables it carried (they no longer are the store's), only what
+    the other process wrote down (here removed: then it resolves from scratch)."""
     store = tmp_path / "store"
     with carry.carrying():
         _batch(store, BATCHES[0], "batch-0")
         path = write_jsonl(tmp_path / "other.jsonl", BATCHES[1])
-        subprocess.run(
-            [sys.executable, "-m", "newsgraph", "ingest", "--quiet", "--store", str(store),
-             "--base", BASE, str(path)], cwd=ROOT, check=True, env={**os.environ},
-        )  # fmt: skip
+        _cli(store, "ingest", str(path))
+        (store / "linking" / "kept-resolution.bin").unlink()
         before = len(decoded)
         _batch(store, BATCHES[2], "batch-2")
         assert len(decoded) > before
@@ -170,3 +224,26 @@ def test_a_table_is_taken_once_and_only_while_its_file_is_unchanged(tmp_path: Pa
         os.replace(replaced, path)
         assert carry.recall(path) is None
     assert carry.recall(path) is None
+
+
+def test_a_held_value_is_written_down_when_carrying_ends_while_its_file_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "table.bin"
+    path.write_bytes(b"one")
+    written: list[object] = []
+    carry.remember(path, "now", "part", keep=written.append)
+    assert written == ["now"], "outside carrying: at once"
+    with carry.carrying():
+        carry.remember(path, "held", "part", keep=written.append)
+        with carry.carrying():
+            pass
+        assert written == ["now"], "an inner block's end writes nothing"
+    assert written == ["now", "held"]
+    with carry.carrying():
+        carry.remember(path, "stale", "part", keep=written.append)
+        path.write_bytes(b"another writer's")
+    with carry.carrying():
+        carry.remember(path, "taken", "part", keep=written.append)
+        assert carry.recall(path, "part") == "taken"
+    assert written == ["now", "held"], "not once the file changed, nor once taken"

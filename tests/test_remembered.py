@@ -149,7 +149,16 @@ assert kept.save(rules_fingerprint())
 """
     subprocess.run([sys.executable, "-c", asking], cwd=ROOT, timeout=120, check=True)
     assert _probe(store, FIRST, load=True)["loaded"] == 4 * before
+    # A batch resolved from what the last run kept asks about its own names alone: it appends
+    # them, and drops nothing (it cannot tell what the store no longer has).
     ingested(store, write_jsonl(tmp_path / "later.jsonl", LATER))
+    kept = _probe(store, FIRST + LATER, load=True)
+    assert kept["loaded"] > 4 * before and kept["computed"] == 0
+    # A relink asks about every name: it writes the file again with those alone.
+    subprocess.run(
+        [sys.executable, "-m", "newsgraph", "link", "--store", str(store),
+         "--base", BASE], cwd=ROOT, timeout=120, check=True, capture_output=True,
+    )  # fmt: skip
     after = _probe(store, FIRST + LATER, load=True)
     assert after["loaded"] < 2 * before and after["computed"] == 0  # no stale answer left
     assert len(_answer_files(store)) == 1

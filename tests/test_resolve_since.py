@@ -9,11 +9,15 @@ long name, bare surnames, titled forms, names in other languages."""
 
 from __future__ import annotations
 
+import os
+import pickle
 import random
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsgraph.linking import journal, kept_resolution
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.listing import Before
 from newsgraph.linking.memo import KeyIndex, affected
@@ -64,13 +68,16 @@ def _equal(made: Resolution, scratch: Resolution, langs: dict[str, str]) -> None
 
 
 class Trickle:
-    """A corpus fed batch by batch, resolved from what the last resolution kept."""
+    """A corpus fed batch by batch, resolved from what the last resolution kept; with
+    ``through``, a file the kept parts are written to and read back from between batches (as
+    by one-off runs, :mod:`graph.linking.kept_resolution`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, through: Path | None = None) -> None:
         self.lists: dict[str, tuple[str, ...]] = {}
         self.langs: dict[str, str] = {}
         self.last: Resolution | None = None
         self.authority = load_authority()
+        self.through = through
 
     def corpus(self) -> Corpus:
         return Corpus(self.lists, texts=self.texts(), langs=self.langs)
@@ -92,6 +99,10 @@ class Trickle:
             else:
                 self.langs.pop(article, None)
         kept = self.last.kept if self.last is not None else None
+        if kept is not None and self.through is not None:
+            kept_resolution.write(self.through, "tag", kept)
+            kept = kept_resolution.read(self.through, "tag")
+            assert kept is not None, "the parts written are read back"
         told_before: Before = before if told else {}
         since = Since(kept, told_before) if kept is not None else None
         self.last = resolve(self.corpus(), self.authority, since=since)
@@ -111,10 +122,14 @@ BATCHES = st.lists(
 )  # fmt: skip
 
 
-@given(st.integers(0, len(POOL) - 1), BATCHES)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_a_resolution_from_what_the_last_kept_equals_one_from_scratch(start, batches):
-    trickle = Trickle()
+@given(st.integers(0, len(POOL) - 1), BATCHES, st.booleans())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_resolution_from_what_the_last_kept_equals_one_from_scratch(
+    tmp_path_factory, start, batches, through_file
+):
+    """In one process, or from the parts the last process wrote down."""
+    through = tmp_path_factory.mktemp("kept") / "kept-resolution.bin" if through_file else None
+    trickle = Trickle(through)
     first = {f"{ARTICLE}{n:03}": (POOL[(start + n) % len(POOL)], "en") for n in range(40)}
     trickle.batch(first)
     for batch in batches:
@@ -203,3 +218,56 @@ def test_a_name_only_a_text_defines_is_part_of_what_a_draft_is_compared_on():
     scratch = resolve(Corpus(dict(lists), texts=plain), authority)
     assert "ZPQ" not in scratch.entities["zentral-pharma-quality"].forms
     _equal(made, scratch, {})
+
+
+def test_kept_parts_are_read_back_only_under_their_tag_and_whole(tmp_path):
+    """A file of another tag, cut short, damaged, or holding a class that is no part of a
+    kept resolution is refused (the pass resolves from scratch); the control: the same file
+    whole, under its tag, is read."""
+    trickle = Trickle()
+    made = trickle.batch({f"{ARTICLE}{n:03}": (POOL[n], "en") for n in range(len(POOL))})
+    assert made.kept is not None
+    path = tmp_path / "kept-resolution.bin"
+    kept_resolution.write(path, "tag-1", made.kept)
+    read = kept_resolution.read(path, "tag-1")
+    assert read is not None and read.drafts.made == made.kept.drafts.made
+    assert kept_resolution.read(path, "tag-2") is None
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 10])
+    assert kept_resolution.read(path, "tag-1") is None
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    assert kept_resolution.read(path, "tag-1") is None
+    ran = tmp_path / "ran"
+    hostile = pickle.dumps([made.kept, _Hostile(ran)], protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(journal.record((kept_resolution.FORMAT, "tag-1")) + journal.record(hostile))
+    assert kept_resolution.read(path, "tag-1") is None
+    assert not ran.exists(), "nothing but the parts' classes is built"
+    pickle.loads(hostile)  # the control: a plain unpickler runs the command
+    assert ran.exists()
+    assert kept_resolution.read(tmp_path / "absent.bin", "tag-1") is None
+
+
+class _Hostile:
+    """Unpickled by a plain unpickler, it creates ``path`` (a command run)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch '{self.path}'",))
+
+
+def test_the_listing_written_down_leaves_the_corpus_out(tmp_path):
+    """The lists and languages are the corpus's (read from ``inputs.bin``): the parts hold
+    neither, and the next resolution hands them back (the oracle above checks the answers)."""
+    trickle = Trickle()
+    made = trickle.batch({f"{ARTICLE}{n:04}": (POOL[n % len(POOL)], "de") for n in range(3000)})
+    assert made.kept is not None
+    path = tmp_path / "kept-resolution.bin"
+    kept_resolution.write(path, "tag", made.kept)
+    lists = len(pickle.dumps(made.kept.listing.lists))
+    assert path.stat().st_size < lists, "the 3,000 lists are not in the file"
+    read = kept_resolution.read(path, "tag")
+    assert read is not None and read.listing.lists == {}

@@ -190,7 +190,7 @@ class Linker:
         linking = Pass(
             store, self.iris, self.cache, self.hashes, fresh=self.fresh, trusted=self.trusted,
             known=(kept, self._written) if kept is not None and self._written is not None else None,
-            resolved=self.cache.inputs.kept_resolution() if kept is not None else None,
+            resolved=self.cache.inputs.kept_resolution(self._stamp) if kept is not None else None,
         )  # fmt: skip
         written = self._written
         summary = linking.run(wanted, reconciled, stored, reconcile_url)
@@ -199,8 +199,8 @@ class Linker:
         # The kept inputs with this run's articles taken in: only theirs changed.
         changed = written if kept is not None and linking.inputs is kept else None
         self.cache.inputs.save(final, linking.inputs, changed)
-        self.cache.inputs.keep_resolution(linking.kept)
-        self.cache.answers.save(rules_fingerprint())
+        self.cache.inputs.keep_resolution(final, linking.kept)
+        self.cache.answers.save(rules_fingerprint(), asked_all=linking.from_scratch)
         self.cache.end(
             final, summary.entities, self.hashes, linking.numbered, self.records,
             self._changed_hashes(),

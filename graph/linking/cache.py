@@ -22,6 +22,9 @@ keeps them here, in ``STORE/linking/``, as it writes each article:
 ``inputs.bin``     every article's names, definitions, language and span place as the last
                    pass read them (:mod:`graph.linking.inputs`: a batch reads only its own
                    evidence from the logs)
+``kept-resolution.bin`` what the resolution of those inputs kept, under their tag
+                   (:mod:`graph.linking.kept_resolution`: the next run's resolution reads
+                   only the lists its batch changed)
 ``answers-*.bin``  the linking rules' answers about each distinct form, kept for the next run
                    (:mod:`graph.linking.remembered`: a fresh process need not compute them)
 ``hashes.bin``     every article's record digest after the last pass (a journal, as

@@ -16,6 +16,9 @@ A table is *taken*, never shared: :func:`recall` hands it over and forgets it, a
 caller changes them in place) therefore leaves nothing behind, and the next batch reads the file.
 A file that another process wrote since (another ingest, a relink) has another identity, so
 it is read. Outside :func:`carrying` nothing is kept: a one-off run holds nothing after it ends.
+A value may come with a way to write it down (``keep``), which the outermost :func:`carrying`
+calls when it ends, for what is still held and still goes with its file: a stream writes once
+what a one-off run writes every time (:mod:`graph.linking.kept_resolution`).
 
 ``tests/test_linking_carry.py``: a stream's second batch reads none of the tables, and its
 store equals a from-scratch ingest; a write by another process in between, or a failed batch,
@@ -25,8 +28,8 @@ makes the next one read the files again.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -34,33 +37,53 @@ __all__ = ["carrying", "recall", "remember"]
 
 Identity = tuple[int, int, int, int]
 
-#: (path, part) → (the identity of the file when the value was kept, the value); None: not
-#: carrying.
-_held: dict[tuple[Path, str], tuple[Identity, Any]] | None = None
+#: A way to write a held value down when carrying ends.
+Keep = Callable[[Any], None]
+#: (path, part) → (the identity of the file when the value was kept, the value, how to write
+#: it down); None: not carrying.
+_held: dict[tuple[Path, str], tuple[Identity, Any, Keep | None]] | None = None
 
 
 @contextmanager
 def carrying() -> Iterator[None]:
-    """Keep the tables written inside this block for the reads that follow them."""
+    """Keep the tables written inside this block for the reads that follow them; at the end of
+    the outermost block, write down those that came with a ``keep``."""
     global _held
     outer = _held
     _held = {} if outer is None else outer
     try:
         yield
     finally:
-        _held = outer
+        held, _held = _held, outer
+        if outer is None:
+            _keep_all(held)
 
 
-def remember(path: Path, value: Any, part: str = "") -> None:
+def _keep_all(held: dict[tuple[Path, str], tuple[Identity, Any, Keep | None]]) -> None:
+    for (path, _part), (identity, value, keep) in held.items():
+        if keep is not None and identity == _identity(path):
+            _write_down(keep, value)
+
+
+def _write_down(keep: Keep, value: Any) -> None:
+    with suppress(OSError):  # what is written down is a cache: without it the next run does more
+        keep(value)
+
+
+def remember(path: Path, value: Any, part: str = "", keep: Keep | None = None) -> None:
     """``value`` was just written to ``path`` (and the caller will not change it again);
-    ``part`` names one of several values kept with the same file (what was derived from it)."""
+    ``part`` names one of several values kept with the same file (what was derived from it).
+    ``keep`` writes it down, if the block ends while it is held and ``path`` unchanged; outside
+    :func:`carrying` it is called at once."""
     if _held is None:
+        if keep is not None:
+            _write_down(keep, value)
         return
     identity = _identity(path)
     if identity is None:
         _held.pop((path, part), None)
     else:
-        _held[(path, part)] = (identity, value)
+        _held[(path, part)] = (identity, value, keep)
 
 
 def recall(path: Path, part: str = "") -> Any | None:

@@ -41,10 +41,10 @@ class Entity:
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     #: surface form → the language it is a name in, where one is known (not English).
     langs: dict[str, str] = field(default_factory=dict)
-    #: (key, IRI, fingerprint) once :func:`graph.linking.writes.fingerprint` has been asked;
-    #: an entity is never changed in place, so a copy (:func:`dataclasses.replace`) starts
-    #: without it.
-    printed: tuple[str, str, str] | None = field(
+    #: (key, base IRI, IRI, fingerprint) once :func:`graph.linking.writes.fingerprint` has
+    #: been asked; an entity is never changed in place, so a copy (:func:`dataclasses.replace`)
+    #: starts without it.
+    printed: tuple[str, str, str, str] | None = field(
         default=None, init=False, compare=False, repr=False
     )
 

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsgraph.linking import carry
+from newsgraph.linking import carry, kept_resolution
 from newsgraph.linking.acronyms import Definition
 from newsgraph.linking.journal import Journal
 from newsgraph.linking.resolve import Kept
@@ -42,6 +42,7 @@ class KeptInputs:
 
     def __init__(self, directory: Path) -> None:
         self.journal = Journal(directory / "inputs.bin", tables=4)
+        self.resolution_path = directory / "kept-resolution.bin"
 
     def load(self, stamp: str) -> Inputs | None:
         """What the pass of ``stamp`` read, or None when the file holds another pass's."""
@@ -65,18 +66,25 @@ class KeptInputs:
         tables = (inputs.lists, definitions, inputs.places, inputs.langs)
         self.journal.save(stamp, tables, changed)
 
-    def keep_resolution(self, kept: Kept | None) -> None:
-        """Hand what the resolution of the inputs just saved kept to the next pass of this
-        process (inside :func:`graph.linking.carry.carrying`), for as long as the file is the
-        one just saved."""
-        if kept is not None:
-            carry.remember(self.journal.path, kept, "resolution")
+    def keep_resolution(self, tag: str, kept: Kept | None) -> None:
+        """Hand what the resolution of the inputs just saved under ``tag`` kept to the next
+        pass: of this process (inside :func:`graph.linking.carry.carrying`, for as long as the
+        file is the one just saved), and of the next, written to ``kept-resolution.bin``
+        (:mod:`graph.linking.kept_resolution`; by a stream once, when it ends)."""
+        if kept is None:
+            return
+        carry.remember(self.journal.path, (tag, kept), "resolution",
+                       keep=lambda held: kept_resolution.write(self.resolution_path, *held))  # fmt: skip
 
-    def kept_resolution(self) -> Kept | None:
-        """What the resolution of the inputs :meth:`load` gives kept, where this process
-        made it (taken: the caller changes it)."""
+    def kept_resolution(self, tag: str) -> Kept | None:
+        """What the resolution of the inputs :meth:`load` gives (saved under ``tag``) kept:
+        carried in this process, else written down by the last (taken: the caller changes
+        it)."""
         found = carry.recall(self.journal.path, "resolution")
-        return found if isinstance(found, Kept) else None
+        if isinstance(found, tuple) and found[0] == tag and isinstance(found[1], Kept):
+            return found[1]
+        return kept_resolution.read(self.resolution_path, tag)
 
     def forget(self) -> None:
+        kept_resolution.forget(self.resolution_path)
         self.journal.forget()

@@ -12,8 +12,9 @@ A function decorated with :func:`remembered` has its answers kept, in the store'
 cache, by :class:`KeptAnswers`. The file is named by the rules' fingerprint
 (:func:`graph.linking.stamp.rules_fingerprint`), so answers given under other code or data are
 never read. A run appends only what it had to compute (a batch's new forms), and the file is
-rewritten with what a run asked when it holds mostly names the store no longer has. An answer is the function's own, computed once; the
-file only saves computing it again (``tests/test_remembered.py``).
+rewritten with what a run asked when it holds mostly names the store no longer has (only by a
+run that asked about every name: a resolution from scratch). An answer is the function's own,
+computed once; the file only saves computing it again (``tests/test_remembered.py``).
 """
 
 from __future__ import annotations
@@ -133,16 +134,21 @@ class KeptAnswers:
                     self.held += len(found)
         return self.held
 
-    def save(self, fingerprint: str) -> bool:
-        """Keep the answers this process computed since it last saved (none: nothing is
-        written); return whether it wrote."""
+    def save(self, fingerprint: str, *, asked_all: bool = True) -> bool:
+        """Keep the answers this process computed since it last saved (appended); return
+        whether it wrote. ``asked_all``: this process asked about every name of the store (a
+        resolution from scratch; one that started from what the last kept,
+        :class:`graph.linking.resolve.Since`, asks about few), so what it did not ask about is
+        no longer wanted: where that is most of the file, the file is written again with what
+        it asked alone."""
         functions = _FUNCTIONS.items()
-        if not computed():
-            return False
         path = self._path(fingerprint)
         asked = sum(len(answers.asked) for _name, answers in functions)
-        if self.held is not None and self.held > 2 * asked:
+        if asked_all and self.held is not None and self.held > 2 * asked:
             write_atomically(path, record({name: answers.asked for name, answers in functions}))
+            self.held = asked
+        elif not computed():
+            return False
         else:
             with open(path, "ab") as handle:
                 handle.write(record({name: answers.fresh for name, answers in functions}))

@@ -113,6 +113,8 @@ class Pass:
         #: and what this pass's resolution keeps for the next.
         self.resolved = resolved
         self.kept: Kept | None = None
+        #: Whether the resolution started from scratch (it asked about every name).
+        self.from_scratch = True
         #: The lists and languages that the articles written since ``known`` had in it.
         self._before: Before | None = None
 
@@ -142,6 +144,7 @@ class Pass:
         resolved, changed = self.resolved, self._before
         self.resolved = None
         since = Since(resolved, changed) if resolved is not None and changed is not None else None
+        self.from_scratch = since is None
         resolution = resolve(corpus, load_authority(), overrides, _by_key(reconciled), since=since)
         self.kept = resolution.kept
         summary = LinkSummary(articles=len(self.hashes), entities=len(resolution.entities))

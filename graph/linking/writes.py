@@ -101,12 +101,12 @@ def fingerprint(key: str, entity: Entity) -> str:
 
 
 def _printed(iris: Minter, key: str, entity: Entity) -> tuple[str, str]:
-    """An entity's IRI and fingerprint, worked out once per entity and key (a batch's
+    """An entity's IRI and fingerprint, worked out once per entity, key and base (a batch's
     resolution hands on the entities it did not draft again, :class:`graph.linking.entities.Drafts`)."""
     printed = entity.printed
-    if printed is None or printed[0] != key:
-        printed = entity.printed = (key, iris.entity(key), fingerprint(key, entity))
-    return printed[1], printed[2]
+    if printed is None or printed[0] != key or printed[1] != iris.base:
+        printed = entity.printed = (key, iris.base, iris.entity(key), fingerprint(key, entity))
+    return printed[2], printed[3]
 
 
 def write_entities(
