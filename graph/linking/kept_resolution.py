@@ -23,6 +23,7 @@ parts the last process wrote, and not those of another tag.
 
 from __future__ import annotations
 
+import copyreg
 import io
 import os
 import pickle
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.linking.journal import record, records
+from newsgraph.linking.listing import Listing
 from newsgraph.linking.resolve import Kept
 
 __all__ = ["forget", "read", "write"]
@@ -57,11 +59,27 @@ class _Parts(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+def _without_corpus(listing: Listing) -> tuple[Any, ...]:
+    """A listing as written down: without the lists and languages it counted, which are the
+    corpus's (``inputs.bin``); :meth:`Listing.advance` hands them back."""
+    state = dict(vars(listing))
+    state["lists"], state["_langs"] = {}, None
+    return (copyreg.__newobj__, (Listing,), state)  # type: ignore[attr-defined]
+
+
+def _pickled(kept: Kept) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, Listing: _without_corpus}
+    pickler.dump(kept)
+    return buffer.getvalue()
+
+
 def write(path: Path, tag: str, kept: Kept) -> None:
     """Keep ``kept`` as what the resolution of the inputs saved under ``tag`` kept. A stream
     writes when it ends, outside the linking cache's lock: each writer writes a file of its
     own and moves it in place, so the file is always one writer's whole."""
-    parts = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+    parts = _pickled(kept)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         with open(partial, "wb") as handle:

@@ -88,13 +88,6 @@ class Listing:
         #: How many passes over the lists :meth:`articles` made.
         self.passes = 0
 
-    def __getstate__(self) -> dict[str, object]:
-        """What is pickled (:mod:`graph.linking.kept_resolution`): not the lists and languages
-        counted, which are the corpus's; :meth:`advance` hands them back."""
-        state = dict(self.__dict__)
-        state["lists"], state["_langs"] = {}, None
-        return state
-
     def __iter__(self) -> Iterator[str]:
         """Every form, in the order the lists first name them (for an advanced listing: in
         the order they were first counted)."""
