@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -247,6 +249,26 @@ def test_kept_parts_are_read_back_only_under_their_tag_and_whole(tmp_path):
     pickle.loads(hostile)  # the control: a plain unpickler runs the command
     assert ran.exists()
     assert kept_resolution.read(tmp_path / "absent.bin", "tag-1") is None
+
+
+def test_a_writer_killed_part_way_leaves_nothing_behind_the_next(tmp_path):
+    """A writer killed while writing leaves its own partial file; the next write removes it,
+    and leaves that of a writer still running (the control: this process's parent)."""
+    trickle = Trickle()
+    made = trickle.batch({f"{ARTICLE}{n:03}": (POOL[n], "en") for n in range(30)})
+    assert made.kept is not None
+    path = tmp_path / "kept-resolution.bin"
+    killed = subprocess.Popen([sys.executable, "-c", "pass"])
+    killed.wait()
+    dead = tmp_path / f"kept-resolution.bin.{killed.pid}.partial"
+    running = tmp_path / f"kept-resolution.bin.{os.getppid()}.partial"
+    for partial in (dead, running):
+        partial.write_bytes(b"cut short")
+    kept_resolution.write(path, "tag", made.kept)
+    assert not dead.exists() and running.exists()
+    assert kept_resolution.read(path, "tag") is not None
+    kept_resolution.forget(path)
+    assert not running.exists() and not path.exists()
 
 
 class _Hostile:

@@ -27,6 +27,7 @@ import copyreg
 import io
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,8 @@ def _pickled(kept: Kept) -> bytes:
 def write(path: Path, tag: str, kept: Kept) -> None:
     """Keep ``kept`` as what the resolution of the inputs saved under ``tag`` kept. A stream
     writes when it ends, outside the linking cache's lock: each writer writes a file of its
-    own and moves it in place, so the file is always one writer's whole."""
+    own and moves it in place, so the file is always one writer's whole; the files of writers
+    killed part-way are removed by the next (``tests/test_resolve_since.py``)."""
     parts = _pickled(kept)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
@@ -88,13 +90,31 @@ def write(path: Path, tag: str, kept: Kept) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+    _sweep(path, lambda pid: not _running(pid))
 
 
 def forget(path: Path) -> None:
-    """Remove the file, and what writers that died left."""
+    """Remove the file, and what writers left."""
     path.unlink(missing_ok=True)
+    _sweep(path, lambda _pid: True)
+
+
+def _sweep(path: Path, gone: Callable[[int], bool]) -> None:
+    """Remove the files of writers ``gone`` says are (a writer killed part-way leaves its own)."""
     for partial in path.parent.glob(f"{path.name}.*.partial"):
-        partial.unlink(missing_ok=True)
+        pid = partial.name[len(path.name) + 1 : -len(".partial")]
+        if not pid.isdigit() or gone(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def read(path: Path, tag: str) -> Kept | None:
