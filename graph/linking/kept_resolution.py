@@ -34,6 +34,7 @@ from typing import Any
 from newsgraph.linking.journal import record, records
 from newsgraph.linking.listing import Listing
 from newsgraph.linking.resolve import Kept
+from newsgraph.store.locks import process_alive
 
 __all__ = ["forget", "read", "write"]
 
@@ -90,7 +91,7 @@ def write(path: Path, tag: str, kept: Kept) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    _sweep(path, lambda pid: not _running(pid))
+    _sweep(path, lambda pid: not process_alive(pid))
 
 
 def forget(path: Path) -> None:
@@ -105,16 +106,6 @@ def _sweep(path: Path, gone: Callable[[int], bool]) -> None:
         pid = partial.name[len(path.name) + 1 : -len(".partial")]
         if not pid.isdigit() or gone(int(pid)):
             partial.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def read(path: Path, tag: str) -> Kept | None:
