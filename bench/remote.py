@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--virtuoso-only", action="store_true",
                         help="with --server virtuoso: newsgraph on Virtuoso alone (no embedded "
                              "ingest, no bulk loader baseline)")  # fmt: skip
+    parser.add_argument("--server-cores", type=int, default=0, metavar="N",
+                        help="with --server virtuoso: the server (loader and ingest rounds "
+                             "alike) on the last N cores, newsgraph on the others, as if each "
+                             "had a machine of its own; default: both share every core")  # fmt: skip
     args = parser.parse_args(argv)
     installed.compile_package()
     # What newsgraph keeps per server URL (the search index, the linking cache) goes with the
@@ -179,7 +183,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.server == "virtuoso":
         from bench import remote_scale
 
-        return remote_scale.run(args.size, baselines=not args.virtuoso_only, rounds=args.rounds)
+        return remote_scale.run(
+            args.size, baselines=not args.virtuoso_only, rounds=args.rounds,
+            server_cores=args.server_cores,
+        )  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="newsgraph-bench-") as temporary:
         root = Path(temporary)
         records = root / "records.jsonl"

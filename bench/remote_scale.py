@@ -10,8 +10,10 @@ Measured, in this order, each on a new private Virtuoso set up for the size
    through ``isql-vt``): the baseline;
 3. ``newsgraph ingest`` into a new Virtuoso (its bulk path: ``NEWSGRAPH_STORE_STAGING``):
    articles/s, the rate of each tenth of the run (flat or not), peak memory of newsgraph and of
-   the server; the ratio to the loader. Steps 2 and 3 run ``--rounds`` times, in turn, each on
-   a new server, and the ratio is of their medians;
+   the server, and the CPU seconds of each side (of the loader's server too); the ratio to the
+   loader. Steps 2 and 3 run ``--rounds`` times, in turn, each on a new server, and the ratio is
+   of their medians; with ``--server-cores N`` the server runs on the last N cores in both and
+   newsgraph on the others;
 4. the named entity queries through ``newsgraph serve`` on it (from the remote summaries), p50;
 5. ad-hoc queries through ``newsgraph serve`` against the same text sent to Virtuoso directly:
    the per-query overhead, and within it the cost of keeping the system graphs out (the text
@@ -29,13 +31,14 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +51,7 @@ from newsgraph.store import RemoteStore
 from newsgraph.store.remote.dialects import Dialect
 
 from bench import corpus, virtuoso
-from bench.measure import MemoryPeak, free_port, wait_for
+from bench.measure import MemoryPeak, cpu_ticks, free_port, wait_for
 
 __all__ = ["ad_hoc_overhead", "run", "serve"]
 
@@ -132,8 +135,11 @@ def _posted(url: str, text: str, client: httpx.Client) -> tuple[float, httpx.Res
     return took, reply
 
 
-def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, Any]:
-    """newsgraph's ingest into Virtuoso, in this process, timing each tenth of the run."""
+def _ingest_in_process(
+    records: Path, server: virtuoso.Virtuoso, cores: Collection[int] | None = None
+) -> dict[str, Any]:
+    """newsgraph's ingest into Virtuoso, in this process, timing each tenth of the run; on
+    ``cores`` only, where given (the threads it starts with them)."""
     settings = load_settings(store=server.query_url, base=BASE, store_user="dba",
                              store_password=virtuoso.PASSWORD, store_staging=str(server.staging),
                              rejects=str(server.directory / "rejects.jsonl"))  # fmt: skip
@@ -145,11 +151,19 @@ def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, An
         done += count
         marks.append((done, time.monotonic()))
 
-    with (
-        MemoryPeak(exclude=[server.process.pid]) as memory,
-        RemoteStore.from_settings(settings) as store,
-    ):
-        summary = ingest([str(records)], store, settings, progress=progress)
+    server_before, own_before = _server_cpu(server), _own_cpu()
+    every_core = os.sched_getaffinity(0)
+    if cores:
+        os.sched_setaffinity(0, cores)
+    try:
+        with (
+            MemoryPeak(exclude=[server.process.pid]) as memory,
+            RemoteStore.from_settings(settings) as store,
+        ):
+            summary = ingest([str(records)], store, settings, progress=progress)
+    finally:
+        os.sched_setaffinity(0, every_core)
+    cpu = (_own_cpu() - own_before, _server_cpu(server) - server_before)
     total = marks[-1][0]
     tenths = []
     for tenth in range(1, 11):
@@ -157,7 +171,29 @@ def _ingest_in_process(records: Path, server: virtuoso.Virtuoso) -> dict[str, An
         hi = next(m for m in marks if m[0] >= total * tenth / 10)
         if hi[1] > lo[1]:
             tenths.append((hi[0] - lo[0]) / (hi[1] - lo[1]))
-    return {"summary": summary, "tenths": tenths, "peak": memory.peak}
+    return {"summary": summary, "tenths": tenths, "peak": memory.peak, "cpu": cpu}
+
+
+def _split_cores(server_cores: int) -> tuple[set[int] | None, set[int] | None]:
+    """The cores of the server and of newsgraph: the last ``server_cores`` and the rest (None,
+    None: both share every core)."""
+    if not server_cores:
+        return None, None
+    every = sorted(os.sched_getaffinity(0))
+    if not 0 < server_cores < len(every):
+        raise SystemExit(f"--server-cores {server_cores}: this machine has {len(every)} cores")
+    return set(every[-server_cores:]), set(every[:-server_cores])
+
+
+def _own_cpu() -> float:
+    """CPU seconds this process has used so far, every thread (user and system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(server: virtuoso.Virtuoso) -> float:
+    """CPU seconds the server has used so far."""
+    return (cpu_ticks(server.process.pid) or 0) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -180,14 +216,26 @@ def serve(url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[by
     return process, base
 
 
-def run(size: int, workdir: Path | None = None, *, baselines: bool = True, rounds: int = 1) -> int:
+def run(
+    size: int,
+    workdir: Path | None = None,
+    *,
+    baselines: bool = True,
+    rounds: int = 1,
+    server_cores: int = 0,
+) -> int:
     """The run at ``size`` articles; without ``baselines``, newsgraph on Virtuoso alone (steps
     3–6 but the embedded ``cooccur``: no ratio to the loader or to the embedded store).
 
     ``rounds``: the bulk loader and newsgraph's ingest are each measured that many times, in
     turn (loader, ingest, loader, ingest …), each on a new server, and the ratio is of their
     medians: one loader run moved from 17 s to 22 s between two runs on this machine. The
-    queries run on the last round's server."""
+    queries run on the last round's server.
+
+    ``server_cores``: the server (of the loader's rounds and of newsgraph's alike) runs on the
+    last that many cores and newsgraph's ingest on the others, as if each had a machine of its
+    own; 0: both share every core."""
+    server_on, own = _split_cores(server_cores)
     records = _records(size)
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="newsgraph-remote-", dir=workdir) as temporary:
@@ -195,7 +243,7 @@ def run(size: int, workdir: Path | None = None, *, baselines: bool = True, round
         load = os.getloadavg()[0]
         print(f"{size:,} articles ({records.name}); load average {load:.1f}", flush=True)
         seconds = 0.0
-        loaders: list[float] = []
+        loaders: list[tuple[float, float]] = []
         measured: list[dict[str, Any]] = []
         if baselines:
             seconds, peak, _ = _cli("ingest", "--quiet", "--store", str(root / "embedded"),
@@ -207,11 +255,11 @@ def run(size: int, workdir: Path | None = None, *, baselines: bool = True, round
                  str(root / "all.nq"))  # fmt: skip
         for round_ in range(rounds):
             if baselines:
-                loaders.append(_bulk_loader(root, size, root / "all.nq", round_))
-                print(f"round {round_ + 1}: the bulk loader {loaders[-1]:.1f} s", flush=True)
+                loaders.append(_bulk_loader(root, size, root / "all.nq", round_, server_on))
+                print(f"round {round_ + 1}: the bulk loader {loaders[-1][0]:.1f} s", flush=True)
             last = round_ == rounds - 1
-            with virtuoso.running(root / f"newsgraph-{round_}", size) as server:
-                measured.append(_ingest_in_process(records, server))
+            with virtuoso.running(root / f"newsgraph-{round_}", size, server_on) as server:
+                measured.append(_ingest_in_process(records, server, own))
                 print(f"round {round_ + 1}: newsgraph {measured[-1]['summary'].seconds:.1f} s",
                       flush=True)  # fmt: skip
                 if not last:
@@ -227,53 +275,64 @@ def run(size: int, workdir: Path | None = None, *, baselines: bool = True, round
                                  *_cooccur({"NEWSGRAPH_STORE": str(root / "embedded")})))  # fmt: skip
                 rows.append(("Virtuoso peak memory", f"{server.peak_memory() / 2**20:,.0f} MiB",
                              f"NumberOfBuffers {virtuoso.buffers_for(size)[0]:,}"))  # fmt: skip
-    table = _table(size, load, rows)
+    table = _table(size, load, rows, (server_on, own) if server_on and own else None)
     print(table)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"{stamp}-remote-{size}.md").write_text(table)
+    split = "-split" if server_on else ""
+    (RESULTS / f"{stamp}-remote-{size}{split}.md").write_text(table)
     return 0
 
 
-def _loader_row(size: int, loaders: list[float]) -> tuple[str, str, str]:
-    loader = statistics.median(loaders)
-    each = ", ".join(f"{value:.1f}" for value in loaders)
+def _loader_row(size: int, loaders: list[tuple[float, float]]) -> tuple[str, str, str]:
+    loader = statistics.median(seconds for seconds, _ in loaders)
+    each = ", ".join(f"{seconds:.1f}" for seconds, _ in loaders)
+    cpu = statistics.median(cpu for _, cpu in loaders)
     return ("Virtuoso's bulk loader on the same quads", f"{size / loader:,.0f} articles/s",
             f"median {loader:.1f} s of {len(loaders)} (each: {each} s); ld_dir + "
-            "rdf_loader_run + checkpoint")  # fmt: skip
+            f"rdf_loader_run + checkpoint; Virtuoso's CPU {cpu:.1f} s (median)")  # fmt: skip
 
 
 def _ingest_row(
-    size: int, measured: list[dict[str, Any]], loaders: list[float], embedded: float
+    size: int,
+    measured: list[dict[str, Any]],
+    loaders: list[tuple[float, float]],
+    embedded: float,
 ) -> tuple[str, str, str]:
     """newsgraph's ingest: the median rate, the ratios to the embedded store and to the loader
-    (medians), each round's seconds, and the last round's tenths and memory."""
+    (medians), each round's seconds, the CPU seconds of newsgraph and of the server (medians:
+    on two cores, what bounds the run), and the last round's tenths and memory."""
     rate = statistics.median(m["summary"].articles_per_second for m in measured)
     each = ", ".join(f"{m['summary'].seconds:.1f}" for m in measured)
     ratios = ""
     if loaders:
-        loader = statistics.median(loaders)
+        loader = statistics.median(seconds for seconds, _ in loaders)
         ratios = (f"{rate * embedded / size:.2f}× embedded, **{rate / (size / loader):.2f}× "
                   "the bulk loader** (medians); ")  # fmt: skip
+    own = statistics.median(m["cpu"][0] for m in measured)
+    server = statistics.median(m["cpu"][1] for m in measured)
     last = measured[-1]
     return ("ingest into Virtuoso (bulk path)", f"{rate:,.0f} articles/s",
-            f"median of {len(measured)} (each: {each} s), {ratios}each tenth of the last run: "
+            f"median of {len(measured)} (each: {each} s), {ratios}CPU: newsgraph {own:.1f} s, "
+            f"Virtuoso {server:.1f} s (medians); each tenth of the last run: "
             f"{', '.join(f'{t:,.0f}' for t in last['tenths'])} articles/s; peak memory "
             f"newsgraph {last['peak'] / 2**20:,.0f} MiB")  # fmt: skip
 
 
-def _bulk_loader(root: Path, size: int, nquads: Path, round_: int) -> float:
+def _bulk_loader(
+    root: Path, size: int, nquads: Path, round_: int, cores: Collection[int] | None = None
+) -> tuple[float, float]:
     """Seconds Virtuoso's own bulk loader takes on ``nquads`` (the embedded store's dump), on
-    a new server."""
-    with virtuoso.running(root / f"loader-{round_}", size) as server:
+    a new server (on ``cores`` only, where given), and the server's CPU seconds meanwhile."""
+    with virtuoso.running(root / f"loader-{round_}", size, cores) as server:
         staged = server.staging / "all.nq"
         shutil.copyfile(nquads, staged)
-        started = time.monotonic()
+        started, cpu = time.monotonic(), _server_cpu(server)
         server.isql(f"ld_dir('{server.staging}', 'all.nq', 'urn:newsgraph:no-graph');\n"
                     "rdf_loader_run();\ncheckpoint;\n")  # fmt: skip
-        loader = time.monotonic() - started
+        loader, cpu = time.monotonic() - started, _server_cpu(server) - cpu
         staged.unlink()
-    return loader
+    return loader, cpu
 
 
 #: What the ad-hoc client sends with every request, direct or through newsgraph.
@@ -333,8 +392,19 @@ def _cooccur(env: dict[str, str]) -> tuple[str, str]:
     return f"{seconds:.1f} s", f"peak memory {peak / 2**20:,.0f} MiB; {err.strip()[:120]}"
 
 
-def _table(size: int, load: float, rows: list[tuple[str, str, str]]) -> str:
+def _table(
+    size: int,
+    load: float,
+    rows: list[tuple[str, str, str]],
+    cores: tuple[set[int], set[int]] | None,
+) -> str:
+    split = (f"; Virtuoso on core {_listed(cores[0])}, newsgraph on core {_listed(cores[1])}"
+             if cores else "")  # fmt: skip
     head = (f"# newsgraph on Virtuoso at {size:,} articles\n\n"
-            f"{os.cpu_count()} cores, load average {load:.1f} at the start; "
+            f"{os.cpu_count()} cores, load average {load:.1f} at the start{split}; "
             f"{json.dumps(sys.version.split()[0])}\n\n| what | figure | notes |\n|---|---:|---|\n")  # fmt: skip
     return head + "".join(f"| {a} | {b} | {c} |\n" for a, b, c in rows)
+
+
+def _listed(cores: set[int]) -> str:
+    return ", ".join(str(core) for core in sorted(cores))

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph import collector
 from newsgraph.ingest import Ingester, Summary, ingest, parallel, sources
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore
@@ -129,3 +134,32 @@ def test_into_a_server_on_this_machine_records_are_mapped_in_process(
     on_disk = load_settings(store=str(tmp_path / "s"), base=BASE)
     with EmbeddedStore(on_disk.store_path, write=True, base=BASE) as store:
         assert Ingester(store, on_disk).workers >= 2
+
+
+def test_ingest_maps_with_the_collector_slowed_and_restores_it(tmp_path: Path) -> None:
+    """Mapping makes many short-lived objects: ingest runs the collector less often while it
+    maps (``newsgraph.collector.relaxed``), in its own process and in workers, and leaves the
+    threshold as it found it."""
+    path = write_jsonl(tmp_path / "a.jsonl", [record(f"s{n}") for n in range(3)])
+    seen: list[int] = []
+
+    def items() -> Iterator[sources.Item]:
+        for item in sources.read([str(path)], decode=False):
+            seen.append(gc.get_threshold()[0])
+            yield item
+
+    before = gc.get_threshold()
+    assert before[0] < collector.RELAXED_THRESHOLD  # the control: the default is lower
+    settings = load_settings(store=str(tmp_path / "s"), base=BASE, ingest_workers=1)
+    with EmbeddedStore(settings.store_path, write=True, base=BASE) as store:
+        summary = Ingester(store, settings).run_items(items())
+    assert summary.loaded == 3
+    assert seen == [collector.RELAXED_THRESHOLD] * 3
+    assert gc.get_threshold() == before
+    worker = subprocess.run(
+        [sys.executable, "-c", "import gc; from newsgraph.ingest import parallel; "
+         f"from newsgraph.vocab.namespaces import Minter; parallel._start_worker(Minter({BASE!r})); "
+         "print(gc.get_threshold()[0])"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert int(worker.stdout) == collector.RELAXED_THRESHOLD

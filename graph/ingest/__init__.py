@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from newsgraph import queries
+from newsgraph import collector, queries
 from newsgraph.errors import RecordError
 from newsgraph.ingest import parallel, sources
 from newsgraph.ingest.article_quads import terms_nquads
@@ -181,7 +181,7 @@ class Ingester:
         store = self.store
         loading = None
         try:
-            with store.transaction():
+            with collector.relaxed(), store.transaction():
                 try:
                     self.linker.prepare(store)
                     if not store.ask(_ANY_NAMED_GRAPH):

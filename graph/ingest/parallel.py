@@ -26,6 +26,7 @@ same functions run in-process.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -37,7 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from newsgraph import mapping, records
+from newsgraph import collector, mapping, records
 from newsgraph.errors import RecordError
 from newsgraph.ingest import sources
 from newsgraph.ingest.article_quads import ArticleWriter
@@ -108,6 +109,7 @@ _context: _Context | None = None
 def _start_worker(iris: Minter) -> None:
     global _context
     _context = _Context(iris)
+    gc.set_threshold(collector.RELAXED_THRESHOLD, *gc.get_threshold()[1:])
     _exit_with_parent()
 
 
