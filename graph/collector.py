@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["RELAXED_THRESHOLD", "paused", "relaxed"]
+__all__ = ["RELAXED_THRESHOLD", "paused", "relax_for_good", "relaxed"]
 
 
 @contextmanager
@@ -58,15 +58,24 @@ def relaxed(threshold: int = RELAXED_THRESHOLD) -> Iterator[None]:
         if _relaxed_depth == 0:
             _relaxed_before = gc.get_threshold()
         _relaxed_depth += 1
-        before = _relaxed_before
-        gc.set_threshold(max(threshold, gc.get_threshold()[0]), *before[1:])
+        _youngest(max(threshold, gc.get_threshold()[0]))
     try:
         yield
     finally:
         with _relaxed_lock:
             _relaxed_depth -= 1
             if _relaxed_depth == 0:
-                gc.set_threshold(*before)
+                gc.set_threshold(*_relaxed_before)
+
+
+def relax_for_good(threshold: int = RELAXED_THRESHOLD) -> None:
+    """The collector slowed as :func:`relaxed` slows it, for the rest of the process: for a
+    process that does nothing else (ingest's mapping workers)."""
+    _youngest(threshold)
+
+
+def _youngest(threshold: int) -> None:
+    gc.set_threshold(threshold, *gc.get_threshold()[1:])
 
 
 _relaxed_lock = threading.Lock()

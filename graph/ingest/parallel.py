@@ -26,7 +26,6 @@ same functions run in-process.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import multiprocessing
 import multiprocessing.connection
@@ -109,7 +108,7 @@ _context: _Context | None = None
 def _start_worker(iris: Minter) -> None:
     global _context
     _context = _Context(iris)
-    gc.set_threshold(collector.RELAXED_THRESHOLD, *gc.get_threshold()[1:])
+    collector.relax_for_good()
     _exit_with_parent()
 
 
