@@ -127,6 +127,11 @@ def cpu_ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
+def cpu_seconds(pid: int) -> float:
+    """:func:`cpu_ticks` in seconds (0 where the process cannot be read)."""
+    return (cpu_ticks(pid) or 0) / os.sysconf("SC_CLK_TCK")
+
+
 class MemoryPeak:
     """Samples the resident memory of a process tree in the background; keeps the peak, and
     the CPU seconds each process of the tree was last seen to have used.

@@ -35,7 +35,7 @@ from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore, RemoteStore
 
 from bench import corpus, installed
-from bench.measure import free_port
+from bench.measure import cpu_seconds, free_port
 
 BASE = "http://localhost:8000/"
 
@@ -62,11 +62,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time the server process has used (Linux; 0 elsewhere)."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
 
 
 @contextmanager

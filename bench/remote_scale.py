@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -51,7 +50,7 @@ from newsgraph.store import RemoteStore
 from newsgraph.store.remote.dialects import Dialect
 
 from bench import corpus, virtuoso
-from bench.measure import MemoryPeak, cpu_ticks, free_port, wait_for
+from bench.measure import MemoryPeak, cpu_seconds, free_port, wait_for
 
 __all__ = ["ad_hoc_overhead", "run", "serve"]
 
@@ -151,7 +150,7 @@ def _ingest_in_process(
         done += count
         marks.append((done, time.monotonic()))
 
-    server_before, own_before = _server_cpu(server), _own_cpu()
+    server_before, own_before = cpu_seconds(server.process.pid), time.process_time()
     every_core = os.sched_getaffinity(0)
     if cores:
         os.sched_setaffinity(0, cores)
@@ -163,7 +162,7 @@ def _ingest_in_process(
             summary = ingest([str(records)], store, settings, progress=progress)
     finally:
         os.sched_setaffinity(0, every_core)
-    cpu = (_own_cpu() - own_before, _server_cpu(server) - server_before)
+    cpu = (time.process_time() - own_before, cpu_seconds(server.process.pid) - server_before)
     total = marks[-1][0]
     tenths = []
     for tenth in range(1, 11):
@@ -183,17 +182,6 @@ def _split_cores(server_cores: int) -> tuple[set[int] | None, set[int] | None]:
     if not 0 < server_cores < len(every):
         raise SystemExit(f"--server-cores {server_cores}: this machine has {len(every)} cores")
     return set(every[-server_cores:]), set(every[:-server_cores])
-
-
-def _own_cpu() -> float:
-    """CPU seconds this process has used so far, every thread (user and system)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _server_cpu(server: virtuoso.Virtuoso) -> float:
-    """CPU seconds the server has used so far."""
-    return (cpu_ticks(server.process.pid) or 0) / os.sysconf("SC_CLK_TCK")
 
 
 def serve(url: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -327,10 +315,10 @@ def _bulk_loader(
     with virtuoso.running(root / f"loader-{round_}", size, cores) as server:
         staged = server.staging / "all.nq"
         shutil.copyfile(nquads, staged)
-        started, cpu = time.monotonic(), _server_cpu(server)
+        started, cpu = time.monotonic(), cpu_seconds(server.process.pid)
         server.isql(f"ld_dir('{server.staging}', 'all.nq', 'urn:newsgraph:no-graph');\n"
                     "rdf_loader_run();\ncheckpoint;\n")  # fmt: skip
-        loader, cpu = time.monotonic() - started, _server_cpu(server) - cpu
+        loader, cpu = time.monotonic() - started, cpu_seconds(server.process.pid) - cpu
         staged.unlink()
     return loader, cpu
 
