@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from newsgraph.api.routes import (
     void,
 )
 from newsgraph.api.urls import STATIC, Urls
+from newsgraph.linking import carry
 from newsgraph.settings import Settings
 from newsgraph.store import open_store
 from newsgraph.store.base import Store
@@ -73,13 +75,17 @@ def create_app(
             info.write(settings.store_path)
             info.register(settings.store_path)
             app.state.internal_token = info.token
-        try:
-            yield
-        finally:
-            if info is not None:
-                info.remove(settings.store_path)
-            if store is None:
-                opened.close()
+        # Handed ingests (graph.ingest.handed) hand each other the linking tables they wrote
+        # for as long as the server runs; what is still held is written down once the store is
+        # closed (closing waits for a write under way).
+        with carry.carrying() if served is not None else contextlib.nullcontext():
+            try:
+                yield
+            finally:
+                if info is not None:
+                    info.remove(settings.store_path)
+                if store is None:
+                    opened.close()
 
     app = FastAPI(
         title="newsgraph",

@@ -84,6 +84,13 @@ class Settings(BaseSettings):
         "server needs those cores. 1 maps every record in the ingesting process (the same store "
         "either way).",
     )
+    handed_ingest_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=0,
+        description="An ingest of files of at most this many bytes into a store that "
+        "`newsgraph serve` owns is run by the server, which holds the linking tables at hand; "
+        "larger ones borrow its store (the same store either way). 0 always borrows.",
+    )
     rejects: str | None = Field(
         None,
         description="File that rejected records are appended to (default: rejects.jsonl in "

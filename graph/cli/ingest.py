@@ -1,5 +1,9 @@
 """``newsgraph ingest PATH...``: load records; a bad one is named FILE:LINE and set aside.
 
+Into a store that ``newsgraph serve`` owns, files of up to 32 MiB are handed to the server, which
+ingests them with the linking tables it holds (:mod:`graph.ingest.handed`); larger ones borrow
+its primary (:mod:`graph.store.handover`). The store is the same either way.
+
 ``newsgraph ingest -`` commits what standard input brings in batches as it arrives (by count,
 ``--batch-size``, or every second); ``newsgraph ingest --watch DIR`` follows a directory until
 Ctrl-C, which stops it after the batch under way (:mod:`graph.ingest.follow`, tested in
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
 from newsgraph.errors import ConfigError
 from newsgraph.settings import Settings
-from newsgraph.store import open_store
+from newsgraph.store import open_store, running_server
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:  # imported when run: linking costs every other command a tenth of a second
@@ -80,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         return _watch(Path(args.watch), settings, report)
     if args.paths == ["-"]:
         return _stream(settings, report)
+    summary = _handed(args.paths, settings, report)
+    if summary is not None:
+        return _ended(summary, settings)
     from newsgraph.ingest import ingest
 
     with open_store(settings, write=True, create=True, what="newsgraph ingest") as store:
@@ -100,6 +107,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             summary = ingest(args.paths, store, settings, report=report)
     return _ended(summary, settings)
+
+
+def _handed(paths: list[str], settings: Settings, report: Callable[[str], None]) -> Summary | None:
+    """A small ingest into a store that a server owns, run by the server (it has the linking
+    tables at hand: :mod:`graph.ingest.handed`); None where it is not handed."""
+    if settings.is_remote:
+        return None
+    server = running_server(settings.store_path)
+    if server is None:
+        return None
+    from newsgraph.ingest import handed
+
+    summary = handed.hand(server, paths, settings, report)
+    if summary is not None:
+        report(f"ingested by the server at {server.url}, which owns the store")
+    return summary
 
 
 def _ended(summary: Summary, settings: Settings) -> int:

@@ -86,11 +86,11 @@ class Rejects:
         self._handle: Any = None
 
     def add(self, error: RecordError, raw: Any = None, text: str | None = None) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(  # noqa: SIM115 - kept open for the run
-                self.path, "a", encoding="utf-8", errors="backslashreplace"
-            )
+        self.append(self.entry(error, raw, text))
+
+    @staticmethod
+    def entry(error: RecordError, raw: Any = None, text: str | None = None) -> dict[str, Any]:
+        """The line a rejected record is kept as."""
         entry: dict[str, Any] = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "location": error.location,
@@ -101,6 +101,14 @@ class Rejects:
             entry["record"] = raw
         elif text is not None:
             entry["text"] = text
+        return entry
+
+    def append(self, entry: dict[str, Any]) -> None:
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = open(  # noqa: SIM115 - kept open for the run
+                self.path, "a", encoding="utf-8", errors="backslashreplace"
+            )
         self._handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
     def close(self) -> None:
@@ -133,7 +141,9 @@ class Ingester:
         report: Callable[[str], None] = lambda line: None,
         progress: Callable[[int], None] = lambda count: None,
         streamed: bool = True,
+        rejects: Rejects | None = None,
     ) -> None:
+        """``rejects``: where rejected records go (default: the file the settings name)."""
         self.store = store
         #: Whether an ingest into an empty store writes by streamed bulk loads (see
         #: :mod:`graph.store.loading`); off, it writes batch by batch (same store).
@@ -148,7 +158,7 @@ class Ingester:
         self.report = report
         self.progress = progress
         self.summary = Summary()
-        self.rejects = Rejects(settings.rejects_path)
+        self.rejects = Rejects(settings.rejects_path) if rejects is None else rejects
         #: Whether the store held no named graph before this run: then the graphs it holds are
         #: the articles this run wrote (``linker.fresh``), and no batch needs to ask the store.
         self._started_empty = False

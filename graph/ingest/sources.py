@@ -80,6 +80,19 @@ def read_one(path: str, *, decode: bool = True) -> Iterator[Item]:
     except OSError as error:
         yield Item(label, error=RecordError(label, None, f"cannot read: {error.strerror}"))
         return
+    yield from _read_stream(path, label, stream, decode)
+
+
+def read_data(path: str, data: bytes, *, decode: bool = True) -> Iterator[Item]:
+    """What :func:`read_one` reads from the file ``path``, given the bytes it holds (as read
+    by another process: :mod:`graph.ingest.handed`); items are named after ``path``."""
+    stream: IO[bytes] = io.BytesIO(data)
+    if path.lower().endswith(".gz"):
+        stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
+    yield from _read_stream(path, path, stream, decode)
+
+
+def _read_stream(path: str, label: str, stream: IO[bytes], decode: bool) -> Iterator[Item]:
     name = path.lower().removesuffix(".gz")
     with stream:
         try:

@@ -81,11 +81,21 @@ def describe(noted: dict[str, object]) -> str:
 
 
 def process_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (one of another user's counts)."""
+    """Whether a process ``pid`` runs (one of another user's counts; one that ended and waits
+    for its parent to read its status does not: it holds no lock and will do nothing)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` is a zombie (Linux's ``/proc``; elsewhere: no)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 : stat.rfind(b")") + 3] == b"Z"

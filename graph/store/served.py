@@ -246,24 +246,25 @@ class ServedStore(Store):
 
     # writes: one at a time, on the primary
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[EmbeddedStore]:
-        """The primary, for one write at a time; a write that ends tells the compactor."""
+    def writing(self) -> Iterator[EmbeddedStore]:
+        """The primary, for one write at a time (StoreLocked while another process holds it);
+        a write that ends tells the compactor."""
         with self._write_lock:
             yield self._primary()
         self._wrote()
 
     def update(self, text: str) -> None:
-        with self._writing() as primary:
+        with self.writing() as primary:
             primary.update(text)
 
     def replace_graphs(self, graphs: Sequence[str], quads: Sequence[ox.Quad]) -> None:
-        with self._writing() as primary:
+        with self.writing() as primary:
             primary.replace_graphs(graphs, quads)
 
     def load(
         self, data: bytes | IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None
     ) -> int:
-        with self._writing() as primary:
+        with self.writing() as primary:
             return primary.load(data, rdf_format, graph)
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: str | None = None) -> None:
