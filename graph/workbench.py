@@ -568,13 +568,16 @@ class KnowledgeGraph:
         records (dicts with the fields of docs/records.md). A rejected record is counted in the
         summary's ``rejected`` and appended to the rejects file; records given in memory are
         located as ``records.jsonl:N``, N counting from 1. Reads then see what was written."""
-        from newsgraph.ingest import ingest
+        from newsgraph.ingest import handed, ingest
         from newsgraph.store import open_store
 
         items = [source] if isinstance(source, str | os.PathLike) else list(source)
         self.close()
         with tempfile.TemporaryDirectory(prefix="newsgraph-records-") as folder:
             paths = _paths(items, Path(folder) / "records.jsonl")
+            ran = handed.to_server(paths, self.settings)
+            if ran is not None:
+                return ran[0]
             with open_store(self.settings, write=True, create=True, what=WHO) as store:
                 return ingest(paths, store, self.settings)
 

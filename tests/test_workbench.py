@@ -360,7 +360,7 @@ def test_an_ingest_through_a_server_that_owns_the_store(
 
     with newsgraph.open(path, base=BASE) as kg:
         assert kg.sparql(count).column("n") == [1]  # read beside the server
-        kg.ingest([record("second"), record("third")])  # the primary borrowed from the server
+        kg.ingest([record("second"), record("third")])  # handed to the server, which owns it
         assert kg.sparql(count).column("n") == [3]
     assert served() == 3
     assert server.process.poll() is None

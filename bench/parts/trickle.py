@@ -6,10 +6,12 @@ summaries on and its result cache off. New articles are the corpus's next record
 past its size: new slugs, dates after every stored one, entities drawn from the same pool).
 
 * **batch visible**: a batch of 10 or 100 new articles is handed to the running server with
-  ``newsgraph ingest FILE`` (the command borrows the server's primary); the time runs from the
-  command's start to the first answer of ``entity-articles`` that lists the batch's newest
-  article *and* comes from the entity summaries (its Server-Timing says so). The ingest's own
-  seconds are noted beside it.
+  ``newsgraph ingest FILE`` (the server runs it, with the linking tables it holds:
+  :mod:`graph.ingest.handed`); the time runs from the command's start to the first answer of
+  ``entity-articles`` that lists the batch's newest article *and* comes from the entity
+  summaries (its Server-Timing says so). The ingest's own seconds are noted beside it. The
+  baseline, in the same run: batches of 100 whose command borrows the server's primary and
+  links in a process of its own (``NEWSGRAPH_HANDED_INGEST_BYTES=0``).
 * **batch updated**: the same for a batch of 100 stored articles sent again as their newer
   versions (a later ``updated_at``, a changed headline), until ``entity-articles`` shows a new
   headline from the summaries: news is corrected and updated all day, and a batch that
@@ -141,6 +143,21 @@ def run(ctx: Context) -> list[Figure]:
                    notes=[f"stored articles sent again with a later `updated_at` and a new "
                           f"headline, {runs} run(s); the ingest command itself "
                           f"{_median(ingest_seconds):.2f} s"])
+        )  # fmt: skip
+        seen, ingest_seconds = [], []
+        for _ in range(runs):
+            records = new_records(ctx.options.size, ctx.options.seed, taken, BATCHES[-1])
+            taken += BATCHES[-1]
+            visible, took = _batch_visible(ctx, store, endpoint, records, borrow=True)
+            seen.append(visible)
+            ingest_seconds.append(took)
+        figures.append(
+            Figure("trickle", f"batch of {BATCHES[-1]} new articles answered from the summaries, "
+                   "the command borrowing the store (baseline)", _median(seen), "s", False,
+                   (min(seen), max(seen)),
+                   notes=[f"`NEWSGRAPH_HANDED_INGEST_BYTES=0`: the command links in a process "
+                          f"of its own, as before handing; {runs} run(s); the ingest command "
+                          f"itself {_median(ingest_seconds):.2f} s"])
         )  # fmt: skip
         batches = []
         for _ in range(runs + 1):
@@ -283,16 +300,18 @@ def _seen(
 
 def _batch_visible(
     ctx: Context, store: Path, endpoint: Endpoint, records: list[dict[str, Any]],
-    probe: tuple[bytes, str] | None = None,
+    probe: tuple[bytes, str] | None = None, *, borrow: bool = False,
 ) -> tuple[float, float]:  # fmt: skip
     """Seconds from the ingest's start until the summaries list an article of the batch (or
-    show ``probe``'s bytes in its query's answer), and the seconds the ingest command took."""
+    show ``probe``'s bytes in its query's answer), and the seconds the ingest command took
+    (``borrow``: the command borrows the server's primary rather than hand the batch over)."""
     path = ctx.workdir / "trickle-batch.jsonl"
     path.write_text("".join(json.dumps(record) + "\n" for record in records))
     probe = probe or _probe(endpoint, records)
     started = time.perf_counter()
+    env = {**_environ(), "NEWSGRAPH_HANDED_INGEST_BYTES": "0"} if borrow else None
     process = subprocess.Popen(
-        _ingest_command(store, str(path)), cwd=ROOT,
+        _ingest_command(store, str(path)), cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     ingest_seconds: list[float] = []

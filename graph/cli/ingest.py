@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from newsgraph.cli.common import add_store_flags, console, is_terminal, settings_from
 from newsgraph.errors import ConfigError
 from newsgraph.settings import Settings
-from newsgraph.store import open_store, running_server
+from newsgraph.store import open_store
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 if TYPE_CHECKING:  # imported when run: linking costs every other command a tenth of a second
@@ -112,16 +112,13 @@ def run(args: argparse.Namespace) -> int:
 def _handed(paths: list[str], settings: Settings, report: Callable[[str], None]) -> Summary | None:
     """A small ingest into a store that a server owns, run by the server (it has the linking
     tables at hand: :mod:`graph.ingest.handed`); None where it is not handed."""
-    if settings.is_remote:
-        return None
-    server = running_server(settings.store_path)
-    if server is None:
-        return None
     from newsgraph.ingest import handed
 
-    summary = handed.hand(server, paths, settings, report)
-    if summary is not None:
-        report(f"ingested by the server at {server.url}, which owns the store")
+    ran = handed.to_server(paths, settings, report)
+    if ran is None:
+        return None
+    summary, server = ran
+    report(f"ingested by the server at {server.url}, which owns the store")
     return summary
 
 

@@ -40,7 +40,7 @@ from newsgraph.errors import NewsgraphError, StoreError, StoreLocked
 from newsgraph.ingest import sources
 from newsgraph.settings import Settings
 from newsgraph.store.locks import process_alive
-from newsgraph.store.server_info import ServerInfo
+from newsgraph.store.server_info import ServerInfo, running_server
 
 if TYPE_CHECKING:
     from newsgraph.ingest import Summary
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsgraph.handed")
 
-__all__ = ["INGEST_PATH", "LIMIT", "Feed", "Handed", "hand", "read_request", "run"]
+__all__ = ["INGEST_PATH", "LIMIT", "Feed", "Handed", "hand", "read_request", "run", "to_server"]
 
 #: The server's internal route for a handed ingest.
 INGEST_PATH = "/_newsgraph/ingest"
@@ -103,6 +103,20 @@ def read_request(body: bytes) -> Handed:
 
 
 # -- the command's side ---------------------------------------------------------------------
+
+
+def to_server(
+    paths: Iterable[str], settings: Settings, report: Callable[[str], None] = lambda line: None
+) -> tuple[Summary, ServerInfo] | None:
+    """Hand ``paths`` to the server that owns the settings' on-disk store, if one runs; the
+    run's summary and the server, or None (no server, or not handed: borrow the primary)."""
+    if settings.is_remote:
+        return None
+    server = running_server(settings.store_path)
+    if server is None:
+        return None
+    summary = hand(server, paths, settings, report)
+    return None if summary is None else (summary, server)
 
 
 def hand(
