@@ -160,3 +160,32 @@ def test_only_the_servers_own_command_may_hand_an_ingest(
     assert reply.status_code == 400, reply.text
     assert "do not add up" in reply.json()["message"]
     assert _number(server.sparql, COUNT) == BASE_ARTICLES  # type: ignore[attr-defined]
+
+
+def test_lending_the_store_writes_down_what_handed_batches_kept(
+    files: dict[str, Path], tmp_path: Path, serve: Callable[..., object]
+) -> None:
+    """The server keeps a handed batch's resolution parts in memory; before it lends the store
+    to a borrowing command, it writes them down under the tag of the inputs they go with, so
+    the borrower resolves from them rather than from scratch (and it lets them go)."""
+    from newsgraph.linking import journal, kept_resolution
+
+    store = _copy(files, tmp_path / "served")
+    linking = store / "linking"
+    server = serve(store)
+    handed = _ingest_in(ROOT, store, "-q", str(files["first"]), "--rejects", str(tmp_path / "r"))
+    assert handed.returncode == 1, handed.stderr  # its two bad lines
+
+    def kept() -> bool:
+        loaded = journal.Journal(linking / "inputs.bin", tables=4).load()
+        assert loaded is not None
+        return kept_resolution.read(linking / "kept-resolution.bin", loaded[0]) is not None
+
+    assert not kept(), "the server holds the parts of its batch, unwritten"  # the control
+    token = json.loads((store / "server.json").read_text())["token"]
+    lend = server.url + "_newsgraph/primary"  # type: ignore[attr-defined]
+    for action in ("lend", "return"):  # a borrower that writes nothing
+        reply = httpx.post(lend, json={"action": action, "pid": os.getpid()}, timeout=60,
+                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        assert reply.status_code == 204, reply.text
+    assert kept()

@@ -247,3 +247,20 @@ def test_a_held_value_is_written_down_when_carrying_ends_while_its_file_is_uncha
         carry.remember(path, "taken", "part", keep=written.append)
         assert carry.recall(path, "part") == "taken"
     assert written == ["now", "held"], "not once the file changed, nor once taken"
+
+
+def test_settling_writes_down_what_is_held_and_forgets_it(tmp_path: Path) -> None:
+    """A server about to lend its store to another writer (graph/ingest/handed.py): what its
+    handed batches hold is written down now, not when the server stops, and let go."""
+    path = tmp_path / "table.bin"
+    path.write_bytes(b"one")
+    written: list[object] = []
+    carry.settle()  # outside carrying: nothing
+    with carry.carrying():
+        carry.remember(path, "held", "part", keep=written.append)
+        carry.remember(path, {"a": 1})
+        carry.settle()
+        assert written == ["held"]
+        assert carry.recall(path, "part") is None and carry.recall(path) is None
+        carry.remember(path, "later", "part", keep=written.append)
+    assert written == ["held", "later"], "carrying goes on after settling"

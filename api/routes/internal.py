@@ -19,6 +19,7 @@ from newsgraph.api import protocol
 from newsgraph.api.routes.sparql import is_internal
 from newsgraph.errors import QueryError, StoreError
 from newsgraph.ingest import handed
+from newsgraph.linking import carry
 from newsgraph.store.handover import PRIMARY_PATH
 from newsgraph.store.served import ServedStore
 from starlette.concurrency import run_in_threadpool
@@ -45,7 +46,9 @@ async def primary(request: Request) -> Response:
     except (ValueError, KeyError, TypeError):
         raise QueryError('expected {"action": "lend" | "return", "pid": N}') from None
     if action == "lend":
-        await run_in_threadpool(store.lend_primary, pid)
+        # What handed ingests keep in memory is written down and let go: the borrower reads
+        # it from the files, and writes them.
+        await run_in_threadpool(store.lend_primary, pid, carry.settle)
     elif action == "return":
         await run_in_threadpool(store.take_back_primary, pid)
     else:

@@ -20,6 +20,10 @@ A value may come with a way to write it down (``keep``), which the outermost :fu
 calls when it ends, for what is still held and still goes with its file: a stream writes once
 what a one-off run writes every time (:mod:`graph.linking.kept_resolution`).
 
+A server that runs handed ingests (:mod:`graph.ingest.handed`) carries for as long as it
+serves; before it lends its store to another writer, :func:`settle` writes down what it holds
+and lets it all go (the borrower will change the files).
+
 ``tests/test_linking_carry.py``: a stream's second batch reads none of the tables, and its
 store equals a from-scratch ingest; a write by another process in between, or a failed batch,
 makes the next one read the files again.
@@ -33,7 +37,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-__all__ = ["carrying", "recall", "remember"]
+__all__ = ["carrying", "recall", "remember", "settle"]
 
 Identity = tuple[int, int, int, int]
 
@@ -57,6 +61,17 @@ def carrying() -> Iterator[None]:
         held, _held = _held, outer
         if outer is None:
             _keep_all(held)
+
+
+def settle() -> None:
+    """Write down what is held (as the end of :func:`carrying` would) and forget it all: another
+    process is about to write the files (a server lending its store, after handed batches).
+    Outside :func:`carrying`, nothing."""
+    if _held is None:
+        return
+    held = dict(_held)
+    _held.clear()
+    _keep_all(held)
 
 
 def _keep_all(held: dict[tuple[Path, str], tuple[Identity, Any, Keep | None]]) -> None:

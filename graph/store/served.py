@@ -115,10 +115,11 @@ class ServedStore(Store):
 
     # -- lending the primary ----------------------------------------------------------------
 
-    def lend_primary(self, pid: int) -> None:
+    def lend_primary(self, pid: int, settle: Callable[[], None] = lambda: None) -> None:
         """Close the primary so that process ``pid`` can open it (see :mod:`graph.store.handover`);
         it is not reopened while ``pid`` lives, until :meth:`take_back_primary`. Waits for a
-        write or a compaction under way to end."""
+        write or a compaction under way to end; then ``settle`` puts in order what the server's
+        own writes keep beside the store, before ``pid`` writes."""
         if self.lost is not None:
             raise StoreError(self.lost)
         with self._write_lock:
@@ -126,6 +127,7 @@ class ServedStore(Store):
             writer, self._writer = self._writer, None
             if writer is not None:
                 writer.close()
+            settle()
 
     def take_back_primary(self, pid: int) -> None:
         """The borrower ``pid`` is done: own the primary again (if it is free)."""
