@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -189,3 +190,44 @@ def test_lending_the_store_writes_down_what_handed_batches_kept(
                            headers={"Authorization": f"Bearer {token}"})  # fmt: skip
         assert reply.status_code == 204, reply.text
     assert kept()
+
+
+def _hand_raw(server_url: str, store: Path, batch: Path) -> socket.socket:
+    """A handed ingest of ``batch`` sent by this (living) process over a raw socket, the answer
+    left unread; the socket, to close or to read from."""
+    from newsgraph.ingest.handed import INGEST_PATH, Handed
+
+    token = json.loads((store / "server.json").read_text())["token"]
+    body = Handed(os.getpid(), BASE, 300, 1, [(str(batch), batch.read_bytes())]).body()
+    url = httpx.URL(server_url)
+    connection = socket.create_connection((url.host, url.port), timeout=120)
+    head = (f"POST {INGEST_PATH} HTTP/1.1\r\nHost: {url.host}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Length: {len(body)}\r\nContent-Type: application/octet-stream\r\n\r\n")  # fmt: skip
+    connection.sendall(head.encode() + body)
+    return connection
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_command_that_closes_its_connection_is_gone_even_if_its_process_lives(
+    tmp_path: Path, serve: Callable[..., object], closed: bool
+) -> None:
+    """The server follows the command by its connection too (a process in another pid
+    namespace it cannot see): closed before the commit, nothing is written; the control keeps
+    it open, and the same ingest is written."""
+    rows = list(corpus.generate(3_000, seed=13))
+    base = _jsonl(tmp_path / "base.jsonl", rows[:100])
+    batch = _jsonl(tmp_path / "batch.jsonl", rows[100:])
+    store = tmp_path / "store"
+    _run("ingest", "-q", "--store", str(store), str(base))
+    server = serve(store)
+    connection = _hand_raw(server.url, store, batch)  # type: ignore[attr-defined]
+    ready, deadline = _writing(store), time.monotonic() + 120
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert ready(), "the server's run did not start writing"
+    if closed:
+        connection.close()
+    while (store / "journal.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    connection.close()
+    assert _number(server.sparql, COUNT) == (100 if closed else 3_000)  # type: ignore[attr-defined]

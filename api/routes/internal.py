@@ -78,6 +78,8 @@ async def ingest(request: Request) -> Response:
             while (line := await run_in_threadpool(feed.next, 1.0)) is not None:
                 if line:
                     yield line
+                elif await request.is_disconnected():  # (Starlette cancels this generator
+                    feed.abandoned.set()  # on a disconnect by itself only below ASGI 2.4)
         finally:
             feed.abandoned.set()  # after the end it changes nothing: the run committed
 

@@ -160,8 +160,9 @@ def hand(
                     return Summary(**said["summary"])
     except httpx.HTTPError as error:
         raise StoreError(
-            f"the server at {server.url} (pid {server.pid}) owns the store but its ingest did not "
-            f"answer ({error}); the store is as the server's last write left it"
+            f"the server at {server.url} (pid {server.pid}) owns the store but did not answer the "
+            f"ingest to its end ({error}); whether it wrote it, `newsgraph stats` tells, and the "
+            "same ingest again writes what is missing (an unchanged record writes nothing)"
         ) from None
     finally:
         rejects.close()
@@ -248,8 +249,12 @@ def run(store: ServedStore, settings: Settings, handed: Handed, feed: Feed) -> N
             update={"batch_size": handed.batch_size, "ingest_workers": handed.ingest_workers}
         )
 
+        # A command whose process this server cannot see (another pid namespace) is followed
+        # by its connection alone.
+        seen = process_alive(handed.pid)
+
         def still_wanted(primary: Store) -> None:
-            if feed.abandoned.is_set() or not process_alive(handed.pid):
+            if feed.abandoned.is_set() or (seen and not process_alive(handed.pid)):
                 raise StoreError("the command that handed this ingest ended before its commit")
 
         items = _items(handed.files)
