@@ -22,7 +22,7 @@ import pytest
 from bench import corpus
 from tests.conftest import BASE, ROOT, newsgraph
 from tests.test_crash_safety import _kill_when, _writing
-from tests.test_handover import COUNT, _dump, _jsonl, _number, _run
+from tests.test_handover import COUNT, _copy, _dump, _jsonl, _number, _run
 
 BASE_ARTICLES = 300
 
@@ -57,13 +57,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
     _run("ingest", "-q", "--store", str(paths["base"]), str(paths["corpus"]))
     return paths
-
-
-def _copy(files: dict[str, Path], target: Path) -> Path:
-    import shutil
-
-    shutil.copytree(files["base"], target)
-    return target
 
 
 def _fresh(files: dict[str, Path], target: Path) -> set[bytes]:
@@ -108,16 +101,23 @@ def test_a_served_stores_small_ingests_leave_what_a_fresh_ingest_leaves(
     assert _dump(store) == _fresh(files, tmp_path / "fresh" / "store")
 
 
+def _store_and_batch(tmp_path: Path, seed: int) -> tuple[Path, Path, Path]:
+    """A store of 100 articles, their file, and a batch of 2,900 more (long enough to stop the
+    server's run part-way)."""
+    rows = list(corpus.generate(3_000, seed=seed))
+    base = _jsonl(tmp_path / "base.jsonl", rows[:100])
+    batch = _jsonl(tmp_path / "batch.jsonl", rows[100:])
+    store = tmp_path / "store"
+    _run("ingest", "-q", "--store", str(store), str(base))
+    return store, base, batch
+
+
 def test_a_command_killed_before_the_commit_leaves_the_store_as_it_was(
     tmp_path: Path, serve: Callable[..., object]
 ) -> None:
     """``kill -9`` of the command while the server runs its ingest: the server does not commit
     (the command is gone), and goes on serving; the same ingest again writes all of it."""
-    rows = list(corpus.generate(3_000, seed=12))
-    base = _jsonl(tmp_path / "base.jsonl", rows[:100])
-    batch = _jsonl(tmp_path / "batch.jsonl", rows[100:])
-    store = tmp_path / "store"
-    _run("ingest", "-q", "--store", str(store), str(base))
+    store, base, batch = _store_and_batch(tmp_path, seed=12)
     before = _dump(store)
     server = serve(store)
     command = subprocess.Popen(
@@ -214,11 +214,7 @@ def test_a_command_that_closes_its_connection_is_gone_even_if_its_process_lives(
     """The server follows the command by its connection too (a process in another pid
     namespace it cannot see): closed before the commit, nothing is written; the control keeps
     it open, and the same ingest is written."""
-    rows = list(corpus.generate(3_000, seed=13))
-    base = _jsonl(tmp_path / "base.jsonl", rows[:100])
-    batch = _jsonl(tmp_path / "batch.jsonl", rows[100:])
-    store = tmp_path / "store"
-    _run("ingest", "-q", "--store", str(store), str(base))
+    store, _base, batch = _store_and_batch(tmp_path, seed=13)
     server = serve(store)
     connection = _hand_raw(server.url, store, batch)  # type: ignore[attr-defined]
     ready, deadline = _writing(store), time.monotonic() + 120
