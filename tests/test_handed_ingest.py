@@ -227,3 +227,16 @@ def test_a_command_that_closes_its_connection_is_gone_even_if_its_process_lives(
         time.sleep(0.05)
     connection.close()
     assert _number(server.sparql, COUNT) == (100 if closed else 3_000)  # type: ignore[attr-defined]
+
+
+def test_a_handed_run_hands_the_interpreter_over_often_and_then_as_before() -> None:
+    """The server's threads that answer from the summaries wait for the run's thread to let go
+    of the interpreter at each step of an answer (bench: named queries while batches are
+    handed over); the run shortens that wait, and puts the interval back."""
+    from newsgraph.ingest import handed
+
+    before = sys.getswitchinterval()
+    assert before > handed.SWITCH_INTERVAL  # the control: the default is longer
+    with handed._sharing_the_interpreter():
+        assert sys.getswitchinterval() == handed.SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before

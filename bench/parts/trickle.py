@@ -11,7 +11,9 @@ past its size: new slugs, dates after every stored one, entities drawn from the 
   ``entity-articles`` that lists the batch's newest article *and* comes from the entity
   summaries (its Server-Timing says so). The ingest's own seconds are noted beside it. The
   baseline, in the same run: batches of 100 whose command borrows the server's primary and
-  links in a process of its own (``NEWSGRAPH_HANDED_INGEST_BYTES=0``).
+  links in a process of its own (``NEWSGRAPH_HANDED_INGEST_BYTES=0``). A client sends named
+  entity queries meanwhile, and their p95 is reported for both (the handed run shares the
+  server's interpreter with the threads that answer from the summaries).
 * **batch updated**: the same for a batch of 100 stored articles sent again as their newer
   versions (a later ``updated_at``, a changed headline), until ``entity-articles`` shows a new
   headline from the summaries: news is corrected and updated all day, and a batch that
@@ -34,6 +36,7 @@ past its size: new slugs, dates after every stored one, entities drawn from the 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import math
@@ -45,7 +48,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -117,13 +120,16 @@ def run(ctx: Context) -> list[Figure]:
         written: list[list[dict[str, Any]]] = []
         for size in BATCHES:
             seen, ingest_seconds = [], []
-            for _ in range(runs):
-                records = new_records(ctx.options.size, ctx.options.seed, taken, size)
-                taken += size
-                visible, took = _batch_visible(ctx, store, endpoint, records)
-                seen.append(visible)
-                ingest_seconds.append(took)
-                written.append(records)
+            with _named_reader(endpoint, (entities, articles)) as reader:
+                for _ in range(runs):
+                    records = new_records(ctx.options.size, ctx.options.seed, taken, size)
+                    taken += size
+                    visible, took = _batch_visible(ctx, store, endpoint, records)
+                    seen.append(visible)
+                    ingest_seconds.append(took)
+                    written.append(records)
+            if size == BATCHES[-1]:
+                figures.append(_read_meanwhile(f"batches of {size} are handed over", reader))
             figures.append(
                 Figure("trickle", f"batch of {size} new articles answered from the summaries",
                        _median(seen), "s", False, (min(seen), max(seen)),
@@ -145,12 +151,14 @@ def run(ctx: Context) -> list[Figure]:
                           f"{_median(ingest_seconds):.2f} s"])
         )  # fmt: skip
         seen, ingest_seconds = [], []
-        for _ in range(runs):
-            records = new_records(ctx.options.size, ctx.options.seed, taken, BATCHES[-1])
-            taken += BATCHES[-1]
-            visible, took = _batch_visible(ctx, store, endpoint, records, borrow=True)
-            seen.append(visible)
-            ingest_seconds.append(took)
+        with _named_reader(endpoint, (entities, articles)) as reader:
+            for _ in range(runs):
+                records = new_records(ctx.options.size, ctx.options.seed, taken, BATCHES[-1])
+                taken += BATCHES[-1]
+                visible, took = _batch_visible(ctx, store, endpoint, records, borrow=True)
+                seen.append(visible)
+                ingest_seconds.append(took)
+        figures.append(_read_meanwhile(f"batches of {BATCHES[-1]} borrow the store", reader))
         figures.append(
             Figure("trickle", f"batch of {BATCHES[-1]} new articles answered from the summaries, "
                    "the command borrowing the store (baseline)", _median(seen), "s", False,
@@ -464,6 +472,32 @@ def _timing_summary(timing: str) -> str:
         )
         entries.append(f"{entry.split(';')[0].strip()} {float(fields.get('dur', 'nan')):.0f} ms")
     return ", ".join(entries) or "none"
+
+
+@contextlib.contextmanager
+def _named_reader(endpoint: Endpoint, subjects: tuple[list[str], list[str]]) -> Iterator[_Client]:
+    """The named-query client of :func:`_clients`, sending for the block."""
+    client = _clients(endpoint, subjects)[0]
+    stop = threading.Event()
+    thread = threading.Thread(target=client.run, args=(stop,))
+    thread.start()
+    try:
+        yield client
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _read_meanwhile(what: str, client: _Client) -> Figure:
+    """The p95 of the named queries ``client`` sent while ``what`` happened."""
+    values = client.seconds or [float("nan")]
+    share = client.summarised / max(1, len(client.seconds))
+    return Figure(
+        "trickle", f"named entity queries while {what}, p95", percentile(values, 95), "s", False,
+        (min(values), max(values)),
+        notes=[f"{len(client.seconds):,} queries, {share:.0%} from the summaries, p50 "
+               f"{percentile(values, 50) * 1000:.2f} ms; errors: {len(client.errors)}"],
+    )  # fmt: skip
 
 
 def _steady(
