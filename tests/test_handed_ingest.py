@@ -18,6 +18,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from newsgraph.store import server_info
+from newsgraph.store.handover import PRIMARY_PATH
+from newsgraph.store.server_info import ServerInfo
 
 from bench import corpus
 from tests.conftest import BASE, ROOT, newsgraph
@@ -155,9 +158,7 @@ def test_only_the_servers_own_command_may_hand_an_ingest(
               "files": [["x.jsonl", 3]]}  # fmt: skip
     body = json.dumps(header).encode() + b"\n{}\n"
     assert httpx.post(url, content=body, timeout=30).status_code == 403
-    token = json.loads((store / "server.json").read_text())["token"]
-    auth = {"Authorization": f"Bearer {token}"}
-    reply = httpx.post(url, content=body + b"extra", headers=auth, timeout=30)
+    reply = httpx.post(url, content=body + b"extra", headers=_own(store).authorization, timeout=30)
     assert reply.status_code == 400, reply.text
     assert "do not add up" in reply.json()["message"]
     assert _number(server.sparql, COUNT) == BASE_ARTICLES  # type: ignore[attr-defined]
@@ -173,7 +174,7 @@ def test_lending_the_store_writes_down_what_handed_batches_kept(
 
     store = _copy(files, tmp_path / "served")
     linking = store / "linking"
-    server = serve(store)
+    serve(store)
     handed = _ingest_in(ROOT, store, "-q", str(files["first"]), "--rejects", str(tmp_path / "r"))
     assert handed.returncode == 1, handed.stderr  # its two bad lines
 
@@ -183,13 +184,19 @@ def test_lending_the_store_writes_down_what_handed_batches_kept(
         return kept_resolution.read(linking / "kept-resolution.bin", loaded[0]) is not None
 
     assert not kept(), "the server holds the parts of its batch, unwritten"  # the control
-    token = json.loads((store / "server.json").read_text())["token"]
-    lend = server.url + "_newsgraph/primary"  # type: ignore[attr-defined]
+    own = _own(store)
     for action in ("lend", "return"):  # a borrower that writes nothing
-        reply = httpx.post(lend, json={"action": action, "pid": os.getpid()}, timeout=60,
-                           headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        reply = httpx.post(own.at(PRIMARY_PATH), json={"action": action, "pid": os.getpid()},
+                           headers=own.authorization, timeout=60)  # fmt: skip
         assert reply.status_code == 204, reply.text
     assert kept()
+
+
+def _own(store: Path) -> ServerInfo:
+    """What ``STORE/server.json`` tells the server's own command."""
+    info = server_info.read(store)
+    assert info is not None
+    return info
 
 
 def _hand_raw(server_url: str, store: Path, batch: Path) -> socket.socket:
@@ -197,7 +204,7 @@ def _hand_raw(server_url: str, store: Path, batch: Path) -> socket.socket:
     left unread; the socket, to close or to read from."""
     from newsgraph.ingest.handed import INGEST_PATH, Handed
 
-    token = json.loads((store / "server.json").read_text())["token"]
+    token = _own(store).token
     body = Handed(os.getpid(), BASE, 300, 1, [(str(batch), batch.read_bytes())]).body()
     url = httpx.URL(server_url)
     connection = socket.create_connection((url.host, url.port), timeout=120)

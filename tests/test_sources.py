@@ -189,3 +189,26 @@ TOKENS = ['{', '}', '[', ']', ',', ':', '"a"', '"\\ud800"', '"\\udc00\\ud800"', 
 def test_a_line_decodes_as_json_decodes_it(line: bytes) -> None:
     decoded = sources.decode_line("f.jsonl:1", line)
     assert _outcome(decoded) == _outcome(sources._decode_line_with_json("f.jsonl:1", line))
+
+
+@pytest.mark.parametrize("name", ["a.jsonl", "a.jsonl.gz", "a.json", "a.json.gz", "cut.json.gz"])
+def test_bytes_handed_over_read_as_the_file_reads(tmp_path: Path, name: str) -> None:
+    """What a server reads from the bytes a command handed it (graph/ingest/handed.py) is what
+    the command would read from the file: the same items, named alike, errors included."""
+    rows = [record("one"), record("two")]
+    text = "\n".join(json.dumps(row) for row in rows) + "\n{broken\n"
+    if name.startswith("a.json") and not name.startswith("a.jsonl"):
+        text = json.dumps(rows)
+    data = text.encode()
+    if name.endswith(".gz"):
+        data = gzip.compress(data)
+    if name.startswith("cut"):
+        data = data[: len(data) // 2]  # a gzip stream cut short
+    path = tmp_path / name
+    path.write_bytes(data)
+    from_file = list(sources.read_one(str(path)))
+    handed = list(sources.read_data(str(path), data))
+    assert [(i.location, i.raw, str(i.error)) for i in handed] == [
+        (i.location, i.raw, str(i.error)) for i in from_file
+    ]
+    assert from_file  # the control: there is something to compare

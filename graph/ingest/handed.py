@@ -128,6 +128,7 @@ def hand(
     large or the server declines (then nothing was written: borrow the primary)."""
     import httpx
     from newsgraph.ingest import Rejects, Summary
+    from newsgraph.store.handover import refusal
 
     files = _files(paths, min(settings.handed_ingest_bytes, LIMIT))
     if files is None:
@@ -136,18 +137,15 @@ def hand(
     rejects = Rejects(settings.rejects_path)
     try:
         with httpx.stream(
-            "POST", server.url.rstrip("/") + INGEST_PATH, content=handed.body(),
-            headers={"Authorization": f"Bearer {server.token}",
-                     "Content-Type": "application/octet-stream"},
+            "POST", server.at(INGEST_PATH), content=handed.body(),
+            headers={**server.authorization, "Content-Type": "application/octet-stream"},
             timeout=_TIMEOUT,
         ) as reply:  # fmt: skip
             if reply.status_code == 404:
                 return None  # a server from before handed ingests
             if reply.status_code >= 400:
                 reply.read()
-                raise StoreError(
-                    f"the server at {server.url} refused the ingest: {_message(reply)}"
-                )
+                raise StoreError(f"the server at {server.url} refused the ingest: {refusal(reply)}")
             for line in reply.iter_lines():
                 said = json.loads(line)
                 if "report" in said:
@@ -188,13 +186,6 @@ def _files(paths: Iterable[str], limit: int) -> list[tuple[str, bytes]] | None:
         except OSError:
             return None  # the borrowing ingest names it as a rejected input
     return files
-
-
-def _message(reply: Any) -> str:
-    try:
-        return str(reply.json().get("message") or f"HTTP {reply.status_code}")
-    except (ValueError, AttributeError):
-        return f"HTTP {reply.status_code}"
 
 
 class _Raised(NewsgraphError):

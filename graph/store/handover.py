@@ -22,7 +22,7 @@ from newsgraph.errors import StoreError
 from newsgraph.store.embedded import EmbeddedStore
 from newsgraph.store.server_info import ServerInfo
 
-__all__ = ["PRIMARY_PATH", "BorrowedStore"]
+__all__ = ["PRIMARY_PATH", "BorrowedStore", "refusal"]
 
 #: The server's internal route for lending the primary.
 PRIMARY_PATH = "/_newsgraph/primary"
@@ -58,12 +58,11 @@ class BorrowedStore(EmbeddedStore):
 
 
 def _ask(server: ServerInfo, action: str, *, quiet: bool = False) -> None:
-    url = server.url.rstrip("/") + PRIMARY_PATH
     try:
         reply = httpx.post(
-            url,
+            server.at(PRIMARY_PATH),
             json={"action": action, "pid": os.getpid()},
-            headers={"Authorization": f"Bearer {server.token}"},
+            headers=server.authorization,
             timeout=_LEND_TIMEOUT,
         )
     except httpx.HTTPError as error:
@@ -76,11 +75,12 @@ def _ask(server: ServerInfo, action: str, *, quiet: bool = False) -> None:
     if reply.status_code >= 400 and not quiet:
         raise StoreError(
             f"the server at {server.url} (pid {server.pid}) would not lend the store: "
-            f"{_message(reply)}"
+            f"{refusal(reply)}"
         )
 
 
-def _message(reply: httpx.Response) -> str:
+def refusal(reply: httpx.Response) -> str:
+    """What the server said when it refused a request of its own command."""
     try:
         body = reply.json()
     except ValueError:

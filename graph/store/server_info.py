@@ -36,7 +36,16 @@ class ServerInfo:
 
     @property
     def sparql_url(self) -> str:
-        return self.url.rstrip("/") + "/sparql"
+        return self.at("/sparql")
+
+    def at(self, path: str) -> str:
+        """The URL of the server's route ``path``."""
+        return self.url.rstrip("/") + path
+
+    @property
+    def authorization(self) -> dict[str, str]:
+        """The header that lets this server's own command use its internal routes."""
+        return {"Authorization": f"Bearer {self.token}"}
 
     @classmethod
     def new(cls, url: str) -> ServerInfo:
