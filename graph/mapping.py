@@ -85,6 +85,8 @@ def xsd_datetime(value: datetime) -> str:
     '2026-06-27T13:37:33.895782Z'
     >>> xsd_datetime(datetime(1987, 2, 26, 15, 1, 1, 790000, tzinfo=timezone(timedelta(hours=2))))
     '1987-02-26T15:01:01.79+02:00'
+    >>> xsd_datetime(datetime(987, 3, 1, tzinfo=timezone.utc))  # a year has four digits at least
+    '0987-03-01T00:00:00Z'
     """
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -95,8 +97,8 @@ def xsd_datetime(value: datetime) -> str:
         # six digits of fraction where there are microseconds.
         text = value.isoformat()[:-6]
         return (text.rstrip("0") if value.microsecond else text) + "Z"
-    # strftime pads years below 1000 (or not) as the platform does.
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    # not strftime: it pads years below 1000 (or not) as the platform does
+    text = f"{value.year:04d}-" + value.strftime("%m-%dT%H:%M:%S")
     if value.microsecond:
         text += f".{value.microsecond:06d}".rstrip("0")
     if not offset:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+from datetime import datetime
 
 import pyoxigraph as ox
 from newsgraph import jsonld, mapping
@@ -104,3 +106,29 @@ def test_no_https_schema_iris_and_dates_carry_a_zone() -> None:
         if quad.predicate.value in (S + "datePublished", S + "dateModified"):
             assert quad.object.datatype.value.endswith("#dateTime")
             assert quad.object.value.endswith(("Z", "+00:00")) or "+" in quad.object.value[19:]
+
+
+#: xsd:dateTime's lexical space (XML Schema 1.1 part 2, 3.3.7): a year of four digits at least.
+_XSD_DATE_TIME = re.compile(
+    r"-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?(Z|[+-][01][0-9]:[0-5][0-9])"
+)
+
+
+def test_every_year_is_written_as_an_xsd_datetime_that_sorts_as_its_instant() -> None:
+    """Years before 1000 too: ``987-03-01T…`` is no xsd:dateTime, and sorted after 2026."""
+    published = ["0987-03-01T00:00:00Z", "0099-01-01T10:00:00+02:00", "1666-09-02T01:00:00Z",
+                 "2026-01-02T03:04:05.5Z", "2400-02-29T12:00:00-05:00", "9999-12-31T23:59:59Z"]  # fmt: skip
+    assert not _XSD_DATE_TIME.fullmatch("987-03-01T00:00:00Z")  # the control
+    store = ox.Store()
+    for index, moment in enumerate(published):
+        prepared = prepare(record(f"s{index}", published_at=moment), f"x:{index}")
+        store.extend(jsonld.to_quads(mapping.document(prepared, IRIS, [])))
+    rows = store.query(
+        "SELECT ?d WHERE { ?a <http://schema.org/datePublished> ?d } ORDER BY ?d ?a",
+        use_default_graph_as_union=True,
+    )
+    written = [row[0].value for row in rows]
+    assert all(_XSD_DATE_TIME.fullmatch(text) for text in written), written
+    instants = [datetime.fromisoformat(text.replace("Z", "+00:00")) for text in written]
+    assert instants == sorted(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in published)

@@ -2,7 +2,13 @@
 
 Each article is one document: its IRI, record digest, slug, headline, date and language, and
 its headline, summary and body as one text in the field of its language
-(:mod:`newsgraph.search.analysis`), stored too, for snippets. Ranking is tantivy's BM25.
+(:mod:`newsgraph.search.analysis`), stored too, for snippets. Ranking is tantivy's BM25. The date
+is held as microseconds since 1970 (UTC), so that every date a record may give is indexed and
+filtered exactly: tantivy's own date type holds 1677–2262 only, and an archive reaches further.
+
+An index whose layout is not this module's (made by an earlier newsgraph, or by another tantivy
+format) is made afresh by the store's writer, which then indexes every article again (the
+catch-up of :mod:`newsgraph.search.sync`); a reader is told so.
 
 The index also holds one ``meta`` document naming the store snapshot it reflects
 (:meth:`SearchIndex.generation`): written in the same tantivy commit as the articles, so that
@@ -19,10 +25,12 @@ Enforced by ``tests/test_search_index.py``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import shutil
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import tantivy
@@ -32,6 +40,8 @@ from newsgraph.search.syntax import Item, Phrase, Prefix, Query
 from newsgraph.search.texts import ArticleText
 
 __all__ = ["DIRECTORY", "ArticleText", "Hit", "Hits", "SearchIndex", "rank_key"]
+
+log = logging.getLogger(__name__)
 
 DIRECTORY = "search"
 #: The heap tantivy's writer may use (split between its threads).
@@ -65,7 +75,7 @@ def _schema() -> tantivy.Schema:
     for name in ("kind", "iri", "digest", "slug", "lang", "field", "generation"):
         builder.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("headline", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_date_field("date", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("date", stored=True, indexed=True, fast=True)  # :func:`_micros`
     for field in analysis.FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name=field, index_option="position")
     return builder.build()
@@ -81,12 +91,38 @@ class SearchIndex:
             path.mkdir(parents=True, exist_ok=True)
         elif not tantivy.Index.exists(str(path)):
             raise StoreError(f"no search index at {path}: `newsgraph search --rebuild` makes one")
+        if not self._of_this_layout():
+            if not create:
+                raise StoreError(
+                    f"the search index at {path} was made by another version of newsgraph: the "
+                    "next write to the store makes it afresh, or `newsgraph search --rebuild`"
+                )
+            log.warning(
+                "the search index at %s was made by another version of newsgraph: "
+                "it is made afresh, and every article indexed again",
+                path,
+            )
+            shutil.rmtree(path)
+            path.mkdir(parents=True)
         try:
             self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except (OSError, ValueError) as error:
             raise StoreError(f"cannot open the search index at {path}: {error}") from None
         for field in analysis.FIELDS:
             self._index.register_tokenizer(field, analysis.analyzer(field))
+
+    def _of_this_layout(self) -> bool:
+        """Whether the index at the path (if any) can be opened with this module's schema."""
+        where = str(self.path)
+        if not tantivy.Index.exists(where):
+            return True
+        try:
+            return (
+                tantivy.Index.is_compatible(where)
+                and tantivy.Index.open(where).schema == self.schema
+            )
+        except ValueError:
+            return False
 
     @classmethod
     def of_store(cls, store_path: Path, *, create: bool = False) -> SearchIndex:
@@ -209,7 +245,9 @@ class SearchIndex:
         if since is not None or until is not None:
             filters.append(
                 (tantivy.Occur.Must, tantivy.Query.const_score_query(tantivy.Query.range_query(
-                    self.schema, "date", tantivy.FieldType.Date, since, until), 0.0))
+                    self.schema, "date", tantivy.FieldType.Integer,
+                    _micros(since) if since is not None else None,
+                    _micros(until) if until is not None else None), 0.0))
             )  # fmt: skip
         matched = tantivy.Query.boolean_query(options) if options else tantivy.Query.empty_query()
         if not filters:
@@ -273,7 +311,7 @@ class SearchIndex:
                     score=score,
                     slug=_stored(document, "slug"),
                     headline=_stored(document, "headline"),
-                    date=document.get_first("date"),
+                    date=_moment(document.get_first("date")),
                     lang=_stored(document, "lang") or None,
                     snippet=generator.snippet_from_doc(document).to_html(),
                 )
@@ -362,7 +400,7 @@ class IndexWriting:
                 field=field,
             )
             if article.date is not None:
-                document.add_date("date", article.date)
+                document.add_integer("date", _micros(article.date))
             document.add_text(field, article.text)
             self._writer.add_document(document)
             count += 1
@@ -391,6 +429,26 @@ class IndexWriting:
 def _sweep(writer: tantivy.IndexWriter) -> None:
     """Remove the index's files that its last commit does not name (a killed writer's)."""
     writer.garbage_collect_files()
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """A moment as the index holds it: microseconds since 1970 in UTC (a moment without a zone
+    is in UTC), for any year a ``datetime`` holds.
+
+    >>> _micros(datetime(1666, 9, 2, tzinfo=UTC)), _moment(_micros(datetime(2400, 1, 1)))
+    (-9572169600000000, datetime.datetime(2400, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _moment(value: object) -> datetime | None:
+    return _EPOCH + int(value) * _MICROSECOND if isinstance(value, int) else None
 
 
 def _digests_found(searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> dict[str, str]:
