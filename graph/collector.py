@@ -4,6 +4,15 @@ The co-occurrence network and the linking pass build hundreds of thousands to mi
 small objects, none in a cycle (reference counting frees them); each collection would walk them
 all again (at 100k articles, 0.7 s of a linking batch's 1.7 s of name resolution). Ingest's
 mapping, which may make a few cycles, runs with it slowed (:func:`relaxed`).
+
+A process that keeps what a pass made for the next pass (a server carrying the linking tables
+from one handed batch to the next, :mod:`graph.linking.carry`) would otherwise have each of
+its later collections walk those tables again, young, then older, then all of it: with the
+interpreter held throughout, so that the server's other threads wait (at 100k articles, pauses
+of 40–220 ms after each batch, ``bench/README.md``). :func:`paused` with ``keep`` moves what
+the process holds at the end of the block out of the collector's sight (``gc.freeze``). What
+dies among it in a cycle is then not reclaimed at once; once the frozen objects have grown by
+a quarter since the collector last saw them all, they are handed back and collected, once.
 """
 
 from __future__ import annotations
@@ -13,12 +22,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["RELAXED_THRESHOLD", "paused", "relax_for_good", "relaxed"]
+__all__ = [
+    "RECLAIM_GROWTH", "RELAXED_THRESHOLD", "collect_all", "paused", "relax_for_good", "relaxed",
+]  # fmt: skip
 
 
 @contextmanager
-def paused() -> Iterator[None]:
-    """The collector off for the block, then as it was.
+def paused(*, keep: bool = False) -> Iterator[None]:
+    """The collector off for the block, then as it was. ``keep``: what the process holds when
+    the block ends is kept for long (see the module docstring), and frozen; the block's own
+    collection after a quarter's growth (:data:`RECLAIM_GROWTH`) is the one place where the
+    frozen objects are walked (``tests/test_collector.py``).
 
     >>> with paused():
     ...     gc.isenabled()
@@ -28,9 +42,41 @@ def paused() -> Iterator[None]:
     gc.disable()
     try:
         yield
+        if keep:
+            _freeze()
     finally:
         if enabled:
             gc.enable()
+
+
+#: How much the frozen objects may grow (as a share of their number when the collector last saw
+#: them all) before :func:`paused` with ``keep`` hands them back and collects them once.
+RECLAIM_GROWTH = 0.25
+#: The frozen objects' number just after the last collection of them all (0: none yet).
+_frozen_after_reclaim = 0
+
+
+def _freeze() -> None:
+    global _frozen_after_reclaim
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    if not _frozen_after_reclaim:
+        _frozen_after_reclaim = frozen
+    elif frozen > _frozen_after_reclaim * (1 + RECLAIM_GROWTH):
+        collect_all()
+
+
+def collect_all() -> None:
+    """A full collection that sees the frozen objects too (then frozen again): where something
+    must be gone once nothing refers to it, cycles included (a database that closes when its
+    last reference goes, :meth:`graph.store.EmbeddedStore._close_primary`)."""
+    global _frozen_after_reclaim
+    frozen = gc.get_freeze_count()
+    gc.unfreeze()
+    gc.collect()
+    if frozen:
+        gc.freeze()
+        _frozen_after_reclaim = gc.get_freeze_count()
 
 
 #: Allocations between two collections of the youngest generation under :func:`relaxed`

@@ -9,6 +9,7 @@ that failed, makes the next batch decode them again, and the store is still righ
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsgraph import collector
 from newsgraph.ingest import Ingester, sources
 from newsgraph.linking import carry, journal, store_pass
 from newsgraph.settings import load_settings
@@ -265,3 +267,23 @@ def test_settling_writes_down_what_is_held_and_forgets_it(tmp_path: Path) -> Non
         assert carry.recall(path, "part") is None and carry.recall(path) is None
         carry.remember(path, "later", "part", keep=written.append)
     assert written == ["held", "later"], "carrying goes on after settling"
+
+
+def test_what_a_carried_batch_keeps_is_out_of_the_collectors_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables a carried batch keeps are frozen (``newsgraph.collector.paused`` with keep):
+    no later collection in the server walks them."""
+    monkeypatch.setattr(collector, "_frozen_after_reclaim", 0)
+    gc.unfreeze()
+    try:
+        _batch(tmp_path / "once", BATCHES[0], "once")
+        assert gc.get_freeze_count() == 0  # the control: a one-off run freezes nothing
+        with carry.carrying():
+            _batch(tmp_path / "carried", BATCHES[0], "carried")
+            held = [value for _identity, value, _keep in (carry._held or {}).values()]
+            assert held, "the batch keeps its tables"
+            walked = {id(o) for generation in range(3) for o in gc.get_objects(generation)}
+            assert not any(id(value) in walked for value in held)
+    finally:
+        gc.unfreeze()

@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 from newsgraph import collector
-from newsgraph.linking import readback
+from newsgraph.linking import carry, readback
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.cache import LinkingCache
 from newsgraph.linking.evidence import Evidence, language, record_text
@@ -177,7 +177,9 @@ class Linker:
                 self._changed_hashes(),
             )  # fmt: skip
             return LinkSummary(entities=entities, articles=len(self.hashes))
-        with collector.paused():  # the pass, and the store-wide tables it reads and keeps
+        # the pass, and the store-wide tables it reads and keeps (for the next batches too,
+        # when they are carried: then frozen, out of the collector's walks)
+        with collector.paused(keep=carry.active()):
             return self._pass(store, wanted, final, reconcile_url)
 
     def _pass(

@@ -68,44 +68,49 @@ def abbreviates(short: str, long: str) -> bool:
 
 def _acronym_of(letters: str, words: tuple[str, ...]) -> bool:
     """Each letter starts the next word; small words may be skipped; every other word counts."""
-
-    def match(i: int, j: int) -> bool:
-        if i == len(letters):
-            return all(word in INITIAL_SKIPS for word in words[j:])
-        if j == len(words):
-            return False
-        word = words[j]
-        if word[0] == letters[i] and match(i + 1, j + 1):
-            return True
-        # a word may give two letters ("GmbH"-style compounds are rare; "NASDAQ" style is not)
-        return word in INITIAL_SKIPS and match(i, j + 1)
-
     if len(letters) < 2 or letters.isdigit():
         return False
-    return match(0, 0)
+    return _letters_from(letters, 0, words, 0)
+
+
+# The matches below recur as module functions, not inner ones: an inner function that calls
+# itself is a cycle, which a process that freezes what it keeps would hold on to
+# (:mod:`graph.collector`).
+def _letters_from(letters: str, i: int, words: tuple[str, ...], j: int) -> bool:
+    """Whether ``letters[i:]`` are the initials of ``words[j:]`` (as :func:`_acronym_of`)."""
+    if i == len(letters):
+        return all(word in INITIAL_SKIPS for word in words[j:])
+    if j == len(words):
+        return False
+    word = words[j]
+    if word[0] == letters[i] and _letters_from(letters, i + 1, words, j + 1):
+        return True
+    # a word may give two letters ("GmbH"-style compounds are rare; "NASDAQ" style is not)
+    return word in INITIAL_SKIPS and _letters_from(letters, i, words, j + 1)
 
 
 def _short_form_of(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """Short-form words equal long-form words, or abbreviate a run of them; order kept."""
-
-    def match(i: int, j: int) -> bool:
-        if i == len(short):
-            return j == len(long)
-        if j == len(long):
-            return False
-        if short[i] == long[j] and match(i + 1, j + 1):
-            return True
-        piece = short[i]
-        for end in range(j + 2, len(long) + 1):
-            run = long[j:end]
-            if run[-1] in INITIAL_SKIPS:
-                continue
-            if initials(run) == piece and match(i + 1, end):
-                return True
-        return False
-
     kept = sum(1 for word in short if word in long)
-    return kept >= 1 and any(word not in long for word in short) and match(0, 0)
+    return kept >= 1 and any(word not in long for word in short) and _words_from(short, 0, long, 0)
+
+
+def _words_from(short: tuple[str, ...], i: int, long: tuple[str, ...], j: int) -> bool:
+    """Whether ``short[i:]`` is a short form of ``long[j:]`` (as :func:`_short_form_of`)."""
+    if i == len(short):
+        return j == len(long)
+    if j == len(long):
+        return False
+    if short[i] == long[j] and _words_from(short, i + 1, long, j + 1):
+        return True
+    piece = short[i]
+    for end in range(j + 2, len(long) + 1):
+        run = long[j:end]
+        if run[-1] in INITIAL_SKIPS:
+            continue
+        if initials(run) == piece and _words_from(short, i + 1, long, end):
+            return True
+    return False
 
 
 def _definition_fields(found: Definition | None) -> tuple[str, str] | None:

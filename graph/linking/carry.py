@@ -37,7 +37,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-__all__ = ["carrying", "recall", "remember", "settle"]
+__all__ = ["active", "carrying", "recall", "remember", "settle"]
 
 Identity = tuple[int, int, int, int]
 
@@ -61,6 +61,12 @@ def carrying() -> Iterator[None]:
         held, _held = _held, outer
         if outer is None:
             _keep_all(held)
+
+
+def active() -> bool:
+    """Whether tables are carried (inside :func:`carrying`): what a pass keeps then lives on
+    into the next batches (:func:`newsgraph.collector.paused` with ``keep``)."""
+    return _held is not None
 
 
 def settle() -> None:

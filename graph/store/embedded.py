@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import json
 import os
 import shutil
@@ -44,7 +43,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from newsgraph import queries, sparql
+from newsgraph import collector, queries, sparql
 from newsgraph.errors import ConfigError, StoreError, StoreLocked, StoreNotFound
 from newsgraph.sparql import QueryRequest, QueryResponse
 from newsgraph.store import changes as unit_changes
@@ -352,7 +351,7 @@ class EmbeddedStore(Store):
     def _close_primary(self) -> None:
         with contextlib.suppress(AttributeError):
             del self._store
-        gc.collect()  # the database closes when its last reference goes
+        collector.collect_all()  # the database closes when its last reference goes
 
     # -- reading -------------------------------------------------------------------------------
 
