@@ -9,7 +9,7 @@ A process that keeps what a pass made for the next pass (a server carrying the l
 from one handed batch to the next, :mod:`graph.linking.carry`) would otherwise have each of
 its later collections walk those tables again, young, then older, then all of it: with the
 interpreter held throughout, so that the server's other threads wait (at 100k articles, pauses
-of 40–220 ms after each batch, ``bench/README.md``). :func:`paused` with ``keep`` moves what
+of 36–186 ms after each batch, ``bench/README.md``). :func:`paused` with ``keep`` moves what
 the process holds at the end of the block out of the collector's sight (``gc.freeze``). What
 dies among it in a cycle is then not reclaimed at once; once the frozen objects have grown by
 a quarter since the collector last saw them all, they are handed back and collected, once.

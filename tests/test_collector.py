@@ -43,19 +43,27 @@ def test_a_kept_block_leaves_what_it_made_out_of_the_collectors_walks() -> None:
     assert gc.get_freeze_count() > 0
 
 
-def test_cycles_dying_among_the_frozen_are_reclaimed_after_a_quarters_growth() -> None:
-    class Node:
-        pass
+class _Node:
+    pass
 
+
+def _a_dead_cycle_among_the_frozen() -> list[bool]:
+    """A cycle made in a kept block, dead once the block ends; the list it returns gets True
+    when the cycle is reclaimed. A plain collection does not reclaim it (the control)."""
     reclaimed: list[bool] = []
     with collector.paused(keep=True):
-        node = Node()
+        node = _Node()
         node.self = node  # type: ignore[attr-defined]
         weakref.finalize(node, reclaimed.append, True)
-    frozen = gc.get_freeze_count()
     del node
     gc.collect()
-    assert not reclaimed  # the control: frozen, a collection does not see the dead cycle
+    assert not reclaimed
+    return reclaimed
+
+
+def test_cycles_dying_among_the_frozen_are_reclaimed_after_a_quarters_growth() -> None:
+    reclaimed = _a_dead_cycle_among_the_frozen()
+    frozen = gc.get_freeze_count()
 
     held = []
     with collector.paused(keep=True):  # a tenth more: still frozen
@@ -71,19 +79,9 @@ def test_cycles_dying_among_the_frozen_are_reclaimed_after_a_quarters_growth() -
 
 def test_collect_all_sees_the_frozen_and_freezes_them_again() -> None:
     """What must be gone once unreferenced (a database closing) is, frozen or not."""
-
-    class Node:
-        pass
-
-    gone: list[bool] = []
     with collector.paused(keep=True):
-        node = Node()
-        node.self = node  # type: ignore[attr-defined]
-        weakref.finalize(node, gone.append, True)
         kept = [[1]]
-    del node
-    gc.collect()
-    assert not gone  # the control: the plain collection does not see it
+    gone = _a_dead_cycle_among_the_frozen()
     collector.collect_all()
     assert gone == [True]
     assert not _walked(kept)

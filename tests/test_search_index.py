@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -154,3 +155,31 @@ def test_an_index_of_another_layout_is_refused_to_readers_and_made_afresh_by_the
     assert done.returncode == 0, done.stderr.decode()
     assert {hit["slug"] for hit in _search(store)} == {"a", "b"}  # the old document is gone
     assert SearchIndex.of_store(store).generation() is not None
+
+
+def test_an_index_still_being_made_answers_with_an_error_not_with_nothing_found(
+    tmp_path: Path,
+) -> None:
+    """Between the writer's remaking an index and its catch-up's commit, a search (by the
+    command or in SPARQL) says the index is being made; it does not find nothing."""
+    store = tmp_path / "store"
+    first = write_jsonl(tmp_path / "first.jsonl", [record("a", body_md="A referendum.")])
+    assert newsgraph("ingest", "-q", "--store", str(store), str(first)).returncode == 0
+    assert [hit["slug"] for hit in _search(store)] == ["a"]  # the control: a filled index
+
+    shutil.rmtree(store / "search")
+    SearchIndex.of_store(store, create=True)  # made, as the writer makes it, not yet filled
+    matched = (
+        'PREFIX ng: <https://w3id.org/newsgraph/ns#> SELECT ?a WHERE { ?a ng:matches "referendum" }'
+    )
+    for done in (
+        newsgraph("search", "referendum", "--store", str(store)),
+        newsgraph("query", "--store", str(store), matched),
+    ):
+        assert done.returncode != 0, done.stdout.decode()
+        message = done.stderr.decode()
+        assert "is being made afresh" in message and "Traceback" not in message
+
+    again = newsgraph("ingest", "-q", "--store", str(store), str(first))  # the writer catches up
+    assert again.returncode == 0, again.stderr.decode()
+    assert [hit["slug"] for hit in _search(store)] == ["a"]

@@ -7,8 +7,8 @@ is held as microseconds since 1970 (UTC), so that every date a record may give i
 filtered exactly: tantivy's own date type holds 1677–2262 only, and an archive reaches further.
 
 An index whose layout is not this module's (made by an earlier newsgraph, or by another tantivy
-format) is made afresh by the store's writer, which then indexes every article again (the
-catch-up of :mod:`newsgraph.search.sync`); a reader is told so.
+format), or that tantivy cannot read, is made afresh by the store's writer, which then indexes
+every article again (the catch-up of :mod:`newsgraph.search.sync`); a reader is told so.
 
 The index also holds one ``meta`` document naming the store snapshot it reflects
 (:meth:`SearchIndex.generation`): written in the same tantivy commit as the articles, so that
@@ -91,28 +91,37 @@ class SearchIndex:
             path.mkdir(parents=True, exist_ok=True)
         elif not tantivy.Index.exists(str(path)):
             raise StoreError(f"no search index at {path}: `newsgraph search --rebuild` makes one")
-        if not self._of_this_layout():
+        try:
+            self._index = self._open()
+        except StoreError:
+            if self._of_this_layout():
+                raise
             if not create:
                 raise StoreError(
-                    f"the search index at {path} was made by another version of newsgraph: the "
-                    "next write to the store makes it afresh, or `newsgraph search --rebuild`"
-                )
+                    f"the search index at {path} was made by another version of newsgraph (or is "
+                    "damaged): the next write to the store makes it afresh, or `newsgraph search "
+                    "--rebuild`"
+                ) from None
             log.warning(
-                "the search index at %s was made by another version of newsgraph: "
-                "it is made afresh, and every article indexed again",
+                "the search index at %s was made by another version of newsgraph (or is "
+                "damaged): it is made afresh, and every article indexed again",
                 path,
             )
             shutil.rmtree(path)
             path.mkdir(parents=True)
-        try:
-            self._index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        except (OSError, ValueError) as error:
-            raise StoreError(f"cannot open the search index at {path}: {error}") from None
+            self._index = self._open()
         for field in analysis.FIELDS:
             self._index.register_tokenizer(field, analysis.analyzer(field))
 
+    def _open(self) -> tantivy.Index:
+        try:
+            return tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        except (OSError, ValueError) as error:
+            raise StoreError(f"cannot open the search index at {self.path}: {error}") from None
+
     def _of_this_layout(self) -> bool:
-        """Whether the index at the path (if any) can be opened with this module's schema."""
+        """Whether the index at the path (if any) is laid out as this module lays it out (asked
+        only when it will not open: the common opening reads it once)."""
         where = str(self.path)
         if not tantivy.Index.exists(where):
             return True
@@ -143,6 +152,18 @@ class SearchIndex:
         return self._index.searcher()
 
     # -- what it reflects ----------------------------------------------------------------------
+
+    def _filled_searcher(self) -> tantivy.Searcher:
+        """A searcher, of an index that has committed (each commit names the snapshot it
+        reflects): one made afresh and still being filled (the writer's catch-up after a
+        remake) answers with an error, not with nothing found (``tests/test_search_index.py``)."""
+        searcher = self.searcher()
+        if not searcher.search(self._term("kind", "meta"), 1, count=False).hits:
+            raise StoreError(
+                f"the search index at {self.path} is being made afresh: search again once the "
+                "store's writer is done (`newsgraph search --rebuild` makes it if none is)"
+            )
+        return searcher
 
     def generation(self) -> str | None:
         """The store snapshot the index reflects (None: none yet, an empty index)."""
@@ -290,7 +311,7 @@ class SearchIndex:
         scores by IRI, as ``ORDER BY DESC(?score) ?article``): ``limit`` of them (0: all) from
         ``offset``, with their stored fields and a snippet (HTML: the text escaped, matched
         words in ``<b>``)."""
-        searcher = self.searcher()
+        searcher = self._filled_searcher()
         if offset >= searcher.num_docs:  # past the end (tantivy cannot even allocate for it)
             counted = searcher.search(query, 1, count=True)
             return Hits(getattr(counted, "count", None) or 0, [])
@@ -321,7 +342,7 @@ class SearchIndex:
     def scores(self, query: tantivy.Query) -> list[tuple[str, float]]:
         """Every article ``query`` finds in rank order (:func:`rank_key`), with its score (no
         snippets)."""
-        searcher = self.searcher()
+        searcher = self._filled_searcher()
         found = searcher.search(query, max(1, searcher.num_docs), count=False)
         scored = [
             (_stored(searcher.doc(address), "iri"), float(score)) for score, address in found.hits
