@@ -158,7 +158,7 @@ class SearchIndex:
         reflects): one made afresh and still being filled (the writer's catch-up after a
         remake) answers with an error, not with nothing found (``tests/test_search_index.py``)."""
         searcher = self.searcher()
-        if not searcher.search(self._term("kind", "meta"), 1, count=False).hits:
+        if self._generation_in(searcher) is None:
             raise StoreError(
                 f"the search index at {self.path} is being made afresh: search again once the "
                 "store's writer is done (`newsgraph search --rebuild` makes it if none is)"
@@ -167,7 +167,9 @@ class SearchIndex:
 
     def generation(self) -> str | None:
         """The store snapshot the index reflects (None: none yet, an empty index)."""
-        searcher = self.searcher()
+        return self._generation_in(self.searcher())
+
+    def _generation_in(self, searcher: tantivy.Searcher) -> str | None:
         found = searcher.search(self._term("kind", "meta"), 1, count=False)
         for _, address in found.hits:
             return searcher.doc(address).get_first("generation")  # type: ignore[no-any-return]
