@@ -225,3 +225,39 @@ def test_an_organisation_word_is_never_read_as_a_persons_surname() -> None:
     assert not person_shape("Example Org")
     assert not person_shape("Middle Corridor")
     assert not person_shape("Green Alliance")
+
+
+#: Three clusters no rule joins: the first two want the key ``resund`` (the ASCII of a path
+#: segment drops "Ø"), the third wants ``resund-2``, the key the second of them was numbered.
+KEY_CLAIMANTS = [["Øresund"], ["Resund"], ["Resund 2"]]
+
+
+def test_every_cluster_has_a_key_of_its_own() -> None:
+    linked = link(*KEY_CLAIMANTS)
+    keys = [linked[(i, names[0])] for i, names in enumerate(KEY_CLAIMANTS)]
+    assert len(set(keys)) == 3, keys
+    resolution = resolve(
+        Corpus({f"s{i}": tuple(names) for i, names in enumerate(KEY_CLAIMANTS)}),
+        load_authority(),
+    )
+    for i, names in enumerate(KEY_CLAIMANTS):  # each story's entity is the one of its name
+        (key,) = resolution.mentions[f"s{i}"]
+        assert set(resolution.entities[key].forms) == {names[0]}
+    assert sorted(resolution.entities) == sorted(keys)
+
+
+def test_control_numbering_claimants_in_turn_gives_two_clusters_one_key() -> None:
+    """The rule before: the n-th cluster wanting a key took ``key-n``, whoever else wanted it."""
+    resolution = resolve(
+        Corpus({f"s{i}": tuple(names) for i, names in enumerate(KEY_CLAIMANTS)}),
+        load_authority(),
+    )
+    assert resolution.kept is not None
+    drafts = resolution.kept.drafts
+    claimed: dict[str, int] = {}
+    numbered = []
+    for root in sorted(drafts.made, key=drafts.order.__getitem__):
+        wanted = drafts.made[root].key
+        claimed[wanted] = claimed.get(wanted, 0) + 1
+        numbered.append(wanted if claimed[wanted] == 1 else f"{wanted}-{claimed[wanted]}")
+    assert len(set(numbered)) == 2 and len(numbered) == 3

@@ -157,3 +157,31 @@ def test_link_changes_are_written_in_chunks_with_the_same_result(
     expected = {f"<{a}> {mentions} <{e}> <{a}>" for a in article for e in entity[2:5]}
     expected |= {f"<{a}> {found} <{entity[4]}> <{a}>" for a in article}
     assert quads == expected
+
+
+def test_clusters_wanting_one_key_are_three_entities_in_the_store(tmp_path: Path) -> None:
+    """The names "Øresund" and "Resund" both want the key ``resund``; "Resund 2" wants ``resund-2``, the
+    key the former rule numbered the second of them with, so that one entity IRI stood for two
+    clusters (``graph/linking/entities.py``, ``unique_keys``). Through the command: each
+    article mentions the entity of its own name, and the three are apart."""
+    names = ["Øresund", "Resund", "Resund 2"]
+    path = write_jsonl(
+        tmp_path / "claimants.jsonl",
+        [record(f"k{i}", entities=[name]) for i, name in enumerate(names)],
+    )
+    result = newsgraph("ingest", "--quiet", "--store", str(tmp_path / "store"), "--base", BASE,
+                       str(path))  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode()
+    with EmbeddedStore(tmp_path / "store", base=BASE) as store:
+        rows = store.select(
+            f"SELECT ?g ?e (GROUP_CONCAT(?name) AS ?names) WHERE {{ "
+            f"GRAPH ?g {{ ?g <{S}mentions> ?e }} ?e <{S}name> ?name }} GROUP BY ?g ?e"
+        )
+        found = {
+            row["g"].value.rsplit("/", 1)[1]: (row["e"].value, row["names"].value)  # type: ignore[union-attr]
+            for row in rows
+        }
+    assert {slug: name for slug, (_e, name) in found.items()} == {
+        f"k{i}": name for i, name in enumerate(names)
+    }
+    assert len({entity for entity, _name in found.values()}) == 3

@@ -22,7 +22,7 @@ from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 from newsgraph.vocab.namespaces import keyify
 
-__all__ = ["Drafts", "Entity", "build", "text_index"]
+__all__ = ["Drafts", "Entity", "build", "text_index", "unique_keys"]
 
 
 @dataclass
@@ -124,17 +124,43 @@ def build(
         made[root] = _draft(names, root, forms, dict(own_links), entry, overrides_by_key)[1]
         order[root] = _precedence((root, made[root]))
         drafts.drafted += 1
-    keys: dict[str, str] = {}
-    taken: Counter[str] = Counter()
-    for root in sorted(made, key=order.__getitem__):
-        entity = made[root]
-        taken[entity.key] += 1
-        keys[root] = entity.key if taken[entity.key] == 1 else f"{entity.key}-{taken[entity.key]}"
+    keys = unique_keys(made, order)
     entities = {
         keys[root]: entity if entity.key == keys[root] else replace(entity, key=keys[root])
         for root, entity in made.items()
     }
     return entities, keys, drafts
+
+
+def unique_keys(
+    made: Mapping[str, Entity], order: Mapping[str, tuple[object, ...]]
+) -> dict[str, str]:
+    """Each cluster root's entity key, one per cluster: of the clusters wanting a key, the
+    first by precedence (``order``) has it; each other takes the first ``key-2``, ``key-3``, …
+    that no cluster wants as its own and none took before. So "Øresund" and "Resund" (both
+    ``resund``) never take the key of "Resund 2" (``resund-2``), and the keys depend on the
+    clusters alone, never on the order stories came in (``tests/test_resolve.py``).
+
+    >>> made = {r: Entity(key=k, name=r, type="Thing") for r, k in
+    ...         [("k:øresund", "resund"), ("k:resund", "resund"), ("k:resund 2", "resund-2")]}
+    >>> sorted(unique_keys(made, {r: (r,) for r in made}).items())
+    [('k:resund', 'resund'), ('k:resund 2', 'resund-2'), ('k:øresund', 'resund-3')]
+    """
+    wanted = {entity.key for entity in made.values()}
+    taken: set[str] = set()
+    tried: dict[str, int] = {}  # wanted key → the last suffix tried for it
+    keys: dict[str, str] = {}
+    for root in sorted(made, key=order.__getitem__):
+        key = made[root].key
+        if key in taken:
+            number = tried.get(key, 1) + 1
+            while f"{key}-{number}" in wanted or f"{key}-{number}" in taken:
+                number += 1
+            tried[key] = number
+            key = f"{key}-{number}"
+        taken.add(key)
+        keys[root] = key
+    return keys
 
 
 def _say(names: NameLevel, form: str) -> FormSay:
