@@ -4,6 +4,10 @@ next run completes."""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import sys
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +24,9 @@ from newsgraph.store import EmbeddedStore
 
 from tests.conftest import BASE, write_jsonl
 from tests.test_linking_invariance import _quads, _records
+
+#: The module (the package's ``stamp`` is its function of that name).
+stamps = importlib.import_module("newsgraph.linking.stamp")
 
 
 class Interrupted(Exception):
@@ -139,3 +146,51 @@ def test_an_ingest_into_an_empty_store_holds_each_article_once(tmp_path: Path) -
     held = list(linker.hashes)
     assert list(lists) == held and all(a is b for a, b in zip(lists, held, strict=True))
     assert all(a is b for a, b in zip(places, held, strict=True))
+
+
+#: Libraries the linking package imports whose answers are no part of a pass's result: the
+#: store's terms (pyoxigraph), the memo's key index (numpy, exact by construction) and the
+#: reconciliation client (sparqlwrapper: what it finds is kept in the store, an input).
+_STORAGE_ONLY = {"pyoxigraph", "numpy", "sparqlwrapper"}
+
+
+def _imported_distributions() -> set[str]:
+    """The distributions of the third-party modules graph/linking imports (read from its code)."""
+    found: set[str] = set()
+    for path in sorted(Path(stamps.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    third_party = found - set(sys.stdlib_module_names) - {"newsgraph", "__future__"}
+    by_module = metadata.packages_distributions()
+    return {name.lower() for module in third_party for name in by_module.get(module, [module])}
+
+
+def test_the_rules_fingerprint_names_every_library_the_rules_ask(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Equal stamps mean equal results only if the stamp changes with the libraries whose
+    answers the rules take: a stemmer's or a dictionary's new version can link names otherwise,
+    and the stamp of the last pass must then differ (the pass is made again)."""
+    imported = _imported_distributions()
+    assert {"snowballstemmer", "pymorphy3", "anyascii", "pycountry"} <= imported  # the oracle reads
+    assert imported - _STORAGE_ONLY <= set(stamps.LIBRARIES)
+    assert "pymorphy3-dicts-ru" in stamps.LIBRARIES  # read by pymorphy3, imported by none
+    version = metadata.version
+    before = stamps.rules_fingerprint()
+    for library, changed in (("pymorphy3-dicts-ru", True), ("snowballstemmer", True),
+                             ("rich", False)):  # fmt: skip
+        monkeypatch.setattr(
+            stamps.metadata,
+            "version",
+            lambda name, lib=library: "0.0.0" if name == lib else version(name),
+        )
+        stamps.rules_fingerprint.cache_clear()
+        try:
+            assert (stamps.rules_fingerprint() != before) is changed, library  # rich: the control
+        finally:
+            monkeypatch.undo()
+            stamps.rules_fingerprint.cache_clear()
+    assert stamps.rules_fingerprint() == before

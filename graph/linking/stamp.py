@@ -2,9 +2,9 @@
 
 A pass's result is a pure function of the stored records (each article's record digest), the
 overrides and reconciliations kept in the store, and the rules (this package's code, the
-authority file, pycountry's countries, the given names). :func:`stamp` digests all of them, so
-two equal stamps mean two equal results: a pass whose stamp equals the last clean pass's has
-nothing to do, and a cache whose stamp differs from the store's is not trusted.
+authority file, the given names, and the libraries the rules call). :func:`stamp` digests all
+of them, so two equal stamps mean two equal results: a pass whose stamp equals the last clean
+pass's has nothing to do, and a cache whose stamp differs from the store's is not trusted.
 
 The records enter the stamp as a :class:`Records` digest: a sum of one hash per (article,
 record digest), which a batch updates for its own articles instead of hashing every article of
@@ -22,10 +22,16 @@ from pathlib import Path
 
 from newsgraph.linking.overrides import Override
 
-__all__ = ["Records", "evidence_fingerprint", "rules_fingerprint", "stamp"]
+__all__ = ["LIBRARIES", "Records", "evidence_fingerprint", "rules_fingerprint", "stamp"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _DATA = ("authority.jsonl", "country-wikidata.csv", "given-names.txt")
+#: The module outside this package whose code decides a pass's result: entity keys
+#: (``keyify``), in the package of the data files.
+_CODE = ("namespaces.py",)
+#: The libraries whose answers the rules take: countries, stemming and dictionaries,
+#: romanisation (``tests/test_linking_pass.py`` reads the rules' imports to check the list).
+LIBRARIES = ("anyascii", "pycountry", "pymorphy3", "pymorphy3-dicts-ru", "snowballstemmer")
 #: The modules that compute an article's evidence (its cached part).
 _EVIDENCE = ("evidence.py", "textscan.py", "acronyms.py", "normalise.py", "cache.py")
 
@@ -48,10 +54,16 @@ def evidence_fingerprint() -> str:
 
 @cache
 def rules_fingerprint() -> str:
-    """Changes when any linking rule or data changes (every pass result may change)."""
+    """Changes when any linking rule or data changes (every pass result may change): this
+    package's code and the code of :data:`_CODE`, the data files, the versions of
+    :data:`LIBRARIES`, and Python's (its Unicode tables fold names)."""
     code = [path.read_bytes() for path in sorted(_PACKAGE.glob("*.py"))]
-    data = [resources.files("newsgraph.vocab").joinpath(name).read_bytes() for name in _DATA]
-    return _digest([*code, *data, metadata.version("pycountry").encode()])
+    vocab = resources.files("newsgraph.vocab")
+    code += [vocab.joinpath(name).read_bytes() for name in _CODE]
+    data = [vocab.joinpath(name).read_bytes() for name in _DATA]
+    versions = [f"{name} {metadata.version(name)}".encode() for name in LIBRARIES]
+    python = f"{sys.version_info.major}.{sys.version_info.minor}".encode()
+    return _digest([*code, *data, *versions, python])
 
 
 class Records:
