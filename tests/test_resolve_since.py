@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from newsgraph.linking import journal, kept_resolution
@@ -36,7 +37,7 @@ CRAFTED = [
     ("Brito", "President Tokayev"), ("Maria Brito", "Astana"), ("Tokayev",),
     ("Казахстан", "Токаев"), ("Kasachstan", "Europarat"), ("Council of Europe", "PACE"),
     ("British Petroleum (BP)", "BP"), ("Venice Commission", "Venice"), ("Lee Rainie", "Lee"),
-    ("Bill Lee",), ("Lee",),
+    ("Bill Lee",), ("Lee",), ("ZH",), ("Zeta Holdings", "Astana"),
 ]  # fmt: skip
 LANGS = ["en", "en", "en", "de", "ru", ""]
 #: Texts of some lists: acronyms they define (a form its entity holds without a mention).
@@ -44,6 +45,7 @@ TEXTS = {
     ("ZPQ", "Kazakhstan"): "The Zentral Pharma Quality (ZPQ) inspectors came.",
     ("Paxar", "Astana"): "Analysts at Zeta Holdings (ZH) said so.",
     ("ABC",): "Arab Banking Council (ABC) met.",
+    ("ZT",): "Zuma Trading (ZT) grew.",
 }
 
 
@@ -179,6 +181,43 @@ def test_a_batch_drafts_again_only_the_entities_it_changes():
     made = trickle.batch({f"{ARTICLE}new": (("Astana", "Paxar Corp"), "en")})
     assert made.kept is not None
     assert 0 < made.kept.drafts.drafted <= 4, "the entities whose mentions the batch counts"
+    _equal(made, trickle.scratch(), trickle.langs)
+
+
+def _zh_links(resolution: Resolution) -> dict[tuple[str, str], set[str]]:
+    (entity,) = [e for e in resolution.entities.values() if "Zeta Holdings" in e.forms]
+    return entity.links
+
+
+@pytest.mark.parametrize("listed", [True, False])
+def test_a_text_defining_a_name_redrafts_the_entity_listed_in_other_stories(listed):
+    """A story whose text defines "ZH" as Zeta Holdings, and whose list names neither, adds
+    itself to the evidence of the acronym's link: the entity of Zeta Holdings, listed by
+    other stories only, is drafted again (``graph/linking/changed.py``: the name-level facts
+    that changed; and, where no list names "ZH", the forms a text defines for a cluster)."""
+    trickle = Trickle()
+    stories = {f"{ARTICLE}zeta": (("Zeta Holdings", "Astana"), "en"),
+               f"{ARTICLE}paxar": (("Paxar", "Astana"), "en")}  # fmt: skip
+    if listed:
+        stories[f"{ARTICLE}zh"] = (("ZH",), "en")
+    first = _zh_links(trickle.batch(stories))
+    made = trickle.batch({f"{ARTICLE}paxar-2": (("Paxar", "Astana"), "en")})
+    assert _zh_links(made) != first, "the control: the batch changes the entity"
+    _equal(made, trickle.scratch(), trickle.langs)
+
+
+def test_a_story_rule_that_follows_a_cluster_elsewhere_redrafts_its_entity():
+    """ "Zuma" beside "Zuma Trading" means Zuma Trading in that story; when a later story
+    defines ZT for Zuma Trading, the cluster's root becomes ZT's, and the story's mention of
+    "Zuma" moves with it, though neither its list nor its form's own cluster changed."""
+    trickle = Trickle()
+    first = trickle.batch({f"{ARTICLE}zuma": (("Zuma Trading", "Zuma"), "en"),
+                           f"{ARTICLE}bare": (("Zuma",), "en")})  # fmt: skip
+    made = trickle.batch({f"{ARTICLE}zt": (("ZT",), "en")})
+    pair = (f"{ARTICLE}zuma", "Zuma")
+    assert first._assignment.exceptions[pair][0] != made._assignment.exceptions[pair][0], (
+        "the control: the story's rule now points at another root"
+    )
     _equal(made, trickle.scratch(), trickle.langs)
 
 

@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from newsgraph.linking.authority import Entry, entry_key
+from newsgraph.linking.changed import Basis, basis_of, changed_since
 from newsgraph.linking.kinds import choose_type
-from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment
+from newsgraph.linking.listing import Before
+from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment, Link
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
@@ -55,6 +57,11 @@ class Entity:
 FormSay = tuple[str, object, str | None, str | None, frozenset[str] | None, int]
 
 
+#: One form's share of a cluster: (root, rule, evidence articles, mentions). Its mentions that
+#: no story-level rule took are one share; each that one took is a share of its own.
+Share = tuple[str, str, frozenset[str], int]
+
+
 @dataclass
 class Drafts:
     """The entities a resolution drafted (by cluster root, before keys are told apart), and
@@ -70,66 +77,145 @@ class Drafts:
     rules: tuple[object, ...] = ()
     #: How many entities were drafted anew.
     drafted: int = 0
+    #: form → its shares; root → the mentions its forms' shares count (``members`` without
+    #: the forms a text defines); what they were made from (:mod:`graph.linking.changed`).
+    #: Kept in memory only: a resolution from drafts without them counts every form again.
+    shares: dict[str, tuple[Share, ...]] = field(default_factory=dict)
+    tallies: dict[str, Counter[str]] = field(default_factory=dict)
+    basis: Basis | None = None
 
 
 def build(
-    names: NameLevel, assignment: Assignment, before: Drafts | None = None
+    names: NameLevel,
+    assignment: Assignment,
+    before: Drafts | None = None,
+    articles: Before | None = None,
 ) -> tuple[dict[str, Entity], dict[str, str], Drafts]:
     """The entities by key, each cluster root's entity key, and the drafts made.
 
-    ``before``: the drafts of an earlier resolution; a cluster whose forms, links, anchor and
-    forms' says are what they were then is not drafted again (its entity is the same:
-    ``tests/test_resolve_since.py``)."""
+    ``before``: the drafts of an earlier resolution (taken: changed here); a cluster whose
+    forms, links, anchor and forms' says are what they were then is not drafted again (its
+    entity is the same: ``tests/test_resolve_since.py``). ``articles``: the articles whose
+    lists changed since, with what they listed; with ``before``'s shares and basis, only the
+    forms and clusters :func:`graph.linking.changed.changed_since` names are looked at."""
     uf = names.uf
-    members: dict[str, Counter[str]] = defaultdict(Counter)
-    links: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(dict)
-    for form, (root, rule, evidence), count in assignment.counts(names.form_articles):
-        members[root][form] += count
-        if rule:
-            links[root].setdefault((form, rule), set()).update(evidence)
-    for found in names.definitions.values():
-        for definition in found:
-            root = uf.find(node(parse(definition.short).key))
-            if root in members and uf.find(node(parse(definition.long).key)) == root:
-                members[root].setdefault(definition.short, 0)
+    rules = (tuple(names.overrides), tuple(sorted(names.reconciled.items())))
+    defined = _defined(names)
+    by_form: dict[str, list[Link]] = defaultdict(list)
+    for (_article, form), link in assignment.exceptions.items():
+        by_form[form].append(link)
+    if before is not None and before.rules != rules:
+        before = None
+    old = before if before is not None else Drafts()
+    if before is not None and before.basis is not None and articles is not None:
+        drafts, drafts.drafted = before, 0  # changed in place: what is not looked at stays
+        forms, dirty = changed_since(before.basis, names, assignment, articles, defined)
+        old_links: dict[str, dict[tuple[str, str], set[str]]] = {}
+    else:
+        drafts = Drafts(rules=rules)
+        forms, dirty = set(assignment.default) | by_form.keys(), set()
+        old_links = dict(old.links)
+    tallies, links, shares = drafts.tallies, drafts.links, drafts.shares
+    listing = names.form_articles
+    for form in forms:
+        own = by_form.get(form, ())
+        made_of: list[Share] = [(root, rule, evidence, 1) for root, rule, evidence in own]
+        plain = assignment.default.get(form)
+        count = listing.count(form) - len(own)
+        if plain is not None and count > 0:
+            made_of.append((*plain, count))
+        for root, rule, _evidence, mentions in shares.pop(form, ()):
+            _take(old_links, links, root)
+            tally = tallies[root]
+            tally[form] -= mentions
+            if not tally[form]:
+                del tally[form]
+            links.get(root, {}).pop((form, rule), None)
+            dirty.add(root)
+        for root, rule, evidence, mentions in made_of:
+            _take(old_links, links, root)
+            tallies.setdefault(root, Counter())[form] += mentions
+            if rule:
+                links.setdefault(root, {}).setdefault((form, rule), set()).update(evidence)
+            dirty.add(root)
+        if made_of:
+            shares[form] = tuple(made_of)
     overrides_by_key: dict[str, list[Override]] = defaultdict(list)
     for override in names.overrides:
         if override.action in ("type", "sameas"):
             overrides_by_key[parse(override.name).key].append(override)
-    rules = (tuple(names.overrides), tuple(sorted(names.reconciled.items())))
-    drafts = Drafts(members=dict(members), links=dict(links), rules=rules)
-    says = drafts.says
-    says.update((form, _say(names, form)) for forms in members.values() for form in forms)
-    if before is not None and before.rules == rules:
-        old_says, old_made, old_members, old_links, old_order = (
-            before.says, before.made, before.members, before.links, before.order
-        )  # fmt: skip
-    else:
-        old_says, old_made, old_members, old_links, old_order = {}, {}, {}, {}, {}
-    made, order = drafts.made, drafts.order
-    for root, forms in members.items():
-        kept, held = old_made.get(root), old_members.get(root)
+    defined_by_root: dict[str, list[str]] = defaultdict(list)
+    for root, form in defined:
+        defined_by_root[root].append(form)
+    says, made, order, members = drafts.says, drafts.made, drafts.order, drafts.members
+    said: dict[str, object] = {}  # form → its say before this build, for those said again
+    for root in dirty:
+        counted = tallies.get(root)
+        if not counted:
+            for table in (tallies, links, members, made, order):
+                table.pop(root, None)
+            continue
+        forms_of = Counter(counted)
+        for form in defined_by_root.get(root, ()):
+            forms_of.setdefault(form, 0)
+        held = old.members.get(root)
+        members[root] = forms_of
         own_links = links.get(root, {})
+        if not own_links:
+            links.pop(root, None)
+        for form in forms_of:
+            if form not in said and (form in forms or form not in says):
+                said[form] = old.says.get(form, _UNSAID)
+                says[form] = _say(names, form)
+        kept = old.made.get(root)
         if (
             kept is not None
             and held is not None
-            and held.items() == forms.items()  # a Counter's == takes a form counted 0 as absent
-            and old_links.get(root, {}) == own_links
+            and held.items() == forms_of.items()  # a Counter's == takes a form counted 0 as absent
+            and old_links.get(root, own_links) == own_links
             and kept.authority == uf.anchor.get(root)
-            and all(old_says.get(form) == says[form] for form in forms)
+            and all(said.get(form, says[form]) == says[form] for form in forms_of)
         ):
-            made[root], order[root] = kept, old_order[root]
+            made[root], order[root] = kept, old.order[root]
             continue
         entry = names.authority.entries[uf.anchor[root]] if root in uf.anchor else None
-        made[root] = _draft(names, root, forms, dict(own_links), entry, overrides_by_key)[1]
+        made[root] = _draft(names, root, forms_of, dict(own_links), entry, overrides_by_key)[1]
         order[root] = _precedence((root, made[root]))
         drafts.drafted += 1
+    drafts.basis = basis_of(names, assignment, defined)
     keys = unique_keys(made, order)
     entities = {
         keys[root]: entity if entity.key == keys[root] else replace(entity, key=keys[root])
         for root, entity in made.items()
     }
     return entities, keys, drafts
+
+
+#: A form's say before a build that had none for it.
+_UNSAID = object()
+
+
+def _take(
+    old_links: dict[str, dict[tuple[str, str], set[str]]],
+    links: dict[str, dict[tuple[str, str], set[str]]],
+    root: str,
+) -> None:
+    """Keep a copy of a cluster's links as they were, before the first change to them."""
+    if root not in old_links:
+        old_links[root] = {pair: set(found) for pair, found in links.get(root, {}).items()}
+
+
+def _defined(names: NameLevel) -> set[tuple[str, str]]:
+    """(root, form) for each acronym or short form a text defines for the cluster of its
+    expansion: a member of the cluster, counted 0 where no list names it."""
+    uf = names.uf
+    defined = set()
+    for found in names.definitions.values():
+        for definition in found:
+            root = uf.find(node(parse(definition.short).key))
+            if uf.find(node(parse(definition.long).key)) == root:
+                defined.add((root, definition.short))
+    return defined
 
 
 def unique_keys(

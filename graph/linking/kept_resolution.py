@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from newsgraph.linking.entities import Drafts
 from newsgraph.linking.journal import record, records
 from newsgraph.linking.listing import Listing
 from newsgraph.linking.resolve import Kept
@@ -69,10 +70,22 @@ def _without_corpus(listing: Listing) -> tuple[Any, ...]:
     return (copyreg.__newobj__, (Listing,), state)  # type: ignore[attr-defined]
 
 
+def _without_shares(drafts: Drafts) -> tuple[Any, ...]:
+    """Drafts as written down: without the shares and their basis, which are kept in memory
+    only (a resolution from drafts without them counts every form again)."""
+    state = dict(vars(drafts))
+    state["shares"], state["tallies"], state["basis"] = {}, {}, None
+    return (copyreg.__newobj__, (Drafts,), state)  # type: ignore[attr-defined]
+
+
 def _pickled(kept: Kept) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, Listing: _without_corpus}
+    pickler.dispatch_table = {
+        **copyreg.dispatch_table,
+        Listing: _without_corpus,
+        Drafts: _without_shares,
+    }
     pickler.dump(kept)
     return buffer.getvalue()
 

@@ -150,7 +150,7 @@ def resolve(
     names = NameLevel(corpus, authority, overrides, reconciled or {}, listing, pairs)
     names.link()
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
-    entities, keys, drafts = build(names, assignment, drafts)
+    entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
     default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
     exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
     with_exceptions = {article for article, _form in exceptions}
