@@ -221,6 +221,17 @@ def test_a_story_rule_that_follows_a_cluster_elsewhere_redrafts_its_entity():
     _equal(made, trickle.scratch(), trickle.langs)
 
 
+def test_a_longer_name_new_to_the_store_makes_an_older_form_a_short_form():
+    """ "Ottinger", alone in the store, shortens nothing; a batch that brings "James Ottinger"
+    beside it gives the older form a longer one (the forms' runs of words are brought up to
+    date by the forms a batch adds: ``graph/linking/mentions.py``, ``Prefixes``)."""
+    trickle = Trickle()
+    trickle.batch({f"{ARTICLE}bare": (("Ottinger",), "en"), f"{ARTICLE}x": (("Astana",), "en")})
+    made = trickle.batch({f"{ARTICLE}full": (("James Ottinger", "Ottinger"), "en")})
+    assert (f"{ARTICLE}full", "Ottinger") in made._assignment.exceptions  # the control
+    _equal(made, trickle.scratch(), trickle.langs)
+
+
 def test_the_articles_of_forms_new_to_the_store_are_not_looked_for(tmp_path):
     """A batch's new forms are listed by the batch's articles alone: ``affected`` does not read
     every list for them. The control: a batch that gives an older form another entity (a

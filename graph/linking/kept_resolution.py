@@ -34,6 +34,7 @@ from typing import Any
 from newsgraph.linking.entities import Drafts
 from newsgraph.linking.journal import record, records
 from newsgraph.linking.listing import Listing
+from newsgraph.linking.mentions import ShortFormLinks
 from newsgraph.linking.resolve import Kept
 from newsgraph.store.locks import process_alive
 
@@ -78,6 +79,14 @@ def _without_shares(drafts: Drafts) -> tuple[Any, ...]:
     return (copyreg.__newobj__, (Drafts,), state)  # type: ignore[attr-defined]
 
 
+def _without_prefixes(links: ShortFormLinks) -> tuple[Any, ...]:
+    """Short-form links as written down: without the forms' runs of words, kept in memory
+    only (a resolution from links without them finds them for every form)."""
+    state = dict(vars(links))
+    state["prefixes"], state["longer"] = None, None
+    return (copyreg.__newobj__, (ShortFormLinks,), state)  # type: ignore[attr-defined]
+
+
 def _pickled(kept: Kept) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
@@ -85,6 +94,7 @@ def _pickled(kept: Kept) -> bytes:
         **copyreg.dispatch_table,
         Listing: _without_corpus,
         Drafts: _without_shares,
+        ShortFormLinks: _without_prefixes,
     }
     pickler.dump(kept)
     return buffer.getvalue()

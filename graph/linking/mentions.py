@@ -81,30 +81,86 @@ class Assignment:
                 yield form, link, count
 
 
+@dataclass
+class Prefixes:
+    """The forms' words, and which forms each run of words begins (``by_prefix``) or ends
+    (``by_suffix``: one or two words), and which forms are exactly those words: a function
+    of the set of forms alone, so a batch brings it up to date by the forms it adds and
+    removes."""
+
+    #: The overrides the forms' words were read under.
+    overrides: tuple[object, ...] = ()
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    by_prefix: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    by_suffix: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    by_words: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+
+    def _runs(
+        self, words: tuple[str, ...]
+    ) -> Iterator[tuple[dict[tuple[str, ...], set[str]], tuple[str, ...]]]:
+        for size in range(1, len(words)):
+            yield self.by_prefix, words[:size]
+            if size <= 2:
+                yield self.by_suffix, words[-size:]
+
+    def add(self, form: str, words: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+        """Count ``form`` in; yield the runs whose forms it joined."""
+        self.words[form] = words
+        self.by_words.setdefault(words, set()).add(form)
+        for table, run in self._runs(words):
+            table.setdefault(run, set()).add(form)
+            yield run
+
+    def remove(self, form: str) -> Iterator[tuple[str, ...]]:
+        """Count ``form`` out; yield the runs whose forms it left."""
+        words = self.words.pop(form)
+        _discard(self.by_words, words, form)
+        for table, run in self._runs(words):
+            _discard(table, run, form)
+            yield run
+
+
+def _discard(table: dict[tuple[str, ...], set[str]], run: tuple[str, ...], form: str) -> None:
+    forms = table[run]
+    forms.discard(form)
+    if not forms:
+        del table[run]
+
+
 class _ShortForms:
     """Pairs (short, long) of forms where the short one may stand for the long one in a list."""
 
-    def __init__(self, names: NameLevel, roots: Mapping[str, tuple[str, tuple[str, ...]]]) -> None:
+    def __init__(
+        self,
+        names: NameLevel,
+        roots: Mapping[str, tuple[str, tuple[str, ...]]],
+        prefixes: Prefixes,
+        longer: dict[str, frozenset[str]],
+        forms: Iterable[str],
+    ) -> None:
+        """``longer``: each form's longer forms as they were (changed here), to be found
+        again for ``forms`` alone (the others' are as they were)."""
         self.names = names
         self.roots = roots
-        by_prefix: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        by_suffix: dict[tuple[str, ...], set[str]] = defaultdict(set)
-        for form, (_root, tokens) in roots.items():
-            for size in range(1, len(tokens)):
-                by_prefix[tokens[:size]].add(form)
-                if size <= 2:
-                    by_suffix[tokens[-size:]].add(form)
         #: form → the longer forms it may shorten (acronyms are checked per list).
-        self.longer: dict[str, set[str]] = {}
-        for form, (root, tokens) in roots.items():
-            name = names.parsed[form]
-            if not tokens or names.uf.anchor.get(root) or name.tokens != name.key_tokens:
+        self.longer = longer
+        anchor, parsed = names.uf.anchor, names.parsed
+        contested = names.authority.contested
+        by_prefix, by_suffix = prefixes.by_prefix, prefixes.by_suffix
+        for form in forms:
+            longer.pop(form, None)
+            found = roots.get(form)
+            if found is None:
                 continue
-            if name.key in names.authority.contested:
+            root, tokens = found
+            name = parsed[form]
+            if not tokens or anchor.get(root) or name.tokens != name.key_tokens:
+                continue
+            if name.key in contested:
                 continue  # two known entities own it ("Georgia"): neither a short form
-            longer = set(by_prefix.get(tokens, ())) | set(by_suffix.get(tokens, ()))
-            if longer or name.acronym:
-                self.longer[form] = longer
+            shortens = by_prefix.get(tokens, set()) | by_suffix.get(tokens, set())
+            if shortens or name.acronym:
+                longer[form] = frozenset(shortens)
 
     def target(self, form: str, others: tuple[str, ...]) -> str | None:
         """The root of the one longer name in the same list that ``form`` shortens."""
@@ -183,6 +239,10 @@ class ShortFormLinks:
     says: dict[str, Say]
     #: How many articles' lists were looked at to make them.
     looked_at: int = 0
+    #: The forms' words and runs, and each form's longer forms, for the next resolution to
+    #: bring up to date (kept in memory only: one without them finds them for every form).
+    prefixes: Prefixes | None = None
+    longer: dict[str, frozenset[str]] | None = None
 
 
 def assign(
@@ -198,9 +258,21 @@ def assign(
     local_merges = {
         (o.article, o.name): o.target for o in names.overrides if o.action == "merge" and o.article
     }
-    roots = {form: (find(node(key)), tuple(key.split())) for form, key in names.effective.items()}
-    shorts = _ShortForms(names, roots)
-    short_links = _short_form_links(names, roots, shorts, before, changed)
+    overrides = tuple(names.overrides)  # a split override gives a form its own key, words
+    kept = before is not None and before.prefixes is not None and before.longer is not None
+    prefixes = before.prefixes if kept and before is not None else None
+    if prefixes is None or prefixes.overrides != overrides:
+        prefixes, words, kept = Prefixes(overrides=overrides), {}, False
+    else:
+        words = prefixes.words
+    roots = {}
+    for form, key in names.effective.items():
+        tokens = words.get(form)
+        roots[form] = (find(node(key)), tokens if tokens is not None else tuple(key.split()))
+    longer, moved = _brought_up_to_date(names, roots, prefixes, before if kept else None)
+    shorts = _ShortForms(names, roots, prefixes, longer, moved)
+    short_links = _short_form_links(names, roots, shorts, before, changed, moved)
+    short_links.prefixes, short_links.longer = prefixes, shorts.longer
     local_acronyms = names.local_acronyms
     acronym_articles = {article for article, _short in local_acronyms}
     merge_articles = {article for article, _form in local_merges}
@@ -239,33 +311,79 @@ def assign(
     return result, short_links
 
 
+def _brought_up_to_date(
+    names: NameLevel,
+    roots: Mapping[str, tuple[str, tuple[str, ...]]],
+    prefixes: Prefixes,
+    before: ShortFormLinks | None,
+) -> tuple[dict[str, frozenset[str]], Collection[str]]:
+    """``prefixes`` made the index of the forms of ``roots``; and each form's longer forms as
+    they were, with the forms whose longer forms or say may have changed since: those added
+    or removed, those a run of whose words they are, and those whose cluster or its anchor
+    moved (every form when nothing was kept)."""
+    if before is None or before.longer is None or not prefixes.words:
+        for form, (_root, tokens) in roots.items():
+            for _run in prefixes.add(form, tokens):
+                pass
+        return {}, roots.keys()
+    forms: set[str] = set()
+    runs: set[tuple[str, ...]] = set()
+    for form in prefixes.words.keys() - roots.keys():
+        runs.update(prefixes.remove(form))
+        forms.add(form)
+    for form in roots.keys() - prefixes.words.keys():
+        runs.update(prefixes.add(form, roots[form][1]))
+        forms.add(form)
+    by_words = prefixes.by_words
+    for run in runs:
+        forms.update(by_words.get(run, ()))
+    anchor, says = names.uf.anchor, before.says
+    forms.update(
+        form
+        for form, (root, _words) in roots.items()
+        if (say := says.get(form)) is None or say[0] != root or say[2] != anchor.get(root)
+    )
+    return before.longer, forms
+
+
 def _short_form_links(
     names: NameLevel,
     roots: Mapping[str, tuple[str, tuple[str, ...]]],
     shorts: _ShortForms,
     before: ShortFormLinks | None,
     changed: Collection[str],
+    forms: Collection[str],
 ) -> ShortFormLinks:
+    """The links, from ``before``'s where it has them: its says brought up to date for
+    ``forms`` (the others' are as they were), and the lists looked at again that are
+    ``changed`` or name a form whose say moved."""
     anchor, longer = names.uf.anchor, shorts.longer
-    says: dict[str, Say] = {}
-    for form, (root, words) in roots.items():
-        shortens = longer.get(form)
-        says[form] = (
-            root,
-            words,
-            anchor.get(root),
-            None if shortens is None else frozenset(shortens),
-        )
     lists = names.corpus.lists
     if before is None:
+        says = {
+            form: (root, words, anchor.get(root), longer.get(form))
+            for form, (root, words) in roots.items()
+        }
         return ShortFormLinks(_shortened(lists, lists, shorts), says, len(lists))
-    old = before.says
-    # a form new to the corpus is listed by changed articles alone: not looked for
-    moved = [form for form, say in says.items() if form in old and old[form] != say]
+    says = before.says
+    moved = []
+    for form in forms:
+        found = roots.get(form)
+        if found is None:
+            says.pop(form, None)
+            continue
+        root, words = found
+        say = (root, words, anchor.get(root), longer.get(form))
+        # a form new to the corpus is listed by changed articles alone: not looked for
+        if form in says and says[form] != say:
+            moved.append(form)
+        says[form] = say
     again = set(changed)
-    for found in names.form_articles.articles(moved).values():
-        again.update(found)
-    links = {article: kept for article, kept in before.links.items() if article not in again}
+    for found_in in names.form_articles.articles(moved).values():
+        again.update(found_in)
+    links = before.links
+    for article in again:
+        links.pop(article, None)
     links.update(_shortened(again, lists, shorts))
     return ShortFormLinks(links, says, len(again))
 
