@@ -232,6 +232,21 @@ def test_a_longer_name_new_to_the_store_makes_an_older_form_a_short_form():
     _equal(made, trickle.scratch(), trickle.langs)
 
 
+def test_a_name_that_wants_a_numbered_key_moves_the_cluster_numbered_with_it():
+    """ "Øresund" and "Resund" want ``resund``: one has it, the other ``resund-2``, until a
+    batch brings "Resund 2", which wants ``resund-2`` as its own; the other moves to
+    ``resund-3`` though the batch drafted neither (``graph/linking/keys.py``)."""
+    trickle = Trickle()
+    first = trickle.batch({f"{ARTICLE}o": (("Øresund",), "en"), f"{ARTICLE}r": (("Resund",), "en")})
+    assert sorted(first.entities) == ["resund", "resund-2"]
+    made = trickle.batch({f"{ARTICLE}r2": (("Resund 2",), "en")})
+    assert sorted(made.entities) == ["resund", "resund-2", "resund-3"]  # the control
+    _equal(made, trickle.scratch(), trickle.langs)
+    again = trickle.batch({f"{ARTICLE}r2": (("Astana",), "en")})  # and back
+    assert sorted(again.entities) == ["astana", "resund", "resund-2"]
+    _equal(again, trickle.scratch(), trickle.langs)
+
+
 def test_the_articles_of_forms_new_to_the_store_are_not_looked_for(tmp_path):
     """A batch's new forms are listed by the batch's articles alone: ``affected`` does not read
     every list for them. The control: a batch that gives an older form another entity (a

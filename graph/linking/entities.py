@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from newsgraph.linking.authority import Entry, entry_key
 from newsgraph.linking.changed import Basis, basis_of, changed_since
+from newsgraph.linking.keys import Keys
 from newsgraph.linking.kinds import choose_type
 from newsgraph.linking.listing import Before
 from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment, Link
@@ -24,7 +25,7 @@ from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 from newsgraph.vocab.namespaces import keyify
 
-__all__ = ["Drafts", "Entity", "build", "text_index", "unique_keys"]
+__all__ = ["Drafts", "Entity", "build", "text_index"]
 
 
 @dataclass
@@ -83,6 +84,8 @@ class Drafts:
     shares: dict[str, tuple[Share, ...]] = field(default_factory=dict)
     tallies: dict[str, Counter[str]] = field(default_factory=dict)
     basis: Basis | None = None
+    #: The entities' keys (:mod:`graph.linking.keys`), kept in memory only too.
+    keys: Keys | None = None
 
 
 def build(
@@ -149,11 +152,13 @@ def build(
         defined_by_root[root].append(form)
     says, made, order, members = drafts.says, drafts.made, drafts.order, drafts.members
     said: dict[str, object] = {}  # form → its say before this build, for those said again
+    redrafted: set[str] = set()  # roots drafted anew, or no longer drafted
     for root in dirty:
         counted = tallies.get(root)
         if not counted:
             for table in (tallies, links, members, made, order):
                 table.pop(root, None)
+            redrafted.add(root)
             continue
         forms_of = Counter(counted)
         for form in defined_by_root.get(root, ()):
@@ -182,13 +187,14 @@ def build(
         made[root] = _draft(names, root, forms_of, dict(own_links), entry, overrides_by_key)[1]
         order[root] = _precedence((root, made[root]))
         drafts.drafted += 1
+        redrafted.add(root)
     drafts.basis = basis_of(names, assignment, defined)
-    keys = unique_keys(made, order)
-    entities = {
-        keys[root]: entity if entity.key == keys[root] else replace(entity, key=keys[root])
-        for root, entity in made.items()
-    }
-    return entities, keys, drafts
+    keys = drafts.keys if drafts is before and drafts.keys is not None else None
+    if keys is None:
+        keys = drafts.keys = Keys()
+        redrafted = set(made)
+    keys.update(made, order, redrafted)
+    return dict(keys.entities), dict(keys.of), drafts
 
 
 #: A form's say before a build that had none for it.
@@ -216,37 +222,6 @@ def _defined(names: NameLevel) -> set[tuple[str, str]]:
             if uf.find(node(parse(definition.long).key)) == root:
                 defined.add((root, definition.short))
     return defined
-
-
-def unique_keys(
-    made: Mapping[str, Entity], order: Mapping[str, tuple[object, ...]]
-) -> dict[str, str]:
-    """Each cluster root's entity key, one per cluster: of the clusters wanting a key, the
-    first by precedence (``order``) has it; each other takes the first ``key-2``, ``key-3``, …
-    that no cluster wants as its own and none took before. So "Øresund" and "Resund" (both
-    ``resund``) never take the key of "Resund 2" (``resund-2``), and the keys depend on the
-    clusters alone, never on the order stories came in (``tests/test_resolve.py``).
-
-    >>> made = {r: Entity(key=k, name=r, type="Thing") for r, k in
-    ...         [("k:øresund", "resund"), ("k:resund", "resund"), ("k:resund 2", "resund-2")]}
-    >>> sorted(unique_keys(made, {r: (r,) for r in made}).items())
-    [('k:resund', 'resund'), ('k:resund 2', 'resund-2'), ('k:øresund', 'resund-3')]
-    """
-    wanted = {entity.key for entity in made.values()}
-    taken: set[str] = set()
-    tried: dict[str, int] = {}  # wanted key → the last suffix tried for it
-    keys: dict[str, str] = {}
-    for root in sorted(made, key=order.__getitem__):
-        key = made[root].key
-        if key in taken:
-            number = tried.get(key, 1) + 1
-            while f"{key}-{number}" in wanted or f"{key}-{number}" in taken:
-                number += 1
-            tried[key] = number
-            key = f"{key}-{number}"
-        taken.add(key)
-        keys[root] = key
-    return keys
 
 
 def _say(names: NameLevel, form: str) -> FormSay:

@@ -75,7 +75,7 @@ def _without_shares(drafts: Drafts) -> tuple[Any, ...]:
     """Drafts as written down: without the shares and their basis, which are kept in memory
     only (a resolution from drafts without them counts every form again)."""
     state = dict(vars(drafts))
-    state["shares"], state["tallies"], state["basis"] = {}, {}, None
+    state["shares"], state["tallies"], state["basis"], state["keys"] = {}, {}, None, None
     return (copyreg.__newobj__, (Drafts,), state)  # type: ignore[attr-defined]
 
 
