@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from newsgraph.records import validate
 
-from bench import corpus, runner
+from bench import corpus, resolve_batch, runner
 from bench.measure import Sample, percentile
 from bench.report import Figure, table
 from tests.conftest import ROOT
@@ -152,3 +152,14 @@ def test_quick_run_measures_every_part_end_to_end(tmp_path: Path) -> None:
     assert "from the entity summaries" in notes["articles mentioning a rare entity, p50"]
     assert "from the entity summaries" not in notes["an article's description, p50"]
     assert json.dumps(text)  # the table is plain text
+
+
+def test_the_batch_resolution_bench_resolves_as_from_scratch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m bench.resolve_batch`` on a small corpus: every batch resolved from what the
+    last kept, and the last equal to a resolution from scratch (its exit status says so)."""
+    arguments = ["--size", "1000", "--batches", "3", "--batch-size", "40", "--cache", str(tmp_path)]
+    assert resolve_batch.main(arguments) == 0
+    row = capsys.readouterr().out.strip().splitlines()[-1]
+    assert row.startswith("| 1000 | 1,120 |") and row.endswith("| yes |")

@@ -82,7 +82,7 @@ class Drafts:
     #: the forms a text defines); what they were made from (:mod:`graph.linking.changed`).
     #: Kept in memory only: a resolution from drafts without them counts every form again.
     shares: dict[str, tuple[Share, ...]] = field(default_factory=dict)
-    tallies: dict[str, Counter[str]] = field(default_factory=dict)
+    tallies: dict[str, dict[str, int]] = field(default_factory=dict)
     basis: Basis | None = None
     #: The entities' keys (:mod:`graph.linking.keys`), kept in memory only too.
     keys: Keys | None = None
@@ -130,14 +130,17 @@ def build(
         for root, rule, _evidence, mentions in shares.pop(form, ()):
             _take(old_links, links, root)
             tally = tallies[root]
-            tally[form] -= mentions
-            if not tally[form]:
+            left = tally[form] - mentions
+            if left:
+                tally[form] = left
+            else:
                 del tally[form]
             links.get(root, {}).pop((form, rule), None)
             dirty.add(root)
         for root, rule, evidence, mentions in made_of:
             _take(old_links, links, root)
-            tallies.setdefault(root, Counter())[form] += mentions
+            tally = tallies.setdefault(root, {})
+            tally[form] = tally.get(form, 0) + mentions
             if rule:
                 links.setdefault(root, {}).setdefault((form, rule), set()).update(evidence)
             dirty.add(root)

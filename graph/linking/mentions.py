@@ -103,13 +103,20 @@ class Prefixes:
             if size <= 2:
                 yield self.by_suffix, words[-size:]
 
-    def add(self, form: str, words: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
-        """Count ``form`` in; yield the runs whose forms it joined."""
+    def add(self, form: str, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """Count ``form`` in; the runs whose forms it joined."""
+        self.count(form, words)
+        return [run for _table, run in self._runs(words)]
+
+    def count(self, form: str, words: tuple[str, ...]) -> None:
+        """Count ``form`` in."""
         self.words[form] = words
         self.by_words.setdefault(words, set()).add(form)
-        for table, run in self._runs(words):
-            table.setdefault(run, set()).add(form)
-            yield run
+        by_prefix, by_suffix = self.by_prefix, self.by_suffix
+        for size in range(1, len(words)):
+            by_prefix.setdefault(words[:size], set()).add(form)
+            if size <= 2:
+                by_suffix.setdefault(words[-size:], set()).add(form)
 
     def remove(self, form: str) -> Iterator[tuple[str, ...]]:
         """Count ``form`` out; yield the runs whose forms it left."""
@@ -323,8 +330,7 @@ def _brought_up_to_date(
     moved (every form when nothing was kept)."""
     if before is None or before.longer is None or not prefixes.words:
         for form, (_root, tokens) in roots.items():
-            for _run in prefixes.add(form, tokens):
-                pass
+            prefixes.count(form, tokens)
         return {}, roots.keys()
     forms: set[str] = set()
     runs: set[tuple[str, ...]] = set()
