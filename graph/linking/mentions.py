@@ -324,10 +324,11 @@ def _brought_up_to_date(
     prefixes: Prefixes,
     before: ShortFormLinks | None,
 ) -> tuple[dict[str, frozenset[str]], Collection[str]]:
-    """``prefixes`` made the index of the forms of ``roots``; and each form's longer forms as
-    they were, with the forms whose longer forms or say may have changed since: those added
-    or removed, those a run of whose words they are, and those whose cluster or its anchor
-    moved (every form when nothing was kept)."""
+    """Bring ``prefixes`` up to date with the forms of ``roots``. Return each form's longer
+    forms as they were (for the caller to change) and the forms whose longer forms or say may
+    have changed: the forms added or removed, the forms whose words are a run that one of those
+    begins or ends, and the forms whose cluster or its anchor moved. With nothing kept: an
+    empty table and every form."""
     if before is None or before.longer is None or not prefixes.words:
         for form, (_root, tokens) in roots.items():
             prefixes.count(form, tokens)
