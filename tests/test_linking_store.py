@@ -162,7 +162,7 @@ def test_link_changes_are_written_in_chunks_with_the_same_result(
 def test_clusters_wanting_one_key_are_three_entities_in_the_store(tmp_path: Path) -> None:
     """The names "Øresund" and "Resund" both want the key ``resund``; "Resund 2" wants ``resund-2``, the
     key the former rule numbered the second of them with, so that one entity IRI stood for two
-    clusters (``graph/linking/entities.py``, ``unique_keys``). Through the command: each
+    clusters (``graph/linking/keys.py``). Through the command: each
     article mentions the entity of its own name, and the three are apart."""
     names = ["Øresund", "Resund", "Resund 2"]
     path = write_jsonl(

@@ -63,28 +63,17 @@ class _Parts(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _without_corpus(listing: Listing) -> tuple[Any, ...]:
-    """A listing as written down: without the lists and languages it counted, which are the
-    corpus's (``inputs.bin``); :meth:`Listing.advance` hands them back."""
-    state = dict(vars(listing))
-    state["lists"], state["_langs"] = {}, None
-    return (copyreg.__newobj__, (Listing,), state)  # type: ignore[attr-defined]
+def _leaving_out(**blanks: Any) -> Callable[[object], tuple[Any, ...]]:
+    """A reducer that writes an object down with some fields blank: a listing without the lists
+    and languages it counted (the corpus's, ``inputs.bin``: :meth:`Listing.advance` hands them
+    back); drafts and short-form links without what they keep in memory only (a resolution from
+    parts without them finds them again for every form)."""
 
+    def reduce(part: object) -> tuple[Any, ...]:
+        state = {**vars(part), **blanks}
+        return (copyreg.__newobj__, (type(part),), state)  # type: ignore[attr-defined]
 
-def _without_shares(drafts: Drafts) -> tuple[Any, ...]:
-    """Drafts as written down: without the shares and their basis, which are kept in memory
-    only (a resolution from drafts without them counts every form again)."""
-    state = dict(vars(drafts))
-    state["shares"], state["tallies"], state["basis"], state["keys"] = {}, {}, None, None
-    return (copyreg.__newobj__, (Drafts,), state)  # type: ignore[attr-defined]
-
-
-def _without_prefixes(links: ShortFormLinks) -> tuple[Any, ...]:
-    """Short-form links as written down: without the forms' runs of words, kept in memory
-    only (a resolution from links without them finds them for every form)."""
-    state = dict(vars(links))
-    state["prefixes"], state["longer"] = None, None
-    return (copyreg.__newobj__, (ShortFormLinks,), state)  # type: ignore[attr-defined]
+    return reduce
 
 
 def _pickled(kept: Kept) -> bytes:
@@ -92,9 +81,9 @@ def _pickled(kept: Kept) -> bytes:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {
         **copyreg.dispatch_table,
-        Listing: _without_corpus,
-        Drafts: _without_shares,
-        ShortFormLinks: _without_prefixes,
+        Listing: _leaving_out(lists={}, _langs=None),
+        Drafts: _leaving_out(shares={}, tallies={}, basis=None, keys=None),
+        ShortFormLinks: _leaving_out(prefixes=None, longer=None),
     }
     pickler.dump(kept)
     return buffer.getvalue()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from newsgraph.linking.entities import Entity
 
-__all__ = ["Keys", "unique_keys"]
+__all__ = ["Keys"]
 
 _SUFFIXED = re.compile(r"(.+)-(\d+)")
 
@@ -32,7 +32,16 @@ _SUFFIXED = re.compile(r"(.+)-(\d+)")
 @dataclass
 class Keys:
     """Each group's clusters in precedence order, each cluster's key, and the entities by key
-    (an entity's copy with its key where the key is suffixed)."""
+    (an entity's copy with its key where the key is suffixed).
+
+    >>> from newsgraph.linking.entities import Entity
+    >>> made = {r: Entity(key=k, name=r, type="Thing") for r, k in
+    ...         [("k:øresund", "resund"), ("k:resund", "resund"), ("k:resund 2", "resund-2")]}
+    >>> keys = Keys()
+    >>> keys.update(made, {r: (r,) for r in made}, made)
+    >>> sorted(keys.of.items())
+    [('k:resund', 'resund'), ('k:resund 2', 'resund-2'), ('k:øresund', 'resund-3')]
+    """
 
     groups: dict[str, list[str]] = field(default_factory=dict)
     of: dict[str, str] = field(default_factory=dict)
@@ -89,19 +98,3 @@ class Keys:
             entity = made[root]
             self.of[root] = key
             self.entities[key] = entity if entity.key == key else replace(entity, key=key)
-
-
-def unique_keys(
-    made: Mapping[str, Entity], order: Mapping[str, tuple[object, ...]]
-) -> dict[str, str]:
-    """Each cluster root's entity key, told from scratch.
-
-    >>> from newsgraph.linking.entities import Entity
-    >>> made = {r: Entity(key=k, name=r, type="Thing") for r, k in
-    ...         [("k:øresund", "resund"), ("k:resund", "resund"), ("k:resund 2", "resund-2")]}
-    >>> sorted(unique_keys(made, {r: (r,) for r in made}).items())
-    [('k:resund', 'resund'), ('k:resund 2', 'resund-2'), ('k:øresund', 'resund-3')]
-    """
-    keys = Keys()
-    keys.update(made, order, made.keys())
-    return keys.of

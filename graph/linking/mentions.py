@@ -112,11 +112,8 @@ class Prefixes:
         """Count ``form`` in."""
         self.words[form] = words
         self.by_words.setdefault(words, set()).add(form)
-        by_prefix, by_suffix = self.by_prefix, self.by_suffix
-        for size in range(1, len(words)):
-            by_prefix.setdefault(words[:size], set()).add(form)
-            if size <= 2:
-                by_suffix.setdefault(words[-size:], set()).add(form)
+        for table, run in self._runs(words):
+            table.setdefault(run, set()).add(form)
 
     def remove(self, form: str) -> Iterator[tuple[str, ...]]:
         """Count ``form`` out; yield the runs whose forms it left."""
@@ -266,17 +263,15 @@ def assign(
         (o.article, o.name): o.target for o in names.overrides if o.action == "merge" and o.article
     }
     overrides = tuple(names.overrides)  # a split override gives a form its own key, words
-    kept = before is not None and before.prefixes is not None and before.longer is not None
-    prefixes = before.prefixes if kept and before is not None else None
+    prefixes = before.prefixes if before is not None else None
     if prefixes is None or prefixes.overrides != overrides:
-        prefixes, words, kept = Prefixes(overrides=overrides), {}, False
-    else:
-        words = prefixes.words
+        prefixes = Prefixes(overrides=overrides)
+    words = prefixes.words
     roots = {}
     for form, key in names.effective.items():
         tokens = words.get(form)
         roots[form] = (find(node(key)), tokens if tokens is not None else tuple(key.split()))
-    longer, moved = _brought_up_to_date(names, roots, prefixes, before if kept else None)
+    longer, moved = _brought_up_to_date(names, roots, prefixes, before)
     shorts = _ShortForms(names, roots, prefixes, longer, moved)
     short_links = _short_form_links(names, roots, shorts, before, changed, moved)
     short_links.prefixes, short_links.longer = prefixes, shorts.longer
@@ -329,7 +324,7 @@ def _brought_up_to_date(
     have changed: the forms added or removed, the forms whose words are a run that one of those
     begins or ends, and the forms whose cluster or its anchor moved. With nothing kept: an
     empty table and every form."""
-    if before is None or before.longer is None or not prefixes.words:
+    if before is None or before.longer is None or not prefixes.words:  # nothing kept
         for form, (_root, tokens) in roots.items():
             prefixes.count(form, tokens)
         return {}, roots.keys()
