@@ -289,6 +289,14 @@ class StoreSystem(RuleBasedStateMachine):
             time.sleep(0.005)
         time.sleep(delay)
         _kill_tree(process)
+        if self.server is not None:
+            # A server settles what the command left: it commits a handed run it had checked
+            # the command still waited for, or rolls back; it takes a lent primary back and
+            # undoes the cut unit. The journal is there until it has.
+            journal = self.store / "journal.json"
+            deadline = time.monotonic() + 30
+            while journal.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
         if process.returncode == 0:
             self._ingested(part)  # it ended before the kill
             return

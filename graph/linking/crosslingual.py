@@ -30,14 +30,16 @@ from newsgraph.linking.normalise import key_of
 if TYPE_CHECKING:
     from newsgraph.linking.names import NameLevel
 
-__all__ = ["link_across", "sources"]
+__all__ = [
+    "ROMANISING", "TRANSLITERATED_TYPES", "compared_words", "link_across", "sources",
+]  # fmt: skip
 
 #: Types whose names a transliteration may join.
 TRANSLITERATED_TYPES = frozenset(
     {"Person", "Organization", "GovernmentOrganization", "NewsMediaOrganization"}
 )
 #: Languages whose romanisation of Russian and Kazakh names differs from English.
-_ROMANISING = frozenset({"de", "fr", "es", "it", "nl", "pl", "pt", "tr"})
+ROMANISING = frozenset({"de", "fr", "es", "it", "nl", "pl", "pt", "tr"})
 
 
 def sources() -> dict[str, str]:
@@ -68,7 +70,7 @@ def entry_definitions(names: NameLevel) -> dict[str, list[acronyms.Definition]]:
     """article → the acronyms its entity list defines inside entries; the entries themselves
     join their long forms here."""
     entries: list[tuple[str, acronyms.Definition]] = []
-    for form in sorted(names.form_articles):
+    for form in names.forms:
         definition = acronyms.in_entry(form)
         if definition is None:
             continue
@@ -102,7 +104,7 @@ def _names_in_languages(names: NameLevel) -> None:
             break
 
 
-def _words(form: str, lang: str) -> tuple[str, ...]:
+def compared_words(form: str, lang: str) -> tuple[str, ...]:
     """The words morphology compares: an entry's long form without its acronym, and
     without a leading article of the language."""
     definition = acronyms.in_entry(form)
@@ -120,14 +122,14 @@ def _inflections(names: NameLevel) -> None:
     source = sources()["inflectedForm"]
     surnames = {
         key
-        for form in names.form_articles
+        for form in names.forms
         if people.person_shape(form) and " " in form
         for key in people.surname_keys(form)
     }
     for lang in sorted(by_lang):
         blocks: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-        for form in sorted(names.form_articles):
-            words = _words(form, lang)
+        for form in names.forms:
+            words = compared_words(form, lang)
             block = morphology.blocking_key(words, lang)
             if block is not None:
                 blocks[block].append((words, _node(names.effective[form])))
@@ -138,7 +140,7 @@ def _inflections(names: NameLevel) -> None:
                 if block is not None and block in blocks:
                     blocks[block].append((words, "a:" + entry_id))
         for form in sorted(by_lang[lang]):
-            words = _words(form, lang)
+            words = compared_words(form, lang)
             inflected = _node(names.effective[form])
             block = morphology.blocking_key(words, lang)
             candidates = blocks.get(block, []) if block is not None else []
@@ -167,13 +169,13 @@ def transliterations(names: NameLevel) -> None:
     uf = names.uf
     queries = [
         form
-        for form in sorted(names.form_articles)
-        if scripts.is_cyrillic(form) or (names.form_langs.get(form, frozenset()) & _ROMANISING)
+        for form in names.forms
+        if scripts.is_cyrillic(form) or (names.form_langs.get(form, frozenset()) & ROMANISING)
     ]
     if not queries:
         return
     members: dict[str, list[str]] = defaultdict(list)
-    for form in names.form_articles:
+    for form in names.forms:
         members[names.root(form)].append(form)
     targets: dict[str, set[str]] = defaultdict(set)
     for root, forms in sorted(members.items()):
@@ -201,7 +203,7 @@ def transliterations(names: NameLevel) -> None:
             if len(skeleton.replace(" ", "")) < 3:
                 continue
             found = targets.get(skeleton, set()) - {own}
-            if len(found) == 1 and (cyrillic or lang in _ROMANISING):
+            if len(found) == 1 and (cyrillic or lang in ROMANISING):
                 name_node = _node(names.effective[form])
                 if uf.union(next(iter(found)), name_node, "transliteration"):
                     names.sources.setdefault(name_node, source)

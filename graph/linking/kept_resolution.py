@@ -84,6 +84,7 @@ def _pickled(kept: Kept) -> bytes:
         Listing: _leaving_out(lists={}, _langs=None),
         Drafts: _leaving_out(shares={}, tallies={}, basis=None, keys=None),
         ShortFormLinks: _leaving_out(prefixes=None, longer=None),
+        Kept: _leaving_out(names=None, components=None),
     }
     pickler.dump(kept)
     return buffer.getvalue()

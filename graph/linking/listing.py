@@ -152,9 +152,12 @@ class Listing:
         self.lists = lists
         self._langs = langs
 
-    def languages(self, langs: Mapping[str, str]) -> dict[str, set[str]]:
+    def languages(
+        self, langs: Mapping[str, str], forms: Iterable[str] | None = None
+    ) -> dict[str, set[str]]:
         """form → the languages of the articles whose lists hold it (``langs``: article → its
-        language; an article without one adds none), for every form some such article lists.
+        language; an article without one adds none), for every form some such article lists
+        (or for those of ``forms``).
 
         A form is in the language most articles share exactly when more lists hold it than the
         lists of the other articles, so only those are read (at a million articles of one
@@ -165,12 +168,24 @@ class Listing:
             self._langs = langs
         if tongues is None:
             return {}
+        elsewhere, major, others, counts = (
+            tongues.elsewhere,
+            tongues.major,
+            tongues.others,
+            self._counts,
+        )
         found: dict[str, set[str]] = defaultdict(set)
-        for form, counted in tongues.others.items():
-            found[form].update(counted)
-        elsewhere, major = tongues.elsewhere, tongues.major
-        for form, count in self._counts.items():
-            if count > elsewhere.get(form, 0):
+        if forms is None:
+            for form, counted in others.items():
+                found[form].update(counted)
+            for form, count in counts.items():
+                if count > elsewhere.get(form, 0):
+                    found[form].add(major)
+            return dict(found)
+        for form in forms:
+            if form in others:
+                found[form].update(others[form])
+            if counts.get(form, 0) > elsewhere.get(form, 0):
                 found[form].add(major)
         return dict(found)
 

@@ -29,7 +29,9 @@ from typing import Any
 
 import snowballstemmer
 
-__all__ = ["INFLECTING", "base_of", "blocking_key", "content_words", "related", "words_of"]
+__all__ = [
+    "INFLECTING", "base_of", "blocking_key", "content_words", "possible_bases", "related", "words_of",
+]  # fmt: skip
 
 #: Languages whose inflected forms join their base.
 INFLECTING = frozenset({"de", "ru", "kk"})
@@ -189,14 +191,29 @@ def base_of(tokens: tuple[str, ...], candidates: frozenset[str], lang: str) -> s
     >>> base_of(("nordegrens",), frozenset({"nordegren", "woods"}), "de")
     'nordegren'
     """
-    if lang not in INFLECTING or len(tokens) != 1:
-        return None
-    word = tokens[0]
-    found = {
-        key
-        for cut in range(1, min(4, len(word) - 2))
-        if (key := word[:-cut]) in candidates and related((word,), (key,), lang)
-    }
-    if lang in ("ru", "kk") and _cyrillic(word):
-        found |= {lemma for lemma in _lemmas(word) if lemma != word and lemma in candidates}
+    cut, lemmas = _bases(tokens, lang)
+    found = {key for key in cut if key in candidates and related((tokens[0],), (key,), lang)}
+    found |= lemmas & candidates
     return next(iter(found)) if len(found) == 1 else None
+
+
+def possible_bases(tokens: tuple[str, ...], lang: str) -> frozenset[str]:
+    """Every key :func:`base_of` may answer for ``tokens``, whatever the candidates.
+
+    >>> sorted(possible_bases(("nordegrens",), "de"))
+    ['nordegr', 'nordegre', 'nordegren']
+    """
+    cut, lemmas = _bases(tokens, lang)
+    return cut | lemmas
+
+
+def _bases(tokens: tuple[str, ...], lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The word without an ending of one to three letters, and its other dictionary forms
+    (Russian and Kazakh in Cyrillic), for a one-word name in an inflecting language."""
+    if lang not in INFLECTING or len(tokens) != 1:
+        return frozenset(), frozenset()
+    word = tokens[0]
+    cut = frozenset(word[:-n] for n in range(1, min(4, len(word) - 2)))
+    if lang in ("ru", "kk") and _cyrillic(word):
+        return cut, _lemmas(word) - {word}
+    return cut, frozenset()

@@ -85,6 +85,41 @@ def find_list_acronyms(lists: Mapping[str, Sequence[str]], forms: Iterable[str])
     return found
 
 
+def definitions_of(corpus: Corpus) -> Mapping[str, Sequence[Definition]]:
+    """The acronym definitions of every article: the corpus's, or read from its texts."""
+    if corpus.definitions is not None:
+        return corpus.definitions
+    return {article: acronyms.definitions(text) for article, text in sorted(corpus.texts.items())}
+
+
+def own_keys_of(overrides: Sequence[Override]) -> dict[str, str]:
+    """The names a split override keeps apart from a name with the same key: name → its own
+    key."""
+    own_keys = {}
+    for override in overrides:
+        if override.action == "split" and parse(override.name).key == parse(override.target).key:
+            own = parse(override.name).norm
+            own_keys[override.name] = (
+                own if own != parse(override.target).key else "=" + override.name
+            )
+    return own_keys
+
+
+def effective_key(form: str, own_keys: Mapping[str, str]) -> tuple[str, bool]:
+    """A form's key as the name level links it (its own key under a split override; the
+    name's without a personal title), and whether a title was dropped.
+
+    >>> effective_key("President Tokayev", {})
+    ('tokayev', True)
+    """
+    if form in own_keys:
+        return own_keys[form], False
+    titled = people.split_title(form)
+    if titled and len(titled[1].split()) <= 3:
+        return parse(titled[1]).key, True
+    return parse(form).key, False
+
+
 class NameLevel:
     """The corpus's forms, parsed, and the clusters that name-level rules make of them."""
 
@@ -96,9 +131,15 @@ class NameLevel:
         reconciled: Mapping[str, tuple[str, str]],
         listing: Listing | None = None,
         pairs: ListAcronyms | None = None,
+        *,
+        forms: Iterable[str] | None = None,
+        definitions: Mapping[str, Sequence[Definition]] | None = None,
     ) -> None:
         """``listing`` and ``pairs``: the corpus's listing and list acronyms, where the caller
-        has them (else they are found here)."""
+        has them (else they are found here). ``forms`` and ``definitions``: a part of the
+        corpus's forms and the definitions of their acronyms, to link those alone (a
+        component's, :mod:`graph.linking.components`); by default every form and
+        definition."""
         self.corpus = corpus
         self.authority = authority
         self.overrides = list(overrides)
@@ -121,26 +162,23 @@ class NameLevel:
         #: article → the acronyms its list's entries define ("British Petroleum (BP)").
         self.entry_definitions: Mapping[str, Sequence[Definition]] = {}
         #: names a split override keeps apart from a name with the same key: name → its own key.
-        self.own_keys: dict[str, str] = {}
-        for override in self.overrides:
-            if (
-                override.action == "split"
-                and parse(override.name).key == parse(override.target).key
-            ):
-                own = parse(override.name).norm
-                self.own_keys[override.name] = (
-                    own if own != parse(override.target).key else "=" + override.name
-                )
-        form_langs = self.form_articles.languages(corpus.langs)
-        for form in sorted(self.form_articles):
+        self.own_keys = own_keys_of(self.overrides)
+        #: The forms linked, in sorted order.
+        self.forms = sorted(self.form_articles if forms is None else forms)
+        form_langs = self.form_articles.languages(
+            corpus.langs, None if forms is None else self.forms
+        )
+        #: Whether :meth:`link` is done; forms parsed after it (:attr:`late`: a story rule's
+        #: target) are no part of a component.
+        self.linked = False
+        self.late: dict[str, bool] = {}
+        for form in self.forms:
             self.parse(form)
             if form in form_langs:
                 self.form_langs[form] = frozenset(form_langs[form])
                 self.key_langs[self.effective[form]].update(form_langs[form])
         self.definitions: Mapping[str, Sequence[Definition]] = (
-            corpus.definitions
-            if corpus.definitions is not None
-            else {a: acronyms.definitions(text) for a, text in sorted(corpus.texts.items())}
+            definitions if definitions is not None else definitions_of(corpus)
         )
         #: (article, short key) → the node of the long form that story defines it as, where
         #: the corpus as a whole does not agree on the acronym.
@@ -154,16 +192,24 @@ class NameLevel:
         name = self.parsed.get(form)
         if name is None:
             name = self.parsed[form] = parse(form)
-            titled = people.split_title(form)
-            if form in self.own_keys:
-                self.effective[form] = self.own_keys[form]
-            elif titled and len(titled[1].split()) <= 3:
-                self.effective[form] = parse(titled[1]).key
+            key, titled = effective_key(form, self.own_keys)
+            self.effective[form] = key
+            if titled:
                 self.titled.add(form)
-            else:
-                self.effective[form] = name.key
-            self.uf.add(node(self.effective[form]))
+            if self.linked:
+                self.late[form] = node(key) not in self.uf.parent
+            self.uf.add(node(key))
         return name
+
+    def drop_late(self) -> None:
+        """Forget the forms parsed after :meth:`link` (and the nodes they added)."""
+        for form, added in self.late.items():
+            key = self.effective.pop(form)
+            del self.parsed[form]
+            self.titled.discard(form)
+            if added and self.uf.parent.get(node(key)) == node(key):
+                del self.uf.parent[node(key)]
+        self.late = {}
 
     def root(self, form: str) -> str:
         """The root of a form's cluster."""
@@ -199,6 +245,7 @@ class NameLevel:
             uf.union(node(self.effective[form]), node(parse(form).key), "titledForm")
         self._acronyms()
         crosslingual.transliterations(self)
+        self.linked = True
 
     def _acronym_evidence(self) -> dict[str, dict[str, tuple[str, set[str]]]]:
         """short key → long key → (rule, articles) from text definitions and entity lists."""

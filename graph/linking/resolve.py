@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from newsgraph.linking.authority import Authority
+from newsgraph.linking.components import Components, advance
 from newsgraph.linking.entities import Drafts, Entity, build, text_index
 from newsgraph.linking.listing import Before, Listing
 from newsgraph.linking.mentions import Assignment, ShortFormLinks, assign
@@ -43,6 +44,10 @@ class Kept:
     pairs: ListAcronyms
     short_forms: ShortFormLinks
     drafts: Drafts
+    #: The name level and its components (:mod:`graph.linking.components`), kept in memory
+    #: only: a batch links again the components it touches.
+    names: NameLevel | None = None
+    components: Components | None = None
 
 
 @dataclass
@@ -136,10 +141,12 @@ def resolve(
     kept, and what the batch changed; the answer is the one from scratch
     (``tests/test_resolve_since.py``)."""
     listing, pairs, short_forms, drafts = None, None, None, None
+    names, parts = None, None
     if since is not None:
         listing, pairs = since.kept.listing, since.kept.pairs
         short_forms, drafts = since.kept.short_forms, since.kept.drafts
         listing.advance(corpus.lists, corpus.langs, since.before)
+        listed_before = {article: pairs.get(article, ()) for article in since.before}
         for article in since.before:
             now = corpus.lists.get(article)
             found = list_acronyms(now) if now is not None else ()
@@ -147,8 +154,21 @@ def resolve(
                 pairs[article] = found
             else:
                 pairs.pop(article, None)
-    names = NameLevel(corpus, authority, overrides, reconciled or {}, listing, pairs)
-    names.link()
+        names, parts = since.kept.names, since.kept.components
+        if (
+            names is not None
+            and parts is not None
+            and names.authority is authority
+            and parts.overrides == tuple(overrides)
+        ):
+            names.reconciled = reconciled or {}
+            names = advance(names, parts, corpus, pairs, listed_before, since.before)
+        else:
+            names, parts = None, None
+    if names is None or parts is None:
+        names = NameLevel(corpus, authority, overrides, reconciled or {}, listing, pairs)
+        names.link()
+        parts = Components.of(names)
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
     default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
@@ -157,7 +177,8 @@ def resolve(
     index = text_index(names, keys)
     resolution = Resolution(
         entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions,
-        names.form_articles, Kept(names.form_articles, names.list_acronyms, short_forms, drafts),
+        names.form_articles,
+        Kept(names.form_articles, names.list_acronyms, short_forms, drafts, names, parts),
     )  # fmt: skip
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
