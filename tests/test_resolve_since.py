@@ -358,3 +358,28 @@ def test_the_listing_written_down_leaves_the_corpus_out(tmp_path):
     assert path.stat().st_size < lists, "the 3,000 lists are not in the file"
     read = kept_resolution.read(path, "tag")
     assert read is not None and read.listing.lists == {}
+
+
+def test_a_bare_surname_follows_its_bearers_batch_by_batch():
+    """ "Brito" alone means Leonardo Brito, the one Brito of the store, with his first articles
+    as evidence (``graph/linking/surnames.py``): a later story of his is evidence too; a
+    second Brito takes the bare name away, and so does a person whose first name is Brito;
+    each time as a resolution from scratch. The controls: each batch changes the link."""
+    trickle = Trickle()
+    bare = f"{ARTICLE}bare"
+    first = trickle.batch({f"{ARTICLE}leonardo": (("Leonardo Brito", "Astana"), "en"),
+                           bare: (("Brito",), "en")})  # fmt: skip
+    link = first._assignment.default["Brito"]
+    assert link[1] == "surname"
+    again = trickle.batch({f"{ARTICLE}leonardo-2": (("Leonardo Brito",), "en")})
+    assert again._assignment.default["Brito"][2] == link[2] | {f"{ARTICLE}leonardo-2"}
+    _equal(again, trickle.scratch(), trickle.langs)
+    second = trickle.batch({f"{ARTICLE}maria": (("Maria Brito",), "en")})
+    assert second._assignment.default["Brito"][1] != "surname"
+    _equal(second, trickle.scratch(), trickle.langs)
+    gone = trickle.batch({f"{ARTICLE}maria": (("Astana",), "en")})
+    assert gone._assignment.default["Brito"][1] == "surname"
+    _equal(gone, trickle.scratch(), trickle.langs)
+    named = trickle.batch({f"{ARTICLE}first": (("Brito Lopez",), "en")})
+    assert named._assignment.default["Brito"][1] != "surname"
+    _equal(named, trickle.scratch(), trickle.langs)

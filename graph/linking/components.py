@@ -50,11 +50,20 @@ from newsgraph.linking.names import (
 from newsgraph.linking.normalise import parse
 from newsgraph.linking.overrides import Override
 
-__all__ = ["Components", "advance", "form_tokens"]
+__all__ = ["Components", "Moved", "advance", "form_tokens"]
 
 #: ("f", form) · ("e", entry id) · ("o", override index) · ("x", short key, long key).
 Item = tuple[str, ...]
 Pair = tuple[str, str]
+
+
+@dataclass
+class Moved:
+    """What :func:`advance` linked again: the forms it parsed and the nodes it made, with
+    those it took apart (every other form's and node's cluster and facts are as they were)."""
+
+    forms: set[str]
+    nodes: set[str]
 
 
 @dataclass(frozen=True)
@@ -347,6 +356,7 @@ def advance(
         changed[("x", *pair)] = _pair_tokens(pair) if pair in evidence.support else None
     names.corpus, names.definitions, names.list_acronyms = corpus, definitions, pairs
     parts.relinked = 0
+    names.moved = Moved(set(), set())
     if not changed:
         return names
     tokens, taken, numbers = parts.regroup(changed)
@@ -360,8 +370,14 @@ def advance(
     )  # fmt: skip
     sub.link()
     parts.relinked = len(sub.forms)
-    _forget(names, parts, tokens, _parsed_forms(taken, parts.overrides))
+    forgotten = _parsed_forms(taken, parts.overrides)
+    _forget(names, parts, tokens, forgotten)
     _take(names, parts, sub, numbers)
+    made = {token for item in items for token in parts.tokens[item].held}
+    names.moved = Moved(
+        forgotten | _parsed_forms(items, parts.overrides),
+        {token for token in tokens | made if token[:2] in ("k:", "a:")},
+    )
     return names
 
 

@@ -48,6 +48,8 @@ class Keys:
     entities: dict[str, Entity] = field(default_factory=dict)
     #: root → the key its entity wanted when its group was last told out.
     wants: dict[str, str] = field(default_factory=dict)
+    #: The roots whose key the last update may have changed (or taken away).
+    moved: set[str] = field(default_factory=set)
 
     def update(
         self,
@@ -81,9 +83,13 @@ class Keys:
         for roots in told.values():  # every key of the groups told out is taken back first
             for root in roots:
                 self.entities.pop(self.of.pop(root, ""), None)
+        moved = self.moved = set(changed)
+        for roots in told.values():
+            moved.update(roots)
         for key in told.keys() & groups.keys():
             groups[key].sort(key=order.__getitem__)
             self._tell(key, groups[key], made)
+            moved.update(groups[key])
 
     def _tell(self, wanted: str, roots: list[str], made: Mapping[str, Entity]) -> None:
         """Give a group's clusters (in precedence order) their keys."""

@@ -12,33 +12,18 @@ form, so the work per story is a few look-ups.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from newsgraph.linking import acronyms, people
-from newsgraph.linking.authority import Authority
 from newsgraph.linking.listing import Listing
 from newsgraph.linking.names import NameLevel, node
-from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse
+from newsgraph.linking.normalise import CORPORATE_SUFFIXES
+from newsgraph.linking.surnames import MAX_EVIDENCE, Link, Surnames
 
 __all__ = ["MAX_EVIDENCE", "Assignment", "ShortFormLinks", "assign"]
 
-#: Words after a short form that make the longer name something else ("European Commission
-#: for Democracy through Law" is not the European Commission; "Golf von Mexiko" is not Golf),
-#: in the languages newsgraph reads (folded as names are: "für" is "fur").
-_BREAKING = frozenset(
-    {"of", "for", "on", "in", "at", "to", "and", "de", "du", "des", "against", "fur", "pour",
-     "para", "для", "при"}
-)  # fmt: skip
-#: Words before a surname that make the longer name a place or a body, not a person ("Golf von
-#: Mexiko"), unless the name starts with a given name ("Charles de Gaulle").
-_PREPOSITIONS = _BREAKING - {"and"} | {
-    "von", "vom", "der", "del", "della", "di", "da", "do", "dos", "la", "zur", "zum", "am", "im",
-    "en", "по", "в", "на",
-}  # fmt: skip
 #: Heads that make "X Head" a body of its own rather than X ("Venice Commission").
 _BODY_HEADS = frozenset(
     {"commission", "council", "committee", "court", "assembly", "parliament", "ministry",
@@ -49,9 +34,6 @@ _BODY_HEADS = frozenset(
      "county", "river", "port", "school", "college", "hospital", "museum", "church",
      "channel", "online", "tv", "magazine"}
 )  # fmt: skip
-MAX_EVIDENCE = 10
-
-Link = tuple[str, str, frozenset[str]]  # (root, rule, evidence articles)
 
 
 @dataclass
@@ -198,7 +180,7 @@ class _ShortForms:
 
     def _prefix_stands_for(self, rest: tuple[str, ...], other_root: str) -> bool:
         head = rest[: rest.index("of")] if "of" in rest[1:] else rest
-        if rest[0] in _BREAKING or (head and head[-1] in _BODY_HEADS):
+        if rest[0] in people.BREAKING or (head and head[-1] in _BODY_HEADS):
             return False
         if all(word in CORPORATE_SUFFIXES for word in rest):
             return False  # "Union Corp" keeps its suffix because "Union" alone is generic
@@ -211,22 +193,7 @@ class _ShortForms:
         if anchored and self.names.authority.entries[anchored].type != "Person":
             return False  # "Africa" is not short for "South Africa"
         display = people.split_title(other)
-        return _person_with_surname(display[1] if display else other)
-
-
-def _person_with_surname(name: str) -> bool:
-    """A person-shaped name whose last word is a surname: not "X von Y" unless X is a given
-    name ("Golf von Mexiko" is a gulf, "Charles de Gaulle" a person).
-
-    >>> _person_with_surname("Golf von Mexiko"), _person_with_surname("Charles de Gaulle")
-    (False, True)
-    """
-    if not people.person_shape(name):
-        return False
-    tokens = parse(name).tokens
-    if len(tokens) > 2 and tokens[-2] in _PREPOSITIONS:
-        return tokens[0] in people.given_names()
-    return True
+        return people.person_with_surname(display[1] if display else other)
 
 
 #: A form's say in the short-form rule: its cluster's root and words, the authority entry the
@@ -247,6 +214,8 @@ class ShortFormLinks:
     #: bring up to date (kept in memory only: one without them finds them for every form).
     prefixes: Prefixes | None = None
     longer: dict[str, frozenset[str]] | None = None
+    #: The bare-surname rule's indices (:mod:`graph.linking.surnames`), in memory only too.
+    surnames: Surnames | None = None
 
 
 def assign(
@@ -309,7 +278,9 @@ def assign(
                 exceptions[(article, form)] = (short, "shortFormInArticle", frozenset({article}))
     for form in names.form_articles:
         result.default[form] = (roots[form][0], "", frozenset())
-    _surnames(names, roots, result)
+    surnames = before.surnames if before is not None and names.moved is not None else None
+    short_links.surnames = surnames = surnames if surnames is not None else Surnames()
+    result.default.update(surnames.update(names, roots))
     return result, short_links
 
 
@@ -409,92 +380,3 @@ def _shortened(
         if targets:
             found[article] = targets
     return found
-
-
-def _surnames(
-    names: NameLevel, roots: Mapping[str, tuple[str, tuple[str, ...]]], result: Assignment
-) -> None:
-    """Bare surnames that only one person in the corpus bears (where no story rule applied)."""
-    uf = names.uf
-    keys_by_root: dict[str, set[str]] = defaultdict(set)
-    titled_keys = {parse(form).key for form in names.titled}
-    for name in uf.parent:
-        inflected = uf.joined_by.get(name, ("",))[0] == "inflectedForm"  # "Obamas" is Obama's
-        if name.startswith("k:") and name[2:] not in titled_keys and not inflected:
-            keys_by_root[uf.find(name)].add(name[2:])
-    persons: dict[str, set[str]] = defaultdict(set)  # surname key → roots
-    evidence: dict[str, set[str]] = defaultdict(set)  # root → its person-shaped forms
-    starts: dict[str, set[str]] = defaultdict(set)  # first word → roots of longer names
-    first_names: set[str] = set()  # first words of people's names
-    for form in sorted(names.form_articles):
-        root = roots[form][0]
-        anchored = uf.anchor.get(root)
-        if anchored and names.authority.entries[anchored].type != "Person":
-            continue
-        display = people.split_title(form)
-        text = display[1] if display else form
-        words = roots[form][1]
-        if len(words) > 1 and _person_with_surname(text):
-            last = text.split()[-1]
-            for surname in people.surname_keys(text):
-                if "-" in last and " " not in surname:
-                    continue  # "John" is no surname of "Arthur Kwesi-John"
-                persons[surname].add(root)
-                evidence[root].add(form)
-            first_names.add(words[0])  # "Lee" may be Lee Rainie's as well as Bill Lee's
-        elif len(words) > 1:
-            starts[words[0]].add(root)
-    for surname, entry_ids in _authority_surnames(names.authority).items():
-        persons[surname].update(uf.find("a:" + entry_id) for entry_id in entry_ids)
-    bearers = set().union(*persons.values())
-    owned = _owned_by_places(names.authority)
-    given: dict[str, str] = {}  # bare surname form → the person it means
-    for form in names.form_articles:
-        key = names.inflected_base.get(form) or names.effective[form]
-        root = roots[form][0]
-        if (
-            " " in key
-            or uf.anchor.get(root)
-            or keys_by_root[root] - {key, names.effective[form], names.parsed[form].key}
-            or names.parsed[form].acronym
-            or key in owned
-            or key in first_names
-        ):
-            continue  # not a bare surname, or something else in the store could own it
-        candidates = (persons.get(key, set()) | starts.get(key, set())) - {root}
-        if len(candidates) != 1 or next(iter(candidates)) not in bearers:
-            continue
-        given[form] = next(iter(candidates))
-    listing = names.form_articles.articles(
-        sorted({form for person in given.values() for form in evidence[person]})
-    )
-    shown: dict[str, frozenset[str]] = {}  # person → the first articles of its forms
-    for form, person in given.items():
-        if person not in shown:
-            articles = {a for person_form in evidence[person] for a in listing[person_form]}
-            shown[person] = frozenset(heapq.nsmallest(MAX_EVIDENCE, articles))
-        result.default[form] = (person, "surname", shown[person])
-
-
-@cache
-def _owned_by_places(authority: Authority) -> frozenset[str]:
-    """Keys that a place or body of the authority file could own: the first word of its
-    names ("Washington" of "Washington, D.C."), and every contested name."""
-    owned = set(authority.contested)
-    for entry in authority.entries.values():
-        if entry.type != "Person":
-            for name in entry.names:
-                tokens = parse(name).key_tokens
-                if tokens:
-                    owned.add(tokens[0])
-    return frozenset(owned)
-
-
-@cache
-def _authority_surnames(authority: Authority) -> dict[str, list[str]]:
-    surnames: dict[str, list[str]] = defaultdict(list)
-    for entry in authority.entries.values():
-        if entry.type == "Person":
-            for surname in people.surname_keys(entry.name):
-                surnames[surname].append(entry.id)
-    return dict(surnames)

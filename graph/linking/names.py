@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsgraph.linking import acronyms, crosslingual, people
 from newsgraph.linking.acronyms import Definition
@@ -21,6 +22,9 @@ from newsgraph.linking.clusters import Clusters
 from newsgraph.linking.listing import Listing
 from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
+
+if TYPE_CHECKING:
+    from newsgraph.linking.components import Moved
 
 __all__ = [
     "DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "ListAcronyms", "NameLevel", "list_acronyms",
@@ -172,6 +176,8 @@ class NameLevel:
         #: target) are no part of a component.
         self.linked = False
         self.late: dict[str, bool] = {}
+        #: What a batch linked again (:class:`graph.linking.components.Moved`); None: all.
+        self.moved: Moved | None = None
         for form in self.forms:
             self.parse(form)
             if form in form_langs:

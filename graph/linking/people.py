@@ -11,16 +11,13 @@ import re
 from functools import cache
 from importlib import resources
 
-from newsgraph.linking.normalise import CORPORATE_SUFFIXES, tokens_of
+from newsgraph.linking.normalise import CORPORATE_SUFFIXES, parse, tokens_of
 from newsgraph.linking.remembered import remembered
 
 __all__ = [
-    "given_names",
-    "looks_like_person",
-    "person_shape",
-    "split_title",
-    "surname_keys",
-]
+    "BREAKING", "PREPOSITIONS", "given_names", "looks_like_person", "person_shape",
+    "person_with_surname", "split_title", "surname_keys",
+]  # fmt: skip
 
 #: Personal titles and offices that may precede a name (normalised, longest first when matched).
 TITLES: tuple[tuple[str, ...], ...] = tuple(
@@ -203,3 +200,33 @@ def surname_keys(text: str) -> list[str]:
             keys.append(" ".join(tokens[index:]))
             break
     return keys
+
+
+#: Words after a short form that make the longer name something else ("European Commission
+#: for Democracy through Law" is not the European Commission; "Golf von Mexiko" is not Golf),
+#: in the languages newsgraph reads (folded as names are: "für" is "fur").
+BREAKING = frozenset(
+    {"of", "for", "on", "in", "at", "to", "and", "de", "du", "des", "against", "fur", "pour",
+     "para", "для", "при"}
+)  # fmt: skip
+#: Words before a surname that make the longer name a place or a body, not a person ("Golf von
+#: Mexiko"), unless the name starts with a given name ("Charles de Gaulle").
+PREPOSITIONS = BREAKING - {"and"} | {
+    "von", "vom", "der", "del", "della", "di", "da", "do", "dos", "la", "zur", "zum", "am", "im",
+    "en", "по", "в", "на",
+}  # fmt: skip
+
+
+def person_with_surname(name: str) -> bool:
+    """A person-shaped name whose last word is a surname: not "X von Y" unless X is a given
+    name ("Golf von Mexiko" is a gulf, "Charles de Gaulle" a person).
+
+    >>> person_with_surname("Golf von Mexiko"), person_with_surname("Charles de Gaulle")
+    (False, True)
+    """
+    if not person_shape(name):
+        return False
+    tokens = parse(name).tokens
+    if len(tokens) > 2 and tokens[-2] in PREPOSITIONS:
+        return tokens[0] in given_names()
+    return True

@@ -22,11 +22,12 @@ from functools import cached_property
 
 from newsgraph.linking.authority import Authority
 from newsgraph.linking.components import Components, advance
-from newsgraph.linking.entities import Drafts, Entity, build, text_index
+from newsgraph.linking.entities import Drafts, Entity, build
 from newsgraph.linking.listing import Before, Listing
 from newsgraph.linking.mentions import Assignment, ShortFormLinks, assign
 from newsgraph.linking.names import Corpus, ListAcronyms, NameLevel, list_acronyms
 from newsgraph.linking.overrides import Override
+from newsgraph.linking.text_index import TextIndex
 from newsgraph.linking.textscan import scan
 
 __all__ = ["Corpus", "Entity", "Kept", "Resolution", "Since", "resolve"]
@@ -48,6 +49,8 @@ class Kept:
     #: only: a batch links again the components it touches.
     names: NameLevel | None = None
     components: Components | None = None
+    #: The text scan's name index, kept in memory only too.
+    text: TextIndex | None = None
 
 
 @dataclass
@@ -170,15 +173,24 @@ def resolve(
         names.link()
         parts = Components.of(names)
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
+    followed = since.kept.drafts.keys if since is not None else None
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
     default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
     exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
     with_exceptions = {article for article, _form in exceptions}
-    index = text_index(names, keys)
+    names_in_text = since.kept.text if since is not None else None
+    if (  # the index follows the name level and the keys it followed last
+        since is not None and names_in_text is not None and names.moved is not None
+        and followed is not None and drafts.keys is followed
+    ):  # fmt: skip
+        names_in_text.update(names, keys, followed.moved, since.before)
+    else:
+        names_in_text = TextIndex.of(names, keys)
+    index = dict(names_in_text.index)
     resolution = Resolution(
         entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions,
         names.form_articles,
-        Kept(names.form_articles, names.list_acronyms, short_forms, drafts, names, parts),
+        Kept(names.form_articles, names.list_acronyms, short_forms, drafts, names, parts, names_in_text),
     )  # fmt: skip
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
