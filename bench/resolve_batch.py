@@ -75,7 +75,7 @@ def _run(
     started = time.perf_counter()
     last = resolve(Corpus(lists, definitions={}, langs=langs), authority, find_in_text=False)
     scratch_seconds = time.perf_counter() - started
-    seconds = []
+    seconds, relinked = [], []
     for number in range(options.batches):
         start = number * options.batch_size
         before = {}
@@ -91,10 +91,13 @@ def _run(
             Corpus(lists, definitions={}, langs=langs), authority, find_in_text=False, since=since
         )
         seconds.append(time.perf_counter() - started)
+        assert last.kept is not None and last.kept.components is not None
+        relinked.append(last.kept.components.relinked)
         gc.collect()  # between batches, untimed
     started = time.perf_counter()
     scratch = resolve(Corpus(lists, definitions={}, langs=langs), authority, find_in_text=False)
     scratch_again = time.perf_counter() - started
+    options.relinked = statistics.median(relinked)
     return seconds, statistics.median([scratch_seconds, scratch_again]), last, scratch
 
 
@@ -112,11 +115,15 @@ def main(argv: list[str] | None = None) -> int:
     with collector.paused():  # as the linking pass runs
         seconds, baseline, last, scratch = _run(lists, langs, authority, options, size)
     median = statistics.median(seconds)
-    print(f"| size | articles | distinct names | batch of {options.batch_size}, median (spread) "
+    assert last.kept is not None and last.kept.components is not None
+    components = last.kept.components.forms_by_component()
+    print(f"| size | articles | distinct names | components (the largest's names) "
+          f"| names linked again a batch (median) | batch of {options.batch_size}, median (spread) "
           "| from scratch | × from scratch | the last batch equals scratch |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
     print(
-        f"| {options.size} | {len(lists):,} | {len(last.listing):,} | {median:.3f} s "
+        f"| {options.size} | {len(lists):,} | {len(last.listing):,} | {len(components):,} "
+        f"({components[0]}) | {options.relinked:g} | {median:.3f} s "
         f"({min(seconds):.3f}–{max(seconds):.3f}) | {baseline:.2f} s | {baseline / median:.1f} "
         f"| {'yes' if _agree(last, scratch) else 'NO'} |"
     )

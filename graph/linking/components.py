@@ -224,6 +224,11 @@ class Components:
             parts.local.setdefault(short, []).append((article, short))
         return parts
 
+    def forms_by_component(self) -> list[int]:
+        """How many listed forms each component holds (those that hold one), largest first."""
+        counts = (sum(item[0] == "f" for item in items) for items in self.items.values())
+        return sorted((count for count in counts if count), reverse=True)
+
     def _set(self, item: Item, tokens: Tokens | None) -> None:
         was = self.tokens.pop(item, None)
         for token in was.offered if was is not None else ():
