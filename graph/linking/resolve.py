@@ -46,7 +46,8 @@ class Kept:
     short_forms: ShortFormLinks
     drafts: Drafts
     #: The name level and its components (:mod:`graph.linking.components`), kept in memory
-    #: only: a batch links again the components it touches.
+    #: only: a batch links again the components it touches (the first batch after a
+    #: resolution from scratch finds the components).
     names: NameLevel | None = None
     components: Components | None = None
     #: The text scan's name index, kept in memory only too.
@@ -148,6 +149,11 @@ def resolve(
     if since is not None:
         listing, pairs = since.kept.listing, since.kept.pairs
         short_forms, drafts = since.kept.short_forms, since.kept.drafts
+        names, parts = since.kept.names, since.kept.components
+        if names is None or names.authority is not authority or names.overrides != [*overrides]:
+            names, parts = None, None  # the name level is made from scratch
+        elif parts is None:  # the first batch after a resolution from scratch
+            parts = Components.of(names)  # (before the listing and pairs move on)
         listing.advance(corpus.lists, corpus.langs, since.before)
         listed_before = {article: pairs.get(article, ()) for article in since.before}
         for article in since.before:
@@ -157,21 +163,13 @@ def resolve(
                 pairs[article] = found
             else:
                 pairs.pop(article, None)
-        names, parts = since.kept.names, since.kept.components
-        if (
-            names is not None
-            and parts is not None
-            and names.authority is authority
-            and parts.overrides == tuple(overrides)
-        ):
+        if names is not None and parts is not None:
             names.reconciled = reconciled or {}
             names = advance(names, parts, corpus, pairs, listed_before, since.before)
-        else:
-            names, parts = None, None
-    if names is None or parts is None:
+    if names is None:
         names = NameLevel(corpus, authority, overrides, reconciled or {}, listing, pairs)
         names.link()
-        parts = Components.of(names)
+        parts = None  # made by the next batch's resolution, where there is one
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
     followed = since.kept.drafts.keys if since is not None else None
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)

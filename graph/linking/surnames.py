@@ -22,7 +22,7 @@ moved forms. ``tests/test_resolve_since.py`` holds every batch's links to those 
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,9 +51,10 @@ class _Say:
     start: str | None = None
 
 
-def _count(counts: Counter[str], key: str, sign: int) -> bool:
-    """Add ``sign`` to a count; whether it went from or to none."""
-    count = counts[key] + sign
+def _count(counts: dict[str, int], key: str, sign: int) -> bool:
+    """Add ``sign`` to a count (a key counted none is absent); whether it went from or to
+    none."""
+    count = counts.get(key, 0) + sign
     if count:
         counts[key] = count
     else:
@@ -65,20 +66,20 @@ def _count(counts: Counter[str], key: str, sign: int) -> bool:
 class Surnames:
     said: dict[str, _Say] = field(default_factory=dict)
     #: surname key → root → how many of its forms (or authority entries) bear it.
-    persons: dict[str, Counter[str]] = field(default_factory=dict)
+    persons: dict[str, dict[str, int]] = field(default_factory=dict)
     #: first word → root → how many of its names (no person's) begin with it.
-    starts: dict[str, Counter[str]] = field(default_factory=dict)
-    first_names: Counter[str] = field(default_factory=Counter)
+    starts: dict[str, dict[str, int]] = field(default_factory=dict)
+    first_names: dict[str, int] = field(default_factory=dict)
     #: root → its forms that bear a surname.
     evidence: dict[str, set[str]] = field(default_factory=dict)
     #: surname key → the roots of the authority's persons bearing it.
     authority: dict[str, frozenset[str]] = field(default_factory=dict)
     #: root → how many surnames it bears; root → the keys it bears or begins with.
-    bearing: Counter[str] = field(default_factory=Counter)
-    candidate_of: dict[str, Counter[str]] = field(default_factory=dict)
+    bearing: dict[str, int] = field(default_factory=dict)
+    candidate_of: dict[str, dict[str, int]] = field(default_factory=dict)
     #: The keys of the titled forms (their nodes stand for no name of the cluster).
     titled: dict[str, str] = field(default_factory=dict)
-    titled_keys: Counter[str] = field(default_factory=Counter)
+    titled_keys: dict[str, int] = field(default_factory=dict)
     #: name node → its root, for the nodes that count among their cluster's keys.
     node_root: dict[str, str] = field(default_factory=dict)
     keys_by_root: dict[str, set[str]] = field(default_factory=dict)
@@ -88,7 +89,7 @@ class Surnames:
     bare_by_root: dict[str, set[str]] = field(default_factory=dict)
     #: bare form → the person it means; person → how many; person → its evidence.
     given: dict[str, str] = field(default_factory=dict)
-    given_to: Counter[str] = field(default_factory=Counter)
+    given_to: dict[str, int] = field(default_factory=dict)
     shown: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The forms parsed after the name level (a story rule's) last time, and their nodes.
     late: set[str] = field(default_factory=set)
@@ -188,14 +189,19 @@ class Surnames:
                 self._hold(self.starts, say.start, say.root, sign, keys)
 
     def _hold(
-        self, table: dict[str, Counter[str]], key: str, root: str, sign: int, keys: set[str]
+        self, table: dict[str, dict[str, int]], key: str, root: str, sign: int, keys: set[str]
     ) -> None:
         """Count (or uncount) ``root`` as bearing, or beginning with, ``key``."""
-        holders = table.setdefault(key, Counter())
+        holders = table.get(key)
+        if holders is None:
+            holders = table[key] = {}
         if _count(holders, root, sign):
             keys.add(key)
-            _count(self.candidate_of.setdefault(root, Counter()), key, sign)
-            if not self.candidate_of[root]:
+            keys_of = self.candidate_of.get(root)
+            if keys_of is None:
+                keys_of = self.candidate_of[root] = {}
+            _count(keys_of, key, sign)
+            if not keys_of:
                 del self.candidate_of[root]
             if table is self.persons and _count(self.bearing, root, sign):
                 keys.update(self.candidate_of.get(root, ()))  # it bears a surname, or no more
@@ -247,7 +253,7 @@ class Surnames:
             or key in self.first_names
         ):
             return  # not a bare surname, or something else in the store could own it
-        candidates = (self.persons.get(key, Counter()).keys() | self.starts.get(key, ())) - {root}
+        candidates = (self.persons.get(key, {}).keys() | self.starts.get(key, {}).keys()) - {root}
         if len(candidates) != 1:
             return
         (person,) = candidates

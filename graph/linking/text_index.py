@@ -16,7 +16,6 @@ one made from scratch after every batch.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -45,7 +44,7 @@ def _entry_keys(authority: Authority) -> dict[str, tuple[str, ...]]:
 class TextIndex:
     index: Index = field(default_factory=dict)
     #: form → how many sources make it known (its lists, the texts defining it, entries).
-    known: Counter[str] = field(default_factory=Counter)
+    known: dict[str, int] = field(default_factory=dict)
     #: key → the known forms that may be found by it.
     forms: dict[str, set[str]] = field(default_factory=dict)
     listed: set[str] = field(default_factory=set)
@@ -126,7 +125,7 @@ class TextIndex:
 
     def _know(self, form: str, sign: int, dirty: set[str]) -> None:
         """Count a source of ``form`` (``sign`` 1) or uncount one (-1)."""
-        count = self.known[form] + sign
+        count = self.known.get(form, 0) + sign
         if count:
             self.known[form] = count
         else:
