@@ -83,7 +83,7 @@ def _pickled(kept: Kept) -> bytes:
         **copyreg.dispatch_table,
         Listing: _leaving_out(lists={}, _langs=None),
         Drafts: _leaving_out(shares={}, tallies={}, basis=None, keys=None),
-        ShortFormLinks: _leaving_out(prefixes=None, longer=None, surnames=None),
+        ShortFormLinks: _leaving_out(prefixes=None, longer=None, surnames=None, roots=None),
         Kept: _leaving_out(names=None, components=None, text=None),
     }
     pickler.dump(kept)

@@ -168,12 +168,7 @@ class Listing:
             self._langs = langs
         if tongues is None:
             return {}
-        elsewhere, major, others, counts = (
-            tongues.elsewhere,
-            tongues.major,
-            tongues.others,
-            self._counts,
-        )
+        elsewhere, major, others, counts = tongues.elsewhere, tongues.major, tongues.others, self._counts  # fmt: skip
         found: dict[str, set[str]] = defaultdict(set)
         if forms is None:
             for form, counted in others.items():

@@ -214,8 +214,10 @@ class ShortFormLinks:
     #: bring up to date (kept in memory only: one without them finds them for every form).
     prefixes: Prefixes | None = None
     longer: dict[str, frozenset[str]] | None = None
-    #: The bare-surname rule's indices (:mod:`graph.linking.surnames`), in memory only too.
+    #: The bare-surname rule's indices (:mod:`graph.linking.surnames`), and each parsed form's
+    #: root and words, in memory only too.
     surnames: Surnames | None = None
+    roots: dict[str, tuple[str, tuple[str, ...]]] | None = None
 
 
 def assign(
@@ -236,14 +238,22 @@ def assign(
     if prefixes is None or prefixes.overrides != overrides:
         prefixes = Prefixes(overrides=overrides)
     words = prefixes.words
-    roots = {}
-    for form, key in names.effective.items():
+    # each parsed form's root and words: where the name level was linked again by components,
+    # those of the forms it moved alone (the others' are as they were)
+    kept = before.roots if before is not None and before.prefixes is prefixes else None
+    moved_forms = names.moved.forms if names.moved is not None and kept is not None else None
+    roots = kept if kept is not None and moved_forms is not None else {}
+    for form in names.effective if moved_forms is None else moved_forms:
+        key = names.effective.get(form)
+        if key is None:
+            roots.pop(form, None)
+            continue
         tokens = words.get(form)
         roots[form] = (find(node(key)), tokens if tokens is not None else tuple(key.split()))
-    longer, moved = _brought_up_to_date(names, roots, prefixes, before)
+    longer, moved = _brought_up_to_date(names, roots, prefixes, before, moved_forms)
     shorts = _ShortForms(names, roots, prefixes, longer, moved)
     short_links = _short_form_links(names, roots, shorts, before, changed, moved)
-    short_links.prefixes, short_links.longer = prefixes, shorts.longer
+    short_links.prefixes, short_links.longer, short_links.roots = prefixes, shorts.longer, roots
     local_acronyms = names.local_acronyms
     acronym_articles = {article for article, _short in local_acronyms}
     merge_articles = {article for article, _form in local_merges}
@@ -289,33 +299,39 @@ def _brought_up_to_date(
     roots: Mapping[str, tuple[str, tuple[str, ...]]],
     prefixes: Prefixes,
     before: ShortFormLinks | None,
+    moved: Collection[str] | None,
 ) -> tuple[dict[str, frozenset[str]], Collection[str]]:
     """Bring ``prefixes`` up to date with the forms of ``roots``. Return each form's longer
     forms as they were (for the caller to change) and the forms whose longer forms or say may
     have changed: the forms added or removed, the forms whose words are a run that one of those
-    begins or ends, and the forms whose cluster or its anchor moved. With nothing kept: an
-    empty table and every form."""
+    begins or ends, and the forms whose cluster or its anchor moved. ``moved``: the forms whose
+    root may have moved, or that may have come or gone, since ``before`` (None: any). With
+    nothing kept: an empty table and every form."""
     if before is None or before.longer is None or not prefixes.words:  # nothing kept
         for form, (_root, tokens) in roots.items():
             prefixes.count(form, tokens)
         return {}, roots.keys()
+    words = prefixes.words
+    looked_at = roots.keys() if moved is None else moved
     forms: set[str] = set()
     runs: set[tuple[str, ...]] = set()
-    for form in prefixes.words.keys() - roots.keys():
+    gone = words.keys() - roots.keys() if moved is None else [f for f in moved if f not in roots]
+    for form in [form for form in gone if form in words]:
         runs.update(prefixes.remove(form))
         forms.add(form)
-    for form in roots.keys() - prefixes.words.keys():
+    for form in [form for form in looked_at if form in roots and form not in words]:
         runs.update(prefixes.add(form, roots[form][1]))
         forms.add(form)
     by_words = prefixes.by_words
     for run in runs:
         forms.update(by_words.get(run, ()))
     anchor, says = names.uf.anchor, before.says
-    forms.update(
-        form
-        for form, (root, _words) in roots.items()
-        if (say := says.get(form)) is None or say[0] != root or say[2] != anchor.get(root)
-    )
+    for form in looked_at:
+        found = roots.get(form)
+        if found is not None:
+            say = says.get(form)
+            if say is None or say[0] != found[0] or say[2] != anchor.get(found[0]):
+                forms.add(form)
     return before.longer, forms
 
 
