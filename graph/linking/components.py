@@ -66,7 +66,7 @@ class Moved:
     nodes: set[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tokens:
     """What an item shares: ``held`` joins every item holding the same token; ``offered``
     joins the items holding it only where some item holds it (a candidate a rule compares
@@ -188,8 +188,9 @@ class Components:
     overrides: tuple[Override, ...]
     own_keys: dict[str, str]
     tokens: dict[Item, Tokens] = field(default_factory=dict)
-    #: token → the items that offer it.
-    offers: dict[str, set[Item]] = field(default_factory=dict)
+    #: token → the item that offers it, or the set of them where there are several (most
+    #: tokens have one: a set each would be most of the memory the components take).
+    offers: dict[str, Item | set[Item]] = field(default_factory=dict)
     #: token → its component, for each token some item holds.
     component: dict[str, int] = field(default_factory=dict)
     items: dict[int, set[Item]] = field(default_factory=dict)
@@ -231,15 +232,32 @@ class Components:
 
     def _set(self, item: Item, tokens: Tokens | None) -> None:
         was = self.tokens.pop(item, None)
+        offers = self.offers
         for token in was.offered if was is not None else ():
-            offering = self.offers[token]
-            offering.discard(item)
-            if not offering:
-                del self.offers[token]
+            offering = offers[token]
+            if isinstance(offering, set):
+                offering.discard(item)
+                if len(offering) == 1:
+                    offers[token] = next(iter(offering))
+            else:
+                del offers[token]
         if tokens is not None:
             self.tokens[item] = tokens
             for token in tokens.offered:
-                self.offers.setdefault(token, set()).add(item)
+                found = offers.get(token)
+                if found is None:
+                    offers[token] = item
+                elif isinstance(found, set):
+                    found.add(item)
+                else:
+                    offers[token] = {found, item}
+
+    def _offering(self, token: str) -> Iterable[Item]:
+        """The items that offer ``token``."""
+        offering = self.offers.get(token)
+        if offering is None:
+            return ()
+        return offering if isinstance(offering, set) else (offering,)
 
     def _group(self, items: Iterable[Item]) -> set[int]:
         """Put ``items`` in components of their own: those holding a token in one, with those
@@ -299,9 +317,7 @@ class Components:
                     touched.update(found.held)
                     touched.update(found.offered)
                     for token in found.held:  # what offers it may join
-                        touched.update(
-                            tokens[other].held[0] for other in self.offers.get(token, ())
-                        )
+                        touched.update(tokens[other].held[0] for other in self._offering(token))
         old = {component[token] for token in touched if token in component}
         taken: set[Item] = set().union(*(self.items.pop(number) for number in old))
         held = {token for item in taken for token in tokens[item].held}
