@@ -25,7 +25,7 @@ from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
 from newsgraph.vocab.namespaces import keyify
 
-__all__ = ["Drafts", "Entity", "build", "text_index"]
+__all__ = ["Drafts", "Entity", "build"]
 
 
 @dataclass
@@ -288,34 +288,6 @@ def _draft(
         if entity.same_as is None and parse(form).key in names.reconciled:
             entity.same_as, entity.same_as_source = names.reconciled[parse(form).key]
     return root, entity
-
-
-def text_index(names: NameLevel, keys: Mapping[str, str]) -> dict[str, tuple[str, frozenset[str]]]:
-    """name key → (entity key, case shapes) for every name the text scan may find."""
-    uf = names.uf
-    shapes: dict[str, set[str]] = defaultdict(set)
-    owner: dict[str, str] = {}
-    known: set[str] = set(names.form_articles)
-    for anchored in keys:
-        if anchored in uf.anchor:
-            known.update(names.authority.entries[uf.anchor[anchored]].names)
-    for found in names.definitions.values():
-        known.update(d.short for d in found)
-    for form in sorted(known):
-        if form.islower():
-            continue
-        key = parse(form).key
-        if len(key) < 2:
-            continue
-        root: str | None = uf.find(node(key)) if node(key) in uf.parent else None
-        if root is None:
-            entry = names.authority.lookup(key)
-            root = uf.find("a:" + entry.id) if entry else None
-        if root is None or root not in keys:
-            continue
-        owner[key] = keys[root]
-        shapes[key].add("upper" if parse(form).acronym else "title")
-    return {key: (entity, frozenset(shapes[key])) for key, entity in owner.items()}
 
 
 def _preference(form: str, articles: int, name: Name | None) -> tuple[int, int, int, str]:
