@@ -181,14 +181,80 @@ def test_an_advanced_listing_answers_as_one_built_from_scratch(lists, changes, l
     assert {f: sorted(a) for f, a in found.items()} == {f: sorted(a) for f, a in expected.items()}
 
 
-def test_an_advanced_listing_forgets_what_it_found_once_it_outgrows_its_share():
+@given(
+    LISTS,
+    st.lists(
+        st.dictionaries(
+            st.sampled_from("abcdefgh"),
+            st.lists(FORMS, unique=True, max_size=5) | st.none(),
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.lists(FORMS, max_size=3), min_size=6, max_size=6),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_stream_of_batches_reads_the_lists_once(lists, batches, asked):
+    """Batch after batch (articles added, listed anew, or gone), an advanced listing answers
+    each question as the oracle over that batch's lists does, and reads the lists once, at
+    the first question after an advance, however many forms later batches ask about."""
+    listing = Listing(dict(lists))
+    listing.articles(["PACE"])  # a resolution from scratch asks about a form
+    current = dict(lists)
+    order = {form: list(articles) for form, articles in oracle(current).items()}
+    passes = listing.passes
+    for changes, questions in zip(batches, asked, strict=False):
+        before = {}
+        for letter, forms in changes.items():
+            article = f"http://n.example/article/{letter}"
+            before[article] = (current.get(article), "")
+            for form in current.get(article, ()):
+                order[form].remove(article)
+            if forms is None:
+                current.pop(article, None)
+            else:
+                current[article] = tuple(forms)
+                for form in forms:
+                    order.setdefault(form, []).append(article)
+        listing.advance(current, {}, before)
+        found = listing.articles(questions)
+        assert all(len(set(articles)) == len(articles) for articles in found.values())
+        assert {form: sorted(articles) for form, articles in found.items()} == {
+            form: sorted(order[form]) for form in questions if order.get(form)
+        }
+    assert listing.passes <= passes + 1, "one pass, at the first question after an advance"
+    control, seen, fresh = Listing(dict(current)), set(), 0
+    for questions in asked:  # the control: a listing that never advanced reads the lists
+        new = {form for form in questions if form in control} - seen  # for every new form
+        fresh, seen = fresh + bool(new), seen | new
+        control.articles(questions)
+    assert control.passes == fresh
+
+
+def test_an_advanced_listing_indexes_once_and_writes_no_index_down(tmp_path):
+    """The index is memory only: a kept resolution read back makes it again when asked."""
+    from newsgraph.linking import kept_resolution
+
     lists = {f"a{n}": ("UN",) if n < 8 else ("PACE",) for n in range(40)}
-    listing = Listing(lists)
-    listing.articles(["UN"])
+    records = list(corpus.generate(50, seed=5))
+    lists.update({r["slug"]: tuple(dict.fromkeys(r["entities"])) for r in records})
+    resolution = resolve(Corpus(lists, definitions={}), load_authority(), find_in_text=False)
+    assert resolution.kept is not None
+    listing = resolution.kept.listing
     listing.advance(lists, {}, {})
-    assert listing.found == 1, "8 articles found for 40 lists: under a quarter, kept"
+    assert listing.articles(["UN"]) == {"UN": tuple(f"a{n}" for n in range(8))}
+    passes = listing.passes
     more = {**lists, **{f"a{n}": ("UN",) for n in range(8, 12)}}
     listing.advance(more, {}, {f"a{n}": (("PACE",), "") for n in range(8, 12)})
-    assert listing.found == 0, "12 of 40: forgotten"
-    assert listing.articles(["UN"]) == {"UN": tuple(f"a{n}" for n in range(12))}
-    assert listing.passes == 2
+    assert listing.articles(["UN", "PACE"]) == {
+        "UN": tuple(f"a{n}" for n in range(12)),
+        "PACE": tuple(f"a{n}" for n in range(12, 40)),
+    }
+    assert listing.passes == passes, "answered from the index"
+    path = tmp_path / "kept.bin"
+    kept_resolution.write(path, "t", resolution.kept)
+    read = kept_resolution.read(path, "t")
+    assert read is not None and read.listing._index is None, "the index is not written down"
+    read.listing.advance(more, {}, {})
+    assert read.listing.articles(["UN"]) == {"UN": tuple(f"a{n}" for n in range(12))}

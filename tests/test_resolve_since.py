@@ -135,11 +135,32 @@ def test_a_resolution_from_what_the_last_kept_equals_one_from_scratch(
     through = tmp_path_factory.mktemp("kept") / "kept-resolution.bin" if through_file else None
     trickle = Trickle(through)
     first = {f"{ARTICLE}{n:03}": (POOL[(start + n) % len(POOL)], "en") for n in range(40)}
-    trickle.batch(first)
+    last = trickle.batch(first)
     for batch in batches:
         changes = {f"{ARTICLE}{slot:03}": (POOL[choice], lang) for slot, choice, lang in batch}
         made = trickle.batch(changes)
         _equal(made, trickle.scratch(), trickle.langs)
+        _within_changes(last, made, through_file)
+        last = made
+
+
+def _within_changes(last: Resolution, made: Resolution, through_file: bool) -> None:
+    """The tables differ from the last resolution's only where ``made.changes`` says (in one
+    process; from parts read back, it says nothing: every entry is compared)."""
+    if through_file:
+        assert made.changes is None
+        return
+    assert made.changes is not None and made.changes.follows is last.token
+    (old_default, _e, old_index), (new_default, _x, new_index) = last.tables, made.tables
+    moved = {f for f in old_default.keys() | new_default.keys()
+             if old_default.get(f) != new_default.get(f)}  # fmt: skip
+    if made.changes.default is not None:
+        assert moved <= set(made.changes.default)
+    moved_keys = {
+        k for k in old_index.keys() | new_index.keys() if old_index.get(k) != new_index.get(k)
+    }
+    if made.changes.index is not None:
+        assert moved_keys <= set(made.changes.index)
 
 
 def test_a_batch_looks_at_its_own_lists_not_every_list():
@@ -264,6 +285,27 @@ def test_the_articles_of_forms_new_to_the_store_are_not_looked_for(tmp_path):
     brito = trickle.batch({f"{ARTICLE}maria": (("Maria Brito",), "en")})
     found = affected(made.tables, brito.tables, trickle.lists, keys, brito.listing)
     assert f"{ARTICLE}bare" in found
+    assert brito.changes is not None and "Brito" in (brito.changes.default or ())
+    near = affected(made.tables, brito.tables, trickle.lists, keys, brito.listing, brito.changes)
+    assert near == found, "compared where the changes say: the same articles"
+
+
+def test_a_batch_names_the_few_table_entries_it_may_change():
+    """A one-article batch into an 800-article corpus names a few forms of the default table
+    and a few keys of the index as changed, not every entry (what ``affected`` and the
+    drafts' comparison then look at); the control: a resolution from scratch names none."""
+    trickle = Trickle()
+    rng = random.Random(9)
+    first = trickle.batch({f"{ARTICLE}{n:04}": (rng.choice(POOL), "en") for n in range(800)})
+    assert first.changes is None, "the control: from scratch, anywhere"
+    made = trickle.batch({f"{ARTICLE}new": (("Astana", "Paxar Corp"), "en")})
+    assert made.changes is not None and made.changes.follows is first.token
+    default, index = made.changes.default, made.changes.index
+    assert default is not None and index is not None
+    assert 0 < len(default) <= 10 < len(made.tables[0]), sorted(default)
+    assert 0 < len(index) <= 10 < len(made.tables[2]), sorted(index)
+    assert made._assignment.moved is not None and len(made._assignment.moved) <= 10
+    _equal(made, trickle.scratch(), trickle.langs)
 
 
 def test_a_name_only_a_text_defines_is_part_of_what_a_draft_is_compared_on():

@@ -9,8 +9,12 @@ the forms whose shares or says may differ (those of the batch's articles, those 
 name-level facts changed) and the clusters whose anchor or defined forms did. Every other form
 and cluster is as it was, so its shares and its draft are kept.
 
-The comparisons are of whole tables, each in one pass; what is drafted again grows with the
-batch. ``tests/test_resolve_since.py`` holds the entities so made to those of a resolution from
+What is compared grows with the batch, not with the store, where the resolution follows the
+last one: the default links' table changed in place names the forms it changed
+(:attr:`graph.linking.mentions.Assignment.moved`), and a name level linked again by components
+(:class:`graph.linking.components.Moved`) changed the tables of its nodes only at the nodes of
+those components. Otherwise the tables are compared whole, each in one pass.
+``tests/test_resolve_since.py`` holds the entities so made to those of a resolution from
 scratch.
 """
 
@@ -76,18 +80,38 @@ def changed_since(
     for article, (listed, _lang) in articles.items():
         forms.update(listed or ())
         forms.update(lists.get(article, ()))
-    forms.update(_moved(basis.default, assignment.default))
+    if assignment.moved is not None and assignment.default is basis.default:
+        forms.update(assignment.moved)  # the table was changed in place: where, it says
+    else:
+        forms.update(_moved(basis.default, assignment.default))
     forms.update(form for _article, form in _moved(basis.exceptions, assignment.exceptions))
-    uf = names.uf
-    nodes = _moved(basis.joined_by, uf.joined_by)
-    nodes.update(_moved(basis.sources, names.sources))
-    nodes.update(_moved(basis.node_langs, names.node_langs))
-    roots = _moved(basis.anchor, uf.anchor)
+    uf, moved = names.uf, names.moved
+    tables = (
+        (basis.joined_by, uf.joined_by), (basis.sources, names.sources),
+        (basis.node_langs, names.node_langs),
+    )  # fmt: skip
+    if moved is None:
+        nodes = set().union(*(_moved(old, new) for old, new in tables))
+        roots = _moved(basis.anchor, uf.anchor)
+    else:  # the name level was linked again by components: only their nodes may have moved
+        nodes = {n for n in moved.nodes if any(_differs(old, new, n) for old, new in tables)}
+        roots = {n for n in moved.nodes if _differs(basis.anchor, uf.anchor, n)}
     roots.update(root for root, _form in basis.defined ^ defined)
     if nodes:
-        forms.update(form for form, key in names.effective.items() if node(key) in nodes)
+        effective = names.effective
+        # a form's node is its component's: the forms of the components linked again hold
+        # every node that moved (and a form a story rule parsed late may share one)
+        near = effective if moved is None else [*moved.forms, *names.late]
+        for form in near:
+            key = effective.get(form)
+            if key is not None and node(key) in nodes:
+                forms.add(form)
         for root, form in defined:  # a form only a text gives: its cluster holds it uncounted
-            if form not in names.effective and node(parse(form).key) in nodes:
+            if form not in effective and node(parse(form).key) in nodes:
                 forms.add(form)
                 roots.add(root)
     return forms, roots
+
+
+def _differs(old: Mapping[Any, Any], new: Mapping[Any, Any], key: Any) -> bool:
+    return old.get(key, _MISSING) != new.get(key, _MISSING)

@@ -66,7 +66,7 @@ class _Parts(pickle.Unpickler):
 def _leaving_out(**blanks: Any) -> Callable[[object], tuple[Any, ...]]:
     """A reducer that writes an object down with some fields blank: a listing without the lists
     and languages it counted (the corpus's, ``inputs.bin``: :meth:`Listing.advance` hands them
-    back); drafts and short-form links without what they keep in memory only (a resolution from
+    back) and without its index of every form's articles (made again when asked); drafts and short-form links without what they keep in memory only (a resolution from
     parts without them finds them again for every form)."""
 
     def reduce(part: object) -> tuple[Any, ...]:
@@ -81,10 +81,12 @@ def _pickled(kept: Kept) -> bytes:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {
         **copyreg.dispatch_table,
-        Listing: _leaving_out(lists={}, _langs=None),
+        Listing: _leaving_out(lists={}, _langs=None, _index=None),
         Drafts: _leaving_out(shares={}, tallies={}, basis=None, keys=None),
-        ShortFormLinks: _leaving_out(prefixes=None, longer=None, surnames=None, roots=None),
-        Kept: _leaving_out(names=None, components=None, text=None),
+        ShortFormLinks: _leaving_out(
+            prefixes=None, longer=None, surnames=None, roots=None, default=None
+        ),
+        Kept: _leaving_out(names=None, components=None, text=None, defaults=None, token=None),
     }
     pickler.dump(kept)
     return buffer.getvalue()

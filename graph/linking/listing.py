@@ -17,9 +17,14 @@ again, only those of the other articles.
 {'Kazakhstan': ('a1', 'a2')}
 
 A batch changes the lists of a few articles. :meth:`Listing.advance` takes the new lists from
-the articles that changed (with what they listed before): the counts, the languages and the
-articles found so far are brought up to date by those articles alone, never by reading every
-list again (``tests/test_listing.py``: an advanced listing answers as one built from scratch).
+the articles that changed (with what they listed before): the counts and the languages are
+brought up to date by those articles alone, never by reading every list again. A listing that
+has advanced is one of a stream of batches, each asking about other forms (those whose entity a
+batch moved): the first question after the first advance indexes every form's articles, in one
+pass, and each advance after it brings the index up to date by its articles alone, so a batch
+reads no list but its own (``tests/test_listing.py``: an advanced listing answers as one built
+from scratch, and a stream of batches takes one pass). The index is kept in memory only
+(:mod:`graph.linking.kept_resolution` leaves it out).
 """
 
 from __future__ import annotations
@@ -32,9 +37,6 @@ from operator import ne
 
 __all__ = ["Before", "Listing"]
 
-#: An advanced listing forgets the articles found for names once they outnumber this share of
-#: the lists (memory; they are found again, in one pass, when asked for).
-FOUND_SHARE = 0.25
 #: article → its list and its language before a batch (list None: the article was not there).
 Before = Mapping[str, tuple[Sequence[str] | None, str]]
 
@@ -81,8 +83,13 @@ class Listing:
     def __init__(self, lists: Mapping[str, Sequence[str]]) -> None:
         self.lists = lists
         self._counts: Counter[str] = Counter(chain.from_iterable(lists.values()))
-        #: form → the articles found to list it (a dict for its order and quick removals).
+        #: form → the articles found to list it, for the forms asked about (a listing that
+        #: never advanced: one resolution from scratch).
         self._found: dict[str, dict[str, None]] = {}
+        #: form → every article listing it (in the lists' order, then in the order articles
+        #: were listed anew): made by the first question after an advance, then advanced.
+        self._index: dict[str, list[str]] | None = None
+        self._advanced = False
         self._tongues: _Tongues | None = None
         self._langs: Mapping[str, str] | None = None
         #: How many passes over the lists :meth:`articles` made.
@@ -101,8 +108,8 @@ class Listing:
 
     @property
     def found(self) -> int:
-        """How many forms' articles were asked for (and found) so far."""
-        return len(self._found)
+        """How many forms' articles are at hand (every form's, once indexed)."""
+        return len(self._found) if self._index is None else len(self._index)
 
     def count(self, form: str) -> int:
         """How many lists hold ``form``."""
@@ -111,8 +118,13 @@ class Listing:
     def articles(self, forms: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """form → the articles whose lists hold it (in the lists' order; an advanced listing's
         new ones last), for each of ``forms`` some list holds; one pass over the lists for
-        those not asked before."""
+        those not asked before (an advanced listing: none once indexed)."""
         wanted = [form for form in dict.fromkeys(forms) if form in self._counts]
+        if self._advanced:
+            index = self._index
+            if index is None:
+                index = self._index = self._indexed()
+            return {form: tuple(index[form]) for form in wanted}
         found: dict[str, dict[str, None]] = {form: {} for form in wanted if form not in self._found}
         if found:
             self.passes += 1
@@ -130,27 +142,43 @@ class Listing:
         """Become the listing of ``lists`` (and ``langs``), where only the articles of
         ``before`` list (or speak) otherwise than in this listing's: the work grows with
         them, not with the lists."""
-        counts, found, tongues = self._counts, self._found, self._tongues
+        counts, index, tongues = self._counts, self._index, self._tongues
         for article, (listed, lang) in before.items():
             now = lists.get(article)
             if listed is not None:
                 _add(counts, listed, -1)
-                for form in found.keys() & listed:
-                    found[form].pop(article, None)
+                if index is not None:
+                    for form in listed:
+                        held = index[form]
+                        held.remove(article)
+                        if not held:
+                            del index[form]
                 if tongues is not None:
                     tongues.take(listed, lang, -1)
             if now is not None:
                 _add(counts, now, 1)
-                for form in found.keys() & now:
-                    found[form][article] = None
+                if index is not None:
+                    for form in now:
+                        index.setdefault(form, []).append(article)
                 if tongues is not None:
                     tongues.take(now, langs.get(article, ""), 1)
-        for form in [form for form in found if form not in counts]:
-            del found[form]
-        if sum(map(len, found.values())) > FOUND_SHARE * len(lists):
-            found.clear()  # a long stream asks about ever more names: found again on demand
+        self._found.clear()  # what a resolution from scratch asked about: the index answers now
+        self._advanced = True
         self.lists = lists
         self._langs = langs
+
+    def _indexed(self) -> dict[str, list[str]]:
+        """form → every article whose list holds it, in the lists' order (one pass)."""
+        self.passes += 1
+        index: dict[str, list[str]] = {}
+        for article, listed in self.lists.items():
+            for form in listed:
+                held = index.get(form)
+                if held is None:
+                    index[form] = [article]
+                else:
+                    held.append(article)
+        return index
 
     def languages(
         self, langs: Mapping[str, str], forms: Iterable[str] | None = None

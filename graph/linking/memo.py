@@ -20,7 +20,8 @@ import marshal
 import mmap
 import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,20 @@ from newsgraph.linking import carry
 from newsgraph.linking.journal import write_atomically
 from newsgraph.linking.listing import Listing
 
-__all__ = ["KeyIndex", "Memo", "affected", "span_keys"]
+__all__ = ["KeyIndex", "Memo", "TableChanges", "affected", "span_keys"]
 
 Index = Mapping[str, tuple[str, frozenset[str]]]
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """Where a resolution's tables may differ from those of the resolution it followed (the
+    token of that one's, :attr:`Memo.token`): the forms of ``default``, the keys of the
+    index (None: anywhere). Every other entry is as it was."""
+
+    follows: object
+    default: Collection[str] | None
+    index: Collection[str] | None
 
 
 def span_keys(spans: bytes) -> set[str]:
@@ -58,11 +70,16 @@ class Memo:
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "resolution.bin"
+        #: The token of the resolution whose tables :meth:`load` gave, where this process
+        #: saved them (None: read from the file).
+        self.token: object | None = None
 
     def load(self) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]] | None:
         carried = carry.recall(self.path)
+        self.token = None
         if carried is not None:
-            return carried  # type: ignore[no-any-return]
+            tables, self.token = carried
+            return tables  # type: ignore[no-any-return]
         try:
             default, exceptions, index = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
@@ -70,11 +87,17 @@ class Memo:
         return default, exceptions, index
 
     def save(
-        self, default: Mapping[str, str], exceptions: Mapping[tuple[str, str], str], index: Index
+        self,
+        default: Mapping[str, str],
+        exceptions: Mapping[tuple[str, str], str],
+        index: Index,
+        token: object | None = None,
     ) -> None:
+        """Write the tables down (copies: the resolution's may change in the next batch), as
+        those of the resolution ``token`` names."""
         tables = (dict(default), dict(exceptions), dict(index))
         write_atomically(self.path, marshal.dumps(tables))
-        carry.remember(self.path, tables)
+        carry.remember(self.path, (tables, token))
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -263,17 +286,25 @@ def affected(
     lists: Mapping[str, tuple[str, ...]],
     keys: KeyIndex,
     listing: Listing,
+    changes: TableChanges | None = None,
 ) -> set[str]:
     """The articles (of ``lists``) whose links may differ between the two resolutions, besides
     those whose lists changed (the caller's: they are looked at anyway); ``listing``: form →
-    the articles whose lists hold it.
+    the articles whose lists hold it; ``changes``: where ``after`` may differ from ``before``
+    (the caller has checked that it follows those tables), so that only there is compared.
 
     Every form some list holds has an entry in ``default``: a form only one of the two holds
     is listed, in the other, by no article, and in this one only by articles whose lists
     changed. So the articles of such a form are not looked for (that would read every list)."""
     old_default, old_exceptions, old_index = before
     new_default, new_exceptions, new_index = after
-    forms = {f for f in old_default.keys() & new_default.keys() if old_default[f] != new_default[f]}
+    near = changes.default if changes is not None else None
+    near_keys = changes.index if changes is not None else None
+    forms = {
+        f
+        for f in (old_default.keys() & new_default.keys() if near is None else near)
+        if f in old_default and f in new_default and old_default[f] != new_default[f]
+    }
     found = {
         article
         for article, form in old_exceptions.keys() | new_exceptions.keys()
@@ -282,7 +313,9 @@ def affected(
     for articles in listing.articles(forms).values():
         found.update(articles)
     changed_keys = [
-        k for k in old_index.keys() | new_index.keys() if old_index.get(k) != new_index.get(k)
+        k
+        for k in (old_index.keys() | new_index.keys() if near_keys is None else near_keys)
+        if old_index.get(k) != new_index.get(k)
     ]
     if changed_keys:
         found |= keys.trying(changed_keys)

@@ -45,6 +45,9 @@ class Assignment:
     default: dict[str, Link] = field(default_factory=dict)
     #: (article, form) → (root, rule, evidence) where a story-level rule applies.
     exceptions: dict[tuple[str, str], Link] = field(default_factory=dict)
+    #: The forms whose default link may differ from the last assignment's, where ``default``
+    #: is that assignment's table changed in place (None: a table of its own, made whole).
+    moved: set[str] | None = None
 
     def root(self, article: str, form: str) -> str:
         found = self.exceptions.get((article, form)) if self.exceptions else None
@@ -218,6 +221,8 @@ class ShortFormLinks:
     #: root and words, in memory only too.
     surnames: Surnames | None = None
     roots: dict[str, tuple[str, tuple[str, ...]]] | None = None
+    #: The assignment's default links, for the next to change in place.
+    default: dict[str, Link] | None = None
 
 
 def assign(
@@ -286,11 +291,26 @@ def assign(
             short = shortened.get(form)
             if short is not None:
                 exceptions[(article, form)] = (short, "shortFormInArticle", frozenset({article}))
-    for form in names.form_articles:
-        result.default[form] = (roots[form][0], "", frozenset())
     surnames = before.surnames if before is not None and names.moved is not None else None
+    kept_default = None
+    if before is not None and surnames is not None and moved_forms is not None:
+        kept_default = before.default
     short_links.surnames = surnames = surnames if surnames is not None else Surnames()
-    result.default.update(surnames.update(names, roots))
+    given = surnames.update(names, roots)
+    listed = names.form_articles
+    if kept_default is None:
+        result.default = {form: (roots[form][0], "", frozenset()) for form in listed}
+        result.default.update((form, link) for form, link in given.items() if link is not None)
+    else:  # a form's link moves with its root (a form moved) or its surname link alone
+        assert moved_forms is not None
+        result.default, result.moved = kept_default, moved_forms | given.keys()
+        for form in result.moved:
+            link = given.get(form)
+            if form not in listed:
+                kept_default.pop(form, None)
+            else:
+                kept_default[form] = link if link is not None else (roots[form][0], "", frozenset())
+    short_links.default = result.default
     return result, short_links
 
 

@@ -17,13 +17,15 @@ elsewhere, and a surname that only one person in the corpus bears. Then
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from newsgraph.linking.authority import Authority
 from newsgraph.linking.components import Components, advance
+from newsgraph.linking.default_keys import DefaultKeys
 from newsgraph.linking.entities import Drafts, Entity, build
 from newsgraph.linking.listing import Before, Listing
+from newsgraph.linking.memo import TableChanges
 from newsgraph.linking.mentions import Assignment, ShortFormLinks, assign
 from newsgraph.linking.names import Corpus, ListAcronyms, NameLevel, list_acronyms
 from newsgraph.linking.overrides import Override
@@ -50,8 +52,11 @@ class Kept:
     #: resolution from scratch finds the components).
     names: NameLevel | None = None
     components: Components | None = None
-    #: The text scan's name index, kept in memory only too.
+    #: The text scan's name index and the default table's keys, kept in memory only too;
+    #: and the token of the resolution that kept them (:class:`TableChanges`).
     text: TextIndex | None = None
+    defaults: DefaultKeys | None = None
+    token: object | None = None
 
 
 @dataclass
@@ -83,6 +88,10 @@ class Resolution:
     listing: Listing = field(default_factory=lambda: Listing({}), repr=False)
     #: What the next resolution may start from (:class:`Kept`).
     kept: Kept | None = field(default=None, repr=False)
+    #: This resolution's token, and where its tables may differ from those of the resolution
+    #: whose kept parts it started from (None: anywhere).
+    token: object = field(default_factory=object, repr=False)
+    changes: TableChanges | None = field(default=None, repr=False)
 
     def keys_of(self, article: str, forms: Sequence[str] | None = None) -> list[str]:
         """The keys of the entities an article's list names, in list order (``forms``: its
@@ -173,7 +182,14 @@ def resolve(
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
     followed = since.kept.drafts.keys if since is not None else None
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
-    default = {form: keys.get(root, "") for form, (root, _r, _e) in assignment.default.items()}
+    defaults = since.kept.defaults if since is not None else None
+    if (  # the table follows the default links and the keys it followed last
+        defaults is not None and assignment.moved is not None
+        and followed is not None and drafts.keys is followed
+    ):  # fmt: skip
+        defaults.update(assignment.default, assignment.moved, keys, followed.moved)
+    else:
+        defaults = DefaultKeys.of(assignment.default, keys)
     exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
     with_exceptions = {article for article, _form in exceptions}
     names_in_text = since.kept.text if since is not None else None
@@ -185,11 +201,18 @@ def resolve(
     else:
         names_in_text = TextIndex.of(names, keys)
     index = dict(names_in_text.index)
-    resolution = Resolution(
-        entities, {}, index, corpus.lists, assignment, keys, default, exceptions, with_exceptions,
-        names.form_articles,
-        Kept(names.form_articles, names.list_acronyms, short_forms, drafts, names, parts, names_in_text),
+    kept = Kept(
+        names.form_articles, names.list_acronyms, short_forms, drafts, names, parts, names_in_text,
+        defaults,
     )  # fmt: skip
+    resolution = Resolution(
+        entities, {}, index, corpus.lists, replace(assignment, default=dict(assignment.default)),
+        keys, dict(defaults.table), exceptions,
+        with_exceptions, names.form_articles, kept,
+    )  # fmt: skip
+    kept.token = resolution.token
+    if since is not None and since.kept.token is not None:
+        resolution.changes = TableChanges(since.kept.token, defaults.moved, names_in_text.moved)
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
         extra = [key for key in scan(text, index) if key not in listed]

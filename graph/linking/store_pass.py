@@ -171,8 +171,11 @@ class Pass:
         before = self.cache.memo.load() if self.trusted else None
         numbered = self.cache.keys_numbered if self.trusted else None
         if before is not None and numbered is not None:
+            changes = resolution.changes
+            if changes is not None and changes.follows is not self.cache.memo.token:
+                changes = None  # the tables read are not those the resolution followed
             examined = (
-                affected(before, tables, lists, self.cache.keys, resolution.listing)
+                affected(before, tables, lists, self.cache.keys, resolution.listing, changes)
                 | self.fresh.keys()
             )
             wanted = {iri: places[iri] for iri in places if iri in examined}
@@ -182,7 +185,7 @@ class Pass:
             wanted = dict(places)
             summary.rewritten, self.numbered = self._links(resolution, wanted, None)
         summary.examined = len(wanted)
-        self.cache.memo.save(*tables)
+        self.cache.memo.save(*tables, token=resolution.token)
         places.update(self.cache.compact(places, self.hashes))
         summary.seconds = time.perf_counter() - started
         return summary

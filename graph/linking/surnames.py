@@ -87,9 +87,9 @@ class Surnames:
     bare: dict[str, tuple[str, str]] = field(default_factory=dict)
     bare_by_key: dict[str, set[str]] = field(default_factory=dict)
     bare_by_root: dict[str, set[str]] = field(default_factory=dict)
-    #: bare form → the person it means; person → how many; person → its evidence.
+    #: bare form → the person it means; person → those forms; person → its evidence.
     given: dict[str, str] = field(default_factory=dict)
-    given_to: dict[str, int] = field(default_factory=dict)
+    given_to: dict[str, set[str]] = field(default_factory=dict)
     shown: dict[str, frozenset[str]] = field(default_factory=dict)
     #: The forms parsed after the name level (a story rule's) last time, and their nodes.
     late: set[str] = field(default_factory=set)
@@ -99,10 +99,11 @@ class Surnames:
 
     def update(
         self, names: NameLevel, roots: Mapping[str, tuple[str, tuple[str, ...]]]
-    ) -> dict[str, Link]:
-        """The bare forms given to a person, with their links; from what the last update
-        knew, where ``names.moved`` says what the name level linked again (None: every form
-        and node is looked at)."""
+    ) -> dict[str, Link | None]:
+        """The forms whose link by this rule may have changed, each with its link (None: the
+        rule gives it none); from what the last update knew, where ``names.moved`` says what
+        the name level linked again (None: every form and node is looked at, and every form
+        given to a person is named)."""
         uf, moved = names.uf, names.moved
         late = {node(names.effective[form]) for form in names.late}
         if moved is None or not self.made:
@@ -129,8 +130,12 @@ class Surnames:
         for form in decide:
             self._decide(form, names, roots, persons)
         self._show(names, persons)
+        for person in persons:  # its evidence may have changed: so has each form's link
+            decide.update(self.given_to.get(person, ()))
+        given, shown = self.given, self.shown
         return {
-            form: (person, "surname", self.shown[person]) for form, person in self.given.items()
+            form: (given[form], "surname", shown[given[form]]) if form in given else None
+            for form in decide
         }
 
     def _titled(self, form: str, names: NameLevel, nodes: set[str]) -> None:
@@ -233,7 +238,10 @@ class Surnames:
             self.bare_by_root[was[1]].discard(form)
         person = self.given.pop(form, None)
         if person is not None:
-            _count(self.given_to, person, -1)
+            given_to = self.given_to[person]
+            given_to.discard(form)
+            if not given_to:
+                del self.given_to[person]
             persons.add(person)
         if form not in names.form_articles:
             return
@@ -259,8 +267,10 @@ class Surnames:
         (person,) = candidates
         if person in self.bearing:
             self.given[form] = person
-            if _count(self.given_to, person, 1):
+            given_to = self.given_to.setdefault(person, set())
+            if not given_to:
                 persons.add(person)
+            given_to.add(form)
 
     def _show(self, names: NameLevel, persons: set[str]) -> None:
         """The evidence of the persons given to a form whose forms or articles moved."""

@@ -55,6 +55,8 @@ class TextIndex:
     #: key → the cluster root it maps to (an entity's or not); root → those keys.
     root_of: dict[str, str] = field(default_factory=dict)
     keys_of: dict[str, set[str]] = field(default_factory=dict)
+    #: The keys whose entry the last :meth:`update` may have changed (None: made whole).
+    moved: set[str] | None = None
 
     @classmethod
     def of(cls, names: NameLevel, keys: Mapping[str, str]) -> TextIndex:
@@ -122,6 +124,7 @@ class TextIndex:
         for root in roots:
             dirty.update(self.keys_of.get(root, ()))
         self._index(names, keys, dirty)
+        self.moved = dirty
 
     def _know(self, form: str, sign: int, dirty: set[str]) -> None:
         """Count a source of ``form`` (``sign`` 1) or uncount one (-1)."""
