@@ -20,6 +20,7 @@ from newsgraph import collector
 def _thawed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     gc.unfreeze()
     monkeypatch.setattr(collector, "_frozen_after_reclaim", 0)
+    monkeypatch.setattr(collector, "_frozen_since", 0)
     yield
     gc.unfreeze()
 
@@ -85,3 +86,27 @@ def test_collect_all_sees_the_frozen_and_freezes_them_again() -> None:
     collector.collect_all()
     assert gone == [True]
     assert not _walked(kept)
+
+
+def test_a_freeze_counts_what_it_moves_not_everything_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counting the frozen objects walks them all (at a million articles, 0.16 s of each
+    batch): after the first, a kept block counts the young objects it freezes instead. The
+    control: the first kept block counts them all."""
+    counted: list[int] = []
+    count = gc.get_freeze_count
+
+    def counting() -> int:
+        counted.append(1)
+        return count()
+
+    monkeypatch.setattr(gc, "get_freeze_count", counting)
+    with collector.paused(keep=True):
+        held = [[[i] for i in range(1000)]]
+    assert len(counted) == 1
+    for _ in range(3):
+        with collector.paused(keep=True):  # a few more: under a quarter's growth
+            held.append([[1]])
+    assert len(counted) == 1
+    assert not _walked(held[-1])

@@ -66,17 +66,35 @@ def test_values_go_where_the_query_reads_them(store: ox.Store) -> None:
     assert _subjects(store, bound) == _subjects(store, written) == {"<http://s/2>"}
 
 
-def test_single_values_share_a_block_and_many_values_have_their_own(store: ox.Store) -> None:
+def test_single_values_and_one_variables_many_share_a_block(store: ox.Store) -> None:
+    """One block, a row per value of the variable with many (Oxigraph joins two blocks by
+    walking the pattern's every match: a graph's triples of 1,000 subjects, 11 s instead of
+    0.03 s, at a million articles); the answers are those of two blocks (the control)."""
     text = "SELECT ?s WHERE { ?s a ?type ; <http://p/d> ?d }"
     nodes = [ox.NamedNode("http://s/1"), ox.NamedNode("http://s/3")]
     bound = queries.bind(text, {"type": ox.NamedNode("http://t/D"), "d": _integer(1), "s": nodes})
+    one = '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
     assert bound.startswith(
-        "SELECT ?s WHERE { VALUES (?type ?d) { (<http://t/D> "
-        '"1"^^<http://www.w3.org/2001/XMLSchema#integer>) } '
-        "VALUES ?s { <http://s/1> <http://s/3> } ?s a"
+        f"SELECT ?s WHERE {{ VALUES (?s ?type ?d) {{ (<http://s/1> <http://t/D> {one}) "
+        f"(<http://s/3> <http://t/D> {one}) }} ?s a"
     )
-    assert _subjects(store, bound) == {"<http://s/1>"}
+    assert bound.count("VALUES") == 1
+    two = text.replace(
+        "WHERE {", f"WHERE {{ VALUES (?type ?d) {{ (<http://t/D> {one}) }} "
+        "VALUES ?s { <http://s/1> <http://s/3> }",
+    )  # fmt: skip
+    assert _subjects(store, bound) == _subjects(store, two) == {"<http://s/1>"}
     assert _subjects(store, queries.bind(text, {"s": []})) == set()  # no value: no solution
+    assert _subjects(store, queries.bind(text, {"s": [], "d": _integer(1)})) == set()
+
+
+def test_two_variables_with_many_values_have_a_block_each(store: ox.Store) -> None:
+    text = "SELECT ?s WHERE { ?s a ?type ; <http://p/d> ?d }"
+    nodes = [ox.NamedNode("http://s/1"), ox.NamedNode("http://s/3")]
+    bound = queries.bind(text, {"type": [ox.NamedNode("http://t/D")], "d": _integer(1), "s": nodes})
+    assert bound.count("VALUES") == 3
+    assert "VALUES ?s { <http://s/1> <http://s/3> }" in bound
+    assert _subjects(store, bound) == {"<http://s/1>"}
 
 
 def test_a_variable_the_query_does_not_read_is_bound_at_its_where_group() -> None:

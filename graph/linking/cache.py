@@ -85,6 +85,10 @@ _LENGTH_BITS = 32
 _LENGTH_MASK = (1 << _LENGTH_BITS) - 1
 #: The evidence log is rewritten when it is more than this many times its live records.
 COMPACT_RATIO = 2.0
+#: The live records are weighed (a pass over every article's place) once the spans log has
+#: grown by this share since they were last weighed: a batch grows it by a few hundred
+#: kilobytes, and its dead records come of what was appended since.
+REWEIGH_GROWTH = 0.02
 #: Bytes of the length that precedes each write of the evidence log.
 _LENGTH = 8
 #: Bytes read at once from the spans log.
@@ -276,9 +280,16 @@ class LinkingCache:
     def compact(self, live: Mapping[str, Span], hashes: Mapping[str, str]) -> dict[str, Span]:
         """Rewrite the logs with only the ``live`` records (article → where its spans are, of
         the articles in ``hashes``), when most of what they hold is dead; return where the
-        spans of ``live`` are now (nothing when the logs were kept as they were)."""
+        spans of ``live`` are now (nothing when the logs were kept as they were). The live
+        records are weighed only once the log has grown by :data:`REWEIGH_GROWTH` since they
+        last were (``tests/test_linking_inputs.py``)."""
+        size = _size(self.directory / "spans.log")
+        weighed = self._state.get("spans_weighed")
+        if isinstance(weighed, int) and weighed <= size <= weighed * (1 + REWEIGH_GROWTH):
+            return {}
         kept = sum(place & _LENGTH_MASK for place in live.values())
-        if _size(self.directory / "spans.log") <= COMPACT_RATIO * max(kept, 1):
+        self._state["spans_weighed"] = size  # written down with the pass's end
+        if size <= COMPACT_RATIO * max(kept, 1):
             return {}
         self.flush()
         names = {iri: text for iri, text, place in self.evidence(hashes) if live.get(iri) == place}
@@ -291,6 +302,7 @@ class LinkingCache:
             (self.directory / name).unlink(missing_ok=True)
         moved = self.put(rows)
         self.flush()
+        self._state["spans_weighed"] = _size(self.directory / "spans.log")
         return {row[0]: place for row, place in zip(rows, moved, strict=True)}
 
     # -- beliefs ---------------------------------------------------------------------------------
@@ -310,13 +322,23 @@ class LinkingCache:
         (``whole``: every article, replacing what the last pass left)."""
         return self.beliefs.writer(whole=whole)
 
-    def entities(self) -> dict[str, tuple[str, int, str]]:
+    def entities(self) -> tuple[dict[str, tuple[str, int, str]], object | None]:
         """entity IRI → (digest of its description, how many name links it has, the
-        fingerprint of the entity it described)."""
-        return self._load("entities.bin")
+        fingerprint of the entity it described); and the token of the resolution whose
+        entities they are, where this process wrote them (None: read from the file)."""
+        carried = carry.recall(self.directory / "entities.bin")
+        if carried is not None:
+            return carried  # type: ignore[no-any-return]
+        return self._load("entities.bin"), None
 
-    def set_entities(self, entities: Mapping[str, tuple[str, int, str]]) -> None:
-        self._dump("entities.bin", dict(entities))
+    def set_entities(
+        self, entities: dict[str, tuple[str, int, str]], token: object | None = None
+    ) -> None:
+        """Write down what the entities graph holds (the caller does not change it after),
+        as the entities of the resolution ``token`` names."""
+        path = self.directory / "entities.bin"
+        write_atomically(path, marshal.dumps(entities))
+        carry.remember(path, (entities, token))
 
     def forget(self) -> None:
         """Drop every belief about what the store holds (the store is read instead)."""

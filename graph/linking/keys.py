@@ -48,8 +48,10 @@ class Keys:
     entities: dict[str, Entity] = field(default_factory=dict)
     #: root → the key its entity wanted when its group was last told out.
     wants: dict[str, str] = field(default_factory=dict)
-    #: The roots whose key the last update may have changed (or taken away).
+    #: The roots whose key the last update may have changed (or taken away), and the keys
+    #: whose entity it may have changed (or taken away).
     moved: set[str] = field(default_factory=set)
+    touched: set[str] = field(default_factory=set)
 
     def update(
         self,
@@ -60,13 +62,12 @@ class Keys:
         """Tell out again the groups that ``changed`` (the roots drafted anew, added or
         removed since the last update) affect; every other group's keys stay."""
         groups, wants = self.groups, self.wants
-        before = set(groups)
         told: dict[str, list[str]] = {}  # group → its roots before this update
         for root in changed:
             old, new = wants.get(root), made[root].key if root in made else None
             for key in (old, new):
-                if key is not None:
-                    told.setdefault(key, list(groups.get(key, ())))
+                if key is not None and key not in told:
+                    told[key] = list(groups.get(key, ()))
             if old is not None:
                 groups[old].remove(root)
                 if not groups[old]:
@@ -75,14 +76,19 @@ class Keys:
             if new is not None:
                 groups.setdefault(new, []).append(root)
                 wants[root] = new
-        for key in before.symmetric_difference(groups):
+        # the groups made or ended: a group is one only the roots told out can make or end
+        for key in [key for key, roots in told.items() if bool(roots) != (key in groups)]:
             suffixed = _SUFFIXED.fullmatch(key)
             if suffixed is not None and suffixed.group(1) in groups:
                 base = suffixed.group(1)
                 told.setdefault(base, list(groups[base]))
+        touched = self.touched = set()
         for roots in told.values():  # every key of the groups told out is taken back first
             for root in roots:
-                self.entities.pop(self.of.pop(root, ""), None)
+                key = self.of.pop(root, None)
+                if key is not None:
+                    touched.add(key)
+                    self.entities.pop(key, None)
         moved = self.moved = set(changed)
         for roots in told.values():
             moved.update(roots)
@@ -103,4 +109,5 @@ class Keys:
                 key = f"{wanted}-{number}"
             entity = made[root]
             self.of[root] = key
+            self.touched.add(key)
             self.entities[key] = entity if entity.key == key else replace(entity, key=key)

@@ -38,13 +38,15 @@ Index = Mapping[str, tuple[str, frozenset[str]]]
 
 @dataclass(frozen=True)
 class TableChanges:
-    """Where a resolution's tables may differ from those of the resolution it followed (the
-    token of that one's, :attr:`Memo.token`): the forms of ``default``, the keys of the
-    index (None: anywhere). Every other entry is as it was."""
+    """Where a resolution's tables and entities may differ from those of the resolution it
+    followed (the token of that one's, :attr:`Memo.token`): the forms of ``default``, the
+    keys of the index, the keys of the entities (None: anywhere). Every other entry is as it
+    was."""
 
     follows: object
     default: Collection[str] | None
     index: Collection[str] | None
+    entities: Collection[str] | None = None
 
 
 def span_keys(spans: bytes) -> set[str]:

@@ -212,7 +212,10 @@ def resolve(
     )  # fmt: skip
     kept.token = resolution.token
     if since is not None and since.kept.token is not None:
-        resolution.changes = TableChanges(since.kept.token, defaults.moved, names_in_text.moved)
+        told = followed.touched if followed is not None and drafts.keys is followed else None
+        resolution.changes = TableChanges(
+            since.kept.token, defaults.moved, names_in_text.moved, told
+        )
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()
         extra = [key for key in scan(text, index) if key not in listed]

@@ -165,20 +165,26 @@ class Pass:
             self.store.replace_graphs([self.iris.linking_graph], quads)
         # Entities first: a graph replaced whole, then links only added to (which lets an
         # ingest into an empty store append both to its bulk load).
-        held = self.cache.entities() if self.trusted else None
-        self.cache.set_entities(write_entities(self.store, self.iris, resolution.entities, held))
+        held, token = self.cache.entities() if self.trusted else (None, None)
+        changes = resolution.changes
+        near = changes.entities if changes is not None and changes.follows is token else None
+        if reconcile_url:
+            near = None  # entities changed after the resolution: compared whole
+        self.cache.set_entities(
+            write_entities(self.store, self.iris, resolution.entities, held, near),
+            resolution.token,
+        )
         tables = resolution.tables
         before = self.cache.memo.load() if self.trusted else None
         numbered = self.cache.keys_numbered if self.trusted else None
         if before is not None and numbered is not None:
-            changes = resolution.changes
             if changes is not None and changes.follows is not self.cache.memo.token:
                 changes = None  # the tables read are not those the resolution followed
             examined = (
                 affected(before, tables, lists, self.cache.keys, resolution.listing, changes)
                 | self.fresh.keys()
             )
-            wanted = {iri: places[iri] for iri in places if iri in examined}
+            wanted = {iri: places[iri] for iri in examined if iri in places}  # read in log order
             summary.rewritten, self.numbered = self._links(resolution, wanted, numbered)
         else:
             self.cache.keys.forget()
