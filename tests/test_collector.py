@@ -110,3 +110,24 @@ def test_a_freeze_counts_what_it_moves_not_everything_frozen(
             held.append([[1]])
     assert len(counted) == 1
     assert not _walked(held[-1])
+
+
+def test_objects_a_block_replaces_are_no_growth() -> None:
+    """Blocks that replace what they hold (a batch changing kept tables in place) move new
+    objects in as old ones die: the frozen objects do not grow, so nothing is handed back,
+    though the blocks together moved more than a quarter of them. The control: blocks that
+    add as many do hand them back."""
+    reclaimed = _a_dead_cycle_among_the_frozen()
+    frozen = gc.get_freeze_count()
+    held = [[[i] for i in range(frozen // 5)]]
+    with collector.paused(keep=True):
+        pass
+    reclaimed_before = list(reclaimed)
+    for _ in range(3):
+        with collector.paused(keep=True):  # a fifth of them replaced, three times
+            held[0] = [[i] for i in range(frozen // 5)]
+    assert reclaimed == reclaimed_before == []
+    for _ in range(2):
+        with collector.paused(keep=True):  # a fifth added, twice
+            held.append([[i] for i in range(frozen // 5)])
+    assert reclaimed == [True]
