@@ -24,6 +24,7 @@ from newsgraph.linking import carry, journal, store_pass
 from newsgraph.settings import load_settings
 from newsgraph.store import EmbeddedStore
 
+from bench import corpus
 from tests.conftest import BASE, ROOT, write_jsonl
 from tests.test_trickle_invariance import POOL, References, _store_quads
 
@@ -138,6 +139,31 @@ def test_one_off_runs_resolve_from_the_parts_the_last_wrote_down(
     _batch(store, BATCHES[3][1:], "batch-4")
     assert started == [True, False]
     assert _store_quads(store) == references.of(_seen(4))
+
+
+def test_a_streams_batch_appends_to_the_memo_what_it_changed(tmp_path: Path) -> None:
+    """A batch whose resolution follows the last one's tables appends the entries it changed
+    to ``resolution.bin`` (the file is not written again whole); a one-off run after the
+    stream reads the memo back, changes replayed, and its store is the one a single ingest of
+    the same records makes. The control: the stream's first batch, whose resolution started
+    from parts read back, writes the memo whole (a new file)."""
+    base = list(corpus.generate(300, seed=21))
+    store, scratch = tmp_path / "store", tmp_path / "scratch"
+    memo = store / "linking" / "resolution.bin"
+    _batch(store, base, "base")
+    files = []
+    with carry.carrying():
+        for number, rows in enumerate([POOL[0:12], POOL[12:14]], start=1):
+            before = memo.stat()
+            _batch(store, rows, f"batch-{number}")
+            after = memo.stat()
+            files.append((after.st_ino == before.st_ino, after.st_size - before.st_size))
+    (first_same, _grown), (second_same, grown) = files
+    assert not first_same, "the control: written whole"
+    assert second_same and 0 < grown < before.st_size // 10, "appended: the changes alone"
+    _batch(store, POOL[14:24], "batch-3")
+    _batch(scratch, base + POOL[0:24], "all")
+    assert _store_quads(store) == _store_quads(scratch)
 
 
 def test_a_stream_writes_the_parts_down_once_when_it_ends(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from newsgraph.linking import carry
-from newsgraph.linking.journal import write_atomically
+from newsgraph.linking.journal import Journal, write_atomically
 from newsgraph.linking.listing import Listing
 
 __all__ = ["KeyIndex", "Memo", "TableChanges", "affected", "span_keys"]
@@ -68,41 +68,41 @@ def _hash(key: str) -> int:
 
 
 class Memo:
-    """The resolution tables of the last clean pass (``None`` when there are none)."""
+    """The resolution tables of the last clean pass (``None`` when there are none), kept in a
+    :class:`~graph.linking.journal.Journal`: a batch that knows where its tables changed
+    appends those entries only (at a million articles the tables are a few megabytes)."""
 
     def __init__(self, directory: Path) -> None:
         self.path = directory / "resolution.bin"
+        self._journal = Journal(self.path, tables=3)
         #: The token of the resolution whose tables :meth:`load` gave, where this process
         #: saved them (None: read from the file).
         self.token: object | None = None
 
     def load(self) -> tuple[dict[str, str], dict[tuple[str, str], str], dict[str, Any]] | None:
-        carried = carry.recall(self.path)
-        self.token = None
-        if carried is not None:
-            tables, self.token = carried
-            return tables  # type: ignore[no-any-return]
-        try:
-            default, exceptions, index = marshal.loads(self.path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+        found = self._journal.load()
+        self.token = carry.recall(self.path, "token")
+        if found is None:
             return None
+        default, exceptions, index = found[1]
         return default, exceptions, index
 
     def save(
         self,
-        default: Mapping[str, str],
-        exceptions: Mapping[tuple[str, str], str],
-        index: Index,
+        default: dict[str, str],
+        exceptions: dict[tuple[str, str], str],
+        index: dict[str, Any],
         token: object | None = None,
+        changed: Collection[object] | None = None,
     ) -> None:
-        """Write the tables down (copies: the resolution's may change in the next batch), as
-        those of the resolution ``token`` names."""
-        tables = (dict(default), dict(exceptions), dict(index))
-        write_atomically(self.path, marshal.dumps(tables))
-        carry.remember(self.path, (tables, token))
+        """Write the tables down (the caller changes none of them after) as those of the
+        resolution ``token`` names; ``changed``: the only keys (of any of the tables) whose
+        entries may differ from the tables :meth:`load` gave (None: any may)."""
+        self._journal.save(os.urandom(8).hex(), [default, exceptions, index], changed)
+        carry.remember(self.path, token, "token")
 
     def forget(self) -> None:
-        self.path.unlink(missing_ok=True)
+        self._journal.forget()
 
 
 class KeyIndex:

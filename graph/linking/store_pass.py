@@ -21,6 +21,7 @@ import marshal
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from newsgraph import collector
 from newsgraph.linking import readback
@@ -30,7 +31,7 @@ from newsgraph.linking.describe import linking_quads
 from newsgraph.linking.evidence import decode_names
 from newsgraph.linking.inputs import Inputs
 from newsgraph.linking.listing import Before
-from newsgraph.linking.memo import affected
+from newsgraph.linking.memo import TableChanges, affected
 from newsgraph.linking.normalise import key_of
 from newsgraph.linking.overrides import Override
 from newsgraph.linking.reconcile import reconcile
@@ -70,6 +71,19 @@ class LinkSummary:
             f"linked {self.articles} articles: {self.entities} entities{reconciled}, "
             f"{self.rewritten} articles' links changed, {self.seconds:.2f} s"
         )
+
+
+def _changed(
+    changes: TableChanges | None,
+    before: tuple[Mapping[str, str], Mapping[tuple[str, str], str], Mapping[str, Any]] | None,
+    after: tuple[Mapping[str, str], Mapping[tuple[str, str], str], Mapping[str, Any]],
+) -> set[object] | None:
+    """The keys of the memo's tables whose entries may differ from ``before``'s (None: any):
+    the default forms and index keys ``changes`` names, and every story-level exception
+    (a few, made again each batch)."""
+    if changes is None or before is None or changes.default is None or changes.index is None:
+        return None
+    return {*changes.default, *changes.index, *before[1].keys(), *after[1].keys()}
 
 
 def _by_key(reconciled: Mapping[str, tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
@@ -176,10 +190,10 @@ class Pass:
         )
         tables = resolution.tables
         before = self.cache.memo.load() if self.trusted else None
+        if changes is not None and (before is None or changes.follows is not self.cache.memo.token):
+            changes = None  # the tables read are not those the resolution followed
         numbered = self.cache.keys_numbered if self.trusted else None
         if before is not None and numbered is not None:
-            if changes is not None and changes.follows is not self.cache.memo.token:
-                changes = None  # the tables read are not those the resolution followed
             examined = (
                 affected(before, tables, lists, self.cache.keys, resolution.listing, changes)
                 | self.fresh.keys()
@@ -191,7 +205,9 @@ class Pass:
             wanted = dict(places)
             summary.rewritten, self.numbered = self._links(resolution, wanted, None)
         summary.examined = len(wanted)
-        self.cache.memo.save(*tables, token=resolution.token)
+        self.cache.memo.save(
+            *tables, token=resolution.token, changed=_changed(changes, before, tables)
+        )
         places.update(self.cache.compact(places, self.hashes))
         summary.seconds = time.perf_counter() - started
         return summary
