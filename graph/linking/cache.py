@@ -326,19 +326,15 @@ class LinkingCache:
         """entity IRI → (digest of its description, how many name links it has, the
         fingerprint of the entity it described); and the token of the resolution whose
         entities they are, where this process wrote them (None: read from the file)."""
-        carried = carry.recall(self.directory / "entities.bin")
-        if carried is not None:
-            return carried  # type: ignore[no-any-return]
-        return self._load("entities.bin"), None
+        return self._load("entities.bin"), carry.recall(self.directory / "entities.bin", "token")
 
     def set_entities(
         self, entities: dict[str, tuple[str, int, str]], token: object | None = None
     ) -> None:
         """Write down what the entities graph holds (the caller does not change it after),
         as the entities of the resolution ``token`` names."""
-        path = self.directory / "entities.bin"
-        write_atomically(path, marshal.dumps(entities))
-        carry.remember(path, (entities, token))
+        self._dump("entities.bin", entities)
+        carry.remember(self.directory / "entities.bin", token, "token")
 
     def forget(self) -> None:
         """Drop every belief about what the store holds (the store is read instead)."""
