@@ -2,11 +2,12 @@
 
 An entity is drafted (:func:`graph.linking.entities.build`) from its cluster's members — each
 form's *shares*: the mentions its name-level link gives the cluster, and those story-level
-rules give it — the rule-made links, the cluster's anchor, the forms a text defines for it, and
-each form's say (what the name level knows of the form). A :class:`Basis` keeps what the last
-resolution read of these; :func:`changed_since` compares it with the new resolution's and names
-the forms whose shares or says may differ (those of the batch's articles, those whose links or
-name-level facts changed) and the clusters whose anchor or defined forms did. Every other form
+rules give it — the rule-made links, the cluster's anchor, the forms a text defines for it
+(:mod:`graph.linking.defined`, kept up to date there), and each form's say (what the name level
+knows of the form). A :class:`Basis` keeps what the last resolution read of these;
+:func:`changed_since` compares it with the new resolution's and names the forms whose shares or
+says may differ (those of the batch's articles, those whose links or name-level facts changed)
+and the clusters whose anchor or defined forms did. Every other form
 and cluster is as it was, so its shares and its draft are kept.
 
 What is compared grows with the batch, not with the store, where the resolution follows the
@@ -24,10 +25,10 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
+from newsgraph.linking.defined import DefinedForms
 from newsgraph.linking.listing import Before
 from newsgraph.linking.mentions import Assignment, Link
 from newsgraph.linking.names import NameLevel, node
-from newsgraph.linking.normalise import parse
 
 __all__ = ["Basis", "basis_of", "changed_since"]
 
@@ -45,15 +46,13 @@ class Basis:
     sources: Mapping[str, str]
     node_langs: Mapping[str, str]
     anchor: Mapping[str, str]
-    #: (cluster root, form) for each acronym or short form a text defines for its cluster.
-    defined: Set[tuple[str, str]]
 
 
-def basis_of(names: NameLevel, assignment: Assignment, defined: Set[tuple[str, str]]) -> Basis:
+def basis_of(names: NameLevel, assignment: Assignment) -> Basis:
     uf = names.uf
     return Basis(
         assignment.default, assignment.exceptions, uf.joined_by, names.sources,
-        names.node_langs, uf.anchor, defined,
+        names.node_langs, uf.anchor,
     )  # fmt: skip
 
 
@@ -69,12 +68,14 @@ def changed_since(
     names: NameLevel,
     assignment: Assignment,
     articles: Before,
-    defined: Set[tuple[str, str]],
+    defined: DefinedForms,
+    redefined: Set[str],
 ) -> tuple[set[str], set[str]]:
     """The forms whose shares or says may differ from ``basis``'s, and the cluster roots whose
     anchor or defined forms do. ``articles``: the articles the batch changed, with what they
     listed before: their forms' mentions are counted anew (and a form's languages, part of its
-    say, change only with the lists of these articles)."""
+    say, change only with the lists of these articles). ``defined``: the forms texts define,
+    up to date; ``redefined``: the roots whose defined forms changed."""
     lists = names.corpus.lists
     forms: set[str] = set()
     for article, (listed, _lang) in articles.items():
@@ -96,7 +97,7 @@ def changed_since(
     else:  # the name level was linked again by components: only their nodes may have moved
         nodes = {n for n in moved.nodes if any(_differs(old, new, n) for old, new in tables)}
         roots = {n for n in moved.nodes if _differs(basis.anchor, uf.anchor, n)}
-    roots.update(root for root, _form in basis.defined ^ defined)
+    roots.update(redefined)
     if nodes:
         effective = names.effective
         # a form's node is its component's: the forms of the components linked again hold
@@ -106,8 +107,8 @@ def changed_since(
             key = effective.get(form)
             if key is not None and node(key) in nodes:
                 forms.add(form)
-        for root, form in defined:  # a form only a text gives: its cluster holds it uncounted
-            if form not in effective and node(parse(form).key) in nodes:
+        for root, form in defined.given_at(nodes):  # a form only a text gives: its cluster
+            if form not in effective:  # holds it uncounted
                 forms.add(form)
                 roots.add(root)
     return forms, roots

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from newsgraph.linking.authority import Entry, entry_key
 from newsgraph.linking.changed import Basis, basis_of, changed_since
+from newsgraph.linking.defined import DefinedForms
 from newsgraph.linking.keys import Keys
 from newsgraph.linking.kinds import choose_type
 from newsgraph.linking.listing import Before
@@ -84,6 +85,8 @@ class Drafts:
     shares: dict[str, tuple[Share, ...]] = field(default_factory=dict)
     tallies: dict[str, dict[str, int]] = field(default_factory=dict)
     basis: Basis | None = None
+    #: The forms texts define, by cluster (:mod:`graph.linking.defined`), in memory only too.
+    defined: DefinedForms | None = None
     #: The entities' keys (:mod:`graph.linking.keys`), kept in memory only too.
     keys: Keys | None = None
 
@@ -103,21 +106,27 @@ def build(
     forms and clusters :func:`graph.linking.changed.changed_since` names are looked at."""
     uf = names.uf
     rules = (tuple(names.overrides), tuple(sorted(names.reconciled.items())))
-    defined = _defined(names)
     by_form: dict[str, list[Link]] = defaultdict(list)
     for (_article, form), link in assignment.exceptions.items():
         by_form[form].append(link)
     if before is not None and before.rules != rules:
         before = None
     old = before if before is not None else Drafts()
-    if before is not None and before.basis is not None and articles is not None:
+    basis = before.basis if before is not None else None
+    texts_define = before.defined if before is not None else None
+    if basis is not None and texts_define is not None and articles is not None:
+        assert before is not None
         drafts, drafts.drafted = before, 0  # changed in place: what is not looked at stays
-        forms, dirty = changed_since(before.basis, names, assignment, articles, defined)
+        moved = names.moved.nodes if names.moved is not None else None
+        redefined = texts_define.update(names, articles, moved)
+        forms, dirty = changed_since(basis, names, assignment, articles, texts_define, redefined)
         old_links: dict[str, dict[tuple[str, str], set[str]]] = {}
     else:
-        drafts = Drafts(rules=rules)
+        drafts = Drafts(rules=rules, defined=DefinedForms.of(names))
         forms, dirty = set(assignment.default) | by_form.keys(), set()
         old_links = dict(old.links)
+    defined = drafts.defined
+    assert defined is not None
     tallies, links, shares = drafts.tallies, drafts.links, drafts.shares
     listing = names.form_articles
     for form in forms:
@@ -150,9 +159,6 @@ def build(
     for override in names.overrides:
         if override.action in ("type", "sameas"):
             overrides_by_key[parse(override.name).key].append(override)
-    defined_by_root: dict[str, list[str]] = defaultdict(list)
-    for root, form in defined:
-        defined_by_root[root].append(form)
     says, made, order, members = drafts.says, drafts.made, drafts.order, drafts.members
     said: dict[str, object] = {}  # form → its say before this build, for those said again
     redrafted: set[str] = set()  # roots drafted anew, or no longer drafted
@@ -164,7 +170,7 @@ def build(
             redrafted.add(root)
             continue
         forms_of = Counter(counted)
-        for form in defined_by_root.get(root, ()):
+        for form in defined.forms(root):
             forms_of.setdefault(form, 0)
         held = old.members.get(root)
         members[root] = forms_of
@@ -191,7 +197,7 @@ def build(
         order[root] = _precedence((root, made[root]))
         drafts.drafted += 1
         redrafted.add(root)
-    drafts.basis = basis_of(names, assignment, defined)
+    drafts.basis = basis_of(names, assignment)
     keys = drafts.keys if drafts is before and drafts.keys is not None else None
     if keys is None:
         keys = drafts.keys = Keys()
@@ -212,19 +218,6 @@ def _take(
     """Keep a copy of a cluster's links as they were, before the first change to them."""
     if root not in old_links:
         old_links[root] = {pair: set(found) for pair, found in links.get(root, {}).items()}
-
-
-def _defined(names: NameLevel) -> set[tuple[str, str]]:
-    """(root, form) for each acronym or short form a text defines for the cluster of its
-    expansion: a member of the cluster, counted 0 where no list names it."""
-    uf = names.uf
-    defined = set()
-    for found in names.definitions.values():
-        for definition in found:
-            root = uf.find(node(parse(definition.short).key))
-            if uf.find(node(parse(definition.long).key)) == root:
-                defined.add((root, definition.short))
-    return defined
 
 
 def _say(names: NameLevel, form: str) -> FormSay:

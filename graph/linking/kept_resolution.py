@@ -82,7 +82,7 @@ def _pickled(kept: Kept) -> bytes:
     pickler.dispatch_table = {
         **copyreg.dispatch_table,
         Listing: _leaving_out(lists={}, _langs=None, _index=None),
-        Drafts: _leaving_out(shares={}, tallies={}, basis=None, keys=None),
+        Drafts: _leaving_out(shares={}, tallies={}, basis=None, defined=None, keys=None),
         ShortFormLinks: _leaving_out(
             prefixes=None, longer=None, surnames=None, roots=None, default=None
         ),
