@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsgraph.linking import acronyms, morphology, people, scripts
 from newsgraph.linking.authority import Authority
@@ -43,6 +44,7 @@ from newsgraph.linking.names import (
     Corpus,
     ListAcronyms,
     NameLevel,
+    TextPairs,
     definitions_of,
     effective_key,
     node,
@@ -151,33 +153,45 @@ def _text_pairs(found: Sequence[acronyms.Definition]) -> tuple[Pair, ...]:
 @dataclass
 class Evidence:
     """The acronyms that texts define and lists give, as (short key, long key) pairs: how many
-    articles give each pair, and which articles give each short form."""
+    articles give each pair, which articles' texts define it, and which articles' lists give
+    each short form."""
 
     #: article → the pairs its text defines.
     text: dict[str, tuple[Pair, ...]] = field(default_factory=dict)
     support: Counter[Pair] = field(default_factory=Counter)
-    #: short key → the articles whose texts define it; the same for lists.
-    in_text: dict[str, set[str]] = field(default_factory=dict)
+    #: pair → the articles whose texts define it.
+    in_text: TextPairs = field(default_factory=dict)
+    #: short key → the articles whose lists give it beside a long form.
     in_list: dict[str, set[str]] = field(default_factory=dict)
 
     def take(self, article: str, text: Sequence[Pair], listed: Sequence[Pair], sign: int) -> None:
         """Count (``sign`` 1) or uncount (-1) an article's pairs."""
-        for pairs, by_short in ((text, self.in_text), (listed, self.in_list)):
-            for pair in pairs:
-                self.support[pair] += sign
-                if not self.support[pair]:
-                    del self.support[pair]
-                articles = by_short.setdefault(pair[0], set())
-                if sign > 0:
-                    articles.add(article)
-                else:
-                    articles.discard(article)
-                    if not articles:
-                        del by_short[pair[0]]
+        for pair in text:
+            self._count(pair, sign)
+            _file(self.in_text, pair, article, sign)
+        for pair in listed:
+            self._count(pair, sign)
+            _file(self.in_list, pair[0], article, sign)
         if sign > 0 and text:
             self.text[article] = tuple(text)
         elif sign < 0:
             self.text.pop(article, None)
+
+    def _count(self, pair: Pair, sign: int) -> None:
+        self.support[pair] += sign
+        if not self.support[pair]:
+            del self.support[pair]
+
+
+def _file(table: dict[Any, set[str]], key: object, article: str, sign: int) -> None:
+    """Add (``sign`` 1) or remove (-1) an article from ``key``'s set in ``table``."""
+    articles = table.setdefault(key, set())
+    if sign > 0:
+        articles.add(article)
+    else:
+        articles.discard(article)
+        if not articles:
+            del table[key]
 
 
 @dataclass
@@ -387,7 +401,7 @@ def advance(
         corpus, names.authority, names.overrides, names.reconciled, listing,
         _pairs_of(pairs, evidence.in_list, keys),
         forms=[item[1] for item in items if item[0] == "f"],
-        definitions=_definitions_of(definitions, evidence.in_text, keys),
+        text_pairs={pair: evidence.in_text[pair] for pair in _text_pairs_in(items, evidence)},
     )  # fmt: skip
     sub.link()
     parts.relinked = len(sub.forms)
@@ -407,13 +421,10 @@ def _pairs_of(pairs: ListAcronyms, in_list: Mapping[str, set[str]], keys: set[st
     return {a: tuple(p for p in pairs[a] if p[0] in keys) for a in articles}
 
 
-def _definitions_of(
-    definitions: Mapping[str, Sequence[acronyms.Definition]],
-    in_text: Mapping[str, set[str]],
-    keys: set[str],
-) -> dict[str, list[acronyms.Definition]]:
-    articles = sorted({article for key in keys for article in in_text.get(key, ())})
-    return {a: [d for d in definitions[a] if parse(d.short).key in keys] for a in articles}
+def _text_pairs_in(items: Iterable[Item], evidence: Evidence) -> list[Pair]:
+    """The pairs of ``items`` that a text defines."""
+    in_text = evidence.in_text
+    return [pair for item in items if item[0] == "x" and (pair := (item[1], item[2])) in in_text]
 
 
 def _parsed_forms(items: Iterable[Item], overrides: Sequence[Override]) -> set[str]:

@@ -11,7 +11,7 @@ keys; the work grows with the number of distinct forms, not with the number of s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from newsgraph.linking.components import Moved
 
 __all__ = [
-    "DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "ListAcronyms", "NameLevel", "list_acronyms",
-    "node",
+    "DOMINANT_MINIMUM", "DOMINANT_SHARE", "Corpus", "ListAcronyms", "NameLevel", "TextPairs",
+    "list_acronyms", "node", "text_pairs_of",
 ]  # fmt: skip
 
 #: An acronym defined differently in different stories means, outside them, the expansion
@@ -53,6 +53,8 @@ class Corpus:
 #: article → the (short key, long key) pairs its entity list gives: an acronym or short form
 #: beside the name it abbreviates.
 ListAcronyms = dict[str, tuple[tuple[str, str], ...]]
+#: (short key, long key) → the articles whose texts define the one as the other.
+TextPairs = dict[tuple[str, str], set[str]]
 
 
 def node(key: str) -> str:
@@ -86,6 +88,16 @@ def find_list_acronyms(lists: Mapping[str, Sequence[str]], forms: Iterable[str])
             pairs = list_acronyms(listed)
             if pairs:
                 found[article] = pairs
+    return found
+
+
+def text_pairs_of(definitions: Mapping[str, Sequence[Definition]]) -> TextPairs:
+    """The (short key, long key) pairs that texts define, with the articles defining each."""
+    found: TextPairs = {}
+    for article, defined in definitions.items():
+        for definition in defined:
+            pair = (parse(definition.short).key, parse(definition.long).key)
+            found.setdefault(pair, set()).add(article)
     return found
 
 
@@ -137,13 +149,15 @@ class NameLevel:
         pairs: ListAcronyms | None = None,
         *,
         forms: Iterable[str] | None = None,
-        definitions: Mapping[str, Sequence[Definition]] | None = None,
+        text_pairs: Mapping[tuple[str, str], Set[str]] | None = None,
     ) -> None:
         """``listing`` and ``pairs``: the corpus's listing and list acronyms, where the caller
-        has them (else they are found here). ``forms`` and ``definitions``: a part of the
-        corpus's forms and the definitions of their acronyms, to link those alone (a
-        component's, :mod:`graph.linking.components`); by default every form and
-        definition."""
+        has them (else they are found here). ``forms`` and ``text_pairs``: a part of the
+        corpus's forms and the pairs its texts define for their acronyms, with the articles
+        defining each, to link those alone (a component's, :mod:`graph.linking.components`,
+        which keeps the pairs as batches come: what the part costs grows with its pairs, not
+        with the articles that define them); by default every form and every text's
+        definitions."""
         self.corpus = corpus
         self.authority = authority
         self.overrides = list(overrides)
@@ -183,8 +197,13 @@ class NameLevel:
             if form in form_langs:
                 self.form_langs[form] = frozenset(form_langs[form])
                 self.key_langs[self.effective[form]].update(form_langs[form])
+        #: Every article's definitions (none where the caller gave ``text_pairs``), and the
+        #: pairs they define.
         self.definitions: Mapping[str, Sequence[Definition]] = (
-            definitions if definitions is not None else definitions_of(corpus)
+            definitions_of(corpus) if text_pairs is None else {}
+        )
+        self.text_pairs: Mapping[tuple[str, str], Set[str]] = (
+            text_pairs if text_pairs is not None else text_pairs_of(self.definitions)
         )
         #: (article, short key) → the node of the long form that story defines it as, where
         #: the corpus as a whole does not agree on the acronym.
@@ -237,9 +256,9 @@ class NameLevel:
                 "overrideMerge", force=True,
             )  # fmt: skip
         self.entry_definitions = crosslingual.entry_definitions(self)
-        for definition in (d for ds in self.definitions.values() for d in ds):
-            uf.add(node(parse(definition.short).key))
-            uf.add(node(parse(definition.long).key))
+        for short, long in self.text_pairs:
+            uf.add(node(short))
+            uf.add(node(long))
         for name in sorted(n for n in uf.parent if n.startswith("k:")):
             entry = self.authority.lookup(name[2:])
             if entry is not None:
@@ -256,16 +275,15 @@ class NameLevel:
     def _acronym_evidence(self) -> dict[str, dict[str, tuple[str, set[str]]]]:
         """short key → long key → (rule, articles) from text definitions and entity lists."""
         evidence: dict[str, dict[str, tuple[str, set[str]]]] = defaultdict(dict)
-        for rule, definitions in (
-            ("acronymInText", self.definitions),
-            ("acronymInEntry", self.entry_definitions),
-        ):
-            for article, found in sorted(definitions.items()):
-                for definition in found:
-                    short, long = parse(definition.short).key, parse(definition.long).key
-                    if short != long:
-                        entry = evidence[short].setdefault(long, (rule, set()))
-                        entry[1].add(article)
+        for (short, long), articles in sorted(self.text_pairs.items()):
+            if short != long:
+                evidence[short][long] = ("acronymInText", set(articles))
+        for article, found in sorted(self.entry_definitions.items()):
+            for definition in found:
+                short, long = parse(definition.short).key, parse(definition.long).key
+                if short != long:
+                    entry = evidence[short].setdefault(long, ("acronymInEntry", set()))
+                    entry[1].add(article)
         for article, pairs in self.list_acronyms.items():
             for pair in pairs:
                 entry = evidence[pair[0]].setdefault(pair[1], ("acronymInList", set()))
@@ -287,7 +305,7 @@ class NameLevel:
                 for long, (rule, articles) in sorted(longs.items()):
                     if uf.find(node(long)) == root:
                         uf.union(node(long), node(short), rule, frozenset(articles))
-            for long, (_rule, articles) in longs.items():
+            for long, (_rule, articles) in sorted(longs.items()):
                 if uf.find(node(long)) != uf.find(node(short)):
                     for article in articles:
                         self.local_acronyms[(article, short)] = node(long)

@@ -152,9 +152,7 @@ class Pass:
         started = time.perf_counter()
         self.inputs = inputs = self._evidence()
         lists, places = inputs.lists, inputs.places
-        corpus = Corpus(
-            lists, definitions=dict(sorted(inputs.definitions.items())), langs=inputs.langs
-        )
+        corpus = Corpus(lists, definitions=inputs.definitions, langs=inputs.langs)
         resolved, changed = self.resolved, self._before
         self.resolved = None
         since = Since(resolved, changed) if resolved is not None and changed is not None else None
