@@ -1,8 +1,10 @@
-"""The forms texts define, kept across batches (``graph/linking/defined.py``): brought up to
-date where a batch changed, they equal the forms found again over every text, and a batch
-looks at its own definitions and those at the nodes it linked again, not at every one.
+"""What texts' definitions make, kept across batches: the forms they define
+(``graph/linking/defined.py``) and the story-level links of acronyms a story defines otherwise
+than the corpus (``graph/linking/story_links.py``). Brought up to date where a batch changed,
+they equal what is found again over every text, and a batch looks at its own definitions and
+those at the nodes it linked again, not at every one.
 
-The oracle is :meth:`DefinedForms.of` over the new name level (every text read again) and a
+The oracles are :meth:`DefinedForms.of` over the new name level (every text read again) and a
 resolution from scratch; the texts define acronyms that other stories define otherwise (one
 expansion dominant, one not), so a batch moves forms between clusters and story rules."""
 
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from newsgraph.linking import acronyms
 from newsgraph.linking.authority import load_authority
 from newsgraph.linking.defined import DefinedForms
+from newsgraph.linking.memo import KeyIndex, affected
 from newsgraph.linking.names import node
 from newsgraph.linking.normalise import parse
 from newsgraph.linking.resolve import Corpus, Resolution, Since, resolve
@@ -34,6 +37,8 @@ STORIES = [
     (("QX",), "QX stayed shut."),
     (("Zeta Holdings",), "Analysts at Zeta Holdings (ZH) said so."),
     (("Paxar Corp", "Paxar"), "Paxar Corp said."),
+    ALPHA := (("Alpha Bank", "AB"), "The Alpha Bank (AB) results."),
+    ARAB := (("Arab Bureau", "AB"), "The Arab Bureau (AB) report."),
 ]
 LETTERS = "BCDFGHJKLMNPRST"
 BATCHES = st.lists(
@@ -164,3 +169,55 @@ def test_an_update_follows_the_nodes_and_the_articles_it_is_told_of():
     names.uf.union(node(parse("Alpha Bank").key), node(parse("AB").key), "test")
     assert defined.update(names, [f"{ARTICLE}ab"], ()) == {names.uf.find(node("ab"))}
     assert _tables(defined) == _tables(DefinedForms.of(names))
+
+
+def test_an_acronym_that_becomes_dominant_leaves_the_stories_that_defined_it_alone():
+    """Alpha Bank's AB in 12 stories of 15 (80%) is each story's own; twenty more make it the
+    corpus's (over 90%): the twelve stories not in the batch lose their story-level links, as
+    from scratch (the exceptions of the articles whose story-level acronyms moved are set
+    again, not only those of the batch's articles)."""
+    alpha, arab = STORIES.index(ALPHA), STORIES.index(ARAB)
+    texts = Texts()
+    first = texts.batch({f"{ARTICLE}{n:03}": alpha if n < 12 else arab for n in range(15)})
+    old = f"{ARTICLE}000", "AB"
+    assert first._assignment.exceptions[old][1] == "acronymInText", "the control"
+    made = texts.batch({f"{ARTICLE}{n:03}": alpha for n in range(15, 35)})
+    assert made._assignment.exceptions_moved is not None, "the table changed in place"
+    assert made.kept is not None and made.kept.names is not None
+    moved = made.kept.names.moved
+    assert moved is not None and {f"{ARTICLE}{n:03}" for n in range(12)} <= moved.local
+    assert old not in made._assignment.exceptions
+    assert (f"{ARTICLE}014", "AB") in made._assignment.exceptions
+    _equal(made, texts.scratch(), {})
+
+
+def test_an_exception_whose_entity_changes_key_finds_its_article(tmp_path):
+    """A story defines RA as the Resund Agency while the corpus means Rota Airline, and lists
+    RA alone: its link is a story-level exception. A batch gives "Øresund Agency" more
+    mentions, so it takes the key ``resund-agency`` and the Resund Agency moves to
+    ``resund-agency-2``: the story is found to be linked again, though neither its list nor
+    its forms' default links moved (the exceptions the batch changed are named), as it is
+    when every exception is compared (the oracle)."""
+    authority = load_authority()
+    story = f"{ARTICLE}x"
+    lists = {story: ("RA", "Astana"), f"{ARTICLE}r0": ("Resund Agency",)}
+    texts = {story: "The Resund Agency (RA) said."}
+    for n in range(12):
+        lists[f"{ARTICLE}a{n}"] = ("Rota Airline", "RA")
+        texts[f"{ARTICLE}a{n}"] = "The Rota Airline (RA) results."
+    for n in range(2):
+        lists[f"{ARTICLE}o{n}"] = ("Øresund Agency",)
+    first = resolve(Corpus(lists, texts=dict(texts)), authority)
+    assert first.kept is not None
+    assert first.tables[1] == {(story, "RA"): "resund-agency"}
+    lists[f"{ARTICLE}o3"] = ("Øresund Agency",)
+    since = Since(first.kept, {f"{ARTICLE}o3": (None, "")})
+    made = resolve(Corpus(lists, texts=dict(texts)), authority, since=since)
+    assert made.tables[1] == {(story, "RA"): "resund-agency-2"}
+    assert made.changes is not None and made.changes.default is not None
+    assert "RA" not in made.changes.default
+    keys = KeyIndex(tmp_path)
+    oracle = affected(first.tables, made.tables, lists, keys, made.listing)
+    assert story in oracle
+    assert affected(first.tables, made.tables, lists, keys, made.listing, made.changes) == oracle
+    _equal(made, resolve(Corpus(dict(lists), texts=dict(texts)), authority), {})

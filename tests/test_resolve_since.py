@@ -151,7 +151,8 @@ def _within_changes(last: Resolution, made: Resolution, through_file: bool) -> N
         assert made.changes is None
         return
     assert made.changes is not None and made.changes.follows is last.token
-    (old_default, _e, old_index), (new_default, _x, new_index) = last.tables, made.tables
+    (old_default, old_story, old_index) = last.tables
+    (new_default, new_story, new_index) = made.tables
     moved = {f for f in old_default.keys() | new_default.keys()
              if old_default.get(f) != new_default.get(f)}  # fmt: skip
     if made.changes.default is not None:
@@ -161,6 +162,11 @@ def _within_changes(last: Resolution, made: Resolution, through_file: bool) -> N
     }
     if made.changes.index is not None:
         assert moved_keys <= set(made.changes.index)
+    moved_story = {
+        e for e in old_story.keys() | new_story.keys() if old_story.get(e) != new_story.get(e)
+    }
+    if made.changes.exceptions is not None:
+        assert moved_story <= set(made.changes.exceptions)
 
 
 def test_a_batch_looks_at_its_own_lists_not_every_list():
@@ -291,9 +297,10 @@ def test_the_articles_of_forms_new_to_the_store_are_not_looked_for(tmp_path):
 
 
 def test_a_batch_names_the_few_table_entries_it_may_change():
-    """A one-article batch into an 800-article corpus names a few forms of the default table
-    and a few keys of the index as changed, not every entry (what ``affected`` and the
-    drafts' comparison then look at); the control: a resolution from scratch names none."""
+    """A one-article batch into an 800-article corpus names a few forms of the default table,
+    a few story-level exceptions and a few keys of the index as changed, not every entry (what
+    ``affected`` and the drafts' comparison then look at); the control: a resolution from
+    scratch names none."""
     trickle = Trickle()
     rng = random.Random(9)
     first = trickle.batch({f"{ARTICLE}{n:04}": (rng.choice(POOL), "en") for n in range(800)})
@@ -305,6 +312,11 @@ def test_a_batch_names_the_few_table_entries_it_may_change():
     assert 0 < len(default) <= 10 < len(made.tables[0]), sorted(default)
     assert 0 < len(index) <= 10 < len(made.tables[2]), sorted(index)
     assert made._assignment.moved is not None and len(made._assignment.moved) <= 10
+    assert first._assignment.exceptions_moved is None, "the control: a table made whole"
+    moved = made._assignment.exceptions_moved
+    assert moved is not None and len(moved) <= 10 < len(made._assignment.exceptions)
+    exceptions = made.changes.exceptions
+    assert exceptions is not None and len(exceptions) <= 10
     _equal(made, trickle.scratch(), trickle.langs)
 
 

@@ -11,10 +11,11 @@ and the clusters whose anchor or defined forms did. Every other form
 and cluster is as it was, so its shares and its draft are kept.
 
 What is compared grows with the batch, not with the store, where the resolution follows the
-last one: the default links' table changed in place names the forms it changed
-(:attr:`graph.linking.mentions.Assignment.moved`), and a name level linked again by components
-(:class:`graph.linking.components.Moved`) changed the tables of its nodes only at the nodes of
-those components. Otherwise the tables are compared whole, each in one pass.
+last one: the default links' table and the story-level exceptions, changed in place, name the
+entries they changed (:attr:`graph.linking.mentions.Assignment.moved`,
+:attr:`~graph.linking.mentions.Assignment.exceptions_moved`), and a name level linked again by
+components (:class:`graph.linking.components.Moved`) changed the tables of its nodes only at
+the nodes of those components. Otherwise the tables are compared whole, each in one pass.
 ``tests/test_resolve_since.py`` holds the entities so made to those of a resolution from
 scratch.
 """
@@ -85,7 +86,10 @@ def changed_since(
         forms.update(assignment.moved)  # the table was changed in place: where, it says
     else:
         forms.update(_moved(basis.default, assignment.default))
-    forms.update(form for _article, form in _moved(basis.exceptions, assignment.exceptions))
+    if assignment.exceptions_moved is not None and assignment.exceptions is basis.exceptions:
+        forms.update(form for _article, form in assignment.exceptions_moved)
+    else:
+        forms.update(form for _article, form in _moved(basis.exceptions, assignment.exceptions))
     uf, moved = names.uf, names.moved
     tables = (
         (basis.joined_by, uf.joined_by), (basis.sources, names.sources),

@@ -66,6 +66,9 @@ class Moved:
 
     forms: set[str]
     nodes: set[str]
+    #: The articles whose story-level acronyms (:attr:`NameLevel.local_acronyms`) were taken
+    #: apart or made again.
+    local: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,12 +409,14 @@ def advance(
     sub.link()
     parts.relinked = len(sub.forms)
     forgotten = _parsed_forms(taken, parts.overrides)
-    _forget(names, parts, tokens, forgotten)
-    _take(names, parts, sub, numbers)
+    local: set[str] = set()
+    _forget(names, parts, tokens, forgotten, local)
+    _take(names, parts, sub, numbers, local)
     made = {token for item in items for token in parts.tokens[item].held}
     names.moved = Moved(
         forgotten | _parsed_forms(items, parts.overrides),
         {token for token in tokens | made if token[:2] in ("k:", "a:")},
+        local,
     )
     return names
 
@@ -443,9 +448,12 @@ def _parsed_forms(items: Iterable[Item], overrides: Sequence[Override]) -> set[s
     return forms
 
 
-def _forget(names: NameLevel, parts: Components, tokens: set[str], forms: set[str]) -> None:
-    """Remove what the nodes and forms of ``tokens`` held. The tables the last resolution's
-    drafts were compared on (:class:`graph.linking.changed.Basis`) are copied first."""
+def _forget(
+    names: NameLevel, parts: Components, tokens: set[str], forms: set[str], local: set[str]
+) -> None:
+    """Remove what the nodes and forms of ``tokens`` held (adding to ``local`` the articles
+    whose story-level acronyms go). The tables the last resolution's drafts were compared on
+    (:class:`graph.linking.changed.Basis`) are copied first."""
     uf = names.uf
     uf.joined_by, uf.anchor = dict(uf.joined_by), dict(uf.anchor)
     names.sources, names.node_langs = dict(names.sources), dict(names.node_langs)
@@ -458,6 +466,7 @@ def _forget(names: NameLevel, parts: Components, tokens: set[str], forms: set[st
             names.key_langs.pop(token[2:], None)
             for key in parts.local.pop(token[2:], ()):
                 names.local_acronyms.pop(key, None)
+                local.add(key[0])
     for form in forms:
         names.effective.pop(form, None)
         names.parsed.pop(form, None)
@@ -466,8 +475,11 @@ def _forget(names: NameLevel, parts: Components, tokens: set[str], forms: set[st
         names.inflected_base.pop(form, None)
 
 
-def _take(names: NameLevel, parts: Components, sub: NameLevel, numbers: set[int]) -> None:
-    """Take what ``sub`` found for the nodes and forms of the components ``numbers``."""
+def _take(
+    names: NameLevel, parts: Components, sub: NameLevel, numbers: set[int], local: set[str]
+) -> None:
+    """Take what ``sub`` found for the nodes and forms of the components ``numbers`` (adding
+    to ``local`` the articles whose story-level acronyms it makes)."""
     component = parts.component
     uf, made = names.uf, sub.uf
     for name_node, parent in made.parent.items():
@@ -499,3 +511,4 @@ def _take(names: NameLevel, parts: Components, sub: NameLevel, numbers: set[int]
         if component.get(node(short)) in numbers:
             names.local_acronyms[(article, short)] = long_node
             parts.local.setdefault(short, []).append((article, short))
+            local.add(article)

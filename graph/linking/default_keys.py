@@ -1,5 +1,6 @@
 """Each listed form's entity key where no story-level rule applies (a resolution's ``default``
-table, :attr:`graph.linking.resolve.Resolution.tables`), kept batch by batch.
+table, :attr:`graph.linking.resolve.Resolution.tables`), kept batch by batch; and the same of
+the story-level exceptions, (article, form) → key.
 
 A form's key is that of the cluster its default link names
 (:attr:`graph.linking.mentions.Assignment.default`). It changes only where the link does
@@ -7,32 +8,37 @@ A form's key is that of the cluster its default link names
 table in place) or where the key of the link's cluster does
 (:attr:`graph.linking.keys.Keys.moved`); so a batch looks at those forms alone, and names them
 (:attr:`DefaultKeys.moved`) for what compares the table with the last one
-(:func:`graph.linking.memo.affected`). ``tests/test_resolve_since.py`` holds the table to one
-made from scratch after every batch.
+(:func:`graph.linking.memo.affected`). The exceptions' table follows their links the same way
+(:attr:`~graph.linking.mentions.Assignment.exceptions_moved`). ``tests/test_resolve_since.py``
+holds both tables to those made from scratch after every batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from newsgraph.linking.surnames import Link
 
 __all__ = ["DefaultKeys"]
 
+#: What a table is keyed by: a form, or an (article, form) mention.
+Entry = TypeVar("Entry", bound=Hashable)
+
 
 @dataclass
-class DefaultKeys:
+class DefaultKeys(Generic[Entry]):
     #: form → the key of its default link's cluster ("" where that cluster has none).
-    table: dict[str, str] = field(default_factory=dict)
+    table: dict[Entry, str] = field(default_factory=dict)
     #: form → its default link's root; root → the forms whose default link names it.
-    root_of: dict[str, str] = field(default_factory=dict)
-    forms_of: dict[str, set[str]] = field(default_factory=dict)
+    root_of: dict[Entry, str] = field(default_factory=dict)
+    forms_of: dict[str, set[Entry]] = field(default_factory=dict)
     #: The forms whose key the last :meth:`update` may have changed (None: made whole).
-    moved: set[str] | None = None
+    moved: set[Entry] | None = None
 
     @classmethod
-    def of(cls, default: Mapping[str, Link], keys: Mapping[str, str]) -> DefaultKeys:
+    def of(cls, default: Mapping[Entry, Link], keys: Mapping[str, str]) -> DefaultKeys[Entry]:
         """The table of ``default`` (form → its link) with ``keys`` (root → entity key)."""
         made = cls()
         for form, (root, _rule, _evidence) in default.items():
@@ -41,8 +47,8 @@ class DefaultKeys:
 
     def update(
         self,
-        default: Mapping[str, Link],
-        forms: Collection[str],
+        default: Mapping[Entry, Link],
+        forms: Collection[Entry],
         keys: Mapping[str, str],
         roots: Iterable[str],
     ) -> None:
@@ -72,7 +78,7 @@ class DefaultKeys:
                 moved.update(found)
         self.moved = moved
 
-    def _link(self, form: str, root: str, keys: Mapping[str, str]) -> None:
+    def _link(self, form: Entry, root: str, keys: Mapping[str, str]) -> None:
         self.table[form] = keys.get(root, "")
         self.root_of[form] = root
         held = self.forms_of.get(root)

@@ -106,9 +106,6 @@ def build(
     forms and clusters :func:`graph.linking.changed.changed_since` names are looked at."""
     uf = names.uf
     rules = (tuple(names.overrides), tuple(sorted(names.reconciled.items())))
-    by_form: dict[str, list[Link]] = defaultdict(list)
-    for (_article, form), link in assignment.exceptions.items():
-        by_form[form].append(link)
     if before is not None and before.rules != rules:
         before = None
     old = before if before is not None else Drafts()
@@ -123,14 +120,14 @@ def build(
         old_links: dict[str, dict[tuple[str, str], set[str]]] = {}
     else:
         drafts = Drafts(rules=rules, defined=DefinedForms.of(names))
-        forms, dirty = set(assignment.default) | by_form.keys(), set()
+        forms, dirty = set(assignment.default) | assignment.exception_articles.keys(), set()
         old_links = dict(old.links)
     defined = drafts.defined
     assert defined is not None
     tallies, links, shares = drafts.tallies, drafts.links, drafts.shares
     listing = names.form_articles
     for form in forms:
-        own = by_form.get(form, ())
+        own = _exceptions_of(assignment, form)
         made_of: list[Share] = [(root, rule, evidence, 1) for root, rule, evidence in own]
         plain = assignment.default.get(form)
         count = listing.count(form) - len(own)
@@ -204,6 +201,13 @@ def build(
         redrafted = set(made)
     keys.update(made, order, redrafted)
     return dict(keys.entities), dict(keys.of), drafts
+
+
+def _exceptions_of(assignment: Assignment, form: str) -> list[Link]:
+    """The links of ``form``'s story-level exceptions, by article."""
+    table = assignment.exceptions
+    articles = assignment.exception_articles.get(form, ())
+    return [table[(article, form)] for article in sorted(articles)]
 
 
 #: A form's say before a build that had none for it.

@@ -84,9 +84,11 @@ def _pickled(kept: Kept) -> bytes:
         Listing: _leaving_out(lists={}, _langs=None, _index=None),
         Drafts: _leaving_out(shares={}, tallies={}, basis=None, defined=None, keys=None),
         ShortFormLinks: _leaving_out(
-            prefixes=None, longer=None, surnames=None, roots=None, default=None
+            prefixes=None, longer=None, surnames=None, roots=None, default=None, story=None
         ),
-        Kept: _leaving_out(names=None, components=None, text=None, defaults=None, token=None),
+        Kept: _leaving_out(
+            names=None, components=None, text=None, defaults=None, story_keys=None, token=None
+        ),
     }
     pickler.dump(kept)
     return buffer.getvalue()

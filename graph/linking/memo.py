@@ -40,13 +40,14 @@ Index = Mapping[str, tuple[str, frozenset[str]]]
 class TableChanges:
     """Where a resolution's tables and entities may differ from those of the resolution it
     followed (the token of that one's, :attr:`Memo.token`): the forms of ``default``, the
-    keys of the index, the keys of the entities (None: anywhere). Every other entry is as it
-    was."""
+    keys of the index, the keys of the entities, the (article, form) entries of the
+    story-level exceptions (None: anywhere). Every other entry is as it was."""
 
     follows: object
     default: Collection[str] | None
     index: Collection[str] | None
     entities: Collection[str] | None = None
+    exceptions: Collection[tuple[str, str]] | None = None
 
 
 def span_keys(spans: bytes) -> set[str]:
@@ -307,9 +308,14 @@ def affected(
         for f in (old_default.keys() & new_default.keys() if near is None else near)
         if f in old_default and f in new_default and old_default[f] != new_default[f]
     }
+    near_exceptions = changes.exceptions if changes is not None else None
     found = {
         article
-        for article, form in old_exceptions.keys() | new_exceptions.keys()
+        for article, form in (
+            old_exceptions.keys() | new_exceptions.keys()
+            if near_exceptions is None
+            else near_exceptions
+        )
         if old_exceptions.get((article, form)) != new_exceptions.get((article, form))
     }
     for articles in listing.articles(forms).values():

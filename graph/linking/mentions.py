@@ -20,6 +20,7 @@ from newsgraph.linking import acronyms, people
 from newsgraph.linking.listing import Listing
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES
+from newsgraph.linking.story_links import StoryLinks
 from newsgraph.linking.surnames import MAX_EVIDENCE, Link, Surnames
 
 __all__ = ["MAX_EVIDENCE", "Assignment", "ShortFormLinks", "assign"]
@@ -43,11 +44,15 @@ class Assignment:
     #: form → (root, rule, evidence) for its mentions that no story-level rule took ("" rule:
     #: a name-level link).
     default: dict[str, Link] = field(default_factory=dict)
-    #: (article, form) → (root, rule, evidence) where a story-level rule applies.
+    #: (article, form) → (root, rule, evidence) where a story-level rule applies, and form →
+    #: the articles it has one in (:class:`graph.linking.story_links.StoryLinks`).
     exceptions: dict[tuple[str, str], Link] = field(default_factory=dict)
+    exception_articles: Mapping[str, set[str]] = field(default_factory=dict)
     #: The forms whose default link may differ from the last assignment's, where ``default``
-    #: is that assignment's table changed in place (None: a table of its own, made whole).
+    #: is that assignment's table changed in place (None: a table of its own, made whole);
+    #: the same of the exceptions' entries.
     moved: set[str] | None = None
+    exceptions_moved: set[tuple[str, str]] | None = None
 
     def root(self, article: str, form: str) -> str:
         found = self.exceptions.get((article, form)) if self.exceptions else None
@@ -221,8 +226,10 @@ class ShortFormLinks:
     #: root and words, in memory only too.
     surnames: Surnames | None = None
     roots: dict[str, tuple[str, tuple[str, ...]]] | None = None
-    #: The assignment's default links, for the next to change in place.
+    #: The assignment's default links and story-level exceptions, for the next to change
+    #: in place.
     default: dict[str, Link] | None = None
+    story: StoryLinks | None = None
 
 
 def assign(
@@ -257,40 +264,28 @@ def assign(
         roots[form] = (find(node(key)), tokens if tokens is not None else tuple(key.split()))
     longer, moved = _brought_up_to_date(names, roots, prefixes, before, moved_forms)
     shorts = _ShortForms(names, roots, prefixes, longer, moved)
-    short_links = _short_form_links(names, roots, shorts, before, changed, moved)
+    short_links, again = _short_form_links(names, roots, shorts, before, changed, moved)
     short_links.prefixes, short_links.longer, short_links.roots = prefixes, shorts.longer, roots
     local_acronyms = names.local_acronyms
-    acronym_articles = {article for article, _short in local_acronyms}
-    merge_articles = {article for article, _form in local_merges}
-    parsed = names.parsed
     lists = names.corpus.lists
-    slugs = {article.rsplit("/", 1)[-1]: article for article in lists} if local_merges else {}
     result = Assignment()
-    exceptions = result.exceptions
-    articles = acronym_articles | short_links.links.keys()
-    articles.update(slugs.get(article, article) for article in merge_articles)
-    for article in sorted(articles):
-        forms = lists.get(article)
-        if forms is None:
-            continue
-        slug = article.rsplit("/", 1)[-1]
-        shortened = short_links.links.get(article, {})
-        defines = article in acronym_articles
-        for form in forms:
-            if local_merges:
-                target = local_merges.get((article, form)) or local_merges.get((slug, form))
-                if target is not None:
-                    names.parse(target)
-                    root = names.root(target)
-                    exceptions[(article, form)] = (root, "overrideMerge", frozenset({article}))
-                    continue
-            local = local_acronyms.get((article, parsed[form].key)) if defines else None
-            if local is not None:
-                exceptions[(article, form)] = (find(local), "acronymInText", frozenset({article}))
-                continue
-            short = shortened.get(form)
-            if short is not None:
-                exceptions[(article, form)] = (short, "shortFormInArticle", frozenset({article}))
+    story = before.story if before is not None and again is not None else None
+    if story is None or moved_forms is None or names.moved is None or local_merges:
+        story = StoryLinks()
+        articles = {article for article, _short in local_acronyms} | short_links.links.keys()
+        if local_merges:
+            slugs = {article.rsplit("/", 1)[-1]: article for article in lists}
+            articles.update(slugs.get(article, article) for article, _form in local_merges)
+        for article in sorted(articles):
+            story.put(article, _exceptions(names, article, short_links, local_merges))
+    else:  # the articles whose lists, short-form links or story-level acronyms moved alone
+        assert again is not None
+        result.exceptions_moved = set()
+        for article in again | names.moved.local:
+            found = _exceptions(names, article, short_links, local_merges)
+            result.exceptions_moved.update(story.put(article, found))
+    short_links.story = story
+    result.exceptions, result.exception_articles = story.table, story.of_form
     surnames = before.surnames if before is not None and names.moved is not None else None
     kept_default = None
     if before is not None and surnames is not None and moved_forms is not None:
@@ -312,6 +307,40 @@ def assign(
                 kept_default[form] = link if link is not None else (roots[form][0], "", frozenset())
     short_links.default = result.default
     return result, short_links
+
+
+def _exceptions(
+    names: NameLevel,
+    article: str,
+    short_links: ShortFormLinks,
+    local_merges: Mapping[tuple[str, str], str],
+) -> dict[str, Link]:
+    """form → the link a story-level rule gives its mention in ``article``: an override's
+    merge, an acronym the story defines otherwise than the corpus, a short form of a longer
+    name beside it."""
+    forms = names.corpus.lists.get(article)
+    if forms is None:
+        return {}
+    found: dict[str, Link] = {}
+    slug = article.rsplit("/", 1)[-1]
+    shortened = short_links.links.get(article, {})
+    local_acronyms, parsed, find = names.local_acronyms, names.parsed, names.uf.find
+    for form in forms:
+        if local_merges:
+            target = local_merges.get((article, form)) or local_merges.get((slug, form))
+            if target is not None:
+                names.parse(target)
+                found[form] = (names.root(target), "overrideMerge", frozenset({article}))
+                continue
+        name = parsed.get(form) if local_acronyms else None
+        local = local_acronyms.get((article, name.key)) if name is not None else None
+        if local is not None:
+            found[form] = (find(local), "acronymInText", frozenset({article}))
+            continue
+        short = shortened.get(form)
+        if short is not None:
+            found[form] = (short, "shortFormInArticle", frozenset({article}))
+    return found
 
 
 def _brought_up_to_date(
@@ -362,10 +391,10 @@ def _short_form_links(
     before: ShortFormLinks | None,
     changed: Collection[str],
     forms: Collection[str],
-) -> ShortFormLinks:
+) -> tuple[ShortFormLinks, set[str] | None]:
     """The links, from ``before``'s where it has them: its says brought up to date for
     ``forms`` (the others' are as they were), and the lists looked at again that are
-    ``changed`` or name a form whose say moved."""
+    ``changed`` or name a form whose say moved; and those articles (None: every one)."""
     anchor, longer = names.uf.anchor, shorts.longer
     lists = names.corpus.lists
     if before is None:
@@ -373,7 +402,7 @@ def _short_form_links(
             form: (root, words, anchor.get(root), longer.get(form))
             for form, (root, words) in roots.items()
         }
-        return ShortFormLinks(_shortened(lists, lists, shorts), says, len(lists))
+        return ShortFormLinks(_shortened(lists, lists, shorts), says, len(lists)), None
     says = before.says
     moved = []
     for form in forms:
@@ -394,7 +423,7 @@ def _short_form_links(
     for article in again:
         links.pop(article, None)
     links.update(_shortened(again, lists, shorts))
-    return ShortFormLinks(links, says, len(again))
+    return ShortFormLinks(links, says, len(again)), again
 
 
 def _shortened(

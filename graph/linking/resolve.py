@@ -52,10 +52,11 @@ class Kept:
     #: resolution from scratch finds the components).
     names: NameLevel | None = None
     components: Components | None = None
-    #: The text scan's name index and the default table's keys, kept in memory only too;
-    #: and the token of the resolution that kept them (:class:`TableChanges`).
+    #: The text scan's name index and the default and exceptions' tables' keys, kept in
+    #: memory only too; and the token of the resolution that kept them (:class:`TableChanges`).
     text: TextIndex | None = None
-    defaults: DefaultKeys | None = None
+    defaults: DefaultKeys[str] | None = None
+    story_keys: DefaultKeys[tuple[str, str]] | None = None
     token: object | None = None
 
 
@@ -190,8 +191,16 @@ def resolve(
         defaults.update(assignment.default, assignment.moved, keys, followed.moved)
     else:
         defaults = DefaultKeys.of(assignment.default, keys)
-    exceptions = {pair: keys[root] for pair, (root, _r, _e) in assignment.exceptions.items()}
-    with_exceptions = {article for article, _form in exceptions}
+    story_keys = since.kept.story_keys if since is not None else None
+    if (  # the same of the story-level exceptions
+        story_keys is not None and assignment.exceptions_moved is not None
+        and followed is not None and drafts.keys is followed
+    ):  # fmt: skip
+        story_keys.update(assignment.exceptions, assignment.exceptions_moved, keys, followed.moved)
+    else:
+        story_keys = DefaultKeys.of(assignment.exceptions, keys)
+    assert short_forms.story is not None
+    with_exceptions = set(short_forms.story.of_article)
     names_in_text = since.kept.text if since is not None else None
     if (  # the index follows the name level and the keys it followed last
         since is not None and names_in_text is not None and names.moved is not None
@@ -203,18 +212,22 @@ def resolve(
     index = dict(names_in_text.index)
     kept = Kept(
         names.form_articles, names.list_acronyms, short_forms, drafts, names, parts, names_in_text,
-        defaults,
+        defaults, story_keys,
     )  # fmt: skip
     resolution = Resolution(
-        entities, {}, index, corpus.lists, replace(assignment, default=dict(assignment.default)),
-        keys, dict(defaults.table), exceptions,
+        entities, {}, index, corpus.lists,
+        replace(
+            assignment, default=dict(assignment.default), exceptions=dict(assignment.exceptions),
+            exception_articles={},
+        ),
+        keys, dict(defaults.table), dict(story_keys.table),
         with_exceptions, names.form_articles, kept,
     )  # fmt: skip
     kept.token = resolution.token
     if since is not None and since.kept.token is not None:
         told = followed.touched if followed is not None and drafts.keys is followed else None
         resolution.changes = TableChanges(
-            since.kept.token, defaults.moved, names_in_text.moved, told
+            since.kept.token, defaults.moved, names_in_text.moved, told, story_keys.moved
         )
     for article, text in corpus.texts.items() if find_in_text else ():
         listed = set(resolution.keys_of(article)) if article in corpus.lists else set()

@@ -79,11 +79,14 @@ def _changed(
     after: tuple[Mapping[str, str], Mapping[tuple[str, str], str], Mapping[str, Any]],
 ) -> set[object] | None:
     """The keys of the memo's tables whose entries may differ from ``before``'s (None: any):
-    the default forms and index keys ``changes`` names, and every story-level exception
-    (a few, made again each batch)."""
+    the default forms, index keys and story-level exceptions ``changes`` names (every
+    exception where it names none)."""
     if changes is None or before is None or changes.default is None or changes.index is None:
         return None
-    return {*changes.default, *changes.index, *before[1].keys(), *after[1].keys()}
+    exceptions = changes.exceptions
+    if exceptions is None:
+        exceptions = before[1].keys() | after[1].keys()
+    return {*changes.default, *changes.index, *exceptions}
 
 
 def _by_key(reconciled: Mapping[str, tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
