@@ -45,6 +45,23 @@ class DefaultKeys(Generic[Entry]):
             made._link(form, root, keys)
         return made
 
+    @classmethod
+    def following(
+        cls,
+        kept: DefaultKeys[Entry] | None,
+        table: Mapping[Entry, Link],
+        moved: Collection[Entry] | None,
+        keys: Mapping[str, str],
+        roots: Iterable[str] | None,
+    ) -> DefaultKeys[Entry]:
+        """``kept`` brought up to date with ``table`` (:meth:`update`) where it knows where both
+        moved: ``moved``, the entries whose link may have changed, and ``roots``, those whose
+        key may have (None: unknown); else the table of ``table`` made whole."""
+        if kept is None or moved is None or roots is None:
+            return cls.of(table, keys)
+        kept.update(table, moved, keys, roots)
+        return kept
+
     def update(
         self,
         default: Mapping[Entry, Link],

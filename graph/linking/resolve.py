@@ -183,22 +183,16 @@ def resolve(
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
     followed = since.kept.drafts.keys if since is not None else None
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
-    defaults = since.kept.defaults if since is not None else None
-    if (  # the table follows the default links and the keys it followed last
-        defaults is not None and assignment.moved is not None
-        and followed is not None and drafts.keys is followed
-    ):  # fmt: skip
-        defaults.update(assignment.default, assignment.moved, keys, followed.moved)
-    else:
-        defaults = DefaultKeys.of(assignment.default, keys)
-    story_keys = since.kept.story_keys if since is not None else None
-    if (  # the same of the story-level exceptions
-        story_keys is not None and assignment.exceptions_moved is not None
-        and followed is not None and drafts.keys is followed
-    ):  # fmt: skip
-        story_keys.update(assignment.exceptions, assignment.exceptions_moved, keys, followed.moved)
-    else:
-        story_keys = DefaultKeys.of(assignment.exceptions, keys)
+    # the keys' tables follow the default links, the exceptions and the keys they followed last
+    roots = followed.moved if followed is not None and drafts.keys is followed else None
+    defaults = DefaultKeys.following(
+        since.kept.defaults if since is not None else None,
+        assignment.default, assignment.moved, keys, roots,
+    )  # fmt: skip
+    story_keys = DefaultKeys.following(
+        since.kept.story_keys if since is not None else None,
+        assignment.exceptions, assignment.exceptions_moved, keys, roots,
+    )  # fmt: skip
     assert short_forms.story is not None
     with_exceptions = set(short_forms.story.of_article)
     names_in_text = since.kept.text if since is not None else None
