@@ -20,7 +20,7 @@ from newsgraph.linking.defined import DefinedForms
 from newsgraph.linking.keys import Keys
 from newsgraph.linking.kinds import choose_type
 from newsgraph.linking.listing import Before
-from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment, Link
+from newsgraph.linking.mentions import MAX_EVIDENCE, Assignment
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import Name, parse
 from newsgraph.linking.overrides import Override
@@ -127,7 +127,7 @@ def build(
     tallies, links, shares = drafts.tallies, drafts.links, drafts.shares
     listing = names.form_articles
     for form in forms:
-        own = _exceptions_of(assignment, form)
+        own = assignment.exception_links(form)
         made_of: list[Share] = [(root, rule, evidence, 1) for root, rule, evidence in own]
         plain = assignment.default.get(form)
         count = listing.count(form) - len(own)
@@ -201,13 +201,6 @@ def build(
         redrafted = set(made)
     keys.update(made, order, redrafted)
     return dict(keys.entities), dict(keys.of), drafts
-
-
-def _exceptions_of(assignment: Assignment, form: str) -> list[Link]:
-    """The links of ``form``'s story-level exceptions, by article."""
-    table = assignment.exceptions
-    articles = assignment.exception_articles.get(form, ())
-    return [table[(article, form)] for article in sorted(articles)]
 
 
 #: A form's say before a build that had none for it.

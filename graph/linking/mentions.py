@@ -54,6 +54,11 @@ class Assignment:
     moved: set[str] | None = None
     exceptions_moved: set[tuple[str, str]] | None = None
 
+    def exception_links(self, form: str) -> list[Link]:
+        """The links of ``form``'s story-level exceptions, by article."""
+        table = self.exceptions
+        return [table[(article, form)] for article in sorted(self.exception_articles.get(form, ()))]
+
     def root(self, article: str, form: str) -> str:
         found = self.exceptions.get((article, form)) if self.exceptions else None
         return (found or self.default[form])[0]

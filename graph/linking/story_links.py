@@ -6,7 +6,8 @@ A batch sets again the exceptions of the articles it looks at (those it changed,
 short-form links were made again, those whose story-level acronyms moved) and leaves the
 others; :meth:`StoryLinks.put` names the entries that changed, so that what reads the table
 after (the drafts' comparison, the entities' keys) looks there alone.
-``tests/test_resolve_since.py`` holds the table to one made from scratch.
+``tests/test_resolve_since.py`` and ``tests/test_defined.py`` hold the table to one made from
+scratch.
 """
 
 from __future__ import annotations
@@ -51,8 +52,3 @@ class StoryLinks:
         if found:
             self.of_article[article] = set(found)
         return changed
-
-    def links_of(self, form: str) -> list[Link]:
-        """The exceptions' links of ``form``, by article."""
-        table = self.table
-        return [table[(article, form)] for article in sorted(self.of_form.get(form, ()))]
