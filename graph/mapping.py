@@ -368,16 +368,28 @@ def article_graph(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def shared_nodes(record: Record, iris: Minter) -> list[dict[str, Any]]:
-    """The topic and publisher nodes a record refers to (for the terms graph)."""
-    parts = [
-        Part(_topic_iri(iris, topic), DEFINED_TERM, Topic(topic, iris.topic_scheme))
-        for topic in record.topics
-    ]
-    host = publisher_host(record)
-    if host:
-        url = f"{urlsplit(record.url or '').scheme}://{host}/"
-        parts.append(Part(_publisher_iri(iris, host), ORGANIZATION, Publisher(host, url)))
-    return [node(part) for part in parts]
+    """The topic and publisher nodes a record refers to (for the terms graph).
+
+    Topics and publishers repeat across records, so each node is built once and the same
+    dict is handed to every record that refers to it: callers read the nodes, never change
+    them (``tests/test_mapping.py``)."""
+    nodes = [_topic_node(iris, topic) for topic in record.topics]
+    if record.url:
+        parts = urlsplit(record.url)
+        if parts.hostname:
+            nodes.append(_publisher_node(iris, parts.scheme, parts.hostname.lower()))
+    return nodes
+
+
+@lru_cache(maxsize=50_000)
+def _topic_node(iris: Minter, topic: str) -> dict[str, Any]:
+    return node(Part(_topic_iri(iris, topic), DEFINED_TERM, Topic(topic, iris.topic_scheme)))
+
+
+@lru_cache(maxsize=50_000)
+def _publisher_node(iris: Minter, scheme: str, host: str) -> dict[str, Any]:
+    publisher = Publisher(host, f"{scheme}://{host}/")
+    return node(Part(_publisher_iri(iris, host), ORGANIZATION, publisher))
 
 
 def document(

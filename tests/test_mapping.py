@@ -95,6 +95,24 @@ def test_shared_nodes_describe_topics_and_publisher() -> None:
     }
 
 
+def test_shared_nodes_built_once_follow_the_scheme_and_the_dataset() -> None:
+    """The nodes are built once per topic and publisher; a record reads the one of its own
+    URL's scheme and of its own dataset (control: the first record's nodes are handed again
+    to the second, which shares both)."""
+    first = prepare(record("s3", url="https://pub.example/a", topics=["oil"]), "x:1").record
+    same = prepare(record("s4", url="https://PUB.example/b", topics=["oil"]), "x:2").record
+    plain = prepare(record("s5", url="http://pub.example/c", topics=["oil"]), "x:3").record
+    assert [id(n) for n in mapping.shared_nodes(same, IRIS)] == [
+        id(n) for n in mapping.shared_nodes(first, IRIS)
+    ]
+    assert mapping.shared_nodes(plain, IRIS)[1]["url"] == "http://pub.example/"
+    other = mapping.shared_nodes(first, Minter("http://other.example/"))
+    assert [n["@id"] for n in other] == [
+        "http://other.example/topic/oil",
+        "http://other.example/publisher/pub.example",
+    ]
+
+
 def test_no_https_schema_iris_and_dates_carry_a_zone() -> None:
     seed = prepare(json.loads(shared_file(SEED).read_text()), "seed:1")
     quads = jsonld.to_quads(mapping.document(seed, IRIS, ["http://n.example/entity/x"]))

@@ -12,12 +12,10 @@ form, so the work per story is a few look-ups.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from newsgraph.linking import acronyms, people
-from newsgraph.linking.listing import Listing
 from newsgraph.linking.names import NameLevel, node
 from newsgraph.linking.normalise import CORPORATE_SUFFIXES
 from newsgraph.linking.story_links import StoryLinks
@@ -62,18 +60,6 @@ class Assignment:
     def root(self, article: str, form: str) -> str:
         found = self.exceptions.get((article, form)) if self.exceptions else None
         return (found or self.default[form])[0]
-
-    def counts(self, listing: Listing) -> Iterator[tuple[str, Link, int]]:
-        """(form, link, number of mentions) for every distinct way a form was linked;
-        ``listing``: which articles' lists hold each form."""
-        taken: dict[str, int] = defaultdict(int)
-        for (_article, form), link in self.exceptions.items():
-            taken[form] += 1
-            yield form, link, 1
-        for form, link in self.default.items():
-            count = listing.count(form) - taken[form]
-            if count > 0:
-                yield form, link, count
 
 
 @dataclass

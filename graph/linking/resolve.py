@@ -183,8 +183,11 @@ def resolve(
     assignment, short_forms = assign(names, short_forms, since.before if since is not None else ())
     followed = since.kept.drafts.keys if since is not None else None
     entities, keys, drafts = build(names, assignment, drafts, since.before if since else None)
+    # the keys went on from those the last batch kept (else they were made anew): what
+    # follows them (the key tables, the text index, the changes named) reads how they moved
+    went_on = followed if followed is not None and drafts.keys is followed else None
     # the keys' tables follow the default links, the exceptions and the keys they followed last
-    roots = followed.moved if followed is not None and drafts.keys is followed else None
+    roots = went_on.moved if went_on is not None else None
     defaults = DefaultKeys.following(
         since.kept.defaults if since is not None else None,
         assignment.default, assignment.moved, keys, roots,
@@ -198,9 +201,9 @@ def resolve(
     names_in_text = since.kept.text if since is not None else None
     if (  # the index follows the name level and the keys it followed last
         since is not None and names_in_text is not None and names.moved is not None
-        and followed is not None and drafts.keys is followed
+        and went_on is not None
     ):  # fmt: skip
-        names_in_text.update(names, keys, followed.moved, since.before)
+        names_in_text.update(names, keys, went_on.moved, since.before)
     else:
         names_in_text = TextIndex.of(names, keys)
     index = dict(names_in_text.index)
@@ -219,7 +222,7 @@ def resolve(
     )  # fmt: skip
     kept.token = resolution.token
     if since is not None and since.kept.token is not None:
-        told = followed.touched if followed is not None and drafts.keys is followed else None
+        told = went_on.touched if went_on is not None else None
         resolution.changes = TableChanges(
             since.kept.token, defaults.moved, names_in_text.moved, told, story_keys.moved
         )
