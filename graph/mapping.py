@@ -374,10 +374,9 @@ def shared_nodes(record: Record, iris: Minter) -> list[dict[str, Any]]:
     dict is handed to every record that refers to it: callers read the nodes, never change
     them (``tests/test_mapping.py``)."""
     nodes = [_topic_node(iris, topic) for topic in record.topics]
-    if record.url:
-        parts = urlsplit(record.url)
-        if parts.hostname:
-            nodes.append(_publisher_node(iris, parts.scheme, parts.hostname.lower()))
+    host = publisher_host(record)
+    if host:
+        nodes.append(_publisher_node(iris, urlsplit(record.url or "").scheme, host))
     return nodes
 
 
